@@ -1,0 +1,735 @@
+//! AWS: IAM policies per access level (split to fit the managed-policy size limit),
+//! lists of AWS managed policies to attach, trust policies per principal and service
+//! control policies.
+
+use super::json::{to_compact_json, to_json};
+use super::{kind, OutputFile, Target};
+use crate::model::{Access, AwsStatement, Model, Principal, Scp};
+use crate::syntax::ast::Effect;
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
+
+/// The most characters (white space excluded) a customer managed policy may hold.
+pub const MANAGED_POLICY_SIZE_LIMIT: usize = 6144;
+/// The most characters (white space excluded) a service control policy may hold.
+pub const SCP_SIZE_LIMIT: usize = 5120;
+/// The most managed policies that can be attached to one role (default quota).
+pub const MANAGED_POLICIES_PER_ROLE: usize = 10;
+
+const POLICY_VERSION: &str = "2012-10-17";
+
+/// The size AWS checks a policy against: every character except white space.
+pub fn policy_size(json: &str) -> usize {
+    json.chars().filter(|c| !c.is_ascii_whitespace()).count()
+}
+
+/// A policy document (`Version`, `Statement`) holding `statements`, as pretty JSON.
+pub fn policy_document(statements: &[AwsStatement]) -> String {
+    to_json(&PolicyDocument::new(statements))
+}
+
+/// The files for AWS: `aws/<access>.policy.json` (and `-2`, `-3`... when split),
+/// `aws/<access>.managed.json`, `aws/<principal>.trust.json`, `aws/<scp>.scp.json`.
+pub fn emit(model: &Model) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    for access in &model.accesses {
+        files.extend(access_files(access));
+    }
+    for principal in &model.principals {
+        files.extend(trust_file(principal));
+    }
+    for scp in &model.scps {
+        files.push(scp_file(scp));
+    }
+    files
+}
+
+fn access_files(access: &Access) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    let principal = access.principal.clone();
+    let parts = split_policy(&access.aws, MANAGED_POLICY_SIZE_LIMIT);
+    for (i, part) in parts.iter().enumerate() {
+        let path = if i == 0 {
+            format!("aws/{}.policy.json", access.name)
+        } else {
+            format!("aws/{}-{}.policy.json", access.name, i + 1)
+        };
+        files.push(OutputFile {
+            path,
+            target: Some(Target::Aws),
+            kind: kind::POLICY,
+            access: Some(access.name.clone()),
+            principal: principal.clone(),
+            ou: None,
+            contents: policy_document(part),
+        });
+    }
+    if !access.aws_managed.is_empty() {
+        #[derive(Serialize)]
+        struct Managed<'a> {
+            #[serde(rename = "ManagedPolicyArns")]
+            arns: &'a [String],
+        }
+        files.push(OutputFile {
+            path: format!("aws/{}.managed.json", access.name),
+            target: Some(Target::Aws),
+            kind: kind::MANAGED_POLICIES,
+            access: Some(access.name.clone()),
+            principal,
+            ou: None,
+            contents: to_json(&Managed {
+                arns: &access.aws_managed,
+            }),
+        });
+    }
+    files
+}
+
+fn trust_file(principal: &Principal) -> Option<OutputFile> {
+    let role = principal.aws_role.as_ref()?;
+
+    #[derive(Serialize)]
+    struct TrustPolicy<'a> {
+        #[serde(rename = "Version")]
+        version: &'static str,
+        #[serde(rename = "Statement")]
+        statement: [TrustStatement<'a>; 1],
+    }
+    #[derive(Serialize)]
+    struct TrustStatement<'a> {
+        #[serde(rename = "Effect")]
+        effect: &'static str,
+        #[serde(rename = "Principal")]
+        principal: TrustPrincipal<'a>,
+        #[serde(rename = "Action")]
+        action: &'static str,
+        #[serde(rename = "Condition", skip_serializing_if = "Option::is_none")]
+        condition: Option<TrustCondition<'a>>,
+    }
+    #[derive(Serialize)]
+    struct TrustPrincipal<'a> {
+        #[serde(rename = "AWS")]
+        aws: &'a str,
+    }
+    #[derive(Serialize)]
+    struct TrustCondition<'a> {
+        #[serde(rename = "StringEquals")]
+        string_equals: ExternalId<'a>,
+    }
+    #[derive(Serialize)]
+    struct ExternalId<'a> {
+        #[serde(rename = "sts:ExternalId")]
+        external_id: &'a str,
+    }
+
+    let doc = TrustPolicy {
+        version: POLICY_VERSION,
+        statement: [TrustStatement {
+            effect: "Allow",
+            principal: TrustPrincipal { aws: &role.arn },
+            action: "sts:AssumeRole",
+            condition: role.external_id.as_deref().map(|id| TrustCondition {
+                string_equals: ExternalId { external_id: id },
+            }),
+        }],
+    };
+    Some(OutputFile {
+        path: format!("aws/{}.trust.json", principal.name),
+        target: Some(Target::Aws),
+        kind: kind::TRUST_POLICY,
+        access: None,
+        principal: Some(principal.name.clone()),
+        ou: None,
+        contents: to_json(&doc),
+    })
+}
+
+fn scp_file(scp: &Scp) -> OutputFile {
+    OutputFile {
+        path: format!("aws/{}.scp.json", scp.name),
+        target: Some(Target::Aws),
+        kind: kind::SCP,
+        access: None,
+        principal: None,
+        ou: Some(scp.ou.clone()),
+        contents: policy_document(&scp.statements),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Serialization
+
+#[derive(Serialize)]
+struct PolicyDocument<'a> {
+    #[serde(rename = "Version")]
+    version: &'static str,
+    #[serde(rename = "Statement")]
+    statement: Vec<StatementJson<'a>>,
+}
+
+impl<'a> PolicyDocument<'a> {
+    fn new(statements: &'a [AwsStatement]) -> Self {
+        PolicyDocument {
+            version: POLICY_VERSION,
+            statement: statements.iter().map(StatementJson::new).collect(),
+        }
+    }
+}
+
+/// One statement; keys in the order Sid, Effect, Action/NotAction,
+/// Resource/NotResource, Condition.
+#[derive(Serialize)]
+struct StatementJson<'a> {
+    #[serde(rename = "Sid", skip_serializing_if = "Option::is_none")]
+    sid: Option<&'a str>,
+    #[serde(rename = "Effect")]
+    effect: &'static str,
+    #[serde(rename = "Action", skip_serializing_if = "Option::is_none")]
+    action: Option<OneOrMany<'a>>,
+    #[serde(rename = "NotAction", skip_serializing_if = "Option::is_none")]
+    not_action: Option<OneOrMany<'a>>,
+    #[serde(rename = "Resource", skip_serializing_if = "Option::is_none")]
+    resource: Option<OneOrMany<'a>>,
+    #[serde(rename = "NotResource", skip_serializing_if = "Option::is_none")]
+    not_resource: Option<OneOrMany<'a>>,
+    #[serde(rename = "Condition", skip_serializing_if = "BTreeMap::is_empty")]
+    condition: BTreeMap<&'a str, BTreeMap<&'a str, OneOrMany<'a>>>,
+}
+
+impl<'a> StatementJson<'a> {
+    fn new(st: &'a AwsStatement) -> Self {
+        let actions = Some(OneOrMany(&st.actions));
+        let resources = Some(OneOrMany(&st.resources));
+        StatementJson {
+            sid: st.sid.as_deref(),
+            effect: match st.effect {
+                Effect::Allow => "Allow",
+                Effect::Deny => "Deny",
+            },
+            action: if st.not_action { None } else { actions },
+            not_action: if st.not_action { actions } else { None },
+            resource: if st.not_resource { None } else { resources },
+            not_resource: if st.not_resource { resources } else { None },
+            condition: st
+                .conditions
+                .iter()
+                .map(|(op, keys)| {
+                    let keys = keys
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), OneOrMany(v)))
+                        .collect();
+                    (op.as_str(), keys)
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A list written as a JSON string when it has exactly one element, else as an array.
+#[derive(Clone, Copy)]
+struct OneOrMany<'a>(&'a [String]);
+
+impl Serialize for OneOrMany<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            [one] => s.serialize_str(one),
+            many => many.serialize(s),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Splitting
+
+/// The size of one statement as it appears inside a policy.
+fn statement_size(st: &AwsStatement) -> usize {
+    policy_size(&to_compact_json(&StatementJson::new(st)))
+}
+
+/// The size of a policy with no statements: `{"Version":"2012-10-17","Statement":[]}`.
+fn empty_policy_size() -> usize {
+    policy_size(&to_compact_json(&PolicyDocument::new(&[])))
+}
+
+/// Splits `statements` into policies of at most `limit` characters (white space
+/// excluded), keeping their order: statements are packed greedily into a policy until the
+/// next one would not fit. A statement too large on its own is first cut into several
+/// statements by chunks of its `Action` list (each chunk keeps the resources and
+/// conditions), and a single action still too large by chunks of its `Resource` list;
+/// the pieces' Sids get a numeric suffix (`Sid`, `Sid2`, `Sid3`...). `NotAction` and
+/// `NotResource` lists are never cut (that would change what the statement means), so a
+/// part may still exceed `limit`: the size check reports it.
+///
+/// Empty input gives no policy.
+pub fn split_policy(statements: &[AwsStatement], limit: usize) -> Vec<Vec<AwsStatement>> {
+    let header = empty_policy_size();
+    let budget = limit.saturating_sub(header);
+    let mut parts = Vec::new();
+    let mut current: Vec<AwsStatement> = Vec::new();
+    let mut current_size = header;
+    for st in statements {
+        for piece in split_statement(st, budget) {
+            let size = statement_size(&piece);
+            let separator = usize::from(!current.is_empty());
+            if !current.is_empty() && current_size + separator + size > limit {
+                parts.push(std::mem::take(&mut current));
+                current_size = header;
+            }
+            current_size += usize::from(!current.is_empty()) + size;
+            current.push(piece);
+        }
+    }
+    if !current.is_empty() {
+        parts.push(current);
+    }
+    parts
+}
+
+/// Cuts one statement so that each piece is at most `budget` characters when it can.
+fn split_statement(st: &AwsStatement, budget: usize) -> Vec<AwsStatement> {
+    if statement_size(st) <= budget {
+        return vec![st.clone()];
+    }
+    // Room for the Sid suffix: never more pieces than actions x resources.
+    let reserve = match st.sid {
+        Some(_) => decimal_digits(st.actions.len().max(1) * st.resources.len().max(1)),
+        None => 0,
+    };
+    let inner = budget.saturating_sub(reserve);
+    let mut pieces = Vec::new();
+    if !st.not_action && st.actions.len() > 1 {
+        for chunk in chunk_list(&st.actions, inner, |actions| AwsStatement {
+            actions: actions.to_vec(),
+            ..st.clone()
+        }) {
+            if statement_size(&chunk) > inner {
+                pieces.extend(split_by_resources(&chunk, inner));
+            } else {
+                pieces.push(chunk);
+            }
+        }
+    } else {
+        pieces = split_by_resources(st, inner);
+    }
+    if pieces.len() > 1 {
+        if let Some(sid) = &st.sid {
+            for (i, piece) in pieces.iter_mut().enumerate().skip(1) {
+                piece.sid = Some(format!("{sid}{}", i + 1));
+            }
+        }
+    }
+    pieces
+}
+
+fn split_by_resources(st: &AwsStatement, budget: usize) -> Vec<AwsStatement> {
+    if st.not_resource || st.resources.len() <= 1 {
+        return vec![st.clone()];
+    }
+    chunk_list(&st.resources, budget, |resources| AwsStatement {
+        resources: resources.to_vec(),
+        ..st.clone()
+    })
+}
+
+/// Greedy, in order: each chunk takes items while the statement `make` builds from it
+/// stays within `budget` (a single item too large is a chunk of its own).
+fn chunk_list(
+    items: &[String],
+    budget: usize,
+    make: impl Fn(&[String]) -> AwsStatement,
+) -> Vec<AwsStatement> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    for end in 1..=items.len() {
+        if end - start > 1 && statement_size(&make(&items[start..end])) > budget {
+            chunks.push(make(&items[start..end - 1]));
+            start = end - 1;
+        }
+    }
+    if start < items.len() {
+        chunks.push(make(&items[start..]));
+    }
+    chunks
+}
+
+fn decimal_digits(n: usize) -> usize {
+    n.to_string().len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::test_model::{sample_model, statement};
+
+    fn file<'a>(files: &'a [OutputFile], path: &str) -> &'a OutputFile {
+        files
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("no {path} in {:?}", paths(files)))
+    }
+
+    fn paths(files: &[OutputFile]) -> Vec<&str> {
+        files.iter().map(|f| f.path.as_str()).collect()
+    }
+
+    fn check_all_json(files: &[OutputFile]) {
+        for f in files {
+            assert!(f.contents.ends_with("}\n"), "{}", f.path);
+            serde_json::from_str::<serde::de::IgnoredAny>(&f.contents)
+                .unwrap_or_else(|e| panic!("{}: {e}", f.path));
+        }
+    }
+
+    #[test]
+    fn emits_the_expected_files() {
+        let model = sample_model();
+        let files = emit(&model);
+        assert_eq!(emit(&model), files, "byte-identical on a second run");
+        check_all_json(&files);
+        insta::assert_snapshot!(paths(&files).join("\n"));
+    }
+
+    #[test]
+    fn ongoing_policy() {
+        let files = emit(&sample_model());
+        let f = file(&files, "aws/ongoing.policy.json");
+        assert_eq!(f.kind, kind::POLICY);
+        assert_eq!(f.access.as_deref(), Some("ongoing"));
+        assert_eq!(f.principal.as_deref(), Some("chalk_api"));
+        insta::assert_snapshot!(f.contents);
+    }
+
+    #[test]
+    fn logs_policy_single_elements_are_strings() {
+        let files = emit(&sample_model());
+        let f = file(&files, "aws/logs.policy.json");
+        insta::assert_snapshot!(f.contents);
+        #[derive(serde::Deserialize)]
+        #[allow(non_snake_case)]
+        struct Doc {
+            Version: String,
+            Statement: Vec<serde_json::Map<String, serde_json::Value>>,
+        }
+        let doc: Doc = serde_json::from_str(&f.contents).unwrap();
+        assert_eq!(doc.Version, "2012-10-17");
+        let deny = &doc.Statement[1];
+        assert_eq!(deny["Action"], serde_json::json!("logs:StopQuery"));
+        assert_eq!(deny["Resource"], serde_json::json!("*"));
+        assert!(!deny.contains_key("Condition"));
+        assert!(!deny.contains_key("Sid"));
+        assert!(doc.Statement[0]["Action"].is_array());
+    }
+
+    #[test]
+    fn statement_key_order() {
+        let mut st = statement(Some("S1"), &["a:B", "a:C"], &["r1"]);
+        st.not_action = true;
+        st.not_resource = true;
+        st.effect = Effect::Deny;
+        st.conditions.insert(
+            "StringEquals".into(),
+            [("aws:RequestTag/x".to_string(), vec!["true".to_string()])]
+                .into_iter()
+                .collect(),
+        );
+        st.conditions.insert(
+            "ForAnyValue:StringLike".into(),
+            [(
+                "aws:TagKeys".to_string(),
+                vec!["a*".to_string(), "b*".to_string()],
+            )]
+            .into_iter()
+            .collect(),
+        );
+        let text = policy_document(&[st]);
+        insta::assert_snapshot!(text);
+        let order = [
+            "\"Sid\"",
+            "\"Effect\"",
+            "\"NotAction\"",
+            "\"NotResource\"",
+            "\"Condition\"",
+        ];
+        let positions: Vec<usize> = order.iter().map(|k| text.find(k).unwrap()).collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
+        assert!(!text.contains("\"Action\"") && !text.contains("\"Resource\""));
+    }
+
+    #[test]
+    fn managed_trust_and_scp() {
+        let files = emit(&sample_model());
+        let managed = file(&files, "aws/setup.managed.json");
+        assert_eq!(managed.kind, kind::MANAGED_POLICIES);
+        insta::assert_snapshot!("managed", managed.contents);
+
+        let trust = file(&files, "aws/chalk_api.trust.json");
+        assert_eq!(trust.kind, kind::TRUST_POLICY);
+        assert_eq!(trust.principal.as_deref(), Some("chalk_api"));
+        assert_eq!(trust.access, None);
+        insta::assert_snapshot!("trust", trust.contents);
+        assert!(trust
+            .contents
+            .starts_with("{\n  \"Version\": \"2012-10-17\",\n"));
+
+        // no external id: no Condition
+        let trust = file(&files, "aws/chalk_workload.trust.json");
+        assert!(!trust.contents.contains("Condition"), "{}", trust.contents);
+
+        let scp = file(&files, "aws/tag_guard.scp.json");
+        assert_eq!(scp.kind, kind::SCP);
+        assert_eq!(scp.ou.as_deref(), Some("ou-abcd-11111111"));
+        insta::assert_snapshot!("scp", scp.contents);
+    }
+
+    #[test]
+    fn policy_size_ignores_white_space_only() {
+        assert_eq!(policy_size("{ \"a b\" :\n\t[1] }\n"), 10);
+        assert_eq!(policy_size(""), 0);
+        assert_eq!(policy_size("é"), 1);
+        assert_eq!(
+            empty_policy_size(),
+            r#"{"Version":"2012-10-17","Statement":[]}"#.len()
+        );
+        // pretty and compact render to the same size
+        let st = statement(
+            Some("A"),
+            &["s3:GetObject", "s3:PutObject"],
+            &["arn:aws:s3:::b/*"],
+        );
+        let pretty = policy_document(std::slice::from_ref(&st));
+        let compact = to_compact_json(&PolicyDocument::new(std::slice::from_ref(&st)));
+        assert_eq!(policy_size(&pretty), policy_size(&compact));
+        assert_eq!(
+            policy_size(&pretty),
+            empty_policy_size() + statement_size(&st)
+        );
+    }
+
+    fn many_actions(prefix: &str, n: usize) -> Vec<String> {
+        (0..n)
+            .map(|i| format!("{prefix}:SomeRatherLongActionName{i:04}"))
+            .collect()
+    }
+
+    /// The pieces, read in order, cover each input statement's (action, resource) pairs
+    /// exactly once and in order (so every action appears, in order, and only in the
+    /// pieces of its statement), with the same effect, negations and conditions.
+    fn assert_split_faithful(input: &[AwsStatement], parts: &[Vec<AwsStatement>]) {
+        let mut flat = parts.iter().flatten();
+        for st in input {
+            let expected: Vec<(&String, &String)> = st
+                .actions
+                .iter()
+                .flat_map(|a| st.resources.iter().map(move |r| (a, r)))
+                .collect();
+            let mut seen = Vec::new();
+            let mut actions = Vec::new();
+            while seen.len() < expected.len() {
+                let piece = flat.next().expect("pieces missing");
+                assert_eq!(piece.effect, st.effect);
+                assert_eq!(piece.not_action, st.not_action);
+                assert_eq!(piece.not_resource, st.not_resource);
+                assert_eq!(piece.conditions, st.conditions);
+                match (&st.sid, &piece.sid) {
+                    (None, None) => {}
+                    (Some(base), Some(sid)) => assert!(
+                        sid == base
+                            || sid
+                                .strip_prefix(base.as_str())
+                                .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n >= 2)),
+                        "{sid} from {base}"
+                    ),
+                    other => panic!("sid changed: {other:?}"),
+                }
+                for a in &piece.actions {
+                    if actions.last() != Some(a) {
+                        actions.push(a.clone());
+                    }
+                    for r in &piece.resources {
+                        seen.push((a, r));
+                    }
+                }
+            }
+            assert_eq!(seen, expected, "pairs of {:?}", st.sid);
+            assert_eq!(actions, st.actions, "each action once, in order");
+        }
+        assert!(flat.next().is_none(), "no extra statements");
+    }
+
+    fn assert_parts_fit(parts: &[Vec<AwsStatement>], limit: usize) {
+        for (n, part) in parts.iter().enumerate() {
+            let size = policy_size(&policy_document(part));
+            assert!(size <= limit, "part {} is {size} > {limit}", n + 1);
+        }
+    }
+
+    #[test]
+    fn small_policy_is_not_split() {
+        let model = sample_model();
+        let ongoing = &model
+            .accesses
+            .iter()
+            .find(|a| a.name == "ongoing")
+            .unwrap()
+            .aws;
+        let parts = split_policy(ongoing, MANAGED_POLICY_SIZE_LIMIT);
+        assert_eq!(parts.len(), 1);
+        assert_eq!(parts[0].len(), ongoing.len());
+        assert!(split_policy(&[], MANAGED_POLICY_SIZE_LIMIT).is_empty());
+    }
+
+    #[test]
+    fn greedy_packing_by_statements() {
+        // 6 statements of ~1,700 chars: 3 per policy.
+        let input: Vec<AwsStatement> = (0..6)
+            .map(|i| {
+                statement(
+                    Some(&format!("S{i}")),
+                    &many_actions(&format!("svc{i}"), 40)[..],
+                    &["*"],
+                )
+            })
+            .collect();
+        let parts = split_policy(&input, MANAGED_POLICY_SIZE_LIMIT);
+        assert_parts_fit(&parts, MANAGED_POLICY_SIZE_LIMIT);
+        assert_split_faithful(&input, &parts);
+        assert!(parts.len() >= 2);
+        // no statement was cut
+        assert_eq!(parts.iter().map(Vec::len).sum::<usize>(), 6);
+        // greedy: nothing from the next part would have fitted
+        for w in parts.windows(2) {
+            let mut joined = w[0].clone();
+            joined.push(w[1][0].clone());
+            assert!(policy_size(&policy_document(&joined)) > MANAGED_POLICY_SIZE_LIMIT);
+        }
+    }
+
+    #[test]
+    fn one_huge_statement_is_cut_by_actions() {
+        let actions = many_actions("ec2", 500);
+        let mut big = statement(Some("Big"), &actions[..], &["arn:aws:ec2:*:*:instance/*"]);
+        big.conditions.insert(
+            "StringEquals".into(),
+            [(
+                "aws:ResourceTag/managed".to_string(),
+                vec!["true".to_string()],
+            )]
+            .into_iter()
+            .collect(),
+        );
+        let small = statement(Some("Small"), &["s3:GetObject"], &["*"]);
+        let input = vec![small.clone(), big, small];
+        let parts = split_policy(&input, MANAGED_POLICY_SIZE_LIMIT);
+        assert!(parts.len() >= 3, "{}", parts.len());
+        assert_parts_fit(&parts, MANAGED_POLICY_SIZE_LIMIT);
+        assert_split_faithful(&input, &parts);
+
+        let sids: Vec<&str> = parts
+            .iter()
+            .flatten()
+            .map(|s| s.sid.as_deref().unwrap())
+            .collect();
+        assert_eq!(sids[0], "Small");
+        assert_eq!(sids[1], "Big");
+        assert_eq!(sids[2], "Big2");
+        assert_eq!(*sids.last().unwrap(), "Small");
+        let mut unique = sids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), sids.len() - 1, "only Small repeats: {sids:?}");
+
+        let summary: String = parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let stmts: Vec<String> = p
+                    .iter()
+                    .map(|s| format!("{}({})", s.sid.as_deref().unwrap(), s.actions.len()))
+                    .collect();
+                format!(
+                    "part {}: size {} {}\n",
+                    i + 1,
+                    policy_size(&policy_document(p)),
+                    stmts.join(" ")
+                )
+            })
+            .collect();
+        insta::assert_snapshot!(summary);
+    }
+
+    #[test]
+    fn cut_without_sid_and_by_resources() {
+        let resources: Vec<String> = (0..400)
+            .map(|i| format!("arn:aws:s3:::some-customer-bucket-{i:04}/*"))
+            .collect();
+        let mut st = statement(None, &["s3:GetObject"], &resources[..]);
+        st.sid = None;
+        let input = vec![st];
+        let parts = split_policy(&input, MANAGED_POLICY_SIZE_LIMIT);
+        assert!(parts.len() > 1);
+        assert_parts_fit(&parts, MANAGED_POLICY_SIZE_LIMIT);
+        assert_split_faithful(&input, &parts);
+        assert!(parts.iter().flatten().all(|s| s.sid.is_none()));
+        let all: Vec<&String> = parts.iter().flatten().flat_map(|s| &s.resources).collect();
+        assert_eq!(all.len(), 400);
+    }
+
+    #[test]
+    fn not_action_is_never_cut() {
+        let mut st = statement(Some("Deny"), &many_actions("iam", 400)[..], &["*"]);
+        st.not_action = true;
+        st.effect = Effect::Deny;
+        let parts = split_policy(std::slice::from_ref(&st), MANAGED_POLICY_SIZE_LIMIT);
+        assert_eq!(parts.len(), 1);
+        assert_eq!(policy_document(&parts[0]), policy_document(&[st]));
+    }
+
+    #[test]
+    fn emit_names_split_parts() {
+        let mut model = sample_model();
+        let access = model
+            .accesses
+            .iter_mut()
+            .find(|a| a.name == "logs")
+            .unwrap();
+        access.aws = vec![statement(
+            Some("Big"),
+            &many_actions("logs", 600)[..],
+            &["*"],
+        )];
+        let files = emit(&model);
+        let names: Vec<&str> = paths(&files)
+            .into_iter()
+            .filter(|p| p.starts_with("aws/logs"))
+            .collect();
+        assert!(names.len() >= 3, "{names:?}");
+        assert!(names.contains(&"aws/logs.policy.json"));
+        assert!(names.contains(&"aws/logs-2.policy.json"));
+        assert!(names.contains(&"aws/logs-3.policy.json"));
+        check_all_json(&files);
+        for f in files.iter().filter(|f| f.path.starts_with("aws/logs")) {
+            assert!(policy_size(&f.contents) <= MANAGED_POLICY_SIZE_LIMIT);
+            assert_eq!(f.access.as_deref(), Some("logs"));
+        }
+    }
+
+    #[test]
+    fn sid_suffix_fits_when_the_budget_is_tight() {
+        // Try a range of limits so that the suffix digits land right at the edge.
+        let actions = many_actions("ec2", 60);
+        let st = statement(Some("Tight"), &actions[..], &["*"]);
+        for limit in 200..400 {
+            let parts = split_policy(std::slice::from_ref(&st), limit);
+            assert_parts_fit(&parts, limit);
+            assert_split_faithful(std::slice::from_ref(&st), &parts);
+        }
+    }
+
+    #[test]
+    fn oversized_single_statement_is_kept_for_the_checker() {
+        let st = statement(Some("One"), &many_actions("x", 1)[..], &["*"]);
+        let parts = split_policy(std::slice::from_ref(&st), 10);
+        assert_eq!(parts.len(), 1);
+        assert_eq!(policy_document(&parts[0]), policy_document(&[st]));
+    }
+}

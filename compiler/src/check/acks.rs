@@ -1,0 +1,66 @@
+//! `ack CODE "reason"`: a warning acknowledged in the source is not reported. An
+//! acknowledgement must name a warning code and must match one; errors cannot be
+//! acknowledged.
+
+use super::decls::{AckScope, Decls};
+use crate::diag::{codes, Diagnostic, Severity};
+
+pub fn apply(decls: &Decls, diags: &mut Vec<Diagnostic>) {
+    let mut used = vec![false; decls.acks.len()];
+    let mut bad = Vec::new();
+    for (i, site) in decls.acks.iter().enumerate() {
+        let code = site.ack.code.node.as_str();
+        match codes::lookup(code) {
+            Some(c) if c.severity == Severity::Warning => {}
+            Some(_) => {
+                used[i] = true;
+                bad.push(
+                    Diagnostic::new("E0602", site.ack.code.span, format!("`{code}` is an error and cannot be acknowledged"))
+                        .label("only warnings can be acknowledged")
+                        .help("fix the error instead"),
+                );
+            }
+            None => {
+                used[i] = true;
+                let known = codes::ALL.iter().filter(|c| c.severity == Severity::Warning).map(|c| c.code);
+                let mut d = Diagnostic::new("E0602", site.ack.code.span, format!("unknown diagnostic code `{code}`"))
+                    .label("no such code");
+                if let Some(best) = crate::diag::closest(code, known) {
+                    d = d.suggest(site.ack.code.span, best, format!("did you mean `{best}`?"));
+                }
+                bad.push(d);
+            }
+        }
+    }
+    diags.retain(|d| {
+        if d.severity != Severity::Warning {
+            return true;
+        }
+        let mut acked = false;
+        for (i, site) in decls.acks.iter().enumerate() {
+            let covers = match site.scope {
+                AckScope::Block(span) => span.contains(d.span),
+                AckScope::File(file) => d.span.file == file,
+            };
+            if covers && site.ack.code.node == d.code {
+                used[i] = true;
+                acked = true;
+            }
+        }
+        !acked
+    });
+    for (i, site) in decls.acks.iter().enumerate() {
+        if !used[i] {
+            diags.push(
+                Diagnostic::new(
+                    "W0601",
+                    site.ack.span,
+                    format!("`ack {}` matches no warning here", site.ack.code.node),
+                )
+                .label("nothing to acknowledge")
+                .help("remove it: the warning it was for no longer occurs"),
+            );
+        }
+    }
+    diags.extend(bad);
+}

@@ -1,0 +1,112 @@
+//! Kubernetes RBAC checks on the source: cluster-scoped resources in a namespaced
+//! Role, unknown verbs, and rules that repeat what the same role already grants.
+
+use super::decls::Decls;
+use crate::diag::{closest, Diagnostic};
+use crate::syntax::ast;
+use std::collections::BTreeMap;
+
+pub const VERBS: &[&str] = &[
+    "*", "approve", "attest", "bind", "create", "delete", "deletecollection", "escalate", "get",
+    "impersonate", "list", "patch", "sign", "update", "use", "watch",
+];
+
+pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
+    for a in decls.accesses.values() {
+        for role in &a.k8s {
+            check_role(decls, role, diags);
+        }
+    }
+}
+
+fn check_role(decls: &Decls, role: &ast::K8sRole, diags: &mut Vec<Diagnostic>) {
+    // (group, resource, verb) -> the rule that first granted it.
+    let mut granted: BTreeMap<(&str, &str, &str), &ast::K8sRule> = BTreeMap::new();
+    for rule in &role.rules {
+        verbs(rule, diags);
+        if role.namespace.is_some() {
+            cluster_scoped_in_role(decls, role, rule, diags);
+        }
+        let mut repeated: Vec<&str> = Vec::new();
+        let mut earlier: Option<&ast::K8sRule> = None;
+        for g in &rule.groups {
+            for r in &rule.resources {
+                for v in &rule.verbs {
+                    let key = (g.node.as_str(), r.node.as_str(), v.node.as_str());
+                    match granted.get(&key) {
+                        Some(first) if !std::ptr::eq(*first, rule) => {
+                            if !repeated.contains(&key.1) {
+                                repeated.push(key.1);
+                            }
+                            earlier.get_or_insert(first);
+                        }
+                        Some(_) => {}
+                        None => {
+                            granted.insert(key, rule);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(first) = earlier {
+            diags.push(
+                Diagnostic::new(
+                    "W0302",
+                    rule.span,
+                    format!(
+                        "this rule repeats verbs on `{}` that an earlier rule of the role already grants",
+                        repeated.join("`, `")
+                    ),
+                )
+                .label("partly or wholly a duplicate")
+                .with_secondary(first.span, "already granted here")
+                .help("merge the two rules into one"),
+            );
+        }
+    }
+}
+
+fn verbs(rule: &ast::K8sRule, diags: &mut Vec<Diagnostic>) {
+    let mut seen: Vec<&str> = Vec::new();
+    for v in &rule.verbs {
+        if !VERBS.contains(&v.node.as_str()) {
+            let mut d = Diagnostic::new("E0303", v.span, format!("unknown Kubernetes verb `{}`", v.node))
+                .label("not an RBAC verb");
+            if let Some(best) = closest(&v.node, VERBS.iter().copied()) {
+                d = d.suggest(v.span, format!("\"{best}\""), format!("did you mean `{best}`?"));
+            }
+            diags.push(d);
+        }
+        if seen.contains(&v.node.as_str()) {
+            diags.push(
+                Diagnostic::new("W0302", v.span, format!("verb `{}` is listed twice", v.node))
+                    .label("duplicate")
+                    .suggest(v.span, "", "remove the duplicate"),
+            );
+        }
+        seen.push(&v.node);
+    }
+}
+
+fn cluster_scoped_in_role(decls: &Decls, role: &ast::K8sRole, rule: &ast::K8sRule, diags: &mut Vec<Diagnostic>) {
+    for r in &rule.resources {
+        let cluster_group = rule
+            .groups
+            .iter()
+            .find(|g| decls.k8s_namespaced(&g.node, &r.node) == Some(false));
+        if let Some(g) = cluster_group {
+            let group = if g.node.is_empty() { "core" } else { g.node.as_str() };
+            let ns = role.namespace.as_ref().map(|n| n.node.as_str()).unwrap_or("");
+            diags.push(
+                Diagnostic::new(
+                    "E0301",
+                    r.span,
+                    format!("`{}` ({group}) is cluster-scoped and cannot be granted by a Role", r.node),
+                )
+                .label(format!("a Role in `{ns}` grants nothing on it"))
+                .with_secondary(role.span, "this Role is namespaced")
+                .help(format!("grant `{}` in a `k8s cluster_role` instead", r.node)),
+            );
+        }
+    }
+}

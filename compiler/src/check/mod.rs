@@ -1,0 +1,48 @@
+//! The checker: resolves names, runs every check, and lowers the syntax tree into the
+//! [`Model`](crate::model::Model) the backends read. All problems are reported in one
+//! run; the model is produced only when there is no error.
+
+pub mod acks;
+pub mod aws;
+pub mod cidr;
+pub mod cloud_names;
+pub mod decls;
+pub mod k8s;
+pub mod lower;
+pub mod params;
+
+use crate::diag::Diagnostic;
+use crate::model::Model;
+use crate::source::FileId;
+use crate::syntax::ast;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// `--set name=value`: parameter values.
+    pub set: BTreeMap<String, String>,
+}
+
+/// Checks the user's files against the standard library and lowers them.
+pub fn check(
+    stdlib: &[(FileId, ast::File)],
+    user: &[(FileId, ast::File)],
+    options: &Options,
+) -> (Option<Model>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let decls = decls::collect(stdlib, user, &mut diags);
+    let params = decls.params(options);
+    decls.check_references(&params, &mut diags);
+
+    let networks = decls.network_inputs();
+    cidr::check(&networks, &mut diags);
+    k8s::check(&decls, &mut diags);
+    aws::check(&decls, &mut diags);
+    cloud_names::check(&decls, &mut diags);
+
+    let model = lower::lower(&decls, &params, &mut diags);
+    acks::apply(&decls, &mut diags);
+    crate::diag::sort(&mut diags);
+    let ok = !diags.iter().any(Diagnostic::is_error);
+    (ok.then_some(model), diags)
+}

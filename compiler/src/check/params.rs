@@ -1,0 +1,142 @@
+//! `${name}` references inside strings: checked against the declared parameters and
+//! filled from `--set` or a default; unset parameters stay placeholders.
+
+use crate::diag::{closest, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast::Str;
+use std::collections::BTreeMap;
+
+/// Parameters every deployment has without declaring them: the standard library's
+/// ARN templates use these, and `prefix` is the deployment's `name_prefix`.
+pub const IMPLICIT: &[&str] = &["account_id", "prefix", "project_id", "region", "subscription_id"];
+
+pub struct Params {
+    /// name -> value (None: stays a placeholder).
+    values: BTreeMap<String, Option<String>>,
+}
+
+impl Params {
+    pub fn new(
+        declared: &[(String, Option<String>)],
+        prefix: Option<&str>,
+        set: &BTreeMap<String, String>,
+    ) -> Params {
+        let mut values: BTreeMap<String, Option<String>> = BTreeMap::new();
+        for name in IMPLICIT {
+            values.insert(name.to_string(), None);
+        }
+        values.insert("prefix".into(), prefix.map(str::to_string));
+        for (name, default) in declared {
+            values.insert(name.clone(), default.clone());
+        }
+        for (k, v) in set {
+            if let Some(slot) = values.get_mut(k) {
+                *slot = Some(v.clone());
+            }
+        }
+        Params { values }
+    }
+
+    pub fn is_known(&self, name: &str) -> bool {
+        self.values.contains_key(name)
+    }
+
+    /// Reports every `${x}` in `s` that names no parameter.
+    pub fn check(&self, s: &Str, diags: &mut Vec<Diagnostic>) {
+        for (name, range) in references(&s.node) {
+            if self.is_known(name) {
+                continue;
+            }
+            // Offsets inside the literal: +1 for the opening quote; exact when the
+            // string has no escapes before the reference, which is the common case.
+            let start = s.span.start as usize + 1 + range.start;
+            let span = Span::new(s.span.file, start, start + range.len()).clamp_to(s.span);
+            let mut d = Diagnostic::new("E0107", span, format!("unknown parameter `{name}`"))
+                .label("not a declared parameter");
+            if let Some(best) = closest(name, self.values.keys().map(String::as_str)) {
+                d = d.suggest(span, format!("${{{best}}}"), format!("did you mean `{best}`?"));
+            } else {
+                d = d.help(format!("declare it in the deployment: `param {name}`"));
+            }
+            diags.push(d);
+        }
+    }
+
+    /// The string with set parameters filled in.
+    pub fn render(&self, s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut last = 0;
+        for (name, range) in references(s) {
+            if let Some(Some(v)) = self.values.get(name) {
+                out.push_str(&s[last..range.start]);
+                out.push_str(v);
+                last = range.end;
+            }
+        }
+        out.push_str(&s[last..]);
+        out
+    }
+}
+
+/// `${name}` references (name = identifier) with their byte ranges. Other `${...}`
+/// forms, such as IAM's `${aws:username}`, are left alone.
+pub fn references(s: &str) -> Vec<(&str, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = s[from..].find("${") {
+        let start = from + i;
+        let Some(len) = s[start + 2..].find('}') else {
+            break;
+        };
+        let name = &s[start + 2..start + 2 + len];
+        let ident = !name.is_empty()
+            && name
+                .chars()
+                .enumerate()
+                .all(|(i, c)| c == '_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit()));
+        if ident {
+            out.push((name, start..start + 3 + len));
+        }
+        from = start + 2;
+    }
+    out
+}
+
+trait Clamp {
+    fn clamp_to(self, outer: Span) -> Span;
+}
+
+impl Clamp for Span {
+    fn clamp_to(self, outer: Span) -> Span {
+        if outer.contains(self) {
+            self
+        } else {
+            outer
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_skip_iam_variables() {
+        let refs: Vec<_> = references("arn:${region}:${aws:username}:${x1}")
+            .into_iter()
+            .map(|r| r.0)
+            .collect();
+        assert_eq!(refs, ["region", "x1"]);
+    }
+
+    #[test]
+    fn render_fills_only_set_values() {
+        let mut set = BTreeMap::new();
+        set.insert("region".to_string(), "us-east-1".to_string());
+        let p = Params::new(&[], Some("chalk"), &set);
+        assert_eq!(
+            p.render("arn:aws:eks:${region}:${account_id}:${prefix}*"),
+            "arn:aws:eks:us-east-1:${account_id}:chalk*"
+        );
+    }
+}

@@ -1,0 +1,97 @@
+//! Every diagnostic code engc emits, with its severity and a one-line summary. The
+//! README's diagnostics list and `engc explain` are generated from this table.
+
+use super::Severity;
+use Severity::*;
+
+pub struct Code {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+}
+
+macro_rules! codes {
+    ($( $code:literal $sev:ident $summary:literal ),* $(,)?) => {
+        pub const ALL: &[Code] = &[ $( Code { code: $code, severity: $sev, summary: $summary } ),* ];
+    };
+}
+
+codes! {
+    // Input and syntax.
+    "E0001" Error   "syntax error",
+    "E0002" Error   "a `use`d file cannot be read",
+    "E0003" Error   "the input is not valid UTF-8 text",
+    "E0004" Error   "no `deployment` block, or more than one",
+    "E0005" Error   "a setting given twice in one block",
+    "E0006" Error   "a required setting is missing",
+    // Names and references.
+    "E0101" Error   "unknown name",
+    "E0102" Error   "a name declared twice",
+    "E0103" Error   "a reference to the wrong kind of declaration",
+    "E0104" Error   "unknown engine or store kind",
+    "E0105" Error   "unknown platform component",
+    "E0106" Error   "a store or engine kind that a target cloud does not offer",
+    "E0107" Error   "unknown parameter in `${...}`",
+    "E0108" Error   "a grant for a cloud the principal has no identity on",
+    "W0109" Warning "a grant for a cloud the deployment does not target",
+    "E0110" Error   "`tag` condition without a `managed_tag` in the deployment",
+    "E0111" Error   "unknown IAM condition operator",
+    "E0112" Error   "a component that the engine's kind does not support",
+    "W0113" Warning "a declaration nothing refers to",
+    "E0114" Error   "an AWS statement Sid that is not alphanumeric, or used twice",
+    "E0115" Error   "a name that the target cannot use",
+    // CIDR plans.
+    "E0201" Error   "malformed CIDR block",
+    "E0202" Error   "CIDR block with host bits set",
+    "E0203" Error   "subnet outside its network's block",
+    "E0204" Error   "overlapping subnets",
+    "W0205" Warning "overlapping networks",
+    "E0206" Error   "pod or service range overlapping the network",
+    "E0207" Error   "prefix length a target cloud refuses",
+    "W0208" Warning "public address space used for a private range",
+    "E0209" Error   "IPv4 and IPv6 blocks mixed in one network",
+    // Kubernetes RBAC.
+    "E0301" Error   "cluster-scoped resource in a namespaced Role",
+    "W0302" Warning "duplicate Kubernetes rule or verb",
+    "E0303" Error   "unknown Kubernetes verb",
+    // AWS.
+    "W0401" Warning "cross-account trust without `sts:ExternalId`",
+    "W0402" Warning "duplicate action or permission",
+    "E0403" Error   "malformed action or permission name",
+    "W0404" Warning "wildcard principal in a trust policy",
+    "W0405" Warning "AWS managed policy meant for a service-linked role",
+    // Azure.
+    "E0501" Error   "Azure role without assignable scopes",
+    "E0502" Error   "Azure assignable scope is the root `/`",
+    // Acknowledgements.
+    "W0601" Warning "acknowledgement that matches no warning",
+    "E0602" Error   "acknowledgement of an error or of an unknown code",
+}
+
+pub fn lookup(code: &str) -> Option<&'static Code> {
+    ALL.iter().find(|c| c.code == code)
+}
+
+/// Severity of a known code; unknown codes are errors (a bug, caught by tests).
+pub fn severity(code: &str) -> Severity {
+    lookup(code).map(|c| c.severity).unwrap_or(Error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_prefix_matches_severity() {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in ALL {
+            assert!(seen.insert(c.code), "duplicate code {}", c.code);
+            let want = match c.severity {
+                Error => 'E',
+                Warning => 'W',
+                Note => 'N',
+            };
+            assert!(c.code.starts_with(want), "{} has the wrong letter", c.code);
+        }
+    }
+}

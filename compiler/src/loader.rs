@@ -1,0 +1,109 @@
+//! Reads the input files and everything they `use`, each once, into one source map.
+
+use crate::diag::Diagnostic;
+use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::{self, ast};
+use std::path::{Path, PathBuf};
+
+/// Where file contents come from: the disk for the CLI, open buffers for the editor.
+pub trait FileLoader {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>>;
+}
+
+pub struct DiskLoader;
+
+impl FileLoader for DiskLoader {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        std::fs::read(path)
+    }
+}
+
+/// The parsed user files of one compilation, in load order.
+pub struct Loaded {
+    pub files: Vec<(FileId, ast::File)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Decodes input bytes; invalid UTF-8 is a diagnostic at the first bad byte, and the
+/// text is kept (lossily) so the diagnostic can show the line.
+pub fn decode(
+    sources: &mut SourceMap,
+    name: String,
+    path: Option<PathBuf>,
+    bytes: Vec<u8>,
+) -> (FileId, Option<Diagnostic>) {
+    match String::from_utf8(bytes) {
+        Ok(text) => (sources.add(name, path, text), None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            // Keep offsets meaningful: the valid prefix is unchanged by lossy decoding.
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let id = sources.add(name, path, text);
+            let d = Diagnostic::new(
+                "E0003",
+                Span::new(id, at, at + 1),
+                format!("the input is not valid UTF-8 (bad byte at offset {at})"),
+            )
+            .label("not UTF-8")
+            .help("save the file as UTF-8 text; `.eng` files are text, not binary");
+            (id, Some(d))
+        }
+    }
+}
+
+/// Parses `roots` (already in `sources`) and, transitively, the files they `use`.
+pub fn load(sources: &mut SourceMap, roots: &[FileId], loader: &dyn FileLoader) -> Loaded {
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut queue: Vec<FileId> = roots.to_vec();
+    let mut i = 0;
+    while i < queue.len() {
+        let id = queue[i];
+        i += 1;
+        let (ast, diags) = syntax::parse(id, &sources.get(id).text);
+        diagnostics.extend(diags);
+        let base = sources
+            .get(id)
+            .path
+            .as_ref()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+        for item in &ast.items {
+            let ast::Item::Use(target) = item else {
+                continue;
+            };
+            let path = base.join(&target.node);
+            let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            if sources.find_path(&key).is_some() {
+                continue; // each file once, whatever the cycles
+            }
+            match loader.read(&path) {
+                Ok(bytes) => {
+                    let (new, bad) = decode(sources, path.display().to_string(), Some(key), bytes);
+                    diagnostics.extend(bad);
+                    queue.push(new);
+                }
+                Err(e) => diagnostics.push(
+                    Diagnostic::new(
+                        "E0002",
+                        target.span,
+                        format!("cannot read `{}`: {}", target.node, io_reason(&e)),
+                    )
+                    .label("used here")
+                    .help("`use` paths are relative to the file that uses them"),
+                ),
+            }
+        }
+        files.push((id, ast));
+    }
+    Loaded { files, diagnostics }
+}
+
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string().to_lowercase(),
+    }
+}

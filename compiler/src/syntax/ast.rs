@@ -1,0 +1,404 @@
+//! The typed syntax tree. Every node owns its spans; nothing borrows the source text.
+
+use crate::source::{Span, Spanned};
+
+pub type Name = Spanned<String>;
+/// A string literal after unescaping; may hold `${param}` references.
+pub type Str = Spanned<String>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Cloud {
+    Aws,
+    Gcp,
+    Azure,
+}
+
+impl Cloud {
+    pub const ALL: [Cloud; 3] = [Cloud::Aws, Cloud::Gcp, Cloud::Azure];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cloud::Aws => "aws",
+            Cloud::Gcp => "gcp",
+            Cloud::Azure => "azure",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Cloud> {
+        match s {
+            "aws" => Some(Cloud::Aws),
+            "gcp" => Some(Cloud::Gcp),
+            "azure" => Some(Cloud::Azure),
+            _ => None,
+        }
+    }
+}
+
+/// One parsed file.
+#[derive(Clone, Debug, Default)]
+pub struct File {
+    pub items: Vec<Item>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Item {
+    Use(Str),
+    Deployment(Deployment),
+    Principal(Principal),
+    Network(Network),
+    Engine(Engine),
+    Store(Store),
+    Access(Access),
+    Scp(Scp),
+    Kind(KindDecl),
+    Component(ComponentDecl),
+    Crd(Crd),
+    Ack(Ack),
+}
+
+/// `ack W0402 "reason"`: acknowledges warnings of that code inside the enclosing block.
+#[derive(Clone, Debug)]
+pub struct Ack {
+    pub code: Spanned<String>,
+    pub reason: Str,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Deployment {
+    pub name: Name,
+    pub span: Span,
+    pub clouds: Vec<Spanned<Cloud>>,
+    pub clouds_span: Option<Span>,
+    pub managed_tag: Option<(Str, Str)>,
+    pub name_prefix: Option<Str>,
+    pub params: Vec<Param>,
+    pub acks: Vec<Ack>,
+    /// Settings given twice, for a diagnostic.
+    pub repeated: Vec<(Span, Span, &'static str)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Param {
+    pub name: Name,
+    pub default: Option<Str>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Principal {
+    pub name: Name,
+    pub span: Span,
+    pub aws_role: Option<AwsRole>,
+    pub gcp_service_account: Option<GcpServiceAccount>,
+    pub azure_principal: Option<Str>,
+    pub k8s_service_account: Option<K8sServiceAccount>,
+    pub acks: Vec<Ack>,
+    pub repeated: Vec<(Span, Span, &'static str)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AwsRole {
+    pub arn: Str,
+    pub external_id: Option<Str>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct GcpServiceAccount {
+    pub account: Str,
+    pub impersonated_by: Vec<Str>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct K8sServiceAccount {
+    pub name: Str,
+    pub namespace: Str,
+    pub span: Span,
+}
+
+/// A CIDR block as written; parsed and checked by `check::cidr`.
+pub type CidrText = Spanned<String>;
+
+#[derive(Clone, Debug)]
+pub struct Network {
+    pub name: Name,
+    pub span: Span,
+    pub cloud: Option<Spanned<Cloud>>,
+    pub cidr: Option<CidrText>,
+    pub subnets: Vec<Subnet>,
+    pub pods: Option<CidrText>,
+    pub services: Option<CidrText>,
+    pub acks: Vec<Ack>,
+    pub repeated: Vec<(Span, Span, &'static str)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Subnet {
+    pub name: Name,
+    pub cidr: CidrText,
+    pub zone: Option<Str>,
+    pub public: Option<CidrText>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EngineMode {
+    Create,
+    Import,
+}
+
+#[derive(Clone, Debug)]
+pub struct Engine {
+    pub name: Name,
+    pub kind: Name,
+    pub mode: Option<Spanned<EngineMode>>,
+    pub network: Option<Name>,
+    pub namespaces: Vec<Str>,
+    pub components: Vec<Name>,
+    pub acks: Vec<Ack>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub name: Name,
+    pub kind: Name,
+    /// Resource name pattern overriding `<prefix>-*`.
+    pub resource_name: Option<Str>,
+    pub acks: Vec<Ack>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    List,
+    Read,
+    Write,
+    Tag,
+    Permissions,
+    Manage,
+}
+
+impl Level {
+    pub fn parse(s: &str) -> Option<Level> {
+        Some(match s {
+            "list" => Level::List,
+            "read" => Level::Read,
+            "write" => Level::Write,
+            "tag" => Level::Tag,
+            "permissions" => Level::Permissions,
+            "manage" => Level::Manage,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::List => "list",
+            Level::Read => "read",
+            Level::Write => "write",
+            Level::Tag => "tag",
+            Level::Permissions => "permissions",
+            Level::Manage => "manage",
+        }
+    }
+
+    /// The base levels a level stands for: `manage` is all of them.
+    pub fn expand(self) -> &'static [Level] {
+        match self {
+            Level::Manage => &[
+                Level::List,
+                Level::Read,
+                Level::Write,
+                Level::Tag,
+                Level::Permissions,
+            ],
+            Level::List => &[Level::List],
+            Level::Read => &[Level::Read],
+            Level::Write => &[Level::Write],
+            Level::Tag => &[Level::Tag],
+            Level::Permissions => &[Level::Permissions],
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TargetKind {
+    Engine,
+    Store,
+}
+
+impl TargetKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetKind::Engine => "engine",
+            TargetKind::Store => "store",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Scope {
+    Scoped,
+    Unscoped(Str),
+}
+
+#[derive(Clone, Debug)]
+pub struct Access {
+    pub name: Name,
+    pub principal: Option<Name>,
+    pub scope: Spanned<Scope>,
+    pub title: Option<Str>,
+    pub description: Option<Str>,
+    pub within: Vec<Name>,
+    pub grants: Vec<AbstractGrant>,
+    pub aws: Vec<AwsStatement>,
+    pub aws_managed: Vec<Str>,
+    pub gcp_permissions: Vec<Str>,
+    pub gcp_roles: Vec<Str>,
+    pub gcp_role_id: Option<Str>,
+    pub azure: AzureLists,
+    pub azure_scopes: Vec<Str>,
+    pub k8s: Vec<K8sRole>,
+    pub acks: Vec<Ack>,
+    pub span: Span,
+    pub repeated: Vec<(Span, Span, &'static str)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AbstractGrant {
+    pub level: Spanned<Level>,
+    pub target: Spanned<TargetKind>,
+    pub names: Vec<Name>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+#[derive(Clone, Debug)]
+pub struct AwsStatement {
+    pub effect: Spanned<Effect>,
+    pub not_action: bool,
+    pub actions: Vec<Str>,
+    pub not_resource: bool,
+    /// None: `*`.
+    pub resources: Option<Vec<Str>>,
+    pub conditions: Vec<Condition>,
+    pub sid: Option<Str>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum Condition {
+    /// `aws:ResourceTag/<managed tag>` = value.
+    Tag(Span),
+    /// `aws:RequestTag/<managed tag>` = value.
+    RequestTag(Span),
+    Explicit {
+        operator: Spanned<String>,
+        key: Str,
+        values: Vec<Str>,
+        span: Span,
+    },
+}
+
+impl Condition {
+    pub fn span(&self) -> Span {
+        match self {
+            Condition::Tag(s) | Condition::RequestTag(s) => *s,
+            Condition::Explicit { span, .. } => *span,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct AzureLists {
+    pub actions: Vec<Str>,
+    pub not_actions: Vec<Str>,
+    pub data_actions: Vec<Str>,
+    pub not_data_actions: Vec<Str>,
+}
+
+#[derive(Clone, Debug)]
+pub struct K8sRole {
+    /// None: a ClusterRole.
+    pub namespace: Option<Str>,
+    pub name: Option<Str>,
+    pub rules: Vec<K8sRule>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct K8sRule {
+    pub groups: Vec<Str>,
+    pub resources: Vec<Str>,
+    pub verbs: Vec<Str>,
+    pub names: Vec<Str>,
+    pub urls: Vec<Str>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Scp {
+    pub name: Name,
+    pub ou: Str,
+    pub statements: Vec<AwsStatement>,
+    pub acks: Vec<Ack>,
+    pub span: Span,
+}
+
+/// `kind store s3 "Amazon S3 bucket" { aws { ... } }` (usually in the stdlib).
+#[derive(Clone, Debug)]
+pub struct KindDecl {
+    pub target: Spanned<TargetKind>,
+    pub name: Name,
+    pub doc: Option<Str>,
+    pub clouds: Vec<KindCloud>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct KindCloud {
+    pub cloud: Spanned<Cloud>,
+    pub arns: Vec<Str>,
+    pub tagged: Option<Spanned<bool>>,
+    pub services: Vec<Str>,
+    pub levels: Vec<(Spanned<Level>, Vec<Str>)>,
+    pub data_levels: Vec<(Spanned<Level>, Vec<Str>)>,
+    pub create: Vec<Str>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct ComponentDecl {
+    pub name: Name,
+    pub doc: Option<Str>,
+    /// Engine kinds it runs on; empty: all.
+    pub engine_kinds: Vec<Name>,
+    pub resources: Vec<ComponentResource>,
+    pub clouds: Vec<KindCloud>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct ComponentResource {
+    pub group: Str,
+    pub resource: Str,
+    pub namespaced: bool,
+    pub verbs: Vec<Str>,
+    pub span: Span,
+}
+
+/// A custom resource's scope, so RBAC checks know it.
+#[derive(Clone, Debug)]
+pub struct Crd {
+    pub group: Str,
+    pub resource: Str,
+    pub namespaced: bool,
+    pub span: Span,
+}
