@@ -187,9 +187,9 @@ fn trust(role: &ast::AwsRole, diags: &mut Vec<Diagnostic>) {
         );
         return;
     }
-    // A literal 12-digit account in the ARN is the vendor's account: cross-account.
+    // Any account but the customer's own (`${account_id}`) is another account.
     let account = arn.split(':').nth(4).unwrap_or("");
-    let cross_account = account.len() == 12 && account.chars().all(|c| c.is_ascii_digit());
+    let cross_account = !account.is_empty() && account != "${account_id}";
     if cross_account && role.external_id.is_none() {
         diags.push(
             Diagnostic::new(

@@ -35,7 +35,7 @@ impl DeclKind {
 
     fn article(self) -> &'static str {
         match self {
-            DeclKind::Access => "an",
+            DeclKind::Access | DeclKind::Engine => "an",
             _ => "a",
         }
     }
