@@ -74,7 +74,11 @@ pub fn compile(inputs: Vec<Input>, loader: &dyn FileLoader, options: &Options) -
     }
     let loaded = loader::load(&mut sources, &roots, loader);
     diagnostics.extend(loaded.diagnostics);
-    let (model, check_diags) = check::check(&stdlib, &loaded.files, options);
+    let (model, mut check_diags) = check::check(&stdlib, &loaded.files, options);
+    // A deployment block lost to a syntax error is already reported.
+    if diagnostics.iter().any(|d| d.code == "E0001" || d.code == "E0003") {
+        check_diags.retain(|d| d.code != "E0004");
+    }
     diagnostics.extend(check_diags);
     diag::sort(&mut diagnostics);
     let model = if diagnostics.iter().any(Diagnostic::is_error) {

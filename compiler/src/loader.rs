@@ -42,7 +42,8 @@ pub fn decode(
             let id = sources.add(name, path, text);
             let d = Diagnostic::new(
                 "E0003",
-                Span::new(id, at, at + 1),
+                // The bad bytes became U+FFFD (3 bytes) in the kept text.
+                Span::new(id, at, at + '\u{FFFD}'.len_utf8()),
                 format!("the input is not valid UTF-8 (bad byte at offset {at})"),
             )
             .label("not UTF-8")

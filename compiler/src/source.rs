@@ -90,7 +90,10 @@ impl SourceFile {
 
     /// One-based line and character column (counted in chars), as people read them.
     pub fn human_position(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let (line, _) = self.line_col(offset);
         let start = self.line_starts[line];
         let col = self.text[start..offset].chars().count();

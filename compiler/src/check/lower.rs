@@ -10,6 +10,8 @@ use crate::source::Span;
 use crate::syntax::ast::{self, Cloud, Condition, Effect, EngineMode, Level, Scope, TargetKind};
 use std::collections::{BTreeMap, BTreeSet};
 
+const VERB_ORDER: &[&str] = &["get", "list", "watch", "create", "update", "patch", "delete"];
+
 /// Kubernetes verbs each base level grants on a component's resources.
 fn k8s_verbs(level: Level) -> &'static [&'static str] {
     match level {
@@ -401,6 +403,8 @@ impl Lowerer<'_, '_> {
                     if verbs.is_empty() {
                         continue;
                     }
+                    // Conventional order, as people write RBAC rules.
+                    verbs.sort_by_key(|v| VERB_ORDER.iter().position(|x| x == v));
                     let targets: Vec<Option<String>> = if res.namespaced && !namespaces.is_empty() {
                         namespaces.iter().cloned().map(Some).collect()
                     } else {

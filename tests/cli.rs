@@ -1,0 +1,246 @@
+//! The `engc` binary as users and CI run it: exit codes, output formats, what is
+//! (not) written, and hostile input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn engc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_engc"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("engc runs")
+}
+
+fn example(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(format!("{name}.eng"))
+        .display()
+        .to_string()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.display().to_string()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const BROKEN: &str = "deployment d {\n  clouds aws\n}\naccess a for nobody scoped {\n}\n";
+
+#[test]
+fn check_exit_codes() {
+    assert_eq!(engc(&["check", &example("chalk")]).status.code(), Some(0));
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(dir.path(), "bad.eng", BROKEN.as_bytes());
+    let o = engc(&["check", &bad]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("error[E0101]: unknown principal `nobody`"), "{}", stderr(&o));
+    // Usage and I/O problems are 2.
+    assert_eq!(engc(&["check"]).status.code(), Some(2));
+    assert_eq!(engc(&["check", "/nonexistent/x.eng"]).status.code(), Some(2));
+    assert_eq!(engc(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(engc(&["build", &example("chalk"), "-o", "x", "--target", "ibm"]).status.code(), Some(2));
+}
+
+#[test]
+fn warnings_alone_exit_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "w.eng",
+        b"deployment d {\n  clouds aws\n}\naccess a unscoped \"setup\" {\n  aws allow [\"s3:GetObject\", \"s3:GetObject\"] on \"*\"\n}\n",
+    );
+    let o = engc(&["check", &f]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("warning[W0402]"), "{}", stderr(&o));
+}
+
+#[test]
+fn human_diagnostic_rendering() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(dir.path(), "bad.eng", BROKEN.as_bytes());
+    let o = engc(&["check", &bad]);
+    let text = stderr(&o).replace(&bad, "bad.eng");
+    insta::assert_snapshot!("human_rendering", text);
+    assert!(!text.contains('\u{1b}'), "NO_COLOR means no escape codes");
+    let colored = Command::new(env!("CARGO_BIN_EXE_engc"))
+        .args(["check", &bad, "--color", "always"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&colored.stderr).contains('\u{1b}'));
+}
+
+#[test]
+fn json_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(dir.path(), "bad.eng", BROKEN.as_bytes());
+    let o = engc(&["check", &bad, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is JSON");
+    assert_eq!(v["errors"], 1);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "E0101");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["line"], 4);
+    assert_eq!(d["column"], 14);
+    assert_eq!(d["message"], "unknown principal `nobody`");
+    let clean = engc(&["check", &example("chalk"), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&clean.stdout).unwrap();
+    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 0);
+}
+
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn failed_build_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    // A fresh folder is not created.
+    let bad = write(dir.path(), "bad.eng", BROKEN.as_bytes());
+    assert_eq!(engc(&["build", &bad, "-o", out.to_str().unwrap()]).status.code(), Some(1));
+    assert!(!out.exists());
+    // An existing output folder stays exactly as it was.
+    assert_eq!(engc(&["build", &example("chalk"), "-o", out.to_str().unwrap()]).status.code(), Some(0));
+    let before = tree(&out);
+    assert!(before.len() > 5);
+    assert_eq!(engc(&["build", &bad, "-o", out.to_str().unwrap()]).status.code(), Some(1));
+    assert_eq!(tree(&out), before);
+    // Nothing is left behind beside it either.
+    let siblings: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(siblings.len(), 2, "{siblings:?}");
+}
+
+#[test]
+fn build_replaces_only_engc_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let mine = dir.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("notes.txt"), "keep me").unwrap();
+    let o = engc(&["build", &example("chalk"), "-o", mine.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not an engc output folder"));
+    assert_eq!(std::fs::read_to_string(mine.join("notes.txt")).unwrap(), "keep me");
+}
+
+#[test]
+fn rebuilds_are_byte_identical_and_stale_files_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    for out in [&a, &b] {
+        assert_eq!(engc(&["build", &example("aichor"), "-o", out.to_str().unwrap()]).status.code(), Some(0));
+    }
+    assert_eq!(tree(&a), tree(&b));
+    // Building another deployment into `a` leaves none of the old files.
+    std::fs::write(a.join("aws").join("stale.json"), "{}").unwrap();
+    assert_eq!(engc(&["build", &example("iomete"), "-o", a.to_str().unwrap()]).status.code(), Some(0));
+    assert!(!a.join("aws/stale.json").exists());
+    assert!(!a.join("gcp").exists());
+}
+
+#[test]
+fn targets_and_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let o = engc(&[
+        "build", &example("chalk"), "-o", out.to_str().unwrap(),
+        "--target", "aws", "--set", "external_id=abc-123", "--set", "region=eu-west-1",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!out.join("k8s").exists() && !out.join("network").exists());
+    let trust = std::fs::read_to_string(out.join("aws/chalk_api.trust.json")).unwrap();
+    assert!(trust.contains("\"sts:ExternalId\": \"abc-123\""));
+    let ongoing = std::fs::read_to_string(out.join("aws/ongoing.policy.json")).unwrap();
+    assert!(ongoing.contains("arn:aws:eks:eu-west-1:${account_id}:*"));
+    // A parameter nobody declared is a usage error.
+    let o = engc(&["check", &example("chalk"), "--set", "colour=blue"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("names no parameter"));
+}
+
+/// Hostile input: each a clear diagnostic and exit 1, never a panic.
+#[test]
+fn hostile_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let long_line = format!("deployment d {{ clouds aws }}\n// {}\nnetwork n {{ cidr {}/8 }}\n", "x".repeat(1 << 20), "1".repeat(1 << 20));
+    let nested_brackets = format!("deployment d {{ clouds aws }}\naccess a unscoped \"r\" {{ aws allow {} }}\n", "[".repeat(10_000));
+    let nested_blocks = format!("deployment d {{ clouds aws }}\n{}\n", "access a scoped {".repeat(10_000));
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty", Vec::new(), "E0004"),
+        ("binary", vec![0, 1, 2, 0xff, 0xfe, 0, 7], "E0003"),
+        ("invalid_utf8", b"deployment d { clouds aws }\n// caf\xe9\n".to_vec(), "E0003"),
+        ("nul_byte", b"deployment d { clouds aws }\n\0\n".to_vec(), "E0001"),
+        ("long_line", long_line.into_bytes(), "E0201"),
+        ("nested_brackets", nested_brackets.into_bytes(), "E0001"),
+        ("nested_blocks", nested_blocks.into_bytes(), "E0001"),
+        ("unterminated_string", b"deployment d { clouds aws\n  name_prefix \"abc\n}\n".to_vec(), "E0001"),
+        ("bad_octet", b"deployment d { clouds aws }\nnetwork n { cidr 300.1.1.1/8 }\n".to_vec(), "E0201"),
+        ("bad_prefix", b"deployment d { clouds aws }\nnetwork n { cidr 10.0.0.0/33 }\n".to_vec(), "E0201"),
+    ];
+    for (name, bytes, code) in cases {
+        let f = write(dir.path(), &format!("{name}.eng"), &bytes);
+        let o = engc(&["check", &f, "--format", "json"]);
+        let err = stderr(&o);
+        assert!(!err.contains("panicked"), "{name} panicked: {err}");
+        assert_eq!(o.status.code(), Some(1), "{name}: {err}");
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let codes: Vec<&str> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+        assert!(codes.contains(&code), "{name}: expected {code}, got {codes:?}");
+        // Human rendering of the same input must not panic either.
+        let h = engc(&["check", &f]);
+        assert!(!stderr(&h).contains("panicked"), "{name} panicked when rendering");
+        assert_eq!(h.status.code(), Some(1));
+    }
+}
+
+#[test]
+fn unterminated_string_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "u.eng", b"deployment d {\n  clouds aws\n  name_prefix \"abc\n}\n");
+    let o = engc(&["check", &f]);
+    let text = stderr(&o).replace(&f, "u.eng");
+    insta::assert_snapshot!("unterminated_string", text);
+}
+
+#[test]
+fn syntax_errors_resume_at_the_next_declaration() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "two.eng",
+        b"deployment d {\n  clouds aws\n}\nnetwork n {\n  cidr 10.0.0.0/16\n  subnet\n}\nprincipal p {\n  aws rol \"x\"\n}\nstore s: s3\n",
+    );
+    let o = engc(&["check", &f, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let lines: Vec<u64> = v["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "E0001").map(|d| d["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, vec![7, 9], "{v:#}");
+}
+
+#[test]
+fn explain_codes() {
+    let o = engc(&["explain", "E0301"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("cluster-scoped resource in a namespaced Role"));
+    assert_eq!(engc(&["explain", "E9999"]).status.code(), Some(2));
+}
