@@ -40,12 +40,24 @@ fn check_exit_codes() {
     let bad = write(dir.path(), "bad.eng", BROKEN.as_bytes());
     let o = engc(&["check", &bad]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("error[E0101]: unknown principal `nobody`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("error[E0101]: unknown principal `nobody`"),
+        "{}",
+        stderr(&o)
+    );
     // Usage and I/O problems are 2.
     assert_eq!(engc(&["check"]).status.code(), Some(2));
-    assert_eq!(engc(&["check", "/nonexistent/x.eng"]).status.code(), Some(2));
+    assert_eq!(
+        engc(&["check", "/nonexistent/x.eng"]).status.code(),
+        Some(2)
+    );
     assert_eq!(engc(&["frobnicate"]).status.code(), Some(2));
-    assert_eq!(engc(&["build", &example("chalk"), "-o", "x", "--target", "ibm"]).status.code(), Some(2));
+    assert_eq!(
+        engc(&["build", &example("chalk"), "-o", "x", "--target", "ibm"])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -104,7 +116,10 @@ fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
             if p.is_dir() {
                 stack.push(p);
             } else {
-                out.push((p.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&p).unwrap()));
+                out.push((
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                ));
             }
         }
     }
@@ -118,16 +133,34 @@ fn failed_build_writes_nothing() {
     let out = dir.path().join("out");
     // A fresh folder is not created.
     let bad = write(dir.path(), "bad.eng", BROKEN.as_bytes());
-    assert_eq!(engc(&["build", &bad, "-o", out.to_str().unwrap()]).status.code(), Some(1));
+    assert_eq!(
+        engc(&["build", &bad, "-o", out.to_str().unwrap()])
+            .status
+            .code(),
+        Some(1)
+    );
     assert!(!out.exists());
     // An existing output folder stays exactly as it was.
-    assert_eq!(engc(&["build", &example("chalk"), "-o", out.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(
+        engc(&["build", &example("chalk"), "-o", out.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
     let before = tree(&out);
     assert!(before.len() > 5);
-    assert_eq!(engc(&["build", &bad, "-o", out.to_str().unwrap()]).status.code(), Some(1));
+    assert_eq!(
+        engc(&["build", &bad, "-o", out.to_str().unwrap()])
+            .status
+            .code(),
+        Some(1)
+    );
     assert_eq!(tree(&out), before);
     // Nothing is left behind beside it either.
-    let siblings: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let siblings: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(siblings.len(), 2, "{siblings:?}");
 }
 
@@ -140,7 +173,10 @@ fn build_replaces_only_engc_folders() {
     let o = engc(&["build", &example("chalk"), "-o", mine.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not an engc output folder"));
-    assert_eq!(std::fs::read_to_string(mine.join("notes.txt")).unwrap(), "keep me");
+    assert_eq!(
+        std::fs::read_to_string(mine.join("notes.txt")).unwrap(),
+        "keep me"
+    );
 }
 
 #[test]
@@ -149,12 +185,22 @@ fn rebuilds_are_byte_identical_and_stale_files_go() {
     let a = dir.path().join("a");
     let b = dir.path().join("b");
     for out in [&a, &b] {
-        assert_eq!(engc(&["build", &example("aichor"), "-o", out.to_str().unwrap()]).status.code(), Some(0));
+        assert_eq!(
+            engc(&["build", &example("aichor"), "-o", out.to_str().unwrap()])
+                .status
+                .code(),
+            Some(0)
+        );
     }
     assert_eq!(tree(&a), tree(&b));
     // Building another deployment into `a` leaves none of the old files.
     std::fs::write(a.join("aws").join("stale.json"), "{}").unwrap();
-    assert_eq!(engc(&["build", &example("iomete"), "-o", a.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(
+        engc(&["build", &example("iomete"), "-o", a.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
     assert!(!a.join("aws/stale.json").exists());
     assert!(!a.join("gcp").exists());
 }
@@ -164,8 +210,16 @@ fn targets_and_parameters() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("o");
     let o = engc(&[
-        "build", &example("chalk"), "-o", out.to_str().unwrap(),
-        "--target", "aws", "--set", "external_id=abc-123", "--set", "region=eu-west-1",
+        "build",
+        &example("chalk"),
+        "-o",
+        out.to_str().unwrap(),
+        "--target",
+        "aws",
+        "--set",
+        "external_id=abc-123",
+        "--set",
+        "region=eu-west-1",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!out.join("k8s").exists() && !out.join("network").exists());
@@ -183,20 +237,50 @@ fn targets_and_parameters() {
 #[test]
 fn hostile_input() {
     let dir = tempfile::tempdir().unwrap();
-    let long_line = format!("deployment d {{ clouds aws }}\n// {}\nnetwork n {{ cidr {}/8 }}\n", "x".repeat(1 << 20), "1".repeat(1 << 20));
-    let nested_brackets = format!("deployment d {{ clouds aws }}\naccess a unscoped \"r\" {{ aws allow {} }}\n", "[".repeat(10_000));
-    let nested_blocks = format!("deployment d {{ clouds aws }}\n{}\n", "access a scoped {".repeat(10_000));
+    let long_line = format!(
+        "deployment d {{ clouds aws }}\n// {}\nnetwork n {{ cidr {}/8 }}\n",
+        "x".repeat(1 << 20),
+        "1".repeat(1 << 20)
+    );
+    let nested_brackets = format!(
+        "deployment d {{ clouds aws }}\naccess a unscoped \"r\" {{ aws allow {} }}\n",
+        "[".repeat(10_000)
+    );
+    let nested_blocks = format!(
+        "deployment d {{ clouds aws }}\n{}\n",
+        "access a scoped {".repeat(10_000)
+    );
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty", Vec::new(), "E0004"),
         ("binary", vec![0, 1, 2, 0xff, 0xfe, 0, 7], "E0003"),
-        ("invalid_utf8", b"deployment d { clouds aws }\n// caf\xe9\n".to_vec(), "E0003"),
-        ("nul_byte", b"deployment d { clouds aws }\n\0\n".to_vec(), "E0001"),
+        (
+            "invalid_utf8",
+            b"deployment d { clouds aws }\n// caf\xe9\n".to_vec(),
+            "E0003",
+        ),
+        (
+            "nul_byte",
+            b"deployment d { clouds aws }\n\0\n".to_vec(),
+            "E0001",
+        ),
         ("long_line", long_line.into_bytes(), "E0201"),
         ("nested_brackets", nested_brackets.into_bytes(), "E0001"),
         ("nested_blocks", nested_blocks.into_bytes(), "E0001"),
-        ("unterminated_string", b"deployment d { clouds aws\n  name_prefix \"abc\n}\n".to_vec(), "E0001"),
-        ("bad_octet", b"deployment d { clouds aws }\nnetwork n { cidr 300.1.1.1/8 }\n".to_vec(), "E0201"),
-        ("bad_prefix", b"deployment d { clouds aws }\nnetwork n { cidr 10.0.0.0/33 }\n".to_vec(), "E0201"),
+        (
+            "unterminated_string",
+            b"deployment d { clouds aws\n  name_prefix \"abc\n}\n".to_vec(),
+            "E0001",
+        ),
+        (
+            "bad_octet",
+            b"deployment d { clouds aws }\nnetwork n { cidr 300.1.1.1/8 }\n".to_vec(),
+            "E0201",
+        ),
+        (
+            "bad_prefix",
+            b"deployment d { clouds aws }\nnetwork n { cidr 10.0.0.0/33 }\n".to_vec(),
+            "E0201",
+        ),
     ];
     for (name, bytes, code) in cases {
         let f = write(dir.path(), &format!("{name}.eng"), &bytes);
@@ -204,12 +288,24 @@ fn hostile_input() {
         let err = stderr(&o);
         assert!(!err.contains("panicked"), "{name} panicked: {err}");
         assert_eq!(o.status.code(), Some(1), "{name}: {err}");
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let codes: Vec<&str> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
-        assert!(codes.contains(&code), "{name}: expected {code}, got {codes:?}");
+        let v: serde_json::Value =
+            serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let codes: Vec<&str> = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap())
+            .collect();
+        assert!(
+            codes.contains(&code),
+            "{name}: expected {code}, got {codes:?}"
+        );
         // Human rendering of the same input must not panic either.
         let h = engc(&["check", &f]);
-        assert!(!stderr(&h).contains("panicked"), "{name} panicked when rendering");
+        assert!(
+            !stderr(&h).contains("panicked"),
+            "{name} panicked when rendering"
+        );
         assert_eq!(h.status.code(), Some(1));
     }
 }
@@ -217,7 +313,11 @@ fn hostile_input() {
 #[test]
 fn unterminated_string_message() {
     let dir = tempfile::tempdir().unwrap();
-    let f = write(dir.path(), "u.eng", b"deployment d {\n  clouds aws\n  name_prefix \"abc\n}\n");
+    let f = write(
+        dir.path(),
+        "u.eng",
+        b"deployment d {\n  clouds aws\n  name_prefix \"abc\n}\n",
+    );
     let o = engc(&["check", &f]);
     let text = stderr(&o).replace(&f, "u.eng");
     insta::assert_snapshot!("unterminated_string", text);
@@ -233,7 +333,13 @@ fn syntax_errors_resume_at_the_next_declaration() {
     );
     let o = engc(&["check", &f, "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let lines: Vec<u64> = v["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "E0001").map(|d| d["line"].as_u64().unwrap()).collect();
+    let lines: Vec<u64> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "E0001")
+        .map(|d| d["line"].as_u64().unwrap())
+        .collect();
     assert_eq!(lines, vec![7, 9], "{v:#}");
 }
 
@@ -241,6 +347,8 @@ fn syntax_errors_resume_at_the_next_declaration() {
 fn explain_codes() {
     let o = engc(&["explain", "E0301"]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("cluster-scoped resource in a namespaced Role"));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("cluster-scoped resource in a namespaced Role")
+    );
     assert_eq!(engc(&["explain", "E9999"]).status.code(), Some(2));
 }

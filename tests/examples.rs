@@ -9,15 +9,24 @@ use std::path::Path;
 const EXAMPLES: &[&str] = &["chalk", "iomete", "aichor", "quickstart"];
 
 fn build(name: &str) -> Vec<engc::backend::OutputFile> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(format!("{name}.eng"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(format!("{name}.eng"));
     let bytes = std::fs::read(&path).expect("example exists");
     let c = compile(
-        vec![Input { name: format!("examples/{name}.eng"), path: Some(path), bytes }],
+        vec![Input {
+            name: format!("examples/{name}.eng"),
+            path: Some(path),
+            bytes,
+        }],
         &engc::loader::DiskLoader,
         &Options::default(),
     );
     let rendered = engc::diag::render::plain(&c.sources, &c.diagnostics);
-    assert!(c.diagnostics.is_empty(), "{name} has diagnostics:\n{rendered}");
+    assert!(
+        c.diagnostics.is_empty(),
+        "{name} has diagnostics:\n{rendered}"
+    );
     let model = c.model.expect("no errors, so a model");
     emit(&model, &Target::ALL.into_iter().collect::<BTreeSet<_>>())
 }
@@ -28,7 +37,11 @@ fn examples_compile_and_match_snapshots() {
         let files = build(name);
         assert!(files.iter().any(|f| f.path == "manifest.json"));
         for f in &files {
-            assert!(f.contents.ends_with('\n') && !f.contents.ends_with("\n\n"), "{}: one trailing newline", f.path);
+            assert!(
+                f.contents.ends_with('\n') && !f.contents.ends_with("\n\n"),
+                "{}: one trailing newline",
+                f.path
+            );
             let snap = format!("{name}__{}", f.path.replace('/', "__"));
             insta::with_settings!({ snapshot_path => "snapshots/examples", prepend_module_to_snapshot => false }, {
                 insta::assert_snapshot!(snap, f.contents);
@@ -48,13 +61,29 @@ fn rebuilds_are_byte_identical() {
 
 #[test]
 fn every_example_emits_what_its_clouds_need() {
-    let paths = |name: &str| build(name).into_iter().map(|f| f.path).collect::<BTreeSet<_>>();
+    let paths = |name: &str| {
+        build(name)
+            .into_iter()
+            .map(|f| f.path)
+            .collect::<BTreeSet<_>>()
+    };
     let chalk = paths("chalk");
-    for p in ["aws/chalk_api.trust.json", "aws/setup.policy.json", "aws/ongoing.policy.json", "k8s/management.rbac.yaml", "network/main.json"] {
+    for p in [
+        "aws/chalk_api.trust.json",
+        "aws/setup.policy.json",
+        "aws/ongoing.policy.json",
+        "k8s/management.rbac.yaml",
+        "network/main.json",
+    ] {
         assert!(chalk.contains(p), "chalk lacks {p}");
     }
     let aichor = paths("aichor");
-    for p in ["aws/aws_annex.policy.json", "gcp/gcp_create.role.json", "gcp/gcp_import.bindings.json", "azure/azure_create.role.yaml"] {
+    for p in [
+        "aws/aws_annex.policy.json",
+        "gcp/gcp_create.role.json",
+        "gcp/gcp_import.bindings.json",
+        "azure/azure_create.role.yaml",
+    ] {
         assert!(aichor.contains(p), "aichor lacks {p}");
     }
     let iomete = paths("iomete");
@@ -62,6 +91,9 @@ fn every_example_emits_what_its_clouds_need() {
     assert!(iomete.contains("aws/dataplane.managed.json"));
     let quick = paths("quickstart");
     for t in ["aws/", "gcp/", "azure/", "k8s/"] {
-        assert!(quick.iter().any(|p| p.starts_with(t)), "quickstart emits nothing under {t}");
+        assert!(
+            quick.iter().any(|p| p.starts_with(t)),
+            "quickstart emits nothing under {t}"
+        );
     }
 }

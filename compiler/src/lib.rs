@@ -76,7 +76,10 @@ pub fn compile(inputs: Vec<Input>, loader: &dyn FileLoader, options: &Options) -
     diagnostics.extend(loaded.diagnostics);
     let (model, mut check_diags) = check::check(&stdlib, &loaded.files, options);
     // A deployment block lost to a syntax error is already reported.
-    if diagnostics.iter().any(|d| d.code == "E0001" || d.code == "E0003") {
+    if diagnostics
+        .iter()
+        .any(|d| d.code == "E0001" || d.code == "E0003")
+    {
         check_diags.retain(|d| d.code != "E0004");
     }
     diagnostics.extend(check_diags);

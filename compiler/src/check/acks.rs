@@ -15,16 +15,27 @@ pub fn apply(decls: &Decls, diags: &mut Vec<Diagnostic>) {
             Some(_) => {
                 used[i] = true;
                 bad.push(
-                    Diagnostic::new("E0602", site.ack.code.span, format!("`{code}` is an error and cannot be acknowledged"))
-                        .label("only warnings can be acknowledged")
-                        .help("fix the error instead"),
+                    Diagnostic::new(
+                        "E0602",
+                        site.ack.code.span,
+                        format!("`{code}` is an error and cannot be acknowledged"),
+                    )
+                    .label("only warnings can be acknowledged")
+                    .help("fix the error instead"),
                 );
             }
             None => {
                 used[i] = true;
-                let known = codes::ALL.iter().filter(|c| c.severity == Severity::Warning).map(|c| c.code);
-                let mut d = Diagnostic::new("E0602", site.ack.code.span, format!("unknown diagnostic code `{code}`"))
-                    .label("no such code");
+                let known = codes::ALL
+                    .iter()
+                    .filter(|c| c.severity == Severity::Warning)
+                    .map(|c| c.code);
+                let mut d = Diagnostic::new(
+                    "E0602",
+                    site.ack.code.span,
+                    format!("unknown diagnostic code `{code}`"),
+                )
+                .label("no such code");
                 if let Some(best) = crate::diag::closest(code, known) {
                     d = d.suggest(site.ack.code.span, best, format!("did you mean `{best}`?"));
                 }

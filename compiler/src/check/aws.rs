@@ -8,12 +8,33 @@ use std::collections::BTreeMap;
 
 /// IAM condition operators (without `ForAllValues:`/`ForAnyValue:` and `IfExists`).
 const OPERATORS: &[&str] = &[
-    "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "BinaryEquals", "Bool",
-    "DateEquals", "DateGreaterThan", "DateGreaterThanEquals", "DateLessThan",
-    "DateLessThanEquals", "DateNotEquals", "IpAddress", "NotIpAddress", "Null",
-    "NumericEquals", "NumericGreaterThan", "NumericGreaterThanEquals", "NumericLessThan",
-    "NumericLessThanEquals", "NumericNotEquals", "StringEquals", "StringEqualsIgnoreCase",
-    "StringLike", "StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike",
+    "ArnEquals",
+    "ArnLike",
+    "ArnNotEquals",
+    "ArnNotLike",
+    "BinaryEquals",
+    "Bool",
+    "DateEquals",
+    "DateGreaterThan",
+    "DateGreaterThanEquals",
+    "DateLessThan",
+    "DateLessThanEquals",
+    "DateNotEquals",
+    "IpAddress",
+    "NotIpAddress",
+    "Null",
+    "NumericEquals",
+    "NumericGreaterThan",
+    "NumericGreaterThanEquals",
+    "NumericLessThan",
+    "NumericLessThanEquals",
+    "NumericNotEquals",
+    "StringEquals",
+    "StringEqualsIgnoreCase",
+    "StringLike",
+    "StringNotEquals",
+    "StringNotEqualsIgnoreCase",
+    "StringNotLike",
 ];
 
 pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
@@ -72,19 +93,31 @@ fn check_policy(statements: &[ast::AwsStatement], has_tag: bool, diags: &mut Vec
         }
         if let Some(sid) = &st.sid {
             if sid.node.is_empty() || !sid.node.chars().all(|c| c.is_ascii_alphanumeric()) {
-                let fixed: String = sid.node.chars().filter(char::is_ascii_alphanumeric).collect();
-                let mut d = Diagnostic::new("E0114", sid.span, format!("Sid `{}` is not alphanumeric", sid.node))
-                    .label("IAM accepts only A-Z, a-z and 0-9 in a Sid");
+                let fixed: String = sid
+                    .node
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect();
+                let mut d = Diagnostic::new(
+                    "E0114",
+                    sid.span,
+                    format!("Sid `{}` is not alphanumeric", sid.node),
+                )
+                .label("IAM accepts only A-Z, a-z and 0-9 in a Sid");
                 if !fixed.is_empty() {
                     d = d.suggest(sid.span, format!("\"{fixed}\""), format!("use `{fixed}`"));
                 }
                 diags.push(d);
             } else if let Some(first) = sids.insert(&sid.node, sid) {
                 diags.push(
-                    Diagnostic::new("E0114", sid.span, format!("Sid `{}` is used twice in one policy", sid.node))
-                        .label("used again here")
-                        .with_secondary(first.span, "first used here")
-                        .help("give each statement its own Sid"),
+                    Diagnostic::new(
+                        "E0114",
+                        sid.span,
+                        format!("Sid `{}` is used twice in one policy", sid.node),
+                    )
+                    .label("used again here")
+                    .with_secondary(first.span, "first used here")
+                    .help("give each statement its own Sid"),
                 );
             }
         }
@@ -97,9 +130,13 @@ fn actions(list: &[ast::Str], diags: &mut Vec<Diagnostic>) {
     for a in list {
         if !valid_action(&a.node) {
             diags.push(
-                Diagnostic::new("E0403", a.span, format!("`{}` is not an AWS action name", a.node))
-                    .label("expected `service:Action`")
-                    .help("AWS actions look like `s3:GetObject` or `ec2:Describe*`"),
+                Diagnostic::new(
+                    "E0403",
+                    a.span,
+                    format!("`{}` is not an AWS action name", a.node),
+                )
+                .label("expected `service:Action`")
+                .help("AWS actions look like `s3:GetObject` or `ec2:Describe*`"),
             );
         }
     }
@@ -121,10 +158,14 @@ fn actions(list: &[ast::Str], diags: &mut Vec<Diagnostic>) {
             .find(|w| crate::catalog::glob_match(&w.node, &a.node));
         if let Some(w) = covering {
             diags.push(
-                Diagnostic::new("W0402", a.span, format!("`{}` is already granted by `{}`", a.node, w.node))
-                    .label("redundant")
-                    .with_secondary(w.span, "this wildcard covers it")
-                    .suggest(a.span, "", "remove it"),
+                Diagnostic::new(
+                    "W0402",
+                    a.span,
+                    format!("`{}` is already granted by `{}`", a.node, w.node),
+                )
+                .label("redundant")
+                .with_secondary(w.span, "this wildcard covers it")
+                .suggest(a.span, "", "remove it"),
             );
         }
     }
@@ -156,8 +197,12 @@ pub fn valid_action(s: &str) -> bool {
     };
     !service.is_empty()
         && !action.is_empty()
-        && service.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '*')
-        && action.chars().all(|c| c.is_ascii_alphanumeric() || c == '*' || c == '?' || c == '-' || c == '_')
+        && service
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '*')
+        && action
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '*' || c == '?' || c == '-' || c == '_')
 }
 
 /// Policies under `/aws-service-role/` are for service-linked roles only.
@@ -181,9 +226,13 @@ fn trust(role: &ast::AwsRole, diags: &mut Vec<Diagnostic>) {
     let arn = &role.arn.node;
     if arn == "*" || arn.contains(":*:") || arn.ends_with(":root") && arn.contains('*') {
         diags.push(
-            Diagnostic::new("W0404", role.arn.span, "the trust policy lets any AWS principal assume the role")
-                .label("wildcard principal")
-                .help("name the vendor's role ARN exactly"),
+            Diagnostic::new(
+                "W0404",
+                role.arn.span,
+                "the trust policy lets any AWS principal assume the role",
+            )
+            .label("wildcard principal")
+            .help("name the vendor's role ARN exactly"),
         );
         return;
     }

@@ -11,9 +11,13 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
         for p in &a.gcp_permissions {
             if !valid_gcp_permission(&p.node) {
                 diags.push(
-                    Diagnostic::new("E0403", p.span, format!("`{}` is not a GCP permission name", p.node))
-                        .label("expected `service.resource.verb`")
-                        .help("GCP permissions look like `storage.buckets.get`"),
+                    Diagnostic::new(
+                        "E0403",
+                        p.span,
+                        format!("`{}` is not a GCP permission name", p.node),
+                    )
+                    .label("expected `service.resource.verb`")
+                    .help("GCP permissions look like `storage.buckets.get`"),
                 );
             }
         }
@@ -21,9 +25,13 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
         for r in &a.gcp_roles {
             if !valid_gcp_role(&r.node) {
                 diags.push(
-                    Diagnostic::new("E0403", r.span, format!("`{}` is not a GCP role name", r.node))
-                        .label("expected `roles/NAME` or `projects/P/roles/NAME`")
-                        .help("predefined roles look like `roles/container.admin`"),
+                    Diagnostic::new(
+                        "E0403",
+                        r.span,
+                        format!("`{}` is not a GCP role name", r.node),
+                    )
+                    .label("expected `roles/NAME` or `projects/P/roles/NAME`")
+                    .help("predefined roles look like `roles/container.admin`"),
                 );
             }
         }
@@ -31,9 +39,13 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
         if let Some(id) = &a.gcp_role_id {
             if !valid_role_id(&id.node) {
                 diags.push(
-                    Diagnostic::new("E0115", id.span, format!("`{}` is not a valid GCP role id", id.node))
-                        .label("GCP role ids match `[a-zA-Z0-9_.]{3,64}`")
-                        .help("use letters, digits, `_` and `.` only, 3 to 64 of them"),
+                    Diagnostic::new(
+                        "E0115",
+                        id.span,
+                        format!("`{}` is not a valid GCP role id", id.node),
+                    )
+                    .label("GCP role ids match `[a-zA-Z0-9_.]{3,64}`")
+                    .help("use letters, digits, `_` and `.` only, 3 to 64 of them"),
                 );
             }
         }
@@ -49,9 +61,15 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
             for op in list.iter() {
                 if !valid_azure_operation(&op.node) {
                     diags.push(
-                        Diagnostic::new("E0403", op.span, format!("`{}` is not an Azure operation", op.node))
-                            .label("expected `Provider.Namespace/resource/.../operation`")
-                            .help("Azure operations look like `Microsoft.Storage/storageAccounts/read`"),
+                        Diagnostic::new(
+                            "E0403",
+                            op.span,
+                            format!("`{}` is not an Azure operation", op.node),
+                        )
+                        .label("expected `Provider.Namespace/resource/.../operation`")
+                        .help(
+                            "Azure operations look like `Microsoft.Storage/storageAccounts/read`",
+                        ),
                     );
                 }
             }
@@ -64,17 +82,32 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
 fn azure_scopes(a: &ast::Access, any_azure: bool, diags: &mut Vec<Diagnostic>) {
     if any_azure && a.azure_scopes.is_empty() {
         diags.push(
-            Diagnostic::new("E0501", a.name.span, format!("access level `{}` has Azure grants but no assignable scope", a.name.node))
-                .label("the role definition needs AssignableScopes")
-                .help("add `azure scope \"/subscriptions/${subscription_id}\"`"),
+            Diagnostic::new(
+                "E0501",
+                a.name.span,
+                format!(
+                    "access level `{}` has Azure grants but no assignable scope",
+                    a.name.node
+                ),
+            )
+            .label("the role definition needs AssignableScopes")
+            .help("add `azure scope \"/subscriptions/${subscription_id}\"`"),
         );
     }
     for s in &a.azure_scopes {
         if s.node.trim() == "/" {
             diags.push(
-                Diagnostic::new("E0502", s.span, "the root scope `/` is not assignable by a custom role")
-                    .label("tenant root")
-                    .suggest(s.span, "\"/subscriptions/${subscription_id}\"", "scope it to a subscription or resource group"),
+                Diagnostic::new(
+                    "E0502",
+                    s.span,
+                    "the root scope `/` is not assignable by a custom role",
+                )
+                .label("tenant root")
+                .suggest(
+                    s.span,
+                    "\"/subscriptions/${subscription_id}\"",
+                    "scope it to a subscription or resource group",
+                ),
             );
         }
     }
@@ -83,12 +116,18 @@ fn azure_scopes(a: &ast::Access, any_azure: bool, diags: &mut Vec<Diagnostic>) {
 pub fn valid_gcp_permission(s: &str) -> bool {
     let parts: Vec<&str> = s.split('.').collect();
     parts.len() >= 3
-        && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
         && parts[0].starts_with(|c: char| c.is_ascii_lowercase())
 }
 
 fn valid_gcp_role(s: &str) -> bool {
-    let name_ok = |n: &str| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_');
+    let name_ok = |n: &str| {
+        !n.is_empty()
+            && n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+    };
     if let Some(n) = s.strip_prefix("roles/") {
         return name_ok(n);
     }
@@ -101,7 +140,9 @@ fn valid_gcp_role(s: &str) -> bool {
 }
 
 pub fn valid_role_id(s: &str) -> bool {
-    (3..=64).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    (3..=64).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
 }
 
 pub fn valid_azure_operation(s: &str) -> bool {
@@ -115,7 +156,9 @@ pub fn valid_azure_operation(s: &str) -> bool {
         && (ns == "*" || ns.chars().all(|c| c.is_ascii_alphanumeric() || c == '.'))
         && !rest.is_empty()
         && rest.iter().all(|p| {
-            !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || "._-*{}".contains(c))
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-*{}".contains(c))
         })
 }
 

@@ -86,7 +86,11 @@ pub fn collect<'a>(
                 Item::Kind(k) => {
                     let key = (k.target.node, k.name.node.as_str());
                     if let Some(first) = kind_spans.insert(key, k.name.span) {
-                        diags.push(duplicate(&k.name, first, &format!("{} kind", k.target.node.as_str())));
+                        diags.push(duplicate(
+                            &k.name,
+                            first,
+                            &format!("{} kind", k.target.node.as_str()),
+                        ));
                     }
                     let map = match k.target.node {
                         TargetKind::Engine => &mut d.engine_kinds,
@@ -150,7 +154,11 @@ impl<'a> Decls<'a> {
                 let what = if *first_kind == kind {
                     kind.as_str().to_string()
                 } else {
-                    format!("name (already {} {})", first_kind.article(), first_kind.as_str())
+                    format!(
+                        "name (already {} {})",
+                        first_kind.article(),
+                        first_kind.as_str()
+                    )
                 };
                 diags.push(duplicate(name, *first, &what));
                 false
@@ -172,7 +180,10 @@ impl<'a> Decls<'a> {
                     self.deployment = Some(dep);
                 }
                 for a in &dep.acks {
-                    self.acks.push(AckSite { ack: a, scope: AckScope::Block(dep.span) });
+                    self.acks.push(AckSite {
+                        ack: a,
+                        scope: AckScope::Block(dep.span),
+                    });
                 }
             }
             Item::Principal(p) => {
@@ -244,7 +255,12 @@ impl<'a> Decls<'a> {
             .map(|d| {
                 d.params
                     .iter()
-                    .map(|p| (p.name.node.clone(), p.default.as_ref().map(|s| s.node.clone())))
+                    .map(|p| {
+                        (
+                            p.name.node.clone(),
+                            p.default.as_ref().map(|s| s.node.clone()),
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -318,9 +334,13 @@ impl<'a> Decls<'a> {
             repeated(&n.repeated, diags);
             if n.cidr.is_none() {
                 diags.push(
-                    Diagnostic::new("E0006", n.name.span, format!("network `{}` has no `cidr`", n.name.node))
-                        .label("no address block")
-                        .help("add `cidr 10.0.0.0/16`"),
+                    Diagnostic::new(
+                        "E0006",
+                        n.name.span,
+                        format!("network `{}` has no `cidr`", n.name.node),
+                    )
+                    .label("no address block")
+                    .help("add `cidr 10.0.0.0/16`"),
                 );
             }
         }
@@ -362,33 +382,47 @@ impl<'a> Decls<'a> {
         }
         let kind = self.engine_kinds.get(e.kind.node.as_str());
         match kind {
-            None => diags.push(unknown_kind(&e.kind, "engine", self.engine_kinds.keys().copied())),
+            None => diags.push(unknown_kind(
+                &e.kind,
+                "engine",
+                self.engine_kinds.keys().copied(),
+            )),
             Some(k) => self.check_kind_clouds(&e.kind, k, diags),
         }
         for c in &e.components {
             match self.components.get(c.node.as_str()) {
                 None => {
-                    let mut d = Diagnostic::new("E0105", c.span, format!("unknown component `{}`", c.node))
-                        .label("not in the standard library");
+                    let mut d =
+                        Diagnostic::new("E0105", c.span, format!("unknown component `{}`", c.node))
+                            .label("not in the standard library");
                     if let Some(best) = closest(&c.node, self.components.keys().copied()) {
                         d = d.suggest(c.span, best, format!("did you mean `{best}`?"));
                     } else {
                         d = d.help(format!(
                             "known components: {}",
-                            self.components.keys().copied().collect::<Vec<_>>().join(", ")
+                            self.components
+                                .keys()
+                                .copied()
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ));
                     }
                     diags.push(d);
                 }
-                Some(comp) if !comp.engine_kinds.is_empty()
-                    && !comp.engine_kinds.iter().any(|k| k.node == e.kind.node) =>
+                Some(comp)
+                    if !comp.engine_kinds.is_empty()
+                        && !comp.engine_kinds.iter().any(|k| k.node == e.kind.node) =>
                 {
-                    let kinds: Vec<&str> = comp.engine_kinds.iter().map(|k| k.node.as_str()).collect();
+                    let kinds: Vec<&str> =
+                        comp.engine_kinds.iter().map(|k| k.node.as_str()).collect();
                     diags.push(
                         Diagnostic::new(
                             "E0112",
                             c.span,
-                            format!("component `{}` does not run on `{}` engines", c.node, e.kind.node),
+                            format!(
+                                "component `{}` does not run on `{}` engines",
+                                c.node, e.kind.node
+                            ),
                         )
                         .label(format!("only on {}", kinds.join(", ")))
                         .help("remove it, or use an engine kind it supports"),
@@ -401,7 +435,11 @@ impl<'a> Decls<'a> {
 
     fn check_store(&self, s: &ast::Store, diags: &mut Vec<Diagnostic>) {
         match self.store_kinds.get(s.kind.node.as_str()) {
-            None => diags.push(unknown_kind(&s.kind, "store", self.store_kinds.keys().copied())),
+            None => diags.push(unknown_kind(
+                &s.kind,
+                "store",
+                self.store_kinds.keys().copied(),
+            )),
             Some(k) => self.check_kind_clouds(&s.kind, k, diags),
         }
     }
@@ -412,7 +450,11 @@ impl<'a> Decls<'a> {
         let offered_names: Vec<&str> = offered.iter().map(|c| c.as_str()).collect();
         let clouds = self.clouds();
         let missing: Vec<Cloud> = match kind.target.node {
-            TargetKind::Store => clouds.iter().copied().filter(|c| !offered.contains(c)).collect(),
+            TargetKind::Store => clouds
+                .iter()
+                .copied()
+                .filter(|c| !offered.contains(c))
+                .collect(),
             TargetKind::Engine => {
                 if clouds.iter().any(|c| offered.contains(c)) || clouds.is_empty() {
                     Vec::new()
@@ -450,9 +492,16 @@ impl<'a> Decls<'a> {
             // A principal with an AWS role still yields a trust policy on its own.
             if !used.contains(p.name.node.as_str()) && p.aws_role.is_none() {
                 diags.push(
-                    Diagnostic::new("W0113", p.name.span, format!("principal `{}` is granted nothing", p.name.node))
-                        .label("no access level is `for` it")
-                        .help(format!("write `access NAME for {} scoped {{ ... }}`, or remove it", p.name.node)),
+                    Diagnostic::new(
+                        "W0113",
+                        p.name.span,
+                        format!("principal `{}` is granted nothing", p.name.node),
+                    )
+                    .label("no access level is `for` it")
+                    .help(format!(
+                        "write `access NAME for {} scoped {{ ... }}`, or remove it",
+                        p.name.node
+                    )),
                 );
             }
         }
@@ -500,13 +549,24 @@ fn keyword(kind: DeclKind) -> &'static str {
     }
 }
 
-fn unknown_kind<'k>(name: &ast::Name, what: &str, known: impl Iterator<Item = &'k str> + Clone) -> Diagnostic {
-    let mut d = Diagnostic::new("E0104", name.span, format!("unknown {what} kind `{}`", name.node))
-        .label("not in the standard library");
+fn unknown_kind<'k>(
+    name: &ast::Name,
+    what: &str,
+    known: impl Iterator<Item = &'k str> + Clone,
+) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        "E0104",
+        name.span,
+        format!("unknown {what} kind `{}`", name.node),
+    )
+    .label("not in the standard library");
     if let Some(best) = closest(&name.node, known.clone()) {
         d = d.suggest(name.span, best, format!("did you mean `{best}`?"));
     } else {
-        d = d.help(format!("known {what} kinds: {}", known.collect::<Vec<_>>().join(", ")));
+        d = d.help(format!(
+            "known {what} kinds: {}",
+            known.collect::<Vec<_>>().join(", ")
+        ));
     }
     d
 }
@@ -567,14 +627,25 @@ pub fn for_each_string(item: &Item, f: &mut dyn FnMut(&ast::Str)) {
             a.gcp_permissions.iter().for_each(&mut *f);
             a.gcp_roles.iter().for_each(&mut *f);
             a.azure_scopes.iter().for_each(&mut *f);
-            for list in [&a.azure.actions, &a.azure.not_actions, &a.azure.data_actions, &a.azure.not_data_actions] {
+            for list in [
+                &a.azure.actions,
+                &a.azure.not_actions,
+                &a.azure.data_actions,
+                &a.azure.not_data_actions,
+            ] {
                 list.iter().for_each(&mut *f);
             }
             for r in &a.k8s {
                 r.name.iter().for_each(&mut *f);
                 r.namespace.iter().for_each(&mut *f);
                 for rule in &r.rules {
-                    for list in [&rule.groups, &rule.resources, &rule.verbs, &rule.names, &rule.urls] {
+                    for list in [
+                        &rule.groups,
+                        &rule.resources,
+                        &rule.verbs,
+                        &rule.names,
+                        &rule.urls,
+                    ] {
                         list.iter().for_each(&mut *f);
                     }
                 }
@@ -584,6 +655,11 @@ pub fn for_each_string(item: &Item, f: &mut dyn FnMut(&ast::Str)) {
             f(&s.ou);
             s.statements.iter().for_each(|st| stmt(st, f));
         }
-        Item::Use(_) | Item::Network(_) | Item::Kind(_) | Item::Component(_) | Item::Crd(_) | Item::Ack(_) => {}
+        Item::Use(_)
+        | Item::Network(_)
+        | Item::Kind(_)
+        | Item::Component(_)
+        | Item::Crd(_)
+        | Item::Ack(_) => {}
     }
 }

@@ -7,8 +7,22 @@ use crate::syntax::ast;
 use std::collections::BTreeMap;
 
 pub const VERBS: &[&str] = &[
-    "*", "approve", "attest", "bind", "create", "delete", "deletecollection", "escalate", "get",
-    "impersonate", "list", "patch", "sign", "update", "use", "watch",
+    "*",
+    "approve",
+    "attest",
+    "bind",
+    "create",
+    "delete",
+    "deletecollection",
+    "escalate",
+    "get",
+    "impersonate",
+    "list",
+    "patch",
+    "sign",
+    "update",
+    "use",
+    "watch",
 ];
 
 pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
@@ -70,42 +84,73 @@ fn verbs(rule: &ast::K8sRule, diags: &mut Vec<Diagnostic>) {
     let mut seen: Vec<&str> = Vec::new();
     for v in &rule.verbs {
         if !VERBS.contains(&v.node.as_str()) {
-            let mut d = Diagnostic::new("E0303", v.span, format!("unknown Kubernetes verb `{}`", v.node))
-                .label("not an RBAC verb");
+            let mut d = Diagnostic::new(
+                "E0303",
+                v.span,
+                format!("unknown Kubernetes verb `{}`", v.node),
+            )
+            .label("not an RBAC verb");
             if let Some(best) = closest(&v.node, VERBS.iter().copied()) {
-                d = d.suggest(v.span, format!("\"{best}\""), format!("did you mean `{best}`?"));
+                d = d.suggest(
+                    v.span,
+                    format!("\"{best}\""),
+                    format!("did you mean `{best}`?"),
+                );
             }
             diags.push(d);
         }
         if seen.contains(&v.node.as_str()) {
             diags.push(
-                Diagnostic::new("W0302", v.span, format!("verb `{}` is listed twice", v.node))
-                    .label("duplicate")
-                    .suggest(v.span, "", "remove the duplicate"),
+                Diagnostic::new(
+                    "W0302",
+                    v.span,
+                    format!("verb `{}` is listed twice", v.node),
+                )
+                .label("duplicate")
+                .suggest(v.span, "", "remove the duplicate"),
             );
         }
         seen.push(&v.node);
     }
 }
 
-fn cluster_scoped_in_role(decls: &Decls, role: &ast::K8sRole, rule: &ast::K8sRule, diags: &mut Vec<Diagnostic>) {
+fn cluster_scoped_in_role(
+    decls: &Decls,
+    role: &ast::K8sRole,
+    rule: &ast::K8sRule,
+    diags: &mut Vec<Diagnostic>,
+) {
     for r in &rule.resources {
         let cluster_group = rule
             .groups
             .iter()
             .find(|g| decls.k8s_namespaced(&g.node, &r.node) == Some(false));
         if let Some(g) = cluster_group {
-            let group = if g.node.is_empty() { "core" } else { g.node.as_str() };
-            let ns = role.namespace.as_ref().map(|n| n.node.as_str()).unwrap_or("");
+            let group = if g.node.is_empty() {
+                "core"
+            } else {
+                g.node.as_str()
+            };
+            let ns = role
+                .namespace
+                .as_ref()
+                .map(|n| n.node.as_str())
+                .unwrap_or("");
             diags.push(
                 Diagnostic::new(
                     "E0301",
                     r.span,
-                    format!("`{}` ({group}) is cluster-scoped and cannot be granted by a Role", r.node),
+                    format!(
+                        "`{}` ({group}) is cluster-scoped and cannot be granted by a Role",
+                        r.node
+                    ),
                 )
                 .label(format!("a Role in `{ns}` grants nothing on it"))
                 .with_secondary(role.span, "this Role is namespaced")
-                .help(format!("grant `{}` in a `k8s cluster_role` instead", r.node)),
+                .help(format!(
+                    "grant `{}` in a `k8s cluster_role` instead",
+                    r.node
+                )),
             );
         }
     }

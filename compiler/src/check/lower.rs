@@ -10,7 +10,9 @@ use crate::source::Span;
 use crate::syntax::ast::{self, Cloud, Condition, Effect, EngineMode, Level, Scope, TargetKind};
 use std::collections::{BTreeMap, BTreeSet};
 
-const VERB_ORDER: &[&str] = &["get", "list", "watch", "create", "update", "patch", "delete"];
+const VERB_ORDER: &[&str] = &[
+    "get", "list", "watch", "create", "update", "patch", "delete",
+];
 
 /// Kubernetes verbs each base level grants on a component's resources.
 fn k8s_verbs(level: Level) -> &'static [&'static str] {
@@ -38,7 +40,11 @@ pub fn lower(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) -> Mod
     let l = Lowerer { decls, params };
     m.principals = decls.principals.values().map(|p| l.principal(p)).collect();
     m.networks = decls.networks.values().map(|n| l.network(n)).collect();
-    m.accesses = decls.accesses.values().map(|a| l.access(a, diags)).collect();
+    m.accesses = decls
+        .accesses
+        .values()
+        .map(|a| l.access(a, diags))
+        .collect();
     m.scps = decls
         .scps
         .values()
@@ -72,15 +78,21 @@ impl Lowerer<'_, '_> {
                 arn: self.r(&r.arn),
                 external_id: r.external_id.as_ref().map(|e| self.r(e)),
             }),
-            gcp_service_account: p.gcp_service_account.as_ref().map(|g| model::GcpServiceAccount {
-                account: self.r(&g.account),
-                impersonated_by: self.list(&g.impersonated_by),
-            }),
+            gcp_service_account: p
+                .gcp_service_account
+                .as_ref()
+                .map(|g| model::GcpServiceAccount {
+                    account: self.r(&g.account),
+                    impersonated_by: self.list(&g.impersonated_by),
+                }),
             azure_principal: p.azure_principal.as_ref().map(|a| self.r(a)),
-            k8s_service_account: p.k8s_service_account.as_ref().map(|k| model::K8sServiceAccount {
-                name: self.r(&k.name),
-                namespace: self.r(&k.namespace),
-            }),
+            k8s_service_account: p
+                .k8s_service_account
+                .as_ref()
+                .map(|k| model::K8sServiceAccount {
+                    name: self.r(&k.name),
+                    namespace: self.r(&k.namespace),
+                }),
         }
     }
 
@@ -122,10 +134,17 @@ impl Lowerer<'_, '_> {
                     } else {
                         "aws:RequestTag"
                     };
-                    ("StringEquals".to_string(), format!("{prefix}/{k}"), vec![v.clone()])
+                    (
+                        "StringEquals".to_string(),
+                        format!("{prefix}/{k}"),
+                        vec![v.clone()],
+                    )
                 }
                 Condition::Explicit {
-                    operator, key, values, ..
+                    operator,
+                    key,
+                    values,
+                    ..
                 } => (operator.node.clone(), self.r(key), self.list(values)),
             };
             let slot = conditions.entry(op).or_default().entry(key).or_default();
@@ -159,7 +178,9 @@ impl Lowerer<'_, '_> {
                     .unwrap_or_else(|| d.name.node.clone())
             })
             .unwrap_or_default();
-        format!("{base}-{access}").replace('_', "-").to_ascii_lowercase()
+        format!("{base}-{access}")
+            .replace('_', "-")
+            .to_ascii_lowercase()
     }
 
     fn access(&self, a: &ast::Access, diags: &mut Vec<Diagnostic>) -> model::Access {
@@ -221,7 +242,12 @@ impl Lowerer<'_, '_> {
             });
         }
         out.aws.extend(a.aws.iter().map(|st| self.statement(st)));
-        out.aws_managed = sorted_unique(a.aws_managed.iter().map(|m| managed_arn(&self.r(m))).collect());
+        out.aws_managed = sorted_unique(
+            a.aws_managed
+                .iter()
+                .map(|m| managed_arn(&self.r(m)))
+                .collect(),
+        );
 
         let mut perms: Vec<String> = self.list(&a.gcp_permissions);
         perms.extend(gen.gcp.iter().cloned());
@@ -252,14 +278,22 @@ impl Lowerer<'_, '_> {
         out
     }
 
-    fn k8s_roles(&self, a: &ast::Access, generated: Vec<GeneratedRule>, diags: &mut Vec<Diagnostic>) -> Vec<model::K8sRole> {
+    fn k8s_roles(
+        &self,
+        a: &ast::Access,
+        generated: Vec<GeneratedRule>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<model::K8sRole> {
         let mut roles: Vec<model::K8sRole> = Vec::new();
-        let has_both = a.k8s.iter().any(|r| r.namespace.is_none()) && a.k8s.iter().any(|r| r.namespace.is_some())
+        let has_both = a.k8s.iter().any(|r| r.namespace.is_none())
+            && a.k8s.iter().any(|r| r.namespace.is_some())
             || !generated.is_empty();
         for r in &a.k8s {
             let name = match &r.name {
                 Some(n) => self.r(n),
-                None if r.namespace.is_none() && has_both => format!("{}-cluster", self.default_name(&a.name.node)),
+                None if r.namespace.is_none() && has_both => {
+                    format!("{}-cluster", self.default_name(&a.name.node))
+                }
                 None => self.default_name(&a.name.node),
             };
             if let Some(n) = &r.name {
@@ -291,8 +325,13 @@ impl Lowerer<'_, '_> {
                 ..Default::default()
             };
             let rules = by_ns.entry(g.namespace).or_default();
-            match rules.iter_mut().find(|r| r.api_groups == rule.api_groups && r.verbs == rule.verbs) {
-                Some(r) if !r.resources.contains(&rule.resources[0]) => r.resources.push(rule.resources[0].clone()),
+            match rules
+                .iter_mut()
+                .find(|r| r.api_groups == rule.api_groups && r.verbs == rule.verbs)
+            {
+                Some(r) if !r.resources.contains(&rule.resources[0]) => {
+                    r.resources.push(rule.resources[0].clone())
+                }
                 Some(_) => {}
                 None => rules.push(rule),
             }
@@ -300,7 +339,11 @@ impl Lowerer<'_, '_> {
         for (ns, rules) in by_ns {
             let base = self.default_name(&a.name.node);
             roles.push(model::K8sRole {
-                name: if ns.is_none() { format!("{base}-cluster") } else { base },
+                name: if ns.is_none() {
+                    format!("{base}-cluster")
+                } else {
+                    base
+                },
                 namespace: ns,
                 rules,
             });
@@ -313,8 +356,12 @@ impl Lowerer<'_, '_> {
         for name in &g.names {
             let (kind, extra, resource_name, engine) = match g.target.node {
                 TargetKind::Engine => {
-                    let Some(e) = self.decls.engines.get(name.node.as_str()) else { continue };
-                    let Some(kind) = self.decls.engine_kinds.get(e.kind.node.as_str()) else { continue };
+                    let Some(e) = self.decls.engines.get(name.node.as_str()) else {
+                        continue;
+                    };
+                    let Some(kind) = self.decls.engine_kinds.get(e.kind.node.as_str()) else {
+                        continue;
+                    };
                     let comps: Vec<&ast::ComponentDecl> = e
                         .components
                         .iter()
@@ -323,20 +370,34 @@ impl Lowerer<'_, '_> {
                     (*kind, comps, None, Some(*e))
                 }
                 TargetKind::Store => {
-                    let Some(s) = self.decls.stores.get(name.node.as_str()) else { continue };
-                    let Some(kind) = self.decls.store_kinds.get(s.kind.node.as_str()) else { continue };
+                    let Some(s) = self.decls.stores.get(name.node.as_str()) else {
+                        continue;
+                    };
+                    let Some(kind) = self.decls.store_kinds.get(s.kind.node.as_str()) else {
+                        continue;
+                    };
                     (*kind, Vec::new(), s.resource_name.as_ref(), None)
                 }
             };
-            let create = engine.and_then(|e| e.mode.as_ref()).map(|m| m.node) == Some(EngineMode::Create);
+            let create =
+                engine.and_then(|e| e.mode.as_ref()).map(|m| m.node) == Some(EngineMode::Create);
             let name_pattern = resource_name.map(|n| n.node.clone()).unwrap_or_else(|| {
-                if self.params.is_known("prefix") && self.decls.deployment.and_then(|d| d.name_prefix.as_ref()).is_some() {
+                if self.params.is_known("prefix")
+                    && self
+                        .decls
+                        .deployment
+                        .and_then(|d| d.name_prefix.as_ref())
+                        .is_some()
+                {
                     "${prefix}*".to_string()
                 } else {
                     "*".to_string()
                 }
             });
-            let sections = kind.clouds.iter().chain(extra.iter().flat_map(|c| c.clouds.iter()));
+            let sections = kind
+                .clouds
+                .iter()
+                .chain(extra.iter().flat_map(|c| c.clouds.iter()));
             for section in sections {
                 if !self.decls.targets(section.cloud.node) {
                     continue;
@@ -361,7 +422,10 @@ impl Lowerer<'_, '_> {
                                     section
                                         .arns
                                         .iter()
-                                        .map(|t| self.params.render(&t.node.replace("${name}", &name_pattern)))
+                                        .map(|t| {
+                                            self.params
+                                                .render(&t.node.replace("${name}", &name_pattern))
+                                        })
                                         .collect(),
                                 ),
                                 tagged: section.tagged.as_ref().is_some_and(|t| t.node),
@@ -394,7 +458,8 @@ impl Lowerer<'_, '_> {
                     let mut verbs: Vec<String> = Vec::new();
                     for l in levels {
                         for v in k8s_verbs(*l) {
-                            let allowed = res.verbs.is_empty() || res.verbs.iter().any(|x| x.node == *v);
+                            let allowed =
+                                res.verbs.is_empty() || res.verbs.iter().any(|x| x.node == *v);
                             if allowed && !verbs.iter().any(|x| x == v) {
                                 verbs.push(v.to_string());
                             }
@@ -430,14 +495,21 @@ impl Lowerer<'_, '_> {
             .principal
             .as_ref()
             .and_then(|p| self.decls.principals.get(p.node.as_str()));
-        let first_span = |spans: &mut dyn Iterator<Item = Span>| spans.next().unwrap_or(a.name.span);
+        let first_span =
+            |spans: &mut dyn Iterator<Item = Span>| spans.next().unwrap_or(a.name.span);
         let uses = [
             (
                 "aws",
                 Some(Cloud::Aws),
                 !out.aws.is_empty() || !out.aws_managed.is_empty(),
                 principal.map(|p| p.aws_role.is_some()),
-                first_span(&mut a.aws.iter().map(|s| s.span).chain(a.aws_managed.iter().map(|s| s.span))),
+                first_span(
+                    &mut a
+                        .aws
+                        .iter()
+                        .map(|s| s.span)
+                        .chain(a.aws_managed.iter().map(|s| s.span)),
+                ),
                 "aws role \"arn:aws:iam::ACCOUNT:role/NAME\" external_id \"${external_id}\"",
             ),
             (
@@ -445,7 +517,13 @@ impl Lowerer<'_, '_> {
                 Some(Cloud::Gcp),
                 !out.gcp.permissions.is_empty() || !out.gcp.roles.is_empty(),
                 principal.map(|p| p.gcp_service_account.is_some()),
-                first_span(&mut a.gcp_permissions.iter().chain(a.gcp_roles.iter()).map(|s| s.span)),
+                first_span(
+                    &mut a
+                        .gcp_permissions
+                        .iter()
+                        .chain(a.gcp_roles.iter())
+                        .map(|s| s.span),
+                ),
                 "gcp service_account \"NAME@${project_id}.iam.gserviceaccount.com\"",
             ),
             (
@@ -453,7 +531,14 @@ impl Lowerer<'_, '_> {
                 Some(Cloud::Azure),
                 !out.azure.is_empty(),
                 principal.map(|p| p.azure_principal.is_some()),
-                first_span(&mut a.azure.actions.iter().chain(a.azure.data_actions.iter()).map(|s| s.span)),
+                first_span(
+                    &mut a
+                        .azure
+                        .actions
+                        .iter()
+                        .chain(a.azure.data_actions.iter())
+                        .map(|s| s.span),
+                ),
                 "azure service_principal \"${client_id}\"",
             ),
             (
@@ -470,11 +555,19 @@ impl Lowerer<'_, '_> {
                 continue;
             }
             if let Some(c) = cloud {
-                if !self.decls.targets(c) && (what != "aws" || !a.aws.is_empty() || !a.aws_managed.is_empty()) {
+                if !self.decls.targets(c)
+                    && (what != "aws" || !a.aws.is_empty() || !a.aws_managed.is_empty())
+                {
                     diags.push(
-                        Diagnostic::new("W0109", span, format!("{what} grants, but the deployment does not target {what}"))
-                            .label("nothing is emitted for these")
-                            .help(format!("add `{what}` to the deployment's `clouds`, or remove these grants")),
+                        Diagnostic::new(
+                            "W0109",
+                            span,
+                            format!("{what} grants, but the deployment does not target {what}"),
+                        )
+                        .label("nothing is emitted for these")
+                        .help(format!(
+                            "add `{what}` to the deployment's `clouds`, or remove these grants"
+                        )),
                     );
                     continue;
                 }
@@ -485,7 +578,10 @@ impl Lowerer<'_, '_> {
                     Diagnostic::new(
                         "E0108",
                         span,
-                        format!("principal `{}` has no {what} identity for these grants", p.node),
+                        format!(
+                            "principal `{}` has no {what} identity for these grants",
+                            p.node
+                        ),
                     )
                     .label(format!("{what} grants"))
                     .with_secondary(p.span, "granted to this principal")
@@ -512,12 +608,26 @@ fn k8s_name(src: &ast::Str, rendered: &str, diags: &mut Vec<Diagnostic>) {
         let fixed: String = rendered
             .to_ascii_lowercase()
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '-' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' {
+                    c
+                } else {
+                    '-'
+                }
+            })
             .collect();
         diags.push(
-            Diagnostic::new("E0115", src.span, format!("`{rendered}` is not a valid Kubernetes name"))
-                .label("names must be lowercase DNS subdomains")
-                .suggest(src.span, format!("\"{}\"", fixed.trim_matches('-')), "use lowercase letters, digits, `-` and `.`"),
+            Diagnostic::new(
+                "E0115",
+                src.span,
+                format!("`{rendered}` is not a valid Kubernetes name"),
+            )
+            .label("names must be lowercase DNS subdomains")
+            .suggest(
+                src.span,
+                format!("\"{}\"", fixed.trim_matches('-')),
+                "use lowercase letters, digits, `-` and `.`",
+            ),
         );
     }
 }
@@ -566,7 +676,10 @@ fn managed_arn(name: &str) -> String {
 }
 
 fn default_role_id(decls: &Decls, access: &str) -> String {
-    let dep = decls.deployment.map(|d| d.name.node.as_str()).unwrap_or("engc");
+    let dep = decls
+        .deployment
+        .map(|d| d.name.node.as_str())
+        .unwrap_or("engc");
     format!("{dep}_{access}").replace('-', "_")
 }
 
@@ -598,5 +711,7 @@ fn sorted_unique_ci(mut v: Vec<String>) -> Vec<String> {
 
 fn unique_in_order(v: Vec<String>) -> Vec<String> {
     let mut seen = BTreeSet::new();
-    v.into_iter().filter(|x| seen.insert(x.to_ascii_lowercase())).collect()
+    v.into_iter()
+        .filter(|x| seen.insert(x.to_ascii_lowercase()))
+        .collect()
 }

@@ -8,7 +8,13 @@ use std::collections::BTreeMap;
 
 /// Parameters every deployment has without declaring them: the standard library's
 /// ARN templates use these, and `prefix` is the deployment's `name_prefix`.
-pub const IMPLICIT: &[&str] = &["account_id", "prefix", "project_id", "region", "subscription_id"];
+pub const IMPLICIT: &[&str] = &[
+    "account_id",
+    "prefix",
+    "project_id",
+    "region",
+    "subscription_id",
+];
 
 pub struct Params {
     /// name -> value (None: stays a placeholder).
@@ -54,7 +60,11 @@ impl Params {
             let mut d = Diagnostic::new("E0107", span, format!("unknown parameter `{name}`"))
                 .label("not a declared parameter");
             if let Some(best) = closest(name, self.values.keys().map(String::as_str)) {
-                d = d.suggest(span, format!("${{{best}}}"), format!("did you mean `{best}`?"));
+                d = d.suggest(
+                    span,
+                    format!("${{{best}}}"),
+                    format!("did you mean `{best}`?"),
+                );
             } else {
                 d = d.help(format!("declare it in the deployment: `param {name}`"));
             }

@@ -21,7 +21,8 @@ pub struct BuildArgs {
 }
 
 fn parse_target(s: &str) -> Result<Target, String> {
-    Target::parse(s).ok_or_else(|| format!("unknown target `{s}` (expected aws, gcp, azure, k8s or network)"))
+    Target::parse(s)
+        .ok_or_else(|| format!("unknown target `{s}` (expected aws, gcp, azure, k8s or network)"))
 }
 
 pub fn run(args: &BuildArgs) -> i32 {
@@ -59,7 +60,9 @@ pub fn run(args: &BuildArgs) -> i32 {
 fn write_all(out: &Path, files: &[backend::OutputFile]) -> Result<(), String> {
     if out.exists() {
         let is_engc = out.join("manifest.json").is_file()
-            || std::fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false);
+            || std::fs::read_dir(out)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false);
         if !out.is_dir() || !is_engc {
             return Err(format!(
                 "`{}` exists and is not an engc output folder (no manifest.json); refusing to replace it",
@@ -71,20 +74,27 @@ fn write_all(out: &Path, files: &[backend::OutputFile]) -> Result<(), String> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent).map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    std::fs::create_dir_all(&parent)
+        .map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
     let staging = parent.join(format!(".{name}.engc-new-{}", std::process::id()));
     let old = parent.join(format!(".{name}.engc-old-{}", std::process::id()));
     let result = (|| {
         for f in files {
             let path = staging.join(&f.path);
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
             }
-            std::fs::write(&path, &f.contents).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+            std::fs::write(&path, &f.contents)
+                .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
         }
         if out.exists() {
-            std::fs::rename(out, &old).map_err(|e| format!("cannot replace `{}`: {e}", out.display()))?;
+            std::fs::rename(out, &old)
+                .map_err(|e| format!("cannot replace `{}`: {e}", out.display()))?;
         }
         if let Err(e) = std::fs::rename(&staging, out) {
             let _ = std::fs::rename(&old, out);

@@ -21,14 +21,18 @@ pub fn run(args: &ExplainArgs) -> i32 {
             Some(c) => {
                 let sev = match c.severity {
                     crate::diag::Severity::Error => "error",
-                    crate::diag::Severity::Warning => "warning (can be acknowledged with `ack CODE \"reason\"`)",
+                    crate::diag::Severity::Warning => {
+                        "warning (can be acknowledged with `ack CODE \"reason\"`)"
+                    }
                     crate::diag::Severity::Note => "note",
                 };
                 println!("{}: {}\nseverity: {sev}", c.code, c.summary);
                 EXIT_OK
             }
             None => {
-                eprintln!("error: unknown diagnostic code `{code}` (run `engc explain` for the list)");
+                eprintln!(
+                    "error: unknown diagnostic code `{code}` (run `engc explain` for the list)"
+                );
                 EXIT_USAGE
             }
         },

@@ -15,7 +15,11 @@ pub const EXIT_INPUT: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 
 #[derive(Parser)]
-#[command(name = "engc", version, about = "Checks .eng deployment descriptions and compiles them into cloud access documents")]
+#[command(
+    name = "engc",
+    version,
+    about = "Checks .eng deployment descriptions and compiles them into cloud access documents"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -17,7 +17,11 @@ pub fn read_inputs(args: &CommonArgs) -> Result<Vec<Input>, i32> {
                 bytes,
             }),
             Err(e) => {
-                eprintln!("error: cannot read `{}`: {}", path.display(), crate::loader::io_reason(&e));
+                eprintln!(
+                    "error: cannot read `{}`: {}",
+                    path.display(),
+                    crate::loader::io_reason(&e)
+                );
                 return Err(EXIT_USAGE);
             }
         }
@@ -32,15 +36,23 @@ pub fn compile(args: &CommonArgs) -> Result<Compilation, i32> {
     };
     let c = crate::compile(inputs, &crate::loader::DiskLoader, &options);
     // `--set` of a parameter nobody declared is a usage mistake, not an input error.
-    if let Some(dep) = c.files.iter().flat_map(|(_, f)| &f.items).find_map(|i| match i {
-        crate::syntax::ast::Item::Deployment(d) => Some(d),
-        _ => None,
-    }) {
+    if let Some(dep) = c
+        .files
+        .iter()
+        .flat_map(|(_, f)| &f.items)
+        .find_map(|i| match i {
+            crate::syntax::ast::Item::Deployment(d) => Some(d),
+            _ => None,
+        })
+    {
         for (k, _) in &args.set {
             let declared = dep.params.iter().any(|p| &p.name.node == k)
                 || crate::check::params::IMPLICIT.contains(&k.as_str());
             if !declared {
-                eprintln!("error: `--set {k}=...` names no parameter of deployment `{}`", dep.name.node);
+                eprintln!(
+                    "error: `--set {k}=...` names no parameter of deployment `{}`",
+                    dep.name.node
+                );
                 return Err(EXIT_USAGE);
             }
         }
@@ -51,8 +63,16 @@ pub fn compile(args: &CommonArgs) -> Result<Compilation, i32> {
 /// Prints diagnostics (stderr for people, stdout for `--format json`) and returns
 /// the exit code they imply.
 pub fn report(args: &CommonArgs, c: &Compilation, what: &str) -> i32 {
-    let errors = c.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    let warnings = c.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    let errors = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     match args.format {
         Format::Json => {
             let mut out = std::io::stdout().lock();
@@ -63,7 +83,9 @@ pub fn report(args: &CommonArgs, c: &Compilation, what: &str) -> i32 {
                 ColorWhen::Always => ColorChoice::Always,
                 ColorWhen::Never => ColorChoice::Never,
                 ColorWhen::Auto => {
-                    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) || !std::io::stderr().is_terminal() {
+                    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+                        || !std::io::stderr().is_terminal()
+                    {
                         ColorChoice::Never
                     } else {
                         ColorChoice::Auto
@@ -75,7 +97,11 @@ pub fn report(args: &CommonArgs, c: &Compilation, what: &str) -> i32 {
             let summary = match (errors, warnings) {
                 (0, 0) => format!("{what}: no problems"),
                 (0, w) => format!("{what}: {w} warning{}", plural(w)),
-                (e, w) => format!("{what} failed: {e} error{}, {w} warning{}", plural(e), plural(w)),
+                (e, w) => format!(
+                    "{what} failed: {e} error{}, {w} warning{}",
+                    plural(e),
+                    plural(w)
+                ),
             };
             let _ = writeln!(err, "{summary}");
         }

@@ -160,7 +160,10 @@ mod tests {
 
     #[test]
     fn closest_finds_typos() {
-        assert_eq!(closest("karpentr", ["keda", "karpenter"]), Some("karpenter"));
+        assert_eq!(
+            closest("karpentr", ["keda", "karpenter"]),
+            Some("karpenter")
+        );
         assert_eq!(closest("zzz", ["keda", "karpenter"]), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
     }

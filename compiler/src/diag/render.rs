@@ -173,7 +173,10 @@ pub fn json(sources: &SourceMap, diags: &[Diagnostic]) -> String {
                 }),
             })
             .collect(),
-        errors: diags.iter().filter(|d| d.severity == Severity::Error).count(),
+        errors: diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count(),
         warnings: diags
             .iter()
             .filter(|d| d.severity == Severity::Warning)

@@ -174,9 +174,13 @@ fn syntax_error(file: FileId, text: &str, at: usize, e: &pest::error::Error<Rule
     let span = Span::new(file, at, end);
     if let Some(start) = unterminated_string(text, at) {
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        return Diagnostic::new("E0001", Span::new(file, start, line_end), "unterminated string")
-            .label("this string has no closing `\"`")
-            .help("close the string with `\"` on the same line");
+        return Diagnostic::new(
+            "E0001",
+            Span::new(file, start, line_end),
+            "unterminated string",
+        )
+        .label("this string has no closing `\"`")
+        .help("close the string with `\"` on the same line");
     }
     let mut expected: Vec<&str> = match &e.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => {
@@ -399,7 +403,12 @@ impl Ctx {
             let sspan = self.span(&s);
             match s.as_rule() {
                 Rule::aws_role => {
-                    note_repeat(&mut pr.repeated, pr.aws_role.as_ref().map(|r| r.span), sspan, "aws role");
+                    note_repeat(
+                        &mut pr.repeated,
+                        pr.aws_role.as_ref().map(|r| r.span),
+                        sspan,
+                        "aws role",
+                    );
                     pr.aws_role = Some(self.aws_role(s));
                 }
                 Rule::gcp_service_account => {
@@ -487,16 +496,31 @@ impl Ctx {
             match s.as_rule() {
                 Rule::cloud => n.cloud = Some(self.cloud(s)),
                 Rule::network_cidr => {
-                    note_repeat(&mut n.repeated, n.cidr.as_ref().map(|c| c.span), sspan, "cidr");
+                    note_repeat(
+                        &mut n.repeated,
+                        n.cidr.as_ref().map(|c| c.span),
+                        sspan,
+                        "cidr",
+                    );
                     n.cidr = Some(self.name(s.into_inner().next().unwrap()));
                 }
                 Rule::subnet => n.subnets.push(self.subnet(s)),
                 Rule::pods_range => {
-                    note_repeat(&mut n.repeated, n.pods.as_ref().map(|c| c.span), sspan, "pods");
+                    note_repeat(
+                        &mut n.repeated,
+                        n.pods.as_ref().map(|c| c.span),
+                        sspan,
+                        "pods",
+                    );
                     n.pods = Some(self.name(s.into_inner().next().unwrap()));
                 }
                 Rule::services_range => {
-                    note_repeat(&mut n.repeated, n.services.as_ref().map(|c| c.span), sspan, "services");
+                    note_repeat(
+                        &mut n.repeated,
+                        n.services.as_ref().map(|c| c.span),
+                        sspan,
+                        "services",
+                    );
                     n.services = Some(self.name(s.into_inner().next().unwrap()));
                 }
                 Rule::ack => n.acks.push(self.ack(s)),
@@ -563,10 +587,12 @@ impl Ctx {
                 }
                 Rule::kw_on => after_on = true,
                 Rule::ident if after_on => e.network = Some(self.name(s)),
-                Rule::namespaces_stmt => e.namespaces.extend(s.into_inner().map(|n| self.string(n))),
-                Rule::components_stmt => {
-                    e.components.extend(self.names(s.into_inner().next().unwrap()))
+                Rule::namespaces_stmt => {
+                    e.namespaces.extend(s.into_inner().map(|n| self.string(n)))
                 }
+                Rule::components_stmt => e
+                    .components
+                    .extend(self.names(s.into_inner().next().unwrap())),
                 Rule::ack => e.acks.push(self.ack(s)),
                 r => unreachable!("engine: {r:?}"),
             }
@@ -586,7 +612,9 @@ impl Ctx {
         };
         for s in it {
             match s.as_rule() {
-                Rule::store_name => st.resource_name = Some(self.string(s.into_inner().next().unwrap())),
+                Rule::store_name => {
+                    st.resource_name = Some(self.string(s.into_inner().next().unwrap()))
+                }
                 Rule::ack => st.acks.push(self.ack(s)),
                 r => unreachable!("store: {r:?}"),
             }
@@ -628,7 +656,12 @@ impl Ctx {
             let sspan = self.span(&s);
             match s.as_rule() {
                 Rule::title_stmt => {
-                    note_repeat(&mut a.repeated, a.title.as_ref().map(|t| t.span), sspan, "title");
+                    note_repeat(
+                        &mut a.repeated,
+                        a.title.as_ref().map(|t| t.span),
+                        sspan,
+                        "title",
+                    );
                     a.title = Some(self.string(s.into_inner().next().unwrap()));
                 }
                 Rule::description_stmt => {
@@ -643,13 +676,15 @@ impl Ctx {
                 Rule::within_stmt => a.within.push(self.name(s.into_inner().next().unwrap())),
                 Rule::abstract_grant => a.grants.push(self.abstract_grant(s)),
                 Rule::aws_statement => a.aws.push(self.aws_statement(s)),
-                Rule::aws_managed_policy => {
-                    a.aws_managed.extend(s.into_inner().skip(1).map(|x| self.string(x)))
-                }
+                Rule::aws_managed_policy => a
+                    .aws_managed
+                    .extend(s.into_inner().skip(1).map(|x| self.string(x))),
                 Rule::gcp_permissions => a
                     .gcp_permissions
                     .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
-                Rule::gcp_role => a.gcp_roles.extend(s.into_inner().skip(1).map(|x| self.string(x))),
+                Rule::gcp_role => a
+                    .gcp_roles
+                    .extend(s.into_inner().skip(1).map(|x| self.string(x))),
                 Rule::gcp_role_id => {
                     note_repeat(
                         &mut a.repeated,
@@ -660,7 +695,9 @@ impl Ctx {
                     a.gcp_role_id = Some(self.string(s.into_inner().nth(1).unwrap()))
                 }
                 Rule::azure_list => self.azure_list(s, &mut a.azure),
-                Rule::azure_scope => a.azure_scopes.extend(s.into_inner().skip(1).map(|x| self.string(x))),
+                Rule::azure_scope => a
+                    .azure_scopes
+                    .extend(s.into_inner().skip(1).map(|x| self.string(x))),
                 Rule::k8s_role => a.k8s.push(self.k8s_role(s)),
                 Rule::ack => a.acks.push(self.ack(s)),
                 r => unreachable!("access: {r:?}"),
@@ -804,7 +841,10 @@ impl Ctx {
         let (name, namespace) = match header.as_rule() {
             Rule::cluster_role => (header.into_inner().next().map(|s| self.string(s)), None),
             _ => {
-                let parts: Vec<P> = header.into_inner().filter(|x| x.as_rule() == Rule::string).collect();
+                let parts: Vec<P> = header
+                    .into_inner()
+                    .filter(|x| x.as_rule() == Rule::string)
+                    .collect();
                 match parts.len() {
                     2 => (
                         Some(self.string(parts[0].clone())),
@@ -913,18 +953,24 @@ impl Ctx {
                     let b = s.into_inner().next().unwrap();
                     kc.tagged = Some(Spanned::new(b.as_str() == "true", self.span(&b)));
                 }
-                Rule::kind_service => kc.services.extend(s.into_inner().flat_map(|x| self.strings(x))),
+                Rule::kind_service => kc
+                    .services
+                    .extend(s.into_inner().flat_map(|x| self.strings(x))),
                 Rule::kind_level => {
                     let mut i = s.into_inner();
                     let level = self.level(i.next().unwrap());
-                    kc.levels.push((level, i.flat_map(|x| self.strings(x)).collect()));
+                    kc.levels
+                        .push((level, i.flat_map(|x| self.strings(x)).collect()));
                 }
                 Rule::kind_data_level => {
                     let mut i = s.into_inner();
                     let level = self.level(i.next().unwrap());
-                    kc.data_levels.push((level, i.flat_map(|x| self.strings(x)).collect()));
+                    kc.data_levels
+                        .push((level, i.flat_map(|x| self.strings(x)).collect()));
                 }
-                Rule::kind_create => kc.create.extend(s.into_inner().flat_map(|x| self.strings(x))),
+                Rule::kind_create => kc
+                    .create
+                    .extend(s.into_inner().flat_map(|x| self.strings(x))),
                 r => unreachable!("kind cloud: {r:?}"),
             }
         }
