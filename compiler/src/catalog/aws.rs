@@ -371,7 +371,7 @@ impl Catalog {
 /// Whether a condition key template (`aws:ResourceTag/${TagKey}`, `s3:ExistingObjectTag/<key>`,
 /// `aws:PrincipalTag/tag-key`, `codebuild:secondarySources/${sourceIdentifier}.location`)
 /// matches a concrete key. A placeholder matches one or more characters.
-fn key_template_matches(template: &str, key: &str) -> bool {
+pub fn key_template_matches(template: &str, key: &str) -> bool {
     if !template.contains(['$', '<', '/']) {
         return false;
     }

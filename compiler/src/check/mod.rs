@@ -10,6 +10,8 @@ pub mod decls;
 pub mod k8s;
 pub mod lower;
 pub mod params;
+pub mod permissions;
+pub mod risk;
 
 use crate::diag::Diagnostic;
 use crate::model::Model;
@@ -38,6 +40,8 @@ pub fn check(
     cidr::check(&networks, &mut diags);
     k8s::check(&decls, &mut diags);
     aws::check(&decls, &mut diags);
+    permissions::check(&decls, &mut diags);
+    risk::check(&decls, &mut diags);
     cloud_names::check(&decls, &mut diags);
 
     let model = lower::lower(&decls, &params, &mut diags);

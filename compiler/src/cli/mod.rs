@@ -2,6 +2,7 @@
 //! warnings only, 1 input errors, 2 usage or I/O errors.
 
 mod build;
+mod catalog;
 mod check;
 mod explain;
 mod output;
@@ -33,6 +34,8 @@ enum Command {
     Build(build::BuildArgs),
     /// Explain a diagnostic code, or list them all.
     Explain(explain::ExplainArgs),
+    /// Look up a permission, action, operation or Kubernetes resource in the catalogs.
+    Catalog(catalog::CatalogArgs),
 }
 
 #[derive(clap::Args, Clone)]
@@ -85,5 +88,6 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Catalog(args) => catalog::run(&args),
     }
 }

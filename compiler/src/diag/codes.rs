@@ -60,6 +60,12 @@ codes! {
     "E0403" Error   "malformed action or permission name",
     "W0404" Warning "wildcard principal in a trust policy",
     "W0405" Warning "AWS managed policy meant for a service-linked role",
+    "E0406" Error   "unknown AWS action or service",
+    "E0407" Error   "AWS wildcard that matches no action",
+    "W0408" Warning "condition the request never carries: the grant never applies",
+    "W0409" Warning "`aws:ResourceTag` on a create action",
+    "W0410" Warning "action on `*` in a scoped level that supports resource ARNs",
+    "W0411" Warning "privilege escalation or credential exposure (an error in a scoped level until acknowledged)",
     // Azure.
     "E0501" Error   "Azure role without assignable scopes",
     "E0502" Error   "Azure assignable scope is the root `/`",
