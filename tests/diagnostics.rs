@@ -33,7 +33,6 @@ const KNOWN_GAPS: &[(&str, Gap)] = &[
     ),
 ];
 
-
 enum Gap {
     /// The trigger does not report the code: nothing about it is asserted, and the
     /// suite fails once it is reported, so that the entry is removed.

@@ -38,6 +38,7 @@ fn check_role(decls: &Decls, role: &ast::K8sRole, diags: &mut Vec<Diagnostic>) {
     let mut granted: BTreeMap<(&str, &str, &str), &ast::K8sRule> = BTreeMap::new();
     for rule in &role.rules {
         verbs(rule, diags);
+        names(decls, rule, diags);
         if role.namespace.is_some() {
             cluster_scoped_in_role(decls, role, rule, diags);
         }
@@ -154,4 +155,94 @@ fn cluster_scoped_in_role(
             );
         }
     }
+}
+
+/// E0304 unknown resource of a built-in group, W0305 a resource its group no longer
+/// serves (with where it is served now), W0306 a group that is neither built in nor
+/// declared as a custom resource.
+fn names(decls: &Decls, rule: &ast::K8sRule, diags: &mut Vec<Diagnostic>) {
+    use crate::catalog::k8s;
+    let builtin_groups = k8s::groups();
+    for g in &rule.groups {
+        let group = g.node.as_str();
+        let custom = decls.custom_resources.keys().any(|(cg, _)| *cg == group);
+        let builtin = builtin_groups.contains(&group);
+        if group == "*" || (!builtin && custom) {
+            continue;
+        }
+        if !builtin {
+            // `extensions` and friends: retired groups the catalog no longer lists.
+            let served_elsewhere: Vec<&str> = rule
+                .resources
+                .iter()
+                .filter(|r| builtin_groups.iter().any(|bg| k8s::lookup(bg, &r.node).is_some()))
+                .map(|r| r.node.as_str())
+                .collect();
+            if !served_elsewhere.is_empty() {
+                retired(g, &served_elsewhere, diags);
+                continue;
+            }
+            let mut d = Diagnostic::new("W0306", g.span, format!("unknown API group `{group}`"))
+                .label("not a built-in group nor a declared custom resource");
+            if let Some(best) = k8s::suggest_group(group) {
+                d = d.suggest(g.span, format!("\"{best}\""), format!("did you mean `{best}`?"));
+            } else {
+                d = d.help(format!("declare its resources: `crd \"{group}\" \"PLURAL\" namespaced`"));
+            }
+            diags.push(d);
+            continue;
+        }
+        let mut retired_here: Vec<&str> = Vec::new();
+        for r in &rule.resources {
+            if r.node == "*" || k8s::lookup(group, &r.node).is_some() || decls.custom_resources.contains_key(&(group, r.node.as_str())) {
+                continue;
+            }
+            if builtin_groups.iter().any(|bg| k8s::lookup(bg, &r.node).is_some()) {
+                retired_here.push(&r.node);
+                continue;
+            }
+            // Only complain when no other group of the rule serves it either.
+            if rule.groups.iter().any(|og| k8s::lookup(&og.node, &r.node).is_some() || decls.custom_resources.contains_key(&(og.node.as_str(), r.node.as_str()))) {
+                continue;
+            }
+            let shown = if group.is_empty() { "core" } else { group };
+            let mut d = Diagnostic::new("E0304", r.span, format!("`{shown}` has no resource `{}`", r.node))
+                .label("unknown resource");
+            if let Some(best) = k8s::suggest_resource(group, &r.node) {
+                d = d.suggest(r.span, format!("\"{best}\""), format!("did you mean `{best}`?"));
+            }
+            diags.push(d);
+        }
+        let retired_here: Vec<&str> = retired_here
+            .into_iter()
+            .filter(|r| !rule.groups.iter().any(|og| k8s::lookup(&og.node, r).is_some()))
+            .collect();
+        if !retired_here.is_empty() {
+            retired(g, &retired_here, diags);
+        }
+    }
+}
+
+fn retired(g: &ast::Str, resources: &[&str], diags: &mut Vec<Diagnostic>) {
+    use crate::catalog::k8s;
+    let group = if g.node.is_empty() { "core" } else { g.node.as_str() };
+    let now: Vec<String> = resources
+        .iter()
+        .filter_map(|r| {
+            k8s::groups()
+                .into_iter()
+                .find(|bg| k8s::lookup(bg, r).is_some())
+                .map(|bg| format!("`{r}` by `{}`", if bg.is_empty() { "core" } else { bg }))
+        })
+        .collect();
+    diags.push(
+        Diagnostic::new(
+            "W0305",
+            g.span,
+            format!("`{group}` no longer serves `{}`", resources.join("`, `")),
+        )
+        .label("nothing is granted through this group")
+        .help(format!("it is served as {}; drop `{group}` from the rule", now.join(", ")))
+        .note("Kubernetes 1.22 removed the `extensions` beta APIs"),
+    );
 }

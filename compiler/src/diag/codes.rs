@@ -54,6 +54,9 @@ codes! {
     "E0301" Error   "cluster-scoped resource in a namespaced Role",
     "W0302" Warning "duplicate Kubernetes rule or verb",
     "E0303" Error   "unknown Kubernetes verb",
+    "E0304" Error   "unknown resource of a built-in Kubernetes API group",
+    "W0305" Warning "a Kubernetes API group that no longer serves the resource",
+    "W0306" Warning "unknown Kubernetes API group (neither built in nor a declared CRD)",
     // AWS.
     "W0401" Warning "cross-account trust without `sts:ExternalId`",
     "W0402" Warning "duplicate action or permission",
