@@ -33,6 +33,8 @@ const KNOWN_GAPS: &[(&str, Gap)] = &[
     ),
 ];
 
+// `NotReported` has no entry while every registered code fires.
+#[allow(dead_code)]
 enum Gap {
     /// The trigger does not report the code: nothing about it is asserted, and the
     /// suite fails once it is reported, so that the entry is removed.
