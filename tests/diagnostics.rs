@@ -22,16 +22,7 @@ use std::path::{Path, PathBuf};
 
 /// Codes that do not behave yet, with what is wrong; remove an entry with its fix.
 /// The fixed input of every code is checked regardless.
-const KNOWN_GAPS: &[(&str, Gap)] = &[
-    // Spans of grammar rules that end in an optional part which matched nothing take
-    // in the whitespace and comments that follow (pest's implicit WHITESPACE), so the
-    // span of `aws role "..."` without `external_id` runs on to the next statement or
-    // the closing `}` (compiler/src/syntax/parser.rs, grammar/eng.pest).
-    (
-        "W0401",
-        Gap::BadRendering("its span runs past the `aws role` statement to the next token"),
-    ),
-];
+const KNOWN_GAPS: &[(&str, Gap)] = &[];
 
 // `NotReported` has no entry while every registered code fires.
 #[allow(dead_code)]

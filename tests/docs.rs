@@ -81,13 +81,23 @@ fn check_block(file: &str, block: &Block) -> Option<String> {
     let name = format!("{file}:{}", block.line);
     let c = compile_str(&name, &block.text, &Options::default());
     let rendered = engc::diag::render::plain(&c.sources, &c.diagnostics);
-    let errors = c.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let header = format!("{file}, the ```{} block at line {}", block.tag, block.line);
     let problem = match block.tag.as_str() {
-        "eng" if errors > 0 => Some(format!("{header} must compile without errors, but:\n{rendered}")),
+        "eng" if errors > 0 => Some(format!(
+            "{header} must compile without errors, but:\n{rendered}"
+        )),
         "eng-error" if errors == 0 => Some(format!(
             "{header} must produce at least one error, but it compiles{}",
-            if rendered.is_empty() { String::new() } else { format!(":\n{rendered}") }
+            if rendered.is_empty() {
+                String::new()
+            } else {
+                format!(":\n{rendered}")
+            }
         )),
         _ => None,
     };
@@ -166,7 +176,12 @@ fn fences_are_found() {
         summary,
         vec![
             (2, "eng", vec![], "a\n"),
-            (6, "eng-error", vec!["E0002".to_string(), "W0601".to_string()], "b\n  c\n"),
+            (
+                6,
+                "eng-error",
+                vec!["E0002".to_string(), "W0601".to_string()],
+                "b\n  c\n"
+            ),
             (10, "", vec![], "```eng\n"),
             (13, "sh", vec![], "x\n"),
         ]

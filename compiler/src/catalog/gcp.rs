@@ -447,12 +447,15 @@ mod tests {
         assert_eq!(p.custom_roles, Support::Supported);
         assert!(!p.api_disabled);
         assert!(!p.description.is_empty());
-        // Absent customRolesSupportLevel means SUPPORTED; absent stage means ALPHA.
+        // An absent customRolesSupportLevel means SUPPORTED.
         let p = c.get("storage.objects.get").unwrap();
         assert_eq!(p.custom_roles, Support::Supported);
         let p = c.get("container.clusters.getCredentials").unwrap();
-        assert_eq!(p.stage, "ALPHA");
+        assert_eq!(p.stage, "GA");
         assert!(p.api_disabled);
+        // An absent stage is ALPHA, the enum's default, which the API leaves out.
+        let c = Catalog::parse(r#"[{"name": "a.b.c"}]"#).unwrap();
+        assert_eq!(c.get("a.b.c").unwrap().stage, "ALPHA");
         assert!(c.get("storage.buckets.gett").is_none());
         assert!(c.get("STORAGE.BUCKETS.GET").is_none());
     }
@@ -463,17 +466,16 @@ mod tests {
         let p = c.get("resourcemanager.projects.list").unwrap();
         assert_eq!(p.custom_roles, Support::NotSupported);
         assert_eq!(p.custom_roles.to_string(), "NOT_SUPPORTED");
-        assert_eq!(
-            c.get("iam.serviceAccounts.getAccessToken")
-                .unwrap()
-                .custom_roles,
-            Support::Testing
-        );
         let levels: Vec<Support> = c.iter().map(|p| p.custom_roles).collect();
         assert_eq!(
             levels.iter().filter(|s| **s == Support::Supported).count(),
-            11
+            12
         );
+        let t = Catalog::parse(
+            r#"[{"name": "a.b.c", "customRolesSupportLevel": "TESTING", "stage": "BETA"}]"#,
+        )
+        .unwrap();
+        assert_eq!(t.get("a.b.c").unwrap().custom_roles, Support::Testing);
         assert_eq!(Support::parse("TESTING"), Some(Support::Testing));
         assert_eq!(Support::parse("supported"), None);
         // An unknown level is an error, not a silent default.
@@ -485,9 +487,8 @@ mod tests {
     #[test]
     fn matching_patterns() {
         let c = fixture();
-        let names = |pat: &str| -> Vec<String> {
-            c.matching(pat).iter().map(|p| p.name.clone()).collect()
-        };
+        let names =
+            |pat: &str| -> Vec<String> { c.matching(pat).iter().map(|p| p.name.clone()).collect() };
         assert_eq!(
             names("storage.buckets.*"),
             [
@@ -529,7 +530,10 @@ mod tests {
         );
         assert_eq!(c.suggest("storage.buckets.get"), None);
         assert_eq!(c.suggest("bigtable.instances.get"), None);
-        assert_eq!(c.suggest("storag.buckets.*").as_deref(), Some("storage.buckets.*"));
+        assert_eq!(
+            c.suggest("storag.buckets.*").as_deref(),
+            Some("storage.buckets.*")
+        );
         assert_eq!(c.suggest("storage.*"), None);
         assert_eq!(c.suggest("zzzzzz.*"), None);
     }

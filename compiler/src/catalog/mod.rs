@@ -11,6 +11,8 @@
 //! Nothing is parsed until first use, and the AWS catalog is parsed one service at a time.
 
 pub mod aws;
+pub mod azure;
+pub mod gcp;
 pub mod k8s;
 
 use std::cmp::Ordering;

@@ -62,13 +62,13 @@ pub fn apply(decls: &Decls, diags: &mut Vec<Diagnostic>) {
     });
     // Risks left unacknowledged inside a scoped level are errors.
     for d in diags.iter_mut().filter(|d| d.code == "W0411") {
-        let in_scoped = decls
-            .accesses
-            .values()
-            .any(|a| matches!(a.scope.node, crate::syntax::ast::Scope::Scoped) && a.span.contains(d.span));
+        let in_scoped = decls.accesses.values().any(|a| {
+            matches!(a.scope.node, crate::syntax::ast::Scope::Scoped) && a.span.contains(d.span)
+        });
         if in_scoped {
             d.severity = Severity::Error;
-            d.notes.push("an error because the access level is `scoped`".into());
+            d.notes
+                .push("an error because the access level is `scoped`".into());
         }
     }
     for (i, site) in decls.acks.iter().enumerate() {

@@ -65,7 +65,7 @@ fn check_policy(statements: &[ast::AwsStatement], has_tag: bool, diags: &mut Vec
         for c in &st.conditions {
             match c {
                 Condition::Tag(span) | Condition::RequestTag(span) if !has_tag => diags.push(
-                    Diagnostic::new("E0110", *span, "tag condition without a managed tag")
+                    Diagnostic::new("E0110", *span, "`tag` condition without a `managed_tag` in the deployment")
                         .label("which tag?")
                         .help("declare it in the deployment: `managed_tag \"vendor.com/managed\" = \"true\"`"),
                 ),

@@ -424,7 +424,7 @@ impl<'a> Decls<'a> {
                                 c.node, e.kind.node
                             ),
                         )
-                        .label(format!("only on {}", kinds.join(", ")))
+                        .label(format!("only on `{}`", kinds.join("`, `")))
                         .help("remove it, or use an engine kind it supports"),
                     );
                 }
@@ -477,7 +477,10 @@ impl<'a> Decls<'a> {
                     ),
                 )
                 .label(format!("exists on {}", if offered_names.is_empty() { "no cloud".to_string() } else { offered_names.join(", ") }))
-                .help("use a kind that exists on every target cloud (such as `bucket`), or remove the cloud from `clouds`"),
+                .help(match kind.target.node {
+                    TargetKind::Store => "use a kind that exists on every target cloud (such as `bucket`), or remove the cloud from `clouds`",
+                    TargetKind::Engine => "use the engine kind of a target cloud (`eks` on aws, `gke` on gcp, `aks` on azure), or add its cloud to `clouds`",
+                }),
             );
         }
     }

@@ -97,6 +97,8 @@ fn verbs(rule: &ast::K8sRule, diags: &mut Vec<Diagnostic>) {
                     format!("\"{best}\""),
                     format!("did you mean `{best}`?"),
                 );
+            } else {
+                d = d.help(format!("RBAC verbs are {}", VERBS.join(", ")));
             }
             diags.push(d);
         }
@@ -175,7 +177,11 @@ fn names(decls: &Decls, rule: &ast::K8sRule, diags: &mut Vec<Diagnostic>) {
             let served_elsewhere: Vec<&str> = rule
                 .resources
                 .iter()
-                .filter(|r| builtin_groups.iter().any(|bg| k8s::lookup(bg, &r.node).is_some()))
+                .filter(|r| {
+                    builtin_groups
+                        .iter()
+                        .any(|bg| k8s::lookup(bg, &r.node).is_some())
+                })
                 .map(|r| r.node.as_str())
                 .collect();
             if !served_elsewhere.is_empty() {
@@ -185,47 +191,69 @@ fn names(decls: &Decls, rule: &ast::K8sRule, diags: &mut Vec<Diagnostic>) {
             let mut d = Diagnostic::new("W0306", g.span, format!("unknown API group `{group}`"))
                 .label("not a built-in group nor a declared custom resource");
             if let Some(best) = k8s::suggest_group(group) {
-                d = d.suggest(g.span, format!("\"{best}\""), format!("did you mean `{best}`?"));
+                d = d.suggest(
+                    g.span,
+                    format!("\"{best}\""),
+                    format!("did you mean `{best}`?"),
+                );
             } else {
-                d = d.help(format!("declare its resources: `crd \"{group}\" \"PLURAL\" namespaced`"));
+                d = d.help(format!(
+                    "declare its resources: `crd \"{group}\" \"PLURAL\" namespaced`"
+                ));
             }
             diags.push(d);
             continue;
         }
-        let mut retired_here: Vec<&str> = Vec::new();
         for r in &rule.resources {
-            if r.node == "*" || k8s::lookup(group, &r.node).is_some() || decls.custom_resources.contains_key(&(group, r.node.as_str())) {
-                continue;
-            }
-            if builtin_groups.iter().any(|bg| k8s::lookup(bg, &r.node).is_some()) {
-                retired_here.push(&r.node);
+            if r.node == "*"
+                || k8s::lookup(group, &r.node).is_some()
+                || decls
+                    .custom_resources
+                    .contains_key(&(group, r.node.as_str()))
+            {
                 continue;
             }
             // Only complain when no other group of the rule serves it either.
-            if rule.groups.iter().any(|og| k8s::lookup(&og.node, &r.node).is_some() || decls.custom_resources.contains_key(&(og.node.as_str(), r.node.as_str()))) {
+            if rule.groups.iter().any(|og| {
+                k8s::lookup(&og.node, &r.node).is_some()
+                    || decls
+                        .custom_resources
+                        .contains_key(&(og.node.as_str(), r.node.as_str()))
+            }) {
                 continue;
             }
             let shown = if group.is_empty() { "core" } else { group };
-            let mut d = Diagnostic::new("E0304", r.span, format!("`{shown}` has no resource `{}`", r.node))
-                .label("unknown resource");
-            if let Some(best) = k8s::suggest_resource(group, &r.node) {
-                d = d.suggest(r.span, format!("\"{best}\""), format!("did you mean `{best}`?"));
+            let mut d = Diagnostic::new(
+                "E0304",
+                r.span,
+                format!("`{shown}` has no resource `{}`", r.node),
+            )
+            .label("unknown resource");
+            let elsewhere = builtin_groups
+                .iter()
+                .find(|bg| k8s::lookup(bg, &r.node).is_some());
+            if let Some(bg) = elsewhere {
+                let bg = if bg.is_empty() { "\"\" (core)" } else { bg };
+                d = d.help(format!("`{}` is served by the `{bg}` group", r.node));
+            } else if let Some(best) = k8s::suggest_resource(group, &r.node) {
+                d = d.suggest(
+                    r.span,
+                    format!("\"{best}\""),
+                    format!("did you mean `{best}`?"),
+                );
             }
             diags.push(d);
-        }
-        let retired_here: Vec<&str> = retired_here
-            .into_iter()
-            .filter(|r| !rule.groups.iter().any(|og| k8s::lookup(&og.node, r).is_some()))
-            .collect();
-        if !retired_here.is_empty() {
-            retired(g, &retired_here, diags);
         }
     }
 }
 
 fn retired(g: &ast::Str, resources: &[&str], diags: &mut Vec<Diagnostic>) {
     use crate::catalog::k8s;
-    let group = if g.node.is_empty() { "core" } else { g.node.as_str() };
+    let group = if g.node.is_empty() {
+        "core"
+    } else {
+        g.node.as_str()
+    };
     let now: Vec<String> = resources
         .iter()
         .filter_map(|r| {
@@ -242,7 +270,10 @@ fn retired(g: &ast::Str, resources: &[&str], diags: &mut Vec<Diagnostic>) {
             format!("`{group}` no longer serves `{}`", resources.join("`, `")),
         )
         .label("nothing is granted through this group")
-        .help(format!("it is served as {}; drop `{group}` from the rule", now.join(", ")))
+        .help(format!(
+            "it is served as {}; use that group instead of `{group}`",
+            now.join(", ")
+        ))
         .note("Kubernetes 1.22 removed the `extensions` beta APIs"),
     );
 }

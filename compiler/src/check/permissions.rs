@@ -37,7 +37,13 @@ fn expand(pattern: &str) -> Vec<(&'static Service, &'static Action)> {
     cat::catalog().matching(pattern)
 }
 
-fn statement(st: &ast::AwsStatement, scoped: bool, scp: bool, tag_key: Option<&str>, diags: &mut Vec<Diagnostic>) {
+fn statement(
+    st: &ast::AwsStatement,
+    scoped: bool,
+    scp: bool,
+    tag_key: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut expanded: Vec<(&ast::Str, Vec<(&Service, &Action)>)> = Vec::new();
     for a in &st.actions {
         if !super::aws::valid_action(&a.node) {
@@ -68,7 +74,10 @@ fn statement(st: &ast::AwsStatement, scoped: bool, scp: bool, tag_key: Option<&s
             resource_tag_on_create(&expanded, &key, span, diags);
         }
     }
-    let on_star = st.resources.as_ref().is_none_or(|r| r.iter().any(|x| x.node == "*"));
+    let on_star = st
+        .resources
+        .as_ref()
+        .is_none_or(|r| r.iter().any(|x| x.node == "*"));
     if scoped && on_star && !st.not_resource && st.effect.node == ast::Effect::Allow {
         scopable_on_star(st, &expanded, diags);
     }
@@ -79,15 +88,30 @@ fn unknown_action(a: &ast::Str) -> Diagnostic {
     let service = a.node.split(':').next().unwrap_or("");
     let known_service = cat::catalog().has_service(service);
     let mut d = if wildcard && known_service {
-        Diagnostic::new("E0407", a.span, format!("`{}` matches no AWS action", a.node)).label("matches nothing")
+        Diagnostic::new(
+            "E0407",
+            a.span,
+            format!("`{}` matches no AWS action", a.node),
+        )
+        .label("matches nothing")
     } else if !known_service {
-        Diagnostic::new("E0406", a.span, format!("unknown AWS service prefix `{service}`")).label("no such service")
+        Diagnostic::new(
+            "E0406",
+            a.span,
+            format!("unknown AWS service prefix `{service}`"),
+        )
+        .label("no such service")
     } else {
-        Diagnostic::new("E0406", a.span, format!("unknown AWS action `{}`", a.node)).label("not in the AWS catalog")
+        Diagnostic::new("E0406", a.span, format!("unknown AWS action `{}`", a.node))
+            .label("not in the AWS catalog")
     };
     match cat::catalog().suggest(&a.node) {
         Some(s) => d = d.suggest(a.span, format!("\"{s}\""), format!("did you mean `{s}`?")),
-        None => d = d.help(format!("`engc catalog aws '{service}:*'` lists the actions of `{service}`")),
+        None => {
+            d = d.help(format!(
+                "`engc catalog aws '{service}:*'` lists the actions of `{service}`"
+            ))
+        }
     }
     d
 }
@@ -113,7 +137,13 @@ fn is_global(key: &str) -> bool {
 
 /// W0408: a condition key that the requests of some granted actions never carry, so
 /// the grant never applies to them.
-fn dead_condition(expanded: &[(&ast::Str, Vec<(&Service, &Action)>)], key: &str, span: crate::source::Span, scp: bool, diags: &mut Vec<Diagnostic>) {
+fn dead_condition(
+    expanded: &[(&ast::Str, Vec<(&Service, &Action)>)],
+    key: &str,
+    span: crate::source::Span,
+    scp: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
     if is_global(key) && !action_dependent(key) {
         return;
     }
@@ -133,7 +163,12 @@ fn dead_condition(expanded: &[(&ast::Str, Vec<(&Service, &Action)>)], key: &str,
             if wildcard && hits.len() > 1 && dead.len() == hits.len() {
                 dead_names.push(format!("`{}` (all {} actions)", src.node, dead.len()));
             } else if wildcard && hits.len() > 1 {
-                dead_names.push(format!("`{}` ({} of {} actions)", src.node, dead.len(), hits.len()));
+                dead_names.push(format!(
+                    "`{}` ({} of {} actions)",
+                    src.node,
+                    dead.len(),
+                    hits.len()
+                ));
             } else {
                 dead_names.push(format!("`{}`", src.node));
             }
@@ -143,14 +178,23 @@ fn dead_condition(expanded: &[(&ast::Str, Vec<(&Service, &Action)>)], key: &str,
         return;
     }
     let shown: Vec<String> = dead_names.iter().take(6).cloned().collect();
-    let more = if dead_names.len() > 6 { format!(" and {} more", dead_names.len() - 6) } else { String::new() };
+    let more = if dead_names.len() > 6 {
+        format!(" and {} more", dead_names.len() - 6)
+    } else {
+        String::new()
+    };
     let mut d = Diagnostic::new(
         "W0408",
         span,
-        format!("the request never carries `{key}` for {}{more}", shown.join(", ")),
+        format!(
+            "the request never carries `{key}` for {}{more}",
+            shown.join(", ")
+        ),
     )
     .label("this condition is never true for them")
-    .note(format!("{dead_total} of the {total} actions this statement grants cannot match the condition"));
+    .note(format!(
+        "{dead_total} of the {total} actions this statement grants cannot match the condition"
+    ));
     d = if scp {
         d.help("in a service control policy this Allow then blocks those actions for every principal in the OU; condition only the actions that carry the key")
     } else {
@@ -160,14 +204,27 @@ fn dead_condition(expanded: &[(&ast::Str, Vec<(&Service, &Action)>)], key: &str,
 }
 
 /// W0409: creating a resource carries its tags in the request, not on a resource.
-fn resource_tag_on_create(expanded: &[(&ast::Str, Vec<(&Service, &Action)>)], key: &str, span: crate::source::Span, diags: &mut Vec<Diagnostic>) {
-    let request_key = format!("aws:RequestTag/{}", key.split_once('/').map(|x| x.1).unwrap_or(""));
+fn resource_tag_on_create(
+    expanded: &[(&ast::Str, Vec<(&Service, &Action)>)],
+    key: &str,
+    span: crate::source::Span,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let request_key = format!(
+        "aws:RequestTag/{}",
+        key.split_once('/').map(|x| x.1).unwrap_or("")
+    );
     let creates: Vec<String> = expanded
         .iter()
         // A wildcard such as `eks:*` covers creates on purpose or not; only named ones count.
         .filter(|(src, _)| !src.node.contains(['*', '?']))
         .flat_map(|(_, hits)| hits.iter())
-        .filter(|(_, a)| a.name.starts_with("Create") && a.condition_keys.iter().any(|k| key_template_matches(k, &request_key)))
+        .filter(|(_, a)| {
+            a.name.starts_with("Create")
+                && a.condition_keys
+                    .iter()
+                    .any(|k| key_template_matches(k, &request_key))
+        })
         .map(|(s, a)| s.full_name(a))
         .take(7)
         .collect();
@@ -176,14 +233,27 @@ fn resource_tag_on_create(expanded: &[(&ast::Str, Vec<(&Service, &Action)>)], ke
     }
     let shown: Vec<String> = creates.iter().take(6).map(|n| format!("`{n}`")).collect();
     diags.push(
-        Diagnostic::new("W0409", span, format!("`aws:ResourceTag` cannot match when creating: {}", shown.join(", ")))
-            .label("the resource does not exist yet")
-            .help("grant create actions in a statement of their own `when request_tag` (aws:RequestTag)"),
+        Diagnostic::new(
+            "W0409",
+            span,
+            format!(
+                "`aws:ResourceTag` cannot match when creating: {}",
+                shown.join(", ")
+            ),
+        )
+        .label("the resource does not exist yet")
+        .help(
+            "grant create actions in a statement of their own `when request_tag` (aws:RequestTag)",
+        ),
     );
 }
 
 /// W0410: in a scoped level, actions on `*` that could be restricted to ARNs.
-fn scopable_on_star(st: &ast::AwsStatement, expanded: &[(&ast::Str, Vec<(&Service, &Action)>)], diags: &mut Vec<Diagnostic>) {
+fn scopable_on_star(
+    st: &ast::AwsStatement,
+    expanded: &[(&ast::Str, Vec<(&Service, &Action)>)],
+    diags: &mut Vec<Diagnostic>,
+) {
     for (src, hits) in expanded {
         let scopable: Vec<String> = hits
             .iter()
@@ -191,17 +261,24 @@ fn scopable_on_star(st: &ast::AwsStatement, expanded: &[(&ast::Str, Vec<(&Servic
             .map(|(s, a)| s.full_name(a))
             .collect();
         // A wildcard is worth scoping when most of what it matches could be.
-        if scopable.is_empty() || (src.node.contains(['*', '?']) && scopable.len() * 2 <= hits.len()) {
+        if scopable.is_empty()
+            || (src.node.contains(['*', '?']) && scopable.len() * 2 <= hits.len())
+        {
             continue;
         }
         let shown: Vec<String> = scopable.iter().take(5).map(|n| format!("`{n}`")).collect();
-        let more = if scopable.len() > 5 { format!(" and {} more", scopable.len() - 5) } else { String::new() };
+        let more = if scopable.len() > 5 {
+            format!(" and {} more", scopable.len() - 5)
+        } else {
+            String::new()
+        };
+        let message = if hits.len() == 1 {
+            format!("`{}` is granted on `*` in a scoped level, but it can be restricted to resource ARNs", src.node)
+        } else {
+            format!("`{}` is granted on `*` in a scoped level, but {}{more} can be restricted to resource ARNs", src.node, shown.join(", "))
+        };
         diags.push(
-            Diagnostic::new(
-                "W0410",
-                src.span,
-                format!("`{}` is granted on `*` in a scoped level, but {}{more} can be restricted to resource ARNs", src.node, shown.join(", ")),
-            )
+            Diagnostic::new("W0410", src.span, message)
             .label("on `*`")
             .with_secondary(st.span, "this statement")
             .help("name the resources (ARNs with the name prefix), and keep `*` for actions that support no resource"),
@@ -211,14 +288,23 @@ fn scopable_on_star(st: &ast::AwsStatement, expanded: &[(&ast::Str, Vec<(&Servic
 
 /// W0408: resources in AWS's own account (`arn:aws:iam::aws:policy/...`) never carry
 /// the customer's tag, so a tag condition makes the grant on them dead.
-fn aws_owned_resources(st: &ast::AwsStatement, key: &str, span: crate::source::Span, diags: &mut Vec<Diagnostic>) {
+fn aws_owned_resources(
+    st: &ast::AwsStatement,
+    key: &str,
+    span: crate::source::Span,
+    diags: &mut Vec<Diagnostic>,
+) {
     for r in st.resources.iter().flatten() {
         if r.node.split(':').nth(4) == Some("aws") {
             diags.push(
-                Diagnostic::new("W0408", r.span, format!("`{}` belongs to AWS and never carries `{key}`", r.node))
-                    .label("never tagged by the customer")
-                    .with_secondary(span, "this condition")
-                    .help("grant AWS-owned resources in a statement without the tag condition"),
+                Diagnostic::new(
+                    "W0408",
+                    r.span,
+                    format!("`{}` belongs to AWS and never carries `{key}`", r.node),
+                )
+                .label("never tagged by the customer")
+                .with_secondary(span, "this condition")
+                .help("grant AWS-owned resources in a statement without the tag condition"),
             );
         }
     }

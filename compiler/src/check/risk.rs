@@ -10,41 +10,104 @@ use crate::syntax::ast::{self, Effect};
 
 /// AWS actions that escalate privilege or expose credentials wherever they apply.
 const AWS_ALWAYS: &[(&str, &str)] = &[
-    ("iam:CreatePolicyVersion", "can rewrite any customer-managed policy it may edit"),
-    ("iam:SetDefaultPolicyVersion", "can switch a policy to a more permissive version"),
-    ("iam:AttachRolePolicy", "can attach any policy, such as AdministratorAccess, to a role"),
+    (
+        "iam:CreatePolicyVersion",
+        "can rewrite any customer-managed policy it may edit",
+    ),
+    (
+        "iam:SetDefaultPolicyVersion",
+        "can switch a policy to a more permissive version",
+    ),
+    (
+        "iam:AttachRolePolicy",
+        "can attach any policy, such as AdministratorAccess, to a role",
+    ),
     ("iam:AttachUserPolicy", "can attach any policy to a user"),
-    ("iam:PutRolePolicy", "can write an inline policy granting anything to a role"),
-    ("iam:PutUserPolicy", "can write an inline policy granting anything to a user"),
+    (
+        "iam:PutRolePolicy",
+        "can write an inline policy granting anything to a role",
+    ),
+    (
+        "iam:PutUserPolicy",
+        "can write an inline policy granting anything to a user",
+    ),
     ("iam:UpdateAssumeRolePolicy", "can let anyone assume a role"),
-    ("iam:CreateAccessKey", "can create long-lived credentials for a user"),
-    ("iam:CreateLoginProfile", "can set a console password for a user"),
+    (
+        "iam:CreateAccessKey",
+        "can create long-lived credentials for a user",
+    ),
+    (
+        "iam:CreateLoginProfile",
+        "can set a console password for a user",
+    ),
 ];
 /// AWS actions that are risky only on `*`.
 const AWS_ON_STAR: &[(&str, &str)] = &[
-    ("iam:PassRole", "can hand any role, including administrators, to a service it controls"),
-    ("sts:AssumeRole", "can assume any role that trusts this account"),
+    (
+        "iam:PassRole",
+        "can hand any role, including administrators, to a service it controls",
+    ),
+    (
+        "sts:AssumeRole",
+        "can assume any role that trusts this account",
+    ),
 ];
 const GCP: &[(&str, &str)] = &[
-    ("resourcemanager.projects.setIamPolicy", "can grant itself any role in the project"),
-    ("iam.serviceAccountKeys.create", "can create long-lived keys for service accounts"),
-    ("iam.serviceAccounts.getAccessToken", "can mint tokens as other service accounts"),
-    ("iam.serviceAccounts.setIamPolicy", "can let itself impersonate service accounts"),
-    ("iam.serviceAccounts.signJwt", "can sign tokens as other service accounts"),
+    (
+        "resourcemanager.projects.setIamPolicy",
+        "can grant itself any role in the project",
+    ),
+    (
+        "iam.serviceAccountKeys.create",
+        "can create long-lived keys for service accounts",
+    ),
+    (
+        "iam.serviceAccounts.getAccessToken",
+        "can mint tokens as other service accounts",
+    ),
+    (
+        "iam.serviceAccounts.setIamPolicy",
+        "can let itself impersonate service accounts",
+    ),
+    (
+        "iam.serviceAccounts.signJwt",
+        "can sign tokens as other service accounts",
+    ),
     ("iam.roles.update", "can add permissions to custom roles"),
 ];
 const GCP_ROLES: &[(&str, &str)] = &[
     ("roles/owner", "grants everything, including IAM"),
     ("roles/editor", "grants almost everything"),
-    ("roles/iam.serviceAccountTokenCreator", "can mint tokens as the project's service accounts"),
-    ("roles/iam.serviceAccountUser", "can run workloads as the project's service accounts"),
-    ("roles/iam.serviceAccountKeyAdmin", "can create service account keys"),
-    ("roles/resourcemanager.projectIamAdmin", "can grant any role in the project"),
+    (
+        "roles/iam.serviceAccountTokenCreator",
+        "can mint tokens as the project's service accounts",
+    ),
+    (
+        "roles/iam.serviceAccountUser",
+        "can run workloads as the project's service accounts",
+    ),
+    (
+        "roles/iam.serviceAccountKeyAdmin",
+        "can create service account keys",
+    ),
+    (
+        "roles/resourcemanager.projectIamAdmin",
+        "can grant any role in the project",
+    ),
 ];
 const AZURE: &[(&str, &str)] = &[
-    ("Microsoft.Authorization/roleAssignments/write", "can assign any role, including Owner, within its scopes"),
-    ("Microsoft.Authorization/roleDefinitions/write", "can widen custom roles"),
-    ("Microsoft.Authorization/elevateAccess/action", "can elevate to User Access Administrator"),
+    (
+        "Microsoft.Authorization/roleAssignments/write",
+        "can assign any role, including Owner, within its scopes",
+    ),
+    (
+        "Microsoft.Authorization/roleDefinitions/write",
+        "can widen custom roles",
+    ),
+    (
+        "Microsoft.Authorization/elevateAccess/action",
+        "can elevate to User Access Administrator",
+    ),
 ];
 
 fn finding(span: crate::source::Span, what: &str, why: &str) -> Diagnostic {
@@ -55,7 +118,11 @@ fn finding(span: crate::source::Span, what: &str, why: &str) -> Diagnostic {
 
 pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
     for a in decls.accesses.values() {
-        for st in a.aws.iter().filter(|s| s.effect.node == Effect::Allow && !s.not_action) {
+        for st in a
+            .aws
+            .iter()
+            .filter(|s| s.effect.node == Effect::Allow && !s.not_action)
+        {
             aws(st, diags);
         }
         for p in &a.gcp_permissions {
@@ -84,10 +151,16 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
 }
 
 fn aws(st: &ast::AwsStatement, diags: &mut Vec<Diagnostic>) {
-    let on_star = st.resources.as_ref().is_none_or(|r| r.iter().any(|x| x.node == "*"));
+    let on_star = st
+        .resources
+        .as_ref()
+        .is_none_or(|r| r.iter().any(|x| x.node == "*"));
     for a in &st.actions {
         let mut hits: Vec<(&str, &str)> = Vec::new();
-        for (name, why) in AWS_ALWAYS.iter().chain(if on_star { AWS_ON_STAR } else { &[] }) {
+        for (name, why) in AWS_ALWAYS
+            .iter()
+            .chain(if on_star { AWS_ON_STAR } else { &[] })
+        {
             if glob_match(&a.node, name) {
                 hits.push((name, why));
             }

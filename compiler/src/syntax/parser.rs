@@ -254,9 +254,16 @@ struct Ctx {
 }
 
 impl Ctx {
+    /// The pair's span without the white space and line comments that pest's implicit
+    /// skipping attaches after an optional part that did not match.
     fn span(&self, p: &P) -> Span {
         let s = p.as_span();
-        Span::new(self.file, self.base + s.start(), self.base + s.end())
+        let text = trim_trailing_trivia(p.as_str());
+        Span::new(
+            self.file,
+            self.base + s.start(),
+            self.base + s.start() + text.len(),
+        )
     }
 
     fn name(&self, p: P) -> Name {
@@ -1037,5 +1044,40 @@ fn note_repeat(
 ) {
     if let Some(first) = first {
         repeated.push((first, again, what));
+    }
+}
+
+/// `text` without trailing white space and trailing `//` comment lines.
+fn trim_trailing_trivia(text: &str) -> &str {
+    let mut t = text.trim_end();
+    loop {
+        let last_line_start = t.rfind('\n').map_or(0, |i| i + 1);
+        let last = &t[last_line_start..];
+        match last.find("//") {
+            // A comment that is the whole line, or follows code outside a string.
+            Some(i) if last[..i].trim().is_empty() || last[..i].matches('"').count() % 2 == 0 => {
+                let cut = &t[..last_line_start + i];
+                if cut.len() == t.len() || cut.trim_end().is_empty() {
+                    return t;
+                }
+                t = cut.trim_end();
+            }
+            _ => return t,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trim_trailing_trivia;
+
+    #[test]
+    fn trailing_trivia() {
+        assert_eq!(
+            trim_trailing_trivia("aws role \"x\"\n  // note\n  "),
+            "aws role \"x\""
+        );
+        assert_eq!(trim_trailing_trivia("a \"arn://x\" "), "a \"arn://x\"");
+        assert_eq!(trim_trailing_trivia("a // c"), "a");
     }
 }
