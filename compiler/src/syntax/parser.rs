@@ -1055,7 +1055,10 @@ fn trim_trailing_trivia(text: &str) -> &str {
         let last = &t[last_line_start..];
         match last.find("//") {
             // A comment that is the whole line, or follows code outside a string.
-            Some(i) if last[..i].trim().is_empty() || last[..i].matches('"').count() % 2 == 0 => {
+            Some(i)
+                if last[..i].trim().is_empty()
+                    || last[..i].matches('"').count().is_multiple_of(2) =>
+            {
                 let cut = &t[..last_line_start + i];
                 if cut.len() == t.len() || cut.trim_end().is_empty() {
                     return t;
