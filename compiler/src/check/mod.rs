@@ -8,9 +8,12 @@ pub mod cidr;
 pub mod cloud_names;
 pub mod decls;
 pub mod k8s;
+pub mod limits;
 pub mod lower;
+pub mod minimize;
 pub mod params;
 pub mod permissions;
+pub mod relations;
 pub mod risk;
 
 use crate::diag::Diagnostic;
@@ -23,6 +26,8 @@ use std::collections::BTreeMap;
 pub struct Options {
     /// `--set name=value`: parameter values.
     pub set: BTreeMap<String, String>,
+    /// `--minimize`: compress action lists into wildcards proved against the catalog.
+    pub minimize: bool,
 }
 
 /// Checks the user's files against the standard library and lowers them.
@@ -44,7 +49,12 @@ pub fn check(
     risk::check(&decls, &mut diags);
     cloud_names::check(&decls, &mut diags);
 
-    let model = lower::lower(&decls, &params, &mut diags);
+    let mut model = lower::lower(&decls, &params, &mut diags);
+    relations::check(&decls, &model, &mut diags);
+    limits::check(&decls, &model, &mut diags);
+    if options.minimize {
+        minimize::minimize(&mut model);
+    }
     acks::apply(&decls, &mut diags);
     crate::diag::sort(&mut diags);
     let ok = !diags.iter().any(Diagnostic::is_error);

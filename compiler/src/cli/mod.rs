@@ -34,6 +34,8 @@ enum Command {
     Build(build::BuildArgs),
     /// Explain a diagnostic code, or list them all.
     Explain(explain::ExplainArgs),
+    /// Serve diagnostics and editor features over stdio (Language Server Protocol).
+    Lsp,
     /// Look up a permission, action, operation or Kubernetes resource in the catalogs.
     Catalog(catalog::CatalogArgs),
 }
@@ -52,6 +54,9 @@ pub struct CommonArgs {
     /// Set a parameter: `--set region=us-east-1` (repeatable).
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
     set: Vec<(String, String)>,
+    /// Compress action lists into wildcards that match exactly the granted actions.
+    #[arg(long)]
+    minimize: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -89,5 +94,6 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Build(args) => build::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Catalog(args) => catalog::run(&args),
+        Command::Lsp => crate::lsp::run(),
     }
 }

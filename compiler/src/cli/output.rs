@@ -33,6 +33,7 @@ pub fn compile(args: &CommonArgs) -> Result<Compilation, i32> {
     let inputs = read_inputs(args)?;
     let options = Options {
         set: args.set.iter().cloned().collect(),
+        minimize: args.minimize,
     };
     let c = crate::compile(inputs, &crate::loader::DiskLoader, &options);
     // `--set` of a parameter nobody declared is a usage mistake, not an input error.

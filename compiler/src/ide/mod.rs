@@ -1,0 +1,1 @@
+//! Editor features on byte offsets, with no LSP types. (Being written.)
