@@ -69,6 +69,16 @@ codes! {
     "W0409" Warning "`aws:ResourceTag` on a create action",
     "W0410" Warning "action on `*` in a scoped level that supports resource ARNs",
     "W0411" Warning "privilege escalation or credential exposure (an error in a scoped level until acknowledged)",
+    // Relations between access levels.
+    "E0701" Error   "an access level grants what the level it is `within` does not",
+    "E0702" Error   "`within` names the access level itself",
+    // Target limits.
+    "E0801" Error   "more than 10 managed policies for one AWS role",
+    "E0802" Error   "AWS trust policy over 2,048 characters",
+    "E0803" Error   "GCP custom role over 3,000 permissions",
+    "E0804" Error   "GCP role title over 100 bytes or description over 300 bytes",
+    "E0805" Error   "service control policy over 5,120 characters",
+    "E0806" Error   "an AWS statement too large for any one policy",
     // Azure.
     "E0501" Error   "Azure role without assignable scopes",
     "E0502" Error   "Azure assignable scope is the root `/`",
