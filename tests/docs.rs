@@ -9,7 +9,7 @@
 //! or error keeps showing that one.
 //!
 //! `use` paths in a block resolve against the current directory, which for `cargo
-//! test` is the package root.
+//! test` is the package root. Diagnostics name the Markdown file and its line numbers.
 
 use engc::diag::Severity;
 use engc::{compile_str, Options};
@@ -78,9 +78,14 @@ fn fenced_blocks(markdown: &str) -> Vec<Block> {
 
 /// Compiles one block; returns a description of what is wrong with it, if anything.
 fn check_block(file: &str, block: &Block) -> Option<String> {
-    let name = format!("{file}:{}", block.line);
-    let c = compile_str(&name, &block.text, &Options::default());
-    let rendered = engc::diag::render::plain(&c.sources, &c.diagnostics);
+    // Blank lines in front of the block keep the lines of its diagnostics those of the
+    // Markdown file, so that `docs/language.md:LINE:COL` points at the example itself.
+    let text = format!("{}{}", "\n".repeat(block.line), block.text);
+    let c = compile_str(file, &text, &Options::default());
+    let rendered = match engc::diag::render::plain(&c.sources, &c.diagnostics) {
+        r if r.is_empty() => "(no diagnostics)\n".to_string(),
+        r => r,
+    };
     let errors = c
         .diagnostics
         .iter()
@@ -92,12 +97,7 @@ fn check_block(file: &str, block: &Block) -> Option<String> {
             "{header} must compile without errors, but:\n{rendered}"
         )),
         "eng-error" if errors == 0 => Some(format!(
-            "{header} must produce at least one error, but it compiles{}",
-            if rendered.is_empty() {
-                String::new()
-            } else {
-                format!(":\n{rendered}")
-            }
+            "{header} must produce at least one error, but it compiles:\n{rendered}"
         )),
         _ => None,
     };
