@@ -56,7 +56,8 @@ fn literal_seeds_get_a_reviewers_diagnostics() {
             let sev = if d.is_error() { 'e' } else { 'w' };
             *got.entry(format!("{}:{sev}", d.code)).or_default() += 1;
         }
-        let want: BTreeMap<String, usize> = expected.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        let want: BTreeMap<String, usize> =
+            expected.iter().map(|(k, v)| (k.to_string(), *v)).collect();
         let rendered = engc::diag::render::plain(&c.sources, &c.diagnostics);
         assert_eq!(got, want, "{name}:\n{rendered}");
         insta::with_settings!({ snapshot_path => "snapshots/seeds", prepend_module_to_snapshot => false }, {

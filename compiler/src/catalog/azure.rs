@@ -162,7 +162,7 @@ impl Catalog {
             }
             providers.push((p.name, p.display_name.unwrap_or_default()));
         }
-        Ok(Catalog::new(operations, providers))
+        Catalog::new(operations, providers)
     }
 
     /// `NAME<TAB>action` or `NAME<TAB>dataAction` lines; `#` starts a comment line.
@@ -197,19 +197,25 @@ impl Catalog {
             .map(|o| (o.provider().to_owned(), String::new()))
             .collect();
         providers.sort_by(|a, b| cmp_ignore_ascii_case(&a.0, &b.0));
-        Ok(Catalog::new(operations, providers))
+        Catalog::new(operations, providers)
     }
 
-    fn new(mut operations: Vec<Operation>, mut providers: Vec<(String, String)>) -> Catalog {
+    fn new(
+        mut operations: Vec<Operation>,
+        mut providers: Vec<(String, String)>,
+    ) -> Result<Catalog, String> {
+        if operations.is_empty() {
+            return Err("not an Azure operation list: it holds no operations".to_owned());
+        }
         operations.sort_by(|a, b| cmp_ignore_ascii_case(&a.name, &b.name));
         operations.dedup_by(|a, b| a.name.eq_ignore_ascii_case(&b.name));
         providers.sort_by(|a, b| cmp_ignore_ascii_case(&a.0, &b.0));
         providers.dedup_by(|a, b| a.0.eq_ignore_ascii_case(&b.0));
-        Catalog {
+        Ok(Catalog {
             operations,
             providers,
             source: String::new(),
-        }
+        })
     }
 
     /// Where the operations come from: the built-in subset or a file path.
@@ -260,7 +266,19 @@ impl Catalog {
         if self.get(name).is_some() {
             return None;
         }
-        did_you_mean(name, self.operations.iter().map(|o| o.name.as_str())).map(str::to_owned)
+        // Compare with the operations of the same provider (or of the closest one) only: a
+        // full list holds tens of thousands of long names.
+        let (provider, rest) = name.split_once('/')?;
+        let provider = match self.provider(provider) {
+            Some((ns, _)) => ns,
+            None => did_you_mean(provider, self.providers.iter().map(|p| p.0.as_str()))?,
+        };
+        let candidates = self
+            .operations
+            .iter()
+            .filter(|o| o.provider().eq_ignore_ascii_case(provider))
+            .map(|o| o.name.as_str());
+        did_you_mean(&format!("{provider}/{rest}"), candidates).map(str::to_owned)
     }
 
     /// (namespace, display name) of every provider, sorted by namespace; the display name
@@ -537,6 +555,13 @@ mod tests {
         assert_eq!(c.provider("Microsoft.Foo"), Some(("Microsoft.Foo", "Foo")));
         assert!(Catalog::parse("Microsoft.Foo/bars/read\n").is_err());
         assert!(Catalog::parse(r#"[{"displayName": "no name"}]"#).is_err());
+        assert!(Catalog::parse("[]").is_err());
+        // A GCP permission list is not an Azure operation list.
+        let gcp =
+            std::fs::read_to_string(root().join("tests/fixtures/gcp-testable-permissions.json"))
+                .unwrap();
+        let err = Catalog::parse(&gcp).unwrap_err();
+        assert!(err.contains("not an Azure operation list"), "{err}");
         let err = Catalog::load_file(Path::new("/nonexistent/az.json")).unwrap_err();
         assert!(err.contains("cannot read"), "{err}");
         assert!(Catalog::parse_lines("Microsoft.Foo/bars/read\tmaybe\n").is_err());

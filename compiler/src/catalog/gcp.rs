@@ -87,6 +87,12 @@ impl Permission {
     }
 }
 
+/// `service.resource.verb` (a few names also hold a `/`, as in
+/// `bigqueryreservation.googleapis.com/bireservations.get`).
+fn is_permission_name(name: &str) -> bool {
+    !name.contains(char::is_whitespace) && name.split('.').filter(|s| !s.is_empty()).count() >= 3
+}
+
 fn service_of(name: &str) -> &str {
     name.split('.').next().unwrap_or(name)
 }
@@ -167,6 +173,12 @@ impl Catalog {
         };
         let mut permissions = Vec::with_capacity(raw.len());
         for r in raw {
+            if !is_permission_name(&r.name) {
+                return Err(format!(
+                    "not a GCP permission list: `{}` is not a permission name (`service.resource.verb`)",
+                    r.name
+                ));
+            }
             let custom_roles = match r.custom_roles_support_level.as_deref() {
                 None => Support::Supported,
                 Some(s) => Support::parse(s).ok_or_else(|| {
@@ -183,7 +195,7 @@ impl Catalog {
                 api_disabled: r.api_disabled,
             });
         }
-        Ok(Catalog::new(permissions))
+        Catalog::new(permissions)
     }
 
     /// `NAME` or `NAME<TAB>SUPPORT` lines; `#` starts a comment line.
@@ -197,9 +209,10 @@ impl Catalog {
             let mut f = line.split('\t');
             let name = f.next().unwrap_or_default().trim();
             let support = f.next().map(str::trim);
-            if name.is_empty() || name.contains(char::is_whitespace) || !name.contains('.') {
+            if !is_permission_name(name) {
+                let shown: String = line.chars().take(60).collect();
                 return Err(format!(
-                    "line {}: `{line}` is not a GCP permission name",
+                    "not a GCP permission list: line {} (`{shown}`) is not a permission name",
                     i + 1
                 ));
             }
@@ -220,16 +233,19 @@ impl Catalog {
                 api_disabled: false,
             });
         }
-        Ok(Catalog::new(permissions))
+        Catalog::new(permissions)
     }
 
-    fn new(mut permissions: Vec<Permission>) -> Catalog {
+    fn new(mut permissions: Vec<Permission>) -> Result<Catalog, String> {
+        if permissions.is_empty() {
+            return Err("the list holds no permissions".to_owned());
+        }
         permissions.sort_by(|a, b| a.name.cmp(&b.name));
         permissions.dedup_by(|a, b| a.name == b.name);
-        Catalog {
+        Ok(Catalog {
             permissions,
             source: String::new(),
-        }
+        })
     }
 
     /// Where the permissions come from: the built-in subset or a file path.
@@ -552,6 +568,12 @@ mod tests {
         assert_eq!(c.get("storage.objects.get").unwrap().stage, "");
         assert!(Catalog::parse("not a permission\n").is_err());
         assert!(Catalog::parse("[{\"title\": \"no name\"}]").is_err());
+        assert!(Catalog::parse("[]").is_err());
+        // An Azure operation list is not a GCP permission list.
+        let azure =
+            std::fs::read_to_string(root().join("tests/fixtures/azure-operations.json")).unwrap();
+        let err = Catalog::parse(&azure).unwrap_err();
+        assert!(err.contains("not a GCP permission list"), "{err}");
         let err = Catalog::load_file(Path::new("/nonexistent/gcp.json")).unwrap_err();
         assert!(err.contains("cannot read"), "{err}");
         // Duplicates collapse.

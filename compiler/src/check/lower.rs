@@ -4,6 +4,8 @@
 
 use super::decls::Decls;
 use super::params::Params;
+use super::scoping::{self, Scoping};
+use crate::catalog::aws::{self as cat, Action, Service};
 use crate::diag::Diagnostic;
 use crate::model::{self, Model};
 use crate::source::Span;
@@ -209,11 +211,11 @@ impl Lowerer<'_, '_> {
         let access_camel = camel(&a.name.node);
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         let total: BTreeMap<&str, usize> = gen.aws.keys().fold(BTreeMap::new(), |mut m, k| {
-            *m.entry(k.sid_kind()).or_default() += 1;
+            *m.entry(k.0.sid_word()).or_default() += 1;
             m
         });
-        for (key, actions) in &gen.aws {
-            let kind = key.sid_kind();
+        for ((scoping, _), (resources, actions)) in &gen.aws {
+            let kind = scoping.sid_word();
             let n = counts.entry(kind).or_default();
             *n += 1;
             let sid = if total[kind] > 1 {
@@ -222,13 +224,16 @@ impl Lowerer<'_, '_> {
                 format!("{access_camel}{kind}")
             };
             let mut conditions = BTreeMap::new();
-            if key.tagged {
-                if let Some((k, v)) = self.managed_tag() {
-                    conditions.insert(
-                        "StringEquals".to_string(),
-                        BTreeMap::from([(format!("aws:ResourceTag/{k}"), vec![v])]),
-                    );
-                }
+            let tag_condition = match scoping {
+                Scoping::Tagged => Some("aws:ResourceTag"),
+                Scoping::TagOnCreate => Some("aws:RequestTag"),
+                _ => None,
+            };
+            if let (Some(prefix), Some((k, v))) = (tag_condition, self.managed_tag()) {
+                conditions.insert(
+                    "StringEquals".to_string(),
+                    BTreeMap::from([(format!("{prefix}/{k}"), vec![v])]),
+                );
             }
             out.aws.push(model::AwsStatement {
                 sid: Some(sid),
@@ -236,7 +241,11 @@ impl Lowerer<'_, '_> {
                 not_action: false,
                 actions: sorted_unique_ci(actions.iter().cloned().collect()),
                 not_resource: false,
-                resources: key.resources.clone(),
+                resources: if resources.contains("*") {
+                    vec!["*".to_string()] // `*` already covers the rest
+                } else {
+                    resources.iter().cloned().collect()
+                },
                 conditions,
                 span: a.span,
             });
@@ -351,6 +360,49 @@ impl Lowerer<'_, '_> {
         roles
     }
 
+    /// The AWS actions a kind's section grants at `levels`: its explicit lists where it
+    /// has them, else every action of its services at the catalog's matching access
+    /// levels. Actions only creating engines get (`create [...]`) are left out of
+    /// imported engines.
+    fn aws_actions(
+        &self,
+        section: &ast::KindCloud,
+        levels: &[Level],
+        listed: &BTreeSet<Level>,
+        explicit: &[String],
+        create: bool,
+    ) -> Vec<(&'static Service, &'static Action)> {
+        let catalog = cat::catalog();
+        let mut out: Vec<(&Service, &Action)> = Vec::new();
+        for name in explicit {
+            out.extend(catalog.matching(name));
+        }
+        let wanted: BTreeSet<cat::AccessLevel> = levels
+            .iter()
+            .filter(|l| !listed.contains(l))
+            .flat_map(|l| scoping::access_levels(*l).iter().copied())
+            .collect();
+        for service in &section.services {
+            if let Some(svc) = catalog.service(&service.node) {
+                out.extend(
+                    svc.actions
+                        .iter()
+                        .filter(|a| wanted.contains(&a.access_level))
+                        .map(|a| (svc, a)),
+                );
+            }
+        }
+        if !create {
+            out.retain(|(svc, a)| {
+                let full = svc.full_name(a);
+                !section.create.iter().any(|c| crate::catalog::glob_match(&c.node, &full))
+            });
+        }
+        out.sort_by(|x, y| (&x.0.prefix, &x.1.name).cmp(&(&y.0.prefix, &y.1.name)));
+        out.dedup_by(|x, y| x.0.prefix == y.0.prefix && x.1.name == y.1.name);
+        out
+    }
+
     fn abstract_grant(&self, g: &ast::AbstractGrant, scoped: bool, gen: &mut Generated) {
         let levels = g.level.node.expand();
         for name in &g.names {
@@ -394,6 +446,7 @@ impl Lowerer<'_, '_> {
                     "*".to_string()
                 }
             });
+            let tag_key: Option<String> = self.managed_tag().map(|(k, _)| k);
             let sections = kind
                 .clouds
                 .iter()
@@ -403,8 +456,13 @@ impl Lowerer<'_, '_> {
                     continue;
                 }
                 let mut perms: Vec<String> = Vec::new();
+                let mut listed: BTreeSet<Level> = BTreeSet::new();
                 for (lvl, list) in &section.levels {
-                    if levels.contains(&lvl.node) {
+                    // A kind's own `manage` list belongs to `manage` grants only.
+                    let applies = levels.contains(&lvl.node)
+                        || (lvl.node == Level::Manage && g.level.node == Level::Manage);
+                    if applies {
+                        listed.insert(lvl.node);
                         perms.extend(list.iter().map(|s| s.node.clone()));
                     }
                 }
@@ -413,30 +471,26 @@ impl Lowerer<'_, '_> {
                 }
                 match section.cloud.node {
                     Cloud::Aws => {
-                        if perms.is_empty() {
-                            continue;
-                        }
-                        let key = if scoped && !section.arns.is_empty() {
-                            AwsKey {
-                                resources: sorted_unique(
-                                    section
-                                        .arns
-                                        .iter()
-                                        .map(|t| {
-                                            self.params
-                                                .render(&t.node.replace("${name}", &name_pattern))
-                                        })
-                                        .collect(),
-                                ),
-                                tagged: section.tagged.as_ref().is_some_and(|t| t.node),
-                            }
-                        } else {
-                            AwsKey {
-                                resources: vec!["*".into()],
-                                tagged: false,
-                            }
+                        let cx = scoping::Context {
+                            scoped,
+                            tag_key: tag_key.as_deref(),
+                            name_pattern: &self.params.render(&name_pattern),
+                            resource_types: &section.resources.iter().map(|r| r.node.clone()).collect::<Vec<_>>(),
                         };
-                        gen.aws.entry(key).or_default().extend(perms);
+                        for (svc, action) in self.aws_actions(section, levels, &listed, &perms, create) {
+                            if let Some(p) = scoping::place(svc, action, &cx) {
+                                // One statement per scoping and service: an action only
+                                // matches ARNs of its own resource types, so sharing the
+                                // service's ARNs grants nothing more.
+                                let service = match p.scoping {
+                                    Scoping::Global | Scoping::All => String::new(),
+                                    _ => svc.prefix.clone(),
+                                };
+                                let slot = gen.aws.entry((p.scoping, service)).or_default();
+                                slot.0.extend(p.resources);
+                                slot.1.insert(svc.full_name(action));
+                            }
+                        }
                     }
                     Cloud::Gcp => gen.gcp.extend(perms),
                     Cloud::Azure => {
@@ -632,23 +686,6 @@ fn k8s_name(src: &ast::Str, rendered: &str, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct AwsKey {
-    resources: Vec<String>,
-    tagged: bool,
-}
-
-impl AwsKey {
-    /// The Sid word saying how the statement is scoped.
-    fn sid_kind(&self) -> &'static str {
-        match (self.resources.as_slice(), self.tagged) {
-            ([only], false) if only == "*" => "AllResources",
-            (_, true) => "TaggedResources",
-            (_, false) => "NamedResources",
-        }
-    }
-}
-
 struct GeneratedRule {
     namespace: Option<String>,
     group: String,
@@ -658,7 +695,8 @@ struct GeneratedRule {
 
 #[derive(Default)]
 struct Generated {
-    aws: BTreeMap<AwsKey, BTreeSet<String>>,
+    /// (scoping, service) -> (resources, actions).
+    aws: BTreeMap<(Scoping, String), (BTreeSet<String>, BTreeSet<String>)>,
     gcp: BTreeSet<String>,
     azure_actions: BTreeSet<String>,
     azure_data: BTreeSet<String>,

@@ -15,6 +15,7 @@ pub mod params;
 pub mod permissions;
 pub mod relations;
 pub mod risk;
+pub mod scoping;
 
 use crate::diag::Diagnostic;
 use crate::model::Model;

@@ -80,6 +80,7 @@ fn statement(
         .is_none_or(|r| r.iter().any(|x| x.node == "*"));
     if scoped && on_star && !st.not_resource && st.effect.node == ast::Effect::Allow {
         scopable_on_star(st, &expanded, diags);
+        unscopable_writes(st, &expanded, diags);
     }
 }
 
@@ -307,5 +308,32 @@ fn aws_owned_resources(
                 .help("grant AWS-owned resources in a statement without the tag condition"),
             );
         }
+    }
+}
+
+/// E0412: in a scoped level, a write that supports no resource (it can only be granted
+/// on `*`) and carries no request tag to scope it by.
+fn unscopable_writes(st: &ast::AwsStatement, expanded: &[(&ast::Str, Vec<(&Service, &Action)>)], diags: &mut Vec<Diagnostic>) {
+    let request_tagged = st.conditions.iter().any(|c| matches!(c, Condition::RequestTag(_)));
+    for (src, hits) in expanded {
+        let unscopable = |(_, a): &&(&Service, &Action)| {
+            a.resource_types.is_empty()
+                && a.access_level.is_mutating()
+                && !(request_tagged && a.condition_keys.iter().any(|k| k.starts_with("aws:RequestTag")))
+        };
+        // A wildcard is reported only when everything it matches is such a write.
+        let bad: Vec<String> = hits.iter().filter(unscopable).map(|(s, a)| s.full_name(a)).collect();
+        if bad.is_empty() || (src.node.contains(['*', '?']) && bad.len() < hits.len()) {
+            continue;
+        }
+        diags.push(
+            Diagnostic::new(
+                "E0412",
+                src.span,
+                format!("`{}` is a write that supports no resource, so a scoped level cannot restrict it", src.node),
+            )
+            .label("can only be granted on `*`")
+            .help("grant it in an `unscoped \"reason\"` access level, or, for a create that carries tags, add `when request_tag`"),
+        );
     }
 }

@@ -84,7 +84,7 @@ impl Cloud {
 pub fn run(args: &CatalogArgs) -> i32 {
     if args.catalog.is_some() && matches!(args.cloud, Cloud::Aws | Cloud::K8s) {
         eprintln!(
-            "error: `--catalog` applies to gcp and azure; the {} catalog is complete and built in",
+            "error: `--catalog` applies to gcp and azure; the {} catalog is built in",
             args.cloud.as_str()
         );
         return EXIT_USAGE;
@@ -94,27 +94,31 @@ pub fn run(args: &CatalogArgs) -> i32 {
         eprintln!("error: nothing to look up (give a name or a pattern)");
         return EXIT_USAGE;
     }
-    let result = match args.cloud {
-        Cloud::Aws => Ok(lookup_aws(name)),
-        Cloud::Gcp => load(
-            &args.catalog,
-            gcp::Catalog::builtin,
-            gcp::Catalog::load_file,
-        )
-        .map(|c| lookup_gcp(&c, name)),
-        Cloud::Azure => load(
-            &args.catalog,
-            azure::Catalog::builtin,
-            azure::Catalog::load_file,
-        )
-        .map(|c| lookup_azure(&c, name)),
-        Cloud::K8s => Ok(lookup_k8s(name)),
-    };
-    let found = match result {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
+    let (gcp_catalog, azure_catalog);
+    let found = match args.cloud {
+        Cloud::Aws => lookup_aws(name),
+        Cloud::K8s => lookup_k8s(name),
+        Cloud::Gcp => {
+            gcp_catalog = match load(
+                &args.catalog,
+                gcp::Catalog::builtin,
+                gcp::Catalog::load_file,
+            ) {
+                Ok(c) => c,
+                Err(e) => return usage_error(&e),
+            };
+            lookup_gcp(&gcp_catalog, name)
+        }
+        Cloud::Azure => {
+            azure_catalog = match load(
+                &args.catalog,
+                azure::Catalog::builtin,
+                azure::Catalog::load_file,
+            ) {
+                Ok(c) => c,
+                Err(e) => return usage_error(&e),
+            };
+            lookup_azure(&azure_catalog, name)
         }
     };
     match found {
@@ -148,6 +152,11 @@ pub fn run(args: &CatalogArgs) -> i32 {
     }
 }
 
+fn usage_error(e: &str) -> i32 {
+    eprintln!("error: {e}");
+    EXIT_USAGE
+}
+
 /// The built-in catalog, or the one in `--catalog FILE`.
 fn load<C: Clone>(
     file: &Option<PathBuf>,
@@ -160,15 +169,15 @@ fn load<C: Clone>(
     }
 }
 
-enum Found {
-    Entries(Output),
+enum Found<'a> {
+    Entries(Output<'a>),
     /// The lines to print on stderr (an error, then help and notes).
     Nothing(Vec<String>),
 }
 
-struct Output {
+struct Output<'a> {
     human: String,
-    json: Vec<serde_json::Value>,
+    json: Vec<Entry<'a>>,
     pattern: bool,
     catalog: String,
 }
@@ -181,15 +190,21 @@ struct JsonDoc<'a> {
     /// Where the entries come from (the built-in data, or the `--catalog` file).
     catalog: String,
     count: usize,
-    entries: Vec<serde_json::Value>,
+    entries: Vec<Entry<'a>>,
+}
+
+/// One entry of `--format json`, in the shape of its cloud.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Entry<'a> {
+    Aws(AwsJson<'a>),
+    Gcp(GcpJson<'a>),
+    Azure(AzureJson<'a>),
+    K8s(K8sJson<'a>),
 }
 
 fn is_pattern(name: &str) -> bool {
     name.contains(['*', '?'])
-}
-
-fn to_json<T: Serialize>(v: &T) -> serde_json::Value {
-    serde_json::to_value(v).expect("plain data serializes")
 }
 
 /// `label  value` lines with the values in one column; a list value continues on the
@@ -358,7 +373,7 @@ fn aws_human(svc: &aws::Service, a: &aws::Action) -> String {
     f.out
 }
 
-fn lookup_aws(name: &str) -> Found {
+fn lookup_aws(name: &str) -> Found<'static> {
     let cat = aws::catalog();
     let catalog_source = format!("built-in: {}", cat.source());
     // A bare service prefix lists its actions.
@@ -390,7 +405,10 @@ fn lookup_aws(name: &str) -> Found {
         );
         return Found::Entries(Output {
             human,
-            json: hits.iter().map(|(s, a)| to_json(&aws_json(s, a))).collect(),
+            json: hits
+                .iter()
+                .map(|(s, a)| Entry::Aws(aws_json(s, a)))
+                .collect(),
             pattern: true,
             catalog: catalog_source,
         });
@@ -398,7 +416,7 @@ fn lookup_aws(name: &str) -> Found {
     if let Some((svc, a)) = cat.action(name) {
         return Found::Entries(Output {
             human: aws_human(svc, a),
-            json: vec![to_json(&aws_json(svc, a))],
+            json: vec![Entry::Aws(aws_json(svc, a))],
             pattern: false,
             catalog: catalog_source,
         });
@@ -479,7 +497,7 @@ fn gcp_human(c: &gcp::Catalog, p: &gcp::Permission) -> String {
     f.out
 }
 
-fn lookup_gcp(c: &gcp::Catalog, name: &str) -> Found {
+fn lookup_gcp<'a>(c: &'a gcp::Catalog, name: &str) -> Found<'a> {
     let where_ = if c.is_builtin() {
         "the built-in GCP subset"
     } else {
@@ -522,7 +540,7 @@ fn lookup_gcp(c: &gcp::Catalog, name: &str) -> Found {
         );
         return Found::Entries(Output {
             human,
-            json: hits.iter().map(|p| to_json(&gcp_json(p))).collect(),
+            json: hits.iter().map(|p| Entry::Gcp(gcp_json(p))).collect(),
             pattern: true,
             catalog: c.source().to_owned(),
         });
@@ -530,7 +548,7 @@ fn lookup_gcp(c: &gcp::Catalog, name: &str) -> Found {
     if let Some(p) = c.get(name) {
         return Found::Entries(Output {
             human: gcp_human(c, p),
-            json: vec![to_json(&gcp_json(p))],
+            json: vec![Entry::Gcp(gcp_json(p))],
             pattern: false,
             catalog: c.source().to_owned(),
         });
@@ -613,7 +631,7 @@ fn azure_human(c: &azure::Catalog, o: &azure::Operation) -> String {
     f.out
 }
 
-fn lookup_azure(c: &azure::Catalog, name: &str) -> Found {
+fn lookup_azure<'a>(c: &'a azure::Catalog, name: &str) -> Found<'a> {
     let where_ = if c.is_builtin() {
         "the built-in Azure subset"
     } else {
@@ -660,7 +678,10 @@ fn lookup_azure(c: &azure::Catalog, name: &str) -> Found {
         );
         return Found::Entries(Output {
             human,
-            json: hits.iter().map(|o| to_json(&azure_json(c, o))).collect(),
+            json: hits
+                .iter()
+                .map(|o| Entry::Azure(azure_json(c, o)))
+                .collect(),
             pattern: true,
             catalog: c.source().to_owned(),
         });
@@ -668,7 +689,7 @@ fn lookup_azure(c: &azure::Catalog, name: &str) -> Found {
     if let Some(o) = c.get(name) {
         return Found::Entries(Output {
             human: azure_human(c, o),
-            json: vec![to_json(&azure_json(c, o))],
+            json: vec![Entry::Azure(azure_json(c, o))],
             pattern: false,
             catalog: c.source().to_owned(),
         });
@@ -845,7 +866,7 @@ fn parse_k8s(name: &str) -> (Option<String>, Option<String>, String) {
     (None, None, name.to_owned())
 }
 
-fn lookup_k8s(name: &str) -> Found {
+fn lookup_k8s(name: &str) -> Found<'static> {
     let catalog_source = format!("built-in: {}", k8s::source());
     if is_pattern(name) {
         let hits: Vec<&'static k8s::Resource> = k8s_preferred()
@@ -880,7 +901,7 @@ fn lookup_k8s(name: &str) -> Found {
         );
         return Found::Entries(Output {
             human,
-            json: hits.iter().map(|r| to_json(&k8s_json(r))).collect(),
+            json: hits.iter().map(|r| Entry::K8s(k8s_json(r))).collect(),
             pattern: true,
             catalog: catalog_source,
         });
@@ -902,7 +923,7 @@ fn lookup_k8s(name: &str) -> Found {
             .join("\n");
         return Found::Entries(Output {
             human,
-            json: hits.iter().map(|r| to_json(&k8s_json(r))).collect(),
+            json: hits.iter().map(|r| Entry::K8s(k8s_json(r))).collect(),
             pattern: false,
             catalog: catalog_source,
         });
@@ -964,9 +985,14 @@ fn k8s_not_found(
                 group_phrase(g)
             ));
             if elsewhere.is_empty() {
+                let prefix = if g.is_empty() { "core" } else { g };
                 if let Some(s) = k8s::suggest_resource(g, resource) {
-                    let prefix = if g.is_empty() { "core" } else { g };
                     lines.push(did_you_mean_line(&format!("{prefix}/{s}")));
+                } else if let Some(r) = did_you_mean(resource, all_names())
+                    .and_then(|s| k8s_preferred().into_iter().find(|r| r.resource == s))
+                {
+                    let other = if r.group.is_empty() { "core" } else { &r.group };
+                    lines.push(did_you_mean_line(&format!("{other}/{}", r.resource)));
                 }
             }
         }

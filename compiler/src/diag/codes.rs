@@ -69,6 +69,7 @@ codes! {
     "W0409" Warning "`aws:ResourceTag` on a create action",
     "W0410" Warning "action on `*` in a scoped level that supports resource ARNs",
     "W0411" Warning "privilege escalation or credential exposure (an error in a scoped level until acknowledged)",
+    "E0412" Error   "a write that supports no resource in a scoped level",
     // Relations between access levels.
     "E0701" Error   "an access level grants what the level it is `within` does not",
     "E0702" Error   "`within` names the access level itself",

@@ -365,9 +365,9 @@ pub struct KindDecl {
 #[derive(Clone, Debug)]
 pub struct KindCloud {
     pub cloud: Spanned<Cloud>,
-    pub arns: Vec<Str>,
-    pub tagged: Option<Spanned<bool>>,
     pub services: Vec<Str>,
+    /// The catalog's resource types the kind stands for (AWS), e.g. `table`, `index`.
+    pub resources: Vec<Str>,
     pub levels: Vec<(Spanned<Level>, Vec<Str>)>,
     pub data_levels: Vec<(Spanned<Level>, Vec<Str>)>,
     pub create: Vec<Str>,

@@ -102,7 +102,6 @@ fn rule_words(rule: &Rule) -> Option<&'static str> {
         string_inner => "the closing `\"`",
         cidr => "a CIDR block such as `10.0.0.0/16`",
         code => "a diagnostic code such as `W0402`",
-        bool_lit => "`true` or `false`",
         kw_use => "`use`",
         kw_deployment => "`deployment`",
         kw_principal => "`principal`",
@@ -159,7 +158,7 @@ fn rule_words(rule: &Rule) -> Option<&'static str> {
         k8s_rule => "`rule`",
         rule_part | rule_field => "`groups`, `resources`, `verbs`, `names` or `urls`",
         kind_cloud => "a cloud section",
-        kind_arn | kind_tagged | kind_service | kind_level | kind_data_level | kind_create => {
+        kind_service | kind_resources | kind_level | kind_data_level | kind_create => {
             "a kind setting"
         }
         component_resource => "`resource`",
@@ -945,9 +944,8 @@ impl Ctx {
         let c = it.next().unwrap();
         let mut kc = KindCloud {
             cloud: Spanned::new(Cloud::parse(c.as_str()).expect("grammar"), self.span(&c)),
-            arns: Vec::new(),
-            tagged: None,
             services: Vec::new(),
+            resources: Vec::new(),
             levels: Vec::new(),
             data_levels: Vec::new(),
             create: Vec::new(),
@@ -955,13 +953,11 @@ impl Ctx {
         };
         for s in it {
             match s.as_rule() {
-                Rule::kind_arn => kc.arns.extend(s.into_inner().flat_map(|x| self.strings(x))),
-                Rule::kind_tagged => {
-                    let b = s.into_inner().next().unwrap();
-                    kc.tagged = Some(Spanned::new(b.as_str() == "true", self.span(&b)));
-                }
                 Rule::kind_service => kc
                     .services
+                    .extend(s.into_inner().flat_map(|x| self.strings(x))),
+                Rule::kind_resources => kc
+                    .resources
                     .extend(s.into_inner().flat_map(|x| self.strings(x))),
                 Rule::kind_level => {
                     let mut i = s.into_inner();

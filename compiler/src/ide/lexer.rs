@@ -1,0 +1,188 @@
+//! A tolerant tokenizer for `.eng` text. The parser stops at the first error of a
+//! declaration; completion and formatting need the tokens of text that is being typed
+//! and may be broken, so they read these instead. Every byte of the input ends up in
+//! exactly one token or in white space, and nothing here can fail.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tok {
+    /// A word: identifiers and keywords (`a-z A-Z 0-9 _ -`).
+    Ident,
+    /// A string literal, quotes included; `closed` is false when the line ends first.
+    Str { closed: bool },
+    /// An address block or any other run of digits, dots, colons and slashes.
+    Cidr,
+    /// `// ...` or `/* ... */` (`closed` is false when the file ends first).
+    Comment { closed: bool },
+    /// Any other single character: `{ } [ ] , : =` and stray ones.
+    Punct(char),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub kind: Tok,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Token {
+    pub fn text<'t>(&self, src: &'t str) -> &'t str {
+        &src[self.start..self.end]
+    }
+
+    pub fn is_comment(&self) -> bool {
+        matches!(self.kind, Tok::Comment { .. })
+    }
+
+    pub fn is_punct(&self, c: char) -> bool {
+        self.kind == Tok::Punct(c)
+    }
+}
+
+fn ident_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
+}
+
+/// All tokens of `src`, comments included, in order.
+pub fn tokenize(src: &str) -> Vec<Token> {
+    let b = src.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let start = i;
+        let kind = match c {
+            b' ' | b'\t' | b'\r' | b'\n' => {
+                i += 1;
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                i = src[i..].find('\n').map_or(b.len(), |n| i + n);
+                Tok::Comment { closed: true }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => match src[i + 2..].find("*/") {
+                Some(n) => {
+                    i += 2 + n + 2;
+                    Tok::Comment { closed: true }
+                }
+                None => {
+                    i = b.len();
+                    Tok::Comment { closed: false }
+                }
+            },
+            b'"' => {
+                i += 1;
+                let mut closed = false;
+                while i < b.len() {
+                    match b[i] {
+                        b'\\' if i + 1 < b.len() && b[i + 1] != b'\n' => i += 2,
+                        b'"' => {
+                            i += 1;
+                            closed = true;
+                            break;
+                        }
+                        b'\n' => break,
+                        _ => i += 1,
+                    }
+                }
+                Tok::Str { closed }
+            }
+            c if c.is_ascii_digit() => {
+                // `10.0.0.0/16`, `fd00::/8`; an identifier that starts with a digit is
+                // not valid, but reading it as one run keeps the tokens whole.
+                while i < b.len() && (ident_char(b[i]) || matches!(b[i], b'.' | b':' | b'/')) {
+                    i += 1;
+                }
+                Tok::Cidr
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                while i < b.len() && ident_char(b[i]) {
+                    i += 1;
+                }
+                // `fd00::/8` starts with letters: it is an address block when a `:`
+                // or `/` follows a hex run.
+                if i < b.len()
+                    && b[i] == b':'
+                    && b.get(i + 1) == Some(&b':')
+                    && src[start..i].bytes().all(|c| c.is_ascii_hexdigit())
+                {
+                    while i < b.len() && (b[i].is_ascii_hexdigit() || matches!(b[i], b':' | b'/'))
+                    {
+                        i += 1;
+                    }
+                    Tok::Cidr
+                } else {
+                    Tok::Ident
+                }
+            }
+            _ => {
+                let ch = src[i..].chars().next().unwrap_or('\u{FFFD}');
+                i += ch.len_utf8().max(1);
+                Tok::Punct(ch)
+            }
+        };
+        out.push(Token {
+            kind,
+            start,
+            end: i,
+        });
+    }
+    out
+}
+
+/// The token that contains `offset` (a string or comment also when `offset` is at its
+/// end and it is not closed), if any.
+pub fn token_at(tokens: &[Token], offset: usize) -> Option<usize> {
+    let i = tokens.partition_point(|t| t.end < offset);
+    let t = tokens.get(i)?;
+    (t.start <= offset && offset <= t.end).then_some(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str) -> Vec<(Tok, &str)> {
+        tokenize(src)
+            .into_iter()
+            .map(|t| (t.kind, t.text(src)))
+            .collect()
+    }
+
+    #[test]
+    fn tokens_of_a_statement() {
+        let src = "subnet a 10.0.0.0/20 zone \"a\" // c\n  aws allow [\"s3:Get\"]";
+        let k = kinds(src);
+        assert_eq!(k[0], (Tok::Ident, "subnet"));
+        assert_eq!(k[2], (Tok::Cidr, "10.0.0.0/20"));
+        assert_eq!(k[4], (Tok::Str { closed: true }, "\"a\""));
+        assert_eq!(k[5], (Tok::Comment { closed: true }, "// c"));
+        assert_eq!(k[8], (Tok::Punct('['), "["));
+        assert_eq!(k[9], (Tok::Str { closed: true }, "\"s3:Get\""));
+    }
+
+    #[test]
+    fn unterminated_and_odd_input() {
+        let k = kinds("\"abc\nx /* never");
+        assert_eq!(k[0], (Tok::Str { closed: false }, "\"abc"));
+        assert_eq!(k[1], (Tok::Ident, "x"));
+        assert_eq!(k[2].0, Tok::Comment { closed: false });
+        let k = kinds("é 🦀 \"é\\\"\" fd00::/8");
+        assert_eq!(k[0], (Tok::Punct('é'), "é"));
+        assert_eq!(k[1], (Tok::Punct('🦀'), "🦀"));
+        assert_eq!(k[2], (Tok::Str { closed: true }, "\"é\\\"\""));
+        assert_eq!(k[3], (Tok::Cidr, "fd00::/8"));
+        assert!(tokenize("").is_empty());
+        assert_eq!(kinds("\"\\"), vec![(Tok::Str { closed: false }, "\"\\")]);
+    }
+
+    #[test]
+    fn token_at_offsets() {
+        let src = "store x: s3";
+        let t = tokenize(src);
+        assert_eq!(token_at(&t, 0), Some(0));
+        assert_eq!(token_at(&t, 5), Some(0));
+        assert_eq!(token_at(&t, 6), Some(1));
+        assert_eq!(token_at(&t, 11), Some(3));
+        assert_eq!(token_at(&t, 8), Some(2));
+    }
+}
