@@ -53,6 +53,7 @@ fn compile_case(file: &str) -> (Compilation, String) {
     let path = cases_dir().join(file);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     let name = format!("tests/cases/{file}");
+    let options = case_options(&bytes);
     let c = compile(
         vec![Input {
             name: name.clone(),
@@ -60,7 +61,7 @@ fn compile_case(file: &str) -> (Compilation, String) {
             bytes,
         }],
         &DiskLoader,
-        &Options::default(),
+        &options,
     );
     let text = c
         .sources
@@ -228,4 +229,25 @@ fn every_code_is_triggered_and_fixed() {
         failures.len(),
         failures.join("\n\n")
     );
+}
+
+/// A case may ask for a full catalog on its first line, as the CLI's `--catalog` does:
+/// `// catalog: tests/fixtures/gcp-testable-permissions.json`.
+fn case_options(bytes: &[u8]) -> Options {
+    let mut options = Options::default();
+    let text = String::from_utf8_lossy(bytes);
+    let Some(path) = text.lines().next().and_then(|l| l.strip_prefix("// catalog: ")) else {
+        return options;
+    };
+    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path.trim());
+    let json = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()));
+    if let Ok(c) = engc::catalog::gcp::Catalog::parse(&json) {
+        if !c.is_empty() {
+            options.gcp_catalog = Some(std::sync::Arc::new(c));
+            return options;
+        }
+    }
+    let c = engc::catalog::azure::Catalog::parse(&json).expect("a GCP or Azure catalog");
+    options.azure_catalog = Some(std::sync::Arc::new(c));
+    options
 }

@@ -5,6 +5,7 @@
 pub mod acks;
 pub mod aws;
 pub mod cidr;
+pub mod cloud_catalogs;
 pub mod cloud_names;
 pub mod decls;
 pub mod k8s;
@@ -23,12 +24,16 @@ use crate::source::FileId;
 use crate::syntax::ast;
 use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Options {
     /// `--set name=value`: parameter values.
     pub set: BTreeMap<String, String>,
     /// `--minimize`: compress action lists into wildcards proved against the catalog.
     pub minimize: bool,
+    /// `--catalog FILE`: the full GCP permission list, instead of the built-in subset.
+    pub gcp_catalog: Option<std::sync::Arc<crate::catalog::gcp::Catalog>>,
+    /// `--catalog FILE`: the full Azure operation list, instead of the built-in subset.
+    pub azure_catalog: Option<std::sync::Arc<crate::catalog::azure::Catalog>>,
 }
 
 /// Checks the user's files against the standard library and lowers them.
@@ -49,6 +54,7 @@ pub fn check(
     permissions::check(&decls, &mut diags);
     risk::check(&decls, &mut diags);
     cloud_names::check(&decls, &mut diags);
+    cloud_catalogs::check(&decls, options, &mut diags);
 
     let mut model = lower::lower(&decls, &params, &mut diags);
     relations::check(&decls, &model, &mut diags);

@@ -59,10 +59,7 @@ pub fn check(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
                         format!("access level `{name}` is declared within itself"),
                     )
                     .label("`within` names its own level")
-                    .help(
-                        "name the broader level this one must stay inside (such as `within setup`), \
-                         or remove this line",
-                    ),
+                    .help("name the broader level this one must stay inside, or remove this line"),
                 );
                 continue;
             }
@@ -72,10 +69,8 @@ pub fn check(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
             {
                 continue;
             }
-            let (Some(inner), Some(outer)) = (
-                by_name.get(name),
-                by_name.get(within.node.as_str()),
-            ) else {
+            let (Some(inner), Some(outer)) = (by_name.get(name), by_name.get(within.node.as_str()))
+            else {
                 continue;
             };
             let gaps = gaps(ast_inner, inner, outer);
@@ -96,17 +91,28 @@ struct Gap {
     deny: Option<Span>,
 }
 
-fn report(ast_inner: &ast::Access, within: &ast::Name, gaps: Vec<Gap>, diags: &mut Vec<Diagnostic>) {
+fn report(
+    ast_inner: &ast::Access,
+    within: &ast::Name,
+    gaps: Vec<Gap>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let inner = ast_inner.name.node.as_str();
     let outer = within.node.as_str();
     let total = gaps.len();
     for (i, gap) in gaps.into_iter().take(MAX_REPORTED).enumerate() {
         let (span, label) = match gap.span {
             Some(span) => (span, format!("`{inner}` grants it here")),
-            None => (
-                ast_inner.name.span,
-                format!("`{inner}` grants it through its abstract grants"),
-            ),
+            None => match ast_inner.grants.as_slice() {
+                [only] => (
+                    only.span,
+                    format!("`{inner}` grants it through this abstract grant"),
+                ),
+                _ => (
+                    ast_inner.name.span,
+                    format!("`{inner}` grants it through its abstract grants"),
+                ),
+            },
         };
         let mut d = Diagnostic::new("E0701", span, gap.message)
             .label(label)
@@ -270,13 +276,11 @@ impl<'a> Set<'a> {
         match (self, inner) {
             (Set::In(o), Set::In(i)) => i.iter().all(|x| o.iter().any(|p| covers(p, x, ci))),
             // Everything but `o` holds everything but `i` when `i` excludes all of `o`.
-            (Set::NotIn(o), Set::NotIn(i)) => {
-                o.iter().all(|x| i.iter().any(|p| covers(p, x, ci)))
-            }
-            (Set::NotIn(o), Set::In(i)) => i
+            (Set::NotIn(o), Set::NotIn(i)) => o.iter().all(|x| i.iter().any(|p| covers(p, x, ci))),
+            (Set::NotIn(o), Set::In(i)) => i.iter().all(|x| o.iter().all(|n| disjoint(n, x, ci))),
+            (Set::In(o), Set::NotIn(_)) => o
                 .iter()
-                .all(|x| o.iter().all(|n| disjoint(n, x, ci))),
-            (Set::In(o), Set::NotIn(_)) => o.iter().any(|p| !p.is_empty() && p.chars().all(|c| c == '*')),
+                .any(|p| !p.is_empty() && p.chars().all(|c| c == '*')),
         }
     }
 
@@ -524,6 +528,15 @@ impl<'m> AwsOuter<'m> {
     }
 }
 
+/// The catalog's actions matching an action pattern: (service prefix, full name).
+fn expand(pattern: &str) -> Vec<(String, String)> {
+    catalog()
+        .matching(pattern)
+        .into_iter()
+        .map(|(svc, a)| (svc.prefix.clone(), svc.full_name(a)))
+        .collect()
+}
+
 /// Whether statement `a` applies to everything (actions, resources, requests) `b`
 /// applies to.
 fn statement_covers(a: &AwsStatement, b: &AwsStatement) -> bool {
@@ -551,9 +564,29 @@ fn aws_gaps(ctx: &Ctx, out: &mut Vec<Gap>) {
         .collect();
     let outer = AwsOuter::new(ctx.outer, &inner_denies);
 
-    let gap = |st: &AwsStatement, what: String, res: Set, verdict: Verdict| -> Option<Gap> {
+    // The action's string in the source statement, else the statement; None for the
+    // statements of abstract grants.
+    let span_of = |st: &AwsStatement, action: Option<&str>| -> Option<Span> {
+        if st.span == inner.span {
+            return None;
+        }
+        let src = ctx.ast.aws.iter().find(|s| s.span == st.span);
+        let found = action.and_then(|a| {
+            src?.actions
+                .iter()
+                .find(|x| x.node.eq_ignore_ascii_case(a))
+                .map(|x| x.span)
+        });
+        Some(found.unwrap_or(st.span))
+    };
+    let gap = |st: &AwsStatement,
+               action: Option<&str>,
+               what: String,
+               res: Set,
+               verdict: Verdict|
+     -> Option<Gap> {
         let on = res.describe("every resource");
-        let span = (st.span != inner.span).then_some(st.span);
+        let span = span_of(st, action);
         match verdict {
             Verdict::Covered => None,
             Verdict::NotGranted(near) => Some(Gap {
@@ -596,14 +629,14 @@ fn aws_gaps(ctx: &Ctx, out: &mut Vec<Gap>) {
                     continue;
                 }
                 let v = outer.verdict(act, res, &st.conditions);
-                out.extend(gap(st, act.describe("every action"), res, v));
+                out.extend(gap(st, None, act.describe("every action"), res, v));
             }
             continue;
         }
         for action in &st.actions {
             let act = Set::In(std::slice::from_ref(action));
             // The wildcard's expansion, computed once per action when needed.
-            let mut expansion: Option<Vec<String>> = None;
+            let mut expansion: Option<Vec<(String, String)>> = None;
             for &res in &resources {
                 if self_denied(&inner_denies, act, res, &st.conditions) {
                     continue;
@@ -613,40 +646,49 @@ fn aws_gaps(ctx: &Ctx, out: &mut Vec<Gap>) {
                     continue;
                 }
                 if has_wild(action) {
-                    let names = expansion.get_or_insert_with(|| {
-                        catalog()
-                            .matching(action)
-                            .into_iter()
-                            .map(|(svc, a)| svc.full_name(a))
-                            .collect()
-                    });
+                    let names = expansion.get_or_insert_with(|| expand(action));
                     if !names.is_empty() {
-                        let mut missing = Vec::new();
-                        for name in names.iter() {
+                        let mut missing: Vec<(&str, &str, Verdict)> = Vec::new();
+                        for (prefix, name) in names.iter() {
                             let one = Set::In(std::slice::from_ref(name));
                             if self_denied(&inner_denies, one, res, &st.conditions) {
                                 continue;
                             }
                             let v = outer.verdict(one, res, &st.conditions);
                             if !matches!(v, Verdict::Covered) {
-                                missing.push((name, v));
+                                missing.push((prefix, name, v));
                             }
                         }
                         if missing.len() < names.len() {
-                            for (name, v) in missing {
-                                out.extend(gap(
-                                    st,
-                                    format!("`{name}` (from `{action}`)"),
-                                    res,
-                                    v,
-                                ));
+                            // A service none of whose matches is covered is reported as
+                            // one wildcard (`ec2:*` from `*`), the others action by action.
+                            let mut per_service: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+                            for (prefix, _) in names.iter() {
+                                per_service.entry(prefix).or_default().0 += 1;
+                            }
+                            for (prefix, _, _) in &missing {
+                                per_service.entry(prefix).or_default().1 += 1;
+                            }
+                            let mut done: BTreeSet<&str> = BTreeSet::new();
+                            for (prefix, name, v) in missing {
+                                let (all, lacking) = per_service[prefix];
+                                let what = if all > 1 && lacking == all {
+                                    if !done.insert(prefix) {
+                                        continue;
+                                    }
+                                    let tail = action.split_once(':').map_or("*", |(_, t)| t);
+                                    format!("`{prefix}:{tail}` (from `{action}`)")
+                                } else {
+                                    format!("`{name}` (from `{action}`)")
+                                };
+                                out.extend(gap(st, Some(action), what, res, v));
                             }
                             continue;
                         }
                         // None of it is covered: report the wildcard itself.
                     }
                 }
-                out.extend(gap(st, format!("`{action}`"), res, whole));
+                out.extend(gap(st, Some(action), format!("`{action}`"), res, whole));
             }
         }
     }
@@ -758,9 +800,7 @@ fn azure_gaps(ctx: &Ctx, out: &mut Vec<Gap>) {
             if !removed.is_empty() {
                 out.push(Gap {
                     span,
-                    message: format!(
-                        "Azure {what} `{a}` is not wholly granted by `{outer_name}`"
-                    ),
+                    message: format!("Azure {what} `{a}` is not wholly granted by `{outer_name}`"),
                     note: Some(format!(
                         "`{outer_name}` excludes {} in its `{not_word}`",
                         ticks(&removed)
@@ -872,7 +912,10 @@ fn k8s_gaps(ctx: &Ctx, out: &mut Vec<Gap>) {
             let names: Vec<Option<&str>> = if rule.resource_names.is_empty() {
                 vec![None]
             } else {
-                rule.resource_names.iter().map(|n| Some(n.as_str())).collect()
+                rule.resource_names
+                    .iter()
+                    .map(|n| Some(n.as_str()))
+                    .collect()
             };
             for g in &rule.api_groups {
                 for r in &rule.resources {
@@ -970,9 +1013,17 @@ access ongoing unscoped "reads things" {{
 
     #[test]
     fn pattern_cover() {
-        assert!(covers("arn:aws:s3:::shop*", "arn:aws:s3:::shop-data*", false));
+        assert!(covers(
+            "arn:aws:s3:::shop*",
+            "arn:aws:s3:::shop-data*",
+            false
+        ));
         assert!(covers("*", "anything*", false));
-        assert!(!covers("arn:aws:s3:::shop-data*", "arn:aws:s3:::shop*", false));
+        assert!(!covers(
+            "arn:aws:s3:::shop-data*",
+            "arn:aws:s3:::shop*",
+            false
+        ));
         assert!(!covers("arn:aws:s3:::SHOP*", "arn:aws:s3:::shop", false));
         assert!(covers("S3:get*", "s3:GetObject", true));
         // `?` matches one character, never a run.
@@ -1002,7 +1053,10 @@ access ongoing unscoped "reads things" {{
         assert!(!e.iter().any(|m| m.contains("s3:GetObject")), "{e:?}");
         // `s3:Put*` has no action `setup` grants: reported as the wildcard.
         assert!(
-            e.contains(&"E0701: `s3:Put*` on `arn:aws:s3:::shop-data/*` is not granted by `setup`".to_string()),
+            e.contains(
+                &"E0701: `s3:Put*` on `arn:aws:s3:::shop-data/*` is not granted by `setup`"
+                    .to_string()
+            ),
             "{e:?}"
         );
 
@@ -1014,18 +1068,32 @@ access ongoing unscoped "reads things" {{
         let e = errors(&src);
         assert!(!e.iter().any(|m| m.contains("`s3:PutObject` (")), "{e:?}");
         assert!(
-            e.contains(&"E0701: `s3:PutObjectAcl` (from `s3:PutObject*`) on `*` is not granted by `setup`".to_string()),
+            e.contains(
+                &"E0701: `s3:PutObjectAcl` (from `s3:PutObject*`) on `*` is not granted by `setup`"
+                    .to_string()
+            ),
             "{e:?}"
         );
         // A wildcard covered as a whole needs no expansion.
-        assert!(errors(&aws(r#"  aws allow ["*"] on "*""#, r#"  aws allow ["ec2:*"] on "*""#)).is_empty());
+        assert!(errors(&aws(
+            r#"  aws allow ["*"] on "*""#,
+            r#"  aws allow ["ec2:*"] on "*""#
+        ))
+        .is_empty());
     }
 
     #[test]
     fn resource_coverage() {
         let outer = r#"  aws allow ["s3:GetObject"] on "arn:aws:s3:::shop*""#;
-        assert!(errors(&aws(outer, r#"  aws allow ["s3:GetObject"] on "arn:aws:s3:::shop-data*""#)).is_empty());
-        let e = errors(&aws(outer, r#"  aws allow ["s3:GetObject"] on ["arn:aws:s3:::shop-data*", "arn:aws:s3:::other"]"#));
+        assert!(errors(&aws(
+            outer,
+            r#"  aws allow ["s3:GetObject"] on "arn:aws:s3:::shop-data*""#
+        ))
+        .is_empty());
+        let e = errors(&aws(
+            outer,
+            r#"  aws allow ["s3:GetObject"] on ["arn:aws:s3:::shop-data*", "arn:aws:s3:::other"]"#,
+        ));
         assert_eq!(
             e,
             ["E0701: `s3:GetObject` on `arn:aws:s3:::other` is not granted by `setup`"]
@@ -1035,8 +1103,19 @@ access ongoing unscoped "reads things" {{
         assert_eq!(e.len(), 1, "{e:?}");
         // NotResource on the outer side: covers what is clearly outside the exclusion.
         let outer = r#"  aws allow ["s3:GetObject"] on not "arn:aws:s3:::secret*""#;
-        assert!(errors(&aws(outer, r#"  aws allow ["s3:GetObject"] on "arn:aws:s3:::shop*""#)).is_empty());
-        assert_eq!(errors(&aws(outer, r#"  aws allow ["s3:GetObject"] on "arn:aws:s3:::*""#)).len(), 1);
+        assert!(errors(&aws(
+            outer,
+            r#"  aws allow ["s3:GetObject"] on "arn:aws:s3:::shop*""#
+        ))
+        .is_empty());
+        assert_eq!(
+            errors(&aws(
+                outer,
+                r#"  aws allow ["s3:GetObject"] on "arn:aws:s3:::*""#
+            ))
+            .len(),
+            1
+        );
     }
 
     #[test]
@@ -1053,15 +1132,41 @@ access ongoing unscoped "reads things" {{
         );
         // Fewer values of `StringEquals` are narrower; more of `StringNotEquals` are.
         let eq = |vals: &str| {
-            format!(r#"  aws allow ["sqs:SendMessage"] on "*" when StringEquals "aws:RequestedRegion" = {vals}"#)
+            format!(
+                r#"  aws allow ["sqs:SendMessage"] on "*" when StringEquals "aws:RequestedRegion" = {vals}"#
+            )
         };
-        assert!(errors(&aws(&eq(r#"["eu-west-1", "eu-central-1"]"#), &eq(r#""eu-west-1""#))).is_empty());
-        assert_eq!(errors(&aws(&eq(r#""eu-west-1""#), &eq(r#"["eu-west-1", "eu-central-1"]"#))).len(), 1);
+        assert!(errors(&aws(
+            &eq(r#"["eu-west-1", "eu-central-1"]"#),
+            &eq(r#""eu-west-1""#)
+        ))
+        .is_empty());
+        assert_eq!(
+            errors(&aws(
+                &eq(r#""eu-west-1""#),
+                &eq(r#"["eu-west-1", "eu-central-1"]"#)
+            ))
+            .len(),
+            1
+        );
         let ne = |vals: &str| {
-            format!(r#"  aws allow ["sqs:SendMessage"] on "*" when StringNotEquals "aws:RequestedRegion" = {vals}"#)
+            format!(
+                r#"  aws allow ["sqs:SendMessage"] on "*" when StringNotEquals "aws:RequestedRegion" = {vals}"#
+            )
         };
-        assert!(errors(&aws(&ne(r#""us-east-1""#), &ne(r#"["us-east-1", "us-west-2"]"#))).is_empty());
-        assert_eq!(errors(&aws(&ne(r#"["us-east-1", "us-west-2"]"#), &ne(r#""us-east-1""#))).len(), 1);
+        assert!(errors(&aws(
+            &ne(r#""us-east-1""#),
+            &ne(r#"["us-east-1", "us-west-2"]"#)
+        ))
+        .is_empty());
+        assert_eq!(
+            errors(&aws(
+                &ne(r#"["us-east-1", "us-west-2"]"#),
+                &ne(r#""us-east-1""#)
+            ))
+            .len(),
+            1
+        );
         // IfExists on the outer side is broader than the same operator without it.
         let ie = r#"  aws allow ["sqs:SendMessage"] on "*" when StringEqualsIfExists "aws:RequestedRegion" = "eu-west-1""#;
         assert!(errors(&aws(ie, &eq(r#""eu-west-1""#))).is_empty());
@@ -1074,7 +1179,10 @@ access ongoing unscoped "reads things" {{
         assert!(errors(&aws(outer, r#"  aws allow ["s3:GetObject"] on "*""#)).is_empty());
         let e = errors(&aws(outer, r#"  aws allow ["s3:Delete*"] on "*""#));
         assert!(
-            e.contains(&"E0701: `s3:DeleteBucket` (from `s3:Delete*`) on `*` may be denied by `setup`".to_string()),
+            e.contains(
+                &"E0701: `s3:DeleteBucket` (from `s3:Delete*`) on `*` may be denied by `setup`"
+                    .to_string()
+            ),
             "{e:?}"
         );
         // The inner level denies the same: nothing is lost.
@@ -1156,7 +1264,10 @@ access ongoing unscoped "runs" {{
             "{:?}",
             others(&src)
         );
-        assert!(scope_within("/subscriptions/a/resourceGroups/b", "/subscriptions/a"));
+        assert!(scope_within(
+            "/subscriptions/a/resourceGroups/b",
+            "/subscriptions/a"
+        ));
         assert!(!scope_within("/subscriptions/ab", "/subscriptions/a"));
     }
 
@@ -1220,8 +1331,9 @@ access setup scoped {
         let c = compile_str("test.eng", &src, &Options::default());
         let e: Vec<_> = c.diagnostics.iter().filter(|d| d.code == "E0701").collect();
         assert_eq!(e.len(), MAX_REPORTED);
-        assert!(e
+        assert!(e.iter().any(|d| d
+            .notes
             .iter()
-            .any(|d| d.notes.iter().any(|n| n.contains("15 more") && n.contains("25 in all"))));
+            .any(|n| n.contains("15 more") && n.contains("25 in all"))));
     }
 }

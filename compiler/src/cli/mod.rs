@@ -57,6 +57,10 @@ pub struct CommonArgs {
     /// Compress action lists into wildcards that match exactly the granted actions.
     #[arg(long)]
     minimize: bool,
+    /// A full GCP or Azure catalog (`gcloud iam list-testable-permissions --format=json`
+    /// or `az provider operation list --output json`) to check names against.
+    #[arg(long = "catalog", value_name = "FILE")]
+    catalogs: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -31,10 +31,14 @@ pub fn read_inputs(args: &CommonArgs) -> Result<Vec<Input>, i32> {
 
 pub fn compile(args: &CommonArgs) -> Result<Compilation, i32> {
     let inputs = read_inputs(args)?;
-    let options = Options {
+    let mut options = Options {
         set: args.set.iter().cloned().collect(),
         minimize: args.minimize,
+        ..Options::default()
     };
+    for path in &args.catalogs {
+        load_catalog(path, &mut options)?;
+    }
     let c = crate::compile(inputs, &crate::loader::DiskLoader, &options);
     // `--set` of a parameter nobody declared is a usage mistake, not an input error.
     if let Some(dep) = c
@@ -120,4 +124,28 @@ fn plural(n: usize) -> &'static str {
     } else {
         "s"
     }
+}
+
+/// Reads a `--catalog` file: a GCP permission list or an Azure operation list, told
+/// apart by trying both forms.
+fn load_catalog(path: &std::path::Path, options: &mut Options) -> Result<(), i32> {
+    use crate::catalog::{azure, gcp};
+    use std::sync::Arc;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("error: cannot read `{}`: {}", path.display(), crate::loader::io_reason(&e));
+        super::EXIT_USAGE
+    })?;
+    match (gcp::Catalog::parse(&text), azure::Catalog::parse(&text)) {
+        (Ok(g), _) if !g.is_empty() => options.gcp_catalog = Some(Arc::new(g)),
+        (_, Ok(a)) if !a.is_empty() => options.azure_catalog = Some(Arc::new(a)),
+        (g, a) => {
+            let why = g.err().or(a.err()).unwrap_or_else(|| "it lists nothing".into());
+            eprintln!(
+                "error: `{}` is neither a GCP permission list nor an Azure operation list: {why}",
+                path.display()
+            );
+            return Err(super::EXIT_USAGE);
+        }
+    }
+    Ok(())
 }

@@ -80,6 +80,11 @@ codes! {
     "E0804" Error   "GCP role title over 100 bytes or description over 300 bytes",
     "E0805" Error   "service control policy over 5,120 characters",
     "E0806" Error   "an AWS statement too large for any one policy",
+    // GCP and Azure catalogs.
+    "E0413" Error   "unknown GCP permission (checked against a `--catalog` file)",
+    "E0414" Error   "GCP permission that custom roles do not support",
+    "E0415" Error   "Azure data action listed as an action, or the reverse",
+    "E0416" Error   "unknown Azure operation (checked against a `--catalog` file)",
     // Azure.
     "E0501" Error   "Azure role without assignable scopes",
     "E0502" Error   "Azure assignable scope is the root `/`",
