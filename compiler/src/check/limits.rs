@@ -61,12 +61,26 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
     }
     out
+}
+
+/// `101 bytes`, or `101 bytes (97 characters)` when they differ.
+fn bytes(s: &str) -> String {
+    let chars = s.chars().count();
+    if chars == s.len() {
+        format!("{} bytes", thousands(s.len()))
+    } else {
+        format!(
+            "{} bytes ({} characters)",
+            thousands(s.len()),
+            thousands(chars)
+        )
+    }
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -142,8 +156,8 @@ fn managed_policy_count(decls: &Decls, model: &Model, p: &Principal, diags: &mut
     }
     diags.push(
         d.help(
-            "merge access levels, compress action lists into wildcards (`--minimize`), \
-             or ask AWS to raise the quota \"Managed policies per role\" to 20",
+            "merge access levels, shorten the action lists with wildcards (such as `ec2:Describe*`), \
+             or ask AWS to raise the quota \"Managed policies per role\" (up to 20)",
         )
         .note(format!(
             "a policy file holds at most {} characters (white space excluded); a longer level is split into `-2`, `-3`... files",
@@ -168,11 +182,19 @@ fn statement_size(decls: &Decls, a: &Access, st: &AwsStatement, diags: &mut Vec<
     }
     // A part over the limit holds a single piece (the packer starts a new part otherwise).
     let piece = &piece[0];
-    let explicit = st.span != a.span;
-    let span = if explicit {
-        st.span
-    } else {
-        access_name_span(decls, a)
+    // The statement's Sid, else its first action (a whole statement may span many lines).
+    let src = decls.accesses.get(a.name.as_str()).and_then(|x| {
+        x.aws
+            .iter()
+            .find(|s| s.span == st.span && st.span != a.span)
+    });
+    let span = match src {
+        Some(s) => s
+            .sid
+            .as_ref()
+            .or(s.actions.first())
+            .map_or(s.span, |x| x.span),
+        None => access_name_span(decls, a),
     };
     let what = match &st.sid {
         Some(sid) => format!("statement `{sid}` of `{}`", a.name),
@@ -195,7 +217,7 @@ fn statement_size(decls: &Decls, a: &Access, st: &AwsStatement, diags: &mut Vec<
             format!("{what} does not fit in a managed policy"),
         )
         .label(format!(
-            "its smallest policy would be {} characters, over the {} of a managed policy",
+            "its smallest policy would be {} characters, over the {} a managed policy holds",
             thousands(largest),
             thousands(MANAGED_POLICY_SIZE_LIMIT)
         ))
@@ -314,14 +336,10 @@ fn gcp_role(decls: &Decls, model: &Model, a: &Access, diags: &mut Vec<Diagnostic
         return;
     };
     if permissions.len() > GCP_ROLE_PERMISSIONS_LIMIT {
-        let span = ast_a
-            .gcp_permissions
-            .first()
-            .map_or(ast_a.name.span, |p| p.span);
         diags.push(
             Diagnostic::new(
                 "E0803",
-                span,
+                ast_a.name.span,
                 format!(
                     "the GCP custom role of `{}` has {} permissions, over the {} GCP allows",
                     a.name,
@@ -329,7 +347,7 @@ fn gcp_role(decls: &Decls, model: &Model, a: &Access, diags: &mut Vec<Diagnostic
                     thousands(GCP_ROLE_PERMISSIONS_LIMIT)
                 ),
             )
-            .label(format!("written to `gcp/{}.role.json`", a.name))
+            .label(format!("its custom role, `gcp/{}.role.json`", a.name))
             .help(
                 "split the permissions over two access levels, or bind predefined roles \
                  (`gcp role \"roles/...\"`) for some of them",
@@ -353,9 +371,9 @@ fn gcp_role(decls: &Decls, model: &Model, a: &Access, diags: &mut Vec<Diagnostic
                 "E0804",
                 span,
                 format!(
-                    "the GCP role title of `{}` is {} bytes, over the {GCP_TITLE_LIMIT} GCP allows",
+                    "the GCP role title of `{}` is {}, over the {GCP_TITLE_LIMIT} bytes GCP allows",
                     a.name,
-                    title.len()
+                    bytes(title)
                 ),
             )
             .label(format!("the `title` of `gcp/{}.role.json`", a.name))
@@ -376,9 +394,9 @@ fn gcp_role(decls: &Decls, model: &Model, a: &Access, diags: &mut Vec<Diagnostic
                 "E0804",
                 span,
                 format!(
-                    "the GCP role description of `{}` is {} bytes, over the {GCP_DESCRIPTION_LIMIT} GCP allows",
+                    "the GCP role description of `{}` is {}, over the {GCP_DESCRIPTION_LIMIT} bytes GCP allows",
                     a.name,
-                    description.len()
+                    bytes(&description)
                 ),
             )
             .label(format!("the `description` of `gcp/{}.role.json`", a.name))

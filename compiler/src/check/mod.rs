@@ -58,10 +58,11 @@ pub fn check(
 
     let mut model = lower::lower(&decls, &params, &mut diags);
     relations::check(&decls, &model, &mut diags);
-    limits::check(&decls, &model, &mut diags);
     if options.minimize {
         minimize::minimize(&mut model);
     }
+    // After minimizing: the limits apply to what is written.
+    limits::check(&decls, &model, &mut diags);
     acks::apply(&decls, &mut diags);
     crate::diag::sort(&mut diags);
     let ok = !diags.iter().any(Diagnostic::is_error);

@@ -33,7 +33,7 @@ use crate::catalog::aws::catalog;
 use crate::diag::Diagnostic;
 use crate::model::{Access, AwsStatement, K8sRule, Model};
 use crate::source::Span;
-use crate::syntax::ast::{self, Effect};
+use crate::syntax::ast::{self, Cloud, Effect};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// At most this many uncovered grants are reported per (level, `within`) pair.
@@ -73,7 +73,7 @@ pub fn check(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
             else {
                 continue;
             };
-            let gaps = gaps(ast_inner, inner, outer);
+            let gaps = gaps(&model.deployment.clouds, ast_inner, inner, outer);
             report(ast_inner, within, gaps, diags);
         }
     }
@@ -146,17 +146,23 @@ fn report(
 }
 
 /// Everything `inner` grants that `outer` does not, in the inner level's order, each
-/// grant once.
-fn gaps(ast_inner: &ast::Access, inner: &Access, outer: &Access) -> Vec<Gap> {
+/// grant once. Clouds the deployment does not target grant nothing (W0109).
+fn gaps(clouds: &[Cloud], ast_inner: &ast::Access, inner: &Access, outer: &Access) -> Vec<Gap> {
     let mut out = Vec::new();
     let ctx = Ctx {
         ast: ast_inner,
         inner,
         outer,
     };
-    aws_gaps(&ctx, &mut out);
-    gcp_gaps(&ctx, &mut out);
-    azure_gaps(&ctx, &mut out);
+    if clouds.contains(&Cloud::Aws) {
+        aws_gaps(&ctx, &mut out);
+    }
+    if clouds.contains(&Cloud::Gcp) {
+        gcp_gaps(&ctx, &mut out);
+    }
+    if clouds.contains(&Cloud::Azure) {
+        azure_gaps(&ctx, &mut out);
+    }
     k8s_gaps(&ctx, &mut out);
     let mut seen = BTreeSet::new();
     out.retain(|g| seen.insert(g.message.clone()));
@@ -192,7 +198,7 @@ fn has_wild(s: &str) -> bool {
 }
 
 fn chars_eq(a: char, b: char, ci: bool) -> bool {
-    a == b || (ci && a.to_ascii_lowercase() == b.to_ascii_lowercase())
+    a == b || (ci && a.eq_ignore_ascii_case(&b))
 }
 
 /// Whether the glob `outer` matches every string the glob `inner` matches. `*` in
