@@ -324,7 +324,8 @@ mod tests {
     }
 
     /// (name, data action?) for the quoted names inside `azure { ... }` blocks (without
-    /// their `services` lines; `data read`/`data write` lines are data actions) and
+    /// their `services` and `resources` lines; `data read`/`data write` lines are data
+    /// actions) and
     /// `azure actions [...]` / `azure data_actions [...]` lists of a `.eng` source.
     fn azure_names_in(src: &str) -> Vec<(String, bool)> {
         let mut out = Vec::new();
@@ -345,7 +346,7 @@ mod tests {
             if depth > 0 {
                 depth += code.matches('{').count();
                 depth -= code.matches('}').count().min(depth);
-                if code.starts_with("services") || depth == 0 {
+                if code.starts_with("services") || code.starts_with("resources") || depth == 0 {
                     continue;
                 }
                 data = Some(code.starts_with("data "));

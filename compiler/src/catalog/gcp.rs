@@ -334,8 +334,8 @@ mod tests {
             .expect("fixture loads")
     }
 
-    /// The quoted strings inside `gcp { ... }` blocks (without their `services` lines)
-    /// and `gcp permissions [ ... ]` lists of a `.eng` source.
+    /// The quoted strings inside `gcp { ... }` blocks (without their `services` and
+    /// `resources` lines) and `gcp permissions [ ... ]` lists of a `.eng` source.
     fn gcp_permissions_in(src: &str) -> Vec<String> {
         let mut out = Vec::new();
         let mut depth = 0usize; // brace depth inside a `gcp {` block, 0 outside
@@ -354,7 +354,7 @@ mod tests {
             if depth > 0 {
                 depth += code.matches('{').count();
                 depth -= code.matches('}').count().min(depth);
-                if code.starts_with("services") {
+                if code.starts_with("services") || code.starts_with("resources") {
                     continue;
                 }
             }
