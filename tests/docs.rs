@@ -29,9 +29,13 @@ struct Block {
 /// The fenced (``` or ~~~) code blocks of a Markdown text, in order. A closing fence is
 /// a line of the same fence character, at least as long as the opening one, with nothing
 /// after it; content lines lose the opening fence's indentation.
+/// A code block being read: its first line, fence character, fence length, indent,
+/// tag, arguments and text so far.
+type OpenBlock = (usize, char, usize, usize, String, Vec<String>, String);
+
 fn fenced_blocks(markdown: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
-    let mut open: Option<(usize, char, usize, usize, String, Vec<String>, String)> = None;
+    let mut open: Option<OpenBlock> = None;
     for (i, line) in markdown.lines().enumerate() {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
