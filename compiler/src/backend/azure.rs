@@ -12,8 +12,42 @@ pub fn emit(model: &Model) -> Vec<OutputFile> {
         .accesses
         .iter()
         .filter(|a| !a.azure.is_empty())
-        .map(|a| role_file(model, a))
+        .flat_map(|a| [Some(role_file(model, a)), assignment_file(model, a)])
+        .flatten()
         .collect()
+}
+
+/// What `az role assignment create --assignee ... --role ... --scope ...` takes, once
+/// per scope: the access's principal gets the role.
+#[derive(Serialize)]
+struct Assignment<'a> {
+    assignee: &'a str,
+    role: &'a str,
+    scopes: &'a [String],
+}
+
+fn assignment_file(model: &Model, access: &Access) -> Option<OutputFile> {
+    let principal = access.principal.as_deref()?;
+    let assignee = model
+        .principals
+        .iter()
+        .find(|p| p.name == principal)?
+        .azure_principal
+        .as_deref()?;
+    let doc = Assignment {
+        assignee,
+        role: title_of(access),
+        scopes: &access.azure.scopes,
+    };
+    Some(OutputFile {
+        path: format!("azure/{}.assignment.json", access.name),
+        target: Some(Target::Azure),
+        kind: kind::ROLE_ASSIGNMENT,
+        access: Some(access.name.clone()),
+        principal: access.principal.clone(),
+        ou: None,
+        contents: super::json::to_json(&doc),
+    })
 }
 
 #[derive(Serialize)]
@@ -73,8 +107,14 @@ mod tests {
     #[test]
     fn role_definitions() {
         let model = sample_model();
-        let files = emit(&model);
-        assert_eq!(files, emit(&model));
+        let all = emit(&model);
+        assert_eq!(all, emit(&model));
+        // Role definitions here; assignments (when the principal has an Azure
+        // identity) are tested below.
+        let files: Vec<OutputFile> = all
+            .into_iter()
+            .filter(|f| f.kind == kind::ROLE_DEFINITION)
+            .collect();
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["azure/ongoing.role.yaml", "azure/setup.role.yaml"]);
         for f in &files {
@@ -101,5 +141,29 @@ mod tests {
         assert!(setup.actions.is_empty() && setup.assignable_scopes.is_empty());
         assert!(files[1].contents.contains("Actions: []\n"));
         assert_eq!(setup.not_data_actions.len(), 1);
+    }
+
+    #[test]
+    fn assignments_for_principals_with_an_azure_identity() {
+        let mut model = sample_model();
+        let principal = model.accesses[1]
+            .principal
+            .clone()
+            .expect("the sample grants to a principal");
+        let p = model
+            .principals
+            .iter_mut()
+            .find(|p| p.name == principal)
+            .unwrap();
+        p.azure_principal = Some("${client_id}".into());
+        let files = emit(&model);
+        let a = files
+            .iter()
+            .find(|f| f.kind == kind::ROLE_ASSIGNMENT)
+            .expect("an assignment");
+        assert_eq!(a.path, "azure/ongoing.assignment.json");
+        let v: serde_json::Value = serde_json::from_str(&a.contents).unwrap();
+        assert_eq!(v["assignee"], "${client_id}");
+        assert_eq!(v["role"], "Chalk ongoing management");
     }
 }

@@ -99,6 +99,7 @@ pub mod kind {
     pub const CUSTOM_ROLE: &str = "custom-role";
     pub const ROLE_BINDINGS: &str = "role-bindings";
     pub const ROLE_DEFINITION: &str = "role-definition";
+    pub const ROLE_ASSIGNMENT: &str = "role-assignment";
     pub const RBAC: &str = "rbac";
     pub const NETWORK_PLAN: &str = "network-plan";
     pub const MANIFEST: &str = "manifest";
@@ -136,7 +137,22 @@ pub fn emit(model: &Model, targets: &BTreeSet<Target>) -> Vec<OutputFile> {
 #[derive(Serialize)]
 struct Manifest<'a> {
     deployment: &'a str,
+    /// Every access level with how far it reaches, so the reasons reach reviewers.
+    access_levels: Vec<AccessEntry<'a>>,
     files: Vec<ManifestEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct AccessEntry<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    principal: Option<&'a str>,
+    scope: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    /// The id to pass to `gcloud iam roles create` for its custom role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gcp_role_id: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -156,6 +172,26 @@ struct ManifestEntry<'a> {
 fn manifest(model: &Model, files: &[OutputFile]) -> OutputFile {
     let doc = Manifest {
         deployment: &model.deployment.name,
+        access_levels: model
+            .accesses
+            .iter()
+            .map(|a| AccessEntry {
+                name: &a.name,
+                principal: a.principal.as_deref(),
+                scope: if a.unscoped_reason.is_some() {
+                    "unscoped"
+                } else {
+                    "scoped"
+                },
+                reason: a.unscoped_reason.as_deref(),
+                gcp_role_id: (!a.gcp.permissions.is_empty()
+                    && model
+                        .deployment
+                        .clouds
+                        .contains(&crate::syntax::ast::Cloud::Gcp))
+                .then_some(a.gcp.role_id.as_str()),
+            })
+            .collect(),
         files: files
             .iter()
             .map(|f| ManifestEntry {

@@ -58,6 +58,20 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
 fn check_policy(statements: &[ast::AwsStatement], has_tag: bool, diags: &mut Vec<Diagnostic>) {
     let mut sids: BTreeMap<&str, &ast::Str> = BTreeMap::new();
     for st in statements {
+        if st.actions.is_empty() {
+            diags.push(
+                Diagnostic::new("E0007", st.span, "the statement names no action")
+                    .label("an empty action list")
+                    .help("list the actions, such as `[\"s3:GetObject\"]`"),
+            );
+        }
+        if st.resources.as_ref().is_some_and(|r| r.is_empty()) {
+            diags.push(
+                Diagnostic::new("E0007", st.span, "the statement names no resource")
+                    .label("`on []`")
+                    .help("name the resources, or leave `on` out for `*`"),
+            );
+        }
         actions(&st.actions, diags);
         if let Some(resources) = &st.resources {
             duplicates(resources, "resource", diags);

@@ -10,8 +10,14 @@ use crate::diag::Diagnostic;
 use crate::syntax::ast::Str;
 
 pub fn check(decls: &Decls, options: &Options, diags: &mut Vec<Diagnostic>) {
-    let gcp = options.gcp_catalog.as_deref().unwrap_or_else(|| gcp::Catalog::builtin());
-    let azure = options.azure_catalog.as_deref().unwrap_or_else(|| azure::Catalog::builtin());
+    let gcp = options
+        .gcp_catalog
+        .as_deref()
+        .unwrap_or_else(|| gcp::Catalog::builtin());
+    let azure = options
+        .azure_catalog
+        .as_deref()
+        .unwrap_or_else(|| azure::Catalog::builtin());
     for a in decls.accesses.values() {
         for p in &a.gcp_permissions {
             gcp_permission(gcp, p, diags);
@@ -55,8 +61,12 @@ fn azure_operation(cat: &azure::Catalog, op: &Str, data: bool, diags: &mut Vec<D
     if op.node.contains('*') {
         if !cat.is_builtin() && cat.matching(&op.node).is_empty() {
             diags.push(
-                Diagnostic::new("E0416", op.span, format!("`{}` matches no Azure operation", op.node))
-                    .label("matches nothing in the `--catalog` list"),
+                Diagnostic::new(
+                    "E0416",
+                    op.span,
+                    format!("`{}` matches no Azure operation", op.node),
+                )
+                .label("matches nothing in the `--catalog` list"),
             );
         }
         return;
@@ -71,13 +81,19 @@ fn azure_operation(cat: &azure::Catalog, op: &Str, data: bool, diags: &mut Vec<D
             diags.push(
                 Diagnostic::new("E0415", op.span, format!("`{}` is {is}", op.node))
                     .label(format!("belongs in `{belongs}`"))
-                    .help(format!("move it to `{belongs} [...]`: Azure ignores it where it is")),
+                    .help(format!(
+                        "move it to `{belongs} [...]`: Azure ignores it where it is"
+                    )),
             );
         }
         Some(_) => {}
         None if !cat.is_builtin() => {
-            let mut d = Diagnostic::new("E0416", op.span, format!("unknown Azure operation `{}`", op.node))
-                .label("not in the `--catalog` list");
+            let mut d = Diagnostic::new(
+                "E0416",
+                op.span,
+                format!("unknown Azure operation `{}`", op.node),
+            )
+            .label("not in the `--catalog` list");
             if let Some(s) = cat.suggest(&op.node) {
                 d = d.suggest(op.span, format!("\"{s}\""), format!("did you mean `{s}`?"));
             }

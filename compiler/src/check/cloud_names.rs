@@ -55,9 +55,7 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
             (&a.azure.data_actions, "data action"),
             (&a.azure.not_data_actions, "not-data-action"),
         ];
-        let mut any_azure = false;
         for (list, what) in lists {
-            any_azure |= !list.is_empty();
             for op in list.iter() {
                 if !valid_azure_operation(&op.node) {
                     diags.push(
@@ -75,25 +73,11 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
             }
             duplicates(list, what, diags);
         }
-        azure_scopes(a, any_azure, diags);
+        azure_scopes(a, diags);
     }
 }
 
-fn azure_scopes(a: &ast::Access, any_azure: bool, diags: &mut Vec<Diagnostic>) {
-    if any_azure && a.azure_scopes.is_empty() {
-        diags.push(
-            Diagnostic::new(
-                "E0501",
-                a.name.span,
-                format!(
-                    "access level `{}` has Azure grants but no assignable scope",
-                    a.name.node
-                ),
-            )
-            .label("the role definition needs AssignableScopes")
-            .help("add `azure scope \"/subscriptions/${subscription_id}\"`"),
-        );
-    }
+fn azure_scopes(a: &ast::Access, diags: &mut Vec<Diagnostic>) {
     for s in &a.azure_scopes {
         if s.node.trim() == "/" {
             diags.push(

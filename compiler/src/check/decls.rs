@@ -319,6 +319,21 @@ impl<'a> Decls<'a> {
     pub fn check_references(&self, params: &Params, diags: &mut Vec<Diagnostic>) {
         if let Some(dep) = self.deployment {
             repeated(&dep.repeated, diags);
+            let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+            for p in &dep.params {
+                if let Some(first) = seen.insert(&p.name.node, p.name.span) {
+                    diags.push(
+                        Diagnostic::new(
+                            "E0005",
+                            p.name.span,
+                            format!("parameter `{}` is declared twice", p.name.node),
+                        )
+                        .label("declared again here")
+                        .with_secondary(first, "first declared here")
+                        .help("keep one of them"),
+                    );
+                }
+            }
             if dep.clouds.is_empty() {
                 diags.push(
                     Diagnostic::new("E0006", dep.name.span, "the deployment names no cloud")

@@ -39,6 +39,7 @@ fn check_role(decls: &Decls, role: &ast::K8sRole, diags: &mut Vec<Diagnostic>) {
     for rule in &role.rules {
         verbs(rule, diags);
         names(decls, rule, diags);
+        shape(role, rule, diags);
         if role.namespace.is_some() {
             cluster_scoped_in_role(decls, role, rule, diags);
         }
@@ -276,4 +277,46 @@ fn retired(g: &ast::Str, resources: &[&str], diags: &mut Vec<Diagnostic>) {
         ))
         .note("Kubernetes 1.22 removed the `extensions` beta APIs"),
     );
+}
+
+/// E0307 and E0007: what the API server rejects or what grants nothing.
+fn shape(role: &ast::K8sRole, rule: &ast::K8sRule, diags: &mut Vec<Diagnostic>) {
+    if !rule.urls.is_empty() && (!rule.resources.is_empty() || !rule.groups.is_empty()) {
+        diags.push(
+            Diagnostic::new(
+                "E0307",
+                rule.span,
+                "a rule cannot grant `urls` and `resources` together",
+            )
+            .label("nonResourceURLs and resources in one rule")
+            .help("split it into a rule with `urls` and a rule with `groups` and `resources`"),
+        );
+    } else if !rule.urls.is_empty() && role.namespace.is_some() {
+        diags.push(
+            Diagnostic::new("E0307", rule.span, "a namespaced Role cannot grant `urls`")
+                .label("nonResourceURLs are cluster-wide")
+                .with_secondary(role.span, "this Role is namespaced")
+                .help("grant them in a `k8s cluster_role`"),
+        );
+    }
+    if rule.verbs.is_empty() {
+        diags.push(
+            Diagnostic::new("E0007", rule.span, "the rule grants no verb")
+                .label("no `verbs`")
+                .help("add `verbs [\"get\", \"list\", \"watch\"]` or the verbs it needs"),
+        );
+    }
+    if rule.urls.is_empty() && rule.resources.is_empty() {
+        diags.push(
+            Diagnostic::new("E0007", rule.span, "the rule names no resource")
+                .label("no `resources` (nor `urls`)")
+                .help("add `groups [\"\"] resources [\"pods\"]`, or `urls [\"/healthz\"]` in a cluster role"),
+        );
+    } else if rule.urls.is_empty() && rule.groups.is_empty() {
+        diags.push(
+            Diagnostic::new("E0007", rule.span, "the rule names no API group")
+                .label("no `groups`")
+                .help("add `groups [\"\"]` for the core group, or the resources' group"),
+        );
+    }
 }

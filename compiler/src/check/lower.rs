@@ -282,6 +282,21 @@ impl Lowerer<'_, '_> {
             scopes: unique_in_order(self.list(&a.azure_scopes)),
         };
 
+        if !out.azure.is_empty() && out.azure.scopes.is_empty() && self.decls.targets(Cloud::Azure)
+        {
+            diags.push(
+                Diagnostic::new(
+                    "E0501",
+                    a.name.span,
+                    format!(
+                        "access level `{}` has Azure grants but no assignable scope",
+                        a.name.node
+                    ),
+                )
+                .label("the role definition needs AssignableScopes")
+                .help("add `azure scope \"/subscriptions/${subscription_id}\"`"),
+            );
+        }
         out.k8s = self.k8s_roles(a, gen.k8s, diags);
         self.check_targets(a, &out, diags);
         out
@@ -347,12 +362,17 @@ impl Lowerer<'_, '_> {
         }
         for (ns, rules) in by_ns {
             let base = self.default_name(&a.name.node);
+            let mut name = if ns.is_none() {
+                format!("{base}-cluster")
+            } else {
+                base
+            };
+            // Explicit roles keep their names; a generated one steps aside.
+            if roles.iter().any(|r| r.name == name && r.namespace == ns) {
+                name.push_str("-components");
+            }
             roles.push(model::K8sRole {
-                name: if ns.is_none() {
-                    format!("{base}-cluster")
-                } else {
-                    base
-                },
+                name,
                 namespace: ns,
                 rules,
             });
@@ -395,7 +415,10 @@ impl Lowerer<'_, '_> {
         if !create {
             out.retain(|(svc, a)| {
                 let full = svc.full_name(a);
-                !section.create.iter().any(|c| crate::catalog::glob_match(&c.node, &full))
+                !section
+                    .create
+                    .iter()
+                    .any(|c| crate::catalog::glob_match(&c.node, &full))
             });
         }
         out.sort_by(|x, y| (&x.0.prefix, &x.1.name).cmp(&(&y.0.prefix, &y.1.name)));
@@ -475,9 +498,15 @@ impl Lowerer<'_, '_> {
                             scoped,
                             tag_key: tag_key.as_deref(),
                             name_pattern: &self.params.render(&name_pattern),
-                            resource_types: &section.resources.iter().map(|r| r.node.clone()).collect::<Vec<_>>(),
+                            resource_types: &section
+                                .resources
+                                .iter()
+                                .map(|r| r.node.clone())
+                                .collect::<Vec<_>>(),
                         };
-                        for (svc, action) in self.aws_actions(section, levels, &listed, &perms, create) {
+                        for (svc, action) in
+                            self.aws_actions(section, levels, &listed, &perms, create)
+                        {
                             if let Some(p) = scoping::place(svc, action, &cx) {
                                 // One statement per scoping and service: an action only
                                 // matches ARNs of its own resource types, so sharing the

@@ -40,7 +40,13 @@ impl Params {
                 *slot = Some(v.clone());
             }
         }
-        Params { values }
+        // The name prefix may itself use parameters (`"demo-${env}"`).
+        let mut params = Params { values };
+        if let Some(Some(p)) = params.values.get("prefix").cloned() {
+            let rendered = params.render(&p);
+            params.values.insert("prefix".into(), Some(rendered));
+        }
+        params
     }
 
     pub fn is_known(&self, name: &str) -> bool {
@@ -100,10 +106,9 @@ pub fn references(s: &str) -> Vec<(&str, std::ops::Range<usize>)> {
         };
         let name = &s[start + 2..start + 2 + len];
         let ident = !name.is_empty()
-            && name
-                .chars()
-                .enumerate()
-                .all(|(i, c)| c == '_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit()));
+            && name.chars().enumerate().all(|(i, c)| {
+                c == '_' || c.is_ascii_alphabetic() || (i > 0 && (c.is_ascii_digit() || c == '-'))
+            });
         if ident {
             out.push((name, start..start + 3 + len));
         }

@@ -313,16 +313,30 @@ fn aws_owned_resources(
 
 /// E0412: in a scoped level, a write that supports no resource (it can only be granted
 /// on `*`) and carries no request tag to scope it by.
-fn unscopable_writes(st: &ast::AwsStatement, expanded: &[(&ast::Str, Vec<(&Service, &Action)>)], diags: &mut Vec<Diagnostic>) {
-    let request_tagged = st.conditions.iter().any(|c| matches!(c, Condition::RequestTag(_)));
+fn unscopable_writes(
+    st: &ast::AwsStatement,
+    expanded: &[(&ast::Str, Vec<(&Service, &Action)>)],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let request_tagged = st
+        .conditions
+        .iter()
+        .any(|c| matches!(c, Condition::RequestTag(_)));
     for (src, hits) in expanded {
         let unscopable = |(_, a): &&(&Service, &Action)| {
             a.resource_types.is_empty()
                 && a.access_level.is_mutating()
-                && !(request_tagged && a.condition_keys.iter().any(|k| k.starts_with("aws:RequestTag")))
+                && !(request_tagged
+                    && a.condition_keys
+                        .iter()
+                        .any(|k| k.starts_with("aws:RequestTag")))
         };
         // A wildcard is reported only when everything it matches is such a write.
-        let bad: Vec<String> = hits.iter().filter(unscopable).map(|(s, a)| s.full_name(a)).collect();
+        let bad: Vec<String> = hits
+            .iter()
+            .filter(unscopable)
+            .map(|(s, a)| s.full_name(a))
+            .collect();
         if bad.is_empty() || (src.node.contains(['*', '?']) && bad.len() < hits.len()) {
             continue;
         }

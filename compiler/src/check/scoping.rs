@@ -60,19 +60,29 @@ pub fn place(svc: &Service, action: &Action, cx: &Context) -> Option<Placement> 
         .resource_types
         .iter()
         .map(|r| r.name.as_str())
-        .filter(|t| cx.resource_types.is_empty() || cx.resource_types.iter().any(|k| k.eq_ignore_ascii_case(t)))
+        .filter(|t| {
+            cx.resource_types.is_empty()
+                || cx.resource_types.iter().any(|k| k.eq_ignore_ascii_case(t))
+        })
         .collect();
     if !action.resource_types.is_empty() && types.is_empty() {
         return None; // acts on resources that are not this kind's
     }
     if !cx.scoped {
-        return Some(Placement { scoping: Scoping::All, resources: vec!["*".into()] });
+        return Some(Placement {
+            scoping: Scoping::All,
+            resources: vec!["*".into()],
+        });
     }
     let arns = |named: bool| -> Vec<String> {
         let mut v: Vec<String> = types
             .iter()
             .filter_map(|t| svc.resource_type(t))
-            .flat_map(|rt| rt.arns().map(|a| arn(a, named.then_some(cx.name_pattern))).collect::<Vec<_>>())
+            .flat_map(|rt| {
+                rt.arns()
+                    .map(|a| arn(a, named.then_some(cx.name_pattern)))
+                    .collect::<Vec<_>>()
+            })
             .collect();
         v.sort();
         v.dedup();
@@ -82,30 +92,51 @@ pub fn place(svc: &Service, action: &Action, cx: &Context) -> Option<Placement> 
         // Creating: the request carries the tags the new resource will have.
         let request = format!("aws:RequestTag/{key}");
         if action.name.starts_with("Create")
-            && action.condition_keys.iter().any(|k| crate::catalog::aws::key_template_matches(k, &request))
+            && action
+                .condition_keys
+                .iter()
+                .any(|k| crate::catalog::aws::key_template_matches(k, &request))
         {
-            let resources = if types.is_empty() { vec!["*".to_string()] } else { arns(false) };
-            return Some(Placement { scoping: Scoping::TagOnCreate, resources });
+            let resources = if types.is_empty() {
+                vec!["*".to_string()]
+            } else {
+                arns(false)
+            };
+            return Some(Placement {
+                scoping: Scoping::TagOnCreate,
+                resources,
+            });
         }
     }
     if types.is_empty() {
-        return matches!(action.access_level, AccessLevel::List | AccessLevel::Read)
-            .then(|| Placement { scoping: Scoping::Global, resources: vec!["*".into()] });
+        return matches!(action.access_level, AccessLevel::List | AccessLevel::Read).then(|| {
+            Placement {
+                scoping: Scoping::Global,
+                resources: vec!["*".into()],
+            }
+        });
     }
     if let Some(key) = cx.tag_key {
         let resource = format!("aws:ResourceTag/{key}");
-        if carries(svc, action, &resource) && types.iter().all(|t| type_carries(svc, t, &resource)) {
-            return Some(Placement { scoping: Scoping::Tagged, resources: arns(false) });
+        if carries(svc, action, &resource) && types.iter().all(|t| type_carries(svc, t, &resource))
+        {
+            return Some(Placement {
+                scoping: Scoping::Tagged,
+                resources: arns(false),
+            });
         }
     }
-    Some(Placement { scoping: Scoping::ByName, resources: arns(true) })
+    Some(Placement {
+        scoping: Scoping::ByName,
+        resources: arns(true),
+    })
 }
 
 fn type_carries(svc: &Service, t: &str, key: &str) -> bool {
     svc.resource_type(t).is_some_and(|rt| {
-        rt.condition_keys
-            .iter()
-            .any(|k| k.eq_ignore_ascii_case(key) || crate::catalog::aws::key_template_matches(k, key))
+        rt.condition_keys.iter().any(|k| {
+            k.eq_ignore_ascii_case(key) || crate::catalog::aws::key_template_matches(k, key)
+        })
     })
 }
 
@@ -165,7 +196,16 @@ mod tests {
     fn placed(action: &str, scoped: bool, types: &[&str]) -> Option<Placement> {
         let (svc, a) = catalog().action(action).unwrap();
         let types: Vec<String> = types.iter().map(|s| s.to_string()).collect();
-        place(svc, a, &Context { scoped, tag_key: Some("shop/managed"), name_pattern: "shop*", resource_types: &types })
+        place(
+            svc,
+            a,
+            &Context {
+                scoped,
+                tag_key: Some("shop/managed"),
+                name_pattern: "shop*",
+                resource_types: &types,
+            },
+        )
     }
 
     #[test]
@@ -174,21 +214,48 @@ mod tests {
             arn("arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}/index/${IndexName}", Some("shop*")),
             "arn:aws:dynamodb:${region}:${account_id}:table/shop*/index/*"
         );
-        assert_eq!(arn("arn:${Partition}:s3:::${BucketName}/${ObjectName}", None), "arn:aws:s3:::*/*");
+        assert_eq!(
+            arn("arn:${Partition}:s3:::${BucketName}/${ObjectName}", None),
+            "arn:aws:s3:::*/*"
+        );
     }
 
     #[test]
     fn tag_name_and_global() {
         let p = placed("dynamodb:GetItem", true, &["table", "index"]).unwrap();
         assert_eq!(p.scoping, Scoping::Tagged);
-        assert!(p.resources.contains(&"arn:aws:dynamodb:${region}:${account_id}:table/*".to_string()));
+        assert!(p
+            .resources
+            .contains(&"arn:aws:dynamodb:${region}:${account_id}:table/*".to_string()));
         let p = placed("dynamodb:ListTables", true, &["table"]).unwrap();
-        assert_eq!(p, Placement { scoping: Scoping::Global, resources: vec!["*".into()] });
+        assert_eq!(
+            p,
+            Placement {
+                scoping: Scoping::Global,
+                resources: vec!["*".into()]
+            }
+        );
         let p = placed("eks:CreateCluster", true, &["cluster"]).unwrap();
         assert_eq!(p.scoping, Scoping::TagOnCreate);
         // A write with no resource type cannot be scoped: left out of a scoped grant.
-        assert_eq!(placed("dynamodb:PurchaseReservedCapacityOfferings", true, &["table"]), None);
-        assert_eq!(placed("dynamodb:PurchaseReservedCapacityOfferings", false, &["table"]).unwrap().scoping, Scoping::All);
+        assert_eq!(
+            placed(
+                "dynamodb:PurchaseReservedCapacityOfferings",
+                true,
+                &["table"]
+            ),
+            None
+        );
+        assert_eq!(
+            placed(
+                "dynamodb:PurchaseReservedCapacityOfferings",
+                false,
+                &["table"]
+            )
+            .unwrap()
+            .scoping,
+            Scoping::All
+        );
         // Another resource type than the kind's.
         assert_eq!(placed("dynamodb:DescribeBackup", true, &["table"]), None);
     }

@@ -24,6 +24,7 @@ codes! {
     "E0004" Error   "no `deployment` block, or more than one",
     "E0005" Error   "a setting given twice in one block",
     "E0006" Error   "a required setting is missing",
+    "E0007" Error   "an empty list where at least one name is needed",
     // Names and references.
     "E0101" Error   "unknown name",
     "E0102" Error   "a name declared twice",
@@ -57,6 +58,7 @@ codes! {
     "E0304" Error   "unknown resource of a built-in Kubernetes API group",
     "W0305" Warning "a Kubernetes API group that no longer serves the resource",
     "W0306" Warning "unknown Kubernetes API group (neither built in nor a declared CRD)",
+    "E0307" Error   "a Kubernetes rule mixing `urls` with resources, or `urls` in a namespaced Role",
     // AWS.
     "W0401" Warning "cross-account trust without `sts:ExternalId`",
     "W0402" Warning "duplicate action or permission",

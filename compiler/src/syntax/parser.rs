@@ -684,13 +684,13 @@ impl Ctx {
                 Rule::aws_statement => a.aws.push(self.aws_statement(s)),
                 Rule::aws_managed_policy => a
                     .aws_managed
-                    .extend(s.into_inner().skip(1).map(|x| self.string(x))),
+                    .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
                 Rule::gcp_permissions => a
                     .gcp_permissions
                     .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
                 Rule::gcp_role => a
                     .gcp_roles
-                    .extend(s.into_inner().skip(1).map(|x| self.string(x))),
+                    .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
                 Rule::gcp_role_id => {
                     note_repeat(
                         &mut a.repeated,
@@ -703,7 +703,7 @@ impl Ctx {
                 Rule::azure_list => self.azure_list(s, &mut a.azure),
                 Rule::azure_scope => a
                     .azure_scopes
-                    .extend(s.into_inner().skip(1).map(|x| self.string(x))),
+                    .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
                 Rule::k8s_role => a.k8s.push(self.k8s_role(s)),
                 Rule::ack => a.acks.push(self.ack(s)),
                 r => unreachable!("access: {r:?}"),
