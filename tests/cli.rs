@@ -352,3 +352,16 @@ fn explain_codes() {
     );
     assert_eq!(engc(&["explain", "E9999"]).status.code(), Some(2));
 }
+
+#[test]
+fn setting_words_are_whole_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "w.eng", b"deployment d {\n  cloudsaws\n}\n");
+    let o = engc(&["check", &f]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("expected `ack`, `clouds`, `managed_tag`, `name_prefix` or `param`, found `cloudsaws`"),
+        "{}",
+        stderr(&o)
+    );
+}

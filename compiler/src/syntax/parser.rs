@@ -125,6 +125,41 @@ fn rule_words(rule: &Rule) -> Option<&'static str> {
         kw_gcp => "`gcp`",
         kw_azure => "`azure`",
         kw_k8s => "`k8s`",
+        kwc_cidr => "`cidr`",
+        kwc_clouds => "`clouds`",
+        kwc_cluster_role => "`cluster_role`",
+        kwc_components => "`components`",
+        kwc_create => "`create`",
+        kwc_data => "`data`",
+        kwc_description => "`description`",
+        kwc_external_id => "`external_id`",
+        kwc_impersonated_by => "`impersonated_by`",
+        kwc_managed_policy => "`managed_policy`",
+        kwc_managed_tag => "`managed_tag`",
+        kwc_name => "`name`",
+        kwc_name_prefix => "`name_prefix`",
+        kwc_namespace => "`namespace`",
+        kwc_namespaces => "`namespaces`",
+        kwc_ou => "`ou`",
+        kwc_param => "`param`",
+        kwc_permissions => "`permissions`",
+        kwc_pods => "`pods`",
+        kwc_public => "`public`",
+        kwc_resource => "`resource`",
+        kwc_resources => "`resources`",
+        kwc_role => "`role`",
+        kwc_role_id => "`role_id`",
+        kwc_rule => "`rule`",
+        kwc_scope => "`scope`",
+        kwc_service_account => "`service_account`",
+        kwc_service_principal => "`service_principal`",
+        kwc_services => "`services`",
+        kwc_subnet => "`subnet`",
+        kwc_title => "`title`",
+        kwc_unscoped => "`unscoped`",
+        kwc_verbs => "`verbs`",
+        kwc_within => "`within`",
+        kwc_zone => "`zone`",
         declaration | item | use_decl | deployment | principal | network | engine | store
         | access | scp | kind_decl | component_decl | crd_decl | ack => "a declaration",
         clouds_stmt | managed_tag_stmt | name_prefix_stmt | param_stmt => "a deployment setting",
@@ -500,6 +535,7 @@ impl Ctx {
         for s in it {
             let sspan = self.span(&s);
             match s.as_rule() {
+                Rule::kw_for => {}
                 Rule::cloud => n.cloud = Some(self.cloud(s)),
                 Rule::network_cidr => {
                     note_repeat(
@@ -596,9 +632,10 @@ impl Ctx {
                 Rule::namespaces_stmt => {
                     e.namespaces.extend(s.into_inner().map(|n| self.string(n)))
                 }
-                Rule::components_stmt => e
-                    .components
-                    .extend(self.names(s.into_inner().next().unwrap())),
+                Rule::components_stmt => {
+                    let names = s.into_inner().find(|x| x.as_rule() == Rule::names).unwrap();
+                    e.components.extend(self.names(names))
+                }
                 Rule::ack => e.acks.push(self.ack(s)),
                 r => unreachable!("engine: {r:?}"),
             }
