@@ -360,7 +360,9 @@ fn setting_words_are_whole_words() {
     let o = engc(&["check", &f]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("expected `ack`, `clouds`, `managed_tag`, `name_prefix` or `param`, found `cloudsaws`"),
+        stderr(&o).contains(
+            "expected `ack`, `clouds`, `managed_tag`, `name_prefix` or `param`, found `cloudsaws`"
+        ),
         "{}",
         stderr(&o)
     );

@@ -236,7 +236,11 @@ fn every_code_is_triggered_and_fixed() {
 fn case_options(bytes: &[u8]) -> Options {
     let mut options = Options::default();
     let text = String::from_utf8_lossy(bytes);
-    let Some(path) = text.lines().next().and_then(|l| l.strip_prefix("// catalog: ")) else {
+    let Some(path) = text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("// catalog: "))
+    else {
         return options;
     };
     let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path.trim());

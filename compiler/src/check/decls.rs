@@ -363,6 +363,7 @@ impl<'a> Decls<'a> {
             self.check_engine(e, diags);
         }
         for s in self.stores.values() {
+            repeated(&s.repeated, diags);
             self.check_store(s, diags);
         }
         for a in self.accesses.values() {

@@ -132,14 +132,21 @@ fn load_catalog(path: &std::path::Path, options: &mut Options) -> Result<(), i32
     use crate::catalog::{azure, gcp};
     use std::sync::Arc;
     let text = std::fs::read_to_string(path).map_err(|e| {
-        eprintln!("error: cannot read `{}`: {}", path.display(), crate::loader::io_reason(&e));
+        eprintln!(
+            "error: cannot read `{}`: {}",
+            path.display(),
+            crate::loader::io_reason(&e)
+        );
         super::EXIT_USAGE
     })?;
     match (gcp::Catalog::parse(&text), azure::Catalog::parse(&text)) {
         (Ok(g), _) if !g.is_empty() => options.gcp_catalog = Some(Arc::new(g)),
         (_, Ok(a)) if !a.is_empty() => options.azure_catalog = Some(Arc::new(a)),
         (g, a) => {
-            let why = g.err().or(a.err()).unwrap_or_else(|| "it lists nothing".into());
+            let why = g
+                .err()
+                .or(a.err())
+                .unwrap_or_else(|| "it lists nothing".into());
             eprintln!(
                 "error: `{}` is neither a GCP permission list nor an Azure operation list: {why}",
                 path.display()

@@ -168,6 +168,7 @@ pub struct Store {
     pub resource_name: Option<Str>,
     pub acks: Vec<Ack>,
     pub span: Span,
+    pub repeated: Vec<(Span, Span, &'static str)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -652,11 +652,19 @@ impl Ctx {
             resource_name: None,
             acks: Vec::new(),
             span,
+            repeated: Vec::new(),
         };
         for s in it {
             match s.as_rule() {
                 Rule::store_name => {
-                    st.resource_name = Some(self.string(s.into_inner().next().unwrap()))
+                    let sspan = self.span(&s);
+                    note_repeat(
+                        &mut st.repeated,
+                        st.resource_name.as_ref().map(|n| n.span),
+                        sspan,
+                        "name",
+                    );
+                    st.resource_name = Some(self.string(s.into_inner().next().unwrap()));
                 }
                 Rule::ack => st.acks.push(self.ack(s)),
                 r => unreachable!("store: {r:?}"),

@@ -1,0 +1,1130 @@
+//! The language server in process: a client on an in-memory connection drives
+//! `engc::lsp::serve` through each feature, and through input meant to break it.
+
+use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
+use lsp_types as lt;
+use serde_json::{json, Value};
+use std::collections::VecDeque;
+use std::path::Path;
+use std::str::FromStr;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+struct Client {
+    conn: Connection,
+    server: Option<JoinHandle<i32>>,
+    next: i32,
+    /// Notifications received while waiting for a response.
+    queue: VecDeque<Notification>,
+}
+
+fn uri(path: &Path) -> lt::Uri {
+    lt::Uri::from_str(&engc::lsp::convert::path_to_uri(path)).unwrap()
+}
+
+fn pos(line: u32, character: u32) -> lt::Position {
+    lt::Position::new(line, character)
+}
+
+/// Line and UTF-16 column of the first occurrence of `needle` in `text`.
+fn find(text: &str, needle: &str) -> lt::Position {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"));
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let col: usize = text[line_start..at].chars().map(char::len_utf16).sum();
+    pos(text[..at].matches('\n').count() as u32, col as u32)
+}
+
+/// The position `k` UTF-16 units after the start of `needle`.
+fn inside(text: &str, needle: &str, k: u32) -> lt::Position {
+    let p = find(text, needle);
+    pos(p.line, p.character + k)
+}
+
+impl Client {
+    fn start() -> Client {
+        Client::start_with(json!({
+            "textDocument": {
+                "hover": {"contentFormat": ["markdown", "plaintext"]},
+                "completion": {"completionItem": {"snippetSupport": true}},
+                "documentSymbol": {"hierarchicalDocumentSymbolSupport": true},
+                "publishDiagnostics": {"relatedInformation": true}
+            }
+        }))
+    }
+
+    fn start_with(capabilities: Value) -> Client {
+        let mut c = Client::raw();
+        let r = c.request_raw(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": capabilities}),
+        );
+        assert!(r.error.is_none(), "{r:?}");
+        c.notify("initialized", json!({}));
+        c
+    }
+
+    fn raw() -> Client {
+        let (server, client) = Connection::memory();
+        let handle = std::thread::spawn(move || engc::lsp::serve(server));
+        Client {
+            conn: client,
+            server: Some(handle),
+            next: 0,
+            queue: VecDeque::new(),
+        }
+    }
+
+    fn request_raw(&mut self, method: &str, params: Value) -> Response {
+        self.next += 1;
+        let id = RequestId::from(self.next);
+        self.conn
+            .sender
+            .send(Request::new(id.clone(), method.into(), params).into())
+            .unwrap();
+        self.response(id)
+    }
+
+    fn response(&mut self, id: RequestId) -> Response {
+        loop {
+            match self.conn.receiver.recv_timeout(TIMEOUT) {
+                Ok(Message::Response(r)) if r.id == id => return r,
+                Ok(Message::Response(r)) => panic!("unexpected response {r:?}"),
+                Ok(Message::Notification(n)) => self.queue.push_back(n),
+                Ok(Message::Request(r)) => {
+                    // Answer the server's requests (registrations) with null.
+                    let _ = self
+                        .conn
+                        .sender
+                        .send(Response::new_ok(r.id, Value::Null).into());
+                }
+                Err(e) => panic!("no response to {id}: {e}"),
+            }
+        }
+    }
+
+    fn request<R: lt::request::Request>(&mut self, params: R::Params) -> R::Result {
+        let r = self.request_raw(R::METHOD, serde_json::to_value(params).unwrap());
+        if let Some(e) = r.error {
+            panic!("{} failed: {e:?}", R::METHOD);
+        }
+        serde_json::from_value(r.result.unwrap_or(Value::Null)).unwrap()
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.conn
+            .sender
+            .send(Notification::new(method.into(), params).into())
+            .unwrap();
+    }
+
+    fn open(&mut self, path: &Path, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri(path), "languageId": "eng", "version": 1, "text": text}}),
+        );
+    }
+
+    fn change(&mut self, path: &Path, version: i32, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri(path), "version": version},
+                   "contentChanges": [{"text": text}]}),
+        );
+    }
+
+    fn next_notification(&mut self) -> Notification {
+        if let Some(n) = self.queue.pop_front() {
+            return n;
+        }
+        loop {
+            match self.conn.receiver.recv_timeout(TIMEOUT) {
+                Ok(Message::Notification(n)) => return n,
+                Ok(Message::Request(r)) => {
+                    let _ = self
+                        .conn
+                        .sender
+                        .send(Response::new_ok(r.id, Value::Null).into());
+                }
+                Ok(m) => panic!("unexpected {m:?}"),
+                Err(e) => panic!("no notification: {e}"),
+            }
+        }
+    }
+
+    /// The next diagnostics published for `path`.
+    fn diagnostics(&mut self, path: &Path) -> lt::PublishDiagnosticsParams {
+        let want = uri(path);
+        loop {
+            let n = self.next_notification();
+            if n.method == "textDocument/publishDiagnostics" {
+                let p: lt::PublishDiagnosticsParams = serde_json::from_value(n.params).unwrap();
+                if p.uri == want {
+                    return p;
+                }
+            }
+        }
+    }
+
+    /// Diagnostics for `path` until those of `version` arrive.
+    fn diagnostics_of_version(&mut self, path: &Path, version: i32) -> Vec<lt::Diagnostic> {
+        loop {
+            let p = self.diagnostics(path);
+            if p.version == Some(version) {
+                return p.diagnostics;
+            }
+        }
+    }
+
+    fn shutdown(mut self) -> i32 {
+        let r = self.request_raw("shutdown", Value::Null);
+        assert!(r.error.is_none());
+        self.notify("exit", Value::Null);
+        self.server.take().unwrap().join().unwrap()
+    }
+
+    fn tdp(path: &Path, p: lt::Position) -> lt::TextDocumentPositionParams {
+        lt::TextDocumentPositionParams {
+            text_document: lt::TextDocumentIdentifier { uri: uri(path) },
+            position: p,
+        }
+    }
+
+    fn hover(&mut self, path: &Path, p: lt::Position) -> Option<String> {
+        let h = self.request::<lt::request::HoverRequest>(lt::HoverParams {
+            text_document_position_params: Client::tdp(path, p),
+            work_done_progress_params: Default::default(),
+        })?;
+        match h.contents {
+            lt::HoverContents::Markup(m) => Some(m.value),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn completion(&mut self, path: &Path, p: lt::Position) -> Vec<lt::CompletionItem> {
+        match self.request::<lt::request::Completion>(lt::CompletionParams {
+            text_document_position: Client::tdp(path, p),
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+            context: None,
+        }) {
+            Some(lt::CompletionResponse::List(l)) => l.items,
+            Some(lt::CompletionResponse::Array(a)) => a,
+            None => Vec::new(),
+        }
+    }
+
+    fn definition(&mut self, path: &Path, p: lt::Position) -> Vec<lt::Location> {
+        match self.request::<lt::request::GotoDefinition>(lt::GotoDefinitionParams {
+            text_document_position_params: Client::tdp(path, p),
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        }) {
+            Some(lt::GotoDefinitionResponse::Array(a)) => a,
+            Some(lt::GotoDefinitionResponse::Scalar(l)) => vec![l],
+            Some(other) => panic!("{other:?}"),
+            None => Vec::new(),
+        }
+    }
+}
+
+const QUICKSTART: &str = r#"deployment shop {
+  clouds      aws, gcp, azure
+  managed_tag "shop.example/managed" = "true"
+  name_prefix "shop"
+  param external_id, client_id, namespace = "shop"
+}
+
+principal vendor {
+  aws   role "arn:aws:iam::111122223333:role/shop-control-plane" external_id "${external_id}"
+  gcp   service_account "shop-vendor@${project_id}.iam.gserviceaccount.com"
+  azure service_principal "${client_id}"
+  k8s   service_account "shop-operator" in "${namespace}"
+}
+
+network main {
+  cidr     10.20.0.0/16
+  subnet a 10.20.0.0/20  zone "a" public 10.20.128.0/20
+  pods     100.64.0.0/16
+  services 172.20.0.0/16
+}
+
+engine cluster: eks create on main {
+  namespace "${namespace}"
+  components keda, argo_workflows
+}
+
+store data: bucket
+store images: registry
+
+access operate for vendor scoped {
+  read store data, images
+  write store data
+  manage engine cluster
+  aws allow ["s3:GetObject"] on "*"
+  azure scope "/subscriptions/${subscription_id}/resourceGroups/shop"
+}
+"#;
+
+fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+#[test]
+fn initialize_shutdown_exit_by_the_spec() {
+    let mut c = Client::raw();
+    // Before initialize: requests are refused, notifications dropped.
+    let r = c.request_raw("textDocument/hover", json!({}));
+    assert_eq!(r.error.unwrap().code, -32002);
+    c.notify("textDocument/didOpen", json!({"nonsense": true}));
+    let r = c.request_raw(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    let result: lt::InitializeResult = serde_json::from_value(r.result.unwrap()).unwrap();
+    let caps = result.capabilities;
+    assert_eq!(
+        caps.position_encoding,
+        Some(lt::PositionEncodingKind::UTF16)
+    );
+    assert!(caps.hover_provider.is_some());
+    assert!(caps.completion_provider.is_some());
+    assert!(caps.definition_provider.is_some());
+    assert!(caps.references_provider.is_some());
+    assert!(caps.code_action_provider.is_some());
+    assert!(caps.document_symbol_provider.is_some());
+    assert_eq!(result.server_info.unwrap().name, "engc");
+    c.notify("initialized", json!({}));
+    // A second initialize is an error.
+    let r = c.request_raw(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    assert_eq!(r.error.unwrap().code, -32600);
+    let r = c.request_raw("shutdown", Value::Null);
+    assert_eq!(r.result, Some(Value::Null));
+    // After shutdown: requests are invalid.
+    let r = c.request_raw("textDocument/hover", json!({}));
+    assert_eq!(r.error.unwrap().code, -32600);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.server.take().unwrap().join().unwrap(), 0);
+}
+
+#[test]
+fn exit_without_shutdown_is_code_1() {
+    let mut c = Client::start();
+    c.notify("exit", Value::Null);
+    assert_eq!(c.server.take().unwrap().join().unwrap(), 1);
+}
+
+#[test]
+fn position_encoding_is_negotiated() {
+    let mut c = Client::raw();
+    let r = c.request_raw(
+        "initialize",
+        json!({"processId": null, "capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]}}}),
+    );
+    let result: lt::InitializeResult = serde_json::from_value(r.result.unwrap()).unwrap();
+    assert_eq!(
+        result.capabilities.position_encoding,
+        Some(lt::PositionEncodingKind::UTF8)
+    );
+}
+
+#[test]
+fn unknown_methods_and_bad_params_are_errors_not_crashes() {
+    let mut c = Client::start();
+    let r = c.request_raw("textDocument/unheardOf", json!({}));
+    assert_eq!(r.error.unwrap().code, -32601);
+    let r = c.request_raw("textDocument/hover", json!({"textDocument": 5}));
+    assert_eq!(r.error.unwrap().code, -32602);
+    let r = c.request_raw("textDocument/completion", Value::Null);
+    assert_eq!(r.error.unwrap().code, -32602);
+    let r = c.request_raw("textDocument/definition", json!([1, 2, 3]));
+    assert_eq!(r.error.unwrap().code, -32602);
+    // Notifications with bad params, for documents never opened, unknown ones.
+    c.notify("textDocument/didChange", json!({"textDocument": {"uri": "file:///nowhere.eng", "version": 2}, "contentChanges": [{"text": "x"}]}));
+    c.notify("textDocument/didOpen", json!({"textDocument": 1}));
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": "file:///never-opened.eng"}}),
+    );
+    c.notify("$/unknownNotification", json!({}));
+    c.notify("$/cancelRequest", json!({"id": 999}));
+    // Requests about documents nobody opened answer null.
+    let h = c.hover(Path::new("/nowhere/at/all.eng"), pos(0, 0));
+    assert_eq!(h, None);
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn diagnostics_appear_with_the_right_range_and_clear_when_fixed() {
+    let dir = tmp();
+    let path = dir.path().join("shop.eng");
+    let bad = QUICKSTART.replace("keda, argo_workflows", "keda, argo_workflow");
+    let mut c = Client::start();
+    c.open(&path, &bad);
+    let p = c.diagnostics(&path);
+    assert_eq!(p.version, Some(1));
+    assert_eq!(p.diagnostics.len(), 1, "{:?}", p.diagnostics);
+    let d = &p.diagnostics[0];
+    assert_eq!(d.code, Some(lt::NumberOrString::String("E0105".into())));
+    assert_eq!(d.severity, Some(lt::DiagnosticSeverity::ERROR));
+    assert_eq!(d.source.as_deref(), Some("engc"));
+    let start = find(&bad, "argo_workflow");
+    assert_eq!(d.range.start, start);
+    assert_eq!(d.range.end, pos(start.line, start.character + 13));
+    assert!(
+        d.message.contains("did you mean `argo_workflows`"),
+        "{}",
+        d.message
+    );
+    // Fixed: an empty list, not silence.
+    c.change(&path, 2, QUICKSTART);
+    assert_eq!(c.diagnostics_of_version(&path, 2), vec![]);
+    // Broken again in another way: a warning and an error.
+    let two = QUICKSTART.replace("10.20.0.0/20", "10.20.0.1/20");
+    c.change(&path, 3, &two);
+    let d = c.diagnostics_of_version(&path, 3);
+    assert!(d
+        .iter()
+        .any(|d| d.code == Some(lt::NumberOrString::String("E0202".into()))));
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn utf16_ranges_on_lines_with_non_ascii_text() {
+    let dir = tmp();
+    let path = dir.path().join("u.eng");
+    let text = QUICKSTART.replace(
+        "engine cluster: eks create on main {\n  namespace \"${namespace}\"\n  components keda, argo_workflows\n}",
+        "engine cluster: eks create on main { namespace \"é🦀\" components karpentr }",
+    );
+    let mut c = Client::start();
+    c.open(&path, &text);
+    let d = c.diagnostics(&path).diagnostics;
+    let e = d
+        .iter()
+        .find(|d| d.code == Some(lt::NumberOrString::String("E0105".into())))
+        .unwrap_or_else(|| panic!("{d:?}"));
+    let line = text.lines().position(|l| l.contains("karpentr")).unwrap() as u32;
+    let byte_col = text
+        .lines()
+        .nth(line as usize)
+        .unwrap()
+        .find("karpentr")
+        .unwrap() as u32;
+    // `é` is 2 bytes but 1 unit, `🦀` 4 bytes but 2 units: 3 fewer units than bytes.
+    assert_eq!(e.range.start, pos(line, byte_col - 3));
+    assert_eq!(e.range.end, pos(line, byte_col - 3 + 8));
+    // Hover at that UTF-16 position lands on the name.
+    let h = c.hover(&path, pos(line, byte_col - 3 + 2)).unwrap();
+    assert!(h.contains("karpentr"), "{h}");
+    // A position inside the emoji's surrogate pair is harmless.
+    let emoji = find(&text, "🦀");
+    c.hover(&path, pos(emoji.line, emoji.character + 1));
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn files_joined_by_use_get_their_own_diagnostics_from_open_buffers() {
+    let dir = tmp();
+    let main = dir.path().join("main.eng");
+    let net = dir.path().join("net.eng");
+    let main_text = QUICKSTART
+        .replace(
+            "network main {\n  cidr     10.20.0.0/16\n  subnet a 10.20.0.0/20  zone \"a\" public 10.20.128.0/20\n  pods     100.64.0.0/16\n  services 172.20.0.0/16\n}\n",
+            "",
+        )
+        .replace("deployment shop {", "use \"net.eng\"\n\ndeployment shop {");
+    let net_good = "network main {\n  cidr 10.20.0.0/16\n  subnet a 10.20.0.0/20 zone \"a\"\n}\n";
+    // On disk the network is fine; the open buffer will not be.
+    std::fs::write(&main, &main_text).unwrap();
+    std::fs::write(&net, net_good).unwrap();
+    let mut c = Client::start();
+    c.open(&main, &main_text);
+    assert_eq!(c.diagnostics_of_version(&main, 1), vec![]);
+    // Opening the fragment: it is checked as part of main.eng, not alone (no E0004).
+    c.open(&net, net_good);
+    assert_eq!(c.diagnostics_of_version(&net, 1), vec![]);
+    // An unsaved edit in the fragment reaches main.eng's compilation.
+    let net_bad = net_good.replace("10.20.0.0/20", "10.20.0.1/20");
+    c.change(&net, 2, &net_bad);
+    let d = c.diagnostics_of_version(&net, 2);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].code, Some(lt::NumberOrString::String("E0202".into())));
+    assert_eq!(d[0].range.start, find(&net_bad, "10.20.0.1/20"));
+    // The fix (host bits) is a code action in the fragment.
+    let actions = c.request::<lt::request::CodeActionRequest>(lt::CodeActionParams {
+        text_document: lt::TextDocumentIdentifier { uri: uri(&net) },
+        range: d[0].range,
+        context: lt::CodeActionContext {
+            diagnostics: d.clone(),
+            only: None,
+            trigger_kind: None,
+        },
+        work_done_progress_params: Default::default(),
+        partial_result_params: Default::default(),
+    });
+    let actions = actions.unwrap();
+    let fix = actions
+        .iter()
+        .find_map(|a| match a {
+            lt::CodeActionOrCommand::CodeAction(a) if a.is_preferred == Some(true) => Some(a),
+            _ => None,
+        })
+        .expect("a preferred fix");
+    let edits = &fix.edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri(&net)];
+    assert_eq!(edits[0].new_text, "10.20.0.0/20");
+    // Go to definition across files: `main` in main.eng is declared in net.eng.
+    let locs = c.definition(&main, inside(&main_text, "on main", 4));
+    assert_eq!(locs.len(), 1);
+    assert_eq!(locs[0].uri, uri(&net));
+    assert_eq!(locs[0].range.start, find(&net_bad, "main"));
+    // Fixed in the buffer: cleared.
+    c.change(&net, 3, net_good);
+    assert_eq!(c.diagnostics_of_version(&net, 3), vec![]);
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn a_fragment_opened_alone_is_checked_through_the_file_on_disk_that_uses_it() {
+    let dir = tmp();
+    let main = dir.path().join("main.eng");
+    let net = dir.path().join("net.eng");
+    std::fs::write(
+        &main,
+        "use \"net.eng\"\ndeployment d { clouds aws }\nengine e: eks create on main\n",
+    )
+    .unwrap();
+    let net_text = "network main {\n  cidr 10.0.0.0/16\n  subnet a 10.0.0.0/20 zone \"a\"\n  subnet b 10.0.8.0/24 zone \"b\"\n}\n";
+    std::fs::write(&net, net_text).unwrap();
+    let mut c = Client::start();
+    c.open(&net, net_text);
+    let d = c.diagnostics_of_version(&net, 1);
+    // Overlapping subnets, and no "no deployment block".
+    let codes: Vec<_> = d.iter().filter_map(|d| d.code.clone()).collect();
+    assert!(
+        codes.contains(&lt::NumberOrString::String("E0204".into())),
+        "{d:?}"
+    );
+    assert!(
+        !codes.contains(&lt::NumberOrString::String("E0004".into())),
+        "{d:?}"
+    );
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn closing_a_document_clears_its_diagnostics() {
+    let dir = tmp();
+    let path = dir.path().join("x.eng");
+    let mut c = Client::start();
+    c.open(&path, "network n { cidr 10.0.0.0/16 }");
+    assert!(!c.diagnostics(&path).diagnostics.is_empty()); // E0004
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri(&path)}}),
+    );
+    assert_eq!(c.diagnostics(&path).diagnostics, vec![]);
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn changes_queued_together_are_checked_once() {
+    let dir = tmp();
+    let path = dir.path().join("shop.eng");
+    let mut c = Client::start();
+    c.open(&path, QUICKSTART);
+    c.diagnostics_of_version(&path, 1);
+    // 200 edits sent at once; the last one has an error.
+    for v in 2..=200 {
+        let text = if v == 200 {
+            QUICKSTART.replace("store data: bucket", "store data: buckett")
+        } else {
+            format!("{QUICKSTART}// edit {v}\n")
+        };
+        c.change(&path, v, &text);
+    }
+    let mut publishes = 0;
+    let last = loop {
+        let p = c.diagnostics(&path);
+        publishes += 1;
+        if p.version == Some(200) {
+            break p.diagnostics;
+        }
+    };
+    assert!(
+        publishes < 100,
+        "{publishes} publishes for 199 queued edits"
+    );
+    assert_eq!(last.len(), 1);
+    assert_eq!(
+        last[0].code,
+        Some(lt::NumberOrString::String("E0104".into()))
+    );
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn hover_on_actions_grants_cidrs_and_names() {
+    let dir = tmp();
+    let path = dir.path().join("shop.eng");
+    let text = QUICKSTART.replace(
+        "  azure scope",
+        "  gcp permissions [\"storage.buckets.get\"]\n  k8s role \"r\" in \"x\" {\n    rule groups [\"apps\"] resources [\"deployments\"] verbs [\"get\"]\n  }\n  azure actions [\"Microsoft.Storage/storageAccounts/read\"]\n  azure scope",
+    );
+    let mut c = Client::start();
+    c.open(&path, &text);
+    c.diagnostics(&path);
+    // An AWS action: what the catalog knows.
+    let h = c.hover(&path, inside(&text, "s3:GetObject", 3)).unwrap();
+    assert!(h.contains("s3:GetObject") && h.contains("Read"), "{h}");
+    assert!(h.contains("object"), "resource types: {h}");
+    // A GCP permission, an Azure operation, a Kubernetes resource.
+    let h = c
+        .hover(&path, inside(&text, "storage.buckets.get", 2))
+        .unwrap();
+    assert!(h.contains("GCP permission"), "{h}");
+    let h = c
+        .hover(
+            &path,
+            inside(&text, "Microsoft.Storage/storageAccounts/read", 2),
+        )
+        .unwrap();
+    assert!(h.contains("Azure operation"), "{h}");
+    let h = c.hover(&path, inside(&text, "\"deployments\"", 2)).unwrap();
+    assert!(h.contains("apps/v1") && h.contains("Deployment"), "{h}");
+    assert!(h.contains("namespaced"), "{h}");
+    // An abstract grant: what it expands to on each cloud.
+    let h = c.hover(&path, inside(&text, "read store data", 1)).unwrap();
+    assert!(h.contains("**AWS**"), "{h}");
+    assert!(h.contains("s3:GetObject"), "{h}");
+    assert!(
+        h.contains("**GCP**") && h.contains("storage.objects.get"),
+        "{h}"
+    );
+    assert!(h.contains("**Azure**"), "{h}");
+    let h = c
+        .hover(&path, inside(&text, "manage engine cluster", 1))
+        .unwrap();
+    assert!(h.contains("**Kubernetes**") && h.contains("keda.sh"), "{h}");
+    // A CIDR: range, size, overlaps.
+    let h = c.hover(&path, inside(&text, "10.20.0.0/20", 3)).unwrap();
+    assert!(h.contains("10.20.0.0") && h.contains("10.20.15.255"), "{h}");
+    assert!(h.contains("4,096 addresses"), "{h}");
+    assert!(h.contains("inside network `main`"), "{h}");
+    // A name: its declaration.
+    let h = c.hover(&path, inside(&text, "for vendor", 5)).unwrap();
+    assert!(
+        h.contains("principal vendor") && h.contains("111122223333"),
+        "{h}"
+    );
+    let h = c
+        .hover(&path, inside(&text, "store data: bucket", 13))
+        .unwrap();
+    assert!(h.contains("store kind") && h.contains("bucket"), "{h}");
+    let h = c.hover(&path, inside(&text, "keda,", 1)).unwrap();
+    assert!(
+        h.contains("component") && h.contains("scaledobjects"),
+        "{h}"
+    );
+    let h = c.hover(&path, inside(&text, "${namespace}", 3)).unwrap();
+    assert!(h.contains("parameter") && h.contains("\"shop\""), "{h}");
+    // A name in a grant: the declaration and what the grant gives on it.
+    let h = c.hover(&path, inside(&text, "images\n", 1)).unwrap();
+    assert!(h.contains("registry") && h.contains("grants"), "{h}");
+    // Nothing at all: white space.
+    assert_eq!(c.hover(&path, pos(6, 0)), None);
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn definition_and_references_for_declared_names() {
+    let dir = tmp();
+    let path = dir.path().join("shop.eng");
+    let mut c = Client::start();
+    c.open(&path, QUICKSTART);
+    c.diagnostics(&path);
+    // Principal, network, store: to the declaration.
+    let l = c.definition(&path, inside(QUICKSTART, "for vendor", 5));
+    assert_eq!(l.len(), 1);
+    assert_eq!(l[0].uri, uri(&path));
+    assert_eq!(l[0].range.start, find(QUICKSTART, "vendor {"));
+    let l = c.definition(&path, inside(QUICKSTART, "store data,", 7));
+    assert_eq!(l[0].range.start, find(QUICKSTART, "data: bucket"));
+    // Parameters: `${namespace}` to `param ... namespace`.
+    let l = c.definition(&path, inside(QUICKSTART, "${namespace}\"\n  comp", 3));
+    assert_eq!(l[0].range.start, find(QUICKSTART, "namespace = \"shop\""));
+    // A standard library kind: a real file the editor can open.
+    let l = c.definition(&path, inside(QUICKSTART, "eks create", 1));
+    assert_eq!(l.len(), 1);
+    let p = engc::lsp::convert::uri_to_path(l[0].uri.as_str()).unwrap();
+    let stdlib = std::fs::read_to_string(&p).unwrap();
+    assert!(stdlib.contains("kind engine eks"));
+    // References: the declaration and each use.
+    let refs = c
+        .request::<lt::request::References>(lt::ReferenceParams {
+            text_document_position: Client::tdp(&path, inside(QUICKSTART, "data: bucket", 1)),
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+            context: lt::ReferenceContext {
+                include_declaration: true,
+            },
+        })
+        .unwrap();
+    assert_eq!(refs.len(), 3, "{refs:?}"); // store data, read store data, write store data
+    let refs = c
+        .request::<lt::request::References>(lt::ReferenceParams {
+            text_document_position: Client::tdp(&path, inside(QUICKSTART, "data: bucket", 1)),
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+            context: lt::ReferenceContext {
+                include_declaration: false,
+            },
+        })
+        .unwrap();
+    assert_eq!(refs.len(), 2);
+    // Highlights in the file.
+    let hl = c
+        .request::<lt::request::DocumentHighlightRequest>(lt::DocumentHighlightParams {
+            text_document_position_params: Client::tdp(&path, inside(QUICKSTART, "main {", 1)),
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        })
+        .unwrap();
+    assert_eq!(hl.len(), 2);
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn rename_changes_every_occurrence() {
+    let dir = tmp();
+    let path = dir.path().join("shop.eng");
+    let mut c = Client::start();
+    c.open(&path, QUICKSTART);
+    c.diagnostics(&path);
+    let at = inside(QUICKSTART, "data: bucket", 1);
+    let r = c.request_raw(
+        "textDocument/prepareRename",
+        serde_json::to_value(Client::tdp(&path, at)).unwrap(),
+    );
+    assert!(r.error.is_none(), "{r:?}");
+    let edit = c
+        .request::<lt::request::Rename>(lt::RenameParams {
+            text_document_position: Client::tdp(&path, at),
+            new_name: "datasets".into(),
+            work_done_progress_params: Default::default(),
+        })
+        .unwrap();
+    let edits = &edit.changes.unwrap()[&uri(&path)];
+    assert_eq!(edits.len(), 3);
+    assert!(edits.iter().all(|e| e.new_text == "datasets"));
+    // Renaming onto an existing name, to a non-name, or a stdlib kind: refused.
+    for (at, name) in [
+        (at, "images"),
+        (at, "no spaces"),
+        (inside(QUICKSTART, "bucket", 1), "pail"),
+    ] {
+        let r = c.request_raw(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": uri(&path)}, "position": at, "newName": name}),
+        );
+        assert!(r.error.is_some(), "{name}: {r:?}");
+    }
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn completion_of_keywords_names_kinds_and_catalogs() {
+    let dir = tmp();
+    let path = dir.path().join("shop.eng");
+    let labels = |items: &[lt::CompletionItem]| -> Vec<String> {
+        items.iter().map(|i| i.label.clone()).collect()
+    };
+    let mut c = Client::start();
+    // Catalog names: `s3:Get` lists the S3 actions that start so.
+    let text = QUICKSTART.replace("[\"s3:GetObject\"]", "[\"s3:Get\"]");
+    c.open(&path, &text);
+    c.diagnostics(&path);
+    let items = c.completion(&path, inside(&text, "s3:Get\"", 6));
+    let l = labels(&items);
+    assert!(l.contains(&"s3:GetObject".to_string()), "{l:?}");
+    assert!(l.iter().all(|x| x.starts_with("s3:Get")), "{l:?}");
+    assert!(l.len() > 20);
+    // The edit replaces what was typed inside the quotes.
+    let item = items.iter().find(|i| i.label == "s3:GetObject").unwrap();
+    match &item.text_edit {
+        Some(lt::CompletionTextEdit::Edit(e)) => {
+            assert_eq!(e.range.start, inside(&text, "s3:Get\"", 0));
+            assert_eq!(e.range.end, inside(&text, "s3:Get\"", 6));
+            assert_eq!(e.new_text, "s3:GetObject");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Declared names of the right kind after `read store`.
+    let text2 = text.replace("read store data, images", "read store ");
+    c.change(&path, 2, &text2);
+    let l = labels(&c.completion(&path, inside(&text2, "read store \n", 11)));
+    assert!(
+        l.contains(&"data".into()) && l.contains(&"images".into()),
+        "{l:?}"
+    );
+    assert!(
+        !l.contains(&"vendor".into()) && !l.contains(&"cluster".into()),
+        "{l:?}"
+    );
+    // Standard library kinds after `store x:`, components in `components`.
+    let text3 = format!("{text}\nstore more: b");
+    c.change(&path, 3, &text3);
+    let end = find(&text3, "store more: b");
+    let l = labels(&c.completion(&path, pos(end.line, end.character + 13)));
+    assert!(
+        l.contains(&"bucket".into()) && l.contains(&"blob".into()),
+        "{l:?}"
+    );
+    assert!(!l.contains(&"eks".into()), "{l:?}");
+    let text4 = text.replace("components keda, argo_workflows", "components keda, ");
+    c.change(&path, 4, &text4);
+    let l = labels(&c.completion(&path, inside(&text4, "keda, \n", 6)));
+    assert!(
+        l.contains(&"karpenter".into()) && l.contains(&"cert_manager".into()),
+        "{l:?}"
+    );
+    // Keywords: at the top level, and in an access level.
+    let text5 = format!("{text}\nacc");
+    c.change(&path, 5, &text5);
+    let end = find(&text5, "\nacc");
+    let items = c.completion(&path, pos(end.line + 1, 3));
+    assert_eq!(labels(&items), vec!["access".to_string()]);
+    assert_eq!(
+        items[0].insert_text_format,
+        Some(lt::InsertTextFormat::SNIPPET)
+    );
+    let text6 = text.replace("  write store data\n", "  wr\n");
+    c.change(&path, 6, &text6);
+    let l = labels(&c.completion(&path, inside(&text6, "  wr\n", 4)));
+    assert_eq!(l, vec!["write".to_string()]);
+    // Kubernetes resources of the rule's group; parameters in `${`.
+    let text7 = text.replace(
+        "  azure scope",
+        "  k8s role \"r\" in \"x\" {\n    rule groups [\"apps\"] resources [\"dep\"]\n  }\n  azure scope",
+    );
+    c.change(&path, 7, &text7);
+    let l = labels(&c.completion(&path, inside(&text7, "\"dep\"", 4)));
+    assert!(l.contains(&"deployments".to_string()), "{l:?}");
+    assert!(l.contains(&"deployments/scale".to_string()), "{l:?}");
+    assert!(l.iter().all(|x| x.starts_with("dep")), "{l:?}");
+    let text8 = text.replace("resourceGroups/shop\"", "resourceGroups/${na\"");
+    c.change(&path, 8, &text8);
+    let items = c.completion(&path, inside(&text8, "${na\"", 4));
+    assert_eq!(labels(&items), vec!["namespace".to_string()]);
+    match &items[0].text_edit {
+        Some(lt::CompletionTextEdit::Edit(e)) => assert_eq!(e.new_text, "namespace}"),
+        other => panic!("{other:?}"),
+    }
+    // In a comment: nothing.
+    let text9 = format!("{text}// s3:Get");
+    c.change(&path, 9, &text9);
+    let end = find(&text9, "// s3:Get");
+    assert!(c
+        .completion(&path, pos(end.line, end.character + 9))
+        .is_empty());
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn code_actions_apply_suggestions_and_offer_acks() {
+    let dir = tmp();
+    let path = dir.path().join("shop.eng");
+    let bad = QUICKSTART.replace("store data: bucket", "store data: buckt");
+    let mut c = Client::start();
+    c.open(&path, &bad);
+    let d = c.diagnostics(&path).diagnostics;
+    assert_eq!(d.len(), 1);
+    let actions = c
+        .request::<lt::request::CodeActionRequest>(lt::CodeActionParams {
+            text_document: lt::TextDocumentIdentifier { uri: uri(&path) },
+            range: lt::Range::new(d[0].range.start, d[0].range.start),
+            context: lt::CodeActionContext {
+                diagnostics: d.clone(),
+                only: None,
+                trigger_kind: None,
+            },
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        })
+        .unwrap();
+    let lt::CodeActionOrCommand::CodeAction(a) = &actions[0] else {
+        panic!("{actions:?}")
+    };
+    assert_eq!(a.kind, Some(lt::CodeActionKind::QUICKFIX));
+    assert!(a.title.contains("bucket"), "{}", a.title);
+    let e = &a.edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri(&path)][0];
+    assert_eq!(e.new_text, "bucket");
+    assert_eq!(e.range, d[0].range);
+    // A warning gets an `ack` in its block.
+    let warn = QUICKSTART.replace(
+        "access operate for vendor scoped {",
+        "principal idle {\n  gcp service_account \"x@y.iam.gserviceaccount.com\"\n}\n\naccess operate for vendor scoped {",
+    );
+    c.change(&path, 2, &warn);
+    let d = c.diagnostics_of_version(&path, 2);
+    let w = d
+        .iter()
+        .find(|d| d.code == Some(lt::NumberOrString::String("W0113".into())))
+        .unwrap_or_else(|| panic!("{d:?}"));
+    assert_eq!(w.tags, Some(vec![lt::DiagnosticTag::UNNECESSARY]));
+    let actions = c
+        .request::<lt::request::CodeActionRequest>(lt::CodeActionParams {
+            text_document: lt::TextDocumentIdentifier { uri: uri(&path) },
+            range: w.range,
+            context: lt::CodeActionContext {
+                diagnostics: vec![w.clone()],
+                only: None,
+                trigger_kind: None,
+            },
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        })
+        .unwrap();
+    let ack = actions
+        .iter()
+        .find_map(|a| match a {
+            lt::CodeActionOrCommand::CodeAction(a) if a.title.contains("ack") => Some(a),
+            _ => None,
+        })
+        .unwrap();
+    let e = &ack.edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri(&path)][0];
+    assert!(e.new_text.contains("ack W0113"), "{e:?}");
+    assert_eq!(e.range.start, inside(&warn, "idle {", 6));
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn document_symbols_outline_the_file() {
+    let dir = tmp();
+    let path = dir.path().join("shop.eng");
+    let mut c = Client::start();
+    c.open(&path, QUICKSTART);
+    c.diagnostics(&path);
+    let r = c
+        .request::<lt::request::DocumentSymbolRequest>(lt::DocumentSymbolParams {
+            text_document: lt::TextDocumentIdentifier { uri: uri(&path) },
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        })
+        .unwrap();
+    let lt::DocumentSymbolResponse::Nested(syms) = r else {
+        panic!("{r:?}")
+    };
+    let names: Vec<&str> = syms.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["shop", "vendor", "main", "cluster", "data", "images", "operate"]
+    );
+    let main = &syms[2];
+    assert_eq!(main.kind, lt::SymbolKind::MODULE);
+    assert_eq!(main.children.as_ref().unwrap()[0].name, "a");
+    assert_eq!(main.selection_range.start, find(QUICKSTART, "main {"));
+    let operate = &syms[6];
+    assert_eq!(operate.children.as_ref().unwrap().len(), 3);
+    assert_eq!(syms[0].children.as_ref().unwrap().len(), 3); // parameters
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn hostile_input_neither_crashes_nor_hangs_the_server() {
+    let dir = tmp();
+    let path = dir.path().join("h.eng");
+    let mut c = Client::start();
+    let nasty = [
+        "",
+        "\u{0}\u{1}\u{7f}",
+        "deployment",
+        "deployment d { clouds aws }\nuse \"/dev/stdin\"\nuse \"/dev/zero\"\nuse \"/\"\nuse \"h.eng\"",
+        "access a for b scoped { read store ",
+        "\"unterminated é🦀",
+        "/* never closed",
+        "network n { cidr 999.999.999.999/99 subnet a ::::/200 }",
+        &"{".repeat(5000),
+        &"[\"s3:".repeat(2000),
+        &"é🦀\r\n\r".repeat(1000),
+    ];
+    for (i, text) in nasty.iter().enumerate() {
+        let v = i as i32 + 1;
+        if i == 0 {
+            c.open(&path, text);
+        } else {
+            c.change(&path, v, text);
+        }
+        c.diagnostics_of_version(&path, v);
+        // Every request at every kind of position, including ones out of range.
+        for p in [
+            pos(0, 0),
+            pos(0, 3),
+            pos(0, 5000),
+            pos(3, 1),
+            pos(u32::MAX, u32::MAX),
+        ] {
+            c.hover(&path, p);
+            c.completion(&path, p);
+            c.definition(&path, p);
+            for m in [
+                "textDocument/references",
+                "textDocument/documentHighlight",
+                "textDocument/prepareRename",
+            ] {
+                c.request_raw(
+                    m,
+                    json!({"textDocument": {"uri": uri(&path)}, "position": p, "context": {"includeDeclaration": true}}),
+                );
+            }
+            c.request_raw(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": uri(&path)}, "range": {"start": p, "end": pos(0, 0)}, "context": {"diagnostics": []}}),
+            );
+        }
+        c.request_raw(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri(&path)}}),
+        );
+        c.request_raw(
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": uri(&path)}, "options": {"tabSize": 2, "insertSpaces": true}}),
+        );
+    }
+    // Incremental edits with ranges past the end, and odd URIs.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&path), "version": 100},
+               "contentChanges": [{"range": {"start": pos(9999, 0), "end": pos(0, 0)}, "text": "x"}]}),
+    );
+    c.diagnostics_of_version(&path, 100);
+    c.open(Path::new("/"), "deployment d { clouds aws }");
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": "untitled:Untitled-1", "languageId": "eng", "version": 1, "text": "use \"x.eng\""}}),
+    );
+    // Still answering.
+    c.hover(&path, pos(0, 0));
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn the_binary_serves_stdio_and_survives_malformed_messages() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_engc"))
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut send = |body: &str| {
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        stdin.flush().unwrap();
+    };
+    let mut recv = || -> Value {
+        let mut len = 0;
+        loop {
+            let mut line = String::new();
+            out.read_line(&mut line).unwrap();
+            let line = line.trim();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(v) = line.strip_prefix("Content-Length: ") {
+                len = v.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; len];
+        out.read_exact(&mut body).unwrap();
+        serde_json::from_slice(&body).unwrap()
+    };
+    send("{this is not json");
+    let r = recv();
+    assert_eq!(r["error"]["code"], -32700);
+    send(r#"{"jsonrpc":"2.0","id":1,"method":7}"#);
+    assert_eq!(recv()["error"]["code"], -32600);
+    send(r#"{"jsonrpc":"2.0","id":2,"method":"initialize","params":{"capabilities":{}}}"#);
+    let r = recv();
+    assert_eq!(r["id"], 2);
+    assert_eq!(r["result"]["serverInfo"]["name"], "engc");
+    send(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
+    send(r#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#);
+    assert_eq!(recv()["id"], 3);
+    send(r#"{"jsonrpc":"2.0","method":"exit"}"#);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn formatting_keeps_tokens_is_idempotent_and_leaves_the_examples_alone() {
+    use engc::ide::{format::format, lexer::tokenize};
+    let words =
+        |s: &str| -> Vec<String> { tokenize(s).iter().map(|t| t.text(s).to_string()).collect() };
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    for dir in ["examples", "tests/cases", "stdlib"] {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "eng") {
+                files.push(p);
+            }
+        }
+    }
+    assert!(files.len() > 20);
+    for f in files {
+        let Ok(text) = std::fs::read_to_string(&f) else {
+            continue; // the invalid UTF-8 case
+        };
+        let once = format(&text);
+        assert_eq!(format(&once), once, "{}: not idempotent", f.display());
+        assert_eq!(
+            words(&once),
+            words(&text),
+            "{}: tokens changed",
+            f.display()
+        );
+        if !f.starts_with("tests") {
+            assert_eq!(
+                once,
+                text,
+                "{}: the shipped files are formatted",
+                f.display()
+            );
+        }
+    }
+    // Through the server: one edit for the whole document.
+    let dir = tmp();
+    let path = dir.path().join("f.eng");
+    let mut c = Client::start();
+    let messy = "deployment d {\n      clouds aws\n}\n\n\n\nstore s: s3   \n";
+    c.open(&path, messy);
+    c.diagnostics(&path);
+    let edits = c
+        .request::<lt::request::Formatting>(lt::DocumentFormattingParams {
+            text_document: lt::TextDocumentIdentifier { uri: uri(&path) },
+            options: lt::FormattingOptions {
+                tab_size: 2,
+                insert_spaces: true,
+                ..Default::default()
+            },
+            work_done_progress_params: Default::default(),
+        })
+        .unwrap();
+    assert_eq!(edits.len(), 1);
+    assert_eq!(
+        edits[0].new_text,
+        "deployment d {\n  clouds aws\n}\n\nstore s: s3\n"
+    );
+    assert_eq!(edits[0].range.start, pos(0, 0));
+    assert_eq!(edits[0].range.end, pos(7, 0));
+    assert_eq!(c.shutdown(), 0);
+}
