@@ -25,7 +25,11 @@ fn main() {
     let index = t.elapsed();
     let _ = cat.action("s3:GetObject");
     let first_action = t.elapsed();
-    println!("aws catalog index: {}; plus first action (s3): {}", ms(index), ms(first_action));
+    println!(
+        "aws catalog index: {}; plus first action (s3): {}",
+        ms(index),
+        ms(first_action)
+    );
 
     for name in ["chalk", "iomete", "aichor", "quickstart"] {
         let path = root.join("examples").join(format!("{name}.eng"));

@@ -665,6 +665,10 @@ fn definition_and_references_for_declared_names() {
     let p = engc::lsp::convert::uri_to_path(l[0].uri.as_str()).unwrap();
     let stdlib = std::fs::read_to_string(&p).unwrap();
     assert!(stdlib.contains("kind engine eks"));
+    // Opened in the editor, it answers hovers and is not checked as a deployment.
+    c.open(&p, &stdlib);
+    let h = c.hover(&p, inside(&stdlib, "kind engine eks", 13)).unwrap();
+    assert!(h.contains("engine kind") && h.contains("EKS"), "{h}");
     // References: the declaration and each use.
     let refs = c
         .request::<lt::request::References>(lt::ReferenceParams {
@@ -1126,5 +1130,19 @@ fn formatting_keeps_tokens_is_idempotent_and_leaves_the_examples_alone() {
     );
     assert_eq!(edits[0].range.start, pos(0, 0));
     assert_eq!(edits[0].range.end, pos(7, 0));
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn completion_after_a_semicolon_starts_a_statement() {
+    let dir = tmp();
+    let path = dir.path().join("s.eng");
+    let text = "deployment d { clouds aws; man }\n";
+    let mut c = Client::start();
+    c.open(&path, text);
+    c.diagnostics(&path);
+    let items = c.completion(&path, inside(text, "man }", 3));
+    let labels: Vec<String> = items.into_iter().map(|i| i.label).collect();
+    assert_eq!(labels, vec!["managed_tag".to_string()]);
     assert_eq!(c.shutdown(), 0);
 }

@@ -78,7 +78,10 @@ pub struct Index {
 
 /// The names `${...}` refers to that need no declaration.
 pub const BUILTIN_PARAMS: &[(&str, &str)] = &[
-    ("region", "the customer's cloud region (AWS region, GCP region, Azure location)"),
+    (
+        "region",
+        "the customer's cloud region (AWS region, GCP region, Azure location)",
+    ),
     ("account_id", "the customer's AWS account id"),
     ("project_id", "the customer's GCP project id"),
     ("subscription_id", "the customer's Azure subscription id"),
@@ -99,10 +102,9 @@ impl Index {
                 b.item(*file, item);
             }
         }
-        b.out.sort_by_key(|o| (o.span.file, o.span.start, o.span.end));
-        Index {
-            occurrences: b.out,
-        }
+        b.out
+            .sort_by_key(|o| (o.span.file, o.span.start, o.span.end));
+        Index { occurrences: b.out }
     }
 
     /// The occurrence at `offset` (the end of a name counts, so a cursor just after
@@ -119,7 +121,9 @@ impl Index {
     }
 
     pub fn definitions<'s>(&'s self, sym: &'s Sym) -> impl Iterator<Item = &'s Occurrence> {
-        self.occurrences.iter().filter(move |o| o.def && &o.sym == sym)
+        self.occurrences
+            .iter()
+            .filter(move |o| o.def && &o.sym == sym)
     }
 
     pub fn all<'s>(&'s self, sym: &'s Sym) -> impl Iterator<Item = &'s Occurrence> {

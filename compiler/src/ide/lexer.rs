@@ -105,8 +105,7 @@ pub fn tokenize(src: &str) -> Vec<Token> {
                     && b.get(i + 1) == Some(&b':')
                     && src[start..i].bytes().all(|c| c.is_ascii_hexdigit())
                 {
-                    while i < b.len() && (b[i].is_ascii_hexdigit() || matches!(b[i], b':' | b'/'))
-                    {
+                    while i < b.len() && (b[i].is_ascii_hexdigit() || matches!(b[i], b':' | b'/')) {
                         i += 1;
                     }
                     Tok::Cidr

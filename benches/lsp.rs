@@ -1,0 +1,297 @@
+//! Latency of the language server: the time from a `textDocument/didChange` to the
+//! `textDocument/publishDiagnostics` for that version, on each example and on a
+//! generated 5,000-line deployment.
+//!
+//! Two ways: in process (the server on a thread, messages on an in-memory channel: the
+//! server's own work), and through the `engc lsp` binary over stdio (what an editor
+//! sees: JSON encoding and pipes included).
+//!
+//! Run with `cargo bench --bench lsp` (add `-- --quick` for fewer rounds).
+
+use lsp_server::{Connection, Message, Notification, Request, RequestId};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A deployment of about `lines` lines: principals, networks, engines, stores and
+/// access levels with abstract and explicit grants, all valid.
+fn generated(lines: usize) -> String {
+    let mut s = String::from(
+        "deployment big {\n  clouds      aws, gcp, azure\n  managed_tag \"big.example/managed\" = \"true\"\n  name_prefix \"big\"\n  param external_id, client_id, namespace = \"big\"\n}\n\n",
+    );
+    let mut i = 0;
+    while s.lines().count() < lines {
+        let (a, b) = (i / 200, i % 200);
+        s.push_str(&format!(
+            r#"// Group {i}: one team's slice of the deployment.
+principal team{i} {{
+  aws   role "arn:aws:iam::111122223333:role/team{i}" external_id "${{external_id}}"
+  gcp   service_account "team{i}@${{project_id}}.iam.gserviceaccount.com"
+  azure service_principal "${{client_id}}"
+  k8s   service_account "team{i}" in "${{namespace}}"
+}}
+
+network net{i} {{
+  cidr     10.{a}{b}.0.0/16
+  subnet a 10.{a}{b}.0.0/20  zone "a" public 10.{a}{b}.128.0/20
+  subnet b 10.{a}{b}.16.0/20 zone "b" public 10.{a}{b}.144.0/20
+}}
+
+engine cluster{i}: eks create on net{i} {{
+  namespace "${{namespace}}"
+  components keda, argo_workflows
+}}
+
+store data{i}: bucket
+store images{i}: registry
+
+access operate{i} for team{i} scoped {{
+  read store data{i}, images{i}
+  write store data{i}
+  manage engine cluster{i}
+  k8s role "team{i}-jobs" in "${{namespace}}" {{
+    rule groups ["batch"] resources ["jobs"] verbs ["get", "list", "watch"]
+  }}
+  azure scope "/subscriptions/${{subscription_id}}/resourceGroups/team{i}"
+}}
+
+"#,
+            a = if a == 0 { String::new() } else { a.to_string() },
+        ));
+        i += 1;
+    }
+    s
+}
+
+fn uri(path: &Path) -> String {
+    engc::lsp::convert::path_to_uri(path)
+}
+
+fn did_open(uri: &str, text: &str) -> Notification {
+    Notification::new(
+        "textDocument/didOpen".into(),
+        json!({"textDocument": {"uri": uri, "languageId": "eng", "version": 1, "text": text}}),
+    )
+}
+
+fn did_change(uri: &str, version: i32, text: &str) -> Notification {
+    Notification::new(
+        "textDocument/didChange".into(),
+        json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+    )
+}
+
+fn initialize() -> Request {
+    Request::new(
+        RequestId::from(1),
+        "initialize".into(),
+        json!({"processId": null, "capabilities": {}}),
+    )
+}
+
+/// The version a message publishes diagnostics for, if it does so for `uri`.
+fn published_version(m: &Value, uri: &str) -> Option<i64> {
+    (m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri)
+        .then(|| m["params"]["version"].as_i64())
+        .flatten()
+}
+
+trait Transport {
+    fn send(&mut self, m: Message);
+    fn recv(&mut self) -> Value;
+}
+
+struct InProcess {
+    conn: Connection,
+    server: Option<std::thread::JoinHandle<i32>>,
+}
+
+impl InProcess {
+    fn start() -> InProcess {
+        let (server, client) = Connection::memory();
+        let handle = std::thread::spawn(move || engc::lsp::serve(server));
+        InProcess {
+            conn: client,
+            server: Some(handle),
+        }
+    }
+}
+
+impl Transport for InProcess {
+    fn send(&mut self, m: Message) {
+        self.conn.sender.send(m).unwrap();
+    }
+    fn recv(&mut self) -> Value {
+        let m = self
+            .conn
+            .receiver
+            .recv_timeout(Duration::from_secs(120))
+            .unwrap();
+        serde_json::to_value(m).unwrap()
+    }
+}
+
+impl Drop for InProcess {
+    fn drop(&mut self) {
+        self.send(Request::new(RequestId::from(999_999), "shutdown".into(), Value::Null).into());
+        self.send(Notification::new("exit".into(), Value::Null).into());
+        if let Some(h) = self.server.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+struct Stdio_ {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Stdio_ {
+    fn start() -> Stdio_ {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_engc"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("run engc lsp");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        Stdio_ {
+            child,
+            stdin,
+            stdout,
+        }
+    }
+}
+
+impl Transport for Stdio_ {
+    fn send(&mut self, m: Message) {
+        m.write(&mut self.stdin).unwrap();
+    }
+    fn recv(&mut self) -> Value {
+        let mut len = 0usize;
+        loop {
+            let mut line = String::new();
+            self.stdout.read_line(&mut line).unwrap();
+            let line = line.trim();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(v) = line.strip_prefix("Content-Length: ") {
+                len = v.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; len];
+        self.stdout.read_exact(&mut body).unwrap();
+        serde_json::from_slice(&body).unwrap()
+    }
+}
+
+impl Drop for Stdio_ {
+    fn drop(&mut self) {
+        self.send(Request::new(RequestId::from(999_999), "shutdown".into(), Value::Null).into());
+        self.send(Notification::new("exit".into(), Value::Null).into());
+        let _ = self.stdin.flush();
+        let _ = self.child.wait();
+    }
+}
+
+/// Per-change latencies: open, then `rounds` edits (a comment line appended, as a
+/// keystroke would), each timed until its diagnostics are published.
+fn measure(t: &mut dyn Transport, path: &Path, text: &str, rounds: usize) -> Vec<Duration> {
+    let uri = uri(path);
+    t.send(initialize().into());
+    loop {
+        if t.recv()["id"] == 1 {
+            break;
+        }
+    }
+    t.send(Notification::new("initialized".into(), json!({})).into());
+    t.send(did_open(&uri, text).into());
+    while published_version(&t.recv(), &uri) != Some(1) {}
+    let mut out = Vec::with_capacity(rounds);
+    for r in 0..rounds {
+        let version = r as i32 + 2;
+        let edited = format!("{text}// edit {version}\n");
+        let start = Instant::now();
+        t.send(did_change(&uri, version, &edited).into());
+        while published_version(&t.recv(), &uri) != Some(version as i64) {}
+        out.push(start.elapsed());
+    }
+    out
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1000.0)
+}
+
+fn row(name: &str, lines: usize, how: &str, mut v: Vec<Duration>) {
+    v.sort();
+    let p = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "| {name:<24} | {lines:>6} | {how:<10} | {:>7} | {:>7} | {:>7} | {:>7} |",
+        ms(v[0]),
+        ms(p(0.5)),
+        ms(p(0.95)),
+        ms(*v.last().unwrap())
+    );
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut inputs: Vec<(String, PathBuf, String)> = Vec::new();
+    let mut examples: Vec<PathBuf> = std::fs::read_dir(root.join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eng"))
+        .collect();
+    examples.sort();
+    for p in examples {
+        let text = std::fs::read_to_string(&p).unwrap();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        inputs.push((name, p, text));
+    }
+    let dir = std::env::temp_dir().join(format!("engc-lsp-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let big = generated(5000);
+    let big_path = dir.join("generated.eng");
+    std::fs::write(&big_path, &big).unwrap();
+    // The generated deployment must be clean, or the figure measures error reporting.
+    let c = engc::compile_str("generated.eng", &big, &engc::Options::default());
+    let errors: Vec<_> = c.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert!(
+        errors.is_empty(),
+        "the generated deployment has errors: {:?}",
+        &errors[..errors.len().min(3)]
+    );
+    inputs.push(("generated (5,000 lines)".into(), big_path, big));
+
+    println!("didChange -> publishDiagnostics, milliseconds\n");
+    println!(
+        "| {:<24} | {:>6} | {:<10} | {:>7} | {:>7} | {:>7} | {:>7} |",
+        "input", "lines", "transport", "min", "median", "p95", "max"
+    );
+    println!(
+        "|{:-<26}|{:->8}|{:-<12}|{:->9}|{:->9}|{:->9}|{:->9}|",
+        "", "", "", "", "", "", ""
+    );
+    for (name, path, text) in &inputs {
+        let lines = text.lines().count();
+        let rounds = match (quick, lines > 1000) {
+            (true, true) => 5,
+            (true, false) => 10,
+            (false, true) => 20,
+            (false, false) => 50,
+        };
+        let v = measure(&mut InProcess::start(), path, text, rounds);
+        row(name, lines, "in process", v);
+        let v = measure(&mut Stdio_::start(), path, text, rounds);
+        row(name, lines, "stdio", v);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
