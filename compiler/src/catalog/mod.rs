@@ -93,9 +93,17 @@ fn osa_distance(a: &[char], b: &[char], max: usize) -> Option<usize> {
 /// Glob match with `*` (any run of characters, also empty) and `?` (exactly one
 /// character), case-insensitive (as IAM matches actions).
 pub fn glob_match(pattern: &str, text: &str) -> bool {
+    glob_match_by(pattern, text, |p, t| {
+        p == '?' || p == t || p.to_lowercase().eq(t.to_lowercase())
+    })
+}
+
+/// The glob engine: `*` in `pattern` matches any run of `text`; every other pattern
+/// character matches one text character when `one(pattern_char, text_char)` says so.
+/// Greedy with backtracking to the last `*`: linear in practice, no recursion.
+pub fn glob_match_by(pattern: &str, text: &str, one: impl Fn(char, char) -> bool) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
-    let eq = |a: char, b: char| a == b || a.to_lowercase().eq(b.to_lowercase());
     let (mut pi, mut ti) = (0usize, 0usize);
     // Position after the last `*` seen in the pattern, and the text position it matched up to.
     let mut star: Option<(usize, usize)> = None;
@@ -103,7 +111,7 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
         if pi < p.len() && p[pi] == '*' {
             pi += 1;
             star = Some((pi, ti));
-        } else if pi < p.len() && (p[pi] == '?' || eq(p[pi], t[ti])) {
+        } else if pi < p.len() && one(p[pi], t[ti]) {
             pi += 1;
             ti += 1;
         } else if let Some((sp, st)) = star {

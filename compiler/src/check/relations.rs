@@ -206,33 +206,13 @@ fn chars_eq(a: char, b: char, ci: bool) -> bool {
 /// character of `inner` other than `*`; a literal matches only the same literal. `ci`:
 /// ignore ASCII case (IAM actions, Azure operations).
 fn covers(outer: &str, inner: &str, ci: bool) -> bool {
-    let p: Vec<char> = outer.chars().collect();
-    let t: Vec<char> = inner.chars().collect();
-    let one = |p: char, t: char| {
+    crate::catalog::glob_match_by(outer, inner, |p, t| {
         if p == '?' {
             t != '*'
         } else {
             !is_wild(t) && chars_eq(p, t, ci)
         }
-    };
-    let (mut pi, mut ti) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && p[pi] == '*' {
-            pi += 1;
-            star = Some((pi, ti));
-        } else if pi < p.len() && one(p[pi], t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
+    })
 }
 
 /// Whether no string matches both globs, when that is evident: one of them has no

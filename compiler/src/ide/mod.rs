@@ -366,21 +366,8 @@ pub fn is_ident(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-/// Words the grammar reserves at the start of a declaration or statement.
-pub const DECLARATION_KEYWORDS: &[&str] = &[
-    "use",
-    "deployment",
-    "principal",
-    "network",
-    "engine",
-    "store",
-    "access",
-    "scp",
-    "kind",
-    "component",
-    "crd",
-    "ack",
-];
+/// Words the grammar reserves at the start of a declaration.
+pub use crate::syntax::parser::DECLARATION_KEYWORDS;
 
 pub fn is_keyword(s: &str) -> bool {
     DECLARATION_KEYWORDS.contains(&s)

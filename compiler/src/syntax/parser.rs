@@ -15,7 +15,7 @@ struct EngParser;
 type P<'i> = Pair<'i, Rule>;
 
 /// Words that start a top-level declaration: where parsing resumes after an error.
-const DECLARATION_KEYWORDS: &[&str] = &[
+pub const DECLARATION_KEYWORDS: &[&str] = &[
     "use",
     "deployment",
     "principal",
