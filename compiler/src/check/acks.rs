@@ -43,17 +43,23 @@ pub fn apply(decls: &Decls, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
+    // Acknowledgements by code, so each warning looks only at the acks of its code.
+    let mut by_code: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (i, site) in decls.acks.iter().enumerate() {
+        by_code.entry(site.ack.code.node.as_str()).or_default().push(i);
+    }
     diags.retain(|d| {
         if d.severity != Severity::Warning {
             return true;
         }
         let mut acked = false;
-        for (i, site) in decls.acks.iter().enumerate() {
+        for &i in by_code.get(d.code).into_iter().flatten() {
+            let site = &decls.acks[i];
             let covers = match site.scope {
                 AckScope::Block(span) => span.contains(d.span),
                 AckScope::File(file) => d.span.file == file,
             };
-            if covers && site.ack.code.node == d.code {
+            if covers {
                 used[i] = true;
                 acked = true;
             }
