@@ -367,3 +367,28 @@ fn setting_words_are_whole_words() {
         stderr(&o)
     );
 }
+
+#[test]
+fn set_fills_generated_arns_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let o = engc(&[
+        "build",
+        &example("quickstart"),
+        "-o",
+        out.to_str().unwrap(),
+        "--target",
+        "aws",
+        "--set",
+        "region=eu-west-1",
+        "--set",
+        "account_id=123456789012",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let policy = std::fs::read_to_string(out.join("aws/operate.policy.json")).unwrap();
+    assert!(
+        policy.contains("arn:aws:ecr:eu-west-1:123456789012:repository/*"),
+        "{policy}"
+    );
+    assert!(!policy.contains("${region}") && !policy.contains("${account_id}"));
+}

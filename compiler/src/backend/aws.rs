@@ -267,8 +267,11 @@ pub fn split_policy(statements: &[AwsStatement], limit: usize) -> Vec<Vec<AwsSta
     let mut parts = Vec::new();
     let mut current: Vec<AwsStatement> = Vec::new();
     let mut current_size = header;
+    // Sids already in use, so that the pieces of a split statement get fresh ones.
+    let mut taken: std::collections::BTreeSet<String> =
+        statements.iter().filter_map(|s| s.sid.clone()).collect();
     for st in statements {
-        for piece in split_statement(st, budget) {
+        for piece in split_statement(st, budget, &mut taken) {
             let size = statement_size(&piece);
             let separator = usize::from(!current.is_empty());
             if !current.is_empty() && current_size + separator + size > limit {
@@ -286,7 +289,11 @@ pub fn split_policy(statements: &[AwsStatement], limit: usize) -> Vec<Vec<AwsSta
 }
 
 /// Cuts one statement so that each piece is at most `budget` characters when it can.
-fn split_statement(st: &AwsStatement, budget: usize) -> Vec<AwsStatement> {
+fn split_statement(
+    st: &AwsStatement,
+    budget: usize,
+    taken: &mut std::collections::BTreeSet<String>,
+) -> Vec<AwsStatement> {
     if statement_size(st) <= budget {
         return vec![st.clone()];
     }
@@ -313,8 +320,18 @@ fn split_statement(st: &AwsStatement, budget: usize) -> Vec<AwsStatement> {
     }
     if pieces.len() > 1 {
         if let Some(sid) = &st.sid {
-            for (i, piece) in pieces.iter_mut().enumerate().skip(1) {
-                piece.sid = Some(format!("{sid}{}", i + 1));
+            let mut n = 1;
+            for piece in pieces.iter_mut().skip(1) {
+                // `Sid2`, `Sid3`... skipping any Sid another statement already has.
+                let fresh = loop {
+                    n += 1;
+                    let candidate = format!("{sid}{n}");
+                    if !taken.contains(&candidate) {
+                        break candidate;
+                    }
+                };
+                taken.insert(fresh.clone());
+                piece.sid = Some(fresh);
             }
         }
     }
@@ -731,5 +748,36 @@ mod tests {
         let parts = split_policy(std::slice::from_ref(&st), 10);
         assert_eq!(parts.len(), 1);
         assert_eq!(policy_document(&parts[0]), policy_document(&[st]));
+    }
+
+    #[test]
+    fn split_sids_stay_unique() {
+        let actions: Vec<String> = (0..400)
+            .map(|i| format!("ec2:DescribeThing{i:04}"))
+            .collect();
+        let big = AwsStatement {
+            sid: Some("Big".into()),
+            effect: Effect::Allow,
+            not_action: false,
+            actions,
+            not_resource: false,
+            resources: vec!["*".into()],
+            conditions: Default::default(),
+            span: Default::default(),
+        };
+        let other = AwsStatement {
+            sid: Some("Big2".into()),
+            actions: vec!["s3:GetObject".into()],
+            ..big.clone()
+        };
+        let parts = split_policy(&[big, other], MANAGED_POLICY_SIZE_LIMIT);
+        let sids: Vec<String> = parts
+            .iter()
+            .flatten()
+            .filter_map(|s| s.sid.clone())
+            .collect();
+        let unique: std::collections::BTreeSet<&String> = sids.iter().collect();
+        assert!(sids.len() > 2);
+        assert_eq!(unique.len(), sids.len(), "{sids:?}");
     }
 }

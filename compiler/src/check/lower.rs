@@ -402,7 +402,15 @@ impl Lowerer<'_, '_> {
             .filter(|l| !listed.contains(l))
             .flat_map(|l| scoping::access_levels(*l).iter().copied())
             .collect();
-        for service in &section.services {
+        // A section that lists any level is explicit: its lists are the whole grant (a
+        // component names what it needs). Only a section without lists takes every
+        // action of its services from the catalog.
+        let services: &[ast::Str] = if section.levels.is_empty() {
+            &section.services
+        } else {
+            &[]
+        };
+        for service in services {
             if let Some(svc) = catalog.service(&service.node) {
                 out.extend(
                     svc.actions
@@ -516,7 +524,8 @@ impl Lowerer<'_, '_> {
                                     _ => svc.prefix.clone(),
                                 };
                                 let slot = gen.aws.entry((p.scoping, service)).or_default();
-                                slot.0.extend(p.resources);
+                                slot.0
+                                    .extend(p.resources.iter().map(|r| self.params.render(r)));
                                 slot.1.insert(svc.full_name(action));
                             }
                         }
