@@ -14,6 +14,14 @@ pub struct DiskLoader;
 
 impl FileLoader for DiskLoader {
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        // Regular files only: `use "/dev/zero"` read until memory ran out, and a FIFO
+        // (or `/dev/stdin` on a terminal) waited for input forever.
+        if !std::fs::metadata(path)?.is_file() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "not a regular file",
+            ));
+        }
         std::fs::read(path)
     }
 }

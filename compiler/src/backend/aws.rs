@@ -305,9 +305,15 @@ fn split_statement(
     let inner = budget.saturating_sub(reserve);
     let mut pieces = Vec::new();
     if !st.not_action && st.actions.len() > 1 {
+        // Cloned once: cloning `st` for each candidate chunk copied the whole action
+        // list every time, quadratic in its length.
+        let rest = AwsStatement {
+            actions: Vec::new(),
+            ..st.clone()
+        };
         for chunk in chunk_list(&st.actions, inner, |actions| AwsStatement {
             actions: actions.to_vec(),
-            ..st.clone()
+            ..rest.clone()
         }) {
             if statement_size(&chunk) > inner {
                 pieces.extend(split_by_resources(&chunk, inner));
@@ -342,9 +348,14 @@ fn split_by_resources(st: &AwsStatement, budget: usize) -> Vec<AwsStatement> {
     if st.not_resource || st.resources.len() <= 1 {
         return vec![st.clone()];
     }
+    // Cloned once, as in `split_statement`.
+    let rest = AwsStatement {
+        resources: Vec::new(),
+        ..st.clone()
+    };
     chunk_list(&st.resources, budget, |resources| AwsStatement {
         resources: resources.to_vec(),
-        ..st.clone()
+        ..rest.clone()
     })
 }
 

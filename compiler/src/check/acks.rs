@@ -46,7 +46,10 @@ pub fn apply(decls: &Decls, diags: &mut Vec<Diagnostic>) {
     // Acknowledgements by code, so each warning looks only at the acks of its code.
     let mut by_code: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
     for (i, site) in decls.acks.iter().enumerate() {
-        by_code.entry(site.ack.code.node.as_str()).or_default().push(i);
+        by_code
+            .entry(site.ack.code.node.as_str())
+            .or_default()
+            .push(i);
     }
     diags.retain(|d| {
         if d.severity != Severity::Warning {

@@ -70,7 +70,15 @@ pub struct Decls<'a> {
     pub acks: Vec<AckSite<'a>>,
     /// The user's files, for checks that walk every string.
     pub user_files: Vec<&'a ast::File>,
+    /// Names compared so far for "did you mean" (see [`SUGGESTION_BUDGET`]).
+    suggestion_work: std::cell::Cell<usize>,
 }
+
+/// How many declared names "did you mean" may compare unknown names with, in all. Each
+/// unknown name is compared with every name of its kind, so thousands of unknown
+/// references among thousands of declarations took minutes; past the budget, unknown
+/// names get the plain help.
+const SUGGESTION_BUDGET: usize = 1_000_000;
 
 pub fn collect<'a>(
     stdlib: &'a [(FileId, ast::File)],
@@ -305,7 +313,14 @@ impl<'a> Decls<'a> {
                     format!("unknown {} `{}`", want.as_str(), name.node),
                 )
                 .label(format!("no {} of this name", want.as_str()));
-                if let Some(best) = closest(&name.node, candidates) {
+                let work = self.suggestion_work.get() + self.symbols.len();
+                self.suggestion_work.set(work);
+                let best = if work <= SUGGESTION_BUDGET {
+                    closest(&name.node, candidates)
+                } else {
+                    None
+                };
+                if let Some(best) = best {
                     d = d.suggest(name.span, best, format!("did you mean `{best}`?"));
                 } else {
                     d = d.help(format!("declare it: `{} {} ...`", keyword(want), name.node));

@@ -59,10 +59,7 @@ impl Params {
             if self.is_known(name) {
                 continue;
             }
-            // Offsets inside the literal: +1 for the opening quote; exact when the
-            // string has no escapes before the reference, which is the common case.
-            let start = s.span.start as usize + 1 + range.start;
-            let span = Span::new(s.span.file, start, start + range.len()).clamp_to(s.span);
+            let span = reference_span(s, range);
             let mut d = Diagnostic::new("E0107", span, format!("unknown parameter `{name}`"))
                 .label("not a declared parameter");
             if let Some(best) = closest(name, self.values.keys().map(String::as_str)) {
@@ -117,18 +114,26 @@ pub fn references(s: &str) -> Vec<(&str, std::ops::Range<usize>)> {
     out
 }
 
-trait Clamp {
-    fn clamp_to(self, outer: Span) -> Span;
-}
-
-impl Clamp for Span {
-    fn clamp_to(self, outer: Span) -> Span {
-        if outer.contains(self) {
-            self
-        } else {
-            outer
-        }
+/// The span in the source of the part `range` of a string's value. Offsets in the value
+/// are not offsets in the literal when escapes come before (`\n` is two bytes written,
+/// one read), and a span counted in the value could end inside a character. The literal
+/// is the value with `"`, `\`, a newline and a tab escaped, unless a tab was written
+/// as itself; when the lengths do not add up, the whole string is the span.
+fn reference_span(s: &Str, range: std::ops::Range<usize>) -> Span {
+    let written = |t: &str| -> usize {
+        t.chars()
+            .map(|c| match c {
+                '"' | '\\' | '\n' | '\t' => 2,
+                c => c.len_utf8(),
+            })
+            .sum()
+    };
+    let v = &s.node;
+    if written(v) + 2 != s.span.range().len() {
+        return s.span;
     }
+    let start = s.span.start as usize + 1 + written(&v[..range.start]);
+    Span::new(s.span.file, start, start + written(&v[range]))
 }
 
 #[cfg(test)]

@@ -120,12 +120,24 @@ pub fn sort(diags: &mut [Diagnostic]) {
     });
 }
 
+/// Names longer than this get no "did you mean": each comparison costs the product of
+/// the lengths, and a name this long is not a typo.
+const MAX_SUGGESTED_LEN: usize = 100;
+
 /// "did you mean" over a list of names: the closest by edit distance, if close enough.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let len = name.chars().count();
+    if len > MAX_SUGGESTED_LEN {
+        return None;
+    }
     let name_l = name.to_ascii_lowercase();
-    let limit = (name.chars().count() / 3).max(1);
+    let limit = (len / 3).max(1);
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
+        // The distance is at least the difference in length: skip without computing it.
+        if c.chars().count().abs_diff(len) > limit {
+            continue;
+        }
         let d = edit_distance(&name_l, &c.to_ascii_lowercase());
         if d <= limit && best.is_none_or(|(bd, bc)| d < bd || (d == bd && c < bc)) {
             best = Some((d, c));

@@ -311,10 +311,16 @@ impl Analysis {
         let file = d.span.file;
         let ast = self.ast(file)?;
         let text = self.text(file);
-        let block = ast
+        // Items are in source order: start at the first that does not end before the
+        // diagnostic (searching from the first item for each of thousands of warnings
+        // was quadratic).
+        let first = ast
             .items
+            .partition_point(|i| locate::item_span(i).end < d.span.start);
+        let block = ast.items[first..]
             .iter()
             .map(locate::item_span)
+            .take_while(|s| s.start <= d.span.start)
             .find(|s| s.contains(d.span) && s.start < s.end)
             .and_then(|s| {
                 let body = &text[s.range()];

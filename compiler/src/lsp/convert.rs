@@ -4,6 +4,7 @@
 use crate::diag::{self, Severity};
 use crate::source::{SourceMap, Span};
 use lsp_types as lt;
+use std::borrow::Cow;
 use std::path::{Component, Path, PathBuf};
 use std::str::FromStr;
 
@@ -50,11 +51,40 @@ impl Encoding {
 /// protocol counts them.
 pub struct LineIndex<'t> {
     text: &'t str,
-    starts: Vec<usize>,
+    lines: Cow<'t, Lines>,
 }
+
+/// What a [`LineIndex`] finds in its text, kept to be reused: finding it is linear in
+/// the text, too slow to repeat for each of thousands of spans.
+#[derive(Clone, Debug, Default)]
+pub struct Lines {
+    starts: Vec<usize>,
+    /// Every [`MARK`] bytes (at the next character boundary): the offset, and the
+    /// UTF-16 units and the characters before it. A column is then counted from the
+    /// mark before it rather than from its line's start, which on a megabyte-long line
+    /// made each position cost a read of the line.
+    marks: Vec<(usize, usize, usize)>,
+}
+
+const MARK: usize = 1024;
 
 impl<'t> LineIndex<'t> {
     pub fn new(text: &'t str) -> LineIndex<'t> {
+        LineIndex {
+            text,
+            lines: Cow::Owned(Self::lines(text)),
+        }
+    }
+
+    /// An index over what [`LineIndex::lines`] found in `text`.
+    pub fn with_lines(text: &'t str, lines: &'t Lines) -> LineIndex<'t> {
+        LineIndex {
+            text,
+            lines: Cow::Borrowed(lines),
+        }
+    }
+
+    pub fn lines(text: &str) -> Lines {
         let b = text.as_bytes();
         let mut starts = vec![0];
         let mut i = 0;
@@ -70,23 +100,44 @@ impl<'t> LineIndex<'t> {
             }
             i += 1;
         }
-        LineIndex { text, starts }
+        let mut marks = vec![(0, 0, 0)];
+        let (mut utf16, mut chars) = (0, 0);
+        for (i, c) in text.char_indices() {
+            if i >= marks[marks.len() - 1].0 + MARK {
+                marks.push((i, utf16, chars));
+            }
+            utf16 += c.len_utf16();
+            chars += 1;
+        }
+        Lines { starts, marks }
+    }
+
+    /// The units of `enc` before `offset` (a character boundary) in the whole text.
+    fn units_before(&self, offset: usize, enc: Encoding) -> usize {
+        let marks = &self.lines.marks;
+        let (at, utf16, chars) = marks[marks.partition_point(|m| m.0 <= offset) - 1];
+        let base = match enc {
+            Encoding::Utf8 => at,
+            Encoding::Utf16 => utf16,
+            Encoding::Utf32 => chars,
+        };
+        base + self.text[at..offset]
+            .chars()
+            .map(|c| enc.units(c) as usize)
+            .sum::<usize>()
     }
 
     /// Where line `line`'s text ends (before its terminator).
     fn line_end(&self, line: usize) -> usize {
-        let next = self
-            .starts
-            .get(line + 1)
-            .copied()
-            .unwrap_or(self.text.len());
-        let s = &self.text[self.starts[line]..next];
+        let starts = &self.lines.starts;
+        let next = starts.get(line + 1).copied().unwrap_or(self.text.len());
+        let s = &self.text[starts[line]..next];
         let trimmed = s
             .strip_suffix("\r\n")
             .or_else(|| s.strip_suffix('\n'))
             .or_else(|| s.strip_suffix('\r'))
             .unwrap_or(s);
-        self.starts[line] + trimmed.len()
+        starts[line] + trimmed.len()
     }
 
     pub fn position(&self, offset: usize, enc: Encoding) -> lt::Position {
@@ -94,13 +145,11 @@ impl<'t> LineIndex<'t> {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let starts = &self.lines.starts;
+        let line = starts.partition_point(|&s| s <= offset) - 1;
         let end = self.line_end(line).min(offset);
-        let col: u32 = self.text[self.starts[line]..end]
-            .chars()
-            .map(|c| enc.units(c))
-            .sum();
-        lt::Position::new(line as u32, col)
+        let col = self.units_before(end, enc) - self.units_before(starts[line], enc);
+        lt::Position::new(line as u32, col as u32)
     }
 
     /// The byte offset of a position; a line past the end is the end of the text, a
@@ -108,10 +157,10 @@ impl<'t> LineIndex<'t> {
     /// (half of a surrogate pair) is that character's start.
     pub fn offset(&self, pos: lt::Position, enc: Encoding) -> usize {
         let line = pos.line as usize;
-        if line >= self.starts.len() {
+        if line >= self.lines.starts.len() {
             return self.text.len();
         }
-        let start = self.starts[line];
+        let start = self.lines.starts[line];
         let end = self.line_end(line);
         let mut units = 0u32;
         for (i, c) in self.text[start..end].char_indices() {
@@ -226,12 +275,11 @@ pub fn key(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path))
 }
 
-/// One engc diagnostic in the protocol's terms. `location` maps a span to a location
-/// (None for files the client cannot open).
+/// One engc diagnostic in the protocol's terms. `range` maps a span of its file to a
+/// range, `location` any span to a location (None for files the client cannot open).
 pub fn diagnostic(
     d: &diag::Diagnostic,
-    sources: &SourceMap,
-    enc: Encoding,
+    range: &dyn Fn(Span) -> lt::Range,
     location: &dyn Fn(Span) -> Option<lt::Location>,
 ) -> lt::Diagnostic {
     let mut message = d.message.clone();
@@ -259,7 +307,7 @@ pub fn diagnostic(
         })
         .collect();
     lt::Diagnostic {
-        range: span_range(sources, d.span, enc),
+        range: range(d.span),
         severity: Some(match d.severity {
             Severity::Error => lt::DiagnosticSeverity::ERROR,
             Severity::Warning => lt::DiagnosticSeverity::WARNING,
@@ -305,6 +353,25 @@ mod tests {
         for (off, _) in text.char_indices() {
             for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
                 assert_eq!(li.offset(li.position(off, enc), enc), off);
+            }
+        }
+    }
+
+    #[test]
+    fn columns_on_lines_longer_than_a_mark() {
+        // Columns are counted from marks every 1,024 bytes; they must equal counting
+        // from the line's start, across marks and lines, in every encoding.
+        let text = "é🦀 abc\r\n".repeat(300) + &"x🦀é".repeat(2000) + "\n" + &"y".repeat(3000);
+        let li = LineIndex::new(&text);
+        let starts = &li.lines.starts;
+        for (off, _) in text.char_indices().step_by(7) {
+            let line = starts.partition_point(|&s| s <= off) - 1;
+            for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                let end = li.line_end(line).min(off);
+                let naive: u32 = text[starts[line]..end].chars().map(|c| enc.units(c)).sum();
+                let p = li.position(off, enc);
+                assert_eq!((p.line, p.character), (line as u32, naive), "{off}");
+                assert_eq!(li.offset(p, enc), off.min(li.line_end(line)));
             }
         }
     }

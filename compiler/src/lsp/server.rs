@@ -42,6 +42,10 @@ struct Root {
     keys: HashSet<PathBuf>,
     /// Open documents in it.
     docs: HashSet<String>,
+    /// The protocol's lines of each file, found once: finding them for each span made
+    /// publishing (or outlining) thousands of diagnostics (symbols) in a large file
+    /// quadratic.
+    lines: HashMap<FileId, convert::Lines>,
 }
 
 enum State {
@@ -618,34 +622,47 @@ impl Server {
                 uris.insert(*fid, u);
             }
         }
+        let lines = comp
+            .comp
+            .sources
+            .files()
+            .map(|(fid, f)| (fid, LineIndex::lines(&f.text)))
+            .collect();
         Some(Root {
             id,
             analysis: comp,
             uris,
             keys,
             docs,
+            lines,
         })
     }
 
     fn publish(&mut self, dirty: &HashSet<String>) {
         let mut now: BTreeMap<String, Vec<lt::Diagnostic>> = BTreeMap::new();
+        // What each list holds, to drop the copies other roots give: searching the list
+        // instead was quadratic in the number of diagnostics.
+        let mut seen: HashSet<(String, String)> = HashSet::new();
         for r in &self.roots {
             for u in r.uris.values() {
                 now.entry(u.clone()).or_default();
             }
             let location = |s: Span| self.location(r, s);
+            let range = |s: Span| self.range(r, s);
             for d in &r.analysis.comp.diagnostics {
                 let Some(u) = r.uris.get(&d.span.file) else {
                     continue; // the standard library's own
                 };
-                let mut lsp =
-                    convert::diagnostic(d, &r.analysis.comp.sources, self.encoding, &location);
+                let mut lsp = convert::diagnostic(d, &range, &location);
                 if !self.caps.related_information {
                     lsp.related_information = None;
                 }
-                let list = now.entry(u.clone()).or_default();
-                if !list.contains(&lsp) {
-                    list.push(lsp);
+                let fresh = match serde_json::to_string(&lsp) {
+                    Ok(k) => seen.insert((u.clone(), k)),
+                    Err(_) => true,
+                };
+                if fresh {
+                    now.entry(u.clone()).or_default().push(lsp);
                 }
             }
         }
@@ -721,12 +738,21 @@ impl Server {
         Some((r, fid))
     }
 
+    fn line_index<'r>(&self, r: &'r Root, file: FileId) -> LineIndex<'r> {
+        let text = r.analysis.text(file);
+        match r.lines.get(&file) {
+            Some(lines) => LineIndex::with_lines(text, lines),
+            None => LineIndex::new(text),
+        }
+    }
+
     fn offset(&self, r: &Root, file: FileId, pos: lt::Position) -> usize {
-        LineIndex::new(r.analysis.text(file)).offset(pos, self.encoding)
+        self.line_index(r, file).offset(pos, self.encoding)
     }
 
     fn range(&self, r: &Root, span: Span) -> lt::Range {
-        convert::span_range(&r.analysis.comp.sources, span, self.encoding)
+        self.line_index(r, span.file)
+            .range(span.start as usize, span.end as usize, self.encoding)
     }
 
     /// A span as a location the client can open: user files by their URI, the
@@ -876,14 +902,11 @@ impl Server {
         let Some((r, file)) = self.find(uri) else {
             return Ok(Value::Null);
         };
-        let li = LineIndex::new(r.analysis.text(file));
-        let (start, end) = li.offsets(p.range, self.encoding);
+        let (start, end) = self.line_index(r, file).offsets(p.range, self.encoding);
         let mut out: Vec<lt::CodeActionOrCommand> = Vec::new();
         for a in r.analysis.code_actions(file, start, end) {
             let d = &r.analysis.comp.diagnostics[a.diagnostic];
-            let diag = convert::diagnostic(d, &r.analysis.comp.sources, self.encoding, &|s| {
-                self.location(r, s)
-            });
+            let diag = convert::diagnostic(d, &|s| self.range(r, s), &|s| self.location(r, s));
             let mut changes: HashMap<lt::Uri, Vec<lt::TextEdit>> = HashMap::new();
             for e in &a.edits {
                 let Some(u) = r.uris.get(&e.span.file).and_then(|u| convert::uri(u)) else {

@@ -37,9 +37,9 @@ pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
     let mut pos = 0;
     // Bounds pest's work on pathological input.
     pest::set_call_limit(Some(std::num::NonZeroUsize::new(50_000_000).unwrap()));
+    let layout = Layout::new(text);
     while pos <= text.len() {
-        let rest = &text[pos..];
-        match EngParser::parse(Rule::item, rest) {
+        match parse_item(text, pos, &layout) {
             Ok(mut pairs) => {
                 let item = pairs.next().expect("item");
                 let end = item.as_span().end();
@@ -48,6 +48,9 @@ pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
                     Some(decl) if decl.as_rule() != Rule::EOI => {
                         items.push(Ctx { file, base: pos }.declaration(decl));
                     }
+                    // (Defensive: a window holds a declaration's first word, so only
+                    // the whole rest can end in EOI.)
+                    Some(_) if pos + end < text.len() => {}
                     _ => break,
                 }
                 if end == 0 {
@@ -66,6 +69,164 @@ pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
         }
     }
     (File { items }, diags)
+}
+
+/// Parses the declaration at `pos` (or the end of the input).
+///
+/// pest builds each error in time proportional to its whole input (it scans to the end
+/// to find the error's line), so parsing `&text[pos..]` made a file with many syntax
+/// errors take quadratic time: 10,000 broken lines took half a minute. The declaration
+/// is therefore parsed from a window that ends at a later line's first word when that
+/// is a declaration keyword, and the result is kept only when the text after the
+/// window cannot change it; otherwise the window grows (doubling) up to the whole rest.
+/// A result does not depend on the text past the window (which starts with a
+/// declaration keyword) when:
+/// - it is a declaration followed by nothing but white space and comments up to the
+///   window's end: a declaration ends with `}`, a string or a word, and the optional
+///   parts that may follow (an engine's `create`/`import`, `on NAME` and `{`, a store's
+///   `{`) cannot start with a declaration keyword;
+/// - it is an error before the window's end and no block comment is open there: every
+///   grammar element that could match a word at the window's end is a named rule, and
+///   pest reports the farthest position where a named rule failed, so a failure inside
+///   the window means nothing was tried at its end, except the skipping of a block
+///   comment, which the second condition rules out.
+///
+/// A block comment that no `*/` closes anywhere later fails the same way in the window
+/// and in the whole text, so it does not count as open.
+fn parse_item<'i>(
+    text: &'i str,
+    pos: usize,
+    layout: &Layout,
+) -> Result<pest::iterators::Pairs<'i, Rule>, pest::error::Error<Rule>> {
+    let b = text.as_bytes();
+    let closes = |at: usize| layout.closes(at);
+    // The window holds at least the declaration's first word, so that an error there
+    // reports what pest expected after the white space before it.
+    let mut after = trivia_end(b, pos, b.len(), layout);
+    loop {
+        let cut = layout
+            .lines
+            .get(layout.lines.partition_point(|&l| l <= after))
+            .copied()
+            .unwrap_or(text.len());
+        let result = EngParser::parse(Rule::item, &text[pos..cut]);
+        if cut == text.len() {
+            return result;
+        }
+        let settled = match &result {
+            Ok(pairs) => {
+                let end = pos + pairs.peek().map_or(0, |p| p.as_span().end());
+                let t = trivia_end(b, end, cut, layout);
+                t == cut || (b[t..].starts_with(b"/*") && !closes(t))
+            }
+            Err(e) => pos + error_offset(e) < cut && !open_comment(b, pos, cut).is_some_and(closes),
+        };
+        if settled {
+            return result;
+        }
+        after = cut.max(pos + 2 * (cut - pos));
+    }
+}
+
+/// What [`parse_item`] needs to know of the whole text, found once per file.
+struct Layout {
+    /// Where a window may end: the first word of each line whose first word is a
+    /// declaration keyword. (Not the line's start: pest's skipping would read the
+    /// indentation before it in the whole text.)
+    lines: Vec<usize>,
+    /// The position of the last `*/`.
+    last_close: Option<usize>,
+}
+
+impl Layout {
+    fn new(text: &str) -> Layout {
+        let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        let lines = text
+            .match_indices('\n')
+            .map(|(i, _)| i + 1)
+            .filter_map(|start| {
+                let line = text[start..].trim_start_matches([' ', '\t']);
+                let word = &line[..line.find(|c: char| !ident(c)).unwrap_or(line.len())];
+                let at = text.len() - line.len();
+                // Indented, `ack` and `component` are mostly statements inside a block:
+                // a window ending there would only grow.
+                let statement = at > start && matches!(word, "ack" | "component");
+                (DECLARATION_KEYWORDS.contains(&word) && !statement).then_some(at)
+            })
+            .collect();
+        let b = text.as_bytes();
+        let last_close = b.windows(2).rposition(|w| w == b"*/");
+        Layout { lines, last_close }
+    }
+
+    /// Whether a block comment opened at `at` is closed by a `*/` somewhere after it.
+    fn closes(&self, at: usize) -> bool {
+        self.last_close.is_some_and(|c| c >= at + 2)
+    }
+}
+
+/// Where the white space and comments that pest skips from `from` end, looking no
+/// further than `to`: at `to`, or at the first other character, or at a `/*` whose `*/`
+/// is not before `to`.
+fn trivia_end(b: &[u8], from: usize, to: usize, layout: &Layout) -> usize {
+    let mut i = from;
+    while i < to {
+        match b[i] {
+            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                i = b[i..to]
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .map_or(to, |n| i + n);
+            }
+            // (Searching for the `*/` of a comment that never closes would read to the end.)
+            b'/' if b.get(i + 1) == Some(&b'*') && !layout.closes(i) => break,
+            b'/' if b.get(i + 1) == Some(&b'*') => match find(&b[(i + 2).min(to)..to], b"*/") {
+                Some(n) => i += 2 + n + 2,
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    i
+}
+
+/// The start of a block comment still open at `to` when `b` is read from `from`, the
+/// start of a declaration (`/*` inside a string or a line comment starts none).
+fn open_comment(b: &[u8], from: usize, to: usize) -> Option<usize> {
+    let mut i = from;
+    while i < to {
+        match b[i] {
+            b'"' => {
+                // Strings end at their closing quote or, unclosed, at the line's end.
+                i += 1;
+                while i < to && b[i] != b'"' && b[i] != b'\n' {
+                    i += if b[i] == b'\\' && b.get(i + 1).is_some_and(|&c| c != b'\n') {
+                        2
+                    } else {
+                        1
+                    };
+                }
+                i += 1;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                i = b[i..to]
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .map_or(to, |n| i + n);
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => match find(&b[(i + 2).min(to)..to], b"*/") {
+                Some(n) => i += 2 + n + 2,
+                None => return Some(i),
+            },
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 fn error_offset(e: &pest::error::Error<Rule>) -> usize {
@@ -1113,7 +1274,143 @@ fn trim_trailing_trivia(text: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::trim_trailing_trivia;
+    use super::*;
+
+    /// `parse` as it was before windows: every declaration parsed from the whole rest
+    /// of the text. Windows must not change any result.
+    fn parse_whole_rest(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
+        let mut items = Vec::new();
+        let mut diags = Vec::new();
+        let mut pos = 0;
+        while pos <= text.len() {
+            match EngParser::parse(Rule::item, &text[pos..]) {
+                Ok(mut pairs) => {
+                    let item = pairs.next().expect("item");
+                    let end = item.as_span().end();
+                    match item.into_inner().next() {
+                        Some(decl) if decl.as_rule() != Rule::EOI => {
+                            items.push(Ctx { file, base: pos }.declaration(decl));
+                        }
+                        _ => break,
+                    }
+                    if end == 0 {
+                        break;
+                    }
+                    pos += end;
+                }
+                Err(e) => {
+                    let at = pos + error_offset(&e);
+                    diags.push(syntax_error(file, text, at, &e));
+                    match resume_point(text, at) {
+                        Some(next) => pos = next,
+                        None => break,
+                    }
+                }
+            }
+        }
+        (File { items }, diags)
+    }
+
+    #[test]
+    fn windows_change_no_result() {
+        let sources = [
+            include_str!("../../../examples/chalk.eng"),
+            include_str!("../../../examples/aichor.eng"),
+            include_str!("../../../examples/iomete.eng"),
+            include_str!("../../../examples/quickstart.eng"),
+            include_str!("../../../stdlib/components.eng"),
+            include_str!("../../../stdlib/stores.eng"),
+        ];
+        // Text that runs a declaration into the next line, or hides one in a comment.
+        let inserts = [
+            "engine e: eks on\n",
+            "engine e: eks create\n",
+            "store s: s3\n",
+            "}\n",
+            "{\n",
+            "/*\n",
+            "*/\n",
+            "/* x */ ",
+            "// x\n",
+            "\"",
+            "\"a/*\"\n",
+            "ack W0402 \"x\"\n",
+            "  ack W0402 \"x\"\n",
+            "component keda\n",
+            "  components keda,\n",
+            "read\n",
+            "read store\n",
+            "zone\n",
+            "within\n",
+            "subnet a 10.0.0.0/8 zone\n",
+            "use\n",
+            "access a for b scoped {\n",
+            "aws allow [\"s3:x\",\n",
+            "\\\n",
+            "é🦀\n",
+            "\r",
+            "/* never closed",
+            "store s: bucket /*\n",
+            "engine e: eks import on\n",
+            "  store",
+            "kind store k {\n",
+            "\"a\\q /*\"\n",
+            "x /* c\n",
+            "\"unterminated /*\n",
+            "\t",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for src in sources {
+            for _ in 0..100 {
+                let mut lines: Vec<String> = src.lines().map(str::to_string).collect();
+                for _ in 0..1 + next(4) {
+                    let i = next(lines.len());
+                    match next(3) {
+                        0 => {
+                            lines.remove(i);
+                        }
+                        1 => lines.insert(i, inserts[next(inserts.len())].to_string()),
+                        _ => {
+                            let at = next(lines[i].len() + 1);
+                            if lines[i].is_char_boundary(at) {
+                                lines[i].insert_str(at, inserts[next(inserts.len())]);
+                            }
+                        }
+                    }
+                }
+                let mut text = lines.join(if next(4) == 0 { "\r\n" } else { "\n" });
+                // A range deleted or repeated anywhere (on character boundaries).
+                let a = next(text.len() + 1);
+                let b = (a + next(200)).min(text.len());
+                if next(2) == 0 && text.is_char_boundary(a) && text.is_char_boundary(b) {
+                    let piece = text[a..b].to_string();
+                    match next(2) {
+                        0 => text.replace_range(a..b, ""),
+                        _ => text.insert_str(b, &piece),
+                    }
+                }
+                let (a, da) = parse(FileId(0), &text);
+                let (b, db) = parse_whole_rest(FileId(0), &text);
+                assert_eq!(format!("{da:?}"), format!("{db:?}"), "{text}");
+                assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn many_syntax_errors() {
+        // 20,000 broken lines: each error used to cost a scan of the rest of the file,
+        // a minute and a half in all; a second now.
+        let text = "access a for b {\n".repeat(20_000);
+        let (_, diags) = parse(FileId(0), &text);
+        assert_eq!(diags.len(), 20_000);
+    }
 
     #[test]
     fn trailing_trivia() {
