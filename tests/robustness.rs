@@ -97,20 +97,15 @@ fn corpus() -> Vec<(String, Vec<u8>)> {
 /// Tokens inserted by the mutator: the grammar's keywords and setting words, its
 /// punctuation, the start and end of strings, comments and parameters, non-ASCII text,
 /// control characters and address blocks, valid and not.
-const VOCAB: &[&str] = &[
-    // declarations and keywords
-    "use",
-    "deployment",
-    "principal",
-    "network",
-    "engine",
-    "store",
-    "access",
-    "scp",
-    "kind",
-    "component",
-    "crd",
-    "ack",
+static VOCAB: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    // The words that start a declaration come from the parser, so the two stay in step.
+    let mut v = engc::syntax::parser::DECLARATION_KEYWORDS.to_vec();
+    v.extend_from_slice(MORE_VOCAB);
+    v
+});
+
+const MORE_VOCAB: &[&str] = &[
+    // keywords
     "for",
     "on",
     "in",
@@ -469,7 +464,7 @@ fn mutate(rng: &mut Rng, pools: &Pools, src: &[u8], gentle: bool) -> Vec<u8> {
                 };
                 let mut ins = vec![b' '];
                 for _ in 0..1 + rng.below(3) {
-                    ins.extend_from_slice(rng.pick(VOCAB).as_bytes());
+                    ins.extend_from_slice(rng.pick(&VOCAB[..]).as_bytes());
                     ins.push(b' ');
                 }
                 v.splice(at..at, ins);
@@ -1034,7 +1029,7 @@ fn language_server_answers_every_request_on_mutants() {
         c.notify(
             "textDocument/didChange",
             json!({"textDocument": {"uri": uri, "version": version},
-                   "contentChanges": [{"range": {"start": a, "end": b}, "text": *rng.pick(VOCAB)}]}),
+                   "contentChanges": [{"range": {"start": a, "end": b}, "text": *rng.pick(&VOCAB[..])}]}),
         );
         c.request(
             "textDocument/hover",
