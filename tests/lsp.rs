@@ -291,7 +291,13 @@ fn initialize_shutdown_exit_by_the_spec() {
         Some(lt::PositionEncodingKind::UTF16)
     );
     assert!(caps.hover_provider.is_some());
-    assert!(caps.completion_provider.is_some());
+    // Completion opens by itself after `store x:` and after the space that follows.
+    let triggers = caps
+        .completion_provider
+        .unwrap()
+        .trigger_characters
+        .unwrap();
+    assert!(triggers.contains(&":".into()) && triggers.contains(&" ".into()));
     assert!(caps.definition_provider.is_some());
     assert!(caps.references_provider.is_some());
     assert!(caps.code_action_provider.is_some());
@@ -791,6 +797,16 @@ fn completion_of_keywords_names_kinds_and_catalogs() {
         "{l:?}"
     );
     assert!(!l.contains(&"eks".into()), "{l:?}");
+    // Right after `: ` too (the space is a trigger character), and kinds are classes.
+    let text3b = format!("{text}\nstore more: ");
+    c.change(&path, 3, &text3b);
+    let end = find(&text3b, "store more: ");
+    let items = c.completion(&path, pos(end.line, end.character + 12));
+    let bucket = items
+        .iter()
+        .find(|i| i.label == "bucket")
+        .expect("kinds offered");
+    assert_eq!(bucket.kind, Some(lt::CompletionItemKind::CLASS));
     let text4 = text.replace("components keda, argo_workflows", "components keda, ");
     c.change(&path, 4, &text4);
     let l = labels(&c.completion(&path, inside(&text4, "keda, \n", 6)));
@@ -1020,10 +1036,31 @@ fn hostile_input_neither_crashes_nor_hangs_the_server() {
 
 #[test]
 fn the_binary_serves_stdio_and_survives_malformed_messages() {
+    // As Neovim starts it, and as vscode-languageclient does (`--stdio`, and
+    // `--clientProcessId` for some transports).
+    serve_over_stdio(&["lsp"]);
+    serve_over_stdio(&["lsp", "--stdio"]);
+    serve_over_stdio(&["lsp", "--stdio", "--clientProcessId=4242"]);
+}
+
+#[test]
+fn the_binary_refuses_transports_it_does_not_have() {
+    for arg in ["--pipe=/tmp/x", "--socket=5007", "--node-ipc"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_engc"))
+            .args(["lsp", arg])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{arg}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("unexpected argument"));
+    }
+}
+
+fn serve_over_stdio(args: &[&str]) {
     use std::io::{BufRead, BufReader, Read, Write};
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_engc"))
-        .arg("lsp")
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

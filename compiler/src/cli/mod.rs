@@ -35,9 +35,23 @@ enum Command {
     /// Explain a diagnostic code, or list them all.
     Explain(explain::ExplainArgs),
     /// Serve diagnostics and editor features over stdio (Language Server Protocol).
-    Lsp,
+    Lsp(LspArgs),
     /// Look up a permission, action, operation or Kubernetes resource in the catalogs.
     Catalog(catalog::CatalogArgs),
+}
+
+/// `engc lsp` speaks over stdio only. Clients pass the transport they expect
+/// (vscode-languageclient adds `--stdio`, some add `--clientProcessId=N`), so both are
+/// accepted; any other transport is refused by clap with exit 2.
+#[derive(clap::Args, Clone)]
+struct LspArgs {
+    /// Use stdin and stdout (the default and only transport).
+    #[arg(long)]
+    stdio: bool,
+    /// The client's process id (accepted for compatibility; the server exits when the
+    /// client closes stdin).
+    #[arg(long = "clientProcessId", value_name = "PID", hide = true)]
+    client_process_id: Option<u32>,
 }
 
 #[derive(clap::Args, Clone)]
@@ -98,6 +112,6 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Build(args) => build::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Catalog(args) => catalog::run(&args),
-        Command::Lsp => crate::lsp::run(),
+        Command::Lsp(_) => crate::lsp::run(),
     }
 }

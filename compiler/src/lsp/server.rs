@@ -386,7 +386,7 @@ impl Server {
             )),
             completion_provider: Some(lt::CompletionOptions {
                 trigger_characters: Some(
-                    [":", ".", "/", "\"", "{", "$"]
+                    [":", " ", ".", "/", "\"", "{", "$"]
                         .iter()
                         .map(|s| s.to_string())
                         .collect(),
@@ -1052,7 +1052,7 @@ fn completion_kind(k: CompletionKind) -> lt::CompletionItemKind {
         CompletionKind::Engine => K::CLASS,
         CompletionKind::Store => K::STRUCT,
         CompletionKind::Access => K::VARIABLE,
-        CompletionKind::Kind => K::TYPE_PARAMETER,
+        CompletionKind::Kind => K::CLASS,
         CompletionKind::Component => K::MODULE,
         CompletionKind::Param => K::VARIABLE,
         CompletionKind::Cloud => K::ENUM_MEMBER,
@@ -1085,7 +1085,7 @@ fn symbol_kind(k: SymbolKind) -> lt::SymbolKind {
         SymbolKind::Grant => K::PROPERTY,
         SymbolKind::Role => K::PROPERTY,
         SymbolKind::Scp => K::OBJECT,
-        SymbolKind::Kind => K::TYPE_PARAMETER,
+        SymbolKind::Kind => K::CLASS,
         SymbolKind::Component => K::MODULE,
         SymbolKind::Crd => K::STRUCT,
         SymbolKind::Use => K::FILE,
