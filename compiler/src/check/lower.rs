@@ -205,16 +205,19 @@ impl Lowerer<'_, '_> {
         };
         let mut gen = Generated::default();
         for g in &a.grants {
-            self.abstract_grant(g, scoped, &mut gen);
+            self.abstract_grant(g, scoped, &mut gen, diags);
         }
-        // Statements from abstract grants first, grouped by how they are scoped.
+        // Statements from abstract grants first, grouped by how they are scoped. Each
+        // group is (scoping, service, actions) x resources: grants are merged only where
+        // the union of their (action, resource, condition) triples stays exact.
         let access_camel = camel(&a.name.node);
+        let groups = gen.aws_statements();
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        let total: BTreeMap<&str, usize> = gen.aws.keys().fold(BTreeMap::new(), |mut m, k| {
-            *m.entry(k.0.sid_word()).or_default() += 1;
+        let total: BTreeMap<&str, usize> = groups.iter().fold(BTreeMap::new(), |mut m, g| {
+            *m.entry(g.0.sid_word()).or_default() += 1;
             m
         });
-        for ((scoping, _), (resources, actions)) in &gen.aws {
+        for (scoping, actions, resources) in groups {
             let kind = scoping.sid_word();
             let n = counts.entry(kind).or_default();
             *n += 1;
@@ -239,13 +242,9 @@ impl Lowerer<'_, '_> {
                 sid: Some(sid),
                 effect: Effect::Allow,
                 not_action: false,
-                actions: sorted_unique_ci(actions.iter().cloned().collect()),
+                actions: sorted_unique_ci(actions.into_iter().collect()),
                 not_resource: false,
-                resources: if resources.contains("*") {
-                    vec!["*".to_string()] // `*` already covers the rest
-                } else {
-                    resources.iter().cloned().collect()
-                },
+                resources: resources.into_iter().collect(),
                 conditions,
                 span: a.span,
             });
@@ -434,7 +433,13 @@ impl Lowerer<'_, '_> {
         out
     }
 
-    fn abstract_grant(&self, g: &ast::AbstractGrant, scoped: bool, gen: &mut Generated) {
+    fn abstract_grant(
+        &self,
+        g: &ast::AbstractGrant,
+        scoped: bool,
+        gen: &mut Generated,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         let levels = g.level.node.expand();
         for name in &g.names {
             let (kind, extra, resource_name, engine) = match g.target.node {
@@ -464,7 +469,10 @@ impl Lowerer<'_, '_> {
             };
             let create =
                 engine.and_then(|e| e.mode.as_ref()).map(|m| m.node) == Some(EngineMode::Create);
-            let name_pattern = resource_name.map(|n| n.node.clone()).unwrap_or_else(|| {
+            // A name the author wrote bounds the store's ARNs, tag or no tag; the
+            // deployment's prefix stands in only where no tag can.
+            let written_name = resource_name.map(|n| self.params.render(&n.node));
+            let name_pattern = written_name.clone().unwrap_or_else(|| {
                 if self.params.is_known("prefix")
                     && self
                         .decls
@@ -472,11 +480,13 @@ impl Lowerer<'_, '_> {
                         .and_then(|d| d.name_prefix.as_ref())
                         .is_some()
                 {
-                    "${prefix}*".to_string()
+                    self.params.render("${prefix}*")
                 } else {
                     "*".to_string()
                 }
             });
+            // Unbounded writes in a scoped level (E0417), reported once per name.
+            let mut unbounded: BTreeSet<String> = BTreeSet::new();
             let tag_key: Option<String> = self.managed_tag().map(|(k, _)| k);
             let sections = kind
                 .clouds
@@ -505,29 +515,41 @@ impl Lowerer<'_, '_> {
                         let cx = scoping::Context {
                             scoped,
                             tag_key: tag_key.as_deref(),
-                            name_pattern: &self.params.render(&name_pattern),
+                            name_pattern: &name_pattern,
+                            written_name: written_name.as_deref(),
                             resource_types: &section
                                 .resources
                                 .iter()
                                 .map(|r| r.node.clone())
                                 .collect::<Vec<_>>(),
                         };
+                        // What this name alone is granted: one statement per scoping
+                        // and service. An action only matches ARNs of its own resource
+                        // types, so sharing its service's ARNs grants nothing more.
+                        let mut alone: BTreeMap<(Scoping, String), AwsGroup> = BTreeMap::new();
                         for (svc, action) in
                             self.aws_actions(section, levels, &listed, &perms, create)
                         {
                             if let Some(p) = scoping::place(svc, action, &cx) {
-                                // One statement per scoping and service: an action only
-                                // matches ARNs of its own resource types, so sharing the
-                                // service's ARNs grants nothing more.
+                                if scoped
+                                    && p.scoping == Scoping::ByName
+                                    && scoping::unbounded(&name_pattern)
+                                    && action.access_level.is_write_like()
+                                {
+                                    unbounded.insert(svc.full_name(action));
+                                }
                                 let service = match p.scoping {
                                     Scoping::Global | Scoping::All => String::new(),
                                     _ => svc.prefix.clone(),
                                 };
-                                let slot = gen.aws.entry((p.scoping, service)).or_default();
-                                slot.0
+                                let slot = alone.entry((p.scoping, service)).or_default();
+                                slot.resources
                                     .extend(p.resources.iter().map(|r| self.params.render(r)));
-                                slot.1.insert(svc.full_name(action));
+                                slot.actions.insert(svc.full_name(action));
                             }
+                        }
+                        for ((scoping, service), group) in alone {
+                            gen.add_aws(scoping, service, group);
                         }
                     }
                     Cloud::Gcp => gen.gcp.extend(perms),
@@ -540,6 +562,15 @@ impl Lowerer<'_, '_> {
                         }
                     }
                 }
+            }
+            if let Some(first) = unbounded.first() {
+                diags.push(unbounded_writes(
+                    g,
+                    name,
+                    &unbounded,
+                    first,
+                    tag_key.is_some(),
+                ));
             }
             // Kubernetes rules of the engine's components.
             let namespaces: Vec<String> = engine
@@ -731,14 +762,92 @@ struct GeneratedRule {
     verbs: Vec<String>,
 }
 
+/// What one abstract grant on one name gives a (scoping, service) pair on AWS.
+#[derive(Default)]
+struct AwsGroup {
+    resources: BTreeSet<String>,
+    actions: BTreeSet<String>,
+}
+
 #[derive(Default)]
 struct Generated {
-    /// (scoping, service) -> (resources, actions).
-    aws: BTreeMap<(Scoping, String), (BTreeSet<String>, BTreeSet<String>)>,
+    /// (scoping, service, resources) -> actions: grants that share all three merge
+    /// their actions, which keeps the union of their triples exact.
+    aws: BTreeMap<(Scoping, String, BTreeSet<String>), BTreeSet<String>>,
     gcp: BTreeSet<String>,
     azure_actions: BTreeSet<String>,
     azure_data: BTreeSet<String>,
     k8s: Vec<GeneratedRule>,
+}
+
+impl Generated {
+    fn add_aws(&mut self, scoping: Scoping, service: String, group: AwsGroup) {
+        // `*` already covers every other resource.
+        let resources = if group.resources.contains("*") {
+            BTreeSet::from(["*".to_string()])
+        } else {
+            group.resources
+        };
+        self.aws
+            .entry((scoping, service, resources))
+            .or_default()
+            .extend(group.actions);
+    }
+
+    /// The AWS statements, as (scoping, actions, resources): groups with the same
+    /// scoping, service and actions merge their resources (A x R1 + A x R2 is
+    /// A x (R1 + R2)); nothing else merges. In (scoping, service, actions) order.
+    fn aws_statements(&self) -> Vec<(Scoping, BTreeSet<String>, BTreeSet<String>)> {
+        let mut merged: BTreeMap<(Scoping, &str, &BTreeSet<String>), BTreeSet<String>> =
+            BTreeMap::new();
+        for ((scoping, service, resources), actions) in &self.aws {
+            merged
+                .entry((*scoping, service.as_str(), actions))
+                .or_default()
+                .extend(resources.iter().cloned());
+        }
+        merged
+            .into_iter()
+            .map(|((scoping, _, actions), mut resources)| {
+                if resources.contains("*") {
+                    resources = BTreeSet::from(["*".to_string()]);
+                }
+                (scoping, actions.clone(), resources)
+            })
+            .collect()
+    }
+}
+
+/// E0417: a scoped level's abstract grant whose writes nothing bounds: no managed
+/// tag covers them, and neither the store nor the deployment names a pattern.
+fn unbounded_writes(
+    g: &ast::AbstractGrant,
+    name: &ast::Name,
+    actions: &BTreeSet<String>,
+    first: &str,
+    has_tag: bool,
+) -> Diagnostic {
+    let why = if has_tag {
+        "their resource types take no tag condition"
+    } else {
+        "the deployment has no `managed_tag`"
+    };
+    let more = match actions.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    Diagnostic::new(
+        "E0417",
+        name.span,
+        format!("nothing scopes the writes of `{}` in a scoped level", name.node),
+    )
+    .label(format!("`{first}`{more} would apply to every resource"))
+    .with_secondary(g.span, "granted here")
+    .note(format!("a scoped level bounds each write by the managed tag, the tag in the request, or a name; here {why}, and neither the store nor the deployment gives a name"))
+    .help(match g.target.node {
+        TargetKind::Store => "give the store a `name \"PATTERN\"`, the deployment a `name_prefix` (or a `managed_tag`), or make the level `unscoped \"REASON\"`",
+        TargetKind::Engine => "give the deployment a `name_prefix` (or a `managed_tag`), or make the level `unscoped \"REASON\"`",
+    })
 }
 
 fn managed_arn(name: &str) -> String {

@@ -47,8 +47,11 @@ pub struct Context<'a> {
     pub scoped: bool,
     /// The managed tag key, when the deployment has one.
     pub tag_key: Option<&'a str>,
-    /// The resource name pattern (`chalk*`), already rendered.
+    /// The resource name pattern (`chalk*`), already rendered: the store's written
+    /// name, else the deployment's prefix, else `*`.
     pub name_pattern: &'a str,
+    /// The store's own `name`, when written: it bounds tagged ARNs too.
+    pub written_name: Option<&'a str>,
     /// The kind's resource types; empty: every resource type of the action.
     pub resource_types: &'a [String],
 }
@@ -74,15 +77,11 @@ pub fn place(svc: &Service, action: &Action, cx: &Context) -> Option<Placement> 
             resources: vec!["*".into()],
         });
     }
-    let arns = |named: bool| -> Vec<String> {
+    let arns = |name: Option<&str>| -> Vec<String> {
         let mut v: Vec<String> = types
             .iter()
             .filter_map(|t| svc.resource_type(t))
-            .flat_map(|rt| {
-                rt.arns()
-                    .map(|a| arn(a, named.then_some(cx.name_pattern)))
-                    .collect::<Vec<_>>()
-            })
+            .flat_map(|rt| rt.arns().map(|a| arn(a, name)).collect::<Vec<_>>())
             .collect();
         v.sort();
         v.dedup();
@@ -100,7 +99,7 @@ pub fn place(svc: &Service, action: &Action, cx: &Context) -> Option<Placement> 
             let resources = if types.is_empty() {
                 vec!["*".to_string()]
             } else {
-                arns(false)
+                arns(cx.written_name)
             };
             return Some(Placement {
                 scoping: Scoping::TagOnCreate,
@@ -122,14 +121,19 @@ pub fn place(svc: &Service, action: &Action, cx: &Context) -> Option<Placement> 
         {
             return Some(Placement {
                 scoping: Scoping::Tagged,
-                resources: arns(false),
+                resources: arns(cx.written_name),
             });
         }
     }
     Some(Placement {
         scoping: Scoping::ByName,
-        resources: arns(true),
+        resources: arns(Some(cx.name_pattern)),
     })
+}
+
+/// Whether a name pattern bounds nothing: empty, or only wildcards.
+pub fn unbounded(pattern: &str) -> bool {
+    pattern.chars().all(|c| c == '*' || c == '?')
 }
 
 fn type_carries(svc: &Service, t: &str, key: &str) -> bool {
@@ -203,6 +207,7 @@ mod tests {
                 scoped,
                 tag_key: Some("shop/managed"),
                 name_pattern: "shop*",
+                written_name: None,
                 resource_types: &types,
             },
         )

@@ -87,6 +87,7 @@ codes! {
     "E0414" Error   "GCP permission that custom roles do not support",
     "E0415" Error   "Azure data action listed as an action, or the reverse",
     "E0416" Error   "unknown Azure operation (checked against a `--catalog` file)",
+    "E0417" Error   "writes in a scoped level that nothing bounds (no managed tag, name or prefix applies)",
     // Azure.
     "E0501" Error   "Azure role without assignable scopes",
     "E0502" Error   "Azure assignable scope is the root `/`",
