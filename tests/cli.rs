@@ -102,9 +102,35 @@ fn json_format() {
     assert_eq!(d["line"], 4);
     assert_eq!(d["column"], 14);
     assert_eq!(d["message"], "unknown principal `nobody`");
-    let clean = engc(&["check", &example("chalk"), "--format", "json"]);
+    // With every parameter set, Chalk is clean; without, each unset one is W0117.
+    let clean = engc(&[
+        "check",
+        &example("chalk"),
+        "--format",
+        "json",
+        "--set",
+        "external_id=ext-0123456789",
+        "--set",
+        "namespace=chalk",
+        "--set",
+        "log_group=/chalk/engine",
+        "--set",
+        "region=us-east-1",
+        "--set",
+        "account_id=123456789012",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&clean.stdout).unwrap();
-    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 0);
+    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 0, "{v}");
+    let open = engc(&["check", &example("chalk"), "--format", "json"]);
+    assert_eq!(open.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&open.stdout).unwrap();
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["W0117"; 5]);
 }
 
 fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
@@ -230,7 +256,7 @@ fn targets_and_parameters() {
     // A parameter nobody declared is a usage error.
     let o = engc(&["check", &example("chalk"), "--set", "colour=blue"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("names no parameter"));
+    assert!(stderr(&o).contains("is no parameter"), "{}", stderr(&o));
 }
 
 /// Hostile input: each a clear diagnostic and exit 1, never a panic.
@@ -391,4 +417,75 @@ fn set_fills_generated_arns_too() {
         "{policy}"
     );
     assert!(!policy.contains("${region}") && !policy.contains("${account_id}"));
+}
+
+/// Inputs that are not regular files, or too large, are refused at once (exit 2): a
+/// device (`/dev/zero` grew to 1.9 GB and hung), a FIFO (hung), a folder.
+#[test]
+fn inputs_must_be_regular_files_of_bounded_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = engc(&["check", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
+    let fifo = dir.path().join("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let o = engc(&["check", fifo.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not a regular file"));
+    let o = engc(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("a folder, not a file"),
+        "{}",
+        stderr(&o)
+    );
+    // 65 MiB (sparse): over the documented 64 MiB.
+    let big = dir.path().join("big.eng");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(65 << 20)
+        .unwrap();
+    let o = engc(&["check", big.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("larger than the 64 MiB engc reads"),
+        "{}",
+        stderr(&o)
+    );
+    // The same limits for `--set-file` and `--catalog`.
+    for flag in ["--set-file", "--catalog"] {
+        let o = engc(&["check", &example("quickstart"), flag, "/dev/zero"]);
+        assert_eq!(o.status.code(), Some(2), "{flag}");
+        assert!(stderr(&o).contains("not a regular file"), "{flag}");
+    }
+}
+
+/// JSON offsets are offsets into the file's bytes, also after invalid UTF-8 (each bad
+/// byte was counted as the three of its replacement character).
+#[test]
+fn json_byte_offsets_count_the_files_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes: &[u8] =
+        b"deployment d {\n  clouds aws\n}\n\xff\xfe // two bad bytes\n\xc3(\nstore y: buckt\n";
+    let f = write(dir.path(), "bad.eng", bytes);
+    let o = engc(&["check", &f, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let at = bytes.windows(5).position(|w| w == b"buckt").unwrap();
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "E0104")
+        .expect("the unknown kind is reported");
+    assert_eq!(d["start_byte"], at);
+    assert_eq!(d["end_byte"], at + 5);
+    let first = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "E0003")
+        .unwrap();
+    assert_eq!(first["start_byte"], 30);
+    assert_eq!(first["end_byte"], 31);
 }

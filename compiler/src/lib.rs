@@ -38,6 +38,8 @@ pub struct Compilation {
     pub diagnostics: Vec<Diagnostic>,
     /// Present only when there is no error.
     pub model: Option<model::Model>,
+    /// The documents, when `options.outputs` asked for them and there is no error.
+    pub outputs: Vec<backend::OutputFile>,
     /// The user's parsed files (for the editor features).
     pub files: Vec<(FileId, ast::File)>,
     /// The parsed standard library.
@@ -76,7 +78,9 @@ pub fn compile(inputs: Vec<Input>, loader: &dyn FileLoader, options: &Options) -
     }
     let loaded = loader::load(&mut sources, &roots, loader);
     diagnostics.extend(loaded.diagnostics);
-    let (model, mut check_diags) = check::check(&stdlib, &loaded.files, options);
+    let checked = check::check(&stdlib, &loaded.files, options);
+    let (model, mut outputs, mut check_diags) =
+        (checked.model, checked.outputs, checked.diagnostics);
     // A deployment block lost to a syntax error is already reported.
     if diagnostics
         .iter()
@@ -87,6 +91,7 @@ pub fn compile(inputs: Vec<Input>, loader: &dyn FileLoader, options: &Options) -
     diagnostics.extend(check_diags);
     diag::sort(&mut diagnostics);
     let model = if diagnostics.iter().any(Diagnostic::is_error) {
+        outputs.clear();
         None
     } else {
         model
@@ -95,6 +100,7 @@ pub fn compile(inputs: Vec<Input>, loader: &dyn FileLoader, options: &Options) -
         sources,
         diagnostics,
         model,
+        outputs,
         files: loaded.files,
         stdlib,
     }

@@ -12,17 +12,55 @@ pub trait FileLoader {
 
 pub struct DiskLoader;
 
+/// The largest file engc reads (64 MiB): an input, a `use`d file, a `--set-file`, a
+/// `--catalog` (the full Azure operation list is about 15 MB). Larger files are refused
+/// before they are read.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// Reads a regular file of at most [`MAX_FILE_BYTES`]. Regular files only: `/dev/zero`
+/// read until memory ran out, and a FIFO (or `/dev/stdin` on a terminal) waited for
+/// input forever. The size is checked on the open file, and the read is bounded too,
+/// in case the file grows in between.
+pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut open = std::fs::OpenOptions::new();
+    open.read(true);
+    // Opening a FIFO for reading blocks until a writer comes; non-blocking, it opens
+    // at once and is refused below. Regular files ignore the flag.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut open, libc::O_NONBLOCK);
+    let file = open.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            if meta.is_dir() {
+                "a folder, not a file"
+            } else {
+                "not a regular file"
+            },
+        ));
+    }
+    let too_large = || {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("larger than the {} MiB engc reads", MAX_FILE_BYTES >> 20),
+        )
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
 impl FileLoader for DiskLoader {
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        // Regular files only: `use "/dev/zero"` read until memory ran out, and a FIFO
-        // (or `/dev/stdin` on a terminal) waited for input forever.
-        if !std::fs::metadata(path)?.is_file() {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                "not a regular file",
-            ));
-        }
-        std::fs::read(path)
+        read_regular(path)
     }
 }
 
@@ -45,9 +83,9 @@ pub fn decode(
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
-            // Keep offsets meaningful: the valid prefix is unchanged by lossy decoding.
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            let id = sources.add(name, path, text);
+            // The valid prefix is unchanged by lossy decoding; the file keeps the map
+            // back to its bytes for later offsets.
+            let id = sources.add_file(crate::source::SourceFile::lossy(name, path, &bytes));
             let d = Diagnostic::new(
                 "E0003",
                 // The bad bytes became U+FFFD (3 bytes) in the kept text.
@@ -113,6 +151,8 @@ pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::InvalidInput => e.to_string(),
+        std::io::ErrorKind::IsADirectory => "a folder, not a file".into(),
         _ => e.to_string().to_lowercase(),
     }
 }

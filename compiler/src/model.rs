@@ -27,6 +27,9 @@ pub struct DeploymentInfo {
     pub clouds: Vec<Cloud>,
     pub managed_tag: Option<(String, String)>,
     pub name_prefix: Option<String>,
+    /// The GCP project id, filled from the parameter (`${project_id}` when unset):
+    /// generated names (custom role names, service account emails) use it.
+    pub project_id: String,
 }
 
 #[derive(Clone, Debug, Default)]

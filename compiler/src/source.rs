@@ -64,6 +64,9 @@ pub struct SourceFile {
     pub text: String,
     /// Byte offsets of line starts, for line/column look-ups.
     line_starts: Vec<usize>,
+    /// For a file that was not valid UTF-8 (its text decoded lossily): its pieces in
+    /// order, so that offsets can be given in the file's bytes. Empty for valid files.
+    pieces: Vec<Piece>,
 }
 
 impl SourceFile {
@@ -76,7 +79,55 @@ impl SourceFile {
             path,
             text,
             line_starts,
+            pieces: Vec::new(),
         }
+    }
+
+    /// A file from bytes that are not all UTF-8: each invalid sequence becomes one
+    /// U+FFFD, and the pieces are kept (see [`SourceFile::byte_offset`]).
+    pub fn lossy(name: String, path: Option<PathBuf>, bytes: &[u8]) -> SourceFile {
+        let mut text = String::with_capacity(bytes.len() + 16);
+        let mut pieces = Vec::new();
+        let mut at = 0;
+        for chunk in bytes.utf8_chunks() {
+            pieces.push(Piece {
+                text: text.len(),
+                bytes: at,
+                invalid: 0,
+            });
+            text.push_str(chunk.valid());
+            at += chunk.valid().len();
+            if !chunk.invalid().is_empty() {
+                pieces.push(Piece {
+                    text: text.len(),
+                    bytes: at,
+                    invalid: chunk.invalid().len(),
+                });
+                text.push('\u{FFFD}');
+                at += chunk.invalid().len();
+            }
+        }
+        let mut f = SourceFile::new(name, path, text);
+        f.pieces = pieces;
+        f
+    }
+
+    /// The offset in the file's bytes of an offset in `text`: the same for valid
+    /// UTF-8; inside a replacement character, the start of the bytes it stands for.
+    pub fn byte_offset(&self, text_offset: usize) -> usize {
+        let i = self.pieces.partition_point(|p| p.text <= text_offset);
+        let Some(p) = i.checked_sub(1).map(|i| &self.pieces[i]) else {
+            return text_offset;
+        };
+        if p.invalid > 0 {
+            let replaced = '\u{FFFD}'.len_utf8();
+            return if text_offset >= p.text + replaced {
+                p.bytes + p.invalid + (text_offset - p.text - replaced)
+            } else {
+                p.bytes
+            };
+        }
+        p.bytes + (text_offset - p.text)
     }
 
     /// Zero-based line and byte column of a byte offset.
@@ -105,6 +156,15 @@ impl SourceFile {
     }
 }
 
+/// A run of a lossily decoded file: valid text, or one replacement character standing
+/// for `invalid` bytes.
+#[derive(Clone, Debug)]
+struct Piece {
+    text: usize,
+    bytes: usize,
+    invalid: usize,
+}
+
 /// Every file of one compilation: user files and the embedded standard library.
 #[derive(Clone, Debug, Default)]
 pub struct SourceMap {
@@ -117,7 +177,11 @@ impl SourceMap {
     }
 
     pub fn add(&mut self, name: String, path: Option<PathBuf>, text: String) -> FileId {
-        self.files.push(SourceFile::new(name, path, text));
+        self.add_file(SourceFile::new(name, path, text))
+    }
+
+    pub fn add_file(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
         FileId((self.files.len() - 1) as u32)
     }
 

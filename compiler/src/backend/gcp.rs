@@ -6,9 +6,6 @@ use super::{description_of, kind, principal_of, title_of, OutputFile, Target};
 use crate::model::{Access, Model};
 use serde::Serialize;
 
-/// The project placeholder used in role names and expanded service-account emails.
-pub const PROJECT_PLACEHOLDER: &str = "${project_id}";
-
 /// The role that lets a member impersonate a service account.
 pub const TOKEN_CREATOR_ROLE: &str = "roles/iam.serviceAccountTokenCreator";
 
@@ -23,18 +20,19 @@ pub fn emit(model: &Model) -> Vec<OutputFile> {
     files
 }
 
-/// The custom role's full name, `projects/${project_id}/roles/<role_id>`.
-pub fn custom_role_name(role_id: &str) -> String {
-    format!("projects/{PROJECT_PLACEHOLDER}/roles/{role_id}")
+/// The custom role's full name, `projects/<project>/roles/<role_id>`. `project` is
+/// the deployment's project id as lowering filled it (`${project_id}` when unset).
+pub fn custom_role_name(project: &str, role_id: &str) -> String {
+    format!("projects/{project}/roles/{role_id}")
 }
 
 /// A service account's email: as given when it has an `@`, else
-/// `<id>@${project_id}.iam.gserviceaccount.com`.
-pub fn service_account_email(account: &str) -> String {
+/// `<id>@<project>.iam.gserviceaccount.com`.
+pub fn service_account_email(project: &str, account: &str) -> String {
     if account.contains('@') {
         account.to_string()
     } else {
-        format!("{account}@{PROJECT_PLACEHOLDER}.iam.gserviceaccount.com")
+        format!("{account}@{project}.iam.gserviceaccount.com")
     }
 }
 
@@ -96,10 +94,16 @@ fn bindings_file(model: &Model, access: &Access) -> Option<OutputFile> {
     roles.sort();
     roles.dedup();
     if !access.gcp.permissions.is_empty() {
-        roles.push(custom_role_name(&access.gcp.role_id));
+        roles.push(custom_role_name(
+            &model.deployment.project_id,
+            &access.gcp.role_id,
+        ));
     }
     let bindings = Bindings {
-        member: format!("serviceAccount:{}", service_account_email(&account.account)),
+        member: format!(
+            "serviceAccount:{}",
+            service_account_email(&model.deployment.project_id, &account.account)
+        ),
         roles,
         impersonation: account
             .impersonated_by
@@ -207,11 +211,11 @@ mod tests {
     #[test]
     fn emails() {
         assert_eq!(
-            service_account_email("a@p.iam.gserviceaccount.com"),
+            service_account_email("${project_id}", "a@p.iam.gserviceaccount.com"),
             "a@p.iam.gserviceaccount.com"
         );
         assert_eq!(
-            service_account_email("a"),
+            service_account_email("${project_id}", "a"),
             "a@${project_id}.iam.gserviceaccount.com"
         );
     }

@@ -134,9 +134,18 @@ pub fn emit(model: &Model, targets: &BTreeSet<Target>) -> Vec<OutputFile> {
     files
 }
 
+/// What `manifest.json` says of itself: engc wrote it, in this format. `engc build`
+/// replaces an existing folder only when its manifest says so.
+pub const MANIFEST_GENERATOR: &str = "engc";
+pub const MANIFEST_FORMAT: u32 = 1;
+
 #[derive(Serialize)]
 struct Manifest<'a> {
+    generator: &'static str,
+    format: u32,
     deployment: &'a str,
+    /// Parameters left as `${name}` placeholders in some document, sorted.
+    placeholders: Vec<&'a str>,
     /// Every access level with how far it reaches, so the reasons reach reviewers.
     access_levels: Vec<AccessEntry<'a>>,
     files: Vec<ManifestEntry<'a>>,
@@ -166,12 +175,22 @@ struct ManifestEntry<'a> {
     principal: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     ou: Option<&'a str>,
+    /// The parameters this document still holds as placeholders, sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    placeholders: Vec<&'a str>,
 }
 
 /// `manifest.json` for `files` (which must already be sorted by path).
 fn manifest(model: &Model, files: &[OutputFile]) -> OutputFile {
+    let per_file: Vec<Vec<&str>> = files.iter().map(|f| placeholders_in(&f.contents)).collect();
+    let mut all: Vec<&str> = per_file.iter().flatten().copied().collect();
+    all.sort_unstable();
+    all.dedup();
     let doc = Manifest {
+        generator: MANIFEST_GENERATOR,
+        format: MANIFEST_FORMAT,
         deployment: &model.deployment.name,
+        placeholders: all,
         access_levels: model
             .accesses
             .iter()
@@ -194,13 +213,15 @@ fn manifest(model: &Model, files: &[OutputFile]) -> OutputFile {
             .collect(),
         files: files
             .iter()
-            .map(|f| ManifestEntry {
+            .zip(per_file.iter())
+            .map(|(f, held)| ManifestEntry {
                 path: &f.path,
                 target: f.target,
                 kind: f.kind,
                 access: f.access.as_deref(),
                 principal: f.principal.as_deref(),
                 ou: f.ou.as_deref(),
+                placeholders: held.clone(),
             })
             .collect(),
     };
@@ -213,6 +234,17 @@ fn manifest(model: &Model, files: &[OutputFile]) -> OutputFile {
         ou: None,
         contents: json::to_json(&doc),
     }
+}
+
+/// The `${name}` placeholders a document holds, sorted, each once.
+pub fn placeholders_in(contents: &str) -> Vec<&str> {
+    let mut v: Vec<&str> = crate::check::params::references(contents)
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 /// The access's title, or its name.

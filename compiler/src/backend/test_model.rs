@@ -216,6 +216,7 @@ pub fn sample_model() -> Model {
             clouds: vec![Cloud::Aws, Cloud::Gcp, Cloud::Azure],
             managed_tag: Some(("chalk.ai/managed-by".to_string(), "chalk".to_string())),
             name_prefix: Some("chalk".to_string()),
+            project_id: "${project_id}".to_string(),
         },
         principals: vec![
             Principal {

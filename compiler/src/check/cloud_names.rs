@@ -1,10 +1,9 @@
 //! GCP and Azure names on the source: the shape of permissions, roles and operations,
-//! duplicates, custom role ids and Azure assignable scopes.
+//! duplicates. (Role ids and Azure scopes are values: `values.rs` checks them filled.)
 
 use super::aws::duplicates;
 use super::decls::Decls;
 use crate::diag::Diagnostic;
-use crate::syntax::ast;
 
 pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
     for a in decls.accesses.values() {
@@ -36,19 +35,6 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
             }
         }
         duplicates(&a.gcp_roles, "role", diags);
-        if let Some(id) = &a.gcp_role_id {
-            if !valid_role_id(&id.node) {
-                diags.push(
-                    Diagnostic::new(
-                        "E0115",
-                        id.span,
-                        format!("`{}` is not a valid GCP role id", id.node),
-                    )
-                    .label("GCP role ids match `[a-zA-Z0-9_.]{3,64}`")
-                    .help("use letters, digits, `_` and `.` only, 3 to 64 of them"),
-                );
-            }
-        }
         let lists = [
             (&a.azure.actions, "action"),
             (&a.azure.not_actions, "not-action"),
@@ -72,27 +58,6 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
                 }
             }
             duplicates(list, what, diags);
-        }
-        azure_scopes(a, diags);
-    }
-}
-
-fn azure_scopes(a: &ast::Access, diags: &mut Vec<Diagnostic>) {
-    for s in &a.azure_scopes {
-        if s.node.trim() == "/" {
-            diags.push(
-                Diagnostic::new(
-                    "E0502",
-                    s.span,
-                    "the root scope `/` is not assignable by a custom role",
-                )
-                .label("tenant root")
-                .suggest(
-                    s.span,
-                    "\"/subscriptions/${subscription_id}\"",
-                    "scope it to a subscription or resource group",
-                ),
-            );
         }
     }
 }

@@ -258,7 +258,7 @@ impl<'a> Decls<'a> {
     }
 
     pub fn params(&self, options: &Options) -> Params {
-        let declared: Vec<(String, Option<String>)> = self
+        let declared: Vec<(String, Option<(String, Span)>)> = self
             .deployment
             .map(|d| {
                 d.params
@@ -266,7 +266,7 @@ impl<'a> Decls<'a> {
                     .map(|p| {
                         (
                             p.name.node.clone(),
-                            p.default.as_ref().map(|s| s.node.clone()),
+                            p.default.as_ref().map(|s| (s.node.clone(), s.span)),
                         )
                     })
                     .collect()
@@ -274,8 +274,8 @@ impl<'a> Decls<'a> {
             .unwrap_or_default();
         let prefix = self
             .deployment
-            .and_then(|d| d.name_prefix.as_ref().map(|p| p.node.as_str()));
-        Params::new(&declared, prefix, &options.set)
+            .and_then(|d| d.name_prefix.as_ref().map(|p| (p.node.as_str(), p.span)));
+        Params::new(&declared, prefix, &options.set, &options.set_from)
     }
 
     /// Resolves a reference that must be of kind `want`; reports unknown or wrong-kind.

@@ -37,6 +37,7 @@ pub fn lower(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) -> Mod
                 .as_ref()
                 .map(|(k, v)| (params.render(&k.node), params.render(&v.node))),
             name_prefix: d.name_prefix.as_ref().map(|p| params.render(&p.node)),
+            project_id: params.render("${project_id}"),
         };
     }
     let l = Lowerer { decls, params };
@@ -296,17 +297,12 @@ impl Lowerer<'_, '_> {
                 .help("add `azure scope \"/subscriptions/${subscription_id}\"`"),
             );
         }
-        out.k8s = self.k8s_roles(a, gen.k8s, diags);
+        out.k8s = self.k8s_roles(a, gen.k8s);
         self.check_targets(a, &out, diags);
         out
     }
 
-    fn k8s_roles(
-        &self,
-        a: &ast::Access,
-        generated: Vec<GeneratedRule>,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Vec<model::K8sRole> {
+    fn k8s_roles(&self, a: &ast::Access, generated: Vec<GeneratedRule>) -> Vec<model::K8sRole> {
         let mut roles: Vec<model::K8sRole> = Vec::new();
         let has_both = a.k8s.iter().any(|r| r.namespace.is_none())
             && a.k8s.iter().any(|r| r.namespace.is_some())
@@ -319,9 +315,6 @@ impl Lowerer<'_, '_> {
                 }
                 None => self.default_name(&a.name.node),
             };
-            if let Some(n) = &r.name {
-                k8s_name(n, &name, diags);
-            }
             roles.push(model::K8sRole {
                 name,
                 namespace: r.namespace.as_ref().map(|n| self.r(n)),
@@ -712,46 +705,6 @@ impl Lowerer<'_, '_> {
                 );
             }
         }
-    }
-}
-
-/// A DNS-subdomain name for Kubernetes objects (placeholders are not checked).
-fn k8s_name(src: &ast::Str, rendered: &str, diags: &mut Vec<Diagnostic>) {
-    if rendered.contains("${") {
-        return;
-    }
-    let ok = !rendered.is_empty()
-        && rendered.len() <= 253
-        && rendered
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
-        && rendered.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && rendered.ends_with(|c: char| c.is_ascii_alphanumeric());
-    if !ok {
-        let fixed: String = rendered
-            .to_ascii_lowercase()
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '.' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        diags.push(
-            Diagnostic::new(
-                "E0115",
-                src.span,
-                format!("`{rendered}` is not a valid Kubernetes name"),
-            )
-            .label("names must be lowercase DNS subdomains")
-            .suggest(
-                src.span,
-                format!("\"{}\"", fixed.trim_matches('-')),
-                "use lowercase letters, digits, `-` and `.`",
-            ),
-        );
     }
 }
 

@@ -14,38 +14,59 @@ pub mod lower;
 pub mod minimize;
 pub mod params;
 pub mod permissions;
+pub mod placeholders;
 pub mod relations;
 pub mod risk;
 pub mod scoping;
+pub mod values;
 
+use crate::backend::{OutputFile, Target};
 use crate::diag::Diagnostic;
 use crate::model::Model;
 use crate::source::FileId;
 use crate::syntax::ast;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Default)]
 pub struct Options {
     /// `--set name=value`: parameter values.
     pub set: BTreeMap<String, String>,
+    /// Where each value of `set` came from, for diagnostics (`` `--set region=...` ``,
+    /// `` `acme.json` ``); a value without an entry came from `--set`.
+    pub set_from: BTreeMap<String, String>,
     /// `--minimize`: compress action lists into wildcards proved against the catalog.
     pub minimize: bool,
     /// `--catalog FILE`: the full GCP permission list, instead of the built-in subset.
     pub gcp_catalog: Option<std::sync::Arc<crate::catalog::gcp::Catalog>>,
     /// `--catalog FILE`: the full Azure operation list, instead of the built-in subset.
     pub azure_catalog: Option<std::sync::Arc<crate::catalog::azure::Catalog>>,
+    /// The targets to emit documents for (`check` and `build`; not the editor). The
+    /// documents are returned, and parameters left as placeholders in them are W0117.
+    pub outputs: Option<BTreeSet<Target>>,
+    /// `--strict`: placeholders left in written documents are errors.
+    pub strict: bool,
 }
 
-/// Checks the user's files against the standard library and lowers them.
+/// What checking gives: the model and the documents when there is no error, and the
+/// diagnostics.
+pub struct Checked {
+    pub model: Option<Model>,
+    pub outputs: Vec<OutputFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks the user's files against the standard library and lowers them; emits the
+/// documents when `options.outputs` asks for them.
 pub fn check(
     stdlib: &[(FileId, ast::File)],
     user: &[(FileId, ast::File)],
     options: &Options,
-) -> (Option<Model>, Vec<Diagnostic>) {
+) -> Checked {
     let mut diags = Vec::new();
     let decls = decls::collect(stdlib, user, &mut diags);
     let params = decls.params(options);
     decls.check_references(&params, &mut diags);
+    values::check(&decls, &params, &mut diags);
 
     let networks = decls.network_inputs();
     cidr::check(&networks, &mut diags);
@@ -63,8 +84,25 @@ pub fn check(
     }
     // After minimizing: the limits apply to what is written.
     limits::check(&decls, &model, &mut diags);
+    let mut outputs = Vec::new();
+    if let Some(targets) = &options.outputs {
+        if !diags.iter().any(Diagnostic::is_error) {
+            outputs = crate::backend::emit(&model, targets);
+            placeholders::check(&decls, &outputs, &mut diags);
+        }
+    }
     acks::apply(&decls, &mut diags);
+    if options.strict {
+        placeholders::promote(&mut diags);
+    }
     crate::diag::sort(&mut diags);
     let ok = !diags.iter().any(Diagnostic::is_error);
-    (ok.then_some(model), diags)
+    if !ok {
+        outputs.clear();
+    }
+    Checked {
+        model: ok.then_some(model),
+        outputs,
+        diagnostics: diags,
+    }
 }

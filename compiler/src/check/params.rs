@@ -16,37 +16,85 @@ pub const IMPLICIT: &[&str] = &[
     "subscription_id",
 ];
 
+/// Where a parameter's value came from, for diagnostics that point at it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// `param name = "default"`: the default's span.
+    Default(Span),
+    /// The deployment's `name_prefix` (the `prefix` parameter).
+    Prefix(Span),
+    /// Given outside the source: `--set`, a `--set-file`, the editor's settings. The
+    /// text says which (`` `--set region=...` ``).
+    Given(String),
+}
+
 pub struct Params {
-    /// name -> value (None: stays a placeholder).
-    values: BTreeMap<String, Option<String>>,
+    /// name -> value and its origin (None: stays a placeholder).
+    values: BTreeMap<String, Option<(String, Origin)>>,
 }
 
 impl Params {
+    /// `declared`: each parameter with its default; `set`: values given outside the
+    /// source, with where each came from (`--set`, a file).
     pub fn new(
-        declared: &[(String, Option<String>)],
-        prefix: Option<&str>,
+        declared: &[(String, Option<(String, Span)>)],
+        prefix: Option<(&str, Span)>,
         set: &BTreeMap<String, String>,
+        set_from: &BTreeMap<String, String>,
     ) -> Params {
-        let mut values: BTreeMap<String, Option<String>> = BTreeMap::new();
+        let mut values: BTreeMap<String, Option<(String, Origin)>> = BTreeMap::new();
         for name in IMPLICIT {
             values.insert(name.to_string(), None);
         }
-        values.insert("prefix".into(), prefix.map(str::to_string));
+        values.insert(
+            "prefix".into(),
+            prefix.map(|(p, span)| (p.to_string(), Origin::Prefix(span))),
+        );
         for (name, default) in declared {
-            values.insert(name.clone(), default.clone());
+            values.insert(
+                name.clone(),
+                default
+                    .as_ref()
+                    .map(|(v, span)| (v.clone(), Origin::Default(*span))),
+            );
         }
         for (k, v) in set {
             if let Some(slot) = values.get_mut(k) {
-                *slot = Some(v.clone());
+                let from = set_from
+                    .get(k)
+                    .cloned()
+                    .unwrap_or_else(|| format!("`--set {k}=...`"));
+                *slot = Some((v.clone(), Origin::Given(from)));
             }
         }
         // The name prefix may itself use parameters (`"demo-${env}"`).
         let mut params = Params { values };
-        if let Some(Some(p)) = params.values.get("prefix").cloned() {
+        if let Some(Some((p, origin))) = params.values.get("prefix").cloned() {
             let rendered = params.render(&p);
-            params.values.insert("prefix".into(), Some(rendered));
+            params
+                .values
+                .insert("prefix".into(), Some((rendered, origin)));
         }
         params
+    }
+
+    /// The parameters `s` refers to that have a value: name, value and origin.
+    pub fn filled<'s>(&self, s: &'s str) -> Vec<(&'s str, &str, &Origin)> {
+        references(s)
+            .into_iter()
+            .filter_map(|(name, _)| match self.values.get(name) {
+                Some(Some((v, o))) => Some((name, v.as_str(), o)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Every parameter without a value (it stays a `${name}` placeholder).
+    pub fn unset(&self) -> impl Iterator<Item = &str> {
+        self.values
+            .iter()
+            .filter(|(_, v)| v.is_none())
+            .map(|(k, _)| k.as_str())
     }
 
     pub fn is_known(&self, name: &str) -> bool {
@@ -80,7 +128,7 @@ impl Params {
         let mut out = String::with_capacity(s.len());
         let mut last = 0;
         for (name, range) in references(s) {
-            if let Some(Some(v)) = self.values.get(name) {
+            if let Some(Some((v, _))) = self.values.get(name) {
                 out.push_str(&s[last..range.start]);
                 out.push_str(v);
                 last = range.end;
@@ -153,7 +201,8 @@ mod tests {
     fn render_fills_only_set_values() {
         let mut set = BTreeMap::new();
         set.insert("region".to_string(), "us-east-1".to_string());
-        let p = Params::new(&[], Some("chalk"), &set);
+        let span = Span::new(crate::source::FileId(0), 0, 0);
+        let p = Params::new(&[], Some(("chalk", span)), &set, &BTreeMap::new());
         assert_eq!(
             p.render("arn:aws:eks:${region}:${account_id}:${prefix}*"),
             "arn:aws:eks:us-east-1:${account_id}:chalk*"

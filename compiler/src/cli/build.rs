@@ -26,7 +26,12 @@ fn parse_target(s: &str) -> Result<Target, String> {
 }
 
 pub fn run(args: &BuildArgs) -> i32 {
-    let c = match output::compile(&args.common) {
+    let targets: BTreeSet<Target> = if args.target.is_empty() {
+        Target::ALL.into_iter().collect()
+    } else {
+        args.target.iter().copied().collect()
+    };
+    let c = match output::compile(&args.common, targets) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -34,16 +39,11 @@ pub fn run(args: &BuildArgs) -> i32 {
     if code != EXIT_OK {
         return code;
     }
-    let Some(model) = &c.model else {
+    if c.model.is_none() {
         return EXIT_INPUT;
-    };
-    let targets: BTreeSet<Target> = if args.target.is_empty() {
-        Target::ALL.into_iter().collect()
-    } else {
-        args.target.iter().copied().collect()
-    };
-    let files = backend::emit(model, &targets);
-    match write_all(&args.out, &files) {
+    }
+    let files = &c.outputs;
+    match write_all(&args.out, files) {
         Ok(()) => {
             if args.common.format == super::Format::Human {
                 eprintln!("wrote {} files to {}", files.len(), args.out.display());

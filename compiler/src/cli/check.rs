@@ -3,7 +3,8 @@
 use super::{output, CommonArgs};
 
 pub fn run(args: &CommonArgs) -> i32 {
-    match output::compile(args) {
+    let all = crate::backend::Target::ALL.into_iter().collect();
+    match output::compile(args, all) {
         Ok(c) => output::report(args, &c, "check"),
         Err(code) => code,
     }

@@ -65,9 +65,16 @@ pub struct CommonArgs {
     /// When to colour human diagnostics (NO_COLOR is honoured by `auto`).
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     color: ColorWhen,
-    /// Set a parameter: `--set region=us-east-1` (repeatable).
+    /// Set a parameter: `--set region=us-east-1` (repeatable; overrides `--set-file`).
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
     set: Vec<(String, String)>,
+    /// Parameters from a JSON or YAML map of names to strings (repeatable; later files
+    /// override earlier ones).
+    #[arg(long = "set-file", value_name = "FILE")]
+    set_files: Vec<PathBuf>,
+    /// Treat parameters left as placeholders in the documents as errors (W0117).
+    #[arg(long)]
+    strict: bool,
     /// Compress action lists into wildcards that match exactly the granted actions.
     #[arg(long)]
     minimize: bool,
@@ -92,6 +99,9 @@ pub enum ColorWhen {
 
 fn parse_set(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
+        Some((k, "")) if !k.is_empty() => Err(format!(
+            "`{k}` is given an empty value; to leave it a placeholder, leave `--set {k}` out"
+        )),
         Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
         _ => Err(format!("expected NAME=VALUE, got `{s}`")),
     }

@@ -6,22 +6,30 @@ use crate::{Compilation, Input, Options};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use std::io::{IsTerminal, Write};
 
+/// Reads a file the user named: a regular file (not a FIFO, a device or a folder) of
+/// at most [`crate::loader::MAX_FILE_BYTES`]. Errors are one line for `error: ...`.
+pub fn read_regular(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    crate::loader::read_regular(path).map_err(|e| {
+        format!(
+            "cannot read `{}`: {}",
+            path.display(),
+            crate::loader::io_reason(&e)
+        )
+    })
+}
+
 /// Reads the named files; an unreadable input is a usage/I-O failure (exit 2).
 pub fn read_inputs(args: &CommonArgs) -> Result<Vec<Input>, i32> {
     let mut inputs = Vec::new();
     for path in &args.files {
-        match std::fs::read(path) {
+        match read_regular(path) {
             Ok(bytes) => inputs.push(Input {
                 name: path.display().to_string(),
                 path: Some(path.clone()),
                 bytes,
             }),
             Err(e) => {
-                eprintln!(
-                    "error: cannot read `{}`: {}",
-                    path.display(),
-                    crate::loader::io_reason(&e)
-                );
+                eprintln!("error: {e}");
                 return Err(EXIT_USAGE);
             }
         }
@@ -29,18 +37,78 @@ pub fn read_inputs(args: &CommonArgs) -> Result<Vec<Input>, i32> {
     Ok(inputs)
 }
 
-pub fn compile(args: &CommonArgs) -> Result<Compilation, i32> {
+/// Parameter values in the order given (later ones win): (name, value).
+type Values = Vec<(String, String)>;
+/// Where each value came from: (name, `` `--set name=...` `` or `` `FILE` ``).
+type Sources = Vec<(String, String)>;
+
+/// The parameter values of `--set-file` and `--set` (which wins), with where each came
+/// from.
+fn parameter_values(args: &CommonArgs) -> Result<(Values, Sources), String> {
+    let mut values: Vec<(String, String)> = Vec::new();
+    let mut from: Vec<(String, String)> = Vec::new();
+    for path in &args.set_files {
+        let bytes = read_regular(path)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| format!("`{}` is not UTF-8 text", path.display()))?;
+        let map: std::collections::BTreeMap<String, serde_yaml::Value> =
+            serde_yaml::from_str(&text).map_err(|e| {
+                format!(
+                    "`{}` is not a JSON or YAML map of parameter names to strings: {e}",
+                    path.display()
+                )
+            })?;
+        for (k, v) in map {
+            let value = match v {
+                serde_yaml::Value::String(s) if !s.is_empty() => s,
+                serde_yaml::Value::String(_) => {
+                    return Err(format!(
+                        "`{}` gives `{k}` an empty value; to leave it a placeholder, leave it out",
+                        path.display()
+                    ))
+                }
+                _ => {
+                    return Err(format!(
+                        "`{}`: the value of `{k}` is not a string; quote it (numbers such as account ids lose their leading zeros)",
+                        path.display()
+                    ))
+                }
+            };
+            values.push((k.clone(), value));
+            from.push((k, format!("`{}`", path.display())));
+        }
+    }
+    for (k, v) in &args.set {
+        values.push((k.clone(), v.clone()));
+        from.push((k.clone(), format!("`--set {k}=...`")));
+    }
+    Ok((values, from))
+}
+
+/// Compiles the inputs. `outputs`: the targets whose documents `build` writes (`check`
+/// asks for all of them), so parameters left as placeholders are reported.
+pub fn compile(
+    args: &CommonArgs,
+    outputs: std::collections::BTreeSet<crate::backend::Target>,
+) -> Result<Compilation, i32> {
     let inputs = read_inputs(args)?;
+    let (values, from) = parameter_values(args).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_USAGE
+    })?;
     let mut options = Options {
-        set: args.set.iter().cloned().collect(),
+        set: values.iter().cloned().collect(),
+        set_from: from.into_iter().collect(),
         minimize: args.minimize,
+        outputs: Some(outputs),
+        strict: args.strict,
         ..Options::default()
     };
     for path in &args.catalogs {
         load_catalog(path, &mut options)?;
     }
     let c = crate::compile(inputs, &crate::loader::DiskLoader, &options);
-    // `--set` of a parameter nobody declared is a usage mistake, not an input error.
+    // A value for a parameter nobody declared is a usage mistake, not an input error.
     if let Some(dep) = c
         .files
         .iter()
@@ -50,12 +118,32 @@ pub fn compile(args: &CommonArgs) -> Result<Compilation, i32> {
             _ => None,
         })
     {
-        for (k, _) in &args.set {
-            let declared = dep.params.iter().any(|p| &p.name.node == k)
-                || crate::check::params::IMPLICIT.contains(&k.as_str());
-            if !declared {
+        let known: Vec<&str> = dep
+            .params
+            .iter()
+            .map(|p| p.name.node.as_str())
+            .chain(crate::check::params::IMPLICIT.iter().copied())
+            .collect();
+        for (k, _) in &values {
+            if !known.contains(&k.as_str()) {
+                let source = options
+                    .set_from
+                    .get(k)
+                    .map(String::as_str)
+                    .unwrap_or("--set");
+                let hint = match crate::diag::closest(k, known.iter().copied()) {
+                    Some(best) => format!("; did you mean `{best}`?"),
+                    None => format!(
+                        "; its parameters are {}",
+                        known
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
                 eprintln!(
-                    "error: `--set {k}=...` names no parameter of deployment `{}`",
+                    "error: {source} names `{k}`, which is no parameter of deployment `{}`{hint}",
                     dep.name.node
                 );
                 return Err(EXIT_USAGE);
@@ -131,12 +219,12 @@ fn plural(n: usize) -> &'static str {
 fn load_catalog(path: &std::path::Path, options: &mut Options) -> Result<(), i32> {
     use crate::catalog::{azure, gcp};
     use std::sync::Arc;
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        eprintln!(
-            "error: cannot read `{}`: {}",
-            path.display(),
-            crate::loader::io_reason(&e)
-        );
+    let bytes = read_regular(path).map_err(|e| {
+        eprintln!("error: {e}");
+        super::EXIT_USAGE
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        eprintln!("error: `{}` is not UTF-8 text", path.display());
         super::EXIT_USAGE
     })?;
     match (gcp::Catalog::parse(&text), azure::Catalog::parse(&text)) {

@@ -134,8 +134,9 @@ fn pos(sources: &SourceMap, span: crate::source::Span) -> JsonPos {
         column,
         end_line,
         end_column,
-        start_byte: span.start,
-        end_byte: span.end,
+        // Offsets in the file's bytes, not in its (possibly lossy) text.
+        start_byte: f.byte_offset(span.start as usize) as u32,
+        end_byte: f.byte_offset(span.end as usize) as u32,
     }
 }
 

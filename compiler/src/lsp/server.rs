@@ -301,6 +301,12 @@ impl Server {
                 .iter()
                 .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
                 .collect();
+            self.options.set_from = self
+                .options
+                .set
+                .keys()
+                .map(|k| (k.clone(), "the editor's `engc.set`".to_string()))
+                .collect();
         }
     }
 
