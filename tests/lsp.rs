@@ -1183,3 +1183,38 @@ fn completion_after_a_semicolon_starts_a_statement() {
     assert_eq!(labels, vec!["managed_tag".to_string()]);
     assert_eq!(c.shutdown(), 0);
 }
+
+/// A file with thousands of problems publishes a capped list: errors first, then one
+/// note of how many are left out (50,000 garbage lines gave 50,000 in one message).
+#[test]
+fn published_diagnostics_are_capped() {
+    let dir = tmp();
+    let path = dir.path().join("many.eng");
+    let mut text =
+        String::from("deployment d {\n  clouds aws\n}\nnetwork n {\n  cidr 10.0.0.0/8\n");
+    for i in 0..3000 {
+        text.push_str(&format!("  subnet s{i} 10.0.0.0/24\n"));
+    }
+    text.push_str("}\n");
+    let mut c = Client::start();
+    c.open(&path, &text);
+    let d = c.diagnostics_of_version(&path, 1);
+    assert_eq!(d.len(), engc::lsp::server::MAX_PUBLISHED);
+    let last = d.last().unwrap();
+    assert_eq!(last.severity, Some(lt::DiagnosticSeverity::INFORMATION));
+    assert!(
+        last.message
+            .contains("more diagnostics in this file are not shown"),
+        "{}",
+        last.message
+    );
+    assert!(d[..d.len() - 1]
+        .iter()
+        .all(|x| x.severity == Some(lt::DiagnosticSeverity::ERROR)));
+    // Below the cap, nothing is added.
+    let small = "deployment d {\n  clouds aws\n}\nstore x: buckt\n";
+    c.change(&path, 2, small);
+    let d = c.diagnostics_of_version(&path, 2);
+    assert_eq!(d.len(), 1);
+    assert_eq!(c.shutdown(), 0);
+}

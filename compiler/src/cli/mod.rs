@@ -6,6 +6,7 @@ mod catalog;
 mod check;
 mod explain;
 mod output;
+pub mod publish;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
@@ -65,6 +66,10 @@ pub struct CommonArgs {
     /// When to colour human diagnostics (NO_COLOR is honoured by `auto`).
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     color: ColorWhen,
+    /// Print at most this many diagnostics for people, errors first (0: all). JSON
+    /// output always has all of them.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    max_diagnostics: usize,
     /// Set a parameter: `--set region=us-east-1` (repeatable; overrides `--set-file`).
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
     set: Vec<(String, String)>,

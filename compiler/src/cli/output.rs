@@ -1,9 +1,10 @@
 //! Shared by the subcommands: reading inputs, compiling, printing diagnostics.
 
 use super::{ColorWhen, CommonArgs, Format, EXIT_INPUT, EXIT_OK, EXIT_USAGE};
+use crate::diag::Diagnostic;
 use crate::diag::{render, Severity};
 use crate::{Compilation, Input, Options};
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use codespan_reporting::term::termcolor::{BufferedStandardStream, ColorChoice};
 use std::io::{IsTerminal, Write};
 
 /// Reads a file the user named: a regular file (not a FIFO, a device or a folder) of
@@ -153,57 +154,117 @@ pub fn compile(
     Ok(c)
 }
 
-/// Prints diagnostics (stderr for people, stdout for `--format json`) and returns
-/// the exit code they imply.
+/// How many errors and warnings a compilation reported.
+#[derive(Clone, Copy)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Counts {
+    pub fn exit_code(self) -> i32 {
+        if self.errors > 0 {
+            EXIT_INPUT
+        } else {
+            EXIT_OK
+        }
+    }
+}
+
+/// Prints diagnostics and the summary line; returns the exit code they imply.
 pub fn report(args: &CommonArgs, c: &Compilation, what: &str) -> i32 {
-    let errors = c
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = c
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
+    let counts = print_diagnostics(args, c);
+    summary(args, what, counts, None);
+    counts.exit_code()
+}
+
+/// Prints diagnostics: for people on stderr (buffered, and at most
+/// `--max-diagnostics` of them, errors first), for tools on stdout (all of them).
+pub fn print_diagnostics(args: &CommonArgs, c: &Compilation) -> Counts {
+    let counts = Counts {
+        errors: c
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count(),
+        warnings: c
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count(),
+    };
     match args.format {
         Format::Json => {
             let mut out = std::io::stdout().lock();
             let _ = out.write_all(render::json(&c.sources, &c.diagnostics).as_bytes());
         }
         Format::Human => {
-            let choice = match args.color {
-                ColorWhen::Always => ColorChoice::Always,
-                ColorWhen::Never => ColorChoice::Never,
-                ColorWhen::Auto => {
-                    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
-                        || !std::io::stderr().is_terminal()
-                    {
-                        ColorChoice::Never
-                    } else {
-                        ColorChoice::Auto
-                    }
-                }
-            };
-            let mut err = StandardStream::stderr(choice);
-            let _ = render::human(&mut err, &c.sources, &c.diagnostics);
-            let summary = match (errors, warnings) {
-                (0, 0) => format!("{what}: no problems"),
-                (0, w) => format!("{what}: {w} warning{}", plural(w)),
-                (e, w) => format!(
-                    "{what} failed: {e} error{}, {w} warning{}",
-                    plural(e),
-                    plural(w)
-                ),
-            };
-            let _ = writeln!(err, "{summary}");
+            let shown = capped(&c.diagnostics, args.max_diagnostics);
+            let mut err = BufferedStandardStream::stderr(color_choice(args));
+            let _ = render::human(&mut err, &c.sources, &shown);
+            let hidden = c.diagnostics.len() - shown.len();
+            if hidden > 0 {
+                let _ = writeln!(
+                    err,
+                    "... and {hidden} more diagnostic{} not shown (--max-diagnostics {}; 0 shows all)\n",
+                    plural(hidden),
+                    args.max_diagnostics
+                );
+            }
+            let _ = err.flush();
         }
     }
-    if errors > 0 {
-        EXIT_INPUT
-    } else {
-        EXIT_OK
+    counts
+}
+
+/// At most `max` diagnostics (0: all), errors before warnings, in source order.
+fn capped(diags: &[Diagnostic], max: usize) -> Vec<Diagnostic> {
+    if max == 0 || diags.len() <= max {
+        return diags.to_vec();
     }
+    let mut picked: Vec<usize> = (0..diags.len()).collect();
+    picked.sort_by_key(|&i| (diags[i].severity != Severity::Error, i));
+    picked.truncate(max);
+    picked.sort_unstable();
+    picked.into_iter().map(|i| diags[i].clone()).collect()
+}
+
+fn color_choice(args: &CommonArgs) -> ColorChoice {
+    match args.color {
+        ColorWhen::Always => ColorChoice::Always,
+        ColorWhen::Never => ColorChoice::Never,
+        ColorWhen::Auto => {
+            if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+                || !std::io::stderr().is_terminal()
+            {
+                ColorChoice::Never
+            } else {
+                ColorChoice::Auto
+            }
+        }
+    }
+}
+
+/// The last line for people: what the diagnostics add up to, and `then` (what was
+/// done) when given. Nothing for `--format json`.
+pub fn summary(args: &CommonArgs, what: &str, counts: Counts, then: Option<&str>) {
+    if args.format != Format::Human {
+        return;
+    }
+    let mut line = match (counts.errors, counts.warnings) {
+        (0, 0) => format!("{what}: no problems"),
+        (0, w) => format!("{what}: {w} warning{}", plural(w)),
+        (e, w) => format!(
+            "{what} failed: {e} error{}, {w} warning{}",
+            plural(e),
+            plural(w)
+        ),
+    };
+    if let Some(then) = then {
+        line.push_str("; ");
+        line.push_str(then);
+    }
+    eprintln!("{line}");
 }
 
 fn plural(n: usize) -> &'static str {

@@ -683,6 +683,7 @@ impl Server {
             now.insert(u, Vec::new());
         }
         for (u, diags) in now {
+            let diags = capped(diags);
             let version = self.docs.get(&u).map(|d| d.version);
             let same = self
                 .published
@@ -1047,6 +1048,37 @@ impl Server {
             ..Default::default()
         })
     }
+}
+
+/// The most diagnostics published for one file: 50,000 garbage lines gave 50,000 in one
+/// message, more than any editor shows usefully.
+pub const MAX_PUBLISHED: usize = 1000;
+
+/// At most [`MAX_PUBLISHED`] diagnostics, errors first, in order, and one more that says
+/// how many are left out.
+fn capped(diags: Vec<lt::Diagnostic>) -> Vec<lt::Diagnostic> {
+    if diags.len() <= MAX_PUBLISHED {
+        return diags;
+    }
+    let keep = MAX_PUBLISHED - 1;
+    let mut order: Vec<usize> = (0..diags.len()).collect();
+    order.sort_by_key(|&i| (diags[i].severity != Some(lt::DiagnosticSeverity::ERROR), i));
+    order.truncate(keep);
+    order.sort_unstable();
+    let hidden = diags.len() - keep;
+    let first_hidden = (0..diags.len()).find(|i| order.binary_search(i).is_err());
+    let range = first_hidden.map(|i| diags[i].range).unwrap_or_default();
+    let mut out: Vec<lt::Diagnostic> = order.into_iter().map(|i| diags[i].clone()).collect();
+    out.push(lt::Diagnostic {
+        range,
+        severity: Some(lt::DiagnosticSeverity::INFORMATION),
+        source: Some("engc".into()),
+        message: format!(
+            "{hidden} more diagnostics in this file are not shown; `engc check` lists them all"
+        ),
+        ..Default::default()
+    });
+    out
 }
 
 fn completion_kind(k: CompletionKind) -> lt::CompletionItemKind {
