@@ -2,47 +2,14 @@
 //! concurrent builds, builds killed at any moment, and full or read-only file systems.
 //! (Every failing step of the swap is injected in `cli::publish`'s unit tests.)
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{engc_in, example, stderr, tree};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-fn engc_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_engc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("engc runs")
-}
-
-fn example(name: &str) -> String {
-    format!("{}/examples/{name}.eng", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 /// Every file below `dir` with its contents, sorted.
-fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push((
-                    p.strip_prefix(dir).unwrap().to_path_buf(),
-                    std::fs::read(&p).unwrap(),
-                ));
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 fn build(dir: &Path, input: &str, out: &str) -> Output {
     engc_in(dir, &["build", input, "-o", out])

@@ -1,35 +1,10 @@
 //! The `engc` binary as users and CI run it: exit codes, output formats, what is
 //! (not) written, and hostile input.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn engc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_engc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .expect("engc runs")
-}
-
-fn example(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
-        .join(format!("{name}.eng"))
-        .display()
-        .to_string()
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p.display().to_string()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{engc, example, stderr, tree, write};
+use std::process::Command;
 
 const BROKEN: &str = "deployment d {\n  clouds aws\n}\naccess a for nobody scoped {\n}\n";
 
@@ -131,26 +106,6 @@ fn json_format() {
         .map(|d| d["code"].as_str().unwrap())
         .collect();
     assert_eq!(codes, ["W0117"; 5]);
-}
-
-fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push((
-                    p.strip_prefix(dir).unwrap().to_path_buf(),
-                    std::fs::read(&p).unwrap(),
-                ));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]

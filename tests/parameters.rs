@@ -3,21 +3,11 @@
 //! placeholder left in a written document is never silent; `--set`, `--set-file` and
 //! `--strict` behave as README says.
 
+mod common;
+
+use common::{engc, stderr};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn engc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_engc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .expect("engc runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::Output;
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let p = dir.join(name);
