@@ -9,8 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-/// Every file below `dir` with its contents, sorted.
-
+/// `engc build INPUT -o OUT` in `dir`.
 fn build(dir: &Path, input: &str, out: &str) -> Output {
     engc_in(dir, &["build", input, "-o", out])
 }
