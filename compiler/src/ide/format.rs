@@ -49,9 +49,19 @@ pub fn format(text: &str) -> String {
         }
         let line_tokens = &tokens[first_ti..ti];
         let trimmed = line.trim_start_matches([' ', '\t']);
-        let body = trimmed.trim_end();
+        // Trailing spaces are the lexer's trivia (a token never ends in them, see
+        // `lexer::line_end`), except inside a block comment that goes on below.
+        let comment_goes_on = line_tokens
+            .last()
+            .is_some_and(|t| t.is_comment() && t.end > le);
+        let body = if comment_goes_on {
+            trimmed.strip_suffix('\r').unwrap_or(trimmed)
+        } else {
+            trimmed.trim_end_matches([' ', '\t', '\r'])
+        };
         if inside_comment {
-            out.push_str(line.trim_end());
+            // Inside a block comment, only the line end is the formatter's.
+            out.push_str(line.strip_suffix('\r').unwrap_or(line));
             out.push('\n');
             blank_run = 0;
         } else if body.is_empty() {
@@ -196,6 +206,32 @@ mod tests {
     fn the_shipped_files_are_formatted() {
         for (name, text) in crate::stdlib::FILES {
             assert_eq!(format(text), *text, "{name}");
+        }
+    }
+
+    /// Tokens as written, line ends aside (the formatter keeps the file's style).
+    fn words_lf(s: &str) -> Vec<String> {
+        words(s).into_iter().map(|w| w.replace('\r', "")).collect()
+    }
+
+    /// Inputs the fuzzer (fuzz/fuzz_targets/ide.rs) found: formatting changed a token
+    /// (trailing white space inside an unclosed string or comment, a vertical tab
+    /// trimmed as white space, the final newline inside an unclosed block comment).
+    #[test]
+    fn fuzz_regressions() {
+        for input in [
+            "\x0b",
+            "/*",
+            "/i/*\"\x01\u{fffd}sc",
+            "id: /*\" \x01 \u{fffd}sc",
+            "principal p { aws role \"arn:aws   \n}\n",
+            "// note   \r\ndeployment d {\r\n  clouds aws\t \r\n}\r\n",
+            "/* a   \n   b */\n",
+            "x \"] as \n}\n",
+        ] {
+            let once = format(input);
+            assert_eq!(format(&once), once, "{input:?}");
+            assert_eq!(words_lf(&once), words_lf(input), "{input:?} -> {once:?}");
         }
     }
 }

@@ -42,6 +42,14 @@ fn ident_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
 }
 
+/// Where a token that runs to the end of its line (a `//` comment, an unclosed
+/// string) ends: before the newline and the spaces, tabs and carriage returns before
+/// it, which are trivia like any other line end.
+fn line_end(src: &str, start: usize) -> usize {
+    let end = src[start..].find('\n').map_or(src.len(), |n| start + n);
+    start + src[start..end].trim_end_matches([' ', '\t', '\r']).len()
+}
+
 /// All tokens of `src`, comments included, in order.
 pub fn tokenize(src: &str) -> Vec<Token> {
     let b = src.as_bytes();
@@ -56,7 +64,7 @@ pub fn tokenize(src: &str) -> Vec<Token> {
                 continue;
             }
             b'/' if b.get(i + 1) == Some(&b'/') => {
-                i = src[i..].find('\n').map_or(b.len(), |n| i + n);
+                i = line_end(src, i);
                 Tok::Comment { closed: true }
             }
             b'/' if b.get(i + 1) == Some(&b'*') => match src[i + 2..].find("*/") {
@@ -65,7 +73,9 @@ pub fn tokenize(src: &str) -> Vec<Token> {
                     Tok::Comment { closed: true }
                 }
                 None => {
-                    i = b.len();
+                    // Unclosed: it runs to the end of the file, trailing white space
+                    // aside (trivia, as at every other line end).
+                    i = start + src[start..].trim_end_matches([' ', '\t', '\r', '\n']).len();
                     Tok::Comment { closed: false }
                 }
             },
@@ -83,6 +93,9 @@ pub fn tokenize(src: &str) -> Vec<Token> {
                         b'\n' => break,
                         _ => i += 1,
                     }
+                }
+                if !closed {
+                    i = line_end(src, start);
                 }
                 Tok::Str { closed }
             }
