@@ -1223,3 +1223,36 @@ fn published_diagnostics_are_capped() {
     assert_eq!(d.len(), 1);
     assert_eq!(c.shutdown(), 0);
 }
+
+/// The language server confines `use` as the command line does: a file outside the
+/// checked file's folder (or its workspace folder) is refused unread.
+#[test]
+fn use_is_confined_in_the_editor_too() {
+    let dir = tmp();
+    std::fs::create_dir_all(dir.path().join("project")).unwrap();
+    std::fs::create_dir_all(dir.path().join("secret")).unwrap();
+    std::fs::write(
+        dir.path().join("secret/creds.eng"),
+        "aws_secret_access_key = AKIA-SECRET-MARKER\n",
+    )
+    .unwrap();
+    let path = dir.path().join("project/main.eng");
+    let text =
+        "use \"../secret/creds.eng\"\nuse \"/etc/passwd\"\ndeployment d {\n  clouds aws\n}\n";
+    let mut c = Client::start();
+    c.open(&path, text);
+    let d = c.diagnostics_of_version(&path, 1);
+    let all = serde_json::to_string(&d).unwrap();
+    assert!(!all.contains("AKIA-SECRET-MARKER"), "{all}");
+    assert!(!all.contains("root:"), "{all}");
+    let codes: Vec<_> = d
+        .iter()
+        .map(|x| match &x.code {
+            Some(lt::NumberOrString::String(s)) => s.clone(),
+            _ => String::new(),
+        })
+        .collect();
+    assert_eq!(codes, ["E0002", "E0002"], "{all}");
+    assert!(d[0].message.contains("is outside"), "{}", d[0].message);
+    assert_eq!(c.shutdown(), 0);
+}

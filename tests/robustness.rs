@@ -368,7 +368,7 @@ impl Pools {
         let text = std::str::from_utf8(src).ok()?;
         let strings: Vec<_> = tokenize(text)
             .into_iter()
-            .filter(|t| matches!(t.kind, Tok::Str { .. }) && t.end > t.start + 1)
+            .filter(|t| matches!(t.kind, Tok::Str { closed: true }) && t.end > t.start + 1)
             .collect();
         if strings.is_empty() {
             return None;

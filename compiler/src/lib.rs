@@ -72,9 +72,10 @@ pub fn compile(inputs: Vec<Input>, loader: &dyn FileLoader, options: &Options) -
         if key.as_ref().is_some_and(|k| sources.find_path(k).is_some()) {
             continue; // the same file named twice
         }
+        let root = loader::use_root(key.as_deref(), options.use_root.as_deref());
         let (id, bad) = loader::decode(&mut sources, input.name, key, input.bytes);
         diagnostics.extend(bad);
-        roots.push(id);
+        roots.push((id, root));
     }
     let loaded = loader::load(&mut sources, &roots, loader);
     diagnostics.extend(loaded.diagnostics);

@@ -99,14 +99,31 @@ pub fn decode(
     }
 }
 
-/// Parses `roots` (already in `sources`) and, transitively, the files they `use`.
-pub fn load(sources: &mut SourceMap, roots: &[FileId], loader: &dyn FileLoader) -> Loaded {
+/// The most bytes one compilation reads through `use` (each file is also at most
+/// [`MAX_FILE_BYTES`]): a `use` graph cannot make engc read without bound.
+pub const MAX_USED_BYTES: u64 = 256 << 20;
+
+/// Parses `roots` (already in `sources`, each with the folder its `use`s are confined
+/// to) and, transitively, the files they `use`.
+///
+/// `use` reads only `.eng` files inside the root's folder, after symbolic links are
+/// resolved: a source from an untrusted author cannot make engc read `/etc/passwd` or
+/// `~/.aws/credentials` and print it in a diagnostic. A refused path is never read.
+pub fn load(
+    sources: &mut SourceMap,
+    roots: &[(FileId, PathBuf)],
+    loader: &dyn FileLoader,
+) -> Loaded {
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
-    let mut queue: Vec<FileId> = roots.to_vec();
+    let mut queue: Vec<(FileId, std::rc::Rc<PathBuf>)> = roots
+        .iter()
+        .map(|(id, root)| (*id, std::rc::Rc::new(root.clone())))
+        .collect();
+    let mut read: u64 = 0;
     let mut i = 0;
     while i < queue.len() {
-        let id = queue[i];
+        let (id, root) = queue[i].clone();
         i += 1;
         let (ast, diags) = syntax::parse(id, &sources.get(id).text);
         diagnostics.extend(diags);
@@ -121,15 +138,34 @@ pub fn load(sources: &mut SourceMap, roots: &[FileId], loader: &dyn FileLoader) 
                 continue;
             };
             let path = base.join(&target.node);
-            let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            let key = match confine(&path, &root) {
+                Ok(key) => key,
+                Err(why) => {
+                    diagnostics.push(refused(target, &root, why));
+                    continue;
+                }
+            };
             if sources.find_path(&key).is_some() {
                 continue; // each file once, whatever the cycles
             }
-            match loader.read(&path) {
+            let bytes = loader.read(&key).and_then(|bytes| {
+                read += bytes.len() as u64;
+                if read > MAX_USED_BYTES {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        format!(
+                            "the files `use` reads add up to more than the {} MiB engc reads",
+                            MAX_USED_BYTES >> 20
+                        ),
+                    ));
+                }
+                Ok(bytes)
+            });
+            match bytes {
                 Ok(bytes) => {
                     let (new, bad) = decode(sources, path.display().to_string(), Some(key), bytes);
                     diagnostics.extend(bad);
-                    queue.push(new);
+                    queue.push((new, root.clone()));
                 }
                 Err(e) => diagnostics.push(
                     Diagnostic::new(
@@ -145,6 +181,84 @@ pub fn load(sources: &mut SourceMap, roots: &[FileId], loader: &dyn FileLoader) 
         files.push((id, ast));
     }
     Loaded { files, diagnostics }
+}
+
+/// Why a `use` path is refused before it is read.
+enum Refusal {
+    NotEng,
+    Outside(PathBuf),
+}
+
+/// The canonical path `use` may read for `path`, or why not: an `.eng` file below
+/// `root` once symbolic links are resolved. A path that does not exist is confined by
+/// its lexical form, and reading it then fails as any missing file does.
+fn confine(path: &Path, root: &Path) -> Result<PathBuf, Refusal> {
+    let resolved = std::fs::canonicalize(path).unwrap_or_else(|_| lexical(path));
+    if resolved.extension().is_none_or(|e| e != "eng") {
+        return Err(Refusal::NotEng);
+    }
+    if !resolved.starts_with(root) {
+        return Err(Refusal::Outside(resolved));
+    }
+    Ok(resolved)
+}
+
+/// `path` made absolute without `.` and `..`, for a path that does not exist.
+fn lexical(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn refused(target: &ast::Str, root: &Path, why: Refusal) -> Diagnostic {
+    match why {
+        Refusal::NotEng => Diagnostic::new(
+            "E0002",
+            target.span,
+            format!("`use` reads only `.eng` files, not `{}`", target.node),
+        )
+        .label("not an `.eng` file")
+        .help("`use` joins `.eng` files into one deployment; name one"),
+        Refusal::Outside(resolved) => Diagnostic::new(
+            "E0002",
+            target.span,
+            format!(
+                "`{}` is outside `{}`, the folder `use` may read",
+                target.node,
+                root.display()
+            ),
+        )
+        .label(if resolved.starts_with(root) {
+            "outside the folder".to_string()
+        } else {
+            format!("resolves to `{}`", resolved.display())
+        })
+        .help("`use` reads only files below the folder of the file being checked; move the file there, or check with `--root DIR` for a folder that holds both"),
+    }
+}
+
+/// The folder the `use`s of a root input may read: `explicit` (`--root`), else the
+/// input's own folder, else (an input with no path) the current folder. Canonical.
+pub fn use_root(input: Option<&Path>, explicit: Option<&Path>) -> PathBuf {
+    let dir = match (explicit, input) {
+        (Some(root), _) => root.to_path_buf(),
+        (None, Some(p)) => p
+            .parent()
+            .map(Path::to_path_buf)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from(".")),
+        (None, None) => PathBuf::from("."),
+    };
+    std::fs::canonicalize(&dir).unwrap_or_else(|_| lexical(&dir))
 }
 
 pub fn io_reason(e: &std::io::Error) -> String {

@@ -45,6 +45,8 @@ pub struct Options {
     pub outputs: Option<BTreeSet<Target>>,
     /// `--strict`: placeholders left in written documents are errors.
     pub strict: bool,
+    /// `--root DIR`: the folder `use` may read below; else each input's own folder.
+    pub use_root: Option<std::path::PathBuf>,
 }
 
 /// What checking gives: the model and the documents when there is no error, and the

@@ -80,6 +80,9 @@ pub struct CommonArgs {
     /// Treat parameters left as placeholders in the documents as errors (W0117).
     #[arg(long)]
     strict: bool,
+    /// The folder `use` may read files below (default: each input's own folder).
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
     /// Compress action lists into wildcards that match exactly the granted actions.
     #[arg(long)]
     minimize: bool,

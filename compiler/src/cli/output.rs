@@ -93,6 +93,12 @@ pub fn compile(
     outputs: std::collections::BTreeSet<crate::backend::Target>,
 ) -> Result<Compilation, i32> {
     let inputs = read_inputs(args)?;
+    if let Some(root) = &args.root {
+        if !root.is_dir() {
+            eprintln!("error: `--root {}` is not a folder", root.display());
+            return Err(EXIT_USAGE);
+        }
+    }
     let (values, from) = parameter_values(args).map_err(|e| {
         eprintln!("error: {e}");
         EXIT_USAGE
@@ -103,6 +109,7 @@ pub fn compile(
         minimize: args.minimize,
         outputs: Some(outputs),
         strict: args.strict,
+        use_root: args.root.clone(),
         ..Options::default()
     };
     for path in &args.catalogs {

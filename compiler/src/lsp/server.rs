@@ -583,7 +583,16 @@ impl Server {
 
     fn compile(&self, id: String, input: Input, root_uri: Option<&str>) -> Option<Root> {
         let overlay = Overlay::new(&self.docs);
-        let options = self.options.clone();
+        let mut options = self.options.clone();
+        // `use` may read below the workspace folder that holds the file (else below
+        // the file's own folder), as `engc check --root` would.
+        options.use_root = input.path.as_ref().and_then(|p| {
+            self.workspace_folders
+                .iter()
+                .filter(|w| p.starts_with(w))
+                .max_by_key(|w| w.components().count())
+                .cloned()
+        });
         let comp = match catch_unwind(AssertUnwindSafe(|| {
             let comp = crate::compile(vec![input], &overlay, &options);
             Analysis::new(comp, options.clone())
