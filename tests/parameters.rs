@@ -279,3 +279,46 @@ fn set_and_set_file() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no such file"));
 }
+
+/// The implicit parameters land in generated names (every ARN holds `region` and
+/// `account_id`), where no source string shows them: their values are checked too.
+#[test]
+fn implicit_parameters_are_checked_for_the_names_they_land_in() {
+    let quickstart = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/quickstart.eng");
+    let o = engc(&[
+        "check",
+        quickstart,
+        "--set",
+        "region=us-east-1\"}",
+        "--set",
+        "account_id=12345",
+        "--set",
+        "project_id=My Project",
+        "--set",
+        "subscription_id=prod",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    for what in [
+        "is not an AWS region",
+        "is not an AWS account id",
+        "is not a GCP project id",
+        "is not an Azure subscription id",
+    ] {
+        assert!(err.contains(what), "{what}: {err}");
+    }
+    assert!(err.contains("from `--set region=...`"), "{err}");
+    let o = engc(&[
+        "check",
+        quickstart,
+        "--set",
+        "region=eu-central-2",
+        "--set",
+        "account_id=012345678901",
+        "--set",
+        "project_id=acme-prod-1",
+        "--set",
+        "subscription_id=00000000-1111-2222-3333-444444444444",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

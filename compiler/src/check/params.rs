@@ -89,12 +89,12 @@ impl Params {
             .collect()
     }
 
-    /// Every parameter without a value (it stays a `${name}` placeholder).
-    pub fn unset(&self) -> impl Iterator<Item = &str> {
-        self.values
-            .iter()
-            .filter(|(_, v)| v.is_none())
-            .map(|(k, _)| k.as_str())
+    /// A parameter's value and origin, when it has one.
+    pub fn value(&self, name: &str) -> Option<(&str, &Origin)> {
+        match self.values.get(name) {
+            Some(Some((v, o))) => Some((v.as_str(), o)),
+            _ => None,
+        }
     }
 
     pub fn is_known(&self, name: &str) -> bool {

@@ -464,6 +464,82 @@ pub fn check(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) {
             diags.push(diagnostic(s, &value, *p, params));
         }
     });
+    implicit(decls, params, diags);
+}
+
+/// The implicit parameters land in the names engc generates (every ARN holds
+/// `region` and `account_id`), where no source string shows them: their values are
+/// checked as such, at their default or, when given outside the source, at the
+/// deployment's name.
+fn implicit(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) {
+    let Some(dep) = decls.deployment else {
+        return;
+    };
+    use crate::syntax::ast::Cloud;
+    type Kind = (&'static str, Cloud, fn(&str) -> bool, &'static str);
+    let kinds: [Kind; 4] = [
+        (
+            "region",
+            Cloud::Aws,
+            aws_region,
+            "an AWS region such as `us-east-1`",
+        ),
+        (
+            "account_id",
+            Cloud::Aws,
+            |v| v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()),
+            "an AWS account id (12 digits)",
+        ),
+        (
+            "project_id",
+            Cloud::Gcp,
+            gcp_project,
+            "a GCP project id (6 to 30 lowercase letters, digits and `-`)",
+        ),
+        (
+            "subscription_id",
+            Cloud::Azure,
+            guid,
+            "an Azure subscription id (a GUID)",
+        ),
+    ];
+    for (name, cloud, ok, what) in kinds {
+        if !decls.targets(cloud) {
+            continue; // the parameter lands in no generated name then
+        }
+        let Some((v, origin)) = params.value(name) else {
+            continue;
+        };
+        if placeholder(v) || ok(v) {
+            continue;
+        }
+        let shown = v.escape_debug();
+        let (span, label, note) = match origin {
+            Origin::Default(span) => (*span, format!("`{name}` is `{shown}` here"), None),
+            Origin::Prefix(span) => (*span, format!("`{name}` is `{shown}` here"), None),
+            Origin::Given(from) => (
+                dep.name.span,
+                format!("generated names of this deployment use `{name}`"),
+                Some(format!("`{name}` is `{shown}`, from {from}")),
+            ),
+        };
+        let mut d = Diagnostic::new("E0116", span, format!("`{shown}` is not {what}"))
+            .label(label)
+            .help(format!("give `{name}` {what}"));
+        if let Some(n) = note {
+            d = d.note(n);
+        }
+        diags.push(d);
+    }
+}
+
+/// A GCP project id: 6-30 lowercase letters, digits and `-`, starting with a letter.
+fn gcp_project(v: &str) -> bool {
+    (6..=30).contains(&v.len())
+        && v.starts_with(|c: char| c.is_ascii_lowercase())
+        && !v.ends_with('-')
+        && v.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 fn diagnostic(s: &Str, value: &str, p: Problem, params: &Params) -> Diagnostic {
