@@ -76,7 +76,7 @@ fn compile_case(file: &str) -> (Compilation, String) {
 }
 
 fn reported(c: &Compilation) -> BTreeSet<&'static str> {
-    c.diagnostics.iter().map(|d| d.code).collect()
+    c.diagnostics.iter().map(|d| d.code.as_str()).collect()
 }
 
 fn gap(code: &str) -> Option<&'static Gap> {
@@ -111,7 +111,7 @@ fn every_code_has_cases() {
 
 #[test]
 fn case_files_and_lists_name_known_codes() {
-    let known: BTreeSet<&str> = codes::ALL.iter().map(|c| c.code).collect();
+    let known: BTreeSet<&str> = codes::ALL.iter().map(|c| c.name).collect();
     let mut stray = Vec::new();
     for entry in std::fs::read_dir(cases_dir()).expect("tests/cases exists") {
         let entry = entry.unwrap();
@@ -214,7 +214,7 @@ fn every_code_is_triggered_and_fixed() {
         {
             continue; // reported by `every_code_has_cases`
         }
-        match catch_unwind(AssertUnwindSafe(|| check_code(c.code, c.summary))) {
+        match catch_unwind(AssertUnwindSafe(|| check_code(c.name, c.summary))) {
             Ok(problems) => failures.extend(problems),
             Err(panic) => {
                 let msg = panic

@@ -563,12 +563,12 @@ fn check_span(sources: &SourceMap, span: Span, what: &str) {
 fn run_compiler(bytes: &[u8], options: &Options) -> Compilation {
     let c = compile(bytes, options);
     for d in &c.diagnostics {
-        check_span(&c.sources, d.span, d.code);
+        check_span(&c.sources, d.span, d.code.as_str());
         for l in &d.secondary {
-            check_span(&c.sources, l.span, d.code);
+            check_span(&c.sources, l.span, d.code.as_str());
         }
         if let Some(s) = &d.suggestion {
-            check_span(&c.sources, s.span, d.code);
+            check_span(&c.sources, s.span, d.code.as_str());
         }
     }
     let _ = render::plain(&c.sources, &c.diagnostics);

@@ -17,6 +17,7 @@ pub mod source;
 pub mod stdlib;
 pub mod syntax;
 
+use crate::diag::Code;
 use diag::Diagnostic;
 use loader::FileLoader;
 use source::{FileId, SourceMap};
@@ -85,9 +86,9 @@ pub fn compile(inputs: Vec<Input>, loader: &dyn FileLoader, options: &Options) -
     // A deployment block lost to a syntax error is already reported.
     if diagnostics
         .iter()
-        .any(|d| d.code == "E0001" || d.code == "E0003")
+        .any(|d| d.code == Code::E0001 || d.code == Code::E0003)
     {
-        check_diags.retain(|d| d.code != "E0004");
+        check_diags.retain(|d| d.code != Code::E0004);
     }
     diagnostics.extend(check_diags);
     diag::sort(&mut diagnostics);

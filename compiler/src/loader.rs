@@ -1,5 +1,6 @@
 //! Reads the input files and everything they `use`, each once, into one source map.
 
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{self, ast};
@@ -87,7 +88,7 @@ pub fn decode(
             // back to its bytes for later offsets.
             let id = sources.add_file(crate::source::SourceFile::lossy(name, path, &bytes));
             let d = Diagnostic::new(
-                "E0003",
+                Code::E0003,
                 // The bad bytes became U+FFFD (3 bytes) in the kept text.
                 Span::new(id, at, at + '\u{FFFD}'.len_utf8()),
                 format!("the input is not valid UTF-8 (bad byte at offset {at})"),
@@ -169,7 +170,7 @@ pub fn load(
                 }
                 Err(e) => diagnostics.push(
                     Diagnostic::new(
-                        "E0002",
+                        Code::E0002,
                         target.span,
                         format!("cannot read `{}`: {}", target.node, io_reason(&e)),
                     )
@@ -222,14 +223,14 @@ fn lexical(path: &Path) -> PathBuf {
 fn refused(target: &ast::Str, root: &Path, why: Refusal) -> Diagnostic {
     match why {
         Refusal::NotEng => Diagnostic::new(
-            "E0002",
+            Code::E0002,
             target.span,
             format!("`use` reads only `.eng` files, not `{}`", target.node),
         )
         .label("not an `.eng` file")
         .help("`use` joins `.eng` files into one deployment; name one"),
         Refusal::Outside(resolved) => Diagnostic::new(
-            "E0002",
+            Code::E0002,
             target.span,
             format!(
                 "`{}` is outside `{}`, the folder `use` may read",

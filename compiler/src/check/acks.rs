@@ -3,7 +3,7 @@
 //! acknowledged.
 
 use super::decls::{AckScope, Decls};
-use crate::diag::{codes, Diagnostic, Severity};
+use crate::diag::{codes, Code, Diagnostic, Severity};
 
 pub fn apply(decls: &Decls, diags: &mut Vec<Diagnostic>) {
     let mut used = vec![false; decls.acks.len()];
@@ -16,7 +16,7 @@ pub fn apply(decls: &Decls, diags: &mut Vec<Diagnostic>) {
                 used[i] = true;
                 bad.push(
                     Diagnostic::new(
-                        "E0602",
+                        Code::E0602,
                         site.ack.code.span,
                         format!("`{code}` is an error and cannot be acknowledged"),
                     )
@@ -29,9 +29,9 @@ pub fn apply(decls: &Decls, diags: &mut Vec<Diagnostic>) {
                 let known = codes::ALL
                     .iter()
                     .filter(|c| c.severity == Severity::Warning)
-                    .map(|c| c.code);
+                    .map(|c| c.name);
                 let mut d = Diagnostic::new(
-                    "E0602",
+                    Code::E0602,
                     site.ack.code.span,
                     format!("unknown diagnostic code `{code}`"),
                 )
@@ -56,7 +56,7 @@ pub fn apply(decls: &Decls, diags: &mut Vec<Diagnostic>) {
             return true;
         }
         let mut acked = false;
-        for &i in by_code.get(d.code).into_iter().flatten() {
+        for &i in by_code.get(d.code.as_str()).into_iter().flatten() {
             let site = &decls.acks[i];
             let covers = match site.scope {
                 AckScope::Block(span) => span.contains(d.span),
@@ -70,7 +70,7 @@ pub fn apply(decls: &Decls, diags: &mut Vec<Diagnostic>) {
         !acked
     });
     // Risks left unacknowledged inside a scoped level are errors.
-    for d in diags.iter_mut().filter(|d| d.code == "W0411") {
+    for d in diags.iter_mut().filter(|d| d.code == Code::W0411) {
         let in_scoped = decls.accesses.values().any(|a| {
             matches!(a.scope.node, crate::syntax::ast::Scope::Scoped) && a.span.contains(d.span)
         });
@@ -84,7 +84,7 @@ pub fn apply(decls: &Decls, diags: &mut Vec<Diagnostic>) {
         if !used[i] {
             diags.push(
                 Diagnostic::new(
-                    "W0601",
+                    Code::W0601,
                     site.ack.span,
                     format!("`ack {}` matches no warning here", site.ack.code.node),
                 )

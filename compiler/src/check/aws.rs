@@ -2,7 +2,7 @@
 //! trust (external id, wildcard principals) and managed policy names.
 
 use super::decls::Decls;
-use crate::diag::{closest, Diagnostic};
+use crate::diag::{closest, Code, Diagnostic};
 use crate::syntax::ast::{self, Condition};
 use std::collections::BTreeMap;
 
@@ -60,14 +60,14 @@ fn check_policy(statements: &[ast::AwsStatement], has_tag: bool, diags: &mut Vec
     for st in statements {
         if st.actions.is_empty() {
             diags.push(
-                Diagnostic::new("E0007", st.span, "the statement names no action")
+                Diagnostic::new(Code::E0007, st.span, "the statement names no action")
                     .label("an empty action list")
                     .help("list the actions, such as `[\"s3:GetObject\"]`"),
             );
         }
         if st.resources.as_ref().is_some_and(|r| r.is_empty()) {
             diags.push(
-                Diagnostic::new("E0007", st.span, "the statement names no resource")
+                Diagnostic::new(Code::E0007, st.span, "the statement names no resource")
                     .label("`on []`")
                     .help("name the resources, or leave `on` out for `*`"),
             );
@@ -79,7 +79,7 @@ fn check_policy(statements: &[ast::AwsStatement], has_tag: bool, diags: &mut Vec
         for c in &st.conditions {
             match c {
                 Condition::Tag(span) | Condition::RequestTag(span) if !has_tag => diags.push(
-                    Diagnostic::new("E0110", *span, "`tag` condition without a `managed_tag` in the deployment")
+                    Diagnostic::new(Code::E0110, *span, "`tag` condition without a `managed_tag` in the deployment")
                         .label("which tag?")
                         .help("declare it in the deployment: `managed_tag \"vendor.com/managed\" = \"true\"`"),
                 ),
@@ -91,7 +91,7 @@ fn check_policy(statements: &[ast::AwsStatement], has_tag: bool, diags: &mut Vec
                     let base = base.strip_suffix("IfExists").unwrap_or(base);
                     if !OPERATORS.contains(&base) {
                         let mut d = Diagnostic::new(
-                            "E0111",
+                            Code::E0111,
                             operator.span,
                             format!("unknown condition operator `{}`", operator.node),
                         )
@@ -113,7 +113,7 @@ fn check_policy(statements: &[ast::AwsStatement], has_tag: bool, diags: &mut Vec
                     .filter(char::is_ascii_alphanumeric)
                     .collect();
                 let mut d = Diagnostic::new(
-                    "E0114",
+                    Code::E0114,
                     sid.span,
                     format!("Sid `{}` is not alphanumeric", sid.node),
                 )
@@ -125,7 +125,7 @@ fn check_policy(statements: &[ast::AwsStatement], has_tag: bool, diags: &mut Vec
             } else if let Some(first) = sids.insert(&sid.node, sid) {
                 diags.push(
                     Diagnostic::new(
-                        "E0114",
+                        Code::E0114,
                         sid.span,
                         format!("Sid `{}` is used twice in one policy", sid.node),
                     )
@@ -145,7 +145,7 @@ fn actions(list: &[ast::Str], diags: &mut Vec<Diagnostic>) {
         if !valid_action(&a.node) {
             diags.push(
                 Diagnostic::new(
-                    "E0403",
+                    Code::E0403,
                     a.span,
                     format!("`{}` is not an AWS action name", a.node),
                 )
@@ -173,7 +173,7 @@ fn actions(list: &[ast::Str], diags: &mut Vec<Diagnostic>) {
         if let Some(w) = covering {
             diags.push(
                 Diagnostic::new(
-                    "W0402",
+                    Code::W0402,
                     a.span,
                     format!("`{}` is already granted by `{}`", a.node, w.node),
                 )
@@ -191,10 +191,14 @@ pub fn duplicates(list: &[ast::Str], what: &str, diags: &mut Vec<Diagnostic>) {
     for a in list {
         if let Some(first) = seen.get(&a.node.to_ascii_lowercase()) {
             diags.push(
-                Diagnostic::new("W0402", a.span, format!("duplicate {what} `{}`", a.node))
-                    .label("listed again here")
-                    .with_secondary(first.span, "first listed here")
-                    .suggest(a.span, "", "remove the duplicate"),
+                Diagnostic::new(
+                    Code::W0402,
+                    a.span,
+                    format!("duplicate {what} `{}`", a.node),
+                )
+                .label("listed again here")
+                .with_secondary(first.span, "first listed here")
+                .suggest(a.span, "", "remove the duplicate"),
             );
         } else {
             seen.insert(a.node.to_ascii_lowercase(), a);
@@ -225,7 +229,7 @@ fn managed_policy(name: &ast::Str, diags: &mut Vec<Diagnostic>) {
     if base.starts_with("AWSServiceRoleFor") {
         diags.push(
             Diagnostic::new(
-                "W0405",
+                Code::W0405,
                 name.span,
                 format!("`{base}` is the policy of a service-linked role"),
             )
@@ -241,7 +245,7 @@ fn trust(role: &ast::AwsRole, diags: &mut Vec<Diagnostic>) {
     if arn == "*" || arn.contains(":*:") || arn.ends_with(":root") && arn.contains('*') {
         diags.push(
             Diagnostic::new(
-                "W0404",
+                Code::W0404,
                 role.arn.span,
                 "the trust policy lets any AWS principal assume the role",
             )
@@ -256,7 +260,7 @@ fn trust(role: &ast::AwsRole, diags: &mut Vec<Diagnostic>) {
     if cross_account && role.external_id.is_none() {
         diags.push(
             Diagnostic::new(
-                "W0401",
+                Code::W0401,
                 role.span,
                 format!("cross-account trust of account `{account}` without an external id"),
             )

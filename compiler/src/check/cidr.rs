@@ -10,6 +10,7 @@
 //! network (E0209), is checked alone (prefix length, public space) but kept out of the
 //! containment and overlap checks.
 
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::source::Span;
 use crate::syntax::ast::{self, CidrText, Cloud};
@@ -83,7 +84,7 @@ fn parse_written(text: &CidrText) -> Result<IpNet, Diagnostic> {
 
 /// E0201.
 fn malformed(text: &CidrText, bad: Bad) -> Diagnostic {
-    Diagnostic::new("E0201", part(text, bad.at.0, bad.at.1), bad.message)
+    Diagnostic::new(Code::E0201, part(text, bad.at.0, bad.at.1), bad.message)
         .label(bad.label)
         .help(bad.help)
 }
@@ -382,7 +383,7 @@ fn host_bits(text: &CidrText, net: &IpNet) -> Option<Diagnostic> {
     let host = net.max_prefix_len() - net.prefix_len();
     Some(
         Diagnostic::new(
-            "E0202",
+            Code::E0202,
             text.span,
             format!("`{}` has host bits set", text.node),
         )
@@ -581,13 +582,7 @@ fn group_by_later<'b, 'a>(
 }
 
 /// `primary` overlaps `first` (and `count - 1` more blocks).
-fn overlap(
-    code: &'static str,
-    primary: &Block,
-    first: &Block,
-    count: usize,
-    help: &str,
-) -> Diagnostic {
+fn overlap(code: Code, primary: &Block, first: &Block, count: usize, help: &str) -> Diagnostic {
     let d = Diagnostic::new(
         code,
         primary.span(),
@@ -605,7 +600,7 @@ fn overlap(
 
 /// One diagnostic per block that overlaps blocks declared before it.
 fn report_overlaps(
-    code: &'static str,
+    code: Code,
     blocks: &[&Block],
     pairs: &[(usize, usize)],
     help: &str,
@@ -680,7 +675,7 @@ fn check_network<'a>(input: &NetworkInput<'a>, diags: &mut Vec<Diagnostic>) -> O
             let r = &blocks[reference];
             diags.push(
                 Diagnostic::new(
-                    "E0209",
+                    Code::E0209,
                     b.span(),
                     format!(
                         "block `{}` is {} but network `{}` is {}",
@@ -727,7 +722,7 @@ fn check_network<'a>(input: &NetworkInput<'a>, diags: &mut Vec<Diagnostic>) -> O
             if !vpc.contains(s) {
                 diags.push(
                     Diagnostic::new(
-                        "E0203",
+                        Code::E0203,
                         s.span(),
                         format!("{} is not inside {}", s.describe(), vpc.describe()),
                     )
@@ -750,7 +745,7 @@ fn check_network<'a>(input: &NetworkInput<'a>, diags: &mut Vec<Diagnostic>) -> O
         .collect();
     let keys: Vec<Interval> = inside.iter().map(|b| b.interval()).collect();
     report_overlaps(
-        "E0204",
+        Code::E0204,
         &inside,
         &nested_pairs(&keys),
         "give each subnet a block of its own",
@@ -762,18 +757,18 @@ fn check_network<'a>(input: &NetworkInput<'a>, diags: &mut Vec<Diagnostic>) -> O
         "pod and service ranges must lie outside the network's block, its subnets and each other";
     for r in &ranges {
         if let Some(vpc) = vpc.filter(|v| v.overlaps(r)) {
-            diags.push(overlap("E0206", r, vpc, 1, help));
+            diags.push(overlap(Code::E0206, r, vpc, 1, help));
             continue;
         }
         // Linear: one range against each subnet block.
         let hits: Vec<&&Block> = subnets.iter().filter(|s| s.overlaps(r)).collect();
         if let Some(first) = hits.iter().min_by_key(|s| s.pos()) {
-            diags.push(overlap("E0206", r, first, hits.len(), help));
+            diags.push(overlap(Code::E0206, r, first, hits.len(), help));
         }
     }
     if let [a, b] = ranges[..] {
         if a.overlaps(b) {
-            report_overlaps("E0206", &[a, b], &[(0, 1)], help, diags);
+            report_overlaps(Code::E0206, &[a, b], &[(0, 1)], help, diags);
         }
     }
 
@@ -838,7 +833,7 @@ fn check_prefix_lengths(input: &NetworkInput, blocks: &[Block], diags: &mut Vec<
         };
         diags.push(
             Diagnostic::new(
-                "E0207",
+                Code::E0207,
                 span,
                 format!(
                     "prefix length /{len} of {} is refused by {by}",
@@ -887,7 +882,7 @@ fn check_public_space(blocks: &[Block], diags: &mut Vec<Diagnostic>) {
     };
     let warning = |b: &Block| {
         Diagnostic::new(
-            "W0208",
+            Code::W0208,
             b.span(),
             format!("{} uses public address space `{}`", b.what(), b.text.node),
         )
@@ -936,7 +931,7 @@ fn check_networks_overlap(vpcs: &[Block], diags: &mut Vec<Diagnostic>) {
         .filter(|&(a, b)| !std::ptr::eq(vpcs[a].network, vpcs[b].network))
         .collect();
     report_overlaps(
-        "W0205",
+        Code::W0205,
         &blocks,
         &pairs,
         "overlapping networks cannot be peered; give each network a block of its own",
@@ -1025,7 +1020,7 @@ mod tests {
     }
 
     fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {
-        diags.iter().map(|d| d.code).collect()
+        diags.iter().map(|d| d.code.as_str()).collect()
     }
 
     #[allow(clippy::result_large_err)]

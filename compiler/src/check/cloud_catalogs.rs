@@ -6,6 +6,7 @@
 use super::decls::Decls;
 use super::Options;
 use crate::catalog::{azure, gcp};
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::syntax::ast::Str;
 
@@ -37,13 +38,13 @@ fn gcp_permission(cat: &gcp::Catalog, p: &Str, diags: &mut Vec<Diagnostic>) {
     }
     match cat.get(&p.node) {
         Some(perm) if perm.custom_roles == gcp::Support::NotSupported => diags.push(
-            Diagnostic::new("E0414", p.span, format!("custom roles cannot include `{}`", p.node))
+            Diagnostic::new(Code::E0414, p.span, format!("custom roles cannot include `{}`", p.node))
                 .label("NOT_SUPPORTED in custom roles")
                 .help("`gcloud iam roles create` rejects it; grant a predefined role that contains it instead (`gcp role \"roles/...\"`)"),
         ),
         Some(_) => {}
         None if !cat.is_builtin() => {
-            let mut d = Diagnostic::new("E0413", p.span, format!("unknown GCP permission `{}`", p.node))
+            let mut d = Diagnostic::new(Code::E0413, p.span, format!("unknown GCP permission `{}`", p.node))
                 .label("not in the `--catalog` list");
             if let Some(s) = cat.suggest(&p.node) {
                 d = d.suggest(p.span, format!("\"{s}\""), format!("did you mean `{s}`?"));
@@ -62,7 +63,7 @@ fn azure_operation(cat: &azure::Catalog, op: &Str, data: bool, diags: &mut Vec<D
         if !cat.is_builtin() && cat.matching(&op.node).is_empty() {
             diags.push(
                 Diagnostic::new(
-                    "E0416",
+                    Code::E0416,
                     op.span,
                     format!("`{}` matches no Azure operation", op.node),
                 )
@@ -79,7 +80,7 @@ fn azure_operation(cat: &azure::Catalog, op: &Str, data: bool, diags: &mut Vec<D
                 ("a control-plane action", "azure actions")
             };
             diags.push(
-                Diagnostic::new("E0415", op.span, format!("`{}` is {is}", op.node))
+                Diagnostic::new(Code::E0415, op.span, format!("`{}` is {is}", op.node))
                     .label(format!("belongs in `{belongs}`"))
                     .help(format!(
                         "move it to `{belongs} [...]`: Azure ignores it where it is"
@@ -89,7 +90,7 @@ fn azure_operation(cat: &azure::Catalog, op: &Str, data: bool, diags: &mut Vec<D
         Some(_) => {}
         None if !cat.is_builtin() => {
             let mut d = Diagnostic::new(
-                "E0416",
+                Code::E0416,
                 op.span,
                 format!("unknown Azure operation `{}`", op.node),
             )

@@ -3,6 +3,7 @@
 
 use super::aws::duplicates;
 use super::decls::Decls;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 
 pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
@@ -11,7 +12,7 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
             if !valid_gcp_permission(&p.node) {
                 diags.push(
                     Diagnostic::new(
-                        "E0403",
+                        Code::E0403,
                         p.span,
                         format!("`{}` is not a GCP permission name", p.node),
                     )
@@ -25,7 +26,7 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
             if !valid_gcp_role(&r.node) {
                 diags.push(
                     Diagnostic::new(
-                        "E0403",
+                        Code::E0403,
                         r.span,
                         format!("`{}` is not a GCP role name", r.node),
                     )
@@ -46,7 +47,7 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
                 if !valid_azure_operation(&op.node) {
                     diags.push(
                         Diagnostic::new(
-                            "E0403",
+                            Code::E0403,
                             op.span,
                             format!("`{}` is not an Azure operation", op.node),
                         )

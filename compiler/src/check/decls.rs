@@ -4,7 +4,7 @@
 use super::cidr::NetworkInput;
 use super::params::Params;
 use super::Options;
-use crate::diag::{closest, Diagnostic};
+use crate::diag::{closest, Code, Diagnostic};
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{self, Cloud, Item, TargetKind};
 use std::collections::BTreeMap;
@@ -137,7 +137,7 @@ pub fn collect<'a>(
     if d.deployment.is_none() {
         let file = user.first().map(|f| f.0).unwrap_or_default();
         diags.push(
-            Diagnostic::new("E0004", Span::new(file, 0, 0), "no `deployment` block")
+            Diagnostic::new(Code::E0004, Span::new(file, 0, 0), "no `deployment` block")
                 .help("start the file with `deployment NAME { clouds aws ... }`"),
         );
     }
@@ -146,7 +146,7 @@ pub fn collect<'a>(
 
 fn duplicate(name: &ast::Name, first: Span, what: &str) -> Diagnostic {
     Diagnostic::new(
-        "E0102",
+        Code::E0102,
         name.span,
         format!("the {what} `{}` is declared twice", name.node),
     )
@@ -179,7 +179,7 @@ impl<'a> Decls<'a> {
             Item::Deployment(dep) => {
                 if let Some(first) = self.deployment {
                     diags.push(
-                        Diagnostic::new("E0004", dep.name.span, "more than one `deployment` block")
+                        Diagnostic::new(Code::E0004, dep.name.span, "more than one `deployment` block")
                             .label("second deployment")
                             .with_secondary(first.name.span, "first deployment")
                             .help("one compilation describes one deployment; split them into separate builds"),
@@ -285,7 +285,7 @@ impl<'a> Decls<'a> {
             Some((kind, span)) => {
                 diags.push(
                     Diagnostic::new(
-                        "E0103",
+                        Code::E0103,
                         name.span,
                         format!(
                             "`{}` is {} {}, not {} {}",
@@ -308,7 +308,7 @@ impl<'a> Decls<'a> {
                     .filter(|(_, (k, _))| *k == want)
                     .map(|(n, _)| *n);
                 let mut d = Diagnostic::new(
-                    "E0101",
+                    Code::E0101,
                     name.span,
                     format!("unknown {} `{}`", want.as_str(), name.node),
                 )
@@ -339,7 +339,7 @@ impl<'a> Decls<'a> {
                 if let Some(first) = seen.insert(&p.name.node, p.name.span) {
                     diags.push(
                         Diagnostic::new(
-                            "E0005",
+                            Code::E0005,
                             p.name.span,
                             format!("parameter `{}` is declared twice", p.name.node),
                         )
@@ -351,7 +351,7 @@ impl<'a> Decls<'a> {
             }
             if dep.clouds.is_empty() {
                 diags.push(
-                    Diagnostic::new("E0006", dep.name.span, "the deployment names no cloud")
+                    Diagnostic::new(Code::E0006, dep.name.span, "the deployment names no cloud")
                         .label("no `clouds` setting")
                         .help("add `clouds aws` (or `aws, gcp, azure`)"),
                 );
@@ -365,7 +365,7 @@ impl<'a> Decls<'a> {
             if n.cidr.is_none() {
                 diags.push(
                     Diagnostic::new(
-                        "E0006",
+                        Code::E0006,
                         n.name.span,
                         format!("network `{}` has no `cidr`", n.name.node),
                     )
@@ -423,9 +423,12 @@ impl<'a> Decls<'a> {
         for c in &e.components {
             match self.components.get(c.node.as_str()) {
                 None => {
-                    let mut d =
-                        Diagnostic::new("E0105", c.span, format!("unknown component `{}`", c.node))
-                            .label("not in the standard library");
+                    let mut d = Diagnostic::new(
+                        Code::E0105,
+                        c.span,
+                        format!("unknown component `{}`", c.node),
+                    )
+                    .label("not in the standard library");
                     if let Some(best) = closest(&c.node, self.components.keys().copied()) {
                         d = d.suggest(c.span, best, format!("did you mean `{best}`?"));
                     } else {
@@ -448,7 +451,7 @@ impl<'a> Decls<'a> {
                         comp.engine_kinds.iter().map(|k| k.node.as_str()).collect();
                     diags.push(
                         Diagnostic::new(
-                            "E0112",
+                            Code::E0112,
                             c.span,
                             format!(
                                 "component `{}` does not run on `{}` engines",
@@ -498,7 +501,7 @@ impl<'a> Decls<'a> {
             let names: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();
             diags.push(
                 Diagnostic::new(
-                    "E0106",
+                    Code::E0106,
                     at.span,
                     format!(
                         "{} kind `{}` is not offered on {}",
@@ -527,7 +530,7 @@ impl<'a> Decls<'a> {
             if !used.contains(p.name.node.as_str()) && p.aws_role.is_none() {
                 diags.push(
                     Diagnostic::new(
-                        "W0113",
+                        Code::W0113,
                         p.name.span,
                         format!("principal `{}` is granted nothing", p.name.node),
                     )
@@ -589,7 +592,7 @@ fn unknown_kind<'k>(
     known: impl Iterator<Item = &'k str> + Clone,
 ) -> Diagnostic {
     let mut d = Diagnostic::new(
-        "E0104",
+        Code::E0104,
         name.span,
         format!("unknown {what} kind `{}`", name.node),
     )
@@ -608,7 +611,7 @@ fn unknown_kind<'k>(
 fn repeated(list: &[(Span, Span, &'static str)], diags: &mut Vec<Diagnostic>) {
     for (first, again, what) in list {
         diags.push(
-            Diagnostic::new("E0005", *again, format!("`{what}` is set twice"))
+            Diagnostic::new(Code::E0005, *again, format!("`{what}` is set twice"))
                 .label("set again here")
                 .with_secondary(*first, "first set here")
                 .help("keep one of them"),

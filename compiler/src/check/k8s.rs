@@ -2,7 +2,7 @@
 //! Role, unknown verbs, and rules that repeat what the same role already grants.
 
 use super::decls::Decls;
-use crate::diag::{closest, Diagnostic};
+use crate::diag::{closest, Code, Diagnostic};
 use crate::syntax::ast;
 use std::collections::BTreeMap;
 
@@ -67,7 +67,7 @@ fn check_role(decls: &Decls, role: &ast::K8sRole, diags: &mut Vec<Diagnostic>) {
         if let Some(first) = earlier {
             diags.push(
                 Diagnostic::new(
-                    "W0302",
+                    Code::W0302,
                     rule.span,
                     format!(
                         "this rule repeats verbs on `{}` that an earlier rule of the role already grants",
@@ -87,7 +87,7 @@ fn verbs(rule: &ast::K8sRule, diags: &mut Vec<Diagnostic>) {
     for v in &rule.verbs {
         if !VERBS.contains(&v.node.as_str()) {
             let mut d = Diagnostic::new(
-                "E0303",
+                Code::E0303,
                 v.span,
                 format!("unknown Kubernetes verb `{}`", v.node),
             )
@@ -106,7 +106,7 @@ fn verbs(rule: &ast::K8sRule, diags: &mut Vec<Diagnostic>) {
         if seen.contains(&v.node.as_str()) {
             diags.push(
                 Diagnostic::new(
-                    "W0302",
+                    Code::W0302,
                     v.span,
                     format!("verb `{}` is listed twice", v.node),
                 )
@@ -142,7 +142,7 @@ fn cluster_scoped_in_role(
                 .unwrap_or("");
             diags.push(
                 Diagnostic::new(
-                    "E0301",
+                    Code::E0301,
                     r.span,
                     format!(
                         "`{}` ({group}) is cluster-scoped and cannot be granted by a Role",
@@ -189,8 +189,9 @@ fn names(decls: &Decls, rule: &ast::K8sRule, diags: &mut Vec<Diagnostic>) {
                 retired(g, &served_elsewhere, diags);
                 continue;
             }
-            let mut d = Diagnostic::new("W0306", g.span, format!("unknown API group `{group}`"))
-                .label("not a built-in group nor a declared custom resource");
+            let mut d =
+                Diagnostic::new(Code::W0306, g.span, format!("unknown API group `{group}`"))
+                    .label("not a built-in group nor a declared custom resource");
             if let Some(best) = k8s::suggest_group(group) {
                 d = d.suggest(
                     g.span,
@@ -225,7 +226,7 @@ fn names(decls: &Decls, rule: &ast::K8sRule, diags: &mut Vec<Diagnostic>) {
             }
             let shown = if group.is_empty() { "core" } else { group };
             let mut d = Diagnostic::new(
-                "E0304",
+                Code::E0304,
                 r.span,
                 format!("`{shown}` has no resource `{}`", r.node),
             )
@@ -266,7 +267,7 @@ fn retired(g: &ast::Str, resources: &[&str], diags: &mut Vec<Diagnostic>) {
         .collect();
     diags.push(
         Diagnostic::new(
-            "W0305",
+            Code::W0305,
             g.span,
             format!("`{group}` no longer serves `{}`", resources.join("`, `")),
         )
@@ -284,7 +285,7 @@ fn shape(role: &ast::K8sRole, rule: &ast::K8sRule, diags: &mut Vec<Diagnostic>) 
     if !rule.urls.is_empty() && (!rule.resources.is_empty() || !rule.groups.is_empty()) {
         diags.push(
             Diagnostic::new(
-                "E0307",
+                Code::E0307,
                 rule.span,
                 "a rule cannot grant `urls` and `resources` together",
             )
@@ -293,28 +294,32 @@ fn shape(role: &ast::K8sRole, rule: &ast::K8sRule, diags: &mut Vec<Diagnostic>) 
         );
     } else if !rule.urls.is_empty() && role.namespace.is_some() {
         diags.push(
-            Diagnostic::new("E0307", rule.span, "a namespaced Role cannot grant `urls`")
-                .label("nonResourceURLs are cluster-wide")
-                .with_secondary(role.span, "this Role is namespaced")
-                .help("grant them in a `k8s cluster_role`"),
+            Diagnostic::new(
+                Code::E0307,
+                rule.span,
+                "a namespaced Role cannot grant `urls`",
+            )
+            .label("nonResourceURLs are cluster-wide")
+            .with_secondary(role.span, "this Role is namespaced")
+            .help("grant them in a `k8s cluster_role`"),
         );
     }
     if rule.verbs.is_empty() {
         diags.push(
-            Diagnostic::new("E0007", rule.span, "the rule grants no verb")
+            Diagnostic::new(Code::E0007, rule.span, "the rule grants no verb")
                 .label("no `verbs`")
                 .help("add `verbs [\"get\", \"list\", \"watch\"]` or the verbs it needs"),
         );
     }
     if rule.urls.is_empty() && rule.resources.is_empty() {
         diags.push(
-            Diagnostic::new("E0007", rule.span, "the rule names no resource")
+            Diagnostic::new(Code::E0007, rule.span, "the rule names no resource")
                 .label("no `resources` (nor `urls`)")
                 .help("add `groups [\"\"] resources [\"pods\"]`, or `urls [\"/healthz\"]` in a cluster role"),
         );
     } else if rule.urls.is_empty() && rule.groups.is_empty() {
         diags.push(
-            Diagnostic::new("E0007", rule.span, "the rule names no API group")
+            Diagnostic::new(Code::E0007, rule.span, "the rule names no API group")
                 .label("no `groups`")
                 .help("add `groups [\"\"]` for the core group, or the resources' group"),
         );

@@ -18,6 +18,7 @@ use crate::backend::aws::{
     MANAGED_POLICY_SIZE_LIMIT, SCP_SIZE_LIMIT,
 };
 use crate::backend::{description_of, kind, title_of};
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::model::{Access, AwsStatement, Model, Principal};
 use crate::source::Span;
@@ -126,7 +127,7 @@ fn managed_policy_count(decls: &Decls, model: &Model, p: &Principal, diags: &mut
     };
     let span = ast_p.aws_role.as_ref().map_or(ast_p.name.span, |r| r.span);
     let mut d = Diagnostic::new(
-        "E0801",
+        Code::E0801,
         span,
         format!(
             "the AWS role of `{}` would get {total} managed policies, over the {MANAGED_POLICIES_PER_ROLE} IAM attaches to a role",
@@ -212,7 +213,7 @@ fn statement_size(decls: &Decls, a: &Access, st: &AwsStatement, diags: &mut Vec<
     };
     diags.push(
         Diagnostic::new(
-            "E0806",
+            Code::E0806,
             span,
             format!("{what} does not fit in a managed policy"),
         )
@@ -276,7 +277,7 @@ fn trust_policy(decls: &Decls, p: &Principal, diags: &mut Vec<Diagnostic>) {
     };
     diags.push(
         Diagnostic::new(
-            "E0802",
+            Code::E0802,
             span,
             format!(
                 "the trust policy of `{}` is {} characters, over the {} IAM allows",
@@ -306,7 +307,7 @@ fn scps(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
         };
         diags.push(
             Diagnostic::new(
-                "E0805",
+                Code::E0805,
                 ast_scp.name.span,
                 format!(
                     "service control policy `{}` is {} characters, over the {} AWS Organizations allows",
@@ -338,7 +339,7 @@ fn gcp_role(decls: &Decls, model: &Model, a: &Access, diags: &mut Vec<Diagnostic
     if permissions.len() > GCP_ROLE_PERMISSIONS_LIMIT {
         diags.push(
             Diagnostic::new(
-                "E0803",
+                Code::E0803,
                 ast_a.name.span,
                 format!(
                     "the GCP custom role of `{}` has {} permissions, over the {} GCP allows",
@@ -368,7 +369,7 @@ fn gcp_role(decls: &Decls, model: &Model, a: &Access, diags: &mut Vec<Diagnostic
         };
         diags.push(
             Diagnostic::new(
-                "E0804",
+                Code::E0804,
                 span,
                 format!(
                     "the GCP role title of `{}` is {}, over the {GCP_TITLE_LIMIT} bytes GCP allows",
@@ -391,7 +392,7 @@ fn gcp_role(decls: &Decls, model: &Model, a: &Access, diags: &mut Vec<Diagnostic
         };
         diags.push(
             Diagnostic::new(
-                "E0804",
+                Code::E0804,
                 span,
                 format!(
                     "the GCP role description of `{}` is {}, over the {GCP_DESCRIPTION_LIMIT} bytes GCP allows",
@@ -415,7 +416,7 @@ mod tests {
             .diagnostics
             .into_iter()
             .filter(|d| d.is_error())
-            .map(|d| (d.code, d.message))
+            .map(|d| (d.code.as_str(), d.message))
             .collect()
     }
 

@@ -6,6 +6,7 @@ use super::decls::Decls;
 use super::params::Params;
 use super::scoping::{self, Scoping};
 use crate::catalog::aws::{self as cat, Action, Service};
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::model::{self, Model};
 use crate::source::Span;
@@ -286,7 +287,7 @@ impl Lowerer<'_, '_> {
         {
             diags.push(
                 Diagnostic::new(
-                    "E0501",
+                    Code::E0501,
                     a.name.span,
                     format!(
                         "access level `{}` has Azure grants but no assignable scope",
@@ -676,7 +677,7 @@ impl Lowerer<'_, '_> {
                 {
                     diags.push(
                         Diagnostic::new(
-                            "W0109",
+                            Code::W0109,
                             span,
                             format!("{what} grants, but the deployment does not target {what}"),
                         )
@@ -692,7 +693,7 @@ impl Lowerer<'_, '_> {
                 let p = a.principal.as_ref().unwrap();
                 diags.push(
                     Diagnostic::new(
-                        "E0108",
+                        Code::E0108,
                         span,
                         format!(
                             "principal `{}` has no {what} identity for these grants",
@@ -790,7 +791,7 @@ fn unbounded_writes(
         n => format!(" and {} more", n - 1),
     };
     Diagnostic::new(
-        "E0417",
+        Code::E0417,
         name.span,
         format!("nothing scopes the writes of `{}` in a scoped level", name.node),
     )

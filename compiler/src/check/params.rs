@@ -1,7 +1,7 @@
 //! `${name}` references inside strings: checked against the declared parameters and
 //! filled from `--set` or a default; unset parameters stay placeholders.
 
-use crate::diag::{closest, Diagnostic};
+use crate::diag::{closest, Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::Str;
 use std::collections::BTreeMap;
@@ -108,7 +108,7 @@ impl Params {
                 continue;
             }
             let span = reference_span(s, range);
-            let mut d = Diagnostic::new("E0107", span, format!("unknown parameter `{name}`"))
+            let mut d = Diagnostic::new(Code::E0107, span, format!("unknown parameter `{name}`"))
                 .label("not a declared parameter");
             if let Some(best) = closest(name, self.values.keys().map(String::as_str)) {
                 d = d.suggest(

@@ -5,6 +5,7 @@
 
 use super::decls::Decls;
 use crate::catalog::aws::{self as cat, key_template_matches, Action, Service};
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::syntax::ast::{self, Condition, Scope};
 
@@ -90,21 +91,25 @@ fn unknown_action(a: &ast::Str) -> Diagnostic {
     let known_service = cat::catalog().has_service(service);
     let mut d = if wildcard && known_service {
         Diagnostic::new(
-            "E0407",
+            Code::E0407,
             a.span,
             format!("`{}` matches no AWS action", a.node),
         )
         .label("matches nothing")
     } else if !known_service {
         Diagnostic::new(
-            "E0406",
+            Code::E0406,
             a.span,
             format!("unknown AWS service prefix `{service}`"),
         )
         .label("no such service")
     } else {
-        Diagnostic::new("E0406", a.span, format!("unknown AWS action `{}`", a.node))
-            .label("not in the AWS catalog")
+        Diagnostic::new(
+            Code::E0406,
+            a.span,
+            format!("unknown AWS action `{}`", a.node),
+        )
+        .label("not in the AWS catalog")
     };
     match cat::catalog().suggest(&a.node) {
         Some(s) => d = d.suggest(a.span, format!("\"{s}\""), format!("did you mean `{s}`?")),
@@ -185,7 +190,7 @@ fn dead_condition(
         String::new()
     };
     let mut d = Diagnostic::new(
-        "W0408",
+        Code::W0408,
         span,
         format!(
             "the request never carries `{key}` for {}{more}",
@@ -235,7 +240,7 @@ fn resource_tag_on_create(
     let shown: Vec<String> = creates.iter().take(6).map(|n| format!("`{n}`")).collect();
     diags.push(
         Diagnostic::new(
-            "W0409",
+            Code::W0409,
             span,
             format!(
                 "`aws:ResourceTag` cannot match when creating: {}",
@@ -279,7 +284,7 @@ fn scopable_on_star(
             format!("`{}` is granted on `*` in a scoped level, but {}{more} can be restricted to resource ARNs", src.node, shown.join(", "))
         };
         diags.push(
-            Diagnostic::new("W0410", src.span, message)
+            Diagnostic::new(Code::W0410, src.span, message)
             .label("on `*`")
             .with_secondary(st.span, "this statement")
             .help("name the resources (ARNs with the name prefix), and keep `*` for actions that support no resource"),
@@ -299,7 +304,7 @@ fn aws_owned_resources(
         if r.node.split(':').nth(4) == Some("aws") {
             diags.push(
                 Diagnostic::new(
-                    "W0408",
+                    Code::W0408,
                     r.span,
                     format!("`{}` belongs to AWS and never carries `{key}`", r.node),
                 )
@@ -342,7 +347,7 @@ fn unscopable_writes(
         }
         diags.push(
             Diagnostic::new(
-                "E0412",
+                Code::E0412,
                 src.span,
                 format!("`{}` is a write that supports no resource, so a scoped level cannot restrict it", src.node),
             )

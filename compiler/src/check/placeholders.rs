@@ -4,7 +4,7 @@
 
 use super::decls::Decls;
 use crate::backend::{placeholders_in, OutputFile, MANIFEST_PATH};
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic, Severity};
 use std::collections::BTreeMap;
 
 /// The parameters left as placeholders in `files` (the manifest aside), each with the
@@ -39,7 +39,7 @@ pub fn check(decls: &Decls, files: &[OutputFile], diags: &mut Vec<Diagnostic>) {
         let n = paths.len();
         diags.push(
             Diagnostic::new(
-                "W0117",
+                Code::W0117,
                 span,
                 format!(
                     "parameter `{name}` has no value: {n} document{} `${{{name}}}`",
@@ -57,7 +57,7 @@ pub fn check(decls: &Decls, files: &[OutputFile], diags: &mut Vec<Diagnostic>) {
 
 /// `--strict`: placeholders left in written documents are errors.
 pub fn promote(diags: &mut [Diagnostic]) {
-    for d in diags.iter_mut().filter(|d| d.code == "W0117") {
+    for d in diags.iter_mut().filter(|d| d.code == Code::W0117) {
         d.severity = Severity::Error;
         d.notes.push("an error because of `--strict`".into());
     }

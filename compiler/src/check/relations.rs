@@ -30,6 +30,7 @@
 
 use super::decls::Decls;
 use crate::catalog::aws::catalog;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::model::{Access, AwsStatement, K8sRule, Model};
 use crate::source::Span;
@@ -54,7 +55,7 @@ pub fn check(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
             if within.node == *name {
                 diags.push(
                     Diagnostic::new(
-                        "E0702",
+                        Code::E0702,
                         within.span,
                         format!("access level `{name}` is declared within itself"),
                     )
@@ -114,7 +115,7 @@ fn report(
                 ),
             },
         };
-        let mut d = Diagnostic::new("E0701", span, gap.message)
+        let mut d = Diagnostic::new(Code::E0701, span, gap.message)
             .label(label)
             .with_secondary(
                 within.span,
@@ -965,7 +966,7 @@ mod tests {
         let c = compile_str("test.eng", src, &Options::default());
         c.diagnostics
             .iter()
-            .filter(|d| d.code.starts_with("E07"))
+            .filter(|d| d.code.as_str().starts_with("E07"))
             .map(|d| format!("{}: {}", d.code, d.message))
             .collect()
     }
@@ -974,7 +975,7 @@ mod tests {
         let c = compile_str("test.eng", src, &Options::default());
         c.diagnostics
             .iter()
-            .filter(|d| d.is_error() && !d.code.starts_with("E07"))
+            .filter(|d| d.is_error() && !d.code.as_str().starts_with("E07"))
             .map(|d| format!("{}: {}", d.code, d.message))
             .collect()
     }

@@ -5,6 +5,7 @@
 
 use super::decls::Decls;
 use crate::catalog::glob_match;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::syntax::ast::{self, Effect};
 
@@ -111,7 +112,7 @@ const AZURE: &[(&str, &str)] = &[
 ];
 
 fn finding(span: crate::source::Span, what: &str, why: &str) -> Diagnostic {
-    Diagnostic::new("W0411", span, format!("`{what}` {why}"))
+    Diagnostic::new(Code::W0411, span, format!("`{what}` {why}"))
         .label("privilege escalation or credential exposure")
         .help("remove it, narrow it, or acknowledge it with `ack W0411 \"reason\"` in this access level")
 }
@@ -171,7 +172,7 @@ fn aws(st: &ast::AwsStatement, diags: &mut Vec<Diagnostic>) {
             many => {
                 let names: Vec<String> = many.iter().map(|(n, _)| format!("`{n}`")).collect();
                 diags.push(
-                    Diagnostic::new("W0411", a.span, format!("`{}` includes {}", a.node, names.join(", ")))
+                    Diagnostic::new(Code::W0411, a.span, format!("`{}` includes {}", a.node, names.join(", ")))
                         .label("privilege escalation or credential exposure")
                         .help("these let the grantee give itself any permission; narrow the wildcard or acknowledge with `ack W0411 \"reason\"`"),
                 );

@@ -10,6 +10,7 @@
 
 use super::decls::Decls;
 use super::params::{Origin, Params};
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::syntax::ast::{self, Str};
 
@@ -34,7 +35,7 @@ pub enum Slot {
 
 /// What is wrong with a value in its slot.
 struct Problem {
-    code: &'static str,
+    code: Code,
     /// What the value is not (`a valid Kubernetes namespace`).
     what: String,
     label: String,
@@ -46,7 +47,7 @@ struct Problem {
 }
 
 impl Problem {
-    fn new(code: &'static str, what: impl Into<String>, label: &str, help: &str) -> Box<Problem> {
+    fn new(code: Code, what: impl Into<String>, label: &str, help: &str) -> Box<Problem> {
         Box::new(Problem {
             code,
             what: what.into(),
@@ -82,7 +83,7 @@ impl Slot {
             Slot::GcpRoleId => gcp_role_id(v),
             Slot::AzurePrincipal => guid(v).then_some(()).ok_or_else(|| {
                 Problem::new(
-                    "E0116",
+                    Code::E0116,
                     "an Azure object id",
                     "Azure identifies a service principal by its object id, a GUID",
                     "use the service principal's object id: `az ad sp show --id APP_ID --query id`",
@@ -102,7 +103,7 @@ fn external_id(v: &str) -> Verdict {
         return Ok(());
     }
     Err(Problem::new(
-        "E0116",
+        Code::E0116,
         "a valid external id",
         "STS takes 2 to 1,224 characters of letters, digits and `+=,.@:/-_`",
         "use a random id of letters and digits, such as a UUID",
@@ -120,7 +121,7 @@ fn aws_principal(v: &str) -> Verdict {
                 Ok(())
             } else {
                 Err(Problem::new(
-                    "E0116",
+                    Code::E0116,
                     "an IAM principal",
                     "a trust policy names an IAM role, user or account",
                     "use `arn:aws:iam::ACCOUNT:role/NAME`",
@@ -132,7 +133,7 @@ fn aws_principal(v: &str) -> Verdict {
         return Ok(());
     }
     Err(Problem::new(
-        "E0116",
+        Code::E0116,
         "an AWS principal",
         "expected an IAM ARN, a 12-digit account id or `*`",
         "use `arn:aws:iam::ACCOUNT:role/NAME`",
@@ -154,7 +155,7 @@ const PARTITIONS: &[&str] = &[
 fn arn(v: &str) -> Verdict {
     let bad = |field: &str, label: &str| {
         Err(Problem::new(
-            "E0116",
+            Code::E0116,
             format!("a valid ARN (its {field})"),
             label,
             "ARNs read `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`",
@@ -230,7 +231,7 @@ fn tag(v: &str, key: bool) -> Verdict {
         return Ok(());
     }
     Err(Problem::new(
-        "E0116",
+        Code::E0116,
         if key { "a valid tag key" } else { "a valid tag value" },
         "tags take letters, digits, spaces and `_.:/=+-@` (keys 1-128 characters, not starting with `aws:`; values up to 256)",
         "choose a key such as `vendor.example/managed`",
@@ -246,7 +247,7 @@ fn name_prefix(v: &str) -> Verdict {
         return Ok(());
     }
     Err(Problem::new(
-        "E0116",
+        Code::E0116,
         "a valid name prefix",
         "the prefix begins resource names and ARNs: 1 to 64 letters, digits, `-`, `_` or `.`",
         "use a short lowercase word such as the vendor's name",
@@ -281,7 +282,7 @@ fn gcp_service_account(v: &str) -> Verdict {
         return Ok(());
     }
     Err(Problem::new(
-        "E0116",
+        Code::E0116,
         "a GCP service account",
         "expected `NAME@PROJECT.iam.gserviceaccount.com`, or an account id of 6 to 30 lowercase letters, digits and `-`",
         "use the service account's email",
@@ -308,7 +309,7 @@ fn gcp_member(v: &str) -> Verdict {
         return Ok(());
     }
     Err(Problem::new(
-        "E0116",
+        Code::E0116,
         "a GCP member",
         "expected `serviceAccount:EMAIL`, `user:EMAIL`, `group:EMAIL`, `domain:DOMAIN`, `principal://...` or `principalSet://...`",
         "write the member with its type, such as `serviceAccount:ci@vendor.iam.gserviceaccount.com`",
@@ -320,7 +321,7 @@ fn gcp_role_id(v: &str) -> Verdict {
         return Ok(());
     }
     Err(Problem::new(
-        "E0115",
+        Code::E0115,
         "a valid GCP role id",
         "GCP role ids match `[a-zA-Z0-9_.]{3,64}`",
         "use letters, digits, `_` and `.` only, 3 to 64 of them",
@@ -339,7 +340,7 @@ fn guid(v: &str) -> bool {
 fn azure_scope(v: &str) -> Verdict {
     if v.trim() == "/" {
         let mut p = Problem::new(
-            "E0502",
+            Code::E0502,
             "an assignable scope",
             "tenant root",
             "scope it to a subscription or resource group",
@@ -369,7 +370,7 @@ fn azure_scope(v: &str) -> Verdict {
         return Ok(());
     }
     Err(Problem::new(
-        "E0116",
+        Code::E0116,
         "an Azure assignable scope",
         "expected `/subscriptions/GUID`, a resource group or resource below it, or `/providers/Microsoft.Management/managementGroups/ID`",
         "scope it as `/subscriptions/${subscription_id}/resourceGroups/NAME`",
@@ -399,7 +400,7 @@ fn k8s_name(v: &str) -> Verdict {
         })
         .collect();
     let mut p = Problem::new(
-        "E0115",
+        Code::E0115,
         "a valid Kubernetes name",
         "names must be lowercase DNS subdomains",
         "use lowercase letters, digits, `-` and `.`",
@@ -423,7 +424,7 @@ fn namespace(v: &str) -> Verdict {
         return Ok(());
     }
     Err(Problem::new(
-        "E0115",
+        Code::E0115,
         "a valid Kubernetes namespace",
         "namespaces are DNS labels: up to 63 lowercase letters, digits and `-`",
         "use lowercase letters, digits and `-`, starting and ending with a letter or digit",
@@ -449,7 +450,7 @@ fn ou_id(v: &str) -> Verdict {
         return Ok(());
     }
     Err(Problem::new(
-        "E0116",
+        Code::E0116,
         "an AWS Organizations OU or root id",
         "expected `ou-xxxx-xxxxxxxx` or `r-xxxx`",
         "use the id `aws organizations list-organizational-units-for-parent` prints",
@@ -523,7 +524,7 @@ fn implicit(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) {
                 Some(format!("`{name}` is `{shown}`, from {from}")),
             ),
         };
-        let mut d = Diagnostic::new("E0116", span, format!("`{shown}` is not {what}"))
+        let mut d = Diagnostic::new(Code::E0116, span, format!("`{shown}` is not {what}"))
             .label(label)
             .help(format!("give `{name}` {what}"));
         if let Some(n) = note {

@@ -4,6 +4,8 @@
 pub mod codes;
 pub mod render;
 
+pub use codes::Code;
+
 use crate::source::Span;
 use serde::Serialize;
 
@@ -32,7 +34,7 @@ pub struct Suggestion {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     /// Short, lowercase, no trailing period; user input in backticks.
     pub message: String,
@@ -47,10 +49,10 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic whose severity comes from its code's entry in the registry.
-    pub fn new(code: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code,
-            severity: codes::severity(code),
+            severity: code.severity(),
             message: message.into(),
             span,
             label: String::new(),

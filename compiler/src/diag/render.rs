@@ -65,7 +65,7 @@ fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<crate::source::FileId> {
     }
     notes.extend(d.notes.iter().map(|n| format!("note: {n}")));
     cs::Diagnostic::new(severity)
-        .with_code(d.code)
+        .with_code(d.code.as_str())
         .with_message(&d.message)
         .with_labels(labels)
         .with_notes(notes)
@@ -152,7 +152,7 @@ pub fn json(sources: &SourceMap, diags: &[Diagnostic]) -> String {
         diagnostics: diags
             .iter()
             .map(|d| JsonDiagnostic {
-                code: d.code,
+                code: d.code.as_str(),
                 severity: d.severity,
                 message: d.message.clone(),
                 pos: pos(sources, d.span),

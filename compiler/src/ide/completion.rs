@@ -312,8 +312,8 @@ impl Ctx<'_> {
 
     fn codes(&mut self) {
         for c in crate::diag::codes::ALL {
-            if c.code.starts_with('W') {
-                self.push(c.code, CompletionKind::Code, Some(c.summary.to_string()));
+            if c.name.starts_with('W') {
+                self.push(c.name, CompletionKind::Code, Some(c.summary.to_string()));
             }
         }
     }

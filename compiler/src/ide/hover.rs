@@ -72,7 +72,7 @@ pub fn hover(a: &Analysis, file: crate::source::FileId, offset: usize) -> Option
         Node::Ack(ack) => {
             let code = crate::diag::codes::ALL
                 .iter()
-                .find(|c| c.code == ack.code.node)?;
+                .find(|c| c.name == ack.code.node)?;
             (
                 ack.code.span,
                 format!(

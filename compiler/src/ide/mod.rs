@@ -16,7 +16,7 @@ pub mod locate;
 pub mod symbols;
 
 use crate::check::Options;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic, Severity};
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{self, Item};
 use crate::Compilation;
@@ -241,7 +241,7 @@ impl Analysis {
             .comp
             .diagnostics
             .iter()
-            .any(|d| d.span.file == file && (d.code == "E0001" || d.code == "E0003"));
+            .any(|d| d.span.file == file && (d.code == Code::E0001 || d.code == Code::E0003));
         if syntax_error {
             return None;
         }

@@ -1,7 +1,7 @@
 //! The protocol's edge: byte offsets to lines and UTF-16 (or UTF-8, UTF-32) columns and
 //! back, file URIs to paths and back, and engc's diagnostics to the protocol's.
 
-use crate::diag::{self, Severity};
+use crate::diag::{self, Code, Severity};
 use crate::source::{SourceMap, Span};
 use lsp_types as lt;
 use std::borrow::Cow;
@@ -318,7 +318,7 @@ pub fn diagnostic(
         source: Some("engc".to_string()),
         message,
         related_information: (!related.is_empty()).then_some(related),
-        tags: (d.code == "W0113").then(|| vec![lt::DiagnosticTag::UNNECESSARY]),
+        tags: (d.code == Code::W0113).then(|| vec![lt::DiagnosticTag::UNNECESSARY]),
         data: None,
     }
 }

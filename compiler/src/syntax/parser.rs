@@ -3,6 +3,7 @@
 //! next line that starts a declaration.
 
 use super::ast::*;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span, Spanned};
 use pest::iterators::Pair;
@@ -370,7 +371,7 @@ fn syntax_error(file: FileId, text: &str, at: usize, e: &pest::error::Error<Rule
     if let Some(start) = unterminated_string(text, at) {
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         return Diagnostic::new(
-            "E0001",
+            Code::E0001,
             Span::new(file, start, line_end),
             "unterminated string",
         )
@@ -393,8 +394,12 @@ fn syntax_error(file: FileId, text: &str, at: usize, e: &pest::error::Error<Rule
             format!("{} or {}", rest.join(", "), last)
         }
     };
-    Diagnostic::new("E0001", span, format!("expected {what}, found {}", found.0))
-        .label(format!("expected {what}"))
+    Diagnostic::new(
+        Code::E0001,
+        span,
+        format!("expected {what}, found {}", found.0),
+    )
+    .label(format!("expected {what}"))
 }
 
 /// A short description of the text at `at`, and its length in bytes.
