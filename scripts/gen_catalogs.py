@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate the embedded permission catalogs in compiler/src/catalog/data/.
+"""Regenerate the embedded permission catalogs in compiler/core/src/catalog/data/.
 
 Sources (pinned, verified by hash, fetched with the registries' own clients):
 
@@ -16,7 +16,7 @@ Sources (pinned, verified by hash, fetched with the registries' own clients):
 Output (deterministic: everything sorted, no timestamps):
 
 * aws.catalog  -- small header index (prefix -> byte range) + one text block per
-                  service, parsed lazily by compiler/src/catalog/aws.rs
+                  service, parsed lazily by compiler/core/src/catalog/aws.rs
 * k8s.catalog  -- one line per (group, version, resource)
 * LICENSES.md  -- the source packages, versions, licences and notices
 
@@ -72,7 +72,7 @@ K8S_LICENSE = "Apache-2.0"
 FORMAT_VERSION = 1
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_OUT = REPO / "compiler" / "src" / "catalog" / "data"
+DEFAULT_OUT = REPO / "compiler" / "core" / "src" / "catalog" / "data"
 
 # Access levels as the package spells them -> one-letter code in aws.catalog.
 ACCESS_LEVELS = {

@@ -13,8 +13,8 @@
 //! (`E0002.ok.eng` uses `support/shared.eng`), as it does on the command line.
 
 use engc::diag::codes;
-use engc::diag::render::plain;
 use engc::loader::DiskLoader;
+use engc::render::plain;
 use engc::{compile, Compilation, Input, Options};
 use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};

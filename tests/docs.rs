@@ -86,7 +86,7 @@ fn check_block(file: &str, block: &Block) -> Option<String> {
     // Markdown file, so that `docs/language.md:LINE:COL` points at the example itself.
     let text = format!("{}{}", "\n".repeat(block.line), block.text);
     let c = compile_str(file, &text, &Options::default());
-    let rendered = match engc::diag::render::plain(&c.sources, &c.diagnostics) {
+    let rendered = match engc::render::plain(&c.sources, &c.diagnostics) {
         r if r.is_empty() => "(no diagnostics)\n".to_string(),
         r => r,
     };

@@ -22,7 +22,7 @@ fn build(name: &str) -> Vec<engc::backend::OutputFile> {
         &engc::loader::DiskLoader,
         &Options::default(),
     );
-    let rendered = engc::diag::render::plain(&c.sources, &c.diagnostics);
+    let rendered = engc::render::plain(&c.sources, &c.diagnostics);
     assert!(
         c.diagnostics.is_empty(),
         "{name} has diagnostics:\n{rendered}"

@@ -11,9 +11,9 @@
 //! robustness` searches longer, with other mutants.
 
 use engc::backend::{self, Target};
-use engc::diag::render;
 use engc::ide::Analysis;
 use engc::loader::FileLoader;
+use engc::render;
 use engc::source::{SourceMap, Span};
 use engc::{Compilation, Input, Options};
 use serde_json::{json, Value};

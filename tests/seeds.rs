@@ -58,7 +58,7 @@ fn literal_seeds_get_a_reviewers_diagnostics() {
         }
         let want: BTreeMap<String, usize> =
             expected.iter().map(|(k, v)| (k.to_string(), *v)).collect();
-        let rendered = engc::diag::render::plain(&c.sources, &c.diagnostics);
+        let rendered = engc::render::plain(&c.sources, &c.diagnostics);
         assert_eq!(got, want, "{name}:\n{rendered}");
         insta::with_settings!({ snapshot_path => "snapshots/seeds", prepend_module_to_snapshot => false }, {
             insta::assert_snapshot!(*name, rendered);

@@ -24,8 +24,8 @@ fuzz_target!(|data: &[u8]| {
         assert!(s <= e && e <= f.text.len(), "{d:?}");
         assert!(f.text.is_char_boundary(s) && f.text.is_char_boundary(e), "{d:?}");
     }
-    let _ = engc::diag::render::plain(&c.sources, &c.diagnostics);
-    let _ = engc::diag::render::json(&c.sources, &c.diagnostics);
+    let _ = engc::render::plain(&c.sources, &c.diagnostics);
+    let _ = engc::render::json(&c.sources, &c.diagnostics);
     if c.model.is_some() {
         assert!(!c.outputs.is_empty());
         for f in &c.outputs {

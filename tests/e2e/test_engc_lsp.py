@@ -26,7 +26,7 @@ network main {
   subnet a 10.20.0.0/20 zone "a"
 }
 
-engine cluster: eks create on main { namespace "é🦀" components keda }
+engine cluster: eks create on main { namespace "shop" /* é🦀 */ components keda }
 
 store data: bucket
 

@@ -1,0 +1,59 @@
+//! `engc build FILE... -o DIR`: writes every document, or nothing at all (see
+//! [`publish`] for what DIR may be and how it is replaced).
+
+use super::{output, publish, CommonArgs, EXIT_INPUT, EXIT_OK, EXIT_USAGE};
+use engc_core::backend::Target;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// The output folder (replaced as a whole on success).
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    out: PathBuf,
+    /// Only these targets (comma-separated): aws, gcp, azure, k8s, network.
+    #[arg(long, value_delimiter = ',', value_parser = parse_target)]
+    target: Vec<Target>,
+}
+
+fn parse_target(s: &str) -> Result<Target, String> {
+    Target::parse(s)
+        .ok_or_else(|| format!("unknown target `{s}` (expected aws, gcp, azure, k8s or network)"))
+}
+
+pub fn run(args: &BuildArgs) -> i32 {
+    let targets: BTreeSet<Target> = if args.target.is_empty() {
+        Target::ALL.into_iter().collect()
+    } else {
+        args.target.iter().copied().collect()
+    };
+    let c = match output::compile(&args.common, targets) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let counts = output::print_diagnostics(&args.common, &c);
+    if counts.errors > 0 || c.model.is_none() {
+        output::summary(&args.common, "build", counts, None);
+        return EXIT_INPUT;
+    }
+    let files = &c.outputs;
+    let inputs: Vec<PathBuf> = c
+        .sources
+        .files()
+        .filter_map(|(_, f)| f.path.clone())
+        .collect();
+    match publish::publish(&args.out, files, &inputs, &publish::RealFs) {
+        Ok(()) => {
+            let wrote = format!("wrote {} files to {}", files.len(), args.out.display());
+            output::summary(&args.common, "build", counts, Some(&wrote));
+            EXIT_OK
+        }
+        Err(msg) => {
+            // No "no problems" line before it: the build did not happen.
+            eprintln!("error: {msg}");
+            EXIT_USAGE
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! `engc check FILE...`
+
+use super::{output, CommonArgs};
+
+pub fn run(args: &CommonArgs) -> i32 {
+    let all = engc_core::backend::Target::ALL.into_iter().collect();
+    match output::compile(args, all) {
+        Ok(c) => output::report(args, &c, "check"),
+        Err(code) => code,
+    }
+}

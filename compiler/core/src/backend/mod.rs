@@ -1,0 +1,374 @@
+//! Backends: turn the checked [`Model`] into the files `engc build` writes.
+//!
+//! Every backend builds typed, serializable structs (never `serde_json::Value` maps, whose
+//! key order could change with a dependency's features) and renders them through
+//! [`json::to_json`] or [`yaml::to_yaml`], so the same model always gives byte-identical
+//! files, each ending with exactly one newline. No I/O happens here.
+
+pub mod aws;
+pub mod azure;
+pub mod gcp;
+pub mod json;
+pub mod k8s;
+pub mod network;
+pub mod yaml;
+
+#[cfg(test)]
+pub(crate) mod test_model;
+
+use crate::model::Model;
+use crate::syntax::ast::Cloud;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// What `engc build --target` selects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    Aws,
+    Gcp,
+    Azure,
+    K8s,
+    Network,
+}
+
+impl Target {
+    pub const ALL: [Target; 5] = [
+        Target::Aws,
+        Target::Gcp,
+        Target::Azure,
+        Target::K8s,
+        Target::Network,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Aws => "aws",
+            Target::Gcp => "gcp",
+            Target::Azure => "azure",
+            Target::K8s => "k8s",
+            Target::Network => "network",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Target> {
+        Target::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// The cloud a target belongs to; `None` for the cloud-independent ones.
+    pub fn cloud(self) -> Option<Cloud> {
+        match self {
+            Target::Aws => Some(Cloud::Aws),
+            Target::Gcp => Some(Cloud::Gcp),
+            Target::Azure => Some(Cloud::Azure),
+            Target::K8s | Target::Network => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One file to write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Relative, `/`-separated, e.g. `aws/ongoing.policy.json`.
+    pub path: String,
+    /// `None` for `manifest.json`.
+    pub target: Option<Target>,
+    /// One of the `kind` constants in [`kind`].
+    pub kind: &'static str,
+    /// The access level it grants, if any.
+    pub access: Option<String>,
+    /// The principal it concerns, if any.
+    pub principal: Option<String>,
+    /// For service control policies: the organizational unit it is attached to.
+    pub ou: Option<String>,
+    pub contents: String,
+}
+
+/// The values of [`OutputFile::kind`] (also written to `manifest.json`).
+pub mod kind {
+    pub const POLICY: &str = "policy";
+    pub const MANAGED_POLICIES: &str = "managed-policies";
+    pub const TRUST_POLICY: &str = "trust-policy";
+    pub const SCP: &str = "scp";
+    pub const CUSTOM_ROLE: &str = "custom-role";
+    pub const ROLE_BINDINGS: &str = "role-bindings";
+    pub const ROLE_DEFINITION: &str = "role-definition";
+    pub const ROLE_ASSIGNMENT: &str = "role-assignment";
+    pub const RBAC: &str = "rbac";
+    pub const NETWORK_PLAN: &str = "network-plan";
+    pub const MANIFEST: &str = "manifest";
+}
+
+/// The path of the manifest listing every other file.
+pub const MANIFEST_PATH: &str = "manifest.json";
+
+/// Every file for the selected targets plus `manifest.json`, sorted by path. Cloud
+/// targets are emitted only if the deployment's `clouds` contain that cloud; k8s and
+/// network always when the model has something for them.
+pub fn emit(model: &Model, targets: &BTreeSet<Target>) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    for &target in targets {
+        if let Some(cloud) = target.cloud() {
+            if !model.deployment.clouds.contains(&cloud) {
+                continue;
+            }
+        }
+        match target {
+            Target::Aws => files.extend(aws::emit(model)),
+            Target::Gcp => files.extend(gcp::emit(model)),
+            Target::Azure => files.extend(azure::emit(model)),
+            Target::K8s => files.extend(k8s::emit(model)),
+            Target::Network => files.extend(network::emit(model)),
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let manifest = manifest(model, &files);
+    files.push(manifest);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// What `manifest.json` says of itself: engc wrote it, in this format. `engc build`
+/// replaces an existing folder only when its manifest says so.
+pub const MANIFEST_GENERATOR: &str = "engc";
+pub const MANIFEST_FORMAT: u32 = 1;
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    generator: &'static str,
+    format: u32,
+    deployment: &'a str,
+    /// Parameters left as `${name}` placeholders in some document, sorted.
+    placeholders: Vec<&'a str>,
+    /// Every access level with how far it reaches, so the reasons reach reviewers.
+    access_levels: Vec<AccessEntry<'a>>,
+    files: Vec<ManifestEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct AccessEntry<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    principal: Option<&'a str>,
+    scope: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    /// The id to pass to `gcloud iam roles create` for its custom role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gcp_role_id: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ManifestEntry<'a> {
+    path: &'a str,
+    target: Option<Target>,
+    kind: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    principal: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ou: Option<&'a str>,
+    /// The parameters this document still holds as placeholders, sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    placeholders: Vec<&'a str>,
+}
+
+/// `manifest.json` for `files` (which must already be sorted by path).
+fn manifest(model: &Model, files: &[OutputFile]) -> OutputFile {
+    let per_file: Vec<Vec<&str>> = files.iter().map(|f| placeholders_in(&f.contents)).collect();
+    let mut all: Vec<&str> = per_file.iter().flatten().copied().collect();
+    all.sort_unstable();
+    all.dedup();
+    let doc = Manifest {
+        generator: MANIFEST_GENERATOR,
+        format: MANIFEST_FORMAT,
+        deployment: &model.deployment.name,
+        placeholders: all,
+        access_levels: model
+            .accesses
+            .iter()
+            .map(|a| AccessEntry {
+                name: &a.name,
+                principal: a.principal.as_deref(),
+                scope: if a.unscoped_reason.is_some() {
+                    "unscoped"
+                } else {
+                    "scoped"
+                },
+                reason: a.unscoped_reason.as_deref(),
+                gcp_role_id: (!a.gcp.permissions.is_empty()
+                    && model
+                        .deployment
+                        .clouds
+                        .contains(&crate::syntax::ast::Cloud::Gcp))
+                .then_some(a.gcp.role_id.as_str()),
+            })
+            .collect(),
+        files: files
+            .iter()
+            .zip(per_file.iter())
+            .map(|(f, held)| ManifestEntry {
+                path: &f.path,
+                target: f.target,
+                kind: f.kind,
+                access: f.access.as_deref(),
+                principal: f.principal.as_deref(),
+                ou: f.ou.as_deref(),
+                placeholders: held.clone(),
+            })
+            .collect(),
+    };
+    OutputFile {
+        path: MANIFEST_PATH.to_string(),
+        target: None,
+        kind: kind::MANIFEST,
+        access: None,
+        principal: None,
+        ou: None,
+        contents: json::to_json(&doc),
+    }
+}
+
+/// The `${name}` placeholders a document holds, sorted, each once.
+pub fn placeholders_in(contents: &str) -> Vec<&str> {
+    let mut v: Vec<&str> = crate::resolve::params::references(contents)
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// The access's title, or its name.
+pub(crate) fn title_of(access: &crate::model::Access) -> &str {
+    access.title.as_deref().unwrap_or(&access.name)
+}
+
+/// The access's description, or `engc: <deployment> access level <name>`.
+pub(crate) fn description_of(model: &Model, access: &crate::model::Access) -> String {
+    match &access.description {
+        Some(d) => d.clone(),
+        None => format!(
+            "engc: {} access level {}",
+            model.deployment.name, access.name
+        ),
+    }
+}
+
+/// The principal an access is granted to, if it names one the model knows.
+pub(crate) fn principal_of<'m>(
+    model: &'m Model,
+    access: &crate::model::Access,
+) -> Option<&'m crate::model::Principal> {
+    let name = access.principal.as_deref()?;
+    model.principals.iter().find(|p| p.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::test_model::sample_model;
+
+    fn all() -> BTreeSet<Target> {
+        Target::ALL.into_iter().collect()
+    }
+
+    #[test]
+    fn target_names_round_trip() {
+        for t in Target::ALL {
+            assert_eq!(Target::parse(t.as_str()), Some(t));
+            assert_eq!(
+                serde_json::to_string(&t).unwrap(),
+                format!("\"{}\"", t.as_str())
+            );
+        }
+        assert_eq!(Target::parse("AWS"), None);
+        assert_eq!(Target::parse(""), None);
+    }
+
+    #[test]
+    fn emit_is_sorted_deterministic_and_newline_terminated() {
+        let model = sample_model();
+        let a = emit(&model, &all());
+        let b = emit(&model, &all());
+        assert_eq!(a, b);
+        let paths: Vec<&str> = a.iter().map(|f| f.path.as_str()).collect();
+        let mut sorted = paths.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(paths, sorted, "sorted and unique");
+        for f in &a {
+            assert!(f.contents.ends_with('\n'), "{}", f.path);
+            assert!(!f.contents.ends_with("\n\n"), "{}", f.path);
+            if f.path.ends_with(".json") {
+                serde_json::from_str::<serde::de::IgnoredAny>(&f.contents)
+                    .unwrap_or_else(|e| panic!("{}: {e}", f.path));
+            }
+        }
+        let listing: String = a.iter().map(|f| format!("{}\n", f.path)).collect();
+        insta::assert_snapshot!(listing);
+    }
+
+    #[test]
+    fn manifest_lists_every_other_file() {
+        let model = sample_model();
+        let files = emit(&model, &all());
+        let manifest = files.iter().find(|f| f.path == MANIFEST_PATH).unwrap();
+        assert_eq!(manifest.target, None);
+        insta::assert_snapshot!(manifest.contents);
+
+        #[derive(serde::Deserialize)]
+        struct M {
+            deployment: String,
+            files: Vec<E>,
+        }
+        #[derive(serde::Deserialize)]
+        struct E {
+            path: String,
+            target: String,
+            kind: String,
+        }
+        let m: M = serde_json::from_str(&manifest.contents).unwrap();
+        assert_eq!(m.deployment, model.deployment.name);
+        let others: Vec<&OutputFile> = files.iter().filter(|f| f.path != MANIFEST_PATH).collect();
+        assert_eq!(m.files.len(), others.len());
+        for (e, f) in m.files.iter().zip(others) {
+            assert_eq!(e.path, f.path);
+            assert_eq!(e.target, f.target.unwrap().as_str());
+            assert_eq!(e.kind, f.kind);
+            assert!(f.path.starts_with(&format!("{}/", e.target)));
+        }
+    }
+
+    #[test]
+    fn only_selected_targets_and_declared_clouds() {
+        let mut model = sample_model();
+        let only_k8s: BTreeSet<Target> = [Target::K8s].into_iter().collect();
+        let files = emit(&model, &only_k8s);
+        assert!(files
+            .iter()
+            .all(|f| f.path == MANIFEST_PATH || f.target == Some(Target::K8s)));
+        assert!(files.len() > 1);
+
+        model.deployment.clouds = vec![Cloud::Gcp];
+        let files = emit(&model, &all());
+        assert!(files
+            .iter()
+            .all(|f| !matches!(f.target, Some(Target::Aws) | Some(Target::Azure))));
+        assert!(files.iter().any(|f| f.target == Some(Target::Gcp)));
+        assert!(files.iter().any(|f| f.target == Some(Target::Network)));
+
+        let none = emit(&model, &BTreeSet::new());
+        assert_eq!(none.len(), 1);
+        assert_eq!(none[0].path, MANIFEST_PATH);
+        assert!(none[0].contents.contains("\"files\": []"));
+    }
+}

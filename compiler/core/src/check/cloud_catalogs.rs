@@ -1,0 +1,105 @@
+//! GCP permissions and Azure operations against their catalogs. The built-in catalogs
+//! hold only what the standard library uses, so "unknown name" needs the full list
+//! from `--catalog FILE`; what a built-in entry says (support in custom roles, data
+//! action or not) is checked either way.
+
+use crate::catalog::{azure, gcp};
+use crate::diag::Code;
+use crate::diag::Diagnostic;
+use crate::resolve::decls::Decls;
+use crate::syntax::ast::Str;
+use crate::Options;
+
+pub fn check(decls: &Decls, options: &Options, diags: &mut Vec<Diagnostic>) {
+    let gcp = options
+        .gcp_catalog
+        .as_deref()
+        .unwrap_or_else(|| gcp::Catalog::builtin());
+    let azure = options
+        .azure_catalog
+        .as_deref()
+        .unwrap_or_else(|| azure::Catalog::builtin());
+    for a in decls.accesses.values() {
+        for p in &a.gcp_permissions {
+            gcp_permission(gcp, p, diags);
+        }
+        for op in a.azure.actions.iter().chain(&a.azure.not_actions) {
+            azure_operation(azure, op, false, diags);
+        }
+        for op in a.azure.data_actions.iter().chain(&a.azure.not_data_actions) {
+            azure_operation(azure, op, true, diags);
+        }
+    }
+}
+
+fn gcp_permission(cat: &gcp::Catalog, p: &Str, diags: &mut Vec<Diagnostic>) {
+    if !crate::check::cloud_names::valid_gcp_permission(&p.node) {
+        return; // E0403 already
+    }
+    match cat.get(&p.node) {
+        Some(perm) if perm.custom_roles == gcp::Support::NotSupported => diags.push(
+            Diagnostic::new(Code::E0414, p.span, format!("custom roles cannot include `{}`", p.node))
+                .label("NOT_SUPPORTED in custom roles")
+                .help("`gcloud iam roles create` rejects it; grant a predefined role that contains it instead (`gcp role \"roles/...\"`)"),
+        ),
+        Some(_) => {}
+        None if !cat.is_builtin() => {
+            let mut d = Diagnostic::new(Code::E0413, p.span, format!("unknown GCP permission `{}`", p.node))
+                .label("not in the `--catalog` list");
+            if let Some(s) = cat.suggest(&p.node) {
+                d = d.suggest(p.span, format!("\"{s}\""), format!("did you mean `{s}`?"));
+            }
+            diags.push(d);
+        }
+        None => {}
+    }
+}
+
+fn azure_operation(cat: &azure::Catalog, op: &Str, data: bool, diags: &mut Vec<Diagnostic>) {
+    if !crate::check::cloud_names::valid_azure_operation(&op.node) || op.node == "*" {
+        return;
+    }
+    if op.node.contains('*') {
+        if !cat.is_builtin() && cat.matching(&op.node).is_empty() {
+            diags.push(
+                Diagnostic::new(
+                    Code::E0416,
+                    op.span,
+                    format!("`{}` matches no Azure operation", op.node),
+                )
+                .label("matches nothing in the `--catalog` list"),
+            );
+        }
+        return;
+    }
+    match cat.get(&op.node) {
+        Some(o) if o.is_data_action != data => {
+            let (is, belongs) = if o.is_data_action {
+                ("a data action", "azure data_actions")
+            } else {
+                ("a control-plane action", "azure actions")
+            };
+            diags.push(
+                Diagnostic::new(Code::E0415, op.span, format!("`{}` is {is}", op.node))
+                    .label(format!("belongs in `{belongs}`"))
+                    .help(format!(
+                        "move it to `{belongs} [...]`: Azure ignores it where it is"
+                    )),
+            );
+        }
+        Some(_) => {}
+        None if !cat.is_builtin() => {
+            let mut d = Diagnostic::new(
+                Code::E0416,
+                op.span,
+                format!("unknown Azure operation `{}`", op.node),
+            )
+            .label("not in the `--catalog` list");
+            if let Some(s) = cat.suggest(&op.node) {
+                d = d.suggest(op.span, format!("\"{s}\""), format!("did you mean `{s}`?"));
+            }
+            diags.push(d);
+        }
+        None => {}
+    }
+}

@@ -1,0 +1,14 @@
+//! The checks: each a function over the resolved declarations (or, after lowering,
+//! the model) that pushes diagnostics. None compares all pairs.
+
+pub mod aws_catalog;
+pub mod aws_statements;
+pub mod cidr;
+pub mod cloud_catalogs;
+pub mod cloud_names;
+pub mod k8s;
+pub mod limits;
+pub mod placeholders;
+pub mod relations;
+pub mod risk;
+pub mod values;

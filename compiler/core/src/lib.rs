@@ -1,0 +1,126 @@
+//! engc-core: checks `.eng` deployment descriptions and compiles them into AWS IAM
+//! policies, GCP custom roles, Azure role definitions and Kubernetes RBAC.
+//!
+//! It does no output I/O: [`compile`] turns sources into diagnostics and files in
+//! memory; the command line and the language server (the `engc` crate) decide what to
+//! do with them. The stages, in order: [`syntax`] (parse), [`resolve`] (declarations,
+//! names, parameters), [`check`] (the checks), [`lower`] (the [`model`]), [`acks`], and
+//! [`backend`] (documents); [`pipeline`] runs them.
+
+pub mod acks;
+pub mod backend;
+pub mod catalog;
+pub mod check;
+pub mod diag;
+pub mod loader;
+pub mod lower;
+pub mod model;
+pub mod pipeline;
+pub mod resolve;
+pub mod source;
+pub mod stdlib;
+pub mod syntax;
+
+use crate::diag::Code;
+use diag::Diagnostic;
+use loader::FileLoader;
+use source::{FileId, SourceMap};
+use std::path::PathBuf;
+use syntax::ast;
+
+pub use pipeline::Options;
+
+/// One input: a path (read through the loader) or text already in memory.
+pub struct Input {
+    pub name: String,
+    pub path: Option<PathBuf>,
+    pub bytes: Vec<u8>,
+}
+
+pub struct Compilation {
+    pub sources: SourceMap,
+    /// Sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Present only when there is no error.
+    pub model: Option<model::Model>,
+    /// The documents, when `options.outputs` asked for them and there is no error.
+    pub outputs: Vec<backend::OutputFile>,
+    /// The user's parsed files (for the editor features).
+    pub files: Vec<(FileId, ast::File)>,
+    /// The parsed standard library.
+    pub stdlib: Vec<(FileId, ast::File)>,
+}
+
+impl Compilation {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Parses and checks `inputs` (and what they `use`) against the standard library.
+pub fn compile(inputs: Vec<Input>, loader: &dyn FileLoader, options: &Options) -> Compilation {
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Vec::new();
+    let mut stdlib = Vec::new();
+    for (name, text) in stdlib::FILES {
+        let id = sources.add(name.to_string(), None, text.to_string());
+        let (file, diags) = syntax::parse(id, text);
+        diagnostics.extend(diags);
+        stdlib.push((id, file));
+    }
+    let mut roots = Vec::new();
+    for input in inputs {
+        let key = input
+            .path
+            .as_ref()
+            .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()));
+        if key.as_ref().is_some_and(|k| sources.find_path(k).is_some()) {
+            continue; // the same file named twice
+        }
+        let root = loader::use_root(key.as_deref(), options.use_root.as_deref());
+        let (id, bad) = loader::decode(&mut sources, input.name, key, input.bytes);
+        diagnostics.extend(bad);
+        roots.push((id, root));
+    }
+    let loaded = loader::load(&mut sources, &roots, loader);
+    diagnostics.extend(loaded.diagnostics);
+    let checked = pipeline::run(&stdlib, &loaded.files, options);
+    let (model, mut outputs, mut check_diags) =
+        (checked.model, checked.outputs, checked.diagnostics);
+    // A deployment block lost to a syntax error is already reported.
+    if diagnostics
+        .iter()
+        .any(|d| d.code == Code::E0001 || d.code == Code::E0003)
+    {
+        check_diags.retain(|d| d.code != Code::E0004);
+    }
+    diagnostics.extend(check_diags);
+    diag::sort(&mut diagnostics);
+    let model = if diagnostics.iter().any(Diagnostic::is_error) {
+        outputs.clear();
+        None
+    } else {
+        model
+    };
+    Compilation {
+        sources,
+        diagnostics,
+        model,
+        outputs,
+        files: loaded.files,
+        stdlib,
+    }
+}
+
+/// Convenience for tests and tools: compile one in-memory source.
+pub fn compile_str(name: &str, text: &str, options: &Options) -> Compilation {
+    compile(
+        vec![Input {
+            name: name.to_string(),
+            path: None,
+            bytes: text.as_bytes().to_vec(),
+        }],
+        &loader::DiskLoader,
+        options,
+    )
+}

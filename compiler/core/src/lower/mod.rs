@@ -1,0 +1,859 @@
+//! Lowering: the checked syntax tree to the [`Model`]. Abstract grants (`read store
+//! datasets`) become each target's permissions through the standard library kinds;
+//! explicit grants are carried over with parameters filled in.
+
+pub mod minimize;
+pub mod scoping;
+
+use crate::catalog::aws::{self as cat, Action, Service};
+use crate::diag::Code;
+use crate::diag::Diagnostic;
+use crate::model::{self, Model};
+use crate::resolve::decls::Decls;
+use crate::resolve::params::Params;
+use crate::source::Span;
+use crate::syntax::ast::{self, Cloud, Condition, Effect, EngineMode, Level, Scope, TargetKind};
+use scoping::Scoping;
+use std::collections::{BTreeMap, BTreeSet};
+
+const VERB_ORDER: &[&str] = &[
+    "get", "list", "watch", "create", "update", "patch", "delete",
+];
+
+/// Kubernetes verbs each base level grants on a component's resources.
+fn k8s_verbs(level: Level) -> &'static [&'static str] {
+    match level {
+        Level::List => &["list", "watch"],
+        Level::Read => &["get", "list", "watch"],
+        Level::Write => &["create", "update", "patch", "delete"],
+        Level::Tag | Level::Permissions | Level::Manage => &[],
+    }
+}
+
+pub fn lower(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) -> Model {
+    let mut m = Model::default();
+    if let Some(d) = decls.deployment {
+        m.deployment = model::DeploymentInfo {
+            name: d.name.node.clone(),
+            clouds: decls.clouds(),
+            managed_tag: d
+                .managed_tag
+                .as_ref()
+                .map(|(k, v)| (params.render(&k.node), params.render(&v.node))),
+            name_prefix: d.name_prefix.as_ref().map(|p| params.render(&p.node)),
+            project_id: params.render("${project_id}"),
+        };
+    }
+    let l = Lowerer { decls, params };
+    m.principals = decls.principals.values().map(|p| l.principal(p)).collect();
+    m.networks = decls.networks.values().map(|n| l.network(n)).collect();
+    m.accesses = decls
+        .accesses
+        .values()
+        .map(|a| l.access(a, diags))
+        .collect();
+    m.scps = decls
+        .scps
+        .values()
+        .map(|s| model::Scp {
+            name: s.name.node.clone(),
+            ou: params.render(&s.ou.node),
+            statements: s.statements.iter().map(|st| l.statement(st)).collect(),
+        })
+        .collect();
+    m
+}
+
+struct Lowerer<'a, 'd> {
+    decls: &'d Decls<'a>,
+    params: &'d Params,
+}
+
+impl Lowerer<'_, '_> {
+    fn r(&self, s: &ast::Str) -> String {
+        self.params.render(&s.node)
+    }
+
+    fn list(&self, l: &[ast::Str]) -> Vec<String> {
+        l.iter().map(|s| self.r(s)).collect()
+    }
+
+    fn principal(&self, p: &ast::Principal) -> model::Principal {
+        model::Principal {
+            name: p.name.node.clone(),
+            aws_role: p.aws_role.as_ref().map(|r| model::AwsRole {
+                arn: self.r(&r.arn),
+                external_id: r.external_id.as_ref().map(|e| self.r(e)),
+            }),
+            gcp_service_account: p
+                .gcp_service_account
+                .as_ref()
+                .map(|g| model::GcpServiceAccount {
+                    account: self.r(&g.account),
+                    impersonated_by: self.list(&g.impersonated_by),
+                }),
+            azure_principal: p.azure_principal.as_ref().map(|a| self.r(a)),
+            k8s_service_account: p
+                .k8s_service_account
+                .as_ref()
+                .map(|k| model::K8sServiceAccount {
+                    name: self.r(&k.name),
+                    namespace: self.r(&k.namespace),
+                }),
+        }
+    }
+
+    fn network(&self, n: &ast::Network) -> model::Network {
+        model::Network {
+            name: n.name.node.clone(),
+            cidr: n.cidr.as_ref().map(|c| c.node.clone()),
+            subnets: n
+                .subnets
+                .iter()
+                .map(|s| model::Subnet {
+                    name: s.name.node.clone(),
+                    cidr: s.cidr.node.clone(),
+                    zone: s.zone.as_ref().map(|z| self.r(z)),
+                    public: s.public.as_ref().map(|p| p.node.clone()),
+                })
+                .collect(),
+            pods: n.pods.as_ref().map(|c| c.node.clone()),
+            services: n.services.as_ref().map(|c| c.node.clone()),
+        }
+    }
+
+    fn managed_tag(&self) -> Option<(String, String)> {
+        self.decls
+            .deployment
+            .and_then(|d| d.managed_tag.as_ref())
+            .map(|(k, v)| (self.r(k), self.r(v)))
+    }
+
+    fn statement(&self, st: &ast::AwsStatement) -> model::AwsStatement {
+        let mut conditions: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+        let tag = self.managed_tag();
+        for c in &st.conditions {
+            let (op, key, values) = match c {
+                Condition::Tag(_) | Condition::RequestTag(_) => {
+                    let Some((k, v)) = &tag else { continue };
+                    let prefix = if matches!(c, Condition::Tag(_)) {
+                        "aws:ResourceTag"
+                    } else {
+                        "aws:RequestTag"
+                    };
+                    (
+                        "StringEquals".to_string(),
+                        format!("{prefix}/{k}"),
+                        vec![v.clone()],
+                    )
+                }
+                Condition::Explicit {
+                    operator,
+                    key,
+                    values,
+                    ..
+                } => (operator.node.clone(), self.r(key), self.list(values)),
+            };
+            let slot = conditions.entry(op).or_default().entry(key).or_default();
+            slot.extend(values);
+            slot.sort();
+            slot.dedup();
+        }
+        model::AwsStatement {
+            sid: st.sid.as_ref().map(|s| s.node.clone()),
+            effect: st.effect.node,
+            not_action: st.not_action,
+            actions: sorted_unique_ci(self.list(&st.actions)),
+            not_resource: st.not_resource,
+            resources: match &st.resources {
+                Some(r) => sorted_unique(self.list(r)),
+                None => vec!["*".to_string()],
+            },
+            conditions,
+            span: st.span,
+        }
+    }
+
+    fn default_name(&self, access: &str) -> String {
+        let base = self
+            .decls
+            .deployment
+            .map(|d| {
+                d.name_prefix
+                    .as_ref()
+                    .map(|p| self.r(p))
+                    .unwrap_or_else(|| d.name.node.clone())
+            })
+            .unwrap_or_default();
+        format!("{base}-{access}")
+            .replace('_', "-")
+            .to_ascii_lowercase()
+    }
+
+    fn access(&self, a: &ast::Access, diags: &mut Vec<Diagnostic>) -> model::Access {
+        let scoped = matches!(a.scope.node, Scope::Scoped);
+        let mut out = model::Access {
+            name: a.name.node.clone(),
+            principal: a.principal.as_ref().map(|p| p.node.clone()),
+            unscoped_reason: match &a.scope.node {
+                Scope::Scoped => None,
+                Scope::Unscoped(r) => Some(r.node.clone()),
+            },
+            title: a.title.as_ref().map(|t| self.r(t)),
+            description: a.description.as_ref().map(|t| self.r(t)),
+            span: a.span,
+            aws: Vec::new(),
+            aws_managed: Vec::new(),
+            gcp: model::GcpRole::default(),
+            azure: model::AzureRole::default(),
+            k8s: Vec::new(),
+        };
+        let mut gen = Generated::default();
+        for g in &a.grants {
+            self.abstract_grant(g, scoped, &mut gen, diags);
+        }
+        // Statements from abstract grants first, grouped by how they are scoped. Each
+        // group is (scoping, service, actions) x resources: grants are merged only where
+        // the union of their (action, resource, condition) triples stays exact.
+        let access_camel = camel(&a.name.node);
+        let groups = gen.aws_statements();
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        let total: BTreeMap<&str, usize> = groups.iter().fold(BTreeMap::new(), |mut m, g| {
+            *m.entry(g.0.sid_word()).or_default() += 1;
+            m
+        });
+        for (scoping, actions, resources) in groups {
+            let kind = scoping.sid_word();
+            let n = counts.entry(kind).or_default();
+            *n += 1;
+            let sid = if total[kind] > 1 {
+                format!("{access_camel}{kind}{n}")
+            } else {
+                format!("{access_camel}{kind}")
+            };
+            let mut conditions = BTreeMap::new();
+            let tag_condition = match scoping {
+                Scoping::Tagged => Some("aws:ResourceTag"),
+                Scoping::TagOnCreate => Some("aws:RequestTag"),
+                _ => None,
+            };
+            if let (Some(prefix), Some((k, v))) = (tag_condition, self.managed_tag()) {
+                conditions.insert(
+                    "StringEquals".to_string(),
+                    BTreeMap::from([(format!("{prefix}/{k}"), vec![v])]),
+                );
+            }
+            out.aws.push(model::AwsStatement {
+                sid: Some(sid),
+                effect: Effect::Allow,
+                not_action: false,
+                actions: sorted_unique_ci(actions.into_iter().collect()),
+                not_resource: false,
+                resources: resources.into_iter().collect(),
+                conditions,
+                span: a.span,
+            });
+        }
+        out.aws.extend(a.aws.iter().map(|st| self.statement(st)));
+        out.aws_managed = sorted_unique(
+            a.aws_managed
+                .iter()
+                .map(|m| managed_arn(&self.r(m)))
+                .collect(),
+        );
+
+        let mut perms: Vec<String> = self.list(&a.gcp_permissions);
+        perms.extend(gen.gcp.iter().cloned());
+        out.gcp = model::GcpRole {
+            role_id: a
+                .gcp_role_id
+                .as_ref()
+                .map(|i| self.r(i))
+                .unwrap_or_else(|| default_role_id(self.decls, &a.name.node)),
+            permissions: sorted_unique(perms),
+            roles: sorted_unique(self.list(&a.gcp_roles)),
+        };
+
+        let mut actions = self.list(&a.azure.actions);
+        actions.extend(gen.azure_actions.iter().cloned());
+        let mut data = self.list(&a.azure.data_actions);
+        data.extend(gen.azure_data.iter().cloned());
+        out.azure = model::AzureRole {
+            actions: unique_in_order(actions),
+            not_actions: unique_in_order(self.list(&a.azure.not_actions)),
+            data_actions: unique_in_order(data),
+            not_data_actions: unique_in_order(self.list(&a.azure.not_data_actions)),
+            scopes: unique_in_order(self.list(&a.azure_scopes)),
+        };
+
+        if !out.azure.is_empty() && out.azure.scopes.is_empty() && self.decls.targets(Cloud::Azure)
+        {
+            diags.push(
+                Diagnostic::new(
+                    Code::E0501,
+                    a.name.span,
+                    format!(
+                        "access level `{}` has Azure grants but no assignable scope",
+                        a.name.node
+                    ),
+                )
+                .label("the role definition needs AssignableScopes")
+                .help("add `azure scope \"/subscriptions/${subscription_id}\"`"),
+            );
+        }
+        out.k8s = self.k8s_roles(a, gen.k8s);
+        self.check_targets(a, &out, diags);
+        out
+    }
+
+    fn k8s_roles(&self, a: &ast::Access, generated: Vec<GeneratedRule>) -> Vec<model::K8sRole> {
+        let mut roles: Vec<model::K8sRole> = Vec::new();
+        let has_both = a.k8s.iter().any(|r| r.namespace.is_none())
+            && a.k8s.iter().any(|r| r.namespace.is_some())
+            || !generated.is_empty();
+        for r in &a.k8s {
+            let name = match &r.name {
+                Some(n) => self.r(n),
+                None if r.namespace.is_none() && has_both => {
+                    format!("{}-cluster", self.default_name(&a.name.node))
+                }
+                None => self.default_name(&a.name.node),
+            };
+            roles.push(model::K8sRole {
+                name,
+                namespace: r.namespace.as_ref().map(|n| self.r(n)),
+                rules: r
+                    .rules
+                    .iter()
+                    .map(|rule| model::K8sRule {
+                        api_groups: unique_in_order(self.list(&rule.groups)),
+                        resources: unique_in_order(self.list(&rule.resources)),
+                        verbs: unique_in_order(self.list(&rule.verbs)),
+                        resource_names: unique_in_order(self.list(&rule.names)),
+                        non_resource_urls: unique_in_order(self.list(&rule.urls)),
+                    })
+                    .collect(),
+            });
+        }
+        // Rules from abstract grants: one generated role per namespace (None: cluster).
+        let mut by_ns: BTreeMap<Option<String>, Vec<model::K8sRule>> = BTreeMap::new();
+        for g in generated {
+            let rule = model::K8sRule {
+                api_groups: vec![g.group],
+                resources: vec![g.resource],
+                verbs: g.verbs,
+                ..Default::default()
+            };
+            let rules = by_ns.entry(g.namespace).or_default();
+            match rules
+                .iter_mut()
+                .find(|r| r.api_groups == rule.api_groups && r.verbs == rule.verbs)
+            {
+                Some(r) if !r.resources.contains(&rule.resources[0]) => {
+                    r.resources.push(rule.resources[0].clone())
+                }
+                Some(_) => {}
+                None => rules.push(rule),
+            }
+        }
+        for (ns, rules) in by_ns {
+            let base = self.default_name(&a.name.node);
+            let mut name = if ns.is_none() {
+                format!("{base}-cluster")
+            } else {
+                base
+            };
+            // Explicit roles keep their names; a generated one steps aside.
+            if roles.iter().any(|r| r.name == name && r.namespace == ns) {
+                name.push_str("-components");
+            }
+            roles.push(model::K8sRole {
+                name,
+                namespace: ns,
+                rules,
+            });
+        }
+        roles
+    }
+
+    /// The AWS actions a kind's section grants at `levels`: its explicit lists where it
+    /// has them, else every action of its services at the catalog's matching access
+    /// levels. Actions only creating engines get (`create [...]`) are left out of
+    /// imported engines.
+    fn aws_actions(
+        &self,
+        section: &ast::KindCloud,
+        levels: &[Level],
+        listed: &BTreeSet<Level>,
+        explicit: &[String],
+        create: bool,
+    ) -> Vec<(&'static Service, &'static Action)> {
+        let catalog = cat::catalog();
+        let mut out: Vec<(&Service, &Action)> = Vec::new();
+        for name in explicit {
+            out.extend(catalog.matching(name));
+        }
+        let wanted: BTreeSet<cat::AccessLevel> = levels
+            .iter()
+            .filter(|l| !listed.contains(l))
+            .flat_map(|l| scoping::access_levels(*l).iter().copied())
+            .collect();
+        // A section that lists any level is explicit: its lists are the whole grant (a
+        // component names what it needs). Only a section without lists takes every
+        // action of its services from the catalog.
+        let services: &[ast::Str] = if section.levels.is_empty() {
+            &section.services
+        } else {
+            &[]
+        };
+        for service in services {
+            if let Some(svc) = catalog.service(&service.node) {
+                out.extend(
+                    svc.actions
+                        .iter()
+                        .filter(|a| wanted.contains(&a.access_level))
+                        .map(|a| (svc, a)),
+                );
+            }
+        }
+        if !create {
+            out.retain(|(svc, a)| {
+                let full = svc.full_name(a);
+                !section
+                    .create
+                    .iter()
+                    .any(|c| crate::catalog::glob_match(&c.node, &full))
+            });
+        }
+        out.sort_by(|x, y| (&x.0.prefix, &x.1.name).cmp(&(&y.0.prefix, &y.1.name)));
+        out.dedup_by(|x, y| x.0.prefix == y.0.prefix && x.1.name == y.1.name);
+        out
+    }
+
+    fn abstract_grant(
+        &self,
+        g: &ast::AbstractGrant,
+        scoped: bool,
+        gen: &mut Generated,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let levels = g.level.node.expand();
+        for name in &g.names {
+            let (kind, extra, resource_name, engine) = match g.target.node {
+                TargetKind::Engine => {
+                    let Some(e) = self.decls.engines.get(name.node.as_str()) else {
+                        continue;
+                    };
+                    let Some(kind) = self.decls.engine_kinds.get(e.kind.node.as_str()) else {
+                        continue;
+                    };
+                    let comps: Vec<&ast::ComponentDecl> = e
+                        .components
+                        .iter()
+                        .filter_map(|c| self.decls.components.get(c.node.as_str()).copied())
+                        .collect();
+                    (*kind, comps, None, Some(*e))
+                }
+                TargetKind::Store => {
+                    let Some(s) = self.decls.stores.get(name.node.as_str()) else {
+                        continue;
+                    };
+                    let Some(kind) = self.decls.store_kinds.get(s.kind.node.as_str()) else {
+                        continue;
+                    };
+                    (*kind, Vec::new(), s.resource_name.as_ref(), None)
+                }
+            };
+            let create =
+                engine.and_then(|e| e.mode.as_ref()).map(|m| m.node) == Some(EngineMode::Create);
+            // A name the author wrote bounds the store's ARNs, tag or no tag; the
+            // deployment's prefix stands in only where no tag can.
+            let written_name = resource_name.map(|n| self.params.render(&n.node));
+            let name_pattern = written_name.clone().unwrap_or_else(|| {
+                if self.params.is_known("prefix")
+                    && self
+                        .decls
+                        .deployment
+                        .and_then(|d| d.name_prefix.as_ref())
+                        .is_some()
+                {
+                    self.params.render("${prefix}*")
+                } else {
+                    "*".to_string()
+                }
+            });
+            // Unbounded writes in a scoped level (E0417), reported once per name.
+            let mut unbounded: BTreeSet<String> = BTreeSet::new();
+            let tag_key: Option<String> = self.managed_tag().map(|(k, _)| k);
+            let sections = kind
+                .clouds
+                .iter()
+                .chain(extra.iter().flat_map(|c| c.clouds.iter()));
+            for section in sections {
+                if !self.decls.targets(section.cloud.node) {
+                    continue;
+                }
+                let mut perms: Vec<String> = Vec::new();
+                let mut listed: BTreeSet<Level> = BTreeSet::new();
+                for (lvl, list) in &section.levels {
+                    // A kind's own `manage` list belongs to `manage` grants only.
+                    let applies = levels.contains(&lvl.node)
+                        || (lvl.node == Level::Manage && g.level.node == Level::Manage);
+                    if applies {
+                        listed.insert(lvl.node);
+                        perms.extend(list.iter().map(|s| s.node.clone()));
+                    }
+                }
+                if create && levels.contains(&Level::Write) {
+                    perms.extend(section.create.iter().map(|s| s.node.clone()));
+                }
+                match section.cloud.node {
+                    Cloud::Aws => {
+                        let cx = scoping::Context {
+                            scoped,
+                            tag_key: tag_key.as_deref(),
+                            name_pattern: &name_pattern,
+                            written_name: written_name.as_deref(),
+                            resource_types: &section
+                                .resources
+                                .iter()
+                                .map(|r| r.node.clone())
+                                .collect::<Vec<_>>(),
+                        };
+                        // What this name alone is granted: one statement per scoping
+                        // and service. An action only matches ARNs of its own resource
+                        // types, so sharing its service's ARNs grants nothing more.
+                        let mut alone: BTreeMap<(Scoping, String), AwsGroup> = BTreeMap::new();
+                        for (svc, action) in
+                            self.aws_actions(section, levels, &listed, &perms, create)
+                        {
+                            if let Some(p) = scoping::place(svc, action, &cx) {
+                                if scoped
+                                    && p.scoping == Scoping::ByName
+                                    && scoping::unbounded(&name_pattern)
+                                    && action.access_level.is_write_like()
+                                {
+                                    unbounded.insert(svc.full_name(action));
+                                }
+                                let service = match p.scoping {
+                                    Scoping::Global | Scoping::All => String::new(),
+                                    _ => svc.prefix.clone(),
+                                };
+                                let slot = alone.entry((p.scoping, service)).or_default();
+                                slot.resources
+                                    .extend(p.resources.iter().map(|r| self.params.render(r)));
+                                slot.actions.insert(svc.full_name(action));
+                            }
+                        }
+                        for ((scoping, service), group) in alone {
+                            gen.add_aws(scoping, service, group);
+                        }
+                    }
+                    Cloud::Gcp => gen.gcp.extend(perms),
+                    Cloud::Azure => {
+                        gen.azure_actions.extend(perms);
+                        for (lvl, list) in &section.data_levels {
+                            if levels.contains(&lvl.node) {
+                                gen.azure_data.extend(list.iter().map(|s| s.node.clone()));
+                            }
+                        }
+                    }
+                }
+            }
+            if let Some(first) = unbounded.first() {
+                diags.push(unbounded_writes(
+                    g,
+                    name,
+                    &unbounded,
+                    first,
+                    tag_key.is_some(),
+                ));
+            }
+            // Kubernetes rules of the engine's components.
+            let namespaces: Vec<String> = engine
+                .map(|e| e.namespaces.iter().map(|n| self.r(n)).collect())
+                .unwrap_or_default();
+            for comp in &extra {
+                for res in &comp.resources {
+                    let mut verbs: Vec<String> = Vec::new();
+                    for l in levels {
+                        for v in k8s_verbs(*l) {
+                            let allowed =
+                                res.verbs.is_empty() || res.verbs.iter().any(|x| x.node == *v);
+                            if allowed && !verbs.iter().any(|x| x == v) {
+                                verbs.push(v.to_string());
+                            }
+                        }
+                    }
+                    if verbs.is_empty() {
+                        continue;
+                    }
+                    // Conventional order, as people write RBAC rules.
+                    verbs.sort_by_key(|v| VERB_ORDER.iter().position(|x| x == v));
+                    let targets: Vec<Option<String>> = if res.namespaced && !namespaces.is_empty() {
+                        namespaces.iter().cloned().map(Some).collect()
+                    } else {
+                        vec![None]
+                    };
+                    for ns in targets {
+                        gen.k8s.push(GeneratedRule {
+                            namespace: ns,
+                            group: res.group.node.clone(),
+                            resource: res.resource.node.clone(),
+                            verbs: verbs.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// E0108 (the principal has no identity where the grants are) and W0109 (grants
+    /// for a cloud the deployment does not target).
+    fn check_targets(&self, a: &ast::Access, out: &model::Access, diags: &mut Vec<Diagnostic>) {
+        let principal = a
+            .principal
+            .as_ref()
+            .and_then(|p| self.decls.principals.get(p.node.as_str()));
+        let first_span =
+            |spans: &mut dyn Iterator<Item = Span>| spans.next().unwrap_or(a.name.span);
+        let uses = [
+            (
+                "aws",
+                Some(Cloud::Aws),
+                !out.aws.is_empty() || !out.aws_managed.is_empty(),
+                principal.map(|p| p.aws_role.is_some()),
+                first_span(
+                    &mut a
+                        .aws
+                        .iter()
+                        .map(|s| s.span)
+                        .chain(a.aws_managed.iter().map(|s| s.span)),
+                ),
+                "aws role \"arn:aws:iam::ACCOUNT:role/NAME\" external_id \"${external_id}\"",
+            ),
+            (
+                "gcp",
+                Some(Cloud::Gcp),
+                !out.gcp.permissions.is_empty() || !out.gcp.roles.is_empty(),
+                principal.map(|p| p.gcp_service_account.is_some()),
+                first_span(
+                    &mut a
+                        .gcp_permissions
+                        .iter()
+                        .chain(a.gcp_roles.iter())
+                        .map(|s| s.span),
+                ),
+                "gcp service_account \"NAME@${project_id}.iam.gserviceaccount.com\"",
+            ),
+            (
+                "azure",
+                Some(Cloud::Azure),
+                !out.azure.is_empty(),
+                principal.map(|p| p.azure_principal.is_some()),
+                first_span(
+                    &mut a
+                        .azure
+                        .actions
+                        .iter()
+                        .chain(a.azure.data_actions.iter())
+                        .map(|s| s.span),
+                ),
+                "azure service_principal \"${client_id}\"",
+            ),
+            (
+                "k8s",
+                None,
+                !out.k8s.is_empty(),
+                principal.map(|p| p.k8s_service_account.is_some()),
+                first_span(&mut a.k8s.iter().map(|r| r.span)),
+                "k8s service_account \"NAME\" in \"${namespace}\"",
+            ),
+        ];
+        for (what, cloud, used, has_identity, span, example) in uses {
+            if !used {
+                continue;
+            }
+            if let Some(c) = cloud {
+                if !self.decls.targets(c)
+                    && (what != "aws" || !a.aws.is_empty() || !a.aws_managed.is_empty())
+                {
+                    diags.push(
+                        Diagnostic::new(
+                            Code::W0109,
+                            span,
+                            format!("{what} grants, but the deployment does not target {what}"),
+                        )
+                        .label("nothing is emitted for these")
+                        .help(format!(
+                            "add `{what}` to the deployment's `clouds`, or remove these grants"
+                        )),
+                    );
+                    continue;
+                }
+            }
+            if has_identity == Some(false) {
+                let p = a.principal.as_ref().unwrap();
+                diags.push(
+                    Diagnostic::new(
+                        Code::E0108,
+                        span,
+                        format!(
+                            "principal `{}` has no {what} identity for these grants",
+                            p.node
+                        ),
+                    )
+                    .label(format!("{what} grants"))
+                    .with_secondary(p.span, "granted to this principal")
+                    .help(format!("give the principal one: `{example}`")),
+                );
+            }
+        }
+    }
+}
+
+struct GeneratedRule {
+    namespace: Option<String>,
+    group: String,
+    resource: String,
+    verbs: Vec<String>,
+}
+
+/// What one abstract grant on one name gives a (scoping, service) pair on AWS.
+#[derive(Default)]
+struct AwsGroup {
+    resources: BTreeSet<String>,
+    actions: BTreeSet<String>,
+}
+
+#[derive(Default)]
+struct Generated {
+    /// (scoping, service, resources) -> actions: grants that share all three merge
+    /// their actions, which keeps the union of their triples exact.
+    aws: BTreeMap<(Scoping, String, BTreeSet<String>), BTreeSet<String>>,
+    gcp: BTreeSet<String>,
+    azure_actions: BTreeSet<String>,
+    azure_data: BTreeSet<String>,
+    k8s: Vec<GeneratedRule>,
+}
+
+impl Generated {
+    fn add_aws(&mut self, scoping: Scoping, service: String, group: AwsGroup) {
+        // `*` already covers every other resource.
+        let resources = if group.resources.contains("*") {
+            BTreeSet::from(["*".to_string()])
+        } else {
+            group.resources
+        };
+        self.aws
+            .entry((scoping, service, resources))
+            .or_default()
+            .extend(group.actions);
+    }
+
+    /// The AWS statements, as (scoping, actions, resources): groups with the same
+    /// scoping, service and actions merge their resources (A x R1 + A x R2 is
+    /// A x (R1 + R2)); nothing else merges. In (scoping, service, actions) order.
+    fn aws_statements(&self) -> Vec<(Scoping, BTreeSet<String>, BTreeSet<String>)> {
+        let mut merged: BTreeMap<(Scoping, &str, &BTreeSet<String>), BTreeSet<String>> =
+            BTreeMap::new();
+        for ((scoping, service, resources), actions) in &self.aws {
+            merged
+                .entry((*scoping, service.as_str(), actions))
+                .or_default()
+                .extend(resources.iter().cloned());
+        }
+        merged
+            .into_iter()
+            .map(|((scoping, _, actions), mut resources)| {
+                if resources.contains("*") {
+                    resources = BTreeSet::from(["*".to_string()]);
+                }
+                (scoping, actions.clone(), resources)
+            })
+            .collect()
+    }
+}
+
+/// E0417: a scoped level's abstract grant whose writes nothing bounds: no managed
+/// tag covers them, and neither the store nor the deployment names a pattern.
+fn unbounded_writes(
+    g: &ast::AbstractGrant,
+    name: &ast::Name,
+    actions: &BTreeSet<String>,
+    first: &str,
+    has_tag: bool,
+) -> Diagnostic {
+    let why = if has_tag {
+        "their resource types take no tag condition"
+    } else {
+        "the deployment has no `managed_tag`"
+    };
+    let more = match actions.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    Diagnostic::new(
+        Code::E0417,
+        name.span,
+        format!("nothing scopes the writes of `{}` in a scoped level", name.node),
+    )
+    .label(format!("`{first}`{more} would apply to every resource"))
+    .with_secondary(g.span, "granted here")
+    .note(format!("a scoped level bounds each write by the managed tag, the tag in the request, or a name; here {why}, and neither the store nor the deployment gives a name"))
+    .help(match g.target.node {
+        TargetKind::Store => "give the store a `name \"PATTERN\"`, the deployment a `name_prefix` (or a `managed_tag`), or make the level `unscoped \"REASON\"`",
+        TargetKind::Engine => "give the deployment a `name_prefix` (or a `managed_tag`), or make the level `unscoped \"REASON\"`",
+    })
+}
+
+fn managed_arn(name: &str) -> String {
+    if name.starts_with("arn:") {
+        name.to_string()
+    } else if name.starts_with("AWSServiceRoleFor") {
+        format!("arn:aws:iam::aws:policy/aws-service-role/{name}")
+    } else {
+        format!("arn:aws:iam::aws:policy/{name}")
+    }
+}
+
+fn default_role_id(decls: &Decls, access: &str) -> String {
+    let dep = decls
+        .deployment
+        .map(|d| d.name.node.as_str())
+        .unwrap_or("engc");
+    format!("{dep}_{access}").replace('-', "_")
+}
+
+/// `read_logs` -> `ReadLogs`.
+pub fn camel(s: &str) -> String {
+    s.split(['_', '-'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn sorted_unique(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Sorted; duplicates differing only in case (IAM action names) kept once.
+fn sorted_unique_ci(mut v: Vec<String>) -> Vec<String> {
+    v.sort_by_key(|a| (a.to_ascii_lowercase(), a.clone()));
+    v.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    v
+}
+
+fn unique_in_order(v: Vec<String>) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    v.into_iter()
+        .filter(|x| seen.insert(x.to_ascii_lowercase()))
+        .collect()
+}

@@ -1,0 +1,267 @@
+//! Scoping analysis: how each AWS action of an abstract grant is restricted in a
+//! `scoped` access level, decided by the catalog.
+//!
+//! - the action's resource types carry `aws:ResourceTag`: their ARNs (names as `*`)
+//!   with the managed tag as `aws:ResourceTag` (Sid `...Tagged`);
+//! - a create action that carries `aws:RequestTag`: the same ARNs with the tag as
+//!   `aws:RequestTag`, since the resource has no tags yet (Sid `...TagOnCreate`);
+//! - resource types without tag support: their ARNs with the name prefix (Sid `...ByName`);
+//! - actions that support no resource at all: `*`, in a statement of their own, and only
+//!   at the list and read levels (Sid `...Global`).
+//!
+//! In an `unscoped` level every action goes on `*` (Sid `...All`).
+
+use crate::catalog::aws::{AccessLevel, Action, Service};
+use crate::check::aws_catalog::carries;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scoping {
+    Tagged,
+    TagOnCreate,
+    ByName,
+    Global,
+    All,
+}
+
+impl Scoping {
+    /// The Sid word that says how the statement is scoped.
+    pub fn sid_word(self) -> &'static str {
+        match self {
+            Scoping::Tagged => "Tagged",
+            Scoping::TagOnCreate => "TagOnCreate",
+            Scoping::ByName => "ByName",
+            Scoping::Global => "Global",
+            Scoping::All => "All",
+        }
+    }
+}
+
+/// Where one action goes: how it is scoped and on which resources.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Placement {
+    pub scoping: Scoping,
+    pub resources: Vec<String>,
+}
+
+pub struct Context<'a> {
+    pub scoped: bool,
+    /// The managed tag key, when the deployment has one.
+    pub tag_key: Option<&'a str>,
+    /// The resource name pattern (`chalk*`), already rendered: the store's written
+    /// name, else the deployment's prefix, else `*`.
+    pub name_pattern: &'a str,
+    /// The store's own `name`, when written: it bounds tagged ARNs too.
+    pub written_name: Option<&'a str>,
+    /// The kind's resource types; empty: every resource type of the action.
+    pub resource_types: &'a [String],
+}
+
+/// Where `action` goes, or None when it does not belong in the grant (it acts on
+/// other resource types than the kind's, or it is a write that cannot be scoped).
+pub fn place(svc: &Service, action: &Action, cx: &Context) -> Option<Placement> {
+    let types: Vec<&str> = action
+        .resource_types
+        .iter()
+        .map(|r| r.name.as_str())
+        .filter(|t| {
+            cx.resource_types.is_empty()
+                || cx.resource_types.iter().any(|k| k.eq_ignore_ascii_case(t))
+        })
+        .collect();
+    if !action.resource_types.is_empty() && types.is_empty() {
+        return None; // acts on resources that are not this kind's
+    }
+    if !cx.scoped {
+        return Some(Placement {
+            scoping: Scoping::All,
+            resources: vec!["*".into()],
+        });
+    }
+    let arns = |name: Option<&str>| -> Vec<String> {
+        let mut v: Vec<String> = types
+            .iter()
+            .filter_map(|t| svc.resource_type(t))
+            .flat_map(|rt| rt.arns().map(|a| arn(a, name)).collect::<Vec<_>>())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    if let Some(key) = cx.tag_key {
+        // Creating: the request carries the tags the new resource will have.
+        let request = format!("aws:RequestTag/{key}");
+        if action.name.starts_with("Create")
+            && action
+                .condition_keys
+                .iter()
+                .any(|k| crate::catalog::aws::key_template_matches(k, &request))
+        {
+            let resources = if types.is_empty() {
+                vec!["*".to_string()]
+            } else {
+                arns(cx.written_name)
+            };
+            return Some(Placement {
+                scoping: Scoping::TagOnCreate,
+                resources,
+            });
+        }
+    }
+    if types.is_empty() {
+        return matches!(action.access_level, AccessLevel::List | AccessLevel::Read).then(|| {
+            Placement {
+                scoping: Scoping::Global,
+                resources: vec!["*".into()],
+            }
+        });
+    }
+    if let Some(key) = cx.tag_key {
+        let resource = format!("aws:ResourceTag/{key}");
+        if carries(svc, action, &resource) && types.iter().all(|t| type_carries(svc, t, &resource))
+        {
+            return Some(Placement {
+                scoping: Scoping::Tagged,
+                resources: arns(cx.written_name),
+            });
+        }
+    }
+    Some(Placement {
+        scoping: Scoping::ByName,
+        resources: arns(Some(cx.name_pattern)),
+    })
+}
+
+/// Whether a name pattern bounds nothing: empty, or only wildcards.
+pub fn unbounded(pattern: &str) -> bool {
+    pattern.chars().all(|c| c == '*' || c == '?')
+}
+
+fn type_carries(svc: &Service, t: &str, key: &str) -> bool {
+    svc.resource_type(t).is_some_and(|rt| {
+        rt.condition_keys.iter().any(|k| {
+            k.eq_ignore_ascii_case(key) || crate::catalog::aws::key_template_matches(k, key)
+        })
+    })
+}
+
+/// An ARN from a catalog template: partition, region and account become the
+/// deployment's placeholders; the first name becomes the name pattern when given;
+/// every other placeholder becomes `*`.
+pub fn arn(template: &str, name: Option<&str>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    let mut name = name;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        let var = &rest[start + 2..start + len];
+        match var {
+            "Partition" => out.push_str("aws"),
+            "Region" => out.push_str("${region}"),
+            "Account" | "AccountId" => out.push_str("${account_id}"),
+            _ => match name.take() {
+                Some(n) => out.push_str(n),
+                None => out.push('*'),
+            },
+        }
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    // `table/chalk*/index/*` reads better than `...*/*` twice, but both are exact.
+    out
+}
+
+/// The catalog's access levels an abstract level stands for.
+pub fn access_levels(level: crate::syntax::ast::Level) -> &'static [AccessLevel] {
+    use crate::syntax::ast::Level;
+    match level {
+        Level::List => &[AccessLevel::List],
+        Level::Read => &[AccessLevel::Read],
+        Level::Write => &[AccessLevel::Write],
+        Level::Tag => &[AccessLevel::Tagging],
+        Level::Permissions => &[AccessLevel::PermissionsManagement],
+        Level::Manage => &[
+            AccessLevel::List,
+            AccessLevel::Read,
+            AccessLevel::Write,
+            AccessLevel::Tagging,
+            AccessLevel::PermissionsManagement,
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::aws::catalog;
+
+    fn placed(action: &str, scoped: bool, types: &[&str]) -> Option<Placement> {
+        let (svc, a) = catalog().action(action).unwrap();
+        let types: Vec<String> = types.iter().map(|s| s.to_string()).collect();
+        place(
+            svc,
+            a,
+            &Context {
+                scoped,
+                tag_key: Some("shop/managed"),
+                name_pattern: "shop*",
+                written_name: None,
+                resource_types: &types,
+            },
+        )
+    }
+
+    #[test]
+    fn arn_templates() {
+        assert_eq!(
+            arn("arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}/index/${IndexName}", Some("shop*")),
+            "arn:aws:dynamodb:${region}:${account_id}:table/shop*/index/*"
+        );
+        assert_eq!(
+            arn("arn:${Partition}:s3:::${BucketName}/${ObjectName}", None),
+            "arn:aws:s3:::*/*"
+        );
+    }
+
+    #[test]
+    fn tag_name_and_global() {
+        let p = placed("dynamodb:GetItem", true, &["table", "index"]).unwrap();
+        assert_eq!(p.scoping, Scoping::Tagged);
+        assert!(p
+            .resources
+            .contains(&"arn:aws:dynamodb:${region}:${account_id}:table/*".to_string()));
+        let p = placed("dynamodb:ListTables", true, &["table"]).unwrap();
+        assert_eq!(
+            p,
+            Placement {
+                scoping: Scoping::Global,
+                resources: vec!["*".into()]
+            }
+        );
+        let p = placed("eks:CreateCluster", true, &["cluster"]).unwrap();
+        assert_eq!(p.scoping, Scoping::TagOnCreate);
+        // A write with no resource type cannot be scoped: left out of a scoped grant.
+        assert_eq!(
+            placed(
+                "dynamodb:PurchaseReservedCapacityOfferings",
+                true,
+                &["table"]
+            ),
+            None
+        );
+        assert_eq!(
+            placed(
+                "dynamodb:PurchaseReservedCapacityOfferings",
+                false,
+                &["table"]
+            )
+            .unwrap()
+            .scoping,
+            Scoping::All
+        );
+        // Another resource type than the kind's.
+        assert_eq!(placed("dynamodb:DescribeBackup", true, &["table"]), None);
+    }
+}

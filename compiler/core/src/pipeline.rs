@@ -1,0 +1,101 @@
+//! The pipeline after parsing: resolve names, run every check, lower the syntax tree
+//! into the [`Model`](crate::model::Model) the backends read, apply acknowledgements,
+//! and emit the documents when asked. All problems are reported in one run; the model
+//! is produced only when there is no error.
+
+use crate::acks;
+use crate::check::{
+    aws_catalog, aws_statements, cidr, cloud_catalogs, cloud_names, k8s, limits, placeholders,
+    relations, risk, values,
+};
+use crate::lower::{self, minimize};
+use crate::resolve::decls;
+
+use crate::backend::{OutputFile, Target};
+use crate::diag::Diagnostic;
+use crate::model::Model;
+use crate::source::FileId;
+use crate::syntax::ast;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Clone, Default)]
+pub struct Options {
+    /// `--set name=value`: parameter values.
+    pub set: BTreeMap<String, String>,
+    /// Where each value of `set` came from, for diagnostics (`` `--set region=...` ``,
+    /// `` `acme.json` ``); a value without an entry came from `--set`.
+    pub set_from: BTreeMap<String, String>,
+    /// `--minimize`: compress action lists into wildcards proved against the catalog.
+    pub minimize: bool,
+    /// `--catalog FILE`: the full GCP permission list, instead of the built-in subset.
+    pub gcp_catalog: Option<std::sync::Arc<crate::catalog::gcp::Catalog>>,
+    /// `--catalog FILE`: the full Azure operation list, instead of the built-in subset.
+    pub azure_catalog: Option<std::sync::Arc<crate::catalog::azure::Catalog>>,
+    /// The targets to emit documents for (`check` and `build`; not the editor). The
+    /// documents are returned, and parameters left as placeholders in them are W0117.
+    pub outputs: Option<BTreeSet<Target>>,
+    /// `--strict`: placeholders left in written documents are errors.
+    pub strict: bool,
+    /// `--root DIR`: the folder `use` may read below; else each input's own folder.
+    pub use_root: Option<std::path::PathBuf>,
+}
+
+/// What checking gives: the model and the documents when there is no error, and the
+/// diagnostics.
+pub struct Checked {
+    pub model: Option<Model>,
+    pub outputs: Vec<OutputFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks the user's files against the standard library and lowers them; emits the
+/// documents when `options.outputs` asks for them.
+pub fn run(
+    stdlib: &[(FileId, ast::File)],
+    user: &[(FileId, ast::File)],
+    options: &Options,
+) -> Checked {
+    let mut diags = Vec::new();
+    let decls = decls::collect(stdlib, user, &mut diags);
+    let params = decls.params(options);
+    decls.check_references(&params, &mut diags);
+    values::check(&decls, &params, &mut diags);
+
+    let networks = decls.network_inputs();
+    cidr::check(&networks, &mut diags);
+    k8s::check(&decls, &mut diags);
+    aws_statements::check(&decls, &mut diags);
+    aws_catalog::check(&decls, &mut diags);
+    risk::check(&decls, &mut diags);
+    cloud_names::check(&decls, &mut diags);
+    cloud_catalogs::check(&decls, options, &mut diags);
+
+    let mut model = lower::lower(&decls, &params, &mut diags);
+    relations::check(&decls, &model, &mut diags);
+    if options.minimize {
+        minimize::minimize(&mut model);
+    }
+    // After minimizing: the limits apply to what is written.
+    limits::check(&decls, &model, &mut diags);
+    let mut outputs = Vec::new();
+    if let Some(targets) = &options.outputs {
+        if !diags.iter().any(Diagnostic::is_error) {
+            outputs = crate::backend::emit(&model, targets);
+            placeholders::check(&decls, &outputs, &mut diags);
+        }
+    }
+    acks::apply(&decls, &mut diags);
+    if options.strict {
+        placeholders::promote(&mut diags);
+    }
+    crate::diag::sort(&mut diags);
+    let ok = !diags.iter().any(Diagnostic::is_error);
+    if !ok {
+        outputs.clear();
+    }
+    Checked {
+        model: ok.then_some(model),
+        outputs,
+        diagnostics: diags,
+    }
+}
