@@ -694,41 +694,63 @@ fn string_hover(a: &Analysis, s: &ast::Str, ctx: StrCtx) -> Option<String> {
     }
 }
 
-fn is_pattern(s: &str) -> bool {
-    s.contains(['*', '?'])
+/// A name or pattern of a name catalog, answered by the catalogs' one query: an
+/// entry (`one`), the first matches of a pattern (`item` each), or what is wrong.
+fn names_hover<'c, C: catalog::Names>(
+    c: &'c C,
+    v: &str,
+    one: impl Fn(C::Entry<'c>) -> String,
+    item: impl Fn(C::Entry<'c>) -> String,
+) -> String {
+    match catalog::query(c, v) {
+        catalog::Query::Entry(e) => one(e),
+        catalog::Query::Matches { pattern, hits } => {
+            let mut md = format!(
+                "`{pattern}` matches **{}** {} {}s",
+                hits.len(),
+                C::CLOUD,
+                C::WHAT
+            );
+            if c.partial() {
+                md.push_str(" of engc's built-in list");
+            }
+            md.push_str(":\n\n");
+            for e in hits.iter().take(LIST_MAX) {
+                let _ = writeln!(md, "- {}", item(*e));
+            }
+            if hits.len() > LIST_MAX {
+                let _ = writeln!(md, "- and {} more", hits.len() - LIST_MAX);
+            }
+            md
+        }
+        catalog::Query::Unknown(u) => {
+            let mut md = u.message::<C>();
+            if let Some(s) = &u.suggestion {
+                let _ = write!(md, "; did you mean `{s}`?");
+            }
+            if let Some(note) = catalog::Unknown::partial_note(c) {
+                let _ = write!(md, "\n\n_{note}_");
+            }
+            md
+        }
+    }
 }
 
 fn aws_action(v: &str) -> String {
     let cat = catalog::aws::catalog();
-    if is_pattern(v) {
-        let m = cat.matching(v);
-        if m.is_empty() {
-            let mut md = format!("`{v}` matches no AWS action");
-            if let Some(s) = cat.suggest(v) {
-                let _ = write!(md, "; did you mean `{s}`?");
-            }
-            return md;
-        }
-        let mut md = format!("`{v}` matches **{}** AWS actions:\n\n", m.len());
-        for (svc, act) in m.iter().take(LIST_MAX) {
-            let _ = writeln!(md, "- `{}:{}` ({})", svc.prefix, act.name, act.access_level);
-        }
-        if m.len() > LIST_MAX {
-            let _ = writeln!(md, "- and {} more", m.len() - LIST_MAX);
-        }
-        return md;
-    }
-    let Some((svc, act)) = cat.action(v) else {
-        let mut md = match v.split_once(':') {
-            Some((p, _)) if !cat.has_service(p) => format!("`{p}` is not an AWS service prefix"),
-            Some(_) => format!("`{v}` is not an AWS action"),
-            None => format!("`{v}` is not an AWS action (`service:Action`)"),
-        };
-        if let Some(s) = cat.suggest(v) {
-            let _ = write!(md, "; did you mean `{s}`?");
-        }
-        return md;
-    };
+    names_hover(
+        cat,
+        v,
+        |(svc, act)| aws_action_details(cat, svc, act),
+        |(svc, act)| format!("`{}:{}` ({})", svc.prefix, act.name, act.access_level),
+    )
+}
+
+fn aws_action_details(
+    cat: &catalog::aws::Catalog,
+    svc: &catalog::aws::Service,
+    act: &catalog::aws::Action,
+) -> String {
     let mut md = format!(
         "**{}:{}** ({})\n\naccess level: **{}**\n\n",
         svc.prefix, act.name, svc.name, act.access_level
@@ -816,25 +838,10 @@ fn aws_condition_key(key: &str, actions: &[ast::Str]) -> Option<String> {
 
 fn gcp_permission(v: &str) -> String {
     let cat = catalog::gcp::Catalog::builtin();
-    if is_pattern(v) {
-        let m = cat.matching(v);
-        let mut md = format!(
-            "`{v}` matches **{}** GCP permissions of the built-in list",
-            m.len()
-        );
-        if !m.is_empty() {
-            md.push_str(":\n\n");
-            for p in m.iter().take(LIST_MAX) {
-                let _ = writeln!(md, "- `{}`", p.name);
-            }
-            if m.len() > LIST_MAX {
-                let _ = writeln!(md, "- and {} more", m.len() - LIST_MAX);
-            }
-        }
-        return md;
-    }
-    match cat.get(v) {
-        Some(p) => {
+    names_hover(
+        cat,
+        v,
+        |p| {
             let mut md = format!("**{}** (GCP permission)\n\n", p.name);
             if !p.title.is_empty() {
                 let _ = write!(md, "{}\n\n", p.title);
@@ -856,45 +863,17 @@ fn gcp_permission(v: &str) -> String {
                 let _ = writeln!(md, "- stage: {}", p.stage);
             }
             md
-        }
-        None => {
-            let mut md = format!(
-                "`{v}` is not in engc's built-in GCP list ({} permissions)",
-                cat.len()
-            );
-            if let Some(s) = cat.suggest(v) {
-                let _ = write!(md, "; did you mean `{s}`?");
-            }
-            md
-        }
-    }
+        },
+        |p| format!("`{}`", p.name),
+    )
 }
 
 fn azure_operation(v: &str, data: Option<bool>) -> String {
     let cat = catalog::azure::Catalog::builtin();
-    if is_pattern(v) {
-        let m: Vec<_> = cat
-            .matching(v)
-            .into_iter()
-            .filter(|o| data.is_none_or(|d| o.is_data_action == d))
-            .collect();
-        let mut md = format!(
-            "`{v}` matches **{}** Azure operations of the built-in list",
-            m.len()
-        );
-        if !m.is_empty() {
-            md.push_str(":\n\n");
-            for o in m.iter().take(LIST_MAX) {
-                let _ = writeln!(md, "- `{}`", o.name);
-            }
-            if m.len() > LIST_MAX {
-                let _ = writeln!(md, "- and {} more", m.len() - LIST_MAX);
-            }
-        }
-        return md;
-    }
-    match cat.get(v) {
-        Some(o) => {
+    names_hover(
+        cat,
+        v,
+        |o| {
             let mut md = format!("**{}** (Azure operation)\n\n", o.name);
             if !o.display.is_empty() {
                 let _ = write!(md, "{}\n\n", o.display);
@@ -926,18 +905,20 @@ fn azure_operation(v: &str, data: Option<bool>) -> String {
                 md.push_str("\n**in the wrong list here**\n");
             }
             md
-        }
-        None => {
-            let mut md = format!(
-                "`{v}` is not in engc's built-in Azure list ({} operations)",
-                cat.len()
-            );
-            if let Some(s) = cat.suggest(v) {
-                let _ = write!(md, "; did you mean `{s}`?");
-            }
-            md
-        }
-    }
+        },
+        |o| {
+            let wrong = data == Some(!o.is_data_action);
+            format!(
+                "`{}`{}",
+                o.name,
+                if wrong {
+                    " (in the wrong list here)"
+                } else {
+                    ""
+                }
+            )
+        },
+    )
 }
 
 /// Custom resources declared by components and `crd`: (group, resource, namespaced, by).

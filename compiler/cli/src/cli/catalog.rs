@@ -12,7 +12,7 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use super::{Format, EXIT_INPUT, EXIT_OK, EXIT_USAGE};
-use engc_core::catalog::{aws, azure, did_you_mean, gcp, glob_match, k8s};
+use engc_core::catalog::{aws, azure, gcp, is_pattern, k8s, query, Names, Query, Unknown, Why};
 
 const NAME_HELP: &str = "\
 What to look up. A name prints what the catalog knows about it; a pattern with `*` (any \
@@ -203,10 +203,6 @@ enum Entry<'a> {
     K8s(K8sJson<'a>),
 }
 
-fn is_pattern(name: &str) -> bool {
-    name.contains(['*', '?'])
-}
-
 /// `label  value` lines with the values in one column; a list value continues on the
 /// following lines in the same column.
 struct Fields {
@@ -375,66 +371,78 @@ fn aws_human(svc: &aws::Service, a: &aws::Action) -> String {
 
 fn lookup_aws(name: &str) -> Found<'static> {
     let cat = aws::catalog();
-    let catalog_source = format!("built-in: {}", cat.source());
-    // A bare service prefix lists its actions.
-    let pattern = if !name.contains(':') && !is_pattern(name) && cat.has_service(name) {
-        format!("{name}:*")
-    } else {
-        name.to_owned()
-    };
-    if is_pattern(&pattern) || pattern != name {
-        let hits = cat.matching(&pattern);
-        if hits.is_empty() {
-            let mut lines = vec![format!("error: no AWS action matches `{name}`")];
-            if !pattern.contains(':') && pattern != "*" {
-                lines.push(
+    lookup(
+        cat,
+        name,
+        format!("built-in: {}", cat.source()),
+        |(s, a)| (aws_human(s, a), Entry::Aws(aws_json(s, a))),
+        |hits, pattern| {
+            let rows: Vec<Vec<String>> = hits
+                .iter()
+                .map(|(s, a)| vec![s.full_name(a), a.access_level.as_str().to_owned()])
+                .collect();
+            let json = hits
+                .iter()
+                .map(|(s, a)| Entry::Aws(aws_json(s, a)))
+                .collect();
+            (
+                table(
+                    &rows,
+                    count_line(hits.len(), "action", "actions", "", pattern),
+                ),
+                json,
+            )
+        },
+        |u| {
+            let mut notes = Vec::new();
+            if u.why == Why::NoMatch && !u.name.contains(':') && u.name != "*" {
+                notes.push(
                     "note: AWS patterns name the service: `SERVICE:ACTION`, e.g. `s3:Get*`"
                         .to_owned(),
                 );
             }
-            lines.extend(cat.suggest(&pattern).map(|s| did_you_mean_line(&s)));
-            return Found::Nothing(lines);
+            notes
+        },
+    )
+}
+
+/// A name or pattern looked up in a name catalog, through the one query every user of
+/// the catalogs shares, rendered for the command line: `one` renders an entry, `many`
+/// the matches of a pattern, `notes` adds the cloud's own hints to an unknown name.
+fn lookup<'c, C: Names>(
+    c: &'c C,
+    name: &str,
+    catalog: String,
+    one: impl Fn(C::Entry<'c>) -> (String, Entry<'c>),
+    many: impl Fn(&[C::Entry<'c>], &str) -> (String, Vec<Entry<'c>>),
+    notes: impl Fn(&Unknown) -> Vec<String>,
+) -> Found<'c> {
+    match query(c, name) {
+        Query::Entry(e) => {
+            let (human, json) = one(e);
+            Found::Entries(Output {
+                human,
+                json: vec![json],
+                pattern: false,
+                catalog,
+            })
         }
-        let rows: Vec<Vec<String>> = hits
-            .iter()
-            .map(|(s, a)| vec![s.full_name(a), a.access_level.as_str().to_owned()])
-            .collect();
-        let human = table(
-            &rows,
-            count_line(hits.len(), "action", "actions", "", &pattern),
-        );
-        return Found::Entries(Output {
-            human,
-            json: hits
-                .iter()
-                .map(|(s, a)| Entry::Aws(aws_json(s, a)))
-                .collect(),
-            pattern: true,
-            catalog: catalog_source,
-        });
-    }
-    if let Some((svc, a)) = cat.action(name) {
-        return Found::Entries(Output {
-            human: aws_human(svc, a),
-            json: vec![Entry::Aws(aws_json(svc, a))],
-            pattern: false,
-            catalog: catalog_source,
-        });
-    }
-    let mut lines = Vec::new();
-    match name.split_once(':') {
-        Some((prefix, _)) if !cat.has_service(prefix) => {
-            lines.push(format!(
-                "error: unknown AWS service prefix `{prefix}` in `{name}`"
-            ));
+        Query::Matches { pattern, hits } => {
+            let (human, json) = many(&hits, &pattern);
+            Found::Entries(Output {
+                human,
+                json,
+                pattern: true,
+                catalog,
+            })
         }
-        Some(_) => lines.push(format!("error: unknown AWS action `{name}`")),
-        None => lines.push(format!(
-            "error: `{name}` is neither an AWS action (`SERVICE:ACTION`) nor a service prefix"
-        )),
+        Query::Unknown(u) => {
+            let mut lines = vec![format!("error: {}", u.message::<C>())];
+            lines.extend(u.suggestion.as_deref().map(did_you_mean_line));
+            lines.extend(notes(&u));
+            Found::Nothing(lines)
+        }
     }
-    lines.extend(cat.suggest(name).map(|s| did_you_mean_line(&s)));
-    Found::Nothing(lines)
 }
 
 // ---------------------------------------------------------------------------------- GCP
@@ -498,70 +506,50 @@ fn gcp_human(c: &gcp::Catalog, p: &gcp::Permission) -> String {
 }
 
 fn lookup_gcp<'a>(c: &'a gcp::Catalog, name: &str) -> Found<'a> {
-    let where_ = if c.is_builtin() {
-        "the built-in GCP subset"
-    } else {
-        "the GCP catalog"
-    };
-    let pattern = if !name.contains('.') && !is_pattern(name) && c.has_service(name) {
-        format!("{name}.*")
-    } else {
-        name.to_owned()
-    };
-    if is_pattern(&pattern) || pattern != name {
-        let hits = c.matching(&pattern);
-        if hits.is_empty() {
-            let mut lines = vec![format!("error: no permission in {where_} matches `{name}`")];
-            lines.extend(c.suggest(&pattern).map(|s| did_you_mean_line(&s)));
-            if c.is_builtin() {
-                lines.push(GCP_FULL_NOTE.to_owned());
+    lookup(
+        c,
+        name,
+        c.source().to_owned(),
+        |p| (gcp_human(c, p), Entry::Gcp(gcp_json(p))),
+        |hits, pattern| {
+            let rows: Vec<Vec<String>> = hits
+                .iter()
+                .map(|p| {
+                    let mut row = vec![p.name.clone()];
+                    if !p.stage.is_empty() {
+                        row.push(p.stage.clone());
+                    }
+                    row.push(p.custom_roles.as_str().to_owned());
+                    row
+                })
+                .collect();
+            let subset = if c.is_builtin() {
+                " in the built-in subset"
+            } else {
+                ""
+            };
+            let human = table(
+                &rows,
+                count_line(hits.len(), "permission", "permissions", subset, pattern),
+            );
+            (
+                human,
+                hits.iter().map(|p| Entry::Gcp(gcp_json(p))).collect(),
+            )
+        },
+        |u| {
+            let mut notes = Vec::new();
+            if u.name.starts_with("roles/") {
+                notes.push(
+                    "note: this looks up permissions (`storage.buckets.get`), not roles".to_owned(),
+                );
             }
-            return Found::Nothing(lines);
-        }
-        let rows: Vec<Vec<String>> = hits
-            .iter()
-            .map(|p| {
-                let mut row = vec![p.name.clone()];
-                if !p.stage.is_empty() {
-                    row.push(p.stage.clone());
-                }
-                row.push(p.custom_roles.as_str().to_owned());
-                row
-            })
-            .collect();
-        let subset = if c.is_builtin() {
-            " in the built-in subset"
-        } else {
-            ""
-        };
-        let human = table(
-            &rows,
-            count_line(hits.len(), "permission", "permissions", subset, &pattern),
-        );
-        return Found::Entries(Output {
-            human,
-            json: hits.iter().map(|p| Entry::Gcp(gcp_json(p))).collect(),
-            pattern: true,
-            catalog: c.source().to_owned(),
-        });
-    }
-    if let Some(p) = c.get(name) {
-        return Found::Entries(Output {
-            human: gcp_human(c, p),
-            json: vec![Entry::Gcp(gcp_json(p))],
-            pattern: false,
-            catalog: c.source().to_owned(),
-        });
-    }
-    let mut lines = vec![format!("error: `{name}` is not in {where_}")];
-    lines.extend(c.suggest(name).map(|s| did_you_mean_line(&s)));
-    if name.starts_with("roles/") {
-        lines.push("note: this looks up permissions (`storage.buckets.get`), not roles".to_owned());
-    }
-    if c.is_builtin() {
-        lines.push(GCP_FULL_NOTE.to_owned());
-    }
-    Found::Nothing(lines)
+            if c.is_builtin() {
+                notes.push(GCP_FULL_NOTE.to_owned());
+            }
+            notes
+        },
+    )
 }
 
 // -------------------------------------------------------------------------------- Azure
@@ -632,74 +620,52 @@ fn azure_human(c: &azure::Catalog, o: &azure::Operation) -> String {
 }
 
 fn lookup_azure<'a>(c: &'a azure::Catalog, name: &str) -> Found<'a> {
-    let where_ = if c.is_builtin() {
-        "the built-in Azure subset"
-    } else {
-        "the Azure catalog"
-    };
-    let pattern = match c.provider(name) {
-        Some((ns, _)) if !is_pattern(name) => format!("{ns}/*"),
-        _ => name.to_owned(),
-    };
-    if is_pattern(&pattern) || pattern != name {
-        let hits = c.matching(&pattern);
-        if hits.is_empty() {
-            let mut lines = vec![format!("error: no operation in {where_} matches `{name}`")];
-            lines.extend(c.suggest(&pattern).map(|s| did_you_mean_line(&s)));
-            if c.is_builtin() {
-                lines.push(AZURE_FULL_NOTE.to_owned());
-            }
-            return Found::Nothing(lines);
-        }
-        let rows: Vec<Vec<String>> = hits
-            .iter()
-            .map(|o| {
-                let kind = if o.is_data_action {
-                    "data action"
-                } else {
-                    "action"
-                };
-                vec![o.name.clone(), kind.to_owned()]
-            })
-            .collect();
-        let subset = if c.is_builtin() {
-            " in the built-in subset"
-        } else {
-            ""
-        };
-        let data = hits.iter().filter(|o| o.is_data_action).count();
-        let human = table(
-            &rows,
-            format!(
-                "{} ({data} data action{})",
-                count_line(hits.len(), "operation", "operations", subset, &pattern),
-                if data == 1 { "" } else { "s" }
-            ),
-        );
-        return Found::Entries(Output {
-            human,
-            json: hits
+    lookup(
+        c,
+        name,
+        c.source().to_owned(),
+        |o| (azure_human(c, o), Entry::Azure(azure_json(c, o))),
+        |hits, pattern| {
+            let rows: Vec<Vec<String>> = hits
                 .iter()
-                .map(|o| Entry::Azure(azure_json(c, o)))
-                .collect(),
-            pattern: true,
-            catalog: c.source().to_owned(),
-        });
-    }
-    if let Some(o) = c.get(name) {
-        return Found::Entries(Output {
-            human: azure_human(c, o),
-            json: vec![Entry::Azure(azure_json(c, o))],
-            pattern: false,
-            catalog: c.source().to_owned(),
-        });
-    }
-    let mut lines = vec![format!("error: `{name}` is not in {where_}")];
-    lines.extend(c.suggest(name).map(|s| did_you_mean_line(&s)));
-    if c.is_builtin() {
-        lines.push(AZURE_FULL_NOTE.to_owned());
-    }
-    Found::Nothing(lines)
+                .map(|o| {
+                    let kind = if o.is_data_action {
+                        "data action"
+                    } else {
+                        "action"
+                    };
+                    vec![o.name.clone(), kind.to_owned()]
+                })
+                .collect();
+            let subset = if c.is_builtin() {
+                " in the built-in subset"
+            } else {
+                ""
+            };
+            let data = hits.iter().filter(|o| o.is_data_action).count();
+            let human = table(
+                &rows,
+                format!(
+                    "{} ({data} data action{})",
+                    count_line(hits.len(), "operation", "operations", subset, pattern),
+                    if data == 1 { "" } else { "s" }
+                ),
+            );
+            (
+                human,
+                hits.iter()
+                    .map(|o| Entry::Azure(azure_json(c, o)))
+                    .collect(),
+            )
+        },
+        |_| {
+            if c.is_builtin() {
+                vec![AZURE_FULL_NOTE.to_owned()]
+            } else {
+                Vec::new()
+            }
+        },
+    )
 }
 
 // ---------------------------------------------------------------------------- Kubernetes
@@ -817,66 +783,10 @@ fn k8s_human(r: &'static k8s::Resource) -> String {
 }
 
 /// One entry per (group, resource) in its preferred version, in catalog order.
-fn k8s_preferred() -> Vec<&'static k8s::Resource> {
-    let mut out: Vec<&'static k8s::Resource> = Vec::new();
-    for r in k8s::builtin() {
-        if out
-            .last()
-            .is_none_or(|l| l.group != r.group || l.resource != r.resource)
-        {
-            out.push(r);
-        }
-    }
-    out
-}
-
-/// Where a resource name is served: `networking.k8s.io/v1`, `the core group (v1)`.
-fn served_in(resource: &str) -> Vec<String> {
-    k8s_preferred()
-        .into_iter()
-        .filter(|r| r.resource == resource)
-        .map(|r| {
-            if r.group.is_empty() {
-                format!("the core group ({})", r.version)
-            } else {
-                r.api_version()
-            }
-        })
-        .collect()
-}
-
-/// Splits a k8s name into (group, version, resource); group None = any group.
-fn parse_k8s(name: &str) -> (Option<String>, Option<String>, String) {
-    let is_resource_word = |w: &str| k8s_preferred().iter().any(|r| r.parent() == w);
-    if let Some((first, rest)) = name.split_once('/') {
-        if is_resource_word(first) {
-            return (None, None, name.to_owned());
-        }
-        let group = if first == "core" { "" } else { first };
-        if let Some((v, res)) = rest.split_once('/') {
-            if k8s::version_rank(v).0 < 3 {
-                return (Some(group.to_owned()), Some(v.to_owned()), res.to_owned());
-            }
-        }
-        return (Some(group.to_owned()), None, rest.to_owned());
-    }
-    if let Some((res, group)) = name.split_once('.') {
-        return (Some(group.to_owned()), None, res.to_owned());
-    }
-    (None, None, name.to_owned())
-}
-
 fn lookup_k8s(name: &str) -> Found<'static> {
     let catalog_source = format!("built-in: {}", k8s::source());
     if is_pattern(name) {
-        let hits: Vec<&'static k8s::Resource> = k8s_preferred()
-            .into_iter()
-            .filter(|r| {
-                let group = if r.group.is_empty() { "core" } else { &r.group };
-                glob_match(name, &r.resource)
-                    || glob_match(name, &format!("{group}/{}", r.resource))
-            })
-            .collect();
+        let hits = k8s::matching(name);
         if hits.is_empty() {
             return Found::Nothing(vec![
                 format!("error: no built-in Kubernetes resource matches `{name}`"),
@@ -906,15 +816,8 @@ fn lookup_k8s(name: &str) -> Found<'static> {
             catalog: catalog_source,
         });
     }
-    let (group, version, resource) = parse_k8s(name);
-    let hits: Vec<&'static k8s::Resource> = match (&group, &version) {
-        (Some(g), Some(v)) => k8s::lookup_version(g, v, &resource).into_iter().collect(),
-        (Some(g), None) => k8s::lookup(g, &resource).into_iter().collect(),
-        (None, _) => k8s_preferred()
-            .into_iter()
-            .filter(|r| r.resource == resource)
-            .collect(),
-    };
+    let n = k8s::parse_name(name);
+    let hits = k8s::find(&n);
     if !hits.is_empty() {
         let human = hits
             .iter()
@@ -928,79 +831,48 @@ fn lookup_k8s(name: &str) -> Found<'static> {
             catalog: catalog_source,
         });
     }
-    Found::Nothing(k8s_not_found(
-        name,
-        group.as_deref(),
-        version.as_deref(),
-        &resource,
-    ))
+    Found::Nothing(k8s_not_found(name, &n))
 }
 
-fn k8s_not_found(
-    name: &str,
-    group: Option<&str>,
-    version: Option<&str>,
-    resource: &str,
-) -> Vec<String> {
+/// The lines for a name the catalog lacks, from [`k8s::missing`].
+fn k8s_not_found(name: &str, n: &k8s::Name) -> Vec<String> {
+    let resource = &n.resource;
+    let (why, elsewhere) = k8s::missing(n);
     let mut lines = Vec::new();
-    let elsewhere = served_in(resource);
-    let all_names = || {
-        let mut names: Vec<&'static str> = k8s_preferred()
-            .into_iter()
-            .map(|r| r.resource.as_str())
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        names
-    };
-    match group {
-        Some(g) if !k8s::groups().contains(&g) => {
+    match why {
+        k8s::Missing::Group { group, suggestion } => {
             lines.push(format!(
-                "error: `{g}` is not a built-in Kubernetes API group (in `{name}`)"
+                "error: `{group}` is not a built-in Kubernetes API group (in `{name}`)"
             ));
-            if elsewhere.is_empty() {
-                if let Some(s) = k8s::suggest_group(g) {
-                    lines.push(did_you_mean_line(&format!("{s}/{resource}")));
-                } else if let Some(s) = did_you_mean(name, all_names()) {
-                    lines.push(did_you_mean_line(s));
-                }
-            }
+            lines.extend(suggestion.as_deref().map(did_you_mean_line));
         }
-        Some(g) => {
-            let v = version.map(|v| format!(" {v}")).unwrap_or_default();
-            if version.is_some() && k8s::lookup(g, resource).is_some() {
-                let served: Vec<&str> = k8s::versions(g, resource)
-                    .iter()
-                    .map(|r| r.version.as_str())
-                    .collect();
-                lines.push(format!(
-                    "error: `{resource}` of {} is not served in version{v}",
-                    group_phrase(g)
-                ));
-                lines.push(format!("note: it is served in {}", served.join(", ")));
-                return lines;
-            }
+        k8s::Missing::Version {
+            group,
+            version,
+            served,
+        } => {
+            lines.push(format!(
+                "error: `{resource}` of {} is not served in version {version}",
+                group_phrase(&group)
+            ));
+            lines.push(format!("note: it is served in {}", served.join(", ")));
+            return lines;
+        }
+        k8s::Missing::Resource { group, suggestion } => {
+            let v = n
+                .version
+                .as_ref()
+                .map(|v| format!(" {v}"))
+                .unwrap_or_default();
             lines.push(format!(
                 "error: {}{v} has no resource `{resource}`",
-                group_phrase(g)
+                group_phrase(&group)
             ));
-            if elsewhere.is_empty() {
-                let prefix = if g.is_empty() { "core" } else { g };
-                if let Some(s) = k8s::suggest_resource(g, resource) {
-                    lines.push(did_you_mean_line(&format!("{prefix}/{s}")));
-                } else if let Some(r) = did_you_mean(resource, all_names())
-                    .and_then(|s| k8s_preferred().into_iter().find(|r| r.resource == s))
-                {
-                    let other = if r.group.is_empty() { "core" } else { &r.group };
-                    lines.push(did_you_mean_line(&format!("{other}/{}", r.resource)));
-                }
-            }
+            lines.extend(suggestion.as_deref().map(did_you_mean_line));
         }
-        None => {
+        k8s::Missing::Anywhere { suggestion } => {
             lines.push(format!("error: no built-in Kubernetes resource `{name}`"));
-            if let Some(s) = did_you_mean(resource, all_names()) {
-                lines.push(did_you_mean_line(s));
-            }
+            lines.extend(suggestion.as_deref().map(did_you_mean_line));
             lines.push(
                 "note: write `GROUP/RESOURCE` (`apps/deployments`) or `RESOURCE/SUBRESOURCE` \
                  (`pods/exec`); custom resources are not in the catalog"
@@ -1023,7 +895,10 @@ mod tests {
 
     #[test]
     fn k8s_name_forms() {
-        let p = |s: &str| parse_k8s(s);
+        let p = |s: &str| {
+            let n = k8s::parse_name(s);
+            (n.group, n.version, n.resource)
+        };
         assert_eq!(p("pods"), (None, None, "pods".into()));
         assert_eq!(p("pods/exec"), (None, None, "pods/exec".into()));
         assert_eq!(

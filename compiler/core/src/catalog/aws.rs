@@ -5,6 +5,7 @@
 //! hundred lines). A service block is parsed the first time the service is asked for and
 //! kept for the life of the process. See `scripts/gen_catalogs.py` for the file format.
 
+use crate::catalog::is_pattern;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -280,8 +281,7 @@ impl Catalog {
                 None => return Vec::new(),
             }
         };
-        let has_wild = |s: &str| s.contains(['*', '?']);
-        let services: Vec<&Entry> = if has_wild(svc_pat) {
+        let services: Vec<&Entry> = if is_pattern(svc_pat) {
             self.entries
                 .iter()
                 .filter(|e| glob_match(svc_pat, e.prefix))
@@ -294,7 +294,7 @@ impl Catalog {
             let svc = self.load(e);
             if act_pat == "*" {
                 out.extend(svc.actions.iter().map(|a| (svc, a)));
-            } else if !has_wild(act_pat) {
+            } else if !is_pattern(act_pat) {
                 out.extend(svc.action(act_pat).map(|a| (svc, a)));
             } else {
                 out.extend(
@@ -320,7 +320,7 @@ impl Catalog {
         };
         let svc = match self.service(prefix) {
             Some(svc) => {
-                if name.contains(['*', '?']) || svc.action(name).is_some() {
+                if is_pattern(name) || svc.action(name).is_some() {
                     return None;
                 }
                 svc
@@ -330,7 +330,7 @@ impl Catalog {
         if let Some(a) = svc.action(name) {
             return Some(format!("{}:{}", svc.prefix, a.name));
         }
-        if name.contains(['*', '?']) {
+        if is_pattern(name) {
             return Some(format!("{}:{}", svc.prefix, name));
         }
         let a = did_you_mean(name, svc.actions.iter().map(|a| a.name.as_str()))?;
@@ -598,6 +598,31 @@ impl fmt::Debug for Catalog {
             .field("loaded", &loaded)
             .field("source", &self.source)
             .finish()
+    }
+}
+
+impl super::Names for Catalog {
+    type Entry<'c> = (&'c Service, &'c Action);
+    const CLOUD: &'static str = "AWS";
+    const WHAT: &'static str = "action";
+    const SERVICE: &'static str = "service prefix";
+    const SEPARATOR: char = ':';
+    const EXAMPLE: &'static str = "s3:GetObject";
+
+    fn get<'c>(&'c self, name: &str) -> Option<Self::Entry<'c>> {
+        self.action(name)
+    }
+    fn matching<'c>(&'c self, pattern: &str) -> Vec<Self::Entry<'c>> {
+        Catalog::matching(self, pattern)
+    }
+    fn suggest(&self, name: &str) -> Option<String> {
+        Catalog::suggest(self, name)
+    }
+    fn service<'c>(&'c self, service: &str) -> Option<&'c str> {
+        Catalog::service(self, service).map(|s| s.prefix.as_str())
+    }
+    fn partial(&self) -> bool {
+        false
     }
 }
 

@@ -18,6 +18,7 @@
 //!
 //! Azure compares operation names without regard to case, so lookups and wildcards do too.
 
+use crate::catalog::is_pattern;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -254,7 +255,7 @@ impl Catalog {
     /// or for a wildcard whose provider is unknown (`Microsoft.Storag/*` ->
     /// `Microsoft.Storage/*`). None when `name` is known, or nothing is close.
     pub fn suggest(&self, name: &str) -> Option<String> {
-        if name.contains(['*', '?']) {
+        if is_pattern(name) {
             if !self.matching(name).is_empty() {
                 return None;
             }
@@ -306,6 +307,31 @@ impl Catalog {
 
     pub fn is_empty(&self) -> bool {
         self.operations.is_empty()
+    }
+}
+
+impl super::Names for Catalog {
+    type Entry<'c> = &'c Operation;
+    const CLOUD: &'static str = "Azure";
+    const WHAT: &'static str = "operation";
+    const SERVICE: &'static str = "provider";
+    const SEPARATOR: char = '/';
+    const EXAMPLE: &'static str = "Microsoft.Storage/storageAccounts/read";
+
+    fn get<'c>(&'c self, name: &str) -> Option<Self::Entry<'c>> {
+        Catalog::get(self, name)
+    }
+    fn matching<'c>(&'c self, pattern: &str) -> Vec<Self::Entry<'c>> {
+        Catalog::matching(self, pattern)
+    }
+    fn suggest(&self, name: &str) -> Option<String> {
+        Catalog::suggest(self, name)
+    }
+    fn service<'c>(&'c self, service: &str) -> Option<&'c str> {
+        self.provider(service).map(|(ns, _)| ns)
+    }
+    fn partial(&self) -> bool {
+        self.is_builtin()
     }
 }
 

@@ -16,6 +16,7 @@
 //! response `{"permissions": [...]}` and a plain list of names (one a line, `#` comments)
 //! are read too.
 
+use crate::catalog::is_pattern;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -279,7 +280,7 @@ impl Catalog {
     /// `storage.buckets.get`), or for a pattern whose service is unknown (`storag.*` ->
     /// `storage.*`). None when `name` is known, or nothing is close.
     pub fn suggest(&self, name: &str) -> Option<String> {
-        if name.contains(['*', '?']) {
+        if is_pattern(name) {
             if !self.matching(name).is_empty() {
                 return None;
             }
@@ -317,6 +318,31 @@ impl Catalog {
 
     pub fn is_empty(&self) -> bool {
         self.permissions.is_empty()
+    }
+}
+
+impl super::Names for Catalog {
+    type Entry<'c> = &'c Permission;
+    const CLOUD: &'static str = "GCP";
+    const WHAT: &'static str = "permission";
+    const SERVICE: &'static str = "service";
+    const SEPARATOR: char = '.';
+    const EXAMPLE: &'static str = "storage.buckets.get";
+
+    fn get<'c>(&'c self, name: &str) -> Option<Self::Entry<'c>> {
+        Catalog::get(self, name)
+    }
+    fn matching<'c>(&'c self, pattern: &str) -> Vec<Self::Entry<'c>> {
+        Catalog::matching(self, pattern)
+    }
+    fn suggest(&self, name: &str) -> Option<String> {
+        Catalog::suggest(self, name)
+    }
+    fn service<'c>(&'c self, service: &str) -> Option<&'c str> {
+        self.services().into_iter().find(|s| *s == service)
+    }
+    fn partial(&self) -> bool {
+        self.is_builtin()
     }
 }
 

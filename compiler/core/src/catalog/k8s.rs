@@ -214,6 +214,189 @@ pub fn suggest_resource(group: &str, resource: &str) -> Option<&'static str> {
     )
 }
 
+// ------------------------------------------------------------------- name queries
+//
+// The one reading of a Kubernetes name that `engc catalog k8s`, hover and the checks
+// share: `pods`, `pods/exec`, `apps/deployments`, `deployments.apps`, `core/pods`,
+// `autoscaling/v1/horizontalpodautoscalers`, and patterns over `RESOURCE` or
+// `GROUP/RESOURCE`.
+
+/// A resource name as written, split: group None is any group; version None is the
+/// preferred one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Name {
+    pub group: Option<String>,
+    pub version: Option<String>,
+    pub resource: String,
+}
+
+/// The preferred version of every resource (each group/resource once).
+pub fn preferred() -> Vec<&'static Resource> {
+    let mut out: Vec<&'static Resource> = Vec::new();
+    for r in builtin() {
+        if out
+            .last()
+            .is_none_or(|l| l.group != r.group || l.resource != r.resource)
+        {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// Where a resource name is served: `networking.k8s.io/v1`, `the core group (v1)`.
+pub fn served_in(resource: &str) -> Vec<String> {
+    preferred()
+        .into_iter()
+        .filter(|r| r.resource == resource)
+        .map(|r| {
+            if r.group.is_empty() {
+                format!("the core group ({})", r.version)
+            } else {
+                r.api_version()
+            }
+        })
+        .collect()
+}
+
+/// Splits a name into its group, version and resource.
+pub fn parse_name(name: &str) -> Name {
+    let split = |g: Option<&str>, v: Option<&str>, r: &str| Name {
+        group: g.map(str::to_owned),
+        version: v.map(str::to_owned),
+        resource: r.to_owned(),
+    };
+    let is_resource_word = |w: &str| preferred().iter().any(|r| r.parent() == w);
+    if let Some((first, rest)) = name.split_once('/') {
+        if is_resource_word(first) {
+            return split(None, None, name);
+        }
+        let group = if first == "core" { "" } else { first };
+        if let Some((v, res)) = rest.split_once('/') {
+            if version_rank(v).0 < 3 {
+                return split(Some(group), Some(v), res);
+            }
+        }
+        return split(Some(group), None, rest);
+    }
+    if let Some((res, group)) = name.split_once('.') {
+        return split(Some(group), None, res);
+    }
+    split(None, None, name)
+}
+
+/// The resources a pattern matches, by `RESOURCE` or `GROUP/RESOURCE` (`core/...` for
+/// the core group).
+pub fn matching(pattern: &str) -> Vec<&'static Resource> {
+    preferred()
+        .into_iter()
+        .filter(|r| {
+            let group = if r.group.is_empty() { "core" } else { &r.group };
+            super::glob_match(pattern, &r.resource)
+                || super::glob_match(pattern, &format!("{group}/{}", r.resource))
+        })
+        .collect()
+}
+
+/// The resources a name stands for (several when it names no group).
+pub fn find(n: &Name) -> Vec<&'static Resource> {
+    match (&n.group, &n.version) {
+        (Some(g), Some(v)) => lookup_version(g, v, &n.resource).into_iter().collect(),
+        (Some(g), None) => lookup(g, &n.resource).into_iter().collect(),
+        (None, _) => preferred()
+            .into_iter()
+            .filter(|r| r.resource == n.resource)
+            .collect(),
+    }
+}
+
+/// Why [`find`] found nothing, with what is close.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Missing {
+    /// The group is not a built-in one; the suggestion is `GROUP/RESOURCE`.
+    Group {
+        group: String,
+        suggestion: Option<String>,
+    },
+    /// The group serves the resource, but not in this version.
+    Version {
+        group: String,
+        version: String,
+        served: Vec<String>,
+    },
+    /// The group has no such resource; the suggestion is `GROUP/RESOURCE`.
+    Resource {
+        group: String,
+        suggestion: Option<String>,
+    },
+    /// No group has it.
+    Anywhere { suggestion: Option<String> },
+}
+
+/// Why `n` names nothing, and where its resource is served, if anywhere.
+pub fn missing(n: &Name) -> (Missing, Vec<String>) {
+    let elsewhere = served_in(&n.resource);
+    let all_names = || {
+        let mut names: Vec<&'static str> = preferred()
+            .into_iter()
+            .map(|r| r.resource.as_str())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    };
+    let resource = &n.resource;
+    let why = match &n.group {
+        Some(g) if !groups().contains(&g.as_str()) => {
+            let suggestion = if !elsewhere.is_empty() {
+                None
+            } else if let Some(s) = suggest_group(g) {
+                Some(format!("{s}/{resource}"))
+            } else {
+                let whole = format!("{g}/{resource}");
+                super::did_you_mean(&whole, all_names()).map(str::to_owned)
+            };
+            Missing::Group {
+                group: g.clone(),
+                suggestion,
+            }
+        }
+        Some(g) => match &n.version {
+            Some(v) if lookup(g, resource).is_some() => Missing::Version {
+                group: g.clone(),
+                version: v.clone(),
+                served: versions(g, resource)
+                    .iter()
+                    .map(|r| r.version.clone())
+                    .collect(),
+            },
+            _ => {
+                let prefix = if g.is_empty() { "core" } else { g };
+                let suggestion = if !elsewhere.is_empty() {
+                    None
+                } else if let Some(s) = suggest_resource(g, resource) {
+                    Some(format!("{prefix}/{s}"))
+                } else {
+                    super::did_you_mean(resource, all_names())
+                        .and_then(|s| preferred().into_iter().find(|r| r.resource == s))
+                        .map(|r| {
+                            let other = if r.group.is_empty() { "core" } else { &r.group };
+                            format!("{other}/{}", r.resource)
+                        })
+                };
+                Missing::Resource {
+                    group: g.clone(),
+                    suggestion,
+                }
+            }
+        },
+        None => Missing::Anywhere {
+            suggestion: super::did_you_mean(resource, all_names()).map(str::to_owned),
+        },
+    };
+    (why, elsewhere)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,9 @@ pub mod aws;
 pub mod azure;
 pub mod gcp;
 pub mod k8s;
+pub mod query;
+
+pub use query::{is_pattern, query, Names, Query, Unknown, Why};
 
 use std::cmp::Ordering;
 

@@ -4,6 +4,8 @@
 //! could name their resources.
 
 use crate::catalog::aws::{self as cat, key_template_matches, Action, Service};
+use crate::catalog::is_pattern;
+use crate::catalog::Why;
 use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::resolve::decls::Decls;
@@ -86,40 +88,31 @@ fn statement(
 }
 
 fn unknown_action(a: &ast::Str) -> Diagnostic {
-    let wildcard = a.node.contains(['*', '?']);
-    let service = a.node.split(':').next().unwrap_or("");
-    let known_service = cat::catalog().has_service(service);
-    let mut d = if wildcard && known_service {
-        Diagnostic::new(
-            Code::E0407,
-            a.span,
-            format!("`{}` matches no AWS action", a.node),
-        )
-        .label("matches nothing")
-    } else if !known_service {
-        Diagnostic::new(
-            Code::E0406,
-            a.span,
-            format!("unknown AWS service prefix `{service}`"),
-        )
-        .label("no such service")
-    } else {
-        Diagnostic::new(
-            Code::E0406,
-            a.span,
-            format!("unknown AWS action `{}`", a.node),
-        )
-        .label("not in the AWS catalog")
+    let cat = cat::catalog();
+    let u = match crate::catalog::query(cat, &a.node) {
+        crate::catalog::Query::Unknown(u) => u,
+        _ => unreachable!("called for names that match nothing"),
     };
-    match cat::catalog().suggest(&a.node) {
-        Some(s) => d = d.suggest(a.span, format!("\"{s}\""), format!("did you mean `{s}`?")),
+    let (code, label) = match &u.why {
+        Why::NoMatch => (Code::E0407, "matches nothing"),
+        Why::Service(_) => (Code::E0406, "no such service"),
+        Why::Name | Why::Shape => (Code::E0406, "not in the AWS catalog"),
+    };
+    let d = Diagnostic::new(code, a.span, u.message::<cat::Catalog>()).label(label);
+    unknown_fix(d, a, &u)
+}
+
+/// The fix of an unknown name: the suggestion where there is one, else where to look.
+pub(crate) fn unknown_fix(d: Diagnostic, a: &ast::Str, u: &crate::catalog::Unknown) -> Diagnostic {
+    match &u.suggestion {
+        Some(s) => d.suggest(a.span, format!("\"{s}\""), format!("did you mean `{s}`?")),
         None => {
-            d = d.help(format!(
+            let service = a.node.split(':').next().unwrap_or("");
+            d.help(format!(
                 "`engc catalog aws '{service}:*'` lists the actions of `{service}`"
             ))
         }
     }
-    d
 }
 
 /// Does the request of `action` carry `key`?
@@ -164,7 +157,7 @@ fn dead_condition(
             .collect();
         total += hits.len();
         dead_total += dead.len();
-        let wildcard = src.node.contains(['*', '?']);
+        let wildcard = is_pattern(&src.node);
         if !dead.is_empty() && (dead.len() == hits.len() || (scp && wildcard)) {
             if wildcard && hits.len() > 1 && dead.len() == hits.len() {
                 dead_names.push(format!("`{}` (all {} actions)", src.node, dead.len()));
@@ -223,7 +216,7 @@ fn resource_tag_on_create(
     let creates: Vec<String> = expanded
         .iter()
         // A wildcard such as `eks:*` covers creates on purpose or not; only named ones count.
-        .filter(|(src, _)| !src.node.contains(['*', '?']))
+        .filter(|(src, _)| !is_pattern(&src.node))
         .flat_map(|(_, hits)| hits.iter())
         .filter(|(_, a)| {
             a.name.starts_with("Create")
@@ -267,9 +260,7 @@ fn scopable_on_star(
             .map(|(s, a)| s.full_name(a))
             .collect();
         // A wildcard is worth scoping when most of what it matches could be.
-        if scopable.is_empty()
-            || (src.node.contains(['*', '?']) && scopable.len() * 2 <= hits.len())
-        {
+        if scopable.is_empty() || (is_pattern(&src.node) && scopable.len() * 2 <= hits.len()) {
             continue;
         }
         let shown: Vec<String> = scopable.iter().take(5).map(|n| format!("`{n}`")).collect();
@@ -342,7 +333,7 @@ fn unscopable_writes(
             .filter(unscopable)
             .map(|(s, a)| s.full_name(a))
             .collect();
-        if bad.is_empty() || (src.node.contains(['*', '?']) && bad.len() < hits.len()) {
+        if bad.is_empty() || (is_pattern(&src.node) && bad.len() < hits.len()) {
             continue;
         }
         diags.push(

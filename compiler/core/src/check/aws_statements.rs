@@ -1,6 +1,7 @@
 //! AWS checks on the source: action names, duplicates, Sids, condition operators,
 //! trust (external id, wildcard principals) and managed policy names.
 
+use crate::catalog::is_pattern;
 use crate::diag::{closest, Code, Diagnostic};
 use crate::resolve::decls::Decls;
 use crate::syntax::ast::{self, Condition};
@@ -158,11 +159,11 @@ fn actions(list: &[ast::Str], diags: &mut Vec<Diagnostic>) {
     // Wildcard coverage: wildcards grouped by service, so each name is compared only
     // with the few wildcards of its own service.
     let mut wildcards: BTreeMap<String, Vec<&ast::Str>> = BTreeMap::new();
-    for a in list.iter().filter(|a| a.node.contains(['*', '?'])) {
+    for a in list.iter().filter(|a| is_pattern(&a.node)) {
         let service = a.node.split(':').next().unwrap_or("").to_ascii_lowercase();
         wildcards.entry(service).or_default().push(a);
     }
-    for a in list.iter().filter(|a| !a.node.contains(['*', '?'])) {
+    for a in list.iter().filter(|a| !is_pattern(&a.node)) {
         let service = a.node.split(':').next().unwrap_or("").to_ascii_lowercase();
         let covering = wildcards
             .get(&service)

@@ -3,12 +3,30 @@
 //! from `--catalog FILE`; what a built-in entry says (support in custom roles, data
 //! action or not) is checked either way.
 
-use crate::catalog::{azure, gcp};
+use crate::catalog::{azure, gcp, query, Names, Query};
 use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::resolve::decls::Decls;
 use crate::syntax::ast::Str;
 use crate::Options;
+
+/// A name the `--catalog` list lacks, in the catalogs' one wording.
+fn unknown<C: Names>(cat: &C, code: Code, s: &Str) -> Diagnostic {
+    let u = match query(cat, &s.node) {
+        Query::Unknown(u) => u,
+        _ => unreachable!("called for names the catalog lacks"),
+    };
+    let mut d =
+        Diagnostic::new(code, s.span, u.message::<C>()).label("not in the `--catalog` list");
+    if let Some(fix) = &u.suggestion {
+        d = d.suggest(
+            s.span,
+            format!("\"{fix}\""),
+            format!("did you mean `{fix}`?"),
+        );
+    }
+    d
+}
 
 pub fn check(decls: &Decls, options: &Options, diags: &mut Vec<Diagnostic>) {
     let gcp = options
@@ -43,14 +61,7 @@ fn gcp_permission(cat: &gcp::Catalog, p: &Str, diags: &mut Vec<Diagnostic>) {
                 .help("`gcloud iam roles create` rejects it; grant a predefined role that contains it instead (`gcp role \"roles/...\"`)"),
         ),
         Some(_) => {}
-        None if !cat.is_builtin() => {
-            let mut d = Diagnostic::new(Code::E0413, p.span, format!("unknown GCP permission `{}`", p.node))
-                .label("not in the `--catalog` list");
-            if let Some(s) = cat.suggest(&p.node) {
-                d = d.suggest(p.span, format!("\"{s}\""), format!("did you mean `{s}`?"));
-            }
-            diags.push(d);
-        }
+        None if !cat.is_builtin() => diags.push(unknown(cat, Code::E0413, p)),
         None => {}
     }
 }
@@ -61,14 +72,7 @@ fn azure_operation(cat: &azure::Catalog, op: &Str, data: bool, diags: &mut Vec<D
     }
     if op.node.contains('*') {
         if !cat.is_builtin() && cat.matching(&op.node).is_empty() {
-            diags.push(
-                Diagnostic::new(
-                    Code::E0416,
-                    op.span,
-                    format!("`{}` matches no Azure operation", op.node),
-                )
-                .label("matches nothing in the `--catalog` list"),
-            );
+            diags.push(unknown(cat, Code::E0416, op));
         }
         return;
     }
@@ -88,18 +92,7 @@ fn azure_operation(cat: &azure::Catalog, op: &Str, data: bool, diags: &mut Vec<D
             );
         }
         Some(_) => {}
-        None if !cat.is_builtin() => {
-            let mut d = Diagnostic::new(
-                Code::E0416,
-                op.span,
-                format!("unknown Azure operation `{}`", op.node),
-            )
-            .label("not in the `--catalog` list");
-            if let Some(s) = cat.suggest(&op.node) {
-                d = d.suggest(op.span, format!("\"{s}\""), format!("did you mean `{s}`?"));
-            }
-            diags.push(d);
-        }
+        None if !cat.is_builtin() => diags.push(unknown(cat, Code::E0416, op)),
         None => {}
     }
 }

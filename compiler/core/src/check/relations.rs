@@ -29,6 +29,7 @@
 //! numeric conditions.
 
 use crate::catalog::aws::catalog;
+use crate::catalog::is_pattern;
 use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::model::{Access, AwsStatement, K8sRule, Model};
@@ -194,10 +195,6 @@ fn is_wild(c: char) -> bool {
     c == '*' || c == '?'
 }
 
-fn has_wild(s: &str) -> bool {
-    s.contains(['*', '?'])
-}
-
 fn chars_eq(a: char, b: char, ci: bool) -> bool {
     a == b || (ci && a.eq_ignore_ascii_case(&b))
 }
@@ -220,10 +217,10 @@ fn covers(outer: &str, inner: &str, ci: bool) -> bool {
 /// wildcard and the other does not match it, or their literal beginnings (or endings)
 /// differ. False means they may overlap.
 fn disjoint(a: &str, b: &str, ci: bool) -> bool {
-    if !has_wild(a) {
+    if !is_pattern(a) {
         return !covers(b, a, ci);
     }
-    if !has_wild(b) {
+    if !is_pattern(b) {
         return !covers(a, b, ci);
     }
     let differ = |x: &mut dyn Iterator<Item = char>, y: &mut dyn Iterator<Item = char>| {
@@ -373,11 +370,11 @@ impl<T: Copy> Index<T> {
 
     fn head(&self, s: &str) -> Option<String> {
         let head = s.split(self.sep).next().unwrap_or(s);
-        (!has_wild(head)).then(|| head.to_ascii_lowercase())
+        (!is_pattern(head)).then(|| head.to_ascii_lowercase())
     }
 
     fn insert(&mut self, pattern: &str, value: T) {
-        if !has_wild(pattern) {
+        if !is_pattern(pattern) {
             self.exact
                 .entry(pattern.to_ascii_lowercase())
                 .or_default()
@@ -632,7 +629,7 @@ fn aws_gaps(ctx: &Ctx, out: &mut Vec<Gap>) {
                 if matches!(whole, Verdict::Covered) {
                     continue;
                 }
-                if has_wild(action) {
+                if is_pattern(action) {
                     let names = expansion.get_or_insert_with(|| expand(action));
                     if !names.is_empty() {
                         let mut missing: Vec<(&str, &str, Verdict)> = Vec::new();

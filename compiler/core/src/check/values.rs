@@ -8,6 +8,7 @@
 //! A value that still holds a `${name}` placeholder is checked once it is filled;
 //! an ARN is checked field by field, so its literal fields are checked at once.
 
+use crate::catalog::is_pattern;
 use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::resolve::decls::Decls;
@@ -162,7 +163,7 @@ fn arn(v: &str) -> Verdict {
         ))
     };
     let mut fields: Vec<&str> = v.splitn(6, ':').collect();
-    let open = |f: &str| f.contains("${") || f.contains(['*', '?']);
+    let open = |f: &str| f.contains("${") || is_pattern(f);
     if fields.len() < 6 {
         // `arn:aws:ecr:*`: a wildcard may stand for the fields after it.
         if !fields.last().is_some_and(|f| open(f)) {

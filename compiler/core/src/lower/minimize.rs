@@ -29,6 +29,7 @@
 //! it is shorter in characters; otherwise (for example `s3:Get*Policy`, which no list of
 //! prefix patterns can say as briefly) the original entries stay.
 
+use crate::catalog::is_pattern;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::catalog::aws::{catalog, Action, Service};
@@ -166,7 +167,7 @@ fn expand(actions: &[String]) -> Expansion<'_> {
 /// prove what it matches (kept verbatim).
 fn provable(entry: &str) -> Option<(&'static Service, Vec<&'static Action>)> {
     let (svc_pat, _) = entry.split_once(':')?;
-    if svc_pat.contains(['*', '?']) || entry.contains("${") {
+    if is_pattern(svc_pat) || entry.contains("${") {
         return None;
     }
     let svc = catalog().service(svc_pat)?;
