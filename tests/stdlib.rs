@@ -81,7 +81,7 @@ fn stdlib_names_exist() {
                 }
                 for r in &comp.resources {
                     for v in &r.verbs {
-                        if !engc::check::k8s::VERBS.contains(&v.node.as_str()) {
+                        if engc::vocab::k8s_verbs::get(&v.node).is_none() {
                             errors.push(format!(
                                 "component {}: unknown verb `{}`",
                                 comp.name.node, v.node

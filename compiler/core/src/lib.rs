@@ -20,6 +20,7 @@ pub mod resolve;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;
+pub mod vocab;
 
 use crate::diag::Code;
 use diag::Diagnostic;

@@ -144,53 +144,6 @@ const TOP_KEYWORDS: &[(&str, &str)] = &[
 
 const LEVELS: &[&str] = &["list", "read", "write", "tag", "permissions", "manage"];
 const CLOUDS: &[&str] = &["aws", "gcp", "azure"];
-const VERBS: &[&str] = &[
-    "get",
-    "list",
-    "watch",
-    "create",
-    "update",
-    "patch",
-    "delete",
-    "deletecollection",
-    "*",
-    "use",
-    "bind",
-    "escalate",
-    "impersonate",
-    "approve",
-    "sign",
-];
-const OPERATORS: &[&str] = &[
-    "StringEquals",
-    "StringNotEquals",
-    "StringEqualsIgnoreCase",
-    "StringNotEqualsIgnoreCase",
-    "StringLike",
-    "StringNotLike",
-    "NumericEquals",
-    "NumericNotEquals",
-    "NumericLessThan",
-    "NumericLessThanEquals",
-    "NumericGreaterThan",
-    "NumericGreaterThanEquals",
-    "DateEquals",
-    "DateNotEquals",
-    "DateLessThan",
-    "DateLessThanEquals",
-    "DateGreaterThan",
-    "DateGreaterThanEquals",
-    "Bool",
-    "BinaryEquals",
-    "IpAddress",
-    "NotIpAddress",
-    "ArnEquals",
-    "ArnLike",
-    "ArnNotEquals",
-    "ArnNotLike",
-    "Null",
-];
-
 /// Catalog lists longer than this are cut (the client asks again as the user types).
 const MAX_ITEMS: usize = 2000;
 
@@ -527,12 +480,8 @@ impl Ctx<'_> {
     }
 
     fn verbs(&mut self) {
-        for v in VERBS {
-            self.push(
-                v,
-                CompletionKind::Verb,
-                crate::hover::k8s_verb(v).map(str::to_string),
-            );
+        for v in engc_core::vocab::k8s_verbs::VERBS {
+            self.push(v.name, CompletionKind::Verb, Some(v.doc.to_string()));
         }
     }
 
@@ -928,11 +877,11 @@ fn aws_statement(ctx: &mut Ctx, stmt: &[&str], access: bool) {
         "on" => ctx.keywords(&["not"]),
         "when" | "and" => {
             ctx.keywords(&["tag", "request_tag"]);
-            for op in OPERATORS {
+            for op in engc_core::vocab::iam_operators::OPERATORS {
                 ctx.push(
-                    op,
+                    op.name,
                     CompletionKind::Operator,
-                    Some("IAM condition operator".into()),
+                    Some(format!("IAM condition operator: {}", op.doc)),
                 );
             }
         }

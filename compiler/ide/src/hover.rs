@@ -440,7 +440,7 @@ fn kind_details(a: &Analysis, k: &ast::KindDecl, md: &mut String) {
 
 fn kind_clouds(clouds: &[ast::KindCloud], md: &mut String) {
     for c in clouds {
-        let _ = write!(md, "**{}**", cloud_title(c.cloud.node));
+        let _ = write!(md, "**{}**", c.cloud.node.title());
         if !c.services.is_empty() {
             let _ = write!(
                 md,
@@ -534,14 +534,6 @@ fn component_details(a: &Analysis, c: &ast::ComponentDecl, md: &mut String) {
         md.push('\n');
     }
     kind_clouds(&c.clouds, md);
-}
-
-fn cloud_title(c: Cloud) -> &'static str {
-    match c {
-        Cloud::Aws => "AWS",
-        Cloud::Gcp => "GCP",
-        Cloud::Azure => "Azure",
-    }
 }
 
 fn short_list<'s>(items: impl Iterator<Item = &'s str>) -> String {
@@ -658,7 +650,13 @@ fn string_hover(a: &Analysis, s: &ast::Str, ctx: StrCtx) -> Option<String> {
         StrCtx::KindPermission(Cloud::Azure) => Some(azure_operation(v, None)),
         StrCtx::K8sResource(groups) => Some(k8s_resource(a, groups, v)),
         StrCtx::K8sGroup => Some(k8s_group(a, v)),
-        StrCtx::K8sVerb => k8s_verb(v).map(|d| format!("**verb** `{v}`: {d}")),
+        StrCtx::K8sVerb => engc_core::vocab::k8s_verbs::get(v).map(|verb| {
+            let mut md = format!("**verb** `{v}`: {}", verb.doc);
+            if let Some(risk) = verb.risk {
+                md.push_str(&format!("\n\n**risk**: {risk}"));
+            }
+            md
+        }),
         StrCtx::AwsConditionKey(actions) => aws_condition_key(v, actions),
         StrCtx::Use => {
             let target = a
@@ -1037,28 +1035,6 @@ fn k8s_group(a: &Analysis, g: &str) -> String {
     md
 }
 
-pub fn k8s_verb(v: &str) -> Option<&'static str> {
-    Some(match v {
-        "get" => "read one object",
-        "list" => "read every object of the type (also their contents)",
-        "watch" => "follow changes to objects",
-        "create" => "create objects",
-        "update" => "replace objects",
-        "patch" => "modify objects in place",
-        "delete" => "delete one object",
-        "deletecollection" => "delete every object of the type at once",
-        "*" => "every verb",
-        "use" => "use a PodSecurityPolicy or similar",
-        "bind" => "bind a role the subject does not hold itself",
-        "escalate" => "grant permissions the subject does not hold itself",
-        "impersonate" => "act as another user, group or service account",
-        "approve" => "approve certificate signing requests",
-        "sign" => "sign certificate signing requests",
-        "proxy" => "proxy requests to pods, services or nodes",
-        _ => return None,
-    })
-}
-
 fn size_note(c: &ast::CidrText) -> String {
     match engc_core::check::cidr::parse_block(c) {
         Ok(net) => format!(" ({} addresses)", address_count(&net)),
@@ -1117,16 +1093,6 @@ fn all_blocks(a: &Analysis) -> Vec<(String, &ast::CidrText)> {
     out
 }
 
-fn is_private(net: &IpNet) -> bool {
-    match net {
-        IpNet::V4(n) => {
-            let a = n.network();
-            a.is_private() || (a.octets()[0] == 100 && (a.octets()[1] & 0xC0) == 64)
-        }
-        IpNet::V6(n) => (n.network().segments()[0] & 0xfe00) == 0xfc00,
-    }
-}
-
 pub fn cidr_hover(a: &Analysis, c: &ast::CidrText) -> String {
     let net = match engc_core::check::cidr::parse_block(c) {
         Ok(n) => n,
@@ -1151,7 +1117,7 @@ pub fn cidr_hover(a: &Analysis, c: &ast::CidrText) -> String {
     let _ = writeln!(
         md,
         "- {}",
-        if is_private(&net) {
+        if engc_core::vocab::address_ranges::private_range(&net).is_some() {
             "private address space"
         } else {
             "public address space"

@@ -5,38 +5,8 @@ use crate::catalog::is_pattern;
 use crate::diag::{closest, Code, Diagnostic};
 use crate::resolve::decls::Decls;
 use crate::syntax::ast::{self, Condition};
+use crate::vocab::iam_operators;
 use std::collections::BTreeMap;
-
-/// IAM condition operators (without `ForAllValues:`/`ForAnyValue:` and `IfExists`).
-const OPERATORS: &[&str] = &[
-    "ArnEquals",
-    "ArnLike",
-    "ArnNotEquals",
-    "ArnNotLike",
-    "BinaryEquals",
-    "Bool",
-    "DateEquals",
-    "DateGreaterThan",
-    "DateGreaterThanEquals",
-    "DateLessThan",
-    "DateLessThanEquals",
-    "DateNotEquals",
-    "IpAddress",
-    "NotIpAddress",
-    "Null",
-    "NumericEquals",
-    "NumericGreaterThan",
-    "NumericGreaterThanEquals",
-    "NumericLessThan",
-    "NumericLessThanEquals",
-    "NumericNotEquals",
-    "StringEquals",
-    "StringEqualsIgnoreCase",
-    "StringLike",
-    "StringNotEquals",
-    "StringNotEqualsIgnoreCase",
-    "StringNotLike",
-];
 
 pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
     let has_tag = decls.deployment.is_some_and(|d| d.managed_tag.is_some());
@@ -85,19 +55,15 @@ fn check_policy(statements: &[ast::AwsStatement], has_tag: bool, diags: &mut Vec
                         .help("declare it in the deployment: `managed_tag \"vendor.com/managed\" = \"true\"`"),
                 ),
                 Condition::Explicit { operator, .. } => {
-                    let base = operator
-                        .node
-                        .trim_start_matches("ForAllValues:")
-                        .trim_start_matches("ForAnyValue:");
-                    let base = base.strip_suffix("IfExists").unwrap_or(base);
-                    if !OPERATORS.contains(&base) {
+                    let base = iam_operators::base(&operator.node);
+                    if iam_operators::get(base).is_none() {
                         let mut d = Diagnostic::new(
                             Code::E0111,
                             operator.span,
                             format!("unknown condition operator `{}`", operator.node),
                         )
                         .label("not an IAM condition operator");
-                        if let Some(best) = closest(base, OPERATORS.iter().copied()) {
+                        if let Some(best) = closest(base, iam_operators::names()) {
                             d = d.suggest(operator.span, best, format!("did you mean `{best}`?"));
                         }
                         diags.push(d);

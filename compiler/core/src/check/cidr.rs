@@ -777,14 +777,6 @@ fn check_network<'a>(input: &NetworkInput<'a>, diags: &mut Vec<Diagnostic>) -> O
 
 // ---- E0207 --------------------------------------------------------------------------
 
-fn cloud_name(c: Cloud) -> &'static str {
-    match c {
-        Cloud::Aws => "AWS",
-        Cloud::Gcp => "GCP",
-        Cloud::Azure => "Azure",
-    }
-}
-
 /// The prefix lengths a cloud accepts for a role (IPv4), and what the cloud calls it.
 fn limits(cloud: Cloud, role: Role) -> Option<(u8, u8, &'static str)> {
     let subnet = matches!(role, Role::Subnet(_) | Role::Public(_));
@@ -814,7 +806,7 @@ fn check_prefix_lengths(input: &NetworkInput, blocks: &[Block], diags: &mut Vec<
             lo = lo.max(min);
             hi = hi.min(max);
             if len < min || len > max {
-                refused.push(format!("{} ({what} /{min} to /{max})", cloud_name(c)));
+                refused.push(format!("{} ({what} /{min} to /{max})", c.title()));
             }
         }
         if refused.is_empty() {
@@ -852,32 +844,24 @@ fn check_prefix_lengths(input: &NetworkInput, blocks: &[Block], diags: &mut Vec<
 
 // ---- W0208 --------------------------------------------------------------------------
 
-/// RFC 1918, RFC 6598 (shared address space), and IPv6 unique local addresses.
 fn is_private(b: &Block) -> bool {
     let (v6, start, end) = b.iv;
-    let ranges: &[(u128, u32)] = if v6 {
-        &[(0xfc00u128 << 112, 7)]
-    } else {
-        &[
-            (0x0a00_0000, 8),
-            (0xac10_0000, 12),
-            (0xc0a8_0000, 16),
-            (0x6440_0000, 10),
-        ]
-    };
-    let bits = if v6 { 128 } else { 32 };
-    ranges.iter().any(|&(base, len)| {
-        let last = base | ((1u128 << (bits - len)) - 1);
-        base <= start && end <= last
-    })
+    crate::vocab::address_ranges::holding(v6, start, end).is_some()
 }
+
+static PRIVATE_HELP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "pick a block inside a private range: {}",
+        crate::vocab::address_ranges::ipv4_list()
+    )
+});
 
 fn check_public_space(blocks: &[Block], diags: &mut Vec<Diagnostic>) {
     let help = |b: &Block| {
         if b.v6() {
             "pick a block inside the unique local range `fc00::/7`"
         } else {
-            "pick a block inside a private range: `10.0.0.0/8`, `172.16.0.0/12`, `192.168.0.0/16` or `100.64.0.0/10`"
+            PRIVATE_HELP.as_str()
         }
     };
     let warning = |b: &Block| {

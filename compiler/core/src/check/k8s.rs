@@ -4,26 +4,8 @@
 use crate::diag::{closest, Code, Diagnostic};
 use crate::resolve::decls::Decls;
 use crate::syntax::ast;
+use crate::vocab::k8s_verbs;
 use std::collections::BTreeMap;
-
-pub const VERBS: &[&str] = &[
-    "*",
-    "approve",
-    "attest",
-    "bind",
-    "create",
-    "delete",
-    "deletecollection",
-    "escalate",
-    "get",
-    "impersonate",
-    "list",
-    "patch",
-    "sign",
-    "update",
-    "use",
-    "watch",
-];
 
 pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
     for a in decls.accesses.values() {
@@ -85,21 +67,24 @@ fn check_role(decls: &Decls, role: &ast::K8sRole, diags: &mut Vec<Diagnostic>) {
 fn verbs(rule: &ast::K8sRule, diags: &mut Vec<Diagnostic>) {
     let mut seen: Vec<&str> = Vec::new();
     for v in &rule.verbs {
-        if !VERBS.contains(&v.node.as_str()) {
+        if k8s_verbs::get(&v.node).is_none() {
             let mut d = Diagnostic::new(
                 Code::E0303,
                 v.span,
                 format!("unknown Kubernetes verb `{}`", v.node),
             )
             .label("not an RBAC verb");
-            if let Some(best) = closest(&v.node, VERBS.iter().copied()) {
+            if let Some(best) = closest(&v.node, k8s_verbs::names()) {
                 d = d.suggest(
                     v.span,
                     format!("\"{best}\""),
                     format!("did you mean `{best}`?"),
                 );
             } else {
-                d = d.help(format!("RBAC verbs are {}", VERBS.join(", ")));
+                d = d.help(format!(
+                    "RBAC verbs are {}",
+                    k8s_verbs::names().collect::<Vec<_>>().join(", ")
+                ));
             }
             diags.push(d);
         }

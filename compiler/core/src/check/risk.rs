@@ -184,12 +184,8 @@ fn aws(st: &ast::AwsStatement, diags: &mut Vec<Diagnostic>) {
 fn k8s(role: &ast::K8sRole, diags: &mut Vec<Diagnostic>) {
     for rule in &role.rules {
         for v in &rule.verbs {
-            let why = match v.node.as_str() {
-                "escalate" => "lets the grantee create roles with more rights than it has",
-                "bind" => "lets the grantee bind any role, including cluster-admin",
-                "impersonate" => "lets the grantee act as any user or service account",
-                "*" => "grants every verb, including escalate, bind and impersonate",
-                _ => continue,
+            let Some(why) = crate::vocab::k8s_verbs::get(&v.node).and_then(|v| v.risk) else {
+                continue;
             };
             diags.push(finding(v.span, &format!("verb {}", v.node), why));
         }

@@ -32,6 +32,15 @@ impl Cloud {
             _ => None,
         }
     }
+
+    /// As people write it in prose: `AWS`, `GCP`, `Azure`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Cloud::Aws => "AWS",
+            Cloud::Gcp => "GCP",
+            Cloud::Azure => "Azure",
+        }
+    }
 }
 
 /// One parsed file.

@@ -1,0 +1,12 @@
+//! Vocabularies: one table per concept the language, the checks and the editor share,
+//! each with what hover says of its words and what the risk model notes. Every user
+//! reads these tables; none keeps a list of its own.
+//!
+//! - [`k8s_verbs`]: the RBAC verbs the API server authorizes;
+//! - [`iam_operators`]: the IAM condition operators;
+//! - [`address_ranges`]: the private and shared address ranges;
+//! - cloud display names: [`crate::syntax::ast::Cloud::title`].
+
+pub mod address_ranges;
+pub mod iam_operators;
+pub mod k8s_verbs;
