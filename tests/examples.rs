@@ -50,6 +50,32 @@ fn examples_compile_and_match_snapshots() {
     }
 }
 
+/// One snapshot per stage, as PRQL and Gleam keep them: the syntax tree and the lowered
+/// model of each example, so that a change shows where in the pipeline it landed.
+#[test]
+fn each_stage_of_each_example() {
+    for name in EXAMPLES {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(format!("{name}.eng"));
+        let c = compile(
+            vec![Input {
+                name: format!("examples/{name}.eng"),
+                path: Some(path.clone()),
+                bytes: std::fs::read(&path).unwrap(),
+            }],
+            &engc::loader::DiskLoader,
+            &Options::default(),
+        );
+        let syntax = format!("{:#?}", c.files[0].1);
+        let model = format!("{:#?}", c.model.expect("no errors"));
+        insta::with_settings!({ snapshot_path => "snapshots/stages", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(format!("{name}__1_syntax"), syntax);
+            insta::assert_snapshot!(format!("{name}__2_model"), model);
+        });
+    }
+}
+
 #[test]
 fn rebuilds_are_byte_identical() {
     for name in EXAMPLES {

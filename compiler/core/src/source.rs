@@ -8,7 +8,7 @@ use std::path::PathBuf;
 pub struct FileId(pub u32);
 
 /// A byte range in one source file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {
     pub file: FileId,
     pub start: u32,
@@ -42,11 +42,26 @@ impl Span {
     }
 }
 
+/// `3@172..176`: file 3, bytes 172 to 176 (stage snapshots read better so).
+impl std::fmt::Debug for Span {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}@{}..{}", self.file.0, self.start, self.end)
+    }
+}
+
 /// A value with the span it came from.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Spanned<T> {
     pub node: T,
     pub span: Span,
+}
+
+/// `"shop" 3@172..176`.
+impl<T: std::fmt::Debug> std::fmt::Debug for Spanned<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.node.fmt(f)?;
+        write!(f, " {:?}", self.span)
+    }
 }
 
 impl<T> Spanned<T> {
