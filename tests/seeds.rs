@@ -16,8 +16,11 @@ const EXPECTED: &[(&str, &[(&str, usize)])] = &[
             ("W0402:w", 1), // iam:CreateServiceLinkedRole twice in the setup policy
             ("W0408:w", 2), // tag conditions route53/dynamodb:ListTables* and AWS-owned policies never carry
             ("W0410:w", 5), // Describe*/Get* on * in the scoped ongoing role
-            ("W0411:e", 1), // pods/exec in a scoped level
-            ("W0411:w", 5), // PassRole on *, CreatePolicyVersion, AttachRolePolicy, PutRolePolicy, UpdateAssumeRolePolicy in setup
+            // In scoped levels: pods/exec, and persistent volumes (hostPath) cluster-wide.
+            ("W0411:e", 2),
+            // In setup: PassRole on * with compute, policy writes, trust writes, secrets
+            // and KMS key policies on *, and EC2 user data / SSM commands on *.
+            ("W0411:w", 6),
         ],
     ),
     (
@@ -26,14 +29,16 @@ const EXPECTED: &[(&str, &[(&str, usize)])] = &[
             ("W0402:w", 1), // iam:ListAttachedRolePolicies beside iam:List*
             ("W0405:w", 1), // AWSServiceRoleForAmazonEKSNodegroup is a service-linked role's policy
             ("W0408:w", 2), // RequestTag on ec2:DescribeInstances; the SCP's Allow * blocks untagged requests
-            ("W0411:w", 3), // PassRole on *, AttachRolePolicy, PutRolePolicy
+            ("W0411:w", 3), // PassRole on * with compute, policy writes, EC2 user data / SSM
         ],
     ),
     (
         "aichor",
         &[
-            ("W0401:w", 1),  // a cross-account role without an external id
-            ("W0411:w", 15), // IAM policy writes, service account keys and tokens, role assignments
+            ("W0401:w", 1), // a cross-account role without an external id
+            // AWS: policy and trust writes, secrets; GCP (two roles): keys, setIamPolicy,
+            // tokens, actAs; Azure: role assignments, identities, AKS admin, account keys.
+            ("W0411:w", 14),
         ],
     ),
 ];

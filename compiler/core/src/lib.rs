@@ -7,6 +7,7 @@
 //! names, parameters), [`check`] (the checks), [`lower`] (the [`model`]), [`acks`], and
 //! [`backend`] (documents); [`pipeline`] runs them.
 
+pub mod access;
 pub mod acks;
 pub mod backend;
 pub mod catalog;

@@ -97,6 +97,10 @@ pub struct Access {
     pub azure: AzureRole,
     /// Source order.
     pub k8s: Vec<K8sRole>,
+    /// Where the GCP permissions and Azure operations that abstract grants gave came
+    /// from: name -> the first grant that gave it (explicit ones have their own spans
+    /// in the source).
+    pub origins: BTreeMap<String, Span>,
 }
 
 #[derive(Clone, Debug)]
@@ -150,6 +154,10 @@ pub struct K8sRole {
     pub namespace: Option<String>,
     /// Source order; each list deduplicated in order.
     pub rules: Vec<K8sRule>,
+    /// The explicit `k8s role`, or the first abstract grant that generated the role.
+    pub span: Span,
+    /// Where each rule came from: its `rule`, or the abstract grant that generated it.
+    pub rule_spans: Vec<Span>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -66,12 +66,12 @@ pub fn run(
     k8s::check(&decls, &mut diags);
     aws_statements::check(&decls, &mut diags);
     aws_catalog::check(&decls, &mut diags);
-    risk::check(&decls, &mut diags);
     cloud_names::check(&decls, &mut diags);
     cloud_catalogs::check(&decls, options, &mut diags);
 
     let mut model = lower::lower(&decls, &params, &mut diags);
     relations::check(&decls, &model, &mut diags);
+    risk::check(&decls, &model, &mut diags);
     if options.minimize {
         minimize::minimize(&mut model);
     }

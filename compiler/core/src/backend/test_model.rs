@@ -54,6 +54,7 @@ pub fn access(name: &str, principal: Option<&str>) -> Access {
         gcp: GcpRole::default(),
         azure: AzureRole::default(),
         k8s: Vec::new(),
+        origins: Default::default(),
     }
 }
 
@@ -146,6 +147,8 @@ pub fn sample_model() -> Model {
     };
     ongoing.k8s = vec![
         K8sRole {
+            span: Span::default(),
+            rule_spans: Vec::new(),
             name: "chalk-cluster-management-role".to_string(),
             namespace: None,
             rules: vec![
@@ -162,6 +165,8 @@ pub fn sample_model() -> Model {
             ],
         },
         K8sRole {
+            span: Span::default(),
+            rule_spans: Vec::new(),
             name: "chalk-management-role".to_string(),
             namespace: Some("${namespace}".to_string()),
             rules: vec![
@@ -205,6 +210,8 @@ pub fn sample_model() -> Model {
         roles: strings(&["roles/storage.objectViewer"]),
     };
     workload.k8s = vec![K8sRole {
+        span: Span::default(),
+        rule_spans: Vec::new(),
         name: "chalk-job-reader".to_string(),
         namespace: Some("chalk".to_string()),
         rules: vec![rule(&["batch"], &["jobs"], &["get", "list", "watch"])],

@@ -27,11 +27,6 @@ pub enum AccessLevel {
 }
 
 impl AccessLevel {
-    /// Write, Tagging and Permissions management: the levels that change something.
-    pub fn is_write_like(self) -> bool {
-        !matches!(self, AccessLevel::List | AccessLevel::Read)
-    }
-
     /// The name AWS documentation uses: "List", "Read", "Write", "Tagging", "Permissions management".
     pub fn as_str(self) -> &'static str {
         match self {

@@ -13,7 +13,9 @@
 pub mod aws;
 pub mod azure;
 pub mod gcp;
+pub mod gcp_roles;
 pub mod k8s;
+pub mod managed;
 pub mod query;
 
 pub use query::{is_pattern, query, Names, Query, Unknown, Why};

@@ -207,6 +207,7 @@ impl Lowerer<'_, '_> {
             gcp: model::GcpRole::default(),
             azure: model::AzureRole::default(),
             k8s: Vec::new(),
+            origins: BTreeMap::new(),
         };
         let mut gen = Generated::default();
         for g in &a.grants {
@@ -222,7 +223,7 @@ impl Lowerer<'_, '_> {
             *m.entry(g.0.sid_word()).or_default() += 1;
             m
         });
-        for (scoping, actions, resources) in groups {
+        for (scoping, actions, resources, span) in groups {
             let kind = scoping.sid_word();
             let n = counts.entry(kind).or_default();
             *n += 1;
@@ -251,7 +252,7 @@ impl Lowerer<'_, '_> {
                 not_resource: false,
                 resources: resources.into_iter().collect(),
                 conditions,
-                span: a.span,
+                span,
             });
         }
         out.aws.extend(a.aws.iter().map(|st| self.statement(st)));
@@ -263,7 +264,7 @@ impl Lowerer<'_, '_> {
         );
 
         let mut perms: Vec<String> = self.list(&a.gcp_permissions);
-        perms.extend(gen.gcp.iter().cloned());
+        perms.extend(gen.gcp.keys().cloned());
         out.gcp = model::GcpRole {
             role_id: a
                 .gcp_role_id
@@ -275,9 +276,9 @@ impl Lowerer<'_, '_> {
         };
 
         let mut actions = self.list(&a.azure.actions);
-        actions.extend(gen.azure_actions.iter().cloned());
+        actions.extend(gen.azure_actions.keys().cloned());
         let mut data = self.list(&a.azure.data_actions);
-        data.extend(gen.azure_data.iter().cloned());
+        data.extend(gen.azure_data.keys().cloned());
         out.azure = model::AzureRole {
             actions: unique_in_order(actions),
             not_actions: unique_in_order(self.list(&a.azure.not_actions)),
@@ -300,6 +301,14 @@ impl Lowerer<'_, '_> {
                 .label("the role definition needs AssignableScopes")
                 .help("add `azure scope \"/subscriptions/${subscription_id}\"`"),
             );
+        }
+        for (name, span) in gen
+            .gcp
+            .iter()
+            .chain(&gen.azure_actions)
+            .chain(&gen.azure_data)
+        {
+            out.origins.entry(name.clone()).or_insert(*span);
         }
         out.k8s = self.k8s_roles(a, gen.k8s);
         self.check_targets(a, &out, diags);
@@ -333,10 +342,12 @@ impl Lowerer<'_, '_> {
                         non_resource_urls: unique_in_order(self.list(&rule.urls)),
                     })
                     .collect(),
+                span: r.span,
+                rule_spans: r.rules.iter().map(|rule| rule.span).collect(),
             });
         }
         // Rules from abstract grants: one generated role per namespace (None: cluster).
-        let mut by_ns: BTreeMap<Option<String>, Vec<model::K8sRule>> = BTreeMap::new();
+        let mut by_ns: BTreeMap<Option<String>, (Vec<model::K8sRule>, Vec<Span>)> = BTreeMap::new();
         for g in generated {
             let rule = model::K8sRule {
                 api_groups: vec![g.group],
@@ -344,7 +355,7 @@ impl Lowerer<'_, '_> {
                 verbs: g.verbs,
                 ..Default::default()
             };
-            let rules = by_ns.entry(g.namespace).or_default();
+            let (rules, spans) = by_ns.entry(g.namespace).or_default();
             match rules
                 .iter_mut()
                 .find(|r| r.api_groups == rule.api_groups && r.verbs == rule.verbs)
@@ -353,10 +364,13 @@ impl Lowerer<'_, '_> {
                     r.resources.push(rule.resources[0].clone())
                 }
                 Some(_) => {}
-                None => rules.push(rule),
+                None => {
+                    rules.push(rule);
+                    spans.push(g.span);
+                }
             }
         }
-        for (ns, rules) in by_ns {
+        for (ns, (rules, rule_spans)) in by_ns {
             let base = self.default_name(&a.name.node);
             let mut name = if ns.is_none() {
                 format!("{base}-cluster")
@@ -371,6 +385,8 @@ impl Lowerer<'_, '_> {
                 name,
                 namespace: ns,
                 rules,
+                span: rule_spans[0],
+                rule_spans,
             });
         }
         roles
@@ -531,7 +547,7 @@ impl Lowerer<'_, '_> {
                                 if scoped
                                     && p.scoping == Scoping::ByName
                                     && scoping::unbounded(&name_pattern)
-                                    && action.access_level.is_write_like()
+                                    && action.access_level.is_mutating()
                                 {
                                     unbounded.insert(svc.full_name(action));
                                 }
@@ -546,15 +562,23 @@ impl Lowerer<'_, '_> {
                             }
                         }
                         for ((scoping, service), group) in alone {
-                            gen.add_aws(scoping, service, group);
+                            gen.add_aws(scoping, service, group, g.span);
                         }
                     }
-                    Cloud::Gcp => gen.gcp.extend(perms),
+                    Cloud::Gcp => {
+                        for p in perms {
+                            gen.gcp.entry(p).or_insert(g.span);
+                        }
+                    }
                     Cloud::Azure => {
-                        gen.azure_actions.extend(perms);
+                        for p in perms {
+                            gen.azure_actions.entry(p).or_insert(g.span);
+                        }
                         for (lvl, list) in &section.data_levels {
                             if levels.contains(&lvl.node) {
-                                gen.azure_data.extend(list.iter().map(|s| s.node.clone()));
+                                for s in list {
+                                    gen.azure_data.entry(s.node.clone()).or_insert(g.span);
+                                }
                             }
                         }
                     }
@@ -597,6 +621,7 @@ impl Lowerer<'_, '_> {
                     };
                     for ns in targets {
                         gen.k8s.push(GeneratedRule {
+                            span: g.span,
                             namespace: ns,
                             group: res.group.node.clone(),
                             resource: res.resource.node.clone(),
@@ -717,6 +742,8 @@ struct GeneratedRule {
     group: String,
     resource: String,
     verbs: Vec<String>,
+    /// The abstract grant that generated it.
+    span: Span,
 }
 
 /// What one abstract grant on one name gives a (scoping, service) pair on AWS.
@@ -726,19 +753,25 @@ struct AwsGroup {
     actions: BTreeSet<String>,
 }
 
+/// What abstract grants generated, and the first grant that generated each.
+type Origins = BTreeMap<String, Span>;
+
+/// A set of action names (or of resources).
+type Names = BTreeSet<String>;
+
 #[derive(Default)]
 struct Generated {
-    /// (scoping, service, resources) -> actions: grants that share all three merge
-    /// their actions, which keeps the union of their triples exact.
-    aws: BTreeMap<(Scoping, String, BTreeSet<String>), BTreeSet<String>>,
-    gcp: BTreeSet<String>,
-    azure_actions: BTreeSet<String>,
-    azure_data: BTreeSet<String>,
+    /// (scoping, service, resources) -> actions and the first grant: grants that share
+    /// all three merge their actions, which keeps the union of their triples exact.
+    aws: BTreeMap<(Scoping, String, Names), (Names, Span)>,
+    gcp: Origins,
+    azure_actions: Origins,
+    azure_data: Origins,
     k8s: Vec<GeneratedRule>,
 }
 
 impl Generated {
-    fn add_aws(&mut self, scoping: Scoping, service: String, group: AwsGroup) {
+    fn add_aws(&mut self, scoping: Scoping, service: String, group: AwsGroup, span: Span) {
         // `*` already covers every other resource.
         let resources = if group.resources.contains("*") {
             BTreeSet::from(["*".to_string()])
@@ -747,29 +780,30 @@ impl Generated {
         };
         self.aws
             .entry((scoping, service, resources))
-            .or_default()
+            .or_insert_with(|| (BTreeSet::new(), span))
+            .0
             .extend(group.actions);
     }
 
     /// The AWS statements, as (scoping, actions, resources): groups with the same
     /// scoping, service and actions merge their resources (A x R1 + A x R2 is
     /// A x (R1 + R2)); nothing else merges. In (scoping, service, actions) order.
-    fn aws_statements(&self) -> Vec<(Scoping, BTreeSet<String>, BTreeSet<String>)> {
-        let mut merged: BTreeMap<(Scoping, &str, &BTreeSet<String>), BTreeSet<String>> =
-            BTreeMap::new();
-        for ((scoping, service, resources), actions) in &self.aws {
-            merged
+    fn aws_statements(&self) -> Vec<(Scoping, BTreeSet<String>, BTreeSet<String>, Span)> {
+        let mut merged: BTreeMap<(Scoping, &str, &Names), (Names, Span)> = BTreeMap::new();
+        for ((scoping, service, resources), (actions, span)) in &self.aws {
+            let slot = merged
                 .entry((*scoping, service.as_str(), actions))
-                .or_default()
-                .extend(resources.iter().cloned());
+                .or_insert_with(|| (BTreeSet::new(), *span));
+            slot.0.extend(resources.iter().cloned());
+            slot.1 = slot.1.min(*span);
         }
         merged
             .into_iter()
-            .map(|((scoping, _, actions), mut resources)| {
+            .map(|((scoping, _, actions), (mut resources, span))| {
                 if resources.contains("*") {
                     resources = BTreeSet::from(["*".to_string()]);
                 }
-                (scoping, actions.clone(), resources)
+                (scoping, actions.clone(), resources, span)
             })
             .collect()
     }

@@ -1,0 +1,403 @@
+//! Effective access: what each principal can do on each cloud, from everything its
+//! access levels emit — abstract grants after expansion, literal statements, AWS managed
+//! policies (from their documents), GCP predefined roles (their permissions), Azure
+//! operations and Kubernetes rules — each grant with the source span it came from.
+//!
+//! The risk analysis ([`risk`]) reads it; so can any question of the form "can this
+//! principal do X on Y?" ([`Principal::aws_can`] and friends).
+
+pub mod capabilities;
+pub mod risk;
+
+use crate::catalog::{glob_match, glob_match_by, managed};
+use crate::model::{self, Model};
+use crate::resolve::decls::Decls;
+use crate::source::Span;
+use crate::syntax::ast::{self, Effect, Scope};
+use std::collections::BTreeMap;
+
+/// Where a grant came from: the access level, whether it is scoped, and the span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    pub level: String,
+    pub scoped: bool,
+    pub span: Span,
+}
+
+/// One AWS statement as the principal holds it.
+#[derive(Clone, Debug)]
+pub struct AwsGrant {
+    pub allow: bool,
+    /// Action patterns (`s3:Get*`), or, when `not_action`, what is excluded.
+    pub actions: Vec<String>,
+    pub not_action: bool,
+    /// Resource patterns, or, when `not_resource`, what is excluded.
+    pub resources: Vec<String>,
+    pub not_resource: bool,
+    /// The condition keys of the statement (none: unconditioned).
+    pub condition_keys: Vec<String>,
+    /// `managed_policy "NAME"` when it came from one.
+    pub managed: Option<String>,
+    /// The action names as written, with their spans (explicit statements only).
+    pub written: Vec<(String, Span)>,
+    pub origin: Origin,
+}
+
+impl AwsGrant {
+    /// Where `action` is written in the statement: the name or wildcard that covers it,
+    /// else the statement.
+    pub fn span_of(&self, action: &str) -> Span {
+        self.written
+            .iter()
+            .find(|(w, _)| glob_match(w, action))
+            .map(|(_, s)| *s)
+            .unwrap_or(self.origin.span)
+    }
+}
+
+impl AwsGrant {
+    /// Whether the statement names `action` (IAM compares actions without case).
+    pub fn covers_action(&self, action: &str) -> bool {
+        let named = self.actions.iter().any(|p| glob_match(p, action));
+        named != self.not_action
+    }
+
+    /// Whether the statement reaches a resource of `service` whose ARN ends in
+    /// `resource`, in any region and account (`*` reaches everything). Resource parts
+    /// of ARNs compare with case.
+    pub fn reaches(&self, service: &str, resource: &str) -> bool {
+        let any = self.resources.iter().any(|p| reaches(p, service, resource));
+        any != self.not_resource
+    }
+
+    /// Whether some resource pattern names no resource in particular: `*`, or a
+    /// type with only wildcards for the name (`instance/*`, `role/*`).
+    pub fn reaches_unnamed(&self) -> bool {
+        if self.not_resource {
+            return true;
+        }
+        self.resources.iter().any(|r| {
+            let resource = r.splitn(6, ':').nth(5).unwrap_or(r);
+            let name = resource
+                .split_once(['/', ':'])
+                .map(|(_, n)| n)
+                .unwrap_or(resource);
+            name.chars().all(|c| c == '*' || c == '?' || c == '/')
+        })
+    }
+
+    /// Whether the conditions leave the grant's reach as it is: no condition, or only
+    /// keys that do not narrow which resources it reaches.
+    pub fn unbounded(&self) -> bool {
+        self.condition_keys.iter().all(|k| {
+            capabilities::UNBOUNDING_KEYS
+                .iter()
+                .any(|u| u.eq_ignore_ascii_case(k))
+        })
+    }
+}
+
+/// Whether an ARN pattern reaches a resource of `service` named `resource`, whatever its
+/// partition, region and account.
+fn reaches(pattern: &str, service: &str, resource: &str) -> bool {
+    if pattern == "*" || service == "*" {
+        return true;
+    }
+    let fields: Vec<&str> = pattern.splitn(6, ':').collect();
+    if fields.first() != Some(&"arn") {
+        return false;
+    }
+    // `arn:aws:*` and the like: a wildcard stands for the fields after it.
+    if fields.len() < 6 {
+        return fields.last().is_some_and(|f| f.ends_with('*'))
+            && glob_match(&fields[2..].join(":"), &format!("{service}:x:x:{resource}"));
+    }
+    let exact = |p: char, t: char| p == '?' || p == t;
+    glob_match(fields[2], service) && glob_match_by(fields[5], resource, exact)
+}
+
+/// One GCP permission or predefined role the principal holds.
+#[derive(Clone, Debug)]
+pub struct GcpGrant {
+    /// A permission (`iam.serviceAccounts.actAs`) or a role (`roles/editor`).
+    pub name: String,
+    /// For a permission inside a predefined role: the role.
+    pub via_role: Option<String>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug)]
+pub struct AzureGrant {
+    /// An operation or a pattern (`Microsoft.Compute/*`).
+    pub operation: String,
+    pub data: bool,
+    pub not: bool,
+    /// The assignable scopes.
+    pub scopes: Vec<String>,
+    pub origin: Origin,
+}
+
+/// One rule of a Kubernetes Role or ClusterRole.
+#[derive(Clone, Debug)]
+pub struct K8sGrant {
+    pub role: String,
+    /// None: a ClusterRole (every namespace).
+    pub namespace: Option<String>,
+    pub groups: Vec<String>,
+    pub resources: Vec<String>,
+    pub verbs: Vec<String>,
+    pub names: Vec<String>,
+    pub origin: Origin,
+}
+
+/// Everything one principal holds (or, for levels without a principal, one level).
+#[derive(Clone, Debug, Default)]
+pub struct Principal {
+    pub name: String,
+    pub aws: Vec<AwsGrant>,
+    pub gcp: Vec<GcpGrant>,
+    /// Members that may impersonate the principal's GCP service account.
+    pub impersonators: Vec<(String, Span)>,
+    pub azure: Vec<AzureGrant>,
+    pub k8s: Vec<K8sGrant>,
+}
+
+impl Principal {
+    /// The Allow statements that let the principal do `action` on a resource of
+    /// `service` named `resource`; none when an unconditioned Deny takes it away.
+    /// `unbounded`: only statements whose conditions do not narrow their reach.
+    pub fn aws_can(
+        &self,
+        action: &str,
+        service: &str,
+        resource: &str,
+        unbounded: bool,
+    ) -> Vec<&AwsGrant> {
+        let denied = self.aws.iter().any(|g| {
+            !g.allow
+                && g.condition_keys.is_empty()
+                && g.covers_action(action)
+                && g.reaches(service, resource)
+        });
+        if denied {
+            return Vec::new();
+        }
+        self.aws
+            .iter()
+            .filter(|g| {
+                g.allow
+                    && g.covers_action(action)
+                    && g.reaches(service, resource)
+                    && (!unbounded || g.unbounded())
+            })
+            .collect()
+    }
+}
+
+/// The effective access of every principal of the model.
+pub fn effective(decls: &Decls, model: &Model) -> Vec<Principal> {
+    let mut by_principal: BTreeMap<String, Principal> = BTreeMap::new();
+    for access in &model.accesses {
+        let Some(src) = decls.accesses.get(access.name.as_str()) else {
+            continue;
+        };
+        let key = access
+            .principal
+            .clone()
+            .unwrap_or_else(|| format!("access level `{}`", access.name));
+        let p = by_principal
+            .entry(key.clone())
+            .or_insert_with(|| Principal {
+                name: key,
+                ..Principal::default()
+            });
+        let origin = |span: Span| Origin {
+            level: access.name.clone(),
+            scoped: matches!(src.scope.node, Scope::Scoped),
+            span,
+        };
+        aws(access, src, &origin, p);
+        gcp(access, src, &origin, p);
+        azure(access, src, &origin, p);
+        for role in &access.k8s {
+            for (i, rule) in role.rules.iter().enumerate() {
+                p.k8s.push(K8sGrant {
+                    role: role.name.clone(),
+                    namespace: role.namespace.clone(),
+                    groups: rule.api_groups.clone(),
+                    resources: rule.resources.clone(),
+                    verbs: rule.verbs.clone(),
+                    names: rule.resource_names.clone(),
+                    origin: origin(role.rule_spans.get(i).copied().unwrap_or(role.span)),
+                });
+            }
+        }
+    }
+    for p in model.principals.iter() {
+        let Some(entry) = by_principal.get_mut(&p.name) else {
+            continue;
+        };
+        if let (Some(sa), Some(decl)) = (
+            &p.gcp_service_account,
+            decls.principals.get(p.name.as_str()),
+        ) {
+            let spans = decl
+                .gcp_service_account
+                .as_ref()
+                .map(|g| g.impersonated_by.iter().map(|s| s.span).collect::<Vec<_>>())
+                .unwrap_or_default();
+            for (i, m) in sa.impersonated_by.iter().enumerate() {
+                let span = spans.get(i).copied().unwrap_or(decl.span);
+                entry.impersonators.push((m.clone(), span));
+            }
+        }
+    }
+    by_principal.into_values().collect()
+}
+
+fn aws(
+    access: &model::Access,
+    src: &ast::Access,
+    origin: &dyn Fn(Span) -> Origin,
+    p: &mut Principal,
+) {
+    for st in &access.aws {
+        let written = src
+            .aws
+            .iter()
+            .find(|s| s.span == st.span)
+            .map(|s| s.actions.iter().map(|a| (a.node.clone(), a.span)).collect())
+            .unwrap_or_default();
+        p.aws.push(AwsGrant {
+            written,
+            allow: st.effect == Effect::Allow,
+            actions: st.actions.clone(),
+            not_action: st.not_action,
+            resources: st.resources.clone(),
+            not_resource: st.not_resource,
+            condition_keys: st
+                .conditions
+                .values()
+                .flat_map(|k| k.keys().cloned())
+                .collect(),
+            managed: None,
+            origin: origin(st.span),
+        });
+    }
+    for arn in &access.aws_managed {
+        let name = arn.rsplit('/').next().unwrap_or(arn);
+        let span = src
+            .aws_managed
+            .iter()
+            .find(|s| s.node.ends_with(name))
+            .map(|s| s.span)
+            .unwrap_or(src.name.span);
+        let Some(policy) = managed::policy(arn) else {
+            continue;
+        };
+        for st in policy.statements {
+            p.aws.push(AwsGrant {
+                allow: st.allow,
+                actions: st.actions,
+                not_action: st.not_action,
+                resources: st.resources,
+                not_resource: st.not_resource,
+                condition_keys: st.condition_keys,
+                managed: Some(policy.name.to_string()),
+                written: Vec::new(),
+                origin: origin(span),
+            });
+        }
+    }
+}
+
+/// The span of a name the level lists explicitly, else of the abstract grant that gave
+/// it, else of the level's name.
+fn span_of(
+    src: &ast::Access,
+    explicit: &[&ast::Str],
+    generated: &BTreeMap<String, Span>,
+    name: &str,
+) -> Span {
+    explicit
+        .iter()
+        .find(|s| s.node == name)
+        .map(|s| s.span)
+        .or_else(|| generated.get(name).copied())
+        .unwrap_or(src.name.span)
+}
+
+fn gcp(
+    access: &model::Access,
+    src: &ast::Access,
+    origin: &dyn Fn(Span) -> Origin,
+    p: &mut Principal,
+) {
+    let explicit: Vec<&ast::Str> = src.gcp_permissions.iter().collect();
+    for perm in &access.gcp.permissions {
+        let span = span_of(src, &explicit, &access.origins, perm);
+        p.gcp.push(GcpGrant {
+            name: perm.clone(),
+            via_role: None,
+            origin: origin(span),
+        });
+    }
+    let roles: Vec<&ast::Str> = src.gcp_roles.iter().collect();
+    for role in &access.gcp.roles {
+        let span = span_of(src, &roles, &access.origins, role);
+        p.gcp.push(GcpGrant {
+            name: role.clone(),
+            via_role: None,
+            origin: origin(span),
+        });
+        for perm in crate::catalog::gcp_roles::permissions(role) {
+            p.gcp.push(GcpGrant {
+                name: perm.to_string(),
+                via_role: Some(role.clone()),
+                origin: origin(span),
+            });
+        }
+    }
+}
+
+fn azure(
+    access: &model::Access,
+    src: &ast::Access,
+    origin: &dyn Fn(Span) -> Origin,
+    p: &mut Principal,
+) {
+    let lists = [
+        (&access.azure.actions, &src.azure.actions, false, false),
+        (
+            &access.azure.not_actions,
+            &src.azure.not_actions,
+            false,
+            true,
+        ),
+        (
+            &access.azure.data_actions,
+            &src.azure.data_actions,
+            true,
+            false,
+        ),
+        (
+            &access.azure.not_data_actions,
+            &src.azure.not_data_actions,
+            true,
+            true,
+        ),
+    ];
+    for (ops, written, data, not) in lists {
+        let explicit: Vec<&ast::Str> = written.iter().collect();
+        for op in ops {
+            let span = span_of(src, &explicit, &access.origins, op);
+            p.azure.push(AzureGrant {
+                operation: op.clone(),
+                data,
+                not,
+                scopes: access.azure.scopes.clone(),
+                origin: origin(span),
+            });
+        }
+    }
+}

@@ -1,0 +1,287 @@
+//! Risk analysis (W0411): the capabilities of [`capabilities::CAPABILITIES`] each
+//! principal holds, from its effective access. A finding names the capability, the
+//! grants that combine into it (with their spans) and the narrowest fix. It is a
+//! warning the source can acknowledge with a reason; inside a `scoped` access level it
+//! is an error until acknowledged (`acks::apply`).
+
+use super::capabilities::{Capability, K8sScope, Need, CAPABILITIES};
+use super::{Origin, Principal};
+use crate::catalog::glob_match;
+use crate::diag::{Code, Diagnostic};
+
+/// One grant that meets a need: where it is and what it is, in words.
+#[derive(Clone, Debug)]
+struct Hit {
+    origin: Origin,
+    what: String,
+}
+
+/// Every capability each principal holds, as diagnostics.
+pub fn findings(principals: &[Principal]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for p in principals {
+        let held: Vec<(&Capability, Vec<Vec<Hit>>)> = CAPABILITIES
+            .iter()
+            .filter_map(|c| {
+                let hits: Vec<Vec<Hit>> = c.needs.iter().map(|n| meets(p, n)).collect();
+                hits.iter().all(|h| !h.is_empty()).then_some((c, hits))
+            })
+            .collect();
+        for (c, hits) in &held {
+            // The more specific capability says it all.
+            let covered = held
+                .iter()
+                .any(|(other, _)| other.id != c.id && covers(other.id, c.id));
+            if !covered {
+                out.push(diagnostic(p, c, hits));
+            }
+        }
+    }
+    out
+}
+
+/// `aws.passrole-compute` says all that `aws.passrole-any` would.
+fn covers(general: &str, specific: &str) -> bool {
+    matches!(
+        (general, specific),
+        ("aws.passrole-compute", "aws.passrole-any")
+    )
+}
+
+fn diagnostic(p: &Principal, c: &Capability, hits: &[Vec<Hit>]) -> Diagnostic {
+    // The primary grant: the first in the source of the capability's first need (the
+    // one that makes the combination dangerous); the finding belongs to its level.
+    let primary = hits[0]
+        .iter()
+        .min_by_key(|h| h.origin.span)
+        .expect("a held capability has grants");
+    let mut d = Diagnostic::new(
+        Code::W0411,
+        primary.origin.span,
+        format!("{} can {}", subject(p), c.what),
+    )
+    .label(primary.what.clone());
+    let mut seen = vec![primary.origin.span];
+    for need in hits {
+        // One grant per need is enough to show; the first in the source.
+        let Some(h) = need.iter().min_by_key(|h| h.origin.span) else {
+            continue;
+        };
+        if seen.contains(&h.origin.span) {
+            continue;
+        }
+        seen.push(h.origin.span);
+        d = d.with_secondary(h.origin.span, format!("together with {}", h.what));
+    }
+    d.note(format!("{} ({}): {}", c.kind.words(), c.id, c.source))
+        .help(format!(
+            "{}; or acknowledge it with `ack W0411 \"REASON\"` in the access level",
+            c.fix
+        ))
+}
+
+fn subject(p: &Principal) -> String {
+    if p.name.starts_with("access level") {
+        p.name.clone()
+    } else {
+        format!("principal `{}`", p.name)
+    }
+}
+
+/// The grants of `p` that meet `need`.
+fn meets(p: &Principal, need: &Need) -> Vec<Hit> {
+    let mut out = Vec::new();
+    match need {
+        Need::Aws(actions, probe) => {
+            let alternatives = probe.alternatives();
+            for action in actions.iter() {
+                for (service, resource) in &alternatives {
+                    let unbounded = probe.service != "*";
+                    for g in p.aws_can(action, service, resource, unbounded) {
+                        let on = g
+                            .resources
+                            .first()
+                            .map(|r| format!(" on `{r}`"))
+                            .unwrap_or_default();
+                        let via = g
+                            .managed
+                            .as_ref()
+                            .map(|m| format!(" (in managed policy `{m}`)"))
+                            .unwrap_or_default();
+                        let not = if g.not_action {
+                            " (through `NotAction`)"
+                        } else {
+                            ""
+                        };
+                        out.push(Hit {
+                            origin: Origin {
+                                span: g.span_of(action),
+                                ..g.origin.clone()
+                            },
+                            what: format!("`{action}`{on}{not}{via}"),
+                        });
+                    }
+                }
+            }
+        }
+        Need::AwsUnconditioned(actions) => {
+            let open = |g: &&super::AwsGrant| {
+                g.allow && g.condition_keys.is_empty() && g.reaches_unnamed()
+            };
+            for g in p.aws.iter().filter(open) {
+                if !g.origin.scoped {
+                    continue; // an unscoped level has no tag boundary to keep
+                }
+                for a in actions.iter().filter(|a| g.covers_action(a)) {
+                    out.push(Hit {
+                        origin: Origin {
+                            span: g.span_of(a),
+                            ..g.origin.clone()
+                        },
+                        what: format!("`{a}` without a tag condition"),
+                    });
+                }
+            }
+        }
+        Need::Gcp(perms) => {
+            for g in &p.gcp {
+                if perms.iter().any(|x| *x == g.name) {
+                    let via = g
+                        .via_role
+                        .as_ref()
+                        .map(|r| format!(" (in `{r}`)"))
+                        .unwrap_or_default();
+                    out.push(Hit {
+                        origin: g.origin.clone(),
+                        what: format!("`{}`{via}", g.name),
+                    });
+                }
+            }
+        }
+        Need::GcpRole(roles) => {
+            for g in p.gcp.iter().filter(|g| g.via_role.is_none()) {
+                if roles.contains(&g.name.as_str()) {
+                    out.push(Hit {
+                        origin: g.origin.clone(),
+                        what: format!("role `{}`", g.name),
+                    });
+                }
+            }
+        }
+        Need::GcpImpersonator(members) => {
+            for (m, span) in &p.impersonators {
+                if members.contains(&m.as_str()) {
+                    out.push(Hit {
+                        origin: Origin {
+                            level: String::new(),
+                            scoped: false,
+                            span: *span,
+                        },
+                        what: format!("`{m}` may impersonate it"),
+                    });
+                }
+            }
+        }
+        Need::Azure(ops) => {
+            for op in ops.iter() {
+                out.extend(azure_hits(p, op, false, |_| true));
+            }
+        }
+        Need::AzureDataWide(ops) => {
+            for op in ops.iter() {
+                out.extend(azure_hits(p, op, true, wide_scope));
+            }
+        }
+        Need::K8s {
+            verbs,
+            resources,
+            scope,
+            names,
+        } => {
+            for g in &p.k8s {
+                let in_scope = match (scope, &g.namespace) {
+                    (K8sScope::Anywhere, _) => true,
+                    (_, None) => true,
+                    (K8sScope::ClusterOr(ns), Some(n)) => n == ns,
+                    (K8sScope::Cluster, Some(_)) => false,
+                };
+                let named_ok =
+                    g.names.is_empty() || g.names.iter().any(|n| names.contains(&n.as_str()));
+                if !in_scope || !named_ok {
+                    continue;
+                }
+                let verb = verbs
+                    .iter()
+                    .find(|v| g.verbs.iter().any(|x| x == "*" || x == *v));
+                let resource = resources.iter().find(|(group, res)| {
+                    g.groups.iter().any(|x| x == "*" || x == group)
+                        && g.resources.iter().any(|x| resource_covers(x, res))
+                });
+                if let (Some(v), Some((_, r))) = (verb, resource) {
+                    let where_ = match &g.namespace {
+                        None => format!("in ClusterRole `{}`", g.role),
+                        Some(ns) => format!("in Role `{}` of `{ns}`", g.role),
+                    };
+                    out.push(Hit {
+                        origin: g.origin.clone(),
+                        what: format!("`{v}` on `{r}` {where_}"),
+                    });
+                }
+            }
+        }
+        Need::K8sRoleNamed(names) => {
+            for g in &p.k8s {
+                if names.contains(&g.role.as_str())
+                    && !out.iter().any(|h: &Hit| h.origin.span == g.origin.span)
+                {
+                    out.push(Hit {
+                        origin: g.origin.clone(),
+                        what: format!("a role named `{}`", g.role),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `*` covers every resource, `pods/*` every subresource of pods.
+fn resource_covers(granted: &str, wanted: &str) -> bool {
+    granted == "*"
+        || granted == wanted
+        || granted
+            .strip_suffix("/*")
+            .is_some_and(|base| wanted.split('/').next() == Some(base) && wanted.contains('/'))
+}
+
+/// A subscription, a management group or the root: wider than one resource group.
+fn wide_scope(scope: &str) -> bool {
+    let segments: Vec<&str> = scope.trim_matches('/').split('/').collect();
+    scope.trim() == "/" || segments.len() <= 2 || segments.first() == Some(&"providers")
+}
+
+fn azure_hits(p: &Principal, op: &str, data: bool, scope_ok: fn(&str) -> bool) -> Vec<Hit> {
+    let excluded = p
+        .azure
+        .iter()
+        .any(|g| g.not && g.data == data && glob_match(&g.operation, op));
+    if excluded {
+        return Vec::new();
+    }
+    p.azure
+        .iter()
+        .filter(|g| !g.not && g.data == data && glob_match(&g.operation, op))
+        .filter(|g| g.scopes.is_empty() || g.scopes.iter().any(|s| scope_ok(s)))
+        .map(|g| {
+            let via = if g.operation == op {
+                String::new()
+            } else {
+                format!(" (through `{}`)", g.operation)
+            };
+            Hit {
+                origin: g.origin.clone(),
+                what: format!("`{op}`{via}"),
+            }
+        })
+        .collect()
+}
