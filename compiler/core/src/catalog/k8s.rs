@@ -155,7 +155,13 @@ pub fn versions(group: &str, resource: &str) -> &'static [Resource] {
 /// A built-in resource in its preferred version; `group` `""` is the core group and
 /// subresources are named `pods/log`. Exact (Kubernetes names are case-sensitive).
 pub fn lookup(group: &str, resource: &str) -> Option<&'static Resource> {
-    versions(group, resource).first()
+    versions(group, resource).first().or_else(|| {
+        // `userextras/scopes`: impersonating a user's extra field, by the field's name.
+        let (parent, _) = resource.split_once('/')?;
+        (group == "authentication.k8s.io" && parent == "userextras")
+            .then(|| versions(group, parent).first())
+            .flatten()
+    })
 }
 
 /// A built-in resource in one specific version.

@@ -184,7 +184,7 @@ pub fn valid_action(s: &str) -> bool {
         && !action.is_empty()
         && service
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '*')
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '*')
         && action
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '*' || c == '?' || c == '-' || c == '_')

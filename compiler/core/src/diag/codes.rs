@@ -108,7 +108,7 @@ codes! {
     W0408 Warning "condition the request never carries: the grant never applies",
     W0409 Warning "`aws:ResourceTag` on a create action",
     W0410 Warning "action on `*` in a scoped level that supports resource ARNs",
-    W0411 Warning "privilege escalation or credential exposure (an error in a scoped level until acknowledged)",
+    W0411 Warning "privilege escalation or credential exposure: a capability the principal's effective access gives (an error in a scoped level until acknowledged)",
     E0412 Error   "a write that supports no resource in a scoped level",
     // Relations between access levels.
     E0701 Error   "an access level grants what the level it is `within` does not",
