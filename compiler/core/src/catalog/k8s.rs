@@ -410,7 +410,8 @@ mod tests {
     #[test]
     fn counts_and_order() {
         let all = builtin();
-        assert_eq!(all.len(), 162);
+        // 162 from the client package, 5 authorization-only (users, groups, uids, userextras, signers).
+        assert_eq!(all.len(), 167);
         assert!(source().contains("kubernetes 37.0.2"));
         let g = groups();
         assert_eq!(g[0], "");
