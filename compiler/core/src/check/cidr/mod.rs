@@ -1,0 +1,355 @@
+//! CIDR plan checks (E0201..E0209) over every `network` block.
+//!
+//! Every block is parsed strictly ([`parse_block`]); the rest works on address
+//! intervals. Two CIDR blocks are either disjoint or one contains the other, so every
+//! overlap question is answered by one sort by start address and one sweep
+//! ([`sweep::nested_pairs`]): O(n log n) in the number of blocks, never all pairs.
+//!
+//! To avoid cascades, a malformed block (E0201) takes part in no further check, and a
+//! block written with host bits set (E0202), or in the other address family than its
+//! network (E0209), is checked alone (prefix length, public space) but kept out of the
+//! containment and overlap checks.
+//!
+//! The parsing is in `parse`, the blocks and the sweep in `sweep`; this file holds the
+//! entry [`check`], the checks of one network and the check across networks.
+
+mod parse;
+mod sweep;
+#[cfg(test)]
+mod tests;
+
+pub use parse::parse_block;
+
+use crate::diag::Code;
+use crate::diag::Diagnostic;
+use crate::syntax::ast::{self, CidrText, Cloud};
+use parse::{host_bits, malformed, parse_text, part};
+use sweep::{interval, nested_pairs, overlap, report_overlaps, Block, Interval, Role};
+
+/// One network and the clouds whose limits apply to it.
+pub struct NetworkInput<'a> {
+    pub network: &'a ast::Network,
+    /// Clouds whose limits apply.
+    pub clouds: Vec<Cloud>,
+}
+
+/// All CIDR checks over all networks; every problem reported, never stops at the first.
+pub fn check(networks: &[NetworkInput], diags: &mut Vec<Diagnostic>) {
+    let mut vpcs = Vec::new();
+    for input in networks {
+        if let Some(vpc) = check_network(input, diags) {
+            vpcs.push(vpc);
+        }
+    }
+    check_networks_overlap(&vpcs, diags);
+}
+
+// ---- one network --------------------------------------------------------------------
+
+/// Checks one network; returns its own block when it can take part in W0205.
+fn check_network<'a>(input: &NetworkInput<'a>, diags: &mut Vec<Diagnostic>) -> Option<Block<'a>> {
+    let n = input.network;
+    let mut written: Vec<(Role, &CidrText)> = Vec::with_capacity(2 * n.subnets.len() + 3);
+    if let Some(c) = &n.cidr {
+        written.push((Role::Vpc, c));
+    }
+    for (i, s) in n.subnets.iter().enumerate() {
+        written.push((Role::Subnet(i), &s.cidr));
+        if let Some(p) = &s.public {
+            written.push((Role::Public(i), p));
+        }
+    }
+    if let Some(c) = &n.pods {
+        written.push((Role::Pods, c));
+    }
+    if let Some(c) = &n.services {
+        written.push((Role::Services, c));
+    }
+
+    // E0201, E0202.
+    let mut blocks: Vec<Block<'a>> = Vec::with_capacity(written.len());
+    for (role, text) in written {
+        match parse_text(&text.node) {
+            Err(bad) => diags.push(malformed(text, bad)),
+            Ok(net) => {
+                let exact = net.addr() == net.network();
+                if !exact {
+                    diags.extend(host_bits(text, &net));
+                }
+                let net = net.trunc();
+                blocks.push(Block {
+                    network: n,
+                    role,
+                    text,
+                    net,
+                    exact,
+                    iv: interval(&net),
+                });
+            }
+        }
+    }
+    if blocks.is_empty() {
+        return None;
+    }
+
+    // E0209: the network's family is its own block's, else its first block's.
+    let reference = match blocks.iter().position(|b| b.role == Role::Vpc) {
+        Some(i) => i,
+        None => (0..blocks.len())
+            .min_by_key(|&i| blocks[i].pos())
+            .unwrap_or(0),
+    };
+    let family_v6 = blocks[reference].v6();
+    let name = |v6: bool| if v6 { "IPv6" } else { "IPv4" };
+    for b in &blocks {
+        if b.v6() != family_v6 {
+            let r = &blocks[reference];
+            diags.push(
+                Diagnostic::new(
+                    Code::E0209,
+                    b.span(),
+                    format!(
+                        "block `{}` is {} but network `{}` is {}",
+                        b.text.node,
+                        name(b.v6()),
+                        n.name.node,
+                        name(family_v6),
+                    ),
+                )
+                .label(format!("{} block", name(b.v6())))
+                .with_secondary(r.span(), format!("{} is {}", r.what(), name(family_v6)))
+                .help(format!(
+                    "use {} blocks throughout, or declare a separate network for {}",
+                    name(family_v6),
+                    name(b.v6())
+                )),
+            );
+        }
+    }
+
+    check_prefix_lengths(input, &blocks, diags);
+    check_public_space(&blocks, diags);
+
+    // The range checks take only blocks written exactly, in the network's family.
+    let usable: Vec<&Block<'a>> = blocks
+        .iter()
+        .filter(|b| b.exact && b.v6() == family_v6)
+        .collect();
+    let vpc = usable.iter().copied().find(|b| b.role == Role::Vpc);
+    let subnets: Vec<&Block<'a>> = usable
+        .iter()
+        .copied()
+        .filter(|b| matches!(b.role, Role::Subnet(_) | Role::Public(_)))
+        .collect();
+    let ranges: Vec<&Block<'a>> = usable
+        .iter()
+        .copied()
+        .filter(|b| matches!(b.role, Role::Pods | Role::Services))
+        .collect();
+
+    // E0203.
+    if let Some(vpc) = vpc {
+        for s in &subnets {
+            if !vpc.contains(s) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::E0203,
+                        s.span(),
+                        format!("{} is not inside {}", s.describe(), vpc.describe()),
+                    )
+                    .label(format!("not inside `{}`", vpc.text.node))
+                    .with_secondary(vpc.span(), format!("{} is declared here", vpc.what()))
+                    .help(format!(
+                        "pick a block inside `{}`, or widen the network's `cidr`",
+                        vpc.text.node
+                    )),
+                );
+            }
+        }
+    }
+
+    // E0204, among the subnet blocks inside the network (the others already have E0203).
+    let inside: Vec<&Block<'a>> = subnets
+        .iter()
+        .copied()
+        .filter(|s| vpc.is_none_or(|v| v.contains(s)))
+        .collect();
+    let keys: Vec<Interval> = inside.iter().map(|b| b.interval()).collect();
+    report_overlaps(
+        Code::E0204,
+        &inside,
+        &nested_pairs(&keys),
+        "give each subnet a block of its own",
+        diags,
+    );
+
+    // E0206.
+    let help =
+        "pod and service ranges must lie outside the network's block, its subnets and each other";
+    for r in &ranges {
+        if let Some(vpc) = vpc.filter(|v| v.overlaps(r)) {
+            diags.push(overlap(Code::E0206, r, vpc, 1, help));
+            continue;
+        }
+        // Linear: one range against each subnet block.
+        let hits: Vec<&&Block> = subnets.iter().filter(|s| s.overlaps(r)).collect();
+        if let Some(first) = hits.iter().min_by_key(|s| s.pos()) {
+            diags.push(overlap(Code::E0206, r, first, hits.len(), help));
+        }
+    }
+    if let [a, b] = ranges[..] {
+        if a.overlaps(b) {
+            report_overlaps(Code::E0206, &[a, b], &[(0, 1)], help, diags);
+        }
+    }
+
+    vpc.copied()
+}
+
+// ---- E0207 --------------------------------------------------------------------------
+
+/// The prefix lengths a cloud accepts for a role (IPv4), and what the cloud calls it.
+fn limits(cloud: Cloud, role: Role) -> Option<(u8, u8, &'static str)> {
+    let subnet = matches!(role, Role::Subnet(_) | Role::Public(_));
+    match (cloud, role == Role::Vpc, subnet) {
+        (Cloud::Aws, true, _) => Some((16, 28, "VPC")),
+        (Cloud::Aws, _, true) => Some((16, 28, "subnet")),
+        (Cloud::Gcp, true, _) => Some((8, 29, "network block")),
+        (Cloud::Gcp, _, true) => Some((8, 29, "subnet range")),
+        (Cloud::Azure, true, _) => Some((8, 29, "VNet")),
+        (Cloud::Azure, _, true) => Some((8, 29, "subnet")),
+        _ => None,
+    }
+}
+
+fn check_prefix_lengths(input: &NetworkInput, blocks: &[Block], diags: &mut Vec<Diagnostic>) {
+    let mut clouds = input.clouds.clone();
+    clouds.sort();
+    clouds.dedup();
+    for b in blocks.iter().filter(|b| !b.v6()) {
+        let len = b.net.prefix_len();
+        let mut refused = Vec::new();
+        let (mut lo, mut hi) = (0u8, 32u8);
+        for &c in &clouds {
+            let Some((min, max, what)) = limits(c, b.role) else {
+                continue;
+            };
+            lo = lo.max(min);
+            hi = hi.min(max);
+            if len < min || len > max {
+                refused.push(format!("{} ({what} /{min} to /{max})", c.title()));
+            }
+        }
+        if refused.is_empty() {
+            continue;
+        }
+        let by = match refused.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => refused.join(""),
+        };
+        let slash = b.text.node.find('/').unwrap_or(0);
+        let span = part(b.text, slash, b.text.node.len());
+        let help = if lo <= hi {
+            format!("use a prefix length from /{lo} to /{hi}")
+        } else {
+            "no prefix length suits every target cloud; declare a network per cloud".to_string()
+        };
+        diags.push(
+            Diagnostic::new(
+                Code::E0207,
+                span,
+                format!(
+                    "prefix length /{len} of {} is refused by {by}",
+                    b.describe()
+                ),
+            )
+            .label(if len < lo {
+                "block too large"
+            } else {
+                "block too small"
+            })
+            .help(help),
+        );
+    }
+}
+
+// ---- W0208 --------------------------------------------------------------------------
+
+fn is_private(b: &Block) -> bool {
+    let (v6, start, end) = b.iv;
+    crate::vocab::address_ranges::holding(v6, start, end).is_some()
+}
+
+static PRIVATE_HELP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "pick a block inside a private range: {}",
+        crate::vocab::address_ranges::ipv4_list()
+    )
+});
+
+fn check_public_space(blocks: &[Block], diags: &mut Vec<Diagnostic>) {
+    let help = |b: &Block| {
+        if b.v6() {
+            "pick a block inside the unique local range `fc00::/7`"
+        } else {
+            PRIVATE_HELP.as_str()
+        }
+    };
+    let warning = |b: &Block| {
+        Diagnostic::new(
+            Code::W0208,
+            b.span(),
+            format!("{} uses public address space `{}`", b.what(), b.text.node),
+        )
+        .label("not a private range")
+        .help(help(b))
+    };
+    // Public subnet blocks follow the network's own block: no warning of their own.
+    let public_vpc = blocks
+        .iter()
+        .find(|b| b.role == Role::Vpc)
+        .filter(|v| !is_private(v));
+    let mut inside = 0usize;
+    for b in blocks {
+        if matches!(b.role, Role::Vpc | Role::Public(_)) || is_private(b) {
+            continue;
+        }
+        // Inside a network already warned about: said once, on the network.
+        if public_vpc.is_some_and(|v| v.contains(b)) {
+            inside += 1;
+            continue;
+        }
+        diags.push(warning(b));
+    }
+    if let Some(v) = public_vpc {
+        let mut d = warning(v);
+        match inside {
+            0 => {}
+            1 => d = d.note("1 block inside it is public address space as well"),
+            n => {
+                d = d.note(format!(
+                    "{n} blocks inside it are public address space as well"
+                ))
+            }
+        }
+        diags.push(d);
+    }
+}
+
+// ---- W0205 --------------------------------------------------------------------------
+
+fn check_networks_overlap(vpcs: &[Block], diags: &mut Vec<Diagnostic>) {
+    let blocks: Vec<&Block> = vpcs.iter().collect();
+    let keys: Vec<Interval> = vpcs.iter().map(|b| b.interval()).collect();
+    let pairs: Vec<(usize, usize)> = nested_pairs(&keys)
+        .into_iter()
+        .filter(|&(a, b)| !std::ptr::eq(vpcs[a].network, vpcs[b].network))
+        .collect();
+    report_overlaps(
+        Code::W0205,
+        &blocks,
+        &pairs,
+        "overlapping networks cannot be peered; give each network a block of its own",
+        diags,
+    );
+}

@@ -1,0 +1,428 @@
+//! The rule functions shared by every declaration (spans, names, strings, the
+//! dispatch over declarations) and those of `use`, `ack`, `deployment`, `principal`,
+//! `network`, `engine` and `store`.
+
+use super::{Ctx, Rule, P};
+use crate::source::{Span, Spanned};
+use crate::syntax::ast::*;
+
+impl Ctx {
+    /// The pair's span without the white space and line comments that pest's implicit
+    /// skipping attaches after an optional part that did not match.
+    pub(super) fn span(&self, p: &P) -> Span {
+        let s = p.as_span();
+        let text = trim_trailing_trivia(p.as_str());
+        Span::new(
+            self.file,
+            self.base + s.start(),
+            self.base + s.start() + text.len(),
+        )
+    }
+
+    pub(super) fn name(&self, p: P) -> Name {
+        Spanned::new(p.as_str().to_string(), self.span(&p))
+    }
+
+    pub(super) fn declaration(&self, p: P) -> Item {
+        match p.as_rule() {
+            Rule::use_decl => Item::Use(self.string(p.into_inner().nth(1).unwrap())),
+            Rule::deployment => Item::Deployment(self.deployment(p)),
+            Rule::principal => Item::Principal(self.principal(p)),
+            Rule::network => Item::Network(self.network(p)),
+            Rule::engine => Item::Engine(self.engine(p)),
+            Rule::store => Item::Store(self.store(p)),
+            Rule::access => Item::Access(self.access(p)),
+            Rule::scp => Item::Scp(self.scp(p)),
+            Rule::kind_decl => Item::Kind(self.kind_decl(p)),
+            Rule::component_decl => Item::Component(self.component_decl(p)),
+            Rule::crd_decl => Item::Crd(self.crd_decl(p)),
+            Rule::ack => Item::Ack(self.ack(p)),
+            r => unreachable!("not a declaration: {r:?}"),
+        }
+    }
+
+    pub(super) fn string(&self, p: P) -> Str {
+        let span = self.span(&p);
+        let inner = p.into_inner().next().map(|i| i.as_str()).unwrap_or("");
+        let mut out = String::with_capacity(inner.len());
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('n') => out.push('\n'),
+                    Some('t') => out.push('\t'),
+                    Some(o) => out.push(o),
+                    None => {}
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        Spanned::new(out, span)
+    }
+
+    /// `strings`: one string or a bracketed list.
+    pub(super) fn strings(&self, p: P) -> Vec<Str> {
+        match p.as_rule() {
+            Rule::string_list => p.into_inner().map(|s| self.string(s)).collect(),
+            _ => vec![self.string(p)],
+        }
+    }
+
+    pub(super) fn names(&self, p: P) -> Vec<Name> {
+        p.into_inner().map(|n| self.name(n)).collect()
+    }
+
+    pub(super) fn ack(&self, p: P) -> Ack {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let code = self.name(it.next().unwrap());
+        let reason = self.string(it.next().unwrap());
+        Ack { code, reason, span }
+    }
+
+    pub(super) fn cloud(&self, p: P) -> Spanned<Cloud> {
+        Spanned::new(Cloud::parse(p.as_str()).expect("grammar"), self.span(&p))
+    }
+
+    fn deployment(&self, p: P) -> Deployment {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let mut d = Deployment {
+            name: self.name(it.next().unwrap()),
+            span,
+            clouds: Vec::new(),
+            clouds_span: None,
+            managed_tag: None,
+            name_prefix: None,
+            params: Vec::new(),
+            acks: Vec::new(),
+            repeated: Vec::new(),
+        };
+        for s in it {
+            let sspan = self.span(&s);
+            match s.as_rule() {
+                Rule::clouds_stmt => {
+                    note_repeat(&mut d.repeated, d.clouds_span, sspan, "clouds");
+                    d.clouds_span = Some(sspan);
+                    d.clouds = s.into_inner().map(|c| self.cloud(c)).collect();
+                }
+                Rule::managed_tag_stmt => {
+                    note_repeat(
+                        &mut d.repeated,
+                        d.managed_tag.as_ref().map(|t| t.0.span),
+                        sspan,
+                        "managed_tag",
+                    );
+                    let mut i = s.into_inner();
+                    let k = self.string(i.next().unwrap());
+                    let v = self.string(i.next().unwrap());
+                    d.managed_tag = Some((k, v));
+                }
+                Rule::name_prefix_stmt => {
+                    note_repeat(
+                        &mut d.repeated,
+                        d.name_prefix.as_ref().map(|t| t.span),
+                        sspan,
+                        "name_prefix",
+                    );
+                    d.name_prefix = Some(self.string(s.into_inner().next().unwrap()));
+                }
+                Rule::param_stmt => {
+                    d.params.extend(s.into_inner().map(|pd| self.param_def(pd)));
+                }
+                Rule::ack => d.acks.push(self.ack(s)),
+                r => unreachable!("deployment: {r:?}"),
+            }
+        }
+        d
+    }
+
+    fn param_def(&self, p: P) -> Param {
+        let mut it = p.into_inner();
+        Param {
+            name: self.name(it.next().unwrap()),
+            default: it.next().map(|s| self.string(s)),
+        }
+    }
+
+    fn principal(&self, p: P) -> Principal {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let mut pr = Principal {
+            name: self.name(it.next().unwrap()),
+            span,
+            aws_role: None,
+            gcp_service_account: None,
+            azure_principal: None,
+            k8s_service_account: None,
+            acks: Vec::new(),
+            repeated: Vec::new(),
+        };
+        for s in it {
+            let sspan = self.span(&s);
+            match s.as_rule() {
+                Rule::aws_role => {
+                    note_repeat(
+                        &mut pr.repeated,
+                        pr.aws_role.as_ref().map(|r| r.span),
+                        sspan,
+                        "aws role",
+                    );
+                    pr.aws_role = Some(self.aws_role(s));
+                }
+                Rule::gcp_service_account => {
+                    note_repeat(
+                        &mut pr.repeated,
+                        pr.gcp_service_account.as_ref().map(|r| r.span),
+                        sspan,
+                        "gcp service_account",
+                    );
+                    pr.gcp_service_account = Some(self.gcp_service_account(s));
+                }
+                Rule::azure_principal => {
+                    note_repeat(
+                        &mut pr.repeated,
+                        pr.azure_principal.as_ref().map(|r| r.span),
+                        sspan,
+                        "azure service_principal",
+                    );
+                    pr.azure_principal = Some(self.string(s.into_inner().nth(1).unwrap()));
+                }
+                Rule::k8s_service_account => {
+                    note_repeat(
+                        &mut pr.repeated,
+                        pr.k8s_service_account.as_ref().map(|r| r.span),
+                        sspan,
+                        "k8s service_account",
+                    );
+                    pr.k8s_service_account = Some(self.k8s_service_account(s));
+                }
+                Rule::ack => pr.acks.push(self.ack(s)),
+                r => unreachable!("principal: {r:?}"),
+            }
+        }
+        pr
+    }
+
+    fn aws_role(&self, p: P) -> AwsRole {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        AwsRole {
+            arn: self.string(it.next().unwrap()),
+            external_id: it.next().map(|s| self.string(s)),
+            span,
+        }
+    }
+
+    fn gcp_service_account(&self, p: P) -> GcpServiceAccount {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        GcpServiceAccount {
+            account: self.string(it.next().unwrap()),
+            impersonated_by: it.flat_map(|s| self.strings(s)).collect(),
+            span,
+        }
+    }
+
+    fn k8s_service_account(&self, p: P) -> K8sServiceAccount {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let name = self.string(it.next().unwrap());
+        let namespace = self.string(it.nth(1).unwrap());
+        K8sServiceAccount {
+            name,
+            namespace,
+            span,
+        }
+    }
+
+    fn network(&self, p: P) -> Network {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1).peekable();
+        let mut n = Network {
+            name: self.name(it.next().unwrap()),
+            span,
+            cloud: None,
+            cidr: None,
+            subnets: Vec::new(),
+            pods: None,
+            services: None,
+            acks: Vec::new(),
+            repeated: Vec::new(),
+        };
+        for s in it {
+            let sspan = self.span(&s);
+            match s.as_rule() {
+                Rule::kw_for => {}
+                Rule::cloud => n.cloud = Some(self.cloud(s)),
+                Rule::network_cidr => {
+                    note_repeat(
+                        &mut n.repeated,
+                        n.cidr.as_ref().map(|c| c.span),
+                        sspan,
+                        "cidr",
+                    );
+                    n.cidr = Some(self.name(s.into_inner().next().unwrap()));
+                }
+                Rule::subnet => n.subnets.push(self.subnet(s)),
+                Rule::pods_range => {
+                    note_repeat(
+                        &mut n.repeated,
+                        n.pods.as_ref().map(|c| c.span),
+                        sspan,
+                        "pods",
+                    );
+                    n.pods = Some(self.name(s.into_inner().next().unwrap()));
+                }
+                Rule::services_range => {
+                    note_repeat(
+                        &mut n.repeated,
+                        n.services.as_ref().map(|c| c.span),
+                        sspan,
+                        "services",
+                    );
+                    n.services = Some(self.name(s.into_inner().next().unwrap()));
+                }
+                Rule::ack => n.acks.push(self.ack(s)),
+                r => unreachable!("network: {r:?}"),
+            }
+        }
+        n
+    }
+
+    fn subnet(&self, p: P) -> Subnet {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let name = self.name(it.next().unwrap());
+        let cidr = self.name(it.next().unwrap());
+        let mut zone = None;
+        let mut public = None;
+        for s in it {
+            match s.as_rule() {
+                Rule::zone => zone = Some(self.zone(s)),
+                Rule::cidr => public = Some(self.name(s)),
+                r => unreachable!("subnet: {r:?}"),
+            }
+        }
+        Subnet {
+            name,
+            cidr,
+            zone,
+            public,
+            span,
+        }
+    }
+
+    fn zone(&self, p: P) -> Str {
+        let inner = p.into_inner().next().unwrap();
+        match inner.as_rule() {
+            Rule::string => self.string(inner),
+            _ => self.name(inner),
+        }
+    }
+
+    fn engine(&self, p: P) -> Engine {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let mut e = Engine {
+            name: self.name(it.next().unwrap()),
+            kind: self.name(it.next().unwrap()),
+            mode: None,
+            network: None,
+            namespaces: Vec::new(),
+            components: Vec::new(),
+            acks: Vec::new(),
+            span,
+        };
+        let mut after_on = false;
+        for s in it {
+            match s.as_rule() {
+                Rule::engine_mode => {
+                    let m = if s.as_str() == "create" {
+                        EngineMode::Create
+                    } else {
+                        EngineMode::Import
+                    };
+                    e.mode = Some(Spanned::new(m, self.span(&s)));
+                }
+                Rule::kw_on => after_on = true,
+                Rule::ident if after_on => e.network = Some(self.name(s)),
+                Rule::namespaces_stmt => {
+                    e.namespaces.extend(s.into_inner().map(|n| self.string(n)))
+                }
+                Rule::components_stmt => {
+                    let names = s.into_inner().find(|x| x.as_rule() == Rule::names).unwrap();
+                    e.components.extend(self.names(names))
+                }
+                Rule::ack => e.acks.push(self.ack(s)),
+                r => unreachable!("engine: {r:?}"),
+            }
+        }
+        e
+    }
+
+    fn store(&self, p: P) -> Store {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let mut st = Store {
+            name: self.name(it.next().unwrap()),
+            kind: self.name(it.next().unwrap()),
+            resource_name: None,
+            acks: Vec::new(),
+            span,
+            repeated: Vec::new(),
+        };
+        for s in it {
+            match s.as_rule() {
+                Rule::store_name => {
+                    let sspan = self.span(&s);
+                    note_repeat(
+                        &mut st.repeated,
+                        st.resource_name.as_ref().map(|n| n.span),
+                        sspan,
+                        "name",
+                    );
+                    st.resource_name = Some(self.string(s.into_inner().next().unwrap()));
+                }
+                Rule::ack => st.acks.push(self.ack(s)),
+                r => unreachable!("store: {r:?}"),
+            }
+        }
+        st
+    }
+}
+
+pub(super) fn note_repeat(
+    repeated: &mut Vec<(Span, Span, &'static str)>,
+    first: Option<Span>,
+    again: Span,
+    what: &'static str,
+) {
+    if let Some(first) = first {
+        repeated.push((first, again, what));
+    }
+}
+
+/// `text` without trailing white space and trailing `//` comment lines.
+pub(super) fn trim_trailing_trivia(text: &str) -> &str {
+    let mut t = text.trim_end();
+    loop {
+        let last_line_start = t.rfind('\n').map_or(0, |i| i + 1);
+        let last = &t[last_line_start..];
+        match last.find("//") {
+            // A comment that is the whole line, or follows code outside a string.
+            Some(i)
+                if last[..i].trim().is_empty()
+                    || last[..i].matches('"').count().is_multiple_of(2) =>
+            {
+                let cut = &t[..last_line_start + i];
+                if cut.len() == t.len() || cut.trim_end().is_empty() {
+                    return t;
+                }
+                t = cut.trim_end();
+            }
+            _ => return t,
+        }
+    }
+}
