@@ -5,8 +5,8 @@
 
 use crate::acks;
 use crate::check::{
-    aws_catalog, aws_statements, cidr, cloud_catalogs, cloud_names, k8s, limits, placeholders,
-    relations, risk, values,
+    aws_catalog, aws_dead, aws_statements, cidr, cloud_catalogs, cloud_names, k8s, limits,
+    placeholders, relations, risk, values,
 };
 use crate::lower::{self, minimize};
 use crate::resolve::decls;
@@ -66,6 +66,7 @@ pub fn run(
     k8s::check(&decls, &mut diags);
     aws_statements::check(&decls, &mut diags);
     aws_catalog::check(&decls, &mut diags);
+    aws_dead::check(&decls, &mut diags);
     cloud_names::check(&decls, &mut diags);
     cloud_catalogs::check(&decls, options, &mut diags);
 

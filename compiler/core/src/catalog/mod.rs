@@ -10,7 +10,9 @@
 //! versions, byte-identical regeneration); their licences are in `data/LICENSES.md`.
 //! Nothing is parsed until first use, and the AWS catalog is parsed one service at a time.
 
+pub mod arn;
 pub mod aws;
+pub mod aws_keys;
 pub mod azure;
 pub mod gcp;
 pub mod gcp_roles;

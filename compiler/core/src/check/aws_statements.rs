@@ -28,7 +28,20 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
 
 fn check_policy(statements: &[ast::AwsStatement], has_tag: bool, diags: &mut Vec<Diagnostic>) {
     let mut sids: BTreeMap<&str, &ast::Str> = BTreeMap::new();
+    let mut seen: BTreeMap<String, &ast::AwsStatement> = BTreeMap::new();
     for st in statements {
+        if let Some(first) = seen.insert(statement_key(st), st) {
+            diags.push(
+                Diagnostic::new(
+                    Code::W0420,
+                    st.span,
+                    "this statement repeats an earlier one of the level",
+                )
+                .label("the same effect, actions, resources and conditions")
+                .with_secondary(first.span, "first written here")
+                .help("remove one of them"),
+            );
+        }
         if st.actions.is_empty() {
             diags.push(
                 Diagnostic::new(Code::E0007, st.span, "the statement names no action")
@@ -103,6 +116,63 @@ fn check_policy(statements: &[ast::AwsStatement], has_tag: bool, diags: &mut Vec
             }
         }
     }
+}
+
+/// What a statement grants, written the same way whatever the order of its lists:
+/// actions without case (as IAM compares them), resources and conditions with case.
+fn statement_key(st: &ast::AwsStatement) -> String {
+    let mut actions: Vec<String> = st
+        .actions
+        .iter()
+        .map(|a| a.node.to_ascii_lowercase())
+        .collect();
+    actions.sort();
+    actions.dedup();
+    let mut resources: Vec<&str> = st
+        .resources
+        .iter()
+        .flatten()
+        .map(|r| r.node.as_str())
+        .collect();
+    resources.sort();
+    resources.dedup();
+    let mut conditions: Vec<String> = st
+        .conditions
+        .iter()
+        .map(|c| match c {
+            Condition::Tag(_) => "tag".to_string(),
+            Condition::RequestTag(_) => "request_tag".to_string(),
+            Condition::Explicit {
+                operator,
+                key,
+                values,
+                ..
+            } => {
+                let mut v: Vec<&str> = values.iter().map(|x| x.node.as_str()).collect();
+                v.sort();
+                format!(
+                    "{}\u{1}{}\u{1}{}",
+                    operator.node,
+                    key.node.to_ascii_lowercase(),
+                    v.join("\u{1}")
+                )
+            }
+        })
+        .collect();
+    conditions.sort();
+    format!(
+        "{:?}\u{2}{}{}\u{2}{}{}\u{2}{}",
+        st.effect.node,
+        st.not_action,
+        actions.join(","),
+        st.not_resource,
+        if st.resources.is_none() {
+            "*".to_string()
+        } else {
+            resources.join(",")
+        },
+        conditions.join("\u{2}"),
+    )
 }
 
 /// Shape of `service:Action` (wildcards allowed) and duplicates in one statement,

@@ -2,6 +2,7 @@
 //! the model) that pushes diagnostics. None compares all pairs.
 
 pub mod aws_catalog;
+pub mod aws_dead;
 pub mod aws_statements;
 pub mod cidr;
 pub mod cloud_catalogs;

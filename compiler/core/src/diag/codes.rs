@@ -110,6 +110,9 @@ codes! {
     W0410 Warning "action on `*` in a scoped level that supports resource ARNs",
     W0411 Warning "privilege escalation or credential exposure: a capability the principal's effective access gives (an error in a scoped level until acknowledged)",
     E0412 Error   "a write that supports no resource in a scoped level",
+    W0418 Warning "an action that never applies to the statement's resources (it takes no resource, or none of their types)",
+    W0419 Warning "a resource that no action of the statement takes (malformed ARN, or another type)",
+    W0420 Warning "a statement that repeats another one of the same level",
     // Relations between access levels.
     E0701 Error   "an access level grants what the level it is `within` does not",
     E0702 Error   "`within` names the access level itself",

@@ -12,7 +12,7 @@
 //! In an `unscoped` level every action goes on `*` (Sid `...All`).
 
 use crate::catalog::aws::{AccessLevel, Action, Service};
-use crate::check::aws_catalog::carries;
+use crate::catalog::aws_keys::{self, Carried};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scoping {
@@ -117,8 +117,13 @@ pub fn place(svc: &Service, action: &Action, cx: &Context) -> Option<Placement> 
     }
     if let Some(key) = cx.tag_key {
         let resource = format!("aws:ResourceTag/{key}");
-        if carries(svc, action, &resource) && types.iter().all(|t| type_carries(svc, t, &resource))
-        {
+        // Every type of the grant must carry the tag, on this action's request.
+        let tagged = types.iter().all(|t| {
+            action.resource(t).is_some_and(|row| {
+                aws_keys::row_carries(svc, action, row, &resource) == Carried::Yes
+            })
+        });
+        if tagged {
             return Some(Placement {
                 scoping: Scoping::Tagged,
                 resources: arns(cx.written_name),
@@ -134,14 +139,6 @@ pub fn place(svc: &Service, action: &Action, cx: &Context) -> Option<Placement> 
 /// Whether a name pattern bounds nothing: empty, or only wildcards.
 pub fn unbounded(pattern: &str) -> bool {
     pattern.chars().all(|c| c == '*' || c == '?')
-}
-
-fn type_carries(svc: &Service, t: &str, key: &str) -> bool {
-    svc.resource_type(t).is_some_and(|rt| {
-        rt.condition_keys.iter().any(|k| {
-            k.eq_ignore_ascii_case(key) || crate::catalog::aws::key_template_matches(k, key)
-        })
-    })
 }
 
 /// An ARN from a catalog template: partition, region and account become the

@@ -75,6 +75,15 @@ pub fn base(written: &str) -> &str {
     s.strip_suffix("IfExists").unwrap_or(s)
 }
 
+/// Whether a condition with this operator, as written, is true when the request lacks
+/// the key: negated operators and `Null`, any `...IfExists`, and `ForAllValues:` (true
+/// of an empty set).
+pub fn true_when_absent(written: &str) -> bool {
+    written.ends_with("IfExists")
+        || written.starts_with("ForAllValues:")
+        || get(base(written)).is_some_and(|o| o.true_when_absent)
+}
+
 pub fn get(name: &str) -> Option<&'static Operator> {
     OPERATORS.iter().find(|o| o.name == name)
 }

@@ -1,0 +1,174 @@
+//! ARN patterns against the catalog's ARN formats: can a written resource
+//! (`arn:aws:ec2:${region}:*:volume/*`) name a resource of a type whose format is
+//! `arn:${Partition}:ec2:${Region}:${Account}:volume/${VolumeId}`?
+//!
+//! Both sides are patterns: `*` (any run) and `?` (one character) in the written one,
+//! `${Var}` in both (a parameter not yet filled, or the format's variable part), so the
+//! question is whether two patterns share a string. Compared with case, as IAM compares
+//! resource ARNs.
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Tok {
+    Any,
+    One,
+    Char(char),
+}
+
+fn tokens(pattern: &str) -> Vec<Tok> {
+    let mut out = Vec::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(c) = rest.chars().next() {
+        if let Some(r) = rest.strip_prefix("${") {
+            if let Some(end) = r.find('}') {
+                if out.last() != Some(&Tok::Any) {
+                    out.push(Tok::Any);
+                }
+                rest = &r[end + 1..];
+                continue;
+            }
+        }
+        match c {
+            '*' if out.last() == Some(&Tok::Any) => {}
+            '*' => out.push(Tok::Any),
+            '?' => out.push(Tok::One),
+            c => out.push(Tok::Char(c)),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Whether some string matches both patterns. Linear in the product of their lengths
+/// (both are ARNs: a few dozen characters), with no recursion.
+pub fn meets(a: &str, b: &str) -> bool {
+    let (a, b) = (tokens(a), tokens(b));
+    let (n, m) = (a.len(), b.len());
+    let mut seen = vec![false; (n + 1) * (m + 1)];
+    let mut todo = vec![(0usize, 0usize)];
+    while let Some((i, j)) = todo.pop() {
+        if std::mem::replace(&mut seen[i * (m + 1) + j], true) {
+            continue;
+        }
+        if i == n && j == m {
+            return true;
+        }
+        let (x, y) = (a.get(i), b.get(j));
+        // A run absorbs what the other side makes at this point, or ends here.
+        if x == Some(&Tok::Any) {
+            todo.push((i + 1, j));
+            if j < m {
+                todo.push((i, j + 1));
+            }
+        }
+        if y == Some(&Tok::Any) {
+            todo.push((i, j + 1));
+            if i < n {
+                todo.push((i + 1, j));
+            }
+        }
+        if let (Some(&x), Some(&y)) = (x, y) {
+            let one = match (x, y) {
+                (Tok::Any, _) | (_, Tok::Any) => false,
+                (Tok::One, _) | (_, Tok::One) => true,
+                (Tok::Char(p), Tok::Char(q)) => p == q,
+            };
+            if one {
+                todo.push((i + 1, j + 1));
+            }
+        }
+    }
+    false
+}
+
+/// Whether a written resource pattern can name a resource of the ARN format `template`.
+/// Field by field when the pattern writes all six (a `*` in the region does not reach
+/// into the resource part), else as whole strings (`arn:aws:ecr:*`, `*`).
+pub fn names_type(written: &str, template: &str) -> bool {
+    let w: Vec<&str> = written.splitn(6, ':').collect();
+    let t: Vec<&str> = template.splitn(6, ':').collect();
+    if w.len() == 6 && t.len() == 6 {
+        w.iter().zip(&t).all(|(a, b)| meets(a, b))
+    } else {
+        meets(written, template)
+    }
+}
+
+/// The service field of an ARN pattern (`ec2` in `arn:aws:ec2:...`), when it is
+/// written without wildcards; None for `*`, `arn:aws:*` and the like.
+pub fn service(pattern: &str) -> Option<&str> {
+    let s = pattern.strip_prefix("arn:")?.split(':').nth(1)?;
+    (!s.contains(['*', '?', '$'])).then_some(s)
+}
+
+/// Whether the written pattern could be `*` itself (what an action that takes no
+/// resource is authorized on).
+pub fn covers_star(pattern: &str) -> bool {
+    let p = tokens(pattern);
+    let ones = p.iter().filter(|t| **t != Tok::Any).count();
+    ones == 0
+        || (ones == 1
+            && p.iter()
+                .all(|t| matches!(t, Tok::Any | Tok::One | Tok::Char('*'))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VOLUME: &str = "arn:${Partition}:ec2:${Region}:${Account}:volume/${VolumeId}";
+    const IMAGE: &str = "arn:${Partition}:ec2:${Region}::image/${ImageId}";
+    const KEY: &str = "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}";
+
+    #[test]
+    fn written_patterns_against_formats() {
+        let meets = names_type;
+        assert!(meets("arn:aws:ec2:${region}:${account_id}:*", VOLUME));
+        assert!(meets("arn:aws:ec2:*:*:volume/*", VOLUME));
+        assert!(meets("*", VOLUME));
+        assert!(meets("arn:aws:ec2:*", VOLUME));
+        assert!(!meets("arn:aws:ec2:*:*:instance/*", VOLUME));
+        // An image ARN has no account.
+        assert!(!meets(
+            "arn:aws:ec2:us-east-1:111122223333:image/ami-1",
+            IMAGE
+        ));
+        assert!(meets("arn:aws:ec2:us-east-1::image/ami-1", IMAGE));
+        assert!(meets("arn:aws:ec2:*:*:image/*", IMAGE));
+        // A KMS key ARN without `key/`.
+        assert!(!meets("arn:aws:kms:us-east-1:111122223333:1234abcd", KEY));
+        assert!(meets(
+            "arn:aws:kms:us-east-1:111122223333:key/1234abcd",
+            KEY
+        ));
+        assert!(meets("arn:aws:kms:?s-east-1:*:key/*", KEY));
+        assert!(!meets("arn:aws:elasticloadbalancing:*:*:k8s-*", "arn:${Partition}:elasticloadbalancing:${Region}:${Account}:loadbalancer/app/${LoadBalancerName}/${LoadBalancerId}"));
+    }
+
+    #[test]
+    fn plain_strings_and_edges() {
+        assert!(meets("", ""));
+        assert!(meets("x:*", "x:y:z"));
+        assert!(meets("*", ""));
+        assert!(!meets("a", ""));
+        assert!(meets("a*c", "ab*"));
+        assert!(!meets("a*c", "b*"));
+        assert!(meets("?", "x"));
+        assert!(!meets("??", "x"));
+        assert!(meets("${a}${b}", "xyz"));
+    }
+
+    #[test]
+    fn service_field() {
+        assert_eq!(service("arn:aws:ec2:*:*:volume/*"), Some("ec2"));
+        assert_eq!(service("arn:aws:*"), None);
+        assert_eq!(service("*"), None);
+        assert_eq!(service("arn:aws:s3:::b"), Some("s3"));
+    }
+
+    #[test]
+    fn star() {
+        assert!(covers_star("*"));
+        assert!(covers_star("${anything}"));
+        assert!(!covers_star("arn:aws:sqs:*"));
+    }
+}

@@ -1,0 +1,204 @@
+//! Which condition keys the request of an AWS action carries, per resource type it is
+//! authorized on. The one reading of the Service Authorization Reference that both the
+//! lowering (where a grant is placed) and the dead-grant checks use.
+//!
+//! The reference lists keys in three places: the action's own row (request keys such as
+//! `aws:RequestTag`), each resource type row of the action (EC2 lists every key there),
+//! and the resource type table (what a resource of that type carries). A request is
+//! authorized once per resource it names, with the keys of that resource's row; the
+//! resource type table applies where the row lists nothing.
+
+use super::aws::{key_template_matches, Action, ActionResource, Service};
+
+/// What a condition key is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyKind {
+    /// Tags sent in the request (`aws:RequestTag/...`, `aws:TagKeys`): only where the
+    /// action or its row lists them.
+    Request,
+    /// Tags on an existing resource (`aws:ResourceTag/...`, `ec2:ResourceTag/...`).
+    ResourceTag,
+    /// Anything else the service defines.
+    Other,
+}
+
+impl KeyKind {
+    pub fn of(key: &str) -> KeyKind {
+        let k = key.to_ascii_lowercase();
+        if k.contains(":requesttag/") || k.ends_with(":tagkeys") || k.contains(":req-tag/") {
+            KeyKind::Request
+        } else if k.contains(":resourcetag/") {
+            KeyKind::ResourceTag
+        } else {
+            KeyKind::Other
+        }
+    }
+}
+
+/// Whether a request carries a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Carried {
+    /// Never: a condition on it is false for the request.
+    No,
+    /// Not yet: the key is a tag of the resource this request creates.
+    Created,
+    Yes,
+}
+
+fn lists(keys: &[String], key: &str) -> bool {
+    keys.iter()
+        .any(|k| k.eq_ignore_ascii_case(key) || key_template_matches(k, key))
+}
+
+fn lists_kind(keys: &[String], kind: KeyKind) -> bool {
+    keys.iter().any(|k| KeyKind::of(k) == kind)
+}
+
+/// Whether the row is the resource the action creates: the row lists request tags and
+/// no resource tag (EC2 style), or the row lists nothing, the action is `Create<Noun>`
+/// with request tags, and the row's type is that noun (`lambda:CreateFunction` on
+/// `function`, not `eks:CreateNodegroup` on its parent `cluster`).
+pub fn creates(action: &Action, row: &ActionResource) -> bool {
+    if !row.condition_keys.is_empty() {
+        return lists_kind(&row.condition_keys, KeyKind::Request)
+            && !lists_kind(&row.condition_keys, KeyKind::ResourceTag);
+    }
+    let Some(noun) = action.name.strip_prefix("Create") else {
+        return false;
+    };
+    if !lists_kind(&action.condition_keys, KeyKind::Request) {
+        return false;
+    }
+    let noun = noun.to_ascii_lowercase();
+    let ty: String = row
+        .name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    !ty.is_empty() && (noun.contains(&ty) || ty.contains(&noun))
+}
+
+/// Whether the request of `action` on a resource of the type of `row` carries `key`.
+pub fn row_carries(svc: &Service, action: &Action, row: &ActionResource, key: &str) -> Carried {
+    if lists(&action.condition_keys, key) || lists(&row.condition_keys, key) {
+        return Carried::Yes;
+    }
+    let kind = KeyKind::of(key);
+    let created = creates(action, row);
+    if kind == KeyKind::Request {
+        return Carried::No;
+    }
+    let by_type = row.condition_keys.is_empty()
+        && svc
+            .resource_type(&row.name)
+            .is_some_and(|t| lists(&t.condition_keys, key));
+    match (kind, by_type, created) {
+        (KeyKind::ResourceTag, _, true) => Carried::Created,
+        (_, true, _) => Carried::Yes,
+        _ => Carried::No,
+    }
+}
+
+/// Whether the request of `action`, authorized on resources of the `rows` given (for
+/// an action that takes no resource: none), carries `key` for at least one of them.
+pub fn carries<'a>(
+    svc: &Service,
+    action: &Action,
+    rows: impl IntoIterator<Item = &'a ActionResource>,
+    key: &str,
+) -> Carried {
+    if lists(&action.condition_keys, key) {
+        return Carried::Yes;
+    }
+    rows.into_iter()
+        .map(|r| row_carries(svc, action, r, key))
+        .max()
+        .unwrap_or(Carried::No)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::aws::catalog;
+
+    fn on(action: &str, types: &[&str], key: &str) -> Carried {
+        let (svc, a) = catalog().action(action).expect(action);
+        let rows = a
+            .resource_types
+            .iter()
+            .filter(|r| types.is_empty() || types.contains(&r.name.as_str()));
+        carries(svc, a, rows, key)
+    }
+
+    #[test]
+    fn request_tags_only_where_the_action_lists_them() {
+        // The instance resource type carries aws:RequestTag, but StartInstances does not.
+        assert_eq!(
+            on("ec2:StartInstances", &[], "aws:RequestTag/t"),
+            Carried::No
+        );
+        assert_eq!(
+            on("ec2:RunInstances", &["instance"], "aws:RequestTag/t"),
+            Carried::Yes
+        );
+        assert_eq!(
+            on("ec2:RunInstances", &["image"], "aws:RequestTag/t"),
+            Carried::No
+        );
+        assert_eq!(on("sqs:CreateQueue", &[], "aws:RequestTag/t"), Carried::Yes);
+    }
+
+    #[test]
+    fn resource_tags_of_the_resources_granted() {
+        assert_eq!(
+            on("ec2:StartInstances", &[], "aws:ResourceTag/t"),
+            Carried::Yes
+        );
+        assert_eq!(
+            on("ec2:CreateVolume", &["volume"], "aws:ResourceTag/t"),
+            Carried::Created
+        );
+        assert_eq!(
+            on("ec2:CreateVolume", &["snapshot"], "aws:ResourceTag/t"),
+            Carried::Yes
+        );
+        assert_eq!(
+            on("sqs:SendMessage", &[], "aws:ResourceTag/t"),
+            Carried::Yes
+        );
+        assert_eq!(
+            on("sqs:CreateQueue", &[], "aws:ResourceTag/t"),
+            Carried::Created
+        );
+        assert_eq!(
+            on("lambda:CreateFunction", &[], "aws:ResourceTag/t"),
+            Carried::Created
+        );
+        // Authorized on the parent, which exists and carries its tags.
+        assert_eq!(
+            on("eks:CreateNodegroup", &[], "aws:ResourceTag/t"),
+            Carried::Yes
+        );
+        assert_eq!(
+            on("elasticloadbalancing:CreateRule", &[], "aws:ResourceTag/t"),
+            Carried::Yes
+        );
+        // Takes no resource.
+        assert_eq!(on("sqs:ListQueues", &[], "aws:ResourceTag/t"), Carried::No);
+    }
+
+    #[test]
+    fn other_keys_from_the_action_or_the_type() {
+        assert_eq!(on("s3:ListBucket", &[], "s3:prefix"), Carried::Yes);
+        assert_eq!(on("s3:GetObject", &[], "s3:prefix"), Carried::No);
+    }
+
+    #[test]
+    fn key_kinds() {
+        assert_eq!(KeyKind::of("aws:TagKeys"), KeyKind::Request);
+        assert_eq!(KeyKind::of("aws:RequestTag/x"), KeyKind::Request);
+        assert_eq!(KeyKind::of("ec2:ResourceTag/x"), KeyKind::ResourceTag);
+        assert_eq!(KeyKind::of("s3:prefix"), KeyKind::Other);
+    }
+}

@@ -1,0 +1,542 @@
+//! Dead grants in AWS statements, judged against each statement's own resources:
+//!
+//! - W0418: an action that never applies to the statement's resources (it takes no
+//!   resource and is granted on ARNs only, or it takes none of the types they name);
+//!   in a Deny, the Deny never applies to it;
+//! - W0419: a resource that no action of the statement takes (malformed, or another
+//!   type: an account id where the format has none, a KMS ARN without `key/`);
+//! - W0408: a condition key the request never carries for the resources granted
+//!   (wildcards that are partly dead are named with counts), and AWS-owned resources
+//!   under a tag condition;
+//! - W0409: `aws:ResourceTag` on the resource a create action makes.
+//!
+//! An action that another statement of the same level grants on `*` without a condition
+//! is not reported: it is granted anyway.
+
+use crate::catalog::arn;
+use crate::catalog::aws::{self as cat, Action, ActionResource, Service};
+use crate::catalog::aws_keys::{self, Carried, KeyKind};
+use crate::catalog::{glob_match, is_pattern};
+use crate::diag::{Code, Diagnostic};
+use crate::resolve::decls::Decls;
+use crate::source::Span;
+use crate::syntax::ast::{self, AwsStatement, Condition, Effect};
+use crate::vocab::iam_operators;
+use std::collections::HashMap;
+
+pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
+    let tag_key = decls
+        .deployment
+        .and_then(|d| d.managed_tag.as_ref())
+        .map(|(k, _)| k.node.as_str());
+    for a in decls.accesses.values() {
+        group(&a.aws, false, tag_key, diags);
+    }
+    for s in decls.scps.values() {
+        group(&s.statements, true, tag_key, diags);
+    }
+}
+
+/// The statements of one access level or SCP.
+fn group(
+    statements: &[AwsStatement],
+    scp: bool,
+    tag_key: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    // Actions granted on `*` without a condition: never dead, whatever other statements say.
+    let everywhere: Vec<&str> = statements
+        .iter()
+        .filter(|s| {
+            s.effect.node == Effect::Allow
+                && !s.not_action
+                && !s.not_resource
+                && s.conditions.is_empty()
+                && s.resources
+                    .as_ref()
+                    .is_none_or(|r| r.iter().any(|x| arn::covers_star(&x.node)))
+        })
+        .flat_map(|s| s.actions.iter().map(|a| a.node.as_str()))
+        .collect();
+    for st in statements {
+        if st.not_action {
+            continue; // NotAction names what is excluded: nothing here is granted by name
+        }
+        let cx = Statement::new(st, &everywhere);
+        let explained = cx.resources_dead(diags);
+        cx.actions_dead(&explained, diags);
+        for c in &st.conditions {
+            cx.condition(c, scp, tag_key, diags);
+        }
+    }
+}
+
+/// One action a written name stands for, and how the statement's resources reach it.
+struct Hit {
+    svc: &'static Service,
+    action: &'static Action,
+    /// The rows of the action the statement's resources name; None: none of them.
+    rows: Option<Vec<&'static ActionResource>>,
+    /// Granted on `*` unconditioned by another statement of the level.
+    elsewhere: bool,
+}
+
+struct Statement<'a> {
+    st: &'a AwsStatement,
+    /// The written resources; empty: `*` (or NotResource, judged as `*`).
+    resources: Vec<&'a ast::Str>,
+    written: Vec<(&'a ast::Str, Vec<Hit>)>,
+}
+
+impl<'a> Statement<'a> {
+    fn new(st: &'a AwsStatement, everywhere: &[&str]) -> Statement<'a> {
+        let resources: Vec<&ast::Str> = match &st.resources {
+            Some(r) if !st.not_resource && !r.iter().any(|x| arn::covers_star(&x.node)) => {
+                r.iter().collect()
+            }
+            _ => Vec::new(),
+        };
+        // Whether the resources name a type: once per (service, type).
+        let mut named: HashMap<(&str, &str), bool> = HashMap::new();
+        let mut written = Vec::new();
+        for a in &st.actions {
+            if !crate::check::aws_statements::valid_action(&a.node) {
+                continue; // E0403
+            }
+            let hits = cat::catalog()
+                .matching(&a.node)
+                .into_iter()
+                .map(|(svc, action)| {
+                    let full = svc.full_name(action);
+                    let rows = if resources.is_empty() {
+                        Some(action.resource_types.iter().collect())
+                    } else {
+                        let rows: Vec<&ActionResource> = action
+                            .resource_types
+                            .iter()
+                            .filter(|r| {
+                                *named
+                                    .entry((svc.prefix.as_str(), r.name.as_str()))
+                                    .or_insert_with(|| names(svc, &r.name, &resources))
+                            })
+                            .collect();
+                        (!rows.is_empty()).then_some(rows)
+                    };
+                    Hit {
+                        svc,
+                        action,
+                        rows,
+                        elsewhere: st.effect.node == Effect::Allow
+                            && everywhere.iter().any(|p| glob_match(p, &full)),
+                    }
+                })
+                .collect();
+            written.push((a, hits));
+        }
+        Statement {
+            st,
+            resources,
+            written,
+        }
+    }
+
+    fn deny(&self) -> bool {
+        self.st.effect.node == Effect::Deny
+    }
+
+    /// W0418: actions the statement's resources never reach. Services in `explained`
+    /// have a resource W0419 already reports: their actions are dead for that reason.
+    fn actions_dead(&self, explained: &[&str], diags: &mut Vec<Diagnostic>) {
+        if self.resources.is_empty() {
+            return;
+        }
+        // Wildcards partly dead because some of what they match takes no resource.
+        let mut partial: Vec<(&ast::Str, usize, usize, &Hit)> = Vec::new();
+        for (src, hits) in &self.written {
+            let dead: Vec<&Hit> = hits
+                .iter()
+                .filter(|h| h.rows.is_none() && !h.elsewhere)
+                .collect();
+            let no_resource: Vec<&&Hit> = dead
+                .iter()
+                .filter(|h| h.action.resource_types.is_empty())
+                .collect();
+            if dead.is_empty()
+                || dead
+                    .iter()
+                    .all(|h| explained.contains(&h.svc.prefix.as_str()))
+            {
+                continue;
+            }
+            let whole = dead.len() == hits.len();
+            let d = if !is_pattern(&src.node) && whole {
+                let h = dead[0];
+                let (message, label) = if h.action.resource_types.is_empty() {
+                    (
+                        format!(
+                            "`{}` takes no resource, so a grant on ARNs never applies to it",
+                            src.node
+                        ),
+                        "takes only `*`",
+                    )
+                } else {
+                    (
+                        format!(
+                            "`{}` never acts on the resources of this statement",
+                            src.node
+                        ),
+                        "none of its resource types",
+                    )
+                };
+                let mut d = Diagnostic::new(Code::W0418, src.span, message).label(label);
+                if !h.action.resource_types.is_empty() {
+                    d = d.note(format!(
+                        "it acts on {}",
+                        formats(
+                            h.action
+                                .resource_types
+                                .iter()
+                                .map(|r| (h.svc, r.name.as_str()))
+                        )
+                    ));
+                }
+                d
+            } else if whole {
+                Diagnostic::new(
+                    Code::W0418,
+                    src.span,
+                    format!(
+                        "none of the {} actions of `{}` acts on the resources of this statement",
+                        hits.len(),
+                        src.node
+                    ),
+                )
+                .label("never applies")
+            } else {
+                if !no_resource.is_empty() {
+                    partial.push((src, no_resource.len(), hits.len(), no_resource[0]));
+                }
+                continue;
+            };
+            diags.push(self.dead_help(d.with_secondary(self.st.span, "this statement")));
+        }
+        let Some((first, ..)) = partial.first() else {
+            return;
+        };
+        let (dead, total) = partial.iter().fold((0, 0), |(d, t), p| (d + p.1, t + p.2));
+        let named: Vec<String> = partial
+            .iter()
+            .take(6)
+            .map(|(src, d, n, _)| format!("`{}` ({d} of {n})", src.node))
+            .collect();
+        let more = if partial.len() > 6 {
+            format!(" and {} more", partial.len() - 6)
+        } else {
+            String::new()
+        };
+        let example = partial[0].3;
+        let d = Diagnostic::new(
+            Code::W0418,
+            first.span,
+            format!("on these ARNs, wildcards never grant their actions that take no resource: {}{more}", named.join(", ")),
+        )
+        .label("partly dead on these ARNs")
+        .note(format!(
+            "{dead} of the {total} actions they match take only `*`, such as `{}`",
+            example.svc.full_name(example.action)
+        ));
+        diags.push(self.dead_help(d.with_secondary(self.st.span, "this statement")));
+    }
+
+    fn dead_help(&self, d: Diagnostic) -> Diagnostic {
+        if self.deny() {
+            d.help("a Deny that never applies protects nothing: aim it at `*`, or at the ARNs the action takes")
+        } else {
+            d.help("grant actions that take no resource on `*` in a statement of their own, and the others on their own ARNs")
+        }
+    }
+
+    /// W0419: resources that no action of the statement takes. Returns the services of
+    /// the malformed ones (their actions are dead for that reason, and not reported again).
+    fn resources_dead(&self, diags: &mut Vec<Diagnostic>) -> Vec<&'static str> {
+        let mut services = Vec::new();
+        if self.resources.is_empty() || self.written.is_empty() {
+            return services;
+        }
+        let mut types: Vec<(&Service, &str)> = Vec::new();
+        for (_, hits) in &self.written {
+            for h in hits {
+                for r in &h.action.resource_types {
+                    if !types
+                        .iter()
+                        .any(|(s, t)| s.prefix == h.svc.prefix && *t == r.name)
+                    {
+                        types.push((h.svc, &r.name));
+                    }
+                }
+            }
+        }
+        if types.is_empty() {
+            return services; // no action takes a resource: W0418 says so per action
+        }
+        // When no action applies at all, W0418 says so for each; a resource of another
+        // type adds nothing.
+        let all_dead = self
+            .written
+            .iter()
+            .flat_map(|(_, h)| h)
+            .all(|h| h.rows.is_none());
+        for w in &self.resources {
+            if types.iter().any(|(svc, t)| names(svc, t, &[w])) {
+                continue;
+            }
+            let service = arn::service(&w.node);
+            let same: Vec<&(&Service, &str)> = types
+                .iter()
+                .filter(|(svc, t)| {
+                    service.is_none_or(|s| template_service(svc, t).is_none_or(|ts| ts == s))
+                })
+                .collect();
+            // What the ARN is, in its own service's formats.
+            let own = service.and_then(|s| cat::catalog().service(s));
+            let is = own.and_then(|svc| {
+                svc.resource_types
+                    .iter()
+                    .find(|t| names(svc, &t.name, &[w]))
+                    .map(|t| t.name.as_str())
+            });
+            let mut d = match (is, own) {
+                (Some(_), _) | (None, None) if all_dead => continue,
+                (Some(t), _) => Diagnostic::new(
+                    Code::W0419,
+                    w.span,
+                    format!(
+                        "`{}` is a `{t}`, which no action of this statement takes",
+                        w.node
+                    ),
+                )
+                .label("another resource type"),
+                (None, None) => Diagnostic::new(
+                    Code::W0419,
+                    w.span,
+                    format!(
+                        "`{}` is no resource that the actions of this statement take",
+                        w.node
+                    ),
+                )
+                .label("matches no ARN format of these actions"),
+                (None, Some(svc)) => {
+                    services.push(svc.prefix.as_str());
+                    Diagnostic::new(
+                        Code::W0419,
+                        w.span,
+                        format!("`{}` matches no ARN format of `{}`", w.node, svc.prefix),
+                    )
+                    .label("malformed for its service")
+                }
+            };
+            if same.is_empty() {
+                d = d.note(format!(
+                    "no action of this statement acts on {} resources",
+                    service
+                        .map(|s| format!("`{s}`"))
+                        .unwrap_or_else(|| "such".into())
+                ));
+            } else {
+                d = d.note(format!(
+                    "the formats are {}",
+                    formats(same.iter().map(|(s, t)| (*s, *t)))
+                ));
+                if no_account_field(&same, &w.node) {
+                    d = d.note("this ARN has an account id where the format has none");
+                }
+            }
+            diags.push(d.help(
+                "write the ARN in the format of the resource type the actions take, or remove it",
+            ));
+        }
+        services
+    }
+
+    /// W0408 and W0409 for one condition.
+    fn condition(
+        &self,
+        c: &Condition,
+        scp: bool,
+        tag_key: Option<&str>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let (key, span) = match c {
+            Condition::Tag(s) => (tag_key.map(|k| format!("aws:ResourceTag/{k}")), *s),
+            Condition::RequestTag(s) => (tag_key.map(|k| format!("aws:RequestTag/{k}")), *s),
+            Condition::Explicit { key, operator, .. } => {
+                if iam_operators::true_when_absent(&operator.node) {
+                    return; // an absent key makes it true: never dead
+                }
+                (Some(key.node.clone()), key.span)
+            }
+        };
+        let Some(key) = key else { return };
+        if matches!(c, Condition::Tag(_)) {
+            self.aws_owned(&key, span, diags);
+        }
+        if always_present(&key) {
+            return;
+        }
+        let mut entries: Vec<String> = Vec::new();
+        let mut creates: Vec<String> = Vec::new();
+        let (mut dead_total, mut total) = (0, 0);
+        for (src, hits) in &self.written {
+            let mut dead = 0;
+            let mut reached = 0;
+            for h in hits {
+                let Some(rows) = &h.rows else { continue }; // W0418's
+                reached += 1;
+                if h.elsewhere {
+                    continue;
+                }
+                match aws_keys::carries(h.svc, h.action, rows.iter().copied(), &key) {
+                    Carried::Yes => {}
+                    Carried::Created
+                        if !is_pattern(&src.node) && KeyKind::of(&key) == KeyKind::ResourceTag =>
+                    {
+                        creates.push(format!("`{}`", h.svc.full_name(h.action)));
+                    }
+                    _ => dead += 1,
+                }
+            }
+            total += reached;
+            dead_total += dead;
+            if dead == 0 {
+                continue;
+            }
+            entries.push(if !is_pattern(&src.node) {
+                format!("`{}`", src.node)
+            } else if dead == reached && dead == 1 {
+                format!("`{}` (its one action)", src.node)
+            } else if dead == reached {
+                format!("`{}` (all {dead} actions)", src.node)
+            } else {
+                format!("`{}` ({dead} of {reached} actions)", src.node)
+            });
+        }
+        if !creates.is_empty() {
+            diags.push(
+                Diagnostic::new(
+                    Code::W0409,
+                    span,
+                    format!("`aws:ResourceTag` cannot match when creating: {}", creates.join(", ")),
+                )
+                .label("the resource does not exist yet")
+                .help("grant create actions in a statement of their own `when request_tag` (aws:RequestTag)"),
+            );
+        }
+        if entries.is_empty() {
+            return;
+        }
+        let shown = entries
+            .iter()
+            .take(6)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        let more = if entries.len() > 6 {
+            format!(" and {} more", entries.len() - 6)
+        } else {
+            String::new()
+        };
+        let d = Diagnostic::new(
+            Code::W0408,
+            span,
+            format!("the request never carries `{key}` for {shown}{more}"),
+        )
+        .label("this condition is never true for them")
+        .note(format!(
+            "{dead_total} of the {total} actions this statement grants cannot match the condition"
+        ));
+        diags.push(if scp {
+            d.help("in a service control policy this Allow then blocks those actions for every principal in the OU; condition only the actions that carry the key")
+        } else if self.deny() {
+            d.help("this Deny then never applies to those actions: deny them in a statement without the condition, or with `...IfExists`")
+        } else {
+            d.help("the grant never applies to those actions: move them to a statement scoped by name (or `*` for list actions), or remove them")
+        });
+    }
+
+    /// W0408: resources in AWS's own account (`arn:aws:iam::aws:policy/...`) never carry
+    /// the customer's tag, so a tag condition makes the grant on them dead.
+    fn aws_owned(&self, key: &str, span: Span, diags: &mut Vec<Diagnostic>) {
+        for r in &self.resources {
+            if r.node.split(':').nth(4) == Some("aws") {
+                diags.push(
+                    Diagnostic::new(
+                        Code::W0408,
+                        r.span,
+                        format!("`{}` belongs to AWS and never carries `{key}`", r.node),
+                    )
+                    .label("never tagged by the customer")
+                    .with_secondary(span, "this condition")
+                    .help("grant AWS-owned resources in a statement without the tag condition"),
+                );
+            }
+        }
+    }
+}
+
+/// Keys every request carries (global keys that do not depend on the action).
+fn always_present(key: &str) -> bool {
+    KeyKind::of(key) == KeyKind::Other
+        && cat::catalog()
+            .global_condition_keys()
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case(key) || cat::key_template_matches(k, key))
+}
+
+/// Whether one of the written resources names a resource of type `t` of `svc`. A type
+/// the catalog does not describe counts as named.
+fn names(svc: &Service, t: &str, resources: &[&ast::Str]) -> bool {
+    let Some(rt) = svc.resource_type(t) else {
+        return true;
+    };
+    rt.arns().any(|template| {
+        let ts = template.split(':').nth(2);
+        resources.iter().any(|w| {
+            arn::service(&w.node).is_none_or(|s| ts.is_none_or(|ts| ts == s))
+                && arn::names_type(&w.node, template)
+        })
+    })
+}
+
+fn template_service<'s>(svc: &'s Service, t: &str) -> Option<&'s str> {
+    svc.resource_type(t)?.arns().next()?.split(':').nth(2)
+}
+
+/// `volume` (`arn:${Partition}:ec2:...:volume/${VolumeId}`), up to four types.
+fn formats<'t>(types: impl Iterator<Item = (&'t Service, &'t str)>) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut n = 0;
+    for (svc, t) in types {
+        n += 1;
+        if out.len() < 4 {
+            let arn = svc.resource_type(t).map(|r| r.arn.as_str()).unwrap_or("?");
+            out.push(format!("`{t}` ({arn})"));
+        }
+    }
+    if n > 4 {
+        out.push(format!("and {} more", n - 4));
+    }
+    out.join(", ")
+}
+
+/// Whether the ARN would match one of the formats if its account field were empty.
+fn no_account_field(types: &[&(&Service, &str)], written: &str) -> bool {
+    let f: Vec<&str> = written.splitn(6, ':').collect();
+    if f.len() != 6 || f[4].is_empty() || f[4].contains(['*', '$']) {
+        return false;
+    }
+    let blanked = format!("{}:{}:{}:{}::{}", f[0], f[1], f[2], f[3], f[5]);
+    types.iter().any(|(svc, t)| {
+        svc.resource_type(t)
+            .is_some_and(|rt| rt.arns().any(|a| arn::names_type(&blanked, a)))
+    })
+}

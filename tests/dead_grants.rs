@@ -1,0 +1,197 @@
+//! Dead grants judged against each statement's own resources (W0408, W0409, W0418,
+//! W0419, W0420): each situation the checks must report, and the look-alikes they must
+//! leave alone (negated operators, parent resources, actions granted on `*` elsewhere).
+
+use engc::{compile_str, Options};
+use std::collections::BTreeSet;
+
+const HEADER: &str = r#"
+deployment acme {
+  clouds      aws
+  managed_tag "acme.io/managed" = "true"
+  param external_id = "acme-0001", region = "us-east-1", account_id = "111122223333"
+}
+principal vendor {
+  aws role "arn:aws:iam::111122223333:role/acme-control-plane" external_id "${external_id}"
+}
+"#;
+
+const DEAD: &[&str] = &["W0408", "W0409", "W0418", "W0419", "W0420"];
+
+/// The dead-grant codes a level reports, and their messages and notes.
+fn dead(level: &str) -> (BTreeSet<String>, String) {
+    let src = format!("{HEADER}\naccess l for vendor unscoped \"test\" {{\n{level}\n}}\n");
+    let c = compile_str("case.eng", &src, &Options::default());
+    let mut codes = BTreeSet::new();
+    let mut text = String::new();
+    for d in &c.diagnostics {
+        if DEAD.contains(&d.code.as_str()) {
+            codes.insert(d.code.to_string());
+            text.push_str(&format!(
+                "{}: {} | {}\n",
+                d.code,
+                d.message,
+                d.notes.join(" | ")
+            ));
+        }
+    }
+    (codes, text)
+}
+
+fn expect(level: &str, codes: &[&str], says: &[&str]) {
+    let (got, text) = dead(level);
+    let want: BTreeSet<String> = codes.iter().map(|s| s.to_string()).collect();
+    assert_eq!(got, want, "{level}\n{text}");
+    for s in says {
+        assert!(text.contains(s), "expected `{s}` in:\n{text}");
+    }
+}
+
+#[test]
+fn request_tags_only_where_the_action_takes_them() {
+    expect(
+        r#"aws allow "ec2:StartInstances" on "arn:aws:ec2:*:*:instance/*"
+             when StringEquals "aws:RequestTag/team" = "a""#,
+        &["W0408"],
+        &["never carries `aws:RequestTag/team` for `ec2:StartInstances`"],
+    );
+    expect(
+        r#"aws allow "ec2:RunInstances" on "arn:aws:ec2:*:*:instance/*"
+             when StringEquals "aws:RequestTag/team" = "a""#,
+        &[],
+        &[],
+    );
+}
+
+#[test]
+fn resource_tags_of_the_resources_granted() {
+    // The statement names volumes, which CreateVolume creates: no tag yet.
+    expect(
+        r#"aws allow "ec2:CreateVolume" on "arn:aws:ec2:*:*:volume/*" when tag"#,
+        &["W0409"],
+        &["cannot match when creating: `ec2:CreateVolume`"],
+    );
+    // Authorized on the parent, which exists and carries its tags.
+    expect(
+        r#"aws allow "elasticloadbalancing:CreateRule"
+             on "arn:aws:elasticloadbalancing:*:*:listener/app/*" when tag"#,
+        &[],
+        &[],
+    );
+    expect(
+        r#"aws allow "eks:CreateNodegroup" on "arn:aws:eks:*:*:cluster/*" when tag"#,
+        &[],
+        &[],
+    );
+}
+
+#[test]
+fn an_absent_key_makes_negated_operators_true() {
+    for op in [
+        "StringNotEquals",
+        "Null",
+        "StringEqualsIfExists",
+        "ForAllValues:StringEquals",
+        "ArnNotLike",
+    ] {
+        expect(
+            &format!(r#"aws allow "sqs:ListQueues" when {op} "aws:ResourceTag/team" = "a""#),
+            &[],
+            &[],
+        );
+    }
+    expect(
+        r#"aws allow "sqs:ListQueues" when StringEquals "aws:ResourceTag/team" = "a""#,
+        &["W0408"],
+        &[],
+    );
+    // A Deny whose condition is never true never applies: said so.
+    let (_, text) = dead(
+        r#"aws allow "sqs:*" on "*"
+           aws deny "sqs:ListQueues" when StringEquals "aws:ResourceTag/team" = "a""#,
+    );
+    assert!(text.contains("W0408"), "{text}");
+}
+
+#[test]
+fn partly_dead_wildcards_are_named_with_counts() {
+    let (codes, text) = dead(r#"aws allow "sqs:*" on "*" when tag"#);
+    assert!(codes.contains("W0408"), "{text}");
+    assert!(text.contains("`sqs:*` ("), "{text}");
+    assert!(text.contains(" of "), "{text}");
+}
+
+#[test]
+fn actions_that_never_take_the_statements_resources() {
+    expect(
+        r#"aws allow "sqs:ListQueues" on "arn:aws:sqs:*:*:acme-*""#,
+        &["W0418"],
+        &["`sqs:ListQueues` takes no resource"],
+    );
+    expect(
+        r#"aws allow "s3:GetObject" on "arn:aws:s3:::acme-data""#,
+        &["W0418"],
+        &[
+            "`s3:GetObject` never acts on the resources",
+            "`object` (arn:${Partition}:s3:::${BucketName}/${ObjectName})",
+        ],
+    );
+    // A Deny aimed at the bucket never stops object reads.
+    let (codes, text) = dead(
+        r#"aws allow "s3:GetObject" on "arn:aws:s3:::acme-data/*"
+           aws deny "s3:GetObject" on "arn:aws:s3:::acme-data""#,
+    );
+    assert!(codes.contains("W0418"), "{text}");
+    // Granted on `*` unconditioned elsewhere in the level: not dead.
+    expect(
+        r#"aws allow ["sqs:ListQueues", "sqs:SendMessage"] on "arn:aws:sqs:*:*:acme-*"
+           aws allow "sqs:ListQueues""#,
+        &[],
+        &[],
+    );
+}
+
+#[test]
+fn malformed_arns_per_the_catalog_formats() {
+    expect(
+        r#"aws allow "kms:DescribeKey" on "arn:aws:kms:us-east-1:111122223333:1234abcd""#,
+        &["W0419"],
+        &["`key` (arn:${Partition}:kms:${Region}:${Account}:key/${KeyId})"],
+    );
+    expect(
+        r#"aws allow "ec2:DescribeImageAttribute" on "arn:aws:ec2:us-east-1:111122223333:image/ami-1""#,
+        &["W0419"],
+        &["an account id where the format has none"],
+    );
+    // A well-formed ARN of a type that no action of the statement takes.
+    expect(
+        r#"aws allow "s3:GetObject" on ["arn:aws:s3:::acme-data", "arn:aws:s3:::acme-data/*"]"#,
+        &["W0419"],
+        &["`arn:aws:s3:::acme-data` is a `bucket`, which no action of this statement takes"],
+    );
+    // Qualified Lambda ARNs, `arn:aws:ecr:*` and parameters are well formed.
+    expect(
+        r#"aws allow "lambda:InvokeFunction" on "arn:aws:lambda:*:*:function:acme-fn:*"
+           aws allow "ecr:BatchGetImage" on "arn:aws:ecr:*"
+           aws allow "sqs:SendMessage" on "arn:aws:sqs:${region}:${account_id}:acme-*""#,
+        &[],
+        &[],
+    );
+}
+
+#[test]
+fn repeated_statements() {
+    expect(
+        r#"aws allow ["sqs:SendMessage", "sqs:DeleteMessage"] on "arn:aws:sqs:*:*:a"
+           aws allow ["sqs:deletemessage", "sqs:SendMessage"] on "arn:aws:sqs:*:*:a""#,
+        &["W0420"],
+        &[],
+    );
+    expect(
+        r#"aws allow "sqs:SendMessage" on "arn:aws:sqs:*:*:a"
+           aws deny "sqs:SendMessage" on "arn:aws:sqs:*:*:a"
+           aws allow "sqs:SendMessage" on "arn:aws:sqs:*:*:b""#,
+        &[],
+        &[],
+    );
+}
