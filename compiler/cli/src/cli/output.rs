@@ -60,24 +60,10 @@ fn parameter_values(args: &CommonArgs) -> Result<(Values, Sources), String> {
                     path.display()
                 )
             })?;
-        for (k, v) in map {
-            let value = match v {
-                serde_yaml::Value::String(s) if !s.is_empty() => s,
-                serde_yaml::Value::String(_) => {
-                    return Err(format!(
-                        "`{}` gives `{k}` an empty value; to leave it a placeholder, leave it out",
-                        path.display()
-                    ))
-                }
-                _ => {
-                    return Err(format!(
-                        "`{}`: the value of `{k}` is not a string; quote it (numbers such as account ids lose their leading zeros)",
-                        path.display()
-                    ))
-                }
-            };
+        let source = format!("`{}`", path.display());
+        for (k, value) in value_map(map, &source)? {
             values.push((k.clone(), value));
-            from.push((k, format!("`{}`", path.display())));
+            from.push((k, source.clone()));
         }
     }
     for (k, v) in &args.set {
@@ -85,6 +71,44 @@ fn parameter_values(args: &CommonArgs) -> Result<(Values, Sources), String> {
         from.push((k.clone(), format!("`--set {k}=...`")));
     }
     Ok((values, from))
+}
+
+/// The parameter values of a map read from a file (`--set-file`, one customer of
+/// `--customers`): strings, not empty, without `${` or `%{`. `source` names the file
+/// in errors.
+pub fn value_map(
+    map: std::collections::BTreeMap<String, serde_yaml::Value>,
+    source: &str,
+) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for (k, v) in map {
+        let value = match v {
+            serde_yaml::Value::String(s) if !s.is_empty() => s,
+            serde_yaml::Value::String(_) => {
+                return Err(format!(
+                    "{source} gives `{k}` an empty value; to leave it a placeholder, leave it out"
+                ))
+            }
+            _ => {
+                return Err(format!(
+                    "{source}: the value of `{k}` is not a string; quote it (numbers such as account ids lose their leading zeros)"
+                ))
+            }
+        };
+        template_free(&k, &value, source)?;
+        out.push((k, value));
+    }
+    Ok(out)
+}
+
+/// A value from outside the source may not hold `${` or `%{`.
+pub fn template_free(name: &str, value: &str, source: &str) -> Result<(), String> {
+    match engc_core::resolve::params::template_in_value(value) {
+        None => Ok(()),
+        Some(found) => Err(format!(
+            "{source}: the value of `{name}` holds `{found}`; values cannot hold `${{` or `%{{` (the tools that apply the documents would read them as a placeholder or a template)"
+        )),
+    }
 }
 
 /// Compiles the inputs. `outputs`: the targets whose documents `build` writes (`check`
