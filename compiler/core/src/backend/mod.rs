@@ -11,6 +11,8 @@ pub mod gcp;
 pub mod json;
 pub mod k8s;
 pub mod network;
+pub mod shell;
+pub mod template;
 pub mod yaml;
 
 #[cfg(test)]
@@ -99,7 +101,16 @@ pub mod kind {
     pub const CUSTOM_ROLE: &str = "custom-role";
     pub const ROLE_BINDINGS: &str = "role-bindings";
     pub const ROLE_DEFINITION: &str = "role-definition";
-    pub const ROLE_ASSIGNMENT: &str = "role-assignment";
+    /// An ARM deployment template (Azure role definition and assignments).
+    pub const ARM_TEMPLATE: &str = "arm-template";
+    /// A shell script of `az`, `gcloud`... commands.
+    pub const SCRIPT: &str = "script";
+    /// GCP bindings for a service account's own policy (who may impersonate it).
+    pub const IMPERSONATION: &str = "impersonation-bindings";
+    /// A Terraform module in JSON syntax.
+    pub const TERRAFORM_MODULE: &str = "terraform-module";
+    /// A CloudFormation template.
+    pub const CLOUDFORMATION_TEMPLATE: &str = "cloudformation-template";
     pub const RBAC: &str = "rbac";
     pub const NETWORK_PLAN: &str = "network-plan";
     pub const MANIFEST: &str = "manifest";
