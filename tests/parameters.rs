@@ -175,7 +175,8 @@ fn placeholders_are_never_silent() {
     assert!(stderr(&o).contains("an error because of `--strict`"));
     assert_eq!(std::fs::read(out.join("manifest.json")).unwrap(), before);
 
-    // Every value given: no warning, even with --strict, and no `${` left anywhere.
+    // Every value given: no warning, even with --strict, and no `${` left anywhere but
+    // in Terraform's references between its own resources and its role name variables.
     let values = write(
         dir.path(),
         "acme.yaml",
@@ -194,6 +195,13 @@ fn placeholders_are_never_silent() {
     assert!(stderr(&o).contains("build: no problems"));
     for e in walk(&out) {
         let text = std::fs::read_to_string(&e).unwrap();
+        let text = if e.starts_with(out.join("terraform")) {
+            text.replace("${var.role_name_", "")
+                .replace("${aws_", "")
+                .replace("${kubernetes_", "")
+        } else {
+            text
+        };
         assert!(!text.contains("${"), "{} keeps a placeholder", e.display());
     }
     let trust = std::fs::read_to_string(out.join("aws/chalk_api.trust.json")).unwrap();

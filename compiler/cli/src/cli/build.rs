@@ -13,14 +13,17 @@ pub struct BuildArgs {
     /// The output folder (replaced as a whole on success).
     #[arg(short = 'o', long = "out", value_name = "DIR")]
     out: PathBuf,
-    /// Only these targets (comma-separated): aws, gcp, azure, k8s, network.
+    /// Only these targets (comma-separated): aws, gcp, azure, k8s, network, terraform,
+    /// cloudformation.
     #[arg(long, value_delimiter = ',', value_parser = parse_target)]
     target: Vec<Target>,
 }
 
 fn parse_target(s: &str) -> Result<Target, String> {
     Target::parse(s)
-        .ok_or_else(|| format!("unknown target `{s}` (expected aws, gcp, azure, k8s or network)"))
+        .ok_or_else(|| {
+            format!("unknown target `{s}` (expected aws, gcp, azure, k8s, network, terraform or cloudformation)")
+        })
 }
 
 pub fn run(args: &BuildArgs) -> i32 {

@@ -69,6 +69,7 @@ fn role_file(model: &Model, access: &Access) -> Option<OutputFile> {
         access: Some(access.name.clone()),
         principal: access.principal.clone(),
         ou: None,
+        inputs: None,
         contents: to_json(&role),
     })
 }
@@ -132,6 +133,7 @@ fn bindings_file(model: &Model, access: &Access) -> Vec<OutputFile> {
         access: Some(access.name.clone()),
         principal: Some(principal.name.clone()),
         ou: None,
+        inputs: None,
         contents,
     };
     let mut files = vec![file("bindings.json", kind::ROLE_BINDINGS, to_json(&policy))];

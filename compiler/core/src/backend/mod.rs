@@ -7,12 +7,14 @@
 
 pub mod aws;
 pub mod azure;
+pub mod cloudformation;
 pub mod gcp;
 pub mod json;
 pub mod k8s;
 pub mod network;
 pub mod shell;
 pub mod template;
+pub mod terraform;
 pub mod yaml;
 
 #[cfg(test)]
@@ -32,15 +34,22 @@ pub enum Target {
     Azure,
     K8s,
     Network,
+    /// Terraform modules, one per cloud (`terraform/<cloud>/main.tf.json`).
+    Terraform,
+    /// The CloudFormation template for AWS (`cloudformation/aws.template.json`).
+    #[serde(rename = "cloudformation")]
+    CloudFormation,
 }
 
 impl Target {
-    pub const ALL: [Target; 5] = [
+    pub const ALL: [Target; 7] = [
         Target::Aws,
         Target::Gcp,
         Target::Azure,
         Target::K8s,
         Target::Network,
+        Target::Terraform,
+        Target::CloudFormation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -50,6 +59,8 @@ impl Target {
             Target::Azure => "azure",
             Target::K8s => "k8s",
             Target::Network => "network",
+            Target::Terraform => "terraform",
+            Target::CloudFormation => "cloudformation",
         }
     }
 
@@ -63,7 +74,7 @@ impl Target {
             Target::Aws => Some(Cloud::Aws),
             Target::Gcp => Some(Cloud::Gcp),
             Target::Azure => Some(Cloud::Azure),
-            Target::K8s | Target::Network => None,
+            Target::K8s | Target::Network | Target::Terraform | Target::CloudFormation => None,
         }
     }
 }
@@ -89,7 +100,22 @@ pub struct OutputFile {
     pub principal: Option<String>,
     /// For service control policies: the organizational unit it is attached to.
     pub ou: Option<String>,
+    /// For Terraform modules and CloudFormation templates, which take the parameters
+    /// left unset as variables: those parameters, sorted. `None` for documents, whose
+    /// placeholders are found in their text.
+    pub inputs: Option<Vec<String>>,
     pub contents: String,
+}
+
+impl OutputFile {
+    /// The `${name}` placeholders this document holds, sorted; none for a file that
+    /// takes its parameters as variables ([`OutputFile::inputs`]).
+    pub fn placeholders(&self) -> Vec<&str> {
+        match self.inputs {
+            Some(_) => Vec::new(),
+            None => placeholders_in(&self.contents),
+        }
+    }
 }
 
 /// The values of [`OutputFile::kind`] (also written to `manifest.json`).
@@ -136,6 +162,12 @@ pub fn emit(model: &Model, targets: &BTreeSet<Target>) -> Vec<OutputFile> {
             Target::Azure => files.extend(azure::emit(model)),
             Target::K8s => files.extend(k8s::emit(model)),
             Target::Network => files.extend(network::emit(model)),
+            Target::Terraform => files.extend(terraform::emit(model)),
+            Target::CloudFormation => {
+                if model.deployment.clouds.contains(&Cloud::Aws) {
+                    files.extend(cloudformation::emit(model));
+                }
+            }
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -189,11 +221,15 @@ struct ManifestEntry<'a> {
     /// The parameters this document still holds as placeholders, sorted.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     placeholders: Vec<&'a str>,
+    /// The parameters a Terraform module or CloudFormation template takes as
+    /// variables, sorted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parameters: Option<&'a [String]>,
 }
 
 /// `manifest.json` for `files` (which must already be sorted by path).
 fn manifest(model: &Model, files: &[OutputFile]) -> OutputFile {
-    let per_file: Vec<Vec<&str>> = files.iter().map(|f| placeholders_in(&f.contents)).collect();
+    let per_file: Vec<Vec<&str>> = files.iter().map(OutputFile::placeholders).collect();
     let mut all: Vec<&str> = per_file.iter().flatten().copied().collect();
     all.sort_unstable();
     all.dedup();
@@ -233,6 +269,7 @@ fn manifest(model: &Model, files: &[OutputFile]) -> OutputFile {
                 principal: f.principal.as_deref(),
                 ou: f.ou.as_deref(),
                 placeholders: held.clone(),
+                parameters: f.inputs.as_deref(),
             })
             .collect(),
     };
@@ -243,6 +280,7 @@ fn manifest(model: &Model, files: &[OutputFile]) -> OutputFile {
         access: None,
         principal: None,
         ou: None,
+        inputs: None,
         contents: json::to_json(&doc),
     }
 }
