@@ -22,11 +22,12 @@ pub(crate) mod test_model;
 
 use crate::model::Model;
 use crate::syntax::ast::Cloud;
+use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
 /// What `engc build --target` selects.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Target {
     Aws,
@@ -182,10 +183,15 @@ pub fn emit(model: &Model, targets: &BTreeSet<Target>) -> Vec<OutputFile> {
 pub const MANIFEST_GENERATOR: &str = "engc";
 pub const MANIFEST_FORMAT: u32 = 1;
 
-#[derive(Serialize)]
+/// `manifest.json`: what engc wrote, so that reviewers, tools and the next build know.
+#[derive(Serialize, JsonSchema)]
+#[schemars(title = "engc manifest.json", deny_unknown_fields)]
 struct Manifest<'a> {
+    /// Always `engc`: a folder whose manifest says so may be replaced by the next build.
     generator: &'static str,
+    /// The manifest's format version.
     format: u32,
+    /// The deployment's name.
     deployment: &'a str,
     /// Parameters left as `${name}` placeholders in some document, sorted.
     placeholders: Vec<&'a str>,
@@ -194,12 +200,17 @@ struct Manifest<'a> {
     files: Vec<ManifestEntry<'a>>,
 }
 
-#[derive(Serialize)]
+/// An access level.
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 struct AccessEntry<'a> {
     name: &'a str,
+    /// The principal it is granted to.
     #[serde(skip_serializing_if = "Option::is_none")]
     principal: Option<&'a str>,
+    /// `scoped` or `unscoped`.
     scope: &'static str,
+    /// Why an unscoped level is unscoped.
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
     /// The id to pass to `gcloud iam roles create` for its custom role.
@@ -207,19 +218,29 @@ struct AccessEntry<'a> {
     gcp_role_id: Option<&'a str>,
 }
 
-#[derive(Serialize)]
+/// A file engc wrote.
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 struct ManifestEntry<'a> {
+    /// Relative to the output folder, `/`-separated.
     path: &'a str,
+    /// The `--target` that writes it.
     target: Option<Target>,
+    /// What it is: `policy`, `managed-policies`, `trust-policy`, `scp`, `custom-role`,
+    /// `role-bindings`, `impersonation-bindings`, `role-definition`, `arm-template`,
+    /// `script`, `rbac`, `network-plan`, `terraform-module`, `cloudformation-template`.
     kind: &'a str,
+    /// The access level it grants.
     #[serde(skip_serializing_if = "Option::is_none")]
     access: Option<&'a str>,
+    /// The principal it concerns.
     #[serde(skip_serializing_if = "Option::is_none")]
     principal: Option<&'a str>,
+    /// For an SCP: the organizational unit (or root) it is attached to.
     #[serde(skip_serializing_if = "Option::is_none")]
     ou: Option<&'a str>,
     /// The parameters this document still holds as placeholders, sorted.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     placeholders: Vec<&'a str>,
     /// The parameters a Terraform module or CloudFormation template takes as
     /// variables, sorted.
@@ -283,6 +304,12 @@ fn manifest(model: &Model, files: &[OutputFile]) -> OutputFile {
         inputs: None,
         contents: json::to_json(&doc),
     }
+}
+
+/// The JSON Schema of `manifest.json` (committed as `docs/manifest.schema.json`),
+/// derived from the structs that write it.
+pub fn manifest_schema() -> String {
+    json::to_json(&schemars::schema_for!(Manifest<'static>))
 }
 
 /// The `${name}` placeholders a document holds, sorted, each once.
