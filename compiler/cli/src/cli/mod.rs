@@ -1,6 +1,7 @@
 //! Command-line interface: clap parsing and the subcommands. Exit codes: 0 clean or
 //! warnings only, 1 input errors, 2 usage or I/O errors.
 
+mod batch;
 mod build;
 mod catalog;
 mod check;

@@ -97,6 +97,13 @@ impl Params {
         }
     }
 
+    /// Leaves a known parameter without a value (a placeholder), whatever its default.
+    pub fn unset(&mut self, name: &str) {
+        if let Some(slot) = self.values.get_mut(name) {
+            *slot = None;
+        }
+    }
+
     /// Every parameter that has a value: name, value and origin, by name.
     pub fn values(&self) -> impl Iterator<Item = (&str, &str, &Origin)> {
         self.values
