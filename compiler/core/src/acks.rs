@@ -43,6 +43,36 @@ pub fn apply(decls: &Decls, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
+    retain_unacknowledged(decls, diags, &mut used);
+    // Risks left unacknowledged inside a scoped level are errors.
+    for d in diags.iter_mut().filter(|d| d.code == Code::W0411) {
+        let in_scoped = decls.accesses.values().any(|a| {
+            matches!(a.scope.node, crate::syntax::ast::Scope::Scoped) && a.span.contains(d.span)
+        });
+        if in_scoped {
+            d.severity = Severity::Error;
+            d.notes
+                .push("an error because the access level is `scoped`".into());
+        }
+    }
+    for (i, site) in decls.acks.iter().enumerate() {
+        if !used[i] {
+            diags.push(
+                Diagnostic::new(
+                    Code::W0601,
+                    site.ack.span,
+                    format!("`ack {}` matches no warning here", site.ack.code.node),
+                )
+                .label("nothing to acknowledge")
+                .help("remove it: the warning it was for no longer occurs"),
+            );
+        }
+    }
+    diags.extend(bad);
+}
+
+/// Removes the warnings an `ack` covers, marking in `used` the acks that covered one.
+fn retain_unacknowledged(decls: &Decls, diags: &mut Vec<Diagnostic>, used: &mut [bool]) {
     // Acknowledgements by code, so each warning looks only at the acks of its code.
     let mut by_code: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
     for (i, site) in decls.acks.iter().enumerate() {
@@ -69,29 +99,12 @@ pub fn apply(decls: &Decls, diags: &mut Vec<Diagnostic>) {
         }
         !acked
     });
-    // Risks left unacknowledged inside a scoped level are errors.
-    for d in diags.iter_mut().filter(|d| d.code == Code::W0411) {
-        let in_scoped = decls.accesses.values().any(|a| {
-            matches!(a.scope.node, crate::syntax::ast::Scope::Scoped) && a.span.contains(d.span)
-        });
-        if in_scoped {
-            d.severity = Severity::Error;
-            d.notes
-                .push("an error because the access level is `scoped`".into());
-        }
-    }
-    for (i, site) in decls.acks.iter().enumerate() {
-        if !used[i] {
-            diags.push(
-                Diagnostic::new(
-                    Code::W0601,
-                    site.ack.span,
-                    format!("`ack {}` matches no warning here", site.ack.code.node),
-                )
-                .label("nothing to acknowledge")
-                .help("remove it: the warning it was for no longer occurs"),
-            );
-        }
-    }
-    diags.extend(bad);
+}
+
+/// For the diagnostics of one customer of a batch build (`--customers`): removes the
+/// warnings an `ack` covers. Unused and malformed acks were reported once, for the
+/// shared source.
+pub fn remove_acknowledged(decls: &Decls, diags: &mut Vec<Diagnostic>) {
+    let mut used = vec![false; decls.acks.len()];
+    retain_unacknowledged(decls, diags, &mut used);
 }

@@ -61,6 +61,18 @@ impl Compilation {
 
 /// Parses and checks `inputs` (and what they `use`) against the standard library.
 pub fn compile(inputs: Vec<Input>, loader: &dyn FileLoader, options: &Options) -> Compilation {
+    compile_batch(inputs, loader, options, &[]).0
+}
+
+/// [`compile`] once, then each customer's documents from the shared model (see
+/// [`pipeline::run_batch`]). The customers' results are empty when the source has
+/// errors.
+pub fn compile_batch(
+    inputs: Vec<Input>,
+    loader: &dyn FileLoader,
+    options: &Options,
+    customers: &[pipeline::Customer],
+) -> (Compilation, Vec<pipeline::Checked>) {
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
     let mut stdlib = Vec::new();
@@ -86,7 +98,7 @@ pub fn compile(inputs: Vec<Input>, loader: &dyn FileLoader, options: &Options) -
     }
     let loaded = loader::load(&mut sources, &roots, loader);
     diagnostics.extend(loaded.diagnostics);
-    let checked = pipeline::run(&stdlib, &loaded.files, options);
+    let (checked, per_customer) = pipeline::run_batch(&stdlib, &loaded.files, options, customers);
     let (model, mut outputs, mut check_diags) =
         (checked.model, checked.outputs, checked.diagnostics);
     // A deployment block lost to a syntax error is already reported.
@@ -98,20 +110,22 @@ pub fn compile(inputs: Vec<Input>, loader: &dyn FileLoader, options: &Options) -
     }
     diagnostics.extend(check_diags);
     diag::sort(&mut diagnostics);
-    let model = if diagnostics.iter().any(Diagnostic::is_error) {
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    let model = if failed {
         outputs.clear();
         None
     } else {
         model
     };
-    Compilation {
+    let compilation = Compilation {
         sources,
         diagnostics,
         model,
         outputs,
         files: loaded.files,
         stdlib,
-    }
+    };
+    (compilation, if failed { Vec::new() } else { per_customer })
 }
 
 /// Convenience for tests and tools: compile one in-memory source.

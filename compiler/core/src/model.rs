@@ -176,3 +176,103 @@ pub struct Scp {
     pub ou: String,
     pub statements: Vec<AwsStatement>,
 }
+
+impl Model {
+    /// Every string that can hold a placeholder, replaced by `f(string)`: a batch build
+    /// (`--customers`) fills one shared model with each customer's values.
+    pub fn fill(&mut self, f: &dyn Fn(&str) -> String) {
+        let one = |s: &mut String| {
+            if s.contains("${") {
+                *s = f(s);
+            }
+        };
+        let all = |v: &mut Vec<String>| v.iter_mut().for_each(one);
+        let d = &mut self.deployment;
+        if let Some((k, v)) = &mut d.managed_tag {
+            one(k);
+            one(v);
+        }
+        d.name_prefix.iter_mut().for_each(one);
+        one(&mut d.project_id);
+        for p in &mut self.principals {
+            if let Some(r) = &mut p.aws_role {
+                one(&mut r.arn);
+                r.external_id.iter_mut().for_each(one);
+            }
+            if let Some(g) = &mut p.gcp_service_account {
+                one(&mut g.account);
+                all(&mut g.impersonated_by);
+            }
+            p.azure_principal.iter_mut().for_each(one);
+            if let Some(k) = &mut p.k8s_service_account {
+                one(&mut k.name);
+                one(&mut k.namespace);
+            }
+        }
+        for n in &mut self.networks {
+            n.cidr.iter_mut().for_each(one);
+            n.pods.iter_mut().for_each(one);
+            n.services.iter_mut().for_each(one);
+            for s in &mut n.subnets {
+                one(&mut s.cidr);
+                s.zone.iter_mut().for_each(one);
+                s.public.iter_mut().for_each(one);
+            }
+        }
+        let statements = |sts: &mut Vec<AwsStatement>| {
+            for st in sts {
+                all(&mut st.actions);
+                all(&mut st.resources);
+                if st.conditions.values().any(|keys| {
+                    keys.iter()
+                        .any(|(k, v)| k.contains("${") || v.iter().any(|x| x.contains("${")))
+                }) {
+                    st.conditions = std::mem::take(&mut st.conditions)
+                        .into_iter()
+                        .map(|(op, keys)| {
+                            let keys = keys
+                                .into_iter()
+                                .map(|(k, v)| (f(&k), v.iter().map(|x| f(x)).collect()))
+                                .collect();
+                            (op, keys)
+                        })
+                        .collect();
+                }
+            }
+        };
+        for a in &mut self.accesses {
+            a.title.iter_mut().for_each(one);
+            a.description.iter_mut().for_each(one);
+            statements(&mut a.aws);
+            all(&mut a.aws_managed);
+            one(&mut a.gcp.role_id);
+            all(&mut a.gcp.permissions);
+            all(&mut a.gcp.roles);
+            let z = &mut a.azure;
+            for list in [
+                &mut z.actions,
+                &mut z.not_actions,
+                &mut z.data_actions,
+                &mut z.not_data_actions,
+                &mut z.scopes,
+            ] {
+                all(list);
+            }
+            for r in &mut a.k8s {
+                one(&mut r.name);
+                r.namespace.iter_mut().for_each(one);
+                for rule in &mut r.rules {
+                    all(&mut rule.api_groups);
+                    all(&mut rule.resources);
+                    all(&mut rule.verbs);
+                    all(&mut rule.resource_names);
+                    all(&mut rule.non_resource_urls);
+                }
+            }
+        }
+        for s in &mut self.scps {
+            one(&mut s.ou);
+            statements(&mut s.statements);
+        }
+    }
+}

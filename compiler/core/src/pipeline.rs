@@ -38,6 +38,18 @@ pub struct Options {
     pub strict: bool,
     /// `--root DIR`: the folder `use` may read below; else each input's own folder.
     pub use_root: Option<std::path::PathBuf>,
+    /// Parameters left as placeholders whatever their default or `--set` value says: a
+    /// batch build (`--customers`) fills them per customer.
+    pub unset: BTreeSet<String>,
+}
+
+/// One customer of a batch build: a name and the parameter values it gives.
+#[derive(Clone, Debug, Default)]
+pub struct Customer {
+    pub name: String,
+    pub set: BTreeMap<String, String>,
+    /// Where each value came from (`` `customers.yaml` (acme) ``), for diagnostics.
+    pub set_from: BTreeMap<String, String>,
 }
 
 /// What checking gives: the model and the documents when there is no error, and the
@@ -55,6 +67,20 @@ pub fn run(
     user: &[(FileId, ast::File)],
     options: &Options,
 ) -> Checked {
+    run_batch(stdlib, user, options, &[]).0
+}
+
+/// [`run`] once for the source, then for each customer only what its values change:
+/// the model is checked and lowered once (the parameters customers set left as
+/// placeholders), then per customer its values are checked where they land, filled
+/// into a copy of the model, and the backends run (W0117 and `--strict` per customer).
+/// The shared result has no outputs when there are customers.
+pub fn run_batch(
+    stdlib: &[(FileId, ast::File)],
+    user: &[(FileId, ast::File)],
+    options: &Options,
+    customers: &[Customer],
+) -> (Checked, Vec<Checked>) {
     let mut diags = Vec::new();
     let decls = decls::collect(stdlib, user, &mut diags);
     let params = decls.params(options);
@@ -79,13 +105,61 @@ pub fn run(
     // After minimizing: the limits apply to what is written.
     limits::check(&decls, &model, &mut diags);
     let mut outputs = Vec::new();
-    if let Some(targets) = &options.outputs {
+    let shared_outputs = options.outputs.as_ref().filter(|_| customers.is_empty());
+    if let Some(targets) = shared_outputs {
         if !diags.iter().any(Diagnostic::is_error) {
             outputs = crate::backend::emit(&model, targets);
             placeholders::check(&decls, &outputs, &mut diags);
         }
     }
     acks::apply(&decls, &mut diags);
+    if options.strict {
+        placeholders::promote(&mut diags);
+    }
+    crate::diag::sort(&mut diags);
+    let ok = !diags.iter().any(Diagnostic::is_error);
+    if !ok {
+        outputs.clear();
+    }
+    let per_customer = match ok {
+        true => customers
+            .iter()
+            .map(|c| customer(&decls, &model, options, c))
+            .collect(),
+        false => Vec::new(),
+    };
+    let shared = Checked {
+        model: ok.then_some(model),
+        outputs,
+        diagnostics: diags,
+    };
+    (shared, per_customer)
+}
+
+/// One customer of [`run_batch`]: its values checked, filled into the shared model, the
+/// documents emitted.
+fn customer(decls: &decls::Decls, model: &Model, options: &Options, c: &Customer) -> Checked {
+    let mut o = Options {
+        unset: BTreeSet::new(),
+        ..options.clone()
+    };
+    o.set
+        .extend(c.set.iter().map(|(k, v)| (k.clone(), v.clone())));
+    o.set_from
+        .extend(c.set_from.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let params = decls.params(&o);
+    let mut diags = Vec::new();
+    values::check(decls, &params, &mut diags);
+    let mut model = model.clone();
+    model.fill(&|s| params.render(s));
+    let mut outputs = Vec::new();
+    if let Some(targets) = &options.outputs {
+        if !diags.iter().any(Diagnostic::is_error) {
+            outputs = crate::backend::emit(&model, targets);
+            placeholders::check(decls, &outputs, &mut diags);
+        }
+    }
+    acks::remove_acknowledged(decls, &mut diags);
     if options.strict {
         placeholders::promote(&mut diags);
     }

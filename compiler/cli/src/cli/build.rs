@@ -1,7 +1,7 @@
 //! `engc build FILE... -o DIR`: writes every document, or nothing at all (see
 //! [`publish`] for what DIR may be and how it is replaced).
 
-use super::{output, publish, CommonArgs, EXIT_INPUT, EXIT_OK, EXIT_USAGE};
+use super::{batch, output, publish, CommonArgs, EXIT_INPUT, EXIT_OK, EXIT_USAGE};
 use engc_core::backend::Target;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -13,14 +13,22 @@ pub struct BuildArgs {
     /// The output folder (replaced as a whole on success).
     #[arg(short = 'o', long = "out", value_name = "DIR")]
     out: PathBuf,
-    /// Only these targets (comma-separated): aws, gcp, azure, k8s, network.
+    /// Only these targets (comma-separated): aws, gcp, azure, k8s, network, terraform,
+    /// cloudformation.
     #[arg(long, value_delimiter = ',', value_parser = parse_target)]
     target: Vec<Target>,
+    /// Build for many customers: a JSON or YAML map from customer name (a folder name:
+    /// letters, digits, `.`, `_`, `-`) to a map of parameter values; writes
+    /// DIR/<customer>/ for each.
+    #[arg(long, value_name = "FILE")]
+    customers: Option<PathBuf>,
 }
 
 fn parse_target(s: &str) -> Result<Target, String> {
     Target::parse(s)
-        .ok_or_else(|| format!("unknown target `{s}` (expected aws, gcp, azure, k8s or network)"))
+        .ok_or_else(|| {
+            format!("unknown target `{s}` (expected aws, gcp, azure, k8s, network, terraform or cloudformation)")
+        })
 }
 
 pub fn run(args: &BuildArgs) -> i32 {
@@ -29,6 +37,9 @@ pub fn run(args: &BuildArgs) -> i32 {
     } else {
         args.target.iter().copied().collect()
     };
+    if let Some(file) = &args.customers {
+        return batch::run(&args.common, targets, file, &args.out);
+    }
     let c = match output::compile(&args.common, targets) {
         Ok(c) => c,
         Err(code) => return code,

@@ -1,6 +1,7 @@
 //! Command-line interface: clap parsing and the subcommands. Exit codes: 0 clean or
 //! warnings only, 1 input errors, 2 usage or I/O errors.
 
+mod batch;
 mod build;
 mod catalog;
 mod check;
@@ -110,7 +111,10 @@ fn parse_set(s: &str) -> Result<(String, String), String> {
         Some((k, "")) if !k.is_empty() => Err(format!(
             "`{k}` is given an empty value; to leave it a placeholder, leave `--set {k}` out"
         )),
-        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        Some((k, v)) if !k.is_empty() => {
+            output::template_free(k, v, "`--set`")?;
+            Ok((k.to_string(), v.to_string()))
+        }
         _ => Err(format!("expected NAME=VALUE, got `{s}`")),
     }
 }

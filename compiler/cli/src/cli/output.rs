@@ -60,24 +60,10 @@ fn parameter_values(args: &CommonArgs) -> Result<(Values, Sources), String> {
                     path.display()
                 )
             })?;
-        for (k, v) in map {
-            let value = match v {
-                serde_yaml::Value::String(s) if !s.is_empty() => s,
-                serde_yaml::Value::String(_) => {
-                    return Err(format!(
-                        "`{}` gives `{k}` an empty value; to leave it a placeholder, leave it out",
-                        path.display()
-                    ))
-                }
-                _ => {
-                    return Err(format!(
-                        "`{}`: the value of `{k}` is not a string; quote it (numbers such as account ids lose their leading zeros)",
-                        path.display()
-                    ))
-                }
-            };
+        let source = format!("`{}`", path.display());
+        for (k, value) in value_map(map, &source)? {
             values.push((k.clone(), value));
-            from.push((k, format!("`{}`", path.display())));
+            from.push((k, source.clone()));
         }
     }
     for (k, v) in &args.set {
@@ -87,12 +73,59 @@ fn parameter_values(args: &CommonArgs) -> Result<(Values, Sources), String> {
     Ok((values, from))
 }
 
+/// The parameter values of a map read from a file (`--set-file`, one customer of
+/// `--customers`): strings, not empty, without `${` or `%{`. `source` names the file
+/// in errors.
+pub fn value_map(
+    map: std::collections::BTreeMap<String, serde_yaml::Value>,
+    source: &str,
+) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for (k, v) in map {
+        let value = match v {
+            serde_yaml::Value::String(s) if !s.is_empty() => s,
+            serde_yaml::Value::String(_) => {
+                return Err(format!(
+                    "{source} gives `{k}` an empty value; to leave it a placeholder, leave it out"
+                ))
+            }
+            _ => {
+                return Err(format!(
+                    "{source}: the value of `{k}` is not a string; quote it (numbers such as account ids lose their leading zeros)"
+                ))
+            }
+        };
+        template_free(&k, &value, source)?;
+        out.push((k, value));
+    }
+    Ok(out)
+}
+
+/// A value from outside the source may not hold `${` or `%{`.
+pub fn template_free(name: &str, value: &str, source: &str) -> Result<(), String> {
+    match engc_core::resolve::params::template_in_value(value) {
+        None => Ok(()),
+        Some(found) => Err(format!(
+            "{source}: the value of `{name}` holds `{found}`; values cannot hold `${{` or `%{{` (the tools that apply the documents would read them as a placeholder or a template)"
+        )),
+    }
+}
+
 /// Compiles the inputs. `outputs`: the targets whose documents `build` writes (`check`
 /// asks for all of them), so parameters left as placeholders are reported.
 pub fn compile(
     args: &CommonArgs,
     outputs: std::collections::BTreeSet<engc_core::backend::Target>,
 ) -> Result<Compilation, i32> {
+    compile_batch(args, outputs, &[]).map(|(c, _)| c)
+}
+
+/// [`compile`], then each customer's documents (`build --customers`).
+pub fn compile_batch(
+    args: &CommonArgs,
+    outputs: std::collections::BTreeSet<engc_core::backend::Target>,
+    customers: &[engc_core::pipeline::Customer],
+) -> Result<(Compilation, Vec<engc_core::pipeline::Checked>), i32> {
     let inputs = read_inputs(args)?;
     if let Some(root) = &args.root {
         if !root.is_dir() {
@@ -111,12 +144,17 @@ pub fn compile(
         outputs: Some(outputs),
         strict: args.strict,
         use_root: args.root.clone(),
+        unset: customers
+            .iter()
+            .flat_map(|c| c.set.keys().cloned())
+            .collect(),
         ..Options::default()
     };
     for path in &args.catalogs {
         load_catalog(path, &mut options)?;
     }
-    let c = engc_core::compile(inputs, &engc_core::loader::DiskLoader, &options);
+    let (c, per_customer) =
+        engc_core::compile_batch(inputs, &engc_core::loader::DiskLoader, &options, customers);
     // A value for a parameter nobody declared is a usage mistake, not an input error.
     if let Some(dep) = c
         .files
@@ -133,13 +171,17 @@ pub fn compile(
             .map(|p| p.name.node.as_str())
             .chain(engc_core::resolve::params::IMPLICIT.iter().copied())
             .collect();
-        for (k, _) in &values {
+        let given = values
+            .iter()
+            .map(|(k, _)| (k, options.set_from.get(k)))
+            .chain(
+                customers
+                    .iter()
+                    .flat_map(|c| c.set.keys().map(move |k| (k, c.set_from.get(k)))),
+            );
+        for (k, from) in given {
             if !known.contains(&k.as_str()) {
-                let source = options
-                    .set_from
-                    .get(k)
-                    .map(String::as_str)
-                    .unwrap_or("--set");
+                let source = from.map(String::as_str).unwrap_or("--set");
                 let hint = match engc_core::diag::closest(k, known.iter().copied()) {
                     Some(best) => format!("; did you mean `{best}`?"),
                     None => format!(
@@ -159,7 +201,7 @@ pub fn compile(
             }
         }
     }
-    Ok(c)
+    Ok((c, per_customer))
 }
 
 /// How many errors and warnings a compilation reported.
@@ -189,14 +231,21 @@ pub fn report(args: &CommonArgs, c: &Compilation, what: &str) -> i32 {
 /// Prints diagnostics: for people on stderr (buffered, and at most
 /// `--max-diagnostics` of them, errors first), for tools on stdout (all of them).
 pub fn print_diagnostics(args: &CommonArgs, c: &Compilation) -> Counts {
+    print_list(args, &c.sources, &c.diagnostics)
+}
+
+/// [`print_diagnostics`] of a list (one customer's, in a batch build).
+pub fn print_list(
+    args: &CommonArgs,
+    sources: &engc_core::source::SourceMap,
+    diagnostics: &[Diagnostic],
+) -> Counts {
     let counts = Counts {
-        errors: c
-            .diagnostics
+        errors: diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count(),
-        warnings: c
-            .diagnostics
+        warnings: diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Warning)
             .count(),
@@ -204,13 +253,13 @@ pub fn print_diagnostics(args: &CommonArgs, c: &Compilation) -> Counts {
     match args.format {
         Format::Json => {
             let mut out = std::io::stdout().lock();
-            let _ = out.write_all(render::json(&c.sources, &c.diagnostics).as_bytes());
+            let _ = out.write_all(render::json(sources, diagnostics).as_bytes());
         }
         Format::Human => {
-            let shown = capped(&c.diagnostics, args.max_diagnostics);
+            let shown = capped(diagnostics, args.max_diagnostics);
             let mut err = BufferedStandardStream::stderr(color_choice(args));
-            let _ = render::human(&mut err, &c.sources, &shown);
-            let hidden = c.diagnostics.len() - shown.len();
+            let _ = render::human(&mut err, sources, &shown);
+            let hidden = diagnostics.len() - shown.len();
             if hidden > 0 {
                 let _ = writeln!(
                     err,

@@ -401,6 +401,7 @@ mod tests {
             access: None,
             principal: None,
             ou: None,
+            inputs: None,
             contents: contents.into(),
         }
     }

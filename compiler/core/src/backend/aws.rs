@@ -4,7 +4,7 @@
 
 use super::json::{to_compact_json, to_json};
 use super::{kind, OutputFile, Target};
-use crate::model::{Access, AwsStatement, Model, Principal, Scp};
+use crate::model::{Access, AwsRole, AwsStatement, Model, Principal, Scp};
 use crate::syntax::ast::Effect;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -61,6 +61,7 @@ fn access_files(access: &Access) -> Vec<OutputFile> {
             access: Some(access.name.clone()),
             principal: principal.clone(),
             ou: None,
+            inputs: None,
             contents: policy_document(part),
         });
     }
@@ -77,6 +78,7 @@ fn access_files(access: &Access) -> Vec<OutputFile> {
             access: Some(access.name.clone()),
             principal,
             ou: None,
+            inputs: None,
             contents: to_json(&Managed {
                 arns: &access.aws_managed,
             }),
@@ -87,52 +89,6 @@ fn access_files(access: &Access) -> Vec<OutputFile> {
 
 fn trust_file(principal: &Principal) -> Option<OutputFile> {
     let role = principal.aws_role.as_ref()?;
-
-    #[derive(Serialize)]
-    struct TrustPolicy<'a> {
-        #[serde(rename = "Version")]
-        version: &'static str,
-        #[serde(rename = "Statement")]
-        statement: [TrustStatement<'a>; 1],
-    }
-    #[derive(Serialize)]
-    struct TrustStatement<'a> {
-        #[serde(rename = "Effect")]
-        effect: &'static str,
-        #[serde(rename = "Principal")]
-        principal: TrustPrincipal<'a>,
-        #[serde(rename = "Action")]
-        action: &'static str,
-        #[serde(rename = "Condition", skip_serializing_if = "Option::is_none")]
-        condition: Option<TrustCondition<'a>>,
-    }
-    #[derive(Serialize)]
-    struct TrustPrincipal<'a> {
-        #[serde(rename = "AWS")]
-        aws: &'a str,
-    }
-    #[derive(Serialize)]
-    struct TrustCondition<'a> {
-        #[serde(rename = "StringEquals")]
-        string_equals: ExternalId<'a>,
-    }
-    #[derive(Serialize)]
-    struct ExternalId<'a> {
-        #[serde(rename = "sts:ExternalId")]
-        external_id: &'a str,
-    }
-
-    let doc = TrustPolicy {
-        version: POLICY_VERSION,
-        statement: [TrustStatement {
-            effect: "Allow",
-            principal: TrustPrincipal { aws: &role.arn },
-            action: "sts:AssumeRole",
-            condition: role.external_id.as_deref().map(|id| TrustCondition {
-                string_equals: ExternalId { external_id: id },
-            }),
-        }],
-    };
     Some(OutputFile {
         path: format!("aws/{}.trust.json", principal.name),
         target: Some(Target::Aws),
@@ -140,8 +96,86 @@ fn trust_file(principal: &Principal) -> Option<OutputFile> {
         access: None,
         principal: Some(principal.name.clone()),
         ou: None,
-        contents: to_json(&doc),
+        inputs: None,
+        contents: to_json(&TrustPolicy::new(role)),
     })
+}
+
+/// The trust policy of a role, as compact JSON (for Terraform and CloudFormation).
+pub fn trust_document(role: &AwsRole) -> String {
+    to_compact_json(&TrustPolicy::new(role))
+}
+
+/// Each policy of an access level (the split parts, in order), as compact JSON.
+pub fn policy_documents(access: &Access) -> Vec<String> {
+    split_policy(&access.aws, MANAGED_POLICY_SIZE_LIMIT)
+        .iter()
+        .map(|part| to_compact_json(&PolicyDocument::new(part)))
+        .collect()
+}
+
+/// A policy document of `statements`, as compact JSON.
+pub fn policy_document_compact(statements: &[AwsStatement]) -> String {
+    to_compact_json(&PolicyDocument::new(statements))
+}
+
+#[derive(Serialize)]
+pub(crate) struct TrustPolicy<'a> {
+    #[serde(rename = "Version")]
+    version: &'static str,
+    #[serde(rename = "Statement")]
+    statement: [TrustStatement<'a>; 1],
+}
+#[derive(Serialize)]
+struct TrustStatement<'a> {
+    #[serde(rename = "Effect")]
+    effect: &'static str,
+    #[serde(rename = "Principal")]
+    principal: TrustPrincipal<'a>,
+    #[serde(rename = "Action")]
+    action: &'static str,
+    #[serde(rename = "Condition", skip_serializing_if = "Option::is_none")]
+    condition: Option<TrustCondition<'a>>,
+}
+#[derive(Serialize)]
+struct TrustPrincipal<'a> {
+    #[serde(rename = "AWS")]
+    aws: Txt<'a>,
+}
+#[derive(Serialize)]
+struct TrustCondition<'a> {
+    #[serde(rename = "StringEquals")]
+    string_equals: ExternalId<'a>,
+}
+#[derive(Serialize)]
+struct ExternalId<'a> {
+    #[serde(rename = "sts:ExternalId")]
+    external_id: Txt<'a>,
+}
+
+impl<'a> TrustPolicy<'a> {
+    fn new(role: &'a AwsRole) -> Self {
+        Self::with(role, Dialect::Plain)
+    }
+
+    /// The trust policy with its strings written in `d`.
+    pub(crate) fn with(role: &'a AwsRole, d: Dialect<'a>) -> Self {
+        TrustPolicy {
+            version: POLICY_VERSION,
+            statement: [TrustStatement {
+                effect: "Allow",
+                principal: TrustPrincipal {
+                    aws: Txt(&role.arn, d),
+                },
+                action: "sts:AssumeRole",
+                condition: role.external_id.as_deref().map(|id| TrustCondition {
+                    string_equals: ExternalId {
+                        external_id: Txt(id, d),
+                    },
+                }),
+            }],
+        }
+    }
 }
 
 fn scp_file(scp: &Scp) -> OutputFile {
@@ -152,6 +186,7 @@ fn scp_file(scp: &Scp) -> OutputFile {
         access: None,
         principal: None,
         ou: Some(scp.ou.clone()),
+        inputs: None,
         contents: policy_document(&scp.statements),
     }
 }
@@ -160,7 +195,7 @@ fn scp_file(scp: &Scp) -> OutputFile {
 // Serialization
 
 #[derive(Serialize)]
-struct PolicyDocument<'a> {
+pub(crate) struct PolicyDocument<'a> {
     #[serde(rename = "Version")]
     version: &'static str,
     #[serde(rename = "Statement")]
@@ -169,9 +204,17 @@ struct PolicyDocument<'a> {
 
 impl<'a> PolicyDocument<'a> {
     fn new(statements: &'a [AwsStatement]) -> Self {
+        Self::with(statements, Dialect::Plain)
+    }
+
+    /// The policy with its strings written in `d`.
+    pub(crate) fn with(statements: &'a [AwsStatement], d: Dialect<'a>) -> Self {
         PolicyDocument {
             version: POLICY_VERSION,
-            statement: statements.iter().map(StatementJson::new).collect(),
+            statement: statements
+                .iter()
+                .map(|st| StatementJson::new(st, d))
+                .collect(),
         }
     }
 }
@@ -197,9 +240,9 @@ struct StatementJson<'a> {
 }
 
 impl<'a> StatementJson<'a> {
-    fn new(st: &'a AwsStatement) -> Self {
-        let actions = Some(OneOrMany(&st.actions));
-        let resources = Some(OneOrMany(&st.resources));
+    fn new(st: &'a AwsStatement, d: Dialect<'a>) -> Self {
+        let actions = Some(OneOrMany(&st.actions, d));
+        let resources = Some(OneOrMany(&st.resources, d));
         StatementJson {
             sid: st.sid.as_deref(),
             effect: match st.effect {
@@ -216,7 +259,7 @@ impl<'a> StatementJson<'a> {
                 .map(|(op, keys)| {
                     let keys = keys
                         .iter()
-                        .map(|(k, v)| (k.as_str(), OneOrMany(v)))
+                        .map(|(k, v)| (k.as_str(), OneOrMany(v, d)))
                         .collect();
                     (op.as_str(), keys)
                 })
@@ -227,13 +270,40 @@ impl<'a> StatementJson<'a> {
 
 /// A list written as a JSON string when it has exactly one element, else as an array.
 #[derive(Clone, Copy)]
-struct OneOrMany<'a>(&'a [String]);
+struct OneOrMany<'a>(&'a [String], Dialect<'a>);
 
 impl Serialize for OneOrMany<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self.0 {
-            [one] => s.serialize_str(one),
-            many => many.serialize(s),
+            [one] => Txt(one, self.1).serialize(s),
+            many => s.collect_seq(many.iter().map(|m| Txt(m, self.1))),
+        }
+    }
+}
+
+/// How a document's strings are written: as they are, or for a tool that fills
+/// placeholders itself (CloudFormation: `{"Fn::Sub": ...}` where a string holds one;
+/// the function renders such a string).
+#[derive(Clone, Copy)]
+pub(crate) enum Dialect<'a> {
+    Plain,
+    Sub(&'a dyn Fn(&str) -> String),
+}
+
+/// A string in a [`Dialect`].
+#[derive(Clone, Copy)]
+struct Txt<'a>(&'a str, Dialect<'a>);
+
+impl Serialize for Txt<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self.1 {
+            Dialect::Sub(render) if super::template::has_params(self.0) => {
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("Fn::Sub", &render(self.0))?;
+                m.end()
+            }
+            _ => s.serialize_str(self.0),
         }
     }
 }
@@ -243,7 +313,7 @@ impl Serialize for OneOrMany<'_> {
 
 /// The size of one statement as it appears inside a policy.
 fn statement_size(st: &AwsStatement) -> usize {
-    policy_size(&to_compact_json(&StatementJson::new(st)))
+    policy_size(&to_compact_json(&StatementJson::new(st, Dialect::Plain)))
 }
 
 /// The size of a policy with no statements: `{"Version":"2012-10-17","Statement":[]}`.

@@ -1,71 +1,82 @@
-//! Azure: a custom role definition per access level, in the shape of
-//! `az role definition create --role-definition` (as YAML).
+//! Azure: per access level, the custom role definition (`azure/<access>.role.yaml`, and
+//! `azure/<access>.role.json` in the shape `az role definition create --role-definition`
+//! reads), and when its principal has a service principal, the assignments: an ARM
+//! deployment template (`azure/<access>.assignments.json`, see [`arm`]) and the `az`
+//! commands (`azure/<access>.assign.sh`).
 
+use super::json::to_json;
+use super::shell;
 use super::yaml::to_yaml;
-use super::{description_of, kind, title_of, OutputFile, Target};
+use super::{description_of, kind, principal_of, title_of, OutputFile, Target};
 use crate::model::{Access, Model};
 use serde::Serialize;
 
-/// `azure/<access>.role.yaml` for every access with Azure actions.
+pub mod arm;
+
+/// The files for every access with Azure operations.
 pub fn emit(model: &Model) -> Vec<OutputFile> {
-    model
-        .accesses
-        .iter()
-        .filter(|a| !a.azure.is_empty())
-        .flat_map(|a| [Some(role_file(model, a)), assignment_file(model, a)])
-        .flatten()
-        .collect()
+    let mut files = Vec::new();
+    for access in model.accesses.iter().filter(|a| !a.azure.is_empty()) {
+        let doc = definition(model, access);
+        files.push(file(
+            access,
+            "role.yaml",
+            kind::ROLE_DEFINITION,
+            to_yaml(&doc),
+        ));
+        let json = to_json(&doc);
+        let assignee = principal_of(model, access).and_then(|p| p.azure_principal.as_deref());
+        if let Some(assignee) = assignee {
+            if let Some(template) = arm::template(model, access, assignee) {
+                files.push(file(
+                    access,
+                    "assignments.json",
+                    kind::ARM_TEMPLATE,
+                    template,
+                ));
+            }
+            files.push(file(
+                access,
+                "assign.sh",
+                kind::SCRIPT,
+                script(access, assignee, &json),
+            ));
+        }
+        files.push(file(access, "role.json", kind::ROLE_DEFINITION, json));
+    }
+    files
 }
 
-/// What `az role assignment create --assignee ... --role ... --scope ...` takes, once
-/// per scope: the access's principal gets the role.
-#[derive(Serialize)]
-struct Assignment<'a> {
-    assignee: &'a str,
-    role: &'a str,
-    scopes: &'a [String],
-}
-
-fn assignment_file(model: &Model, access: &Access) -> Option<OutputFile> {
-    let principal = access.principal.as_deref()?;
-    let assignee = model
-        .principals
-        .iter()
-        .find(|p| p.name == principal)?
-        .azure_principal
-        .as_deref()?;
-    let doc = Assignment {
-        assignee,
-        role: title_of(access),
-        scopes: &access.azure.scopes,
-    };
-    Some(OutputFile {
-        path: format!("azure/{}.assignment.json", access.name),
+fn file(access: &Access, suffix: &str, kind: &'static str, contents: String) -> OutputFile {
+    OutputFile {
+        path: format!("azure/{}.{suffix}", access.name),
         target: Some(Target::Azure),
-        kind: kind::ROLE_ASSIGNMENT,
+        kind,
         access: Some(access.name.clone()),
         principal: access.principal.clone(),
         ou: None,
-        contents: super::json::to_json(&doc),
-    })
+        inputs: None,
+        contents,
+    }
 }
 
+/// What `az role definition create --role-definition` reads.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct RoleDefinition<'a> {
-    name: &'a str,
-    is_custom: bool,
-    description: String,
-    actions: &'a [String],
-    not_actions: &'a [String],
-    data_actions: &'a [String],
-    not_data_actions: &'a [String],
-    assignable_scopes: &'a [String],
+pub(crate) struct RoleDefinition<'a> {
+    pub name: &'a str,
+    pub is_custom: bool,
+    pub description: String,
+    pub actions: &'a [String],
+    pub not_actions: &'a [String],
+    pub data_actions: &'a [String],
+    pub not_data_actions: &'a [String],
+    pub assignable_scopes: &'a [String],
 }
 
-fn role_file(model: &Model, access: &Access) -> OutputFile {
+pub(crate) fn definition<'a>(model: &Model, access: &'a Access) -> RoleDefinition<'a> {
     let role = &access.azure;
-    let doc = RoleDefinition {
+    RoleDefinition {
         name: title_of(access),
         is_custom: true,
         description: description_of(model, access),
@@ -74,16 +85,39 @@ fn role_file(model: &Model, access: &Access) -> OutputFile {
         data_actions: &role.data_actions,
         not_data_actions: &role.not_data_actions,
         assignable_scopes: &role.scopes,
-    };
-    OutputFile {
-        path: format!("azure/{}.role.yaml", access.name),
-        target: Some(Target::Azure),
-        kind: kind::ROLE_DEFINITION,
-        access: Some(access.name.clone()),
-        principal: access.principal.clone(),
-        ou: None,
-        contents: to_yaml(&doc),
     }
+}
+
+/// `az role definition create`, then `az role assignment create` once per scope. When
+/// the definition holds placeholders, it is passed inline (a here-document, so that the
+/// shell fills them in) instead of as the file.
+fn script(access: &Access, assignee: &str, definition_json: &str) -> String {
+    let path = format!("azure/{}.role.json", access.name);
+    let definition = if super::template::has_params(definition_json) {
+        shell::inline(definition_json)
+    } else {
+        shell::quote(&path)
+    };
+    let mut commands = vec![vec![
+        "az role definition create".into(),
+        format!("--role-definition {definition}"),
+    ]];
+    for scope in &access.azure.scopes {
+        commands.push(vec![
+            "az role assignment create".into(),
+            format!("--assignee-object-id {}", shell::quote(assignee)),
+            "--assignee-principal-type ServicePrincipal".into(),
+            format!("--role {}", shell::quote(title_of(access))),
+            format!("--scope {}", shell::quote(scope)),
+        ]);
+    }
+    shell::script(
+        &format!(
+            "Azure: the custom role of access level `{}` and its assignments",
+            access.name
+        ),
+        &commands,
+    )
 }
 
 #[cfg(test)]
@@ -104,66 +138,163 @@ mod tests {
         assignable_scopes: Vec<String>,
     }
 
-    #[test]
-    fn role_definitions() {
-        let model = sample_model();
-        let all = emit(&model);
-        assert_eq!(all, emit(&model));
-        // Role definitions here; assignments (when the principal has an Azure
-        // identity) are tested below.
-        let files: Vec<OutputFile> = all
-            .into_iter()
-            .filter(|f| f.kind == kind::ROLE_DEFINITION)
-            .collect();
-        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        assert_eq!(paths, ["azure/ongoing.role.yaml", "azure/setup.role.yaml"]);
-        for f in &files {
-            assert_eq!(f.kind, kind::ROLE_DEFINITION);
-            assert!(f.contents.ends_with('\n') && !f.contents.ends_with("\n\n"));
-        }
-        insta::assert_snapshot!("ongoing", files[0].contents);
-        insta::assert_snapshot!("setup_empty_lists", files[1].contents);
+    fn get<'a>(files: &'a [OutputFile], path: &str) -> &'a OutputFile {
+        files
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("no {path}"))
+    }
 
-        let ongoing: Parsed = serde_yaml::from_str(&files[0].contents).unwrap();
-        assert_eq!(ongoing.name, "Chalk ongoing management");
-        assert!(ongoing.is_custom);
-        assert_eq!(ongoing.actions, model.accesses[1].azure.actions);
-        assert_eq!(ongoing.data_actions, model.accesses[1].azure.data_actions);
+    /// The sample with the `ongoing` level's principal given an Azure identity.
+    fn with_assignee(assignee: &str) -> Model {
+        let mut model = sample_model();
+        let name = model.accesses[1].principal.clone().unwrap();
+        let p = model
+            .principals
+            .iter_mut()
+            .find(|p| p.name == name)
+            .unwrap();
+        p.azure_principal = Some(assignee.into());
+        model
+    }
+
+    #[test]
+    fn role_definitions_in_yaml_and_json_say_the_same() {
+        let model = sample_model();
+        let files = emit(&model);
+        assert_eq!(files, emit(&model));
+        let yaml = get(&files, "azure/ongoing.role.yaml");
+        let json = get(&files, "azure/ongoing.role.json");
+        assert_eq!(yaml.kind, kind::ROLE_DEFINITION);
+        assert_eq!(json.kind, kind::ROLE_DEFINITION);
+        insta::assert_snapshot!("ongoing", yaml.contents);
+        insta::assert_snapshot!("ongoing_json", json.contents);
+        let from_yaml: Parsed = serde_yaml::from_str(&yaml.contents).unwrap();
+        let from_json: Parsed = serde_json::from_str(&json.contents).unwrap();
+        assert_eq!(format!("{from_yaml:?}"), format!("{from_json:?}"));
+        assert_eq!(from_json.name, "Chalk ongoing management");
+        assert!(from_json.is_custom);
+        assert_eq!(from_json.actions, model.accesses[1].azure.actions);
+        assert_eq!(from_json.data_actions, model.accesses[1].azure.data_actions);
         assert_eq!(
-            ongoing.assignable_scopes,
+            from_json.assignable_scopes,
             ["/subscriptions/${subscription_id}"]
         );
-        assert!(ongoing.not_actions.is_empty() && ongoing.not_data_actions.is_empty());
+        assert!(from_json.not_actions.is_empty() && from_json.not_data_actions.is_empty());
 
-        let setup: Parsed = serde_yaml::from_str(&files[1].contents).unwrap();
+        let setup: Parsed =
+            serde_yaml::from_str(&get(&files, "azure/setup.role.yaml").contents).unwrap();
         assert_eq!(setup.name, "setup");
         assert_eq!(setup.description, "engc: chalk access level setup");
         assert!(setup.actions.is_empty() && setup.assignable_scopes.is_empty());
-        assert!(files[1].contents.contains("Actions: []\n"));
         assert_eq!(setup.not_data_actions.len(), 1);
     }
 
     #[test]
-    fn assignments_for_principals_with_an_azure_identity() {
+    fn assignments_only_for_a_principal_with_an_azure_identity() {
         let mut model = sample_model();
-        let principal = model.accesses[1]
-            .principal
-            .clone()
-            .expect("the sample grants to a principal");
-        let p = model
-            .principals
-            .iter_mut()
-            .find(|p| p.name == principal)
-            .unwrap();
-        p.azure_principal = Some("${client_id}".into());
+        for p in &mut model.principals {
+            p.azure_principal = None;
+        }
         let files = emit(&model);
-        let a = files
+        assert!(files.iter().any(|f| f.kind == kind::ROLE_DEFINITION));
+        assert!(files
             .iter()
-            .find(|f| f.kind == kind::ROLE_ASSIGNMENT)
-            .expect("an assignment");
-        assert_eq!(a.path, "azure/ongoing.assignment.json");
-        let v: serde_json::Value = serde_json::from_str(&a.contents).unwrap();
-        assert_eq!(v["assignee"], "${client_id}");
-        assert_eq!(v["role"], "Chalk ongoing management");
+            .all(|f| f.kind != kind::ARM_TEMPLATE && f.kind != kind::SCRIPT));
+    }
+
+    #[test]
+    fn assignment_script() {
+        let mut model = with_assignee("${client_id}");
+        model.accesses[1]
+            .azure
+            .scopes
+            .push("/subscriptions/${subscription_id}/resourceGroups/it's-rg".into());
+        let files = emit(&model);
+        let sh = get(&files, "azure/ongoing.assign.sh");
+        insta::assert_snapshot!("assign_script", sh.contents);
+        assert_eq!(sh.contents.matches("az role assignment create").count(), 2);
+        assert!(sh
+            .contents
+            .contains("--assignee-object-id \"${client_id}\""));
+        assert!(sh.contents.contains("'/resourceGroups/it'\\''s-rg'"));
+        // The definition holds `${subscription_id}`: it is passed inline, filled.
+        assert!(sh
+            .contents
+            .contains("--role-definition \"$(cat <<ENGC_DOCUMENT"));
+        assert!(!sh.contents.contains("role.json'"));
+
+        // Without placeholders, the file is passed as it is.
+        let mut model = with_assignee("11111111-2222-3333-4444-555555555555");
+        model.accesses[1].azure.scopes =
+            vec!["/subscriptions/00000000-0000-0000-0000-000000000000".into()];
+        let files = emit(&model);
+        let sh = get(&files, "azure/ongoing.assign.sh");
+        assert!(sh
+            .contents
+            .contains("--role-definition 'azure/ongoing.role.json'"));
+        assert!(!sh.contents.contains("${"));
+    }
+
+    #[test]
+    fn arm_template() {
+        let mut model = with_assignee("11111111-2222-3333-4444-555555555555");
+        let sub = "/subscriptions/00000000-0000-0000-0000-000000000000";
+        model.accesses[1].azure.scopes = vec![
+            sub.into(),
+            format!("{sub}/resourceGroups/rg"),
+            format!("{sub}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct"),
+            "/subscriptions/99999999-0000-0000-0000-000000000000".into(),
+        ];
+        let files = emit(&model);
+        let t = get(&files, "azure/ongoing.assignments.json");
+        assert_eq!(t.kind, kind::ARM_TEMPLATE);
+        insta::assert_snapshot!("arm_template", t.contents);
+        let v: serde_json::Value = serde_json::from_str(&t.contents).unwrap();
+        assert_eq!(v["$schema"], arm::SCHEMA);
+        assert_eq!(
+            v["parameters"]["principalId"]["defaultValue"],
+            "11111111-2222-3333-4444-555555555555"
+        );
+        assert_eq!(
+            v["parameters"]["roleName"]["defaultValue"],
+            "Chalk ongoing management"
+        );
+        let resources = v["resources"].as_array().unwrap();
+        let types: Vec<&str> = resources
+            .iter()
+            .map(|r| r["type"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            types,
+            [
+                "Microsoft.Authorization/roleDefinitions",
+                "Microsoft.Authorization/roleAssignments",
+                "Microsoft.Resources/deployments",
+                "Microsoft.Resources/deployments",
+                "Microsoft.Resources/deployments"
+            ]
+        );
+        assert_eq!(resources[2]["resourceGroup"], "rg");
+        let inner = &resources[3]["properties"]["template"]["resources"][0];
+        assert_eq!(inner["scope"], "Microsoft.Storage/storageAccounts/acct");
+        assert!(resources[4].get("resourceGroup").is_none());
+        assert_eq!(resources[4]["location"], "[deployment().location]");
+        assert!(resources[1]["name"].as_str().unwrap().starts_with("[guid("));
+
+        // The principal left as a placeholder: no default, a required parameter.
+        let files = emit(&with_assignee("${client_id}"));
+        let t = get(&files, "azure/ongoing.assignments.json");
+        let v: serde_json::Value = serde_json::from_str(&t.contents).unwrap();
+        assert!(v["parameters"]["principalId"].get("defaultValue").is_none());
+        assert!(!t.contents.contains("client_id"));
+
+        // A management group is out of a subscription deployment's reach.
+        let mut model = with_assignee("${client_id}");
+        model.accesses[1].azure.scopes =
+            vec!["/providers/Microsoft.Management/managementGroups/mg".into()];
+        let files = emit(&model);
+        assert!(!files.iter().any(|f| f.kind == kind::ARM_TEMPLATE));
+        assert!(files.iter().any(|f| f.kind == kind::SCRIPT));
     }
 }

@@ -2,6 +2,7 @@
 //! the bindings of the access's service account.
 
 use super::json::to_json;
+use super::shell;
 use super::{description_of, kind, principal_of, title_of, OutputFile, Target};
 use crate::model::{Access, Model};
 use serde::Serialize;
@@ -9,8 +10,10 @@ use serde::Serialize;
 /// The role that lets a member impersonate a service account.
 pub const TOKEN_CREATOR_ROLE: &str = "roles/iam.serviceAccountTokenCreator";
 
-/// `gcp/<access>.role.json` for every access with permissions and
-/// `gcp/<access>.bindings.json` for every access whose principal has a service account.
+/// `gcp/<access>.role.json` for every access with permissions; for every access whose
+/// principal has a service account, `gcp/<access>.bindings.json` (the project policy's
+/// bindings), `gcp/<access>.impersonation.json` (the service account policy's, when
+/// someone may impersonate it) and `gcp/<access>.bindings.sh` (the `gcloud` commands).
 pub fn emit(model: &Model) -> Vec<OutputFile> {
     let mut files = Vec::new();
     for access in &model.accesses {
@@ -66,63 +69,144 @@ fn role_file(model: &Model, access: &Access) -> Option<OutputFile> {
         access: Some(access.name.clone()),
         principal: access.principal.clone(),
         ou: None,
+        inputs: None,
         contents: to_json(&role),
     })
 }
 
-fn bindings_file(model: &Model, access: &Access) -> Option<OutputFile> {
-    let principal = principal_of(model, access)?;
-    let account = principal.gcp_service_account.as_ref()?;
-    if access.gcp.roles.is_empty() && access.gcp.permissions.is_empty() {
-        return None;
-    }
+/// An IAM policy fragment: `{"bindings": [{"role", "members"}]}`, sorted by role, that
+/// merges into a project's policy (or, for impersonation, a service account's).
+#[derive(Serialize)]
+struct Policy<'a> {
+    bindings: Vec<Binding<'a>>,
+}
 
-    #[derive(Serialize)]
-    struct Bindings<'a> {
-        member: String,
-        roles: Vec<String>,
-        #[serde(skip_serializing_if = "Vec::is_empty")]
-        impersonation: Vec<Impersonation<'a>>,
-    }
-    #[derive(Serialize)]
-    struct Impersonation<'a> {
-        member: &'a str,
-        role: &'static str,
-    }
+#[derive(Serialize)]
+struct Binding<'a> {
+    role: String,
+    members: Vec<&'a str>,
+}
 
+/// The roles an access binds: its predefined roles and its custom role, sorted.
+fn roles(model: &Model, access: &Access) -> Vec<String> {
     let mut roles = access.gcp.roles.clone();
-    roles.sort();
-    roles.dedup();
     if !access.gcp.permissions.is_empty() {
         roles.push(custom_role_name(
             &model.deployment.project_id,
             &access.gcp.role_id,
         ));
     }
-    let bindings = Bindings {
-        member: format!(
-            "serviceAccount:{}",
-            service_account_email(&model.deployment.project_id, &account.account)
-        ),
-        roles,
-        impersonation: account
-            .impersonated_by
+    roles.sort();
+    roles.dedup();
+    roles
+}
+
+fn bindings_file(model: &Model, access: &Access) -> Vec<OutputFile> {
+    let Some(principal) = principal_of(model, access) else {
+        return Vec::new();
+    };
+    let Some(account) = principal.gcp_service_account.as_ref() else {
+        return Vec::new();
+    };
+    if access.gcp.roles.is_empty() && access.gcp.permissions.is_empty() {
+        return Vec::new();
+    }
+    let email = service_account_email(&model.deployment.project_id, &account.account);
+    let member = format!("serviceAccount:{email}");
+    let roles = roles(model, access);
+    let policy = Policy {
+        bindings: roles
             .iter()
-            .map(|member| Impersonation {
-                member,
-                role: TOKEN_CREATOR_ROLE,
+            .map(|role| Binding {
+                role: role.clone(),
+                members: vec![member.as_str()],
             })
             .collect(),
     };
-    Some(OutputFile {
-        path: format!("gcp/{}.bindings.json", access.name),
+    let mut impersonators: Vec<&str> = account.impersonated_by.iter().map(String::as_str).collect();
+    impersonators.sort_unstable();
+    impersonators.dedup();
+    let file = |suffix: &str, kind: &'static str, contents: String| OutputFile {
+        path: format!("gcp/{}.{suffix}", access.name),
         target: Some(Target::Gcp),
-        kind: kind::ROLE_BINDINGS,
+        kind,
         access: Some(access.name.clone()),
         principal: Some(principal.name.clone()),
         ou: None,
-        contents: to_json(&bindings),
-    })
+        inputs: None,
+        contents,
+    };
+    let mut files = vec![file("bindings.json", kind::ROLE_BINDINGS, to_json(&policy))];
+    if !impersonators.is_empty() {
+        let policy = Policy {
+            bindings: vec![Binding {
+                role: TOKEN_CREATOR_ROLE.into(),
+                members: impersonators.clone(),
+            }],
+        };
+        files.push(file(
+            "impersonation.json",
+            kind::IMPERSONATION,
+            to_json(&policy),
+        ));
+    }
+    files.push(file(
+        "bindings.sh",
+        kind::SCRIPT,
+        script(model, access, &member, &email, &impersonators),
+    ));
+    files
+}
+
+/// `gcloud iam roles create` for the custom role, `gcloud projects
+/// add-iam-policy-binding` per role, `gcloud iam service-accounts add-iam-policy-binding`
+/// per member that may impersonate the service account.
+fn script(
+    model: &Model,
+    access: &Access,
+    member: &str,
+    email: &str,
+    impersonators: &[&str],
+) -> String {
+    let project = &model.deployment.project_id;
+    let mut commands = Vec::new();
+    if let Some(role) = role_file(model, access) {
+        let file = if super::template::has_params(&role.contents) {
+            format!("--file=/dev/stdin {}", shell::stdin(&role.contents))
+        } else {
+            shell::flag("file", &role.path)
+        };
+        commands.push(vec![
+            "gcloud iam roles create".into(),
+            shell::quote(&access.gcp.role_id),
+            shell::flag("project", project),
+            file,
+        ]);
+    }
+    for role in roles(model, access) {
+        commands.push(vec![
+            "gcloud projects add-iam-policy-binding".into(),
+            shell::quote(project),
+            shell::flag("member", member),
+            shell::flag("role", &role),
+            "--condition=None".into(),
+        ]);
+    }
+    for who in impersonators {
+        commands.push(vec![
+            "gcloud iam service-accounts add-iam-policy-binding".into(),
+            shell::quote(email),
+            shell::flag("member", who),
+            shell::flag("role", TOKEN_CREATOR_ROLE),
+        ]);
+    }
+    shell::script(
+        &format!(
+            "GCP: the custom role and bindings of access level `{}`",
+            access.name
+        ),
+        &commands,
+    )
 }
 
 #[cfg(test)]
@@ -145,10 +229,13 @@ mod tests {
             [
                 "gcp/ongoing.role.json",
                 "gcp/ongoing.bindings.json",
-                "gcp/workload.bindings.json"
+                "gcp/ongoing.impersonation.json",
+                "gcp/ongoing.bindings.sh",
+                "gcp/workload.bindings.json",
+                "gcp/workload.bindings.sh"
             ]
         );
-        for f in &files {
+        for f in files.iter().filter(|f| f.path.ends_with(".json")) {
             assert!(f.contents.ends_with("}\n") && !f.contents.ends_with("\n\n"));
             serde_json::from_str::<serde::de::IgnoredAny>(&f.contents).unwrap();
         }
@@ -190,6 +277,20 @@ mod tests {
         insta::assert_snapshot!(files[0].contents);
     }
 
+    /// The shape `gcloud projects set-iam-policy` and Terraform read: bindings of a role
+    /// to members.
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Policy {
+        bindings: Vec<Binding>,
+    }
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Binding {
+        role: String,
+        members: Vec<String>,
+    }
+
     #[test]
     fn bindings() {
         let files = emit(&sample_model());
@@ -197,15 +298,52 @@ mod tests {
         assert_eq!(f.kind, kind::ROLE_BINDINGS);
         assert_eq!(f.principal.as_deref(), Some("chalk_api"));
         insta::assert_snapshot!("bindings_with_custom_role", f.contents);
-        assert!(f
-            .contents
-            .contains("\"projects/${project_id}/roles/chalkOngoing\""));
+        let policy: Policy = serde_json::from_str(&f.contents).unwrap();
+        let roles: Vec<&str> = policy.bindings.iter().map(|b| b.role.as_str()).collect();
+        let mut sorted = roles.clone();
+        sorted.sort();
+        assert_eq!(roles, sorted);
+        assert!(roles.contains(&"projects/${project_id}/roles/chalkOngoing"));
+        for b in &policy.bindings {
+            assert_eq!(
+                b.members,
+                ["serviceAccount:chalk-api@${project_id}.iam.gserviceaccount.com"]
+            );
+        }
+        assert!(
+            !roles.contains(&TOKEN_CREATOR_ROLE),
+            "impersonation is apart"
+        );
+
+        let imp = get(&files, "gcp/ongoing.impersonation.json");
+        assert_eq!(imp.kind, kind::IMPERSONATION);
+        let policy: Policy = serde_json::from_str(&imp.contents).unwrap();
+        assert_eq!(policy.bindings.len(), 1);
+        assert_eq!(policy.bindings[0].role, TOKEN_CREATOR_ROLE);
+        assert!(!policy.bindings[0].members.is_empty());
+
+        let sh = get(&files, "gcp/ongoing.bindings.sh");
+        assert_eq!(sh.kind, kind::SCRIPT);
+        insta::assert_snapshot!("bindings_script", sh.contents);
+        assert!(sh.contents.starts_with("#!/bin/sh\n"));
+        assert!(sh.contents.contains("\nset -eu\n"));
+        assert_eq!(
+            sh.contents
+                .matches("gcloud projects add-iam-policy-binding")
+                .count(),
+            roles.len()
+        );
+        assert!(sh.contents.contains("--project=\"${project_id}\""));
 
         // predefined roles only, bare account id, no impersonation
         let f = get(&files, "gcp/workload.bindings.json");
         insta::assert_snapshot!("bindings_predefined_only", f.contents);
-        assert!(!f.contents.contains("impersonation"));
         assert!(!f.contents.contains("/roles/chalkWorkload"));
+        assert!(!files
+            .iter()
+            .any(|f| f.path == "gcp/workload.impersonation.json"));
+        let sh = get(&files, "gcp/workload.bindings.sh");
+        assert!(!sh.contents.contains("gcloud iam roles create"));
     }
 
     #[test]

@@ -12,7 +12,7 @@ pub fn to_json<T: Serialize + ?Sized>(v: &T) -> String {
 }
 
 /// `v` as compact JSON (no white space outside strings), for size measurements.
-pub(crate) fn to_compact_json<T: Serialize + ?Sized>(v: &T) -> String {
+pub fn to_compact_json<T: Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).expect("backend structs always serialize")
 }
 

@@ -7,10 +7,14 @@
 
 pub mod aws;
 pub mod azure;
+pub mod cloudformation;
 pub mod gcp;
 pub mod json;
 pub mod k8s;
 pub mod network;
+pub mod shell;
+pub mod template;
+pub mod terraform;
 pub mod yaml;
 
 #[cfg(test)]
@@ -18,11 +22,12 @@ pub(crate) mod test_model;
 
 use crate::model::Model;
 use crate::syntax::ast::Cloud;
+use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
 /// What `engc build --target` selects.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Target {
     Aws,
@@ -30,15 +35,22 @@ pub enum Target {
     Azure,
     K8s,
     Network,
+    /// Terraform modules, one per cloud (`terraform/<cloud>/main.tf.json`).
+    Terraform,
+    /// The CloudFormation template for AWS (`cloudformation/aws.template.json`).
+    #[serde(rename = "cloudformation")]
+    CloudFormation,
 }
 
 impl Target {
-    pub const ALL: [Target; 5] = [
+    pub const ALL: [Target; 7] = [
         Target::Aws,
         Target::Gcp,
         Target::Azure,
         Target::K8s,
         Target::Network,
+        Target::Terraform,
+        Target::CloudFormation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +60,8 @@ impl Target {
             Target::Azure => "azure",
             Target::K8s => "k8s",
             Target::Network => "network",
+            Target::Terraform => "terraform",
+            Target::CloudFormation => "cloudformation",
         }
     }
 
@@ -61,7 +75,7 @@ impl Target {
             Target::Aws => Some(Cloud::Aws),
             Target::Gcp => Some(Cloud::Gcp),
             Target::Azure => Some(Cloud::Azure),
-            Target::K8s | Target::Network => None,
+            Target::K8s | Target::Network | Target::Terraform | Target::CloudFormation => None,
         }
     }
 }
@@ -87,7 +101,22 @@ pub struct OutputFile {
     pub principal: Option<String>,
     /// For service control policies: the organizational unit it is attached to.
     pub ou: Option<String>,
+    /// For Terraform modules and CloudFormation templates, which take the parameters
+    /// left unset as variables: those parameters, sorted. `None` for documents, whose
+    /// placeholders are found in their text.
+    pub inputs: Option<Vec<String>>,
     pub contents: String,
+}
+
+impl OutputFile {
+    /// The `${name}` placeholders this document holds, sorted; none for a file that
+    /// takes its parameters as variables ([`OutputFile::inputs`]).
+    pub fn placeholders(&self) -> Vec<&str> {
+        match self.inputs {
+            Some(_) => Vec::new(),
+            None => placeholders_in(&self.contents),
+        }
+    }
 }
 
 /// The values of [`OutputFile::kind`] (also written to `manifest.json`).
@@ -99,7 +128,16 @@ pub mod kind {
     pub const CUSTOM_ROLE: &str = "custom-role";
     pub const ROLE_BINDINGS: &str = "role-bindings";
     pub const ROLE_DEFINITION: &str = "role-definition";
-    pub const ROLE_ASSIGNMENT: &str = "role-assignment";
+    /// An ARM deployment template (Azure role definition and assignments).
+    pub const ARM_TEMPLATE: &str = "arm-template";
+    /// A shell script of `az`, `gcloud`... commands.
+    pub const SCRIPT: &str = "script";
+    /// GCP bindings for a service account's own policy (who may impersonate it).
+    pub const IMPERSONATION: &str = "impersonation-bindings";
+    /// A Terraform module in JSON syntax.
+    pub const TERRAFORM_MODULE: &str = "terraform-module";
+    /// A CloudFormation template.
+    pub const CLOUDFORMATION_TEMPLATE: &str = "cloudformation-template";
     pub const RBAC: &str = "rbac";
     pub const NETWORK_PLAN: &str = "network-plan";
     pub const MANIFEST: &str = "manifest";
@@ -125,6 +163,12 @@ pub fn emit(model: &Model, targets: &BTreeSet<Target>) -> Vec<OutputFile> {
             Target::Azure => files.extend(azure::emit(model)),
             Target::K8s => files.extend(k8s::emit(model)),
             Target::Network => files.extend(network::emit(model)),
+            Target::Terraform => files.extend(terraform::emit(model)),
+            Target::CloudFormation => {
+                if model.deployment.clouds.contains(&Cloud::Aws) {
+                    files.extend(cloudformation::emit(model));
+                }
+            }
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -139,10 +183,15 @@ pub fn emit(model: &Model, targets: &BTreeSet<Target>) -> Vec<OutputFile> {
 pub const MANIFEST_GENERATOR: &str = "engc";
 pub const MANIFEST_FORMAT: u32 = 1;
 
-#[derive(Serialize)]
+/// `manifest.json`: what engc wrote, so that reviewers, tools and the next build know.
+#[derive(Serialize, JsonSchema)]
+#[schemars(title = "engc manifest.json", deny_unknown_fields)]
 struct Manifest<'a> {
+    /// Always `engc`: a folder whose manifest says so may be replaced by the next build.
     generator: &'static str,
+    /// The manifest's format version.
     format: u32,
+    /// The deployment's name.
     deployment: &'a str,
     /// Parameters left as `${name}` placeholders in some document, sorted.
     placeholders: Vec<&'a str>,
@@ -151,12 +200,17 @@ struct Manifest<'a> {
     files: Vec<ManifestEntry<'a>>,
 }
 
-#[derive(Serialize)]
+/// An access level.
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 struct AccessEntry<'a> {
     name: &'a str,
+    /// The principal it is granted to.
     #[serde(skip_serializing_if = "Option::is_none")]
     principal: Option<&'a str>,
+    /// `scoped` or `unscoped`.
     scope: &'static str,
+    /// Why an unscoped level is unscoped.
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
     /// The id to pass to `gcloud iam roles create` for its custom role.
@@ -164,25 +218,39 @@ struct AccessEntry<'a> {
     gcp_role_id: Option<&'a str>,
 }
 
-#[derive(Serialize)]
+/// A file engc wrote.
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 struct ManifestEntry<'a> {
+    /// Relative to the output folder, `/`-separated.
     path: &'a str,
+    /// The `--target` that writes it.
     target: Option<Target>,
+    /// What it is: `policy`, `managed-policies`, `trust-policy`, `scp`, `custom-role`,
+    /// `role-bindings`, `impersonation-bindings`, `role-definition`, `arm-template`,
+    /// `script`, `rbac`, `network-plan`, `terraform-module`, `cloudformation-template`.
     kind: &'a str,
+    /// The access level it grants.
     #[serde(skip_serializing_if = "Option::is_none")]
     access: Option<&'a str>,
+    /// The principal it concerns.
     #[serde(skip_serializing_if = "Option::is_none")]
     principal: Option<&'a str>,
+    /// For an SCP: the organizational unit (or root) it is attached to.
     #[serde(skip_serializing_if = "Option::is_none")]
     ou: Option<&'a str>,
     /// The parameters this document still holds as placeholders, sorted.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     placeholders: Vec<&'a str>,
+    /// The parameters a Terraform module or CloudFormation template takes as
+    /// variables, sorted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parameters: Option<&'a [String]>,
 }
 
 /// `manifest.json` for `files` (which must already be sorted by path).
 fn manifest(model: &Model, files: &[OutputFile]) -> OutputFile {
-    let per_file: Vec<Vec<&str>> = files.iter().map(|f| placeholders_in(&f.contents)).collect();
+    let per_file: Vec<Vec<&str>> = files.iter().map(OutputFile::placeholders).collect();
     let mut all: Vec<&str> = per_file.iter().flatten().copied().collect();
     all.sort_unstable();
     all.dedup();
@@ -222,6 +290,7 @@ fn manifest(model: &Model, files: &[OutputFile]) -> OutputFile {
                 principal: f.principal.as_deref(),
                 ou: f.ou.as_deref(),
                 placeholders: held.clone(),
+                parameters: f.inputs.as_deref(),
             })
             .collect(),
     };
@@ -232,8 +301,15 @@ fn manifest(model: &Model, files: &[OutputFile]) -> OutputFile {
         access: None,
         principal: None,
         ou: None,
+        inputs: None,
         contents: json::to_json(&doc),
     }
+}
+
+/// The JSON Schema of `manifest.json` (committed as `docs/manifest.schema.json`),
+/// derived from the structs that write it.
+pub fn manifest_schema() -> String {
+    json::to_json(&schemars::schema_for!(Manifest<'static>))
 }
 
 /// The `${name}` placeholders a document holds, sorted, each once.

@@ -2,7 +2,7 @@
 //! documents it lands in, and each such parameter is W0117, naming the documents.
 //! `--strict` makes it an error (see [`promote`]).
 
-use crate::backend::{placeholders_in, OutputFile, MANIFEST_PATH};
+use crate::backend::{OutputFile, MANIFEST_PATH};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::resolve::decls::Decls;
 use std::collections::BTreeMap;
@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 pub fn find(files: &[OutputFile]) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in files.iter().filter(|f| f.path != MANIFEST_PATH) {
-        for n in placeholders_in(&f.contents) {
+        for n in f.placeholders() {
             out.entry(n.to_string()).or_default().push(f.path.clone());
         }
     }

@@ -467,6 +467,40 @@ pub fn check(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) {
         }
     });
     implicit(decls, params, diags);
+    template_free(decls, params, diags);
+}
+
+/// Parameter values never hold `${` or `%{` (see
+/// [`template_in_value`](crate::resolve::params::template_in_value)): E0116 at the
+/// default, or at the deployment's name for a value given outside the source (the
+/// command line refuses those before it compiles; the editor's settings reach here).
+fn template_free(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) {
+    let Some(dep) = decls.deployment else {
+        return;
+    };
+    for (name, value, origin) in params.values() {
+        // The prefix is source text (`"demo-${env}"`): its references are genuine.
+        if matches!(origin, Origin::Prefix(_)) {
+            continue;
+        }
+        let Some(found) = crate::resolve::params::template_in_value(value) else {
+            continue;
+        };
+        let message = format!("the value of `{name}` holds `{found}`");
+        let why = "values cannot hold `${` or `%{`: the tools that apply the documents would read them as a placeholder or a template";
+        let d = match origin {
+            Origin::Default(span) | Origin::Prefix(span) => {
+                Diagnostic::new(Code::E0116, *span, message).label(why)
+            }
+            Origin::Given(from) => Diagnostic::new(Code::E0116, dep.name.span, message)
+                .label(why)
+                .note(format!(
+                    "`{name}` is `{}`, from {from}",
+                    value.escape_debug()
+                )),
+        };
+        diags.push(d.help(format!("give `{name}` a value without `${{` or `%{{`")));
+    }
 }
 
 /// The implicit parameters land in the names engc generates (every ARN holds

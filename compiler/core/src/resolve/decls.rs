@@ -275,7 +275,11 @@ impl<'a> Decls<'a> {
         let prefix = self
             .deployment
             .and_then(|d| d.name_prefix.as_ref().map(|p| (p.node.as_str(), p.span)));
-        Params::new(&declared, prefix, &options.set, &options.set_from)
+        let mut params = Params::new(&declared, prefix, &options.set, &options.set_from);
+        for name in &options.unset {
+            params.unset(name);
+        }
+        params
     }
 
     /// Resolves a reference that must be of kind `want`; reports unknown or wrong-kind.

@@ -97,6 +97,20 @@ impl Params {
         }
     }
 
+    /// Leaves a known parameter without a value (a placeholder), whatever its default.
+    pub fn unset(&mut self, name: &str) {
+        if let Some(slot) = self.values.get_mut(name) {
+            *slot = None;
+        }
+    }
+
+    /// Every parameter that has a value: name, value and origin, by name.
+    pub fn values(&self) -> impl Iterator<Item = (&str, &str, &Origin)> {
+        self.values
+            .iter()
+            .filter_map(|(k, v)| v.as_ref().map(|(v, o)| (k.as_str(), v.as_str(), o)))
+    }
+
     pub fn is_known(&self, name: &str) -> bool {
         self.values.contains_key(name)
     }
@@ -136,6 +150,20 @@ impl Params {
         }
         out.push_str(&s[last..]);
         out
+    }
+}
+
+/// Why a parameter value is refused, if it is: one that holds `${` or `%{` would be
+/// read as a placeholder by engc, or as an interpolation or a template directive by the
+/// tools that apply the documents (Terraform, CloudFormation's `Fn::Sub`, the shell).
+/// Refusing them means every `${name}` left in the model is a genuine placeholder.
+pub fn template_in_value(value: &str) -> Option<&'static str> {
+    if value.contains("${") {
+        Some("${")
+    } else if value.contains("%{") {
+        Some("%{")
+    } else {
+        None
     }
 }
 
@@ -195,6 +223,15 @@ mod tests {
             .map(|r| r.0)
             .collect();
         assert_eq!(refs, ["region", "x1"]);
+    }
+
+    #[test]
+    fn values_with_template_syntax_are_refused() {
+        assert_eq!(template_in_value("a${b}"), Some("${"));
+        assert_eq!(template_in_value("${file(\"/etc/passwd\")}"), Some("${"));
+        assert_eq!(template_in_value("%{ if true }x%{ endif }"), Some("%{"));
+        assert_eq!(template_in_value("$x {y} %x"), None);
+        assert_eq!(template_in_value("us-east-1"), None);
     }
 
     #[test]

@@ -1,0 +1,495 @@
+//! `cloudformation/aws.template.json`: what a customer creates with one "launch stack":
+//! an IAM role per principal with an AWS role (its trust policy, the AWS managed
+//! policies of its levels), a managed policy per policy file (every split part)
+//! attached to it, the SCPs, and the role ARNs as outputs.
+//!
+//! Placeholders become `Fn::Sub` variables: `${region}` and `${account_id}` are
+//! `${AWS::Region}` and `${AWS::AccountId}`, the others template parameters. In a string
+//! under `Fn::Sub`, a literal `${` is written `${!` (CloudFormation's escape); strings
+//! without placeholders are plain.
+
+use super::aws::{split_policy, Dialect, PolicyDocument, TrustPolicy, MANAGED_POLICY_SIZE_LIMIT};
+use super::json::to_json;
+use super::template::{parts, Part};
+use super::terraform::aws::role_name;
+use super::{description_of, kind, OutputFile, Target};
+use crate::model::{AwsStatement, Model};
+use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub const PATH: &str = "cloudformation/aws.template.json";
+
+/// The template, when the deployment has a role, a policy or an SCP for AWS.
+pub fn emit(model: &Model) -> Option<OutputFile> {
+    let t = template(model)?;
+    Some(OutputFile {
+        path: PATH.into(),
+        target: Some(Target::CloudFormation),
+        kind: kind::CLOUDFORMATION_TEMPLATE,
+        access: None,
+        principal: None,
+        ou: None,
+        inputs: Some(t.1),
+        contents: t.0,
+    })
+}
+
+/// A logical id or parameter name: the words of `name` capitalized, joined
+/// (`external_id` → `ExternalId`); CloudFormation takes letters and digits only.
+pub fn pascal(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            let first = c.next().map(|f| f.to_ascii_uppercase());
+            first.into_iter().chain(c).collect::<String>()
+        })
+        .collect()
+}
+
+/// The parameter a placeholder becomes, or the pseudo parameter it is.
+fn variable(name: &str) -> String {
+    match name {
+        "region" => "AWS::Region".into(),
+        "account_id" => "AWS::AccountId".into(),
+        _ => pascal(name),
+    }
+}
+
+/// `s` for `Fn::Sub`: literal `${` as `${!`, placeholders as variables.
+pub fn sub(s: &str) -> String {
+    parts(s)
+        .into_iter()
+        .map(|p| match p {
+            Part::Text(t) => t.replace("${", "${!"),
+            Part::Param(n) => format!("${{{}}}", variable(n)),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct Template<'a> {
+    #[serde(rename = "AWSTemplateFormatVersion")]
+    version: &'static str,
+    #[serde(rename = "Description")]
+    description: String,
+    #[serde(rename = "Parameters", skip_serializing_if = "BTreeMap::is_empty")]
+    parameters: BTreeMap<String, Parameter>,
+    #[serde(rename = "Resources")]
+    resources: BTreeMap<String, Resource<'a>>,
+    #[serde(rename = "Outputs", skip_serializing_if = "BTreeMap::is_empty")]
+    outputs: BTreeMap<String, Output>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Parameter {
+    #[serde(rename = "Type")]
+    ty: &'static str,
+    description: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    default: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    no_echo: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    allowed_pattern: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    constraint_description: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "Type", content = "Properties")]
+enum Resource<'a> {
+    #[serde(rename = "AWS::IAM::Role")]
+    Role(RoleProperties<'a>),
+    #[serde(rename = "AWS::IAM::ManagedPolicy")]
+    ManagedPolicy(ManagedPolicyProperties<'a>),
+    #[serde(rename = "AWS::Organizations::Policy")]
+    OrganizationsPolicy(ScpProperties<'a>),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct RoleProperties<'a> {
+    role_name: Ref,
+    description: Str,
+    assume_role_policy_document: TrustPolicy<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    managed_policy_arns: Vec<Str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ManagedPolicyProperties<'a> {
+    description: Str,
+    policy_document: Document<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    roles: Vec<Ref>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ScpProperties<'a> {
+    name: Str,
+    description: Str,
+    #[serde(rename = "Type")]
+    ty: &'static str,
+    content: Document<'a>,
+    target_ids: [Str; 1],
+}
+
+/// A policy document: as an object, its strings in the `Fn::Sub` dialect; or, when a
+/// condition key holds a placeholder (a key cannot be `Fn::Sub`), the whole document
+/// as one `Fn::Sub` string.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Document<'a> {
+    Object(PolicyDocument<'a>),
+    Text(Str),
+}
+
+/// A string: plain, or `{"Fn::Sub": ...}` when it holds a placeholder.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Str {
+    Plain(String),
+    Sub {
+        #[serde(rename = "Fn::Sub")]
+        sub: String,
+    },
+}
+
+#[derive(Serialize)]
+struct Ref {
+    #[serde(rename = "Ref")]
+    r: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Output {
+    description: String,
+    value: GetAtt,
+}
+
+#[derive(Serialize)]
+struct GetAtt {
+    #[serde(rename = "Fn::GetAtt")]
+    get_att: [String; 2],
+}
+
+/// Renders strings and records the parameters they use.
+struct Strings {
+    used: RefCell<BTreeSet<String>>,
+}
+
+impl Strings {
+    fn render(&self, s: &str) -> String {
+        for p in super::template::params(s) {
+            if p != "region" && p != "account_id" {
+                self.used.borrow_mut().insert(p.to_string());
+            }
+        }
+        sub(s)
+    }
+
+    fn str(&self, s: &str) -> Str {
+        if super::template::has_params(s) {
+            Str::Sub {
+                sub: self.render(s),
+            }
+        } else {
+            Str::Plain(s.to_string())
+        }
+    }
+
+    fn document<'a>(&'a self, statements: &'a [AwsStatement], d: Dialect<'a>) -> Document<'a> {
+        let key_has_params = statements.iter().any(|st| {
+            st.conditions
+                .values()
+                .flat_map(|keys| keys.keys())
+                .any(|k| super::template::has_params(k))
+        });
+        if key_has_params {
+            Document::Text(self.str(&super::aws::policy_document_compact(statements)))
+        } else {
+            Document::Object(PolicyDocument::with(statements, d))
+        }
+    }
+}
+
+/// A logical id not taken yet: `base`, else `base2`, `base3`...
+fn fresh<T>(taken: &BTreeMap<String, T>, base: String) -> String {
+    if !taken.contains_key(&base) {
+        return base;
+    }
+    (2..)
+        .map(|n| format!("{base}{n}"))
+        .find(|k| !taken.contains_key(k))
+        .expect("an unused name")
+}
+
+/// The template's text and the parameters it takes.
+fn template(model: &Model) -> Option<(String, Vec<String>)> {
+    let s = Strings {
+        used: RefCell::default(),
+    };
+    let render = |x: &str| s.render(x);
+    let d = Dialect::Sub(&render);
+    let mut resources: BTreeMap<String, Resource> = BTreeMap::new();
+    let mut parameters: BTreeMap<String, Parameter> = BTreeMap::new();
+    let mut outputs = BTreeMap::new();
+    let mut role_ids: BTreeMap<&str, String> = BTreeMap::new();
+    for p in &model.principals {
+        let Some(role) = &p.aws_role else { continue };
+        let id = fresh(&resources, format!("{}Role", pascal(&p.name)));
+        let name_param = format!("{id}Name");
+        parameters.insert(
+            name_param.clone(),
+            Parameter {
+                ty: "String",
+                description: format!("The name of the IAM role principal {} assumes", p.name),
+                default: Some(role_name(model, &p.name)),
+                no_echo: false,
+                allowed_pattern: Some("^[\\w+=,.@-]{1,64}$"),
+                constraint_description: Some("1 to 64 letters, digits and +=,.@_-"),
+            },
+        );
+        let managed: Vec<Str> = model
+            .accesses
+            .iter()
+            .filter(|a| a.principal.as_deref() == Some(p.name.as_str()))
+            .flat_map(|a| &a.aws_managed)
+            .map(|arn| s.str(arn))
+            .collect();
+        resources.insert(
+            id.clone(),
+            Resource::Role(RoleProperties {
+                role_name: Ref { r: name_param },
+                description: Str::Plain(format!(
+                    "engc: {} principal {}",
+                    model.deployment.name, p.name
+                )),
+                assume_role_policy_document: TrustPolicy::with(role, d),
+                managed_policy_arns: managed,
+            }),
+        );
+        outputs.insert(
+            format!("{id}Arn"),
+            Output {
+                description: format!("The ARN of the role for principal {}", p.name),
+                value: GetAtt {
+                    get_att: [id.clone(), "Arn".into()],
+                },
+            },
+        );
+        role_ids.insert(&p.name, id);
+    }
+    // The split parts must outlive the documents that borrow them.
+    let parts: Vec<(&crate::model::Access, Vec<Vec<AwsStatement>>)> = model
+        .accesses
+        .iter()
+        .map(|a| (a, split_policy(&a.aws, MANAGED_POLICY_SIZE_LIMIT)))
+        .collect();
+    for (access, split) in &parts {
+        let role = access.principal.as_deref().and_then(|p| role_ids.get(p));
+        for (i, part) in split.iter().enumerate() {
+            let base = match i {
+                0 => format!("{}Policy", pascal(&access.name)),
+                n => format!("{}Policy{}", pascal(&access.name), n + 1),
+            };
+            let id = fresh(&resources, base);
+            resources.insert(
+                id,
+                Resource::ManagedPolicy(ManagedPolicyProperties {
+                    description: s.str(&description_of(model, access)),
+                    policy_document: s.document(part, d),
+                    roles: role.map(|r| Ref { r: r.clone() }).into_iter().collect(),
+                }),
+            );
+        }
+    }
+    for scp in &model.scps {
+        let id = fresh(&resources, format!("{}Scp", pascal(&scp.name)));
+        resources.insert(
+            id,
+            Resource::OrganizationsPolicy(ScpProperties {
+                name: s.str(&format!(
+                    "{}-{}",
+                    super::terraform::aws::base_name(model),
+                    scp.name.replace('_', "-")
+                )),
+                description: Str::Plain(format!(
+                    "engc: {} service control policy {}",
+                    model.deployment.name, scp.name
+                )),
+                ty: "SERVICE_CONTROL_POLICY",
+                content: s.document(&scp.statements, d),
+                target_ids: [s.str(&scp.ou)],
+            }),
+        );
+    }
+    if resources.is_empty() {
+        return None;
+    }
+    // Strings under `Fn::Sub` are rendered as they are serialized: render them once
+    // now, so that the parameters they use are known before the template is written.
+    let _ = super::json::to_compact_json(&resources);
+    let formats = super::terraform::formats(model);
+    let used: Vec<String> = s.used.borrow().iter().cloned().collect();
+    for p in &used {
+        let (pattern, constraint, no_echo) = match formats.get(p.as_str()) {
+            Some(super::terraform::Format::ExternalId) => (
+                Some("^[\\w+=,.@:/-]{2,1224}$"),
+                Some("2 to 1,224 letters, digits and +=,.@:/_-"),
+                true,
+            ),
+            Some(super::terraform::Format::AwsAccount) => {
+                (Some("^[0-9]{12}$"), Some("12 digits"), false)
+            }
+            _ => (None, None, false),
+        };
+        parameters.insert(
+            pascal(p),
+            Parameter {
+                ty: "String",
+                description: format!("engc parameter `{p}`, left without a value"),
+                default: None,
+                no_echo,
+                allowed_pattern: pattern,
+                constraint_description: constraint,
+            },
+        );
+    }
+    let doc = Template {
+        version: "2010-09-09",
+        description: format!(
+            "engc: the AWS roles and policies of deployment {}",
+            model.deployment.name
+        ),
+        parameters,
+        resources,
+        outputs,
+    };
+    Some((to_json(&doc), used))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_sub() {
+        assert_eq!(pascal("external_id"), "ExternalId");
+        assert_eq!(pascal("log-group"), "LogGroup");
+        assert_eq!(pascal("chalk_api"), "ChalkApi");
+        assert_eq!(
+            sub("arn:aws:logs:${region}:${account_id}:log-group:${log_group}:*"),
+            "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:${LogGroup}:*"
+        );
+        assert_eq!(
+            sub("home/${aws:username}/${x}"),
+            "home/${!aws:username}/${X}"
+        );
+        assert_eq!(sub("${file(\"/etc/passwd\")}"), "${!file(\"/etc/passwd\")}");
+    }
+}
+
+#[cfg(test)]
+mod template_tests {
+    use super::*;
+    use crate::backend::test_model::{sample_model, statement};
+
+    #[test]
+    fn roles_policies_scps_and_parameters() {
+        let mut model = sample_model();
+        model.accesses[1].aws.push(statement(
+            Some("Home"),
+            &["s3:GetObject"],
+            &[
+                "arn:aws:s3:::b/${aws:username}/*",
+                "arn:aws:s3:::${bucket}/${aws:username}",
+            ],
+        ));
+        let f = emit(&model).unwrap();
+        assert_eq!(f.path, PATH);
+        assert_eq!(f.kind, kind::CLOUDFORMATION_TEMPLATE);
+        insta::assert_snapshot!(f.contents);
+        let v: serde_json::Value = serde_json::from_str(&f.contents).unwrap();
+        // Parameters: exactly those used, the external id hidden and checked.
+        assert_eq!(
+            f.inputs.as_deref(),
+            Some(
+                &[
+                    "aws_account_id".to_string(),
+                    "aws_region".into(),
+                    "bucket".into(),
+                    "external_id".into()
+                ][..]
+            )
+        );
+        assert_eq!(v["Parameters"]["ExternalId"]["NoEcho"], true);
+        assert!(v["Parameters"]["ExternalId"]["AllowedPattern"].is_string());
+        assert!(v["Parameters"]["Bucket"].is_object());
+        let resources = v["Resources"].as_object().unwrap();
+        let role = &resources["ChalkApiRole"];
+        assert_eq!(role["Type"], "AWS::IAM::Role");
+        assert_eq!(
+            role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Condition"]
+                ["StringEquals"]["sts:ExternalId"],
+            serde_json::json!({"Fn::Sub": "${ExternalId}"})
+        );
+        assert_eq!(
+            role["Properties"]["ManagedPolicyArns"][0],
+            "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
+        );
+        let ongoing = &resources["OngoingPolicy"]["Properties"];
+        assert_eq!(ongoing["Roles"][0]["Ref"], "ChalkApiRole");
+        let home = ongoing["PolicyDocument"]["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["Sid"] == "Home")
+            .unwrap();
+        // Plain where nothing is filled in; `${!` under Fn::Sub.
+        assert_eq!(home["Resource"][0], "arn:aws:s3:::b/${aws:username}/*");
+        assert_eq!(
+            home["Resource"][1],
+            serde_json::json!({"Fn::Sub": "arn:aws:s3:::${Bucket}/${!aws:username}"})
+        );
+        assert_eq!(
+            resources["TagGuardScp"]["Type"],
+            "AWS::Organizations::Policy"
+        );
+        assert_eq!(
+            resources["TagGuardScp"]["Properties"]["TargetIds"][0],
+            "ou-abcd-11111111"
+        );
+        assert_eq!(
+            v["Outputs"]["ChalkApiRoleArn"]["Value"]["Fn::GetAtt"],
+            serde_json::json!(["ChalkApiRole", "Arn"])
+        );
+        // No engc placeholder is left outside `Fn::Sub` variables.
+        assert!(!f.contents.contains("${external_id}") && !f.contents.contains("${region}"));
+    }
+
+    #[test]
+    fn a_condition_key_with_a_placeholder_makes_the_document_one_string() {
+        let mut model = sample_model();
+        let mut st = statement(Some("K"), &["s3:GetObject"], &["*"]);
+        st.conditions.insert(
+            "StringEquals".into(),
+            [("aws:ResourceTag/${tag}".to_string(), vec!["v".to_string()])]
+                .into_iter()
+                .collect(),
+        );
+        model.accesses[0].aws = vec![st];
+        let f = emit(&model).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&f.contents).unwrap();
+        let doc = &v["Resources"]["LogsPolicy"]["Properties"]["PolicyDocument"];
+        let text = doc["Fn::Sub"].as_str().expect("one Fn::Sub string");
+        assert!(text.contains("aws:ResourceTag/${Tag}"), "{text}");
+        assert!(v["Parameters"]["Tag"].is_object());
+    }
+}

@@ -1,0 +1,85 @@
+//! A model string as literal text and engc placeholders. Every output that a tool
+//! reads as a template (Terraform, CloudFormation's `Fn::Sub`, the shell, ARM) renders
+//! from these parts: the text escaped for that tool, each placeholder turned into the
+//! tool's own variable. Values never hold `${` (see
+//! [`template_in_value`](crate::resolve::params::template_in_value)), so every
+//! `${name}` in the model is a placeholder.
+
+/// One part of a string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part<'a> {
+    /// Literal text, written as it is (escaped by each renderer).
+    Text(&'a str),
+    /// An engc parameter left without a value.
+    Param(&'a str),
+}
+
+/// `s` cut into text and placeholders, in order; empty text parts are left out.
+pub fn parts(s: &str) -> Vec<Part<'_>> {
+    let mut out = Vec::new();
+    let mut last = 0;
+    for (name, range) in crate::resolve::params::references(s) {
+        if range.start > last {
+            out.push(Part::Text(&s[last..range.start]));
+        }
+        out.push(Part::Param(name));
+        last = range.end;
+    }
+    if last < s.len() {
+        out.push(Part::Text(&s[last..]));
+    }
+    out
+}
+
+/// Whether `s` holds a placeholder.
+pub fn has_params(s: &str) -> bool {
+    parts(s).iter().any(|p| matches!(p, Part::Param(_)))
+}
+
+/// The placeholders of `s`, in order (repeats kept).
+pub fn params(s: &str) -> Vec<&str> {
+    parts(s)
+        .into_iter()
+        .filter_map(|p| match p {
+            Part::Param(n) => Some(n),
+            Part::Text(_) => None,
+        })
+        .collect()
+}
+
+/// `s` with each placeholder replaced by `f(name)` and each text part by `text(part)`.
+pub fn render(s: &str, text: impl Fn(&str) -> String, f: impl Fn(&str) -> String) -> String {
+    parts(s)
+        .into_iter()
+        .map(|p| match p {
+            Part::Text(t) => text(t),
+            Part::Param(n) => f(n),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_text_and_placeholders() {
+        assert_eq!(
+            parts("arn:aws:s3:::${bucket}/${aws:username}/*"),
+            [
+                Part::Text("arn:aws:s3:::"),
+                Part::Param("bucket"),
+                Part::Text("/${aws:username}/*")
+            ]
+        );
+        assert_eq!(parts("${a}${b}"), [Part::Param("a"), Part::Param("b")]);
+        assert!(parts("").is_empty());
+        assert!(has_params("x${y}"));
+        assert!(!has_params("x${aws:y}"));
+        assert_eq!(params("${a}-${b}-${a}"), ["a", "b", "a"]);
+        assert_eq!(
+            render("a${x}b", |t| t.to_uppercase(), |n| format!("<{n}>")),
+            "A<x>B"
+        );
+    }
+}

@@ -1,0 +1,148 @@
+//! `terraform/k8s/main.tf.json`: the ClusterRoles and Roles of every level, each bound
+//! to the level's Kubernetes service account.
+
+use super::{ident, reference, Rendered, Strings};
+use crate::backend::k8s::RBAC_API_GROUP;
+use crate::backend::principal_of;
+use crate::model::{K8sRule, Model};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+const PROVIDERS: &[(&str, &str, &str)] = &[("kubernetes", "hashicorp/kubernetes", ">= 2.0")];
+
+#[derive(Serialize, Default)]
+struct Resources {
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    kubernetes_cluster_role_v1: BTreeMap<String, Role>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    kubernetes_cluster_role_binding_v1: BTreeMap<String, Binding>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    kubernetes_role_v1: BTreeMap<String, Role>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    kubernetes_role_binding_v1: BTreeMap<String, Binding>,
+}
+
+#[derive(Serialize)]
+struct Metadata {
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    namespace: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Role {
+    metadata: [Metadata; 1],
+    rule: Vec<Rule>,
+}
+
+#[derive(Serialize)]
+struct Rule {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    api_groups: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    resources: Vec<String>,
+    verbs: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    resource_names: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    non_resource_urls: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Binding {
+    metadata: [Metadata; 1],
+    role_ref: [RoleRef; 1],
+    subject: [Subject; 1],
+}
+
+#[derive(Serialize)]
+struct RoleRef {
+    api_group: &'static str,
+    kind: &'static str,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct Subject {
+    kind: &'static str,
+    name: String,
+    namespace: String,
+}
+
+fn rule(s: &Strings, r: &K8sRule) -> Rule {
+    let urls = !r.non_resource_urls.is_empty();
+    Rule {
+        // `[""]` is the core group; a rule for URLs has no groups or resources.
+        api_groups: if urls {
+            Vec::new()
+        } else {
+            s.tf_all(&r.api_groups)
+        },
+        resources: if urls {
+            Vec::new()
+        } else {
+            s.tf_all(&r.resources)
+        },
+        verbs: s.tf_all(&r.verbs),
+        resource_names: s.tf_all(&r.resource_names),
+        non_resource_urls: s.tf_all(&r.non_resource_urls),
+    }
+}
+
+/// The module, or `None` when no level has Kubernetes roles.
+pub fn module(model: &Model) -> Option<Rendered> {
+    let none = |_: &str| None;
+    let s = Strings::new(model, &none);
+    let mut r = Resources::default();
+    for access in &model.accesses {
+        let account = principal_of(model, access).and_then(|p| p.k8s_service_account.as_ref());
+        for role in &access.k8s {
+            let key = ident(&[&access.name, &role.name]);
+            let metadata = || Metadata {
+                name: s.tf(&role.name),
+                namespace: role.namespace.as_deref().map(|n| s.tf(n)),
+            };
+            let doc = Role {
+                metadata: [metadata()],
+                rule: role.rules.iter().map(|x| rule(&s, x)).collect(),
+            };
+            let (roles, bindings, role_type, kind) = match role.namespace {
+                None => (
+                    &mut r.kubernetes_cluster_role_v1,
+                    &mut r.kubernetes_cluster_role_binding_v1,
+                    "kubernetes_cluster_role_v1",
+                    "ClusterRole",
+                ),
+                Some(_) => (
+                    &mut r.kubernetes_role_v1,
+                    &mut r.kubernetes_role_binding_v1,
+                    "kubernetes_role_v1",
+                    "Role",
+                ),
+            };
+            roles.insert(key.clone(), doc);
+            if let Some(account) = account {
+                bindings.insert(
+                    key.clone(),
+                    Binding {
+                        metadata: [metadata()],
+                        role_ref: [RoleRef {
+                            api_group: RBAC_API_GROUP,
+                            kind,
+                            name: reference(role_type, &key, "metadata[0].name"),
+                        }],
+                        subject: [Subject {
+                            kind: "ServiceAccount",
+                            name: s.tf(&account.name),
+                            namespace: s.tf(&account.namespace),
+                        }],
+                    },
+                );
+            }
+        }
+    }
+    if r.kubernetes_cluster_role_v1.is_empty() && r.kubernetes_role_v1.is_empty() {
+        return None;
+    }
+    Some(s.render::<_, ()>(PROVIDERS, None, None, r, BTreeMap::new()))
+}

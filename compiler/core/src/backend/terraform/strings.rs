@@ -1,0 +1,96 @@
+//! Terraform strings are templates: `${...}` interpolates and `%{...}` is a directive,
+//! anywhere in a `.tf.json` string. Every literal part engc writes is escaped, so that a
+//! value such as `${file("/etc/passwd")}` or IAM's `${aws:username}` reaches the
+//! document as text and is never evaluated; only engc's own placeholders become
+//! interpolations.
+
+use crate::backend::template::{parts, Part};
+
+/// `s` as a Terraform template: text escaped (`${` → `$${`, `%{` → `%%{`), each
+/// placeholder `name` as `${EXPR}` with `EXPR = expr(name)`.
+pub fn template(s: &str, expr: &dyn Fn(&str) -> String) -> String {
+    let parts = parts(s);
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, part) in parts.iter().enumerate() {
+        match part {
+            Part::Text(t) => {
+                let escaped = escape(t);
+                // `$` right before an interpolation would make `$${`, an escape: write
+                // the trailing `$`s as an interpolation of their own (`${"$"}`).
+                let next_is_param = matches!(parts.get(i + 1), Some(Part::Param(_)));
+                let head = escaped.trim_end_matches('$');
+                let dollars = escaped.len() - head.len();
+                if next_is_param && dollars > 0 {
+                    out.push_str(head);
+                    out.push_str(&format!("${{\"{}\"}}", "$".repeat(dollars)));
+                } else {
+                    out.push_str(&escaped);
+                }
+            }
+            Part::Param(name) => {
+                out.push_str("${");
+                out.push_str(&expr(name));
+                out.push('}');
+            }
+        }
+    }
+    out
+}
+
+/// Literal text for a Terraform string: `${` → `$${`, `%{` → `%%{`.
+pub fn escape(text: &str) -> String {
+    text.replace("${", "$${").replace("%{", "%%{")
+}
+
+/// A string with no placeholders, escaped.
+pub fn literal(s: &str) -> String {
+    template(s, &|name| format!("var.{name}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn var(name: &str) -> String {
+        format!("var.{name}")
+    }
+
+    #[test]
+    fn literal_text_is_never_evaluated() {
+        assert_eq!(
+            escape("${file(\"/etc/passwd\")}"),
+            "$${file(\"/etc/passwd\")}"
+        );
+        assert_eq!(escape("${aws:username}"), "$${aws:username}");
+        assert_eq!(
+            escape("%{ if true }x%{ endif }"),
+            "%%{ if true }x%%{ endif }"
+        );
+        assert_eq!(escape("$5 {x} 100%"), "$5 {x} 100%");
+        assert_eq!(
+            template("arn:aws:s3:::b/${aws:username}/*", &var),
+            "arn:aws:s3:::b/$${aws:username}/*"
+        );
+        assert_eq!(
+            template("${file(\"/etc/passwd\")}", &var),
+            "$${file(\"/etc/passwd\")}"
+        );
+    }
+
+    #[test]
+    fn placeholders_become_interpolations() {
+        assert_eq!(
+            template("arn:aws:sqs:${region}:${account_id}:q", &var),
+            "arn:aws:sqs:${var.region}:${var.account_id}:q"
+        );
+        assert_eq!(template("${x}", &var), "${var.x}");
+        // `$` before a placeholder stays a `$`, not the start of an escape.
+        assert_eq!(template("a$${x}", &var), "a${\"$\"}${var.x}");
+        assert_eq!(template("a$$${x}", &var), "a${\"$$\"}${var.x}");
+        // an escaped `${` beside a placeholder
+        assert_eq!(
+            template("${aws:userid}${x}", &var),
+            "$${aws:userid}${var.x}"
+        );
+    }
+}

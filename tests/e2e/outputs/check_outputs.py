@@ -1,0 +1,598 @@
+#!/usr/bin/env python3
+"""Applies engc's outputs with the real tools and reads back what they made.
+
+For each output folder (one `engc build` each):
+- terraform/aws: `terraform init` from a local provider mirror, `validate`, `apply`
+  against moto_server, then the roles, policies and SCPs read back with boto3 must
+  equal engc's JSON documents (placeholders filled with the values given as -var);
+- cloudformation/aws.template.json: cfn-lint, then `create_stack` in moto, and the
+  same comparison;
+- terraform/gcp|azure|k8s: every resource type, attribute and block name checked
+  against the provider schemas of the @cdktf/provider-* npm packages (the providers
+  themselves cannot be downloaded here);
+- the shell scripts: run with stand-ins for `az` and `gcloud` that record their
+  arguments, which must equal the documents (placeholders filled from the
+  environment);
+- manifest.json: validated against docs/manifest.schema.json; Terraform and
+  CloudFormation outputs hold no engc placeholder.
+
+Usage: check_outputs.py --cdktf DIR --tf-config FILE OUT...
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import boto3
+import jsonschema
+
+ACCOUNT = "123456789012"  # moto's account
+REGION = "us-east-1"
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_-]*)\}")
+
+checks = 0
+
+
+def ok(cond, what):
+    global checks
+    checks += 1
+    if not cond:
+        raise AssertionError(what)
+
+
+def pascal(name):
+    return "".join(w[:1].upper() + w[1:] for w in re.split(r"[^A-Za-z0-9]+", name) if w)
+
+
+def test_value(name):
+    """A value for each parameter, valid where engc's formats apply."""
+    if name == "region":
+        return REGION
+    if name == "account_id":
+        return ACCOUNT
+    if "account" in name:
+        return "210987654321"
+    if name in ("subscription_id", "client_id") or name.endswith("client_id"):
+        return "0b1f6471-1bf0-4dda-aec3-cb9272f09590"
+    if name == "project_id" or name.endswith("project_id"):
+        return "e2e-project"
+    if name == "namespace":
+        return "e2e"
+    if name == "external_id":
+        return "e2e-external-id-0001"
+    return "e2e-" + name.replace("_", "-")
+
+
+def fill(text, values):
+    """engc's placeholders in `text` filled with `values` (IAM's `${aws:...}` kept)."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), test_value(m.group(1))), text)
+
+
+def read(out, path):
+    with open(os.path.join(out, path)) as f:
+        return f.read()
+
+
+def canon(doc):
+    return json.dumps(doc, sort_keys=True)
+
+
+# ---------------------------------------------------------------------------------
+# moto
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def moto(venv_bin):
+    port = free_port()
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(
+        [os.path.join(venv_bin, "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        # AWS managed policies (ReadOnlyAccess...) exist only when asked for.
+        env=dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES="true"),
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("moto_server did not start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def clients(endpoint):
+    kw = dict(
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    return boto3.client("iam", **kw), boto3.client("organizations", **kw), boto3.client(
+        "cloudformation", **kw
+    )
+
+
+def organization(org):
+    """An organization with one OU, for the SCPs' targets."""
+    org.create_organization(FeatureSet="ALL")
+    root = org.list_roots()["Roots"][0]["Id"]
+    return org.create_organizational_unit(ParentId=root, Name="e2e")["OrganizationalUnit"]["Id"]
+
+
+def read_back(iam, org, manifest, out, values, role_names, scps_in_aws=True, managed_of=None):
+    """The roles, policies and SCPs in moto equal engc's documents."""
+    files = manifest["files"]
+    local = {}
+    for page in iam.get_paginator("list_policies").paginate(Scope="Local"):
+        for p in page["Policies"]:
+            v = iam.get_policy_version(PolicyArn=p["Arn"], VersionId=p["DefaultVersionId"])
+            local[p["Arn"]] = (p, v["PolicyVersion"]["Document"])
+    expected = sorted(
+        canon(json.loads(fill(read(out, f["path"]), values)))
+        for f in files
+        if f["kind"] == "policy"
+    )
+    ok(
+        sorted(canon(d) for _, d in local.values()) == expected,
+        f"{out}: the policies in AWS are not engc's policy files",
+    )
+    for f in files:
+        if f["kind"] != "trust-policy":
+            continue
+        principal = f["principal"]
+        role = iam.get_role(RoleName=role_names[principal])["Role"]
+        ok(
+            canon(role["AssumeRolePolicyDocument"])
+            == canon(json.loads(fill(read(out, f["path"]), values))),
+            f"{out}: the trust policy of {principal} differs",
+        )
+        attached = iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]
+        got_local = sorted(canon(local[a["PolicyArn"]][1]) for a in attached if a["PolicyArn"] in local)
+        got_managed = sorted(a["PolicyArn"] for a in attached if a["PolicyArn"] not in local)
+        if managed_of is not None:
+            got_managed = sorted(managed_of[principal])
+        want_local = sorted(
+            canon(json.loads(fill(read(out, g["path"]), values)))
+            for g in files
+            if g["kind"] == "policy" and g.get("principal") == principal
+        )
+        want_managed = sorted(
+            arn
+            for g in files
+            if g["kind"] == "managed-policies" and g.get("principal") == principal
+            for arn in json.loads(read(out, g["path"]))["ManagedPolicyArns"]
+        )
+        ok(got_local == want_local, f"{out}: policies attached to {principal} differ")
+        ok(got_managed == want_managed, f"{out}: AWS managed policies of {principal}: {got_managed} != {want_managed}")
+    scps = [f for f in files if f["kind"] == "scp"]
+    if scps and scps_in_aws:
+        got = {}
+        for p in org.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"]:
+            if p["AwsManaged"]:
+                continue
+            d = org.describe_policy(PolicyId=p["Id"])["Policy"]
+            targets = org.list_targets_for_policy(PolicyId=p["Id"])["Targets"]
+            got[canon(json.loads(d["Content"]))] = sorted(t["TargetId"] for t in targets)
+        for f in scps:
+            want = canon(json.loads(fill(read(out, f["path"]), values)))
+            ok(want in got, f"{out}: SCP {f['path']} is not in AWS (Terraform)")
+            ok(got[want] == [fill(f["ou"], values)], f"{out}: SCP {f['path']} is not attached to its OU")
+    return len(local)
+
+
+# ---------------------------------------------------------------------------------
+# Terraform, AWS
+
+
+def terraform_aws(out, manifest, venv_bin, tf_config, summary):
+    module = next((f for f in manifest["files"] if f["path"] == "terraform/aws/main.tf.json"), None)
+    if module is None:
+        return
+    with moto(venv_bin) as endpoint, tempfile.TemporaryDirectory() as work:
+        iam, org, _ = clients(endpoint)
+        values = {}
+        if any(f["kind"] == "scp" for f in manifest["files"]):
+            values["ou_id"] = organization(org)
+        shutil.copy(os.path.join(out, module["path"]), work)
+        with open(os.path.join(work, "override.tf.json"), "w") as f:
+            json.dump(
+                {
+                    "provider": {
+                        "aws": {
+                            "region": REGION,
+                            "access_key": "testing",
+                            "secret_key": "testing",
+                            "skip_credentials_validation": True,
+                            "skip_requesting_account_id": True,
+                            "skip_metadata_api_check": True,
+                            "endpoints": [
+                                {"iam": endpoint, "sts": endpoint, "organizations": endpoint}
+                            ],
+                        }
+                    }
+                },
+                f,
+            )
+        env = dict(os.environ, TF_CLI_CONFIG_FILE=tf_config, TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
+        args = []
+        for p in module.get("parameters", []):
+            values.setdefault(p, test_value(p))
+            args += ["-var", f"{p}={values[p]}"]
+        run = lambda *cmd: subprocess.run(
+            ["terraform", *cmd, "-no-color", "-input=false"], cwd=work, env=env, check=True,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        try:
+            run("init")
+            subprocess.run(["terraform", "validate", "-no-color"], cwd=work, env=env, check=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            applied = run("apply", "-auto-approve", *args)
+        except subprocess.CalledProcessError as e:
+            raise AssertionError(f"{out}: terraform {e.cmd[1]} failed:\n{e.stdout}")
+        outputs = json.loads(
+            subprocess.run(["terraform", "output", "-json"], cwd=work, env=env, check=True,
+                           stdout=subprocess.PIPE, text=True).stdout
+        )
+        role_names = {k[len("role_name_"):]: v["value"] for k, v in outputs.items() if k.startswith("role_name_")}
+        n = read_back(iam, org, manifest, out, values, role_names)
+        # Text a template engine would evaluate reached IAM as text (everything.eng).
+        descriptions = [p["Description"] for page in iam.get_paginator("list_policies").paginate(Scope="Local")
+                        for p in page["Policies"] for p in [iam.get_policy(PolicyArn=p["Arn"])["Policy"]]]
+        if os.path.basename(out) == "everything":
+            ok(any('${file("/etc/passwd")} and %{ if true }' in d for d in descriptions),
+               f"{out}: the description was evaluated: {descriptions}")
+        added = re.search(r"Resources: (\d+) added", applied.stdout).group(1)
+        summary.append(f"{os.path.basename(out)}: terraform apply created {added} resources "
+                       f"({len(role_names)} roles, {n} policies); documents equal")
+
+
+# ---------------------------------------------------------------------------------
+# CloudFormation
+
+
+def cloudformation(out, manifest, venv_bin, summary):
+    path = "cloudformation/aws.template.json"
+    entry = next((f for f in manifest["files"] if f["path"] == path), None)
+    if entry is None:
+        return
+    # W3037: cfn-lint's list of IAM actions lags behind the catalog engc embeds.
+    lint = subprocess.run(
+        [os.path.join(venv_bin, "cfn-lint"), "--ignore-checks", "W3037", "--", os.path.join(out, path)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    ok(lint.returncode == 0, f"{out}: cfn-lint:\n{lint.stdout}")
+    body = read(out, path)
+    template = json.loads(body)
+    with moto(venv_bin) as endpoint:
+        iam, org, cfn = clients(endpoint)
+        values = {}
+        if any(f["kind"] == "scp" for f in manifest["files"]):
+            values["ou_id"] = organization(org)
+        params = []
+        for p in entry.get("parameters", []):
+            values.setdefault(p, test_value(p))
+            params.append({"ParameterKey": pascal(p), "ParameterValue": values[p]})
+        cfn.create_stack(
+            StackName="e2e", TemplateBody=body, Parameters=params,
+            Capabilities=["CAPABILITY_NAMED_IAM"],
+        )
+        stack = cfn.describe_stacks(StackName="e2e")["Stacks"][0]
+        ok(stack["StackStatus"] == "CREATE_COMPLETE", f"{out}: stack {stack['StackStatus']}")
+        role_names = {}
+        for f in manifest["files"]:
+            if f["kind"] == "trust-policy":
+                logical = pascal(f["principal"]) + "Role"
+                role_names[f["principal"]] = template["Parameters"][logical + "Name"]["Default"]
+        # moto's CloudFormation skips AWS::Organizations::Policy: the SCPs are checked
+        # in the template, their `Fn::Sub` resolved here.
+        # ... and ignores a role's ManagedPolicyArns: those are read in the template.
+        managed = {
+            f["principal"]: resolve(
+                template["Resources"][pascal(f["principal"]) + "Role"]["Properties"].get("ManagedPolicyArns", []),
+                values,
+            )
+            for f in manifest["files"]
+            if f["kind"] == "trust-policy"
+        }
+        n = read_back(iam, org, manifest, out, values, role_names, scps_in_aws=False, managed_of=managed)
+        scps = [r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::Organizations::Policy"]
+        for f in (f for f in manifest["files"] if f["kind"] == "scp"):
+            want = canon(json.loads(fill(read(out, f["path"]), values)))
+            got = [canon(resolve(p["Content"], values)) for p in scps]
+            ok(want in got, f"{out}: CloudFormation: SCP {f['path']} is not in the template")
+        summary.append(f"{os.path.basename(out)}: CloudFormation stack created "
+                       f"{len(template['Resources'])} resources ({len(role_names)} roles, {n} policies); documents equal")
+
+
+def resolve(v, values):
+    """`v` with CloudFormation's `Fn::Sub` resolved the way CloudFormation does."""
+    if isinstance(v, dict) and list(v) == ["Fn::Sub"]:
+        text = v["Fn::Sub"]
+        if not isinstance(text, str):
+            raise AssertionError(f"Fn::Sub of {text!r}")
+        pseudo = {"AWS::Region": REGION, "AWS::AccountId": ACCOUNT}
+        params = {pascal(k): val for k, val in values.items()}
+
+        def one(m):
+            name = m.group(1)
+            if name.startswith("!"):
+                return "${" + name[1:] + "}"
+            return pseudo.get(name) or params[name]
+
+        text = re.sub(r"\$\{([^}]*)\}", one, text)
+        try:
+            return json.loads(text) if text.startswith("{") else text
+        except ValueError:
+            return text
+    if isinstance(v, dict):
+        return {k: resolve(x, values) for k, x in v.items()}
+    if isinstance(v, list):
+        return [resolve(x, values) for x in v]
+    return v
+
+
+# ---------------------------------------------------------------------------------
+# Provider schemas from @cdktf/provider-* (google, azurerm, kubernetes)
+
+STRUCT = re.compile(r"^function (\w+)ToTerraform\(struct\) \{(.*?)^\}", re.M | re.S)
+RETURN = re.compile(r"return \{(.*?)\n\s*\};", re.S)
+ENTRY = re.compile(r"^\s*(\w+): (.*),$", re.M)
+NESTED = re.compile(r"(?<![\w.])(\w+)ToTerraform\b")
+
+
+def parse_attrs(body, structs):
+    """{attribute: None | nested struct name} from a `return {...}` body."""
+    m = RETURN.search(body)
+    attrs = {}
+    for name, expr in ENTRY.findall(m.group(1) if m else ""):
+        nested = [n for n in NESTED.findall(expr) if n in structs]
+        attrs[name] = nested[0] if nested else None
+    return attrs
+
+
+def provider_schemas(cdktf_dir):
+    """{resource type: {attribute: None | nested schema}} and the providers' own."""
+    resources, providers = {}, {}
+    for pkg in sorted(os.listdir(cdktf_dir)):
+        lib = os.path.join(cdktf_dir, pkg, "lib")
+        for d in sorted(os.listdir(lib)):
+            index = os.path.join(lib, d, "index.js")
+            if not os.path.isfile(index):
+                continue
+            with open(index) as f:
+                js = f.read()
+            m = re.search(r'\.tfResourceType = "([\w-]+)";', js)
+            synth = re.search(r"synthesizeAttributes\(\) \{(.*?)\n    \}", js, re.S)
+            if not m or not synth:
+                continue
+            structs = {}
+            bodies = {name: body for name, body in STRUCT.findall(js)}
+            for name in bodies:
+                structs[name] = None
+            resolved = {}
+
+            def schema(name, depth=0):
+                if name in resolved:
+                    return resolved[name]
+                attrs = parse_attrs(bodies[name], structs)
+                resolved[name] = {k: (schema(v, depth + 1) if v and depth < 8 else None) for k, v in attrs.items()}
+                return resolved[name]
+
+            top = {k: (schema(v) if v else None) for k, v in parse_attrs("return {" + synth.group(1).split("return {", 1)[1], structs).items()}
+            target = providers if d == "provider" else resources
+            target[m.group(1)] = top
+    return resources, providers
+
+
+def check_block(path, value, schema, errors):
+    if isinstance(value, list):
+        for i, v in enumerate(value):
+            check_block(f"{path}[{i}]", v, schema, errors)
+        return
+    if not isinstance(value, dict):
+        errors.append(f"{path}: a block must be an object")
+        return
+    for key, v in value.items():
+        if key not in schema:
+            errors.append(f"{path}.{key}: no such attribute or block (has: {', '.join(sorted(schema))})")
+        elif schema[key] is not None:
+            check_block(f"{path}.{key}", v, schema[key], errors)
+
+
+def terraform_schemas(out, manifest, schemas, summary):
+    resources, providers = schemas
+    for cloud in ("gcp", "azure", "k8s"):
+        path = f"terraform/{cloud}/main.tf.json"
+        if not any(f["path"] == path for f in manifest["files"]):
+            continue
+        module = json.loads(read(out, path))
+        errors = []
+        n = 0
+        for ty, instances in module["resource"].items():
+            if ty not in resources:
+                errors.append(f"{ty}: no such resource type")
+                continue
+            for name, body in instances.items():
+                n += 1
+                check_block(f"{ty}.{name}", body, resources[ty], errors)
+        for name, body in module.get("provider", {}).items():
+            check_block(f"provider.{name}", body, providers.get(name, {}), errors)
+        ok(not errors, f"{out}/{path}:\n" + "\n".join(errors))
+        summary.append(f"{os.path.basename(out)}: {path}: {n} resources match the provider schema")
+
+
+# ---------------------------------------------------------------------------------
+# Scripts, with stand-ins for az and gcloud
+
+STAND_IN = """#!/usr/bin/env python3
+import json, os, sys
+stdin = sys.stdin.read() if any(a == "--file=/dev/stdin" for a in sys.argv) else None
+with open(os.environ["E2E_LOG"], "a") as f:
+    f.write(json.dumps({"argv": sys.argv[1:], "stdin": stdin}) + "\\n")
+"""
+
+
+def scripts(out, manifest, summary):
+    with tempfile.TemporaryDirectory() as bin_dir:
+        for tool in ("az", "gcloud"):
+            p = os.path.join(bin_dir, tool)
+            with open(p, "w") as f:
+                f.write(STAND_IN)
+            os.chmod(p, 0o755)
+        for f in manifest["files"]:
+            if f["kind"] != "script":
+                continue
+            log = os.path.join(bin_dir, "log.jsonl")
+            values = {p: test_value(p) for p in f.get("placeholders", [])}
+            env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ["PATH"], E2E_LOG=log)
+            env.update({k.replace("-", "_"): v for k, v in values.items()})
+            # `set -u`: a parameter left unset stops the script.
+            if values:
+                missing = dict(env)
+                missing.pop(next(iter(values)).replace("-", "_"))
+                r = subprocess.run(["sh", os.path.join(out, f["path"])], env=missing,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                ok(r.returncode != 0, f"{f['path']} ran with a parameter unset")
+                if os.path.exists(log):
+                    os.remove(log)
+            r = subprocess.run(["sh", os.path.join(out, f["path"])], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            ok(r.returncode == 0, f"{f['path']}: {r.stdout}")
+            with open(log) as lf:
+                calls = [json.loads(line) for line in lf]
+            os.remove(log)
+            if f["path"].startswith("azure/"):
+                check_az(out, f, calls, values)
+            else:
+                check_gcloud(out, f, calls, values)
+            summary.append(f"{os.path.basename(out)}: {f['path']}: {len(calls)} commands as the documents say")
+
+
+def flags(argv):
+    d, pos, i = {}, [], 0
+    while i < len(argv):
+        a = argv[i]
+        if a.startswith("--") and "=" in a:
+            k, v = a[2:].split("=", 1)
+            d.setdefault(k, []).append(v)
+        elif a.startswith("--") and i + 1 < len(argv) and not argv[i + 1].startswith("--"):
+            d.setdefault(a[2:], []).append(argv[i + 1])
+            i += 1
+        elif a.startswith("--"):
+            d.setdefault(a[2:], []).append("")
+        else:
+            pos.append(a)
+        i += 1
+    return pos, d
+
+
+def check_az(out, f, calls, values):
+    access = f["access"]
+    role = json.loads(fill(read(out, f"azure/{access}.role.json"), values))
+    pos, d = flags(calls[0]["argv"])
+    ok(pos == ["role", "definition", "create"], f"{f['path']}: first command {pos}")
+    arg = d["role-definition"][0]
+    given = json.loads(read(out, arg) if arg.endswith(".json") else arg)
+    ok(canon(given) == canon(role), f"{f['path']}: the role definition differs")
+    scopes = []
+    for c in calls[1:]:
+        pos, d = flags(c["argv"])
+        ok(pos == ["role", "assignment", "create"], f"{f['path']}: {pos}")
+        ok(d["role"] == [role["Name"]], f"{f['path']}: role {d['role']}")
+        ok(d["assignee-principal-type"] == ["ServicePrincipal"], f"{f['path']}: principal type")
+        scopes += d["scope"]
+    ok(scopes == role["AssignableScopes"], f"{f['path']}: scopes {scopes}")
+
+
+def check_gcloud(out, f, calls, values):
+    access = f["access"]
+    bindings = json.loads(fill(read(out, f"gcp/{access}.bindings.json"), values))
+    want = sorted((m, b["role"]) for b in bindings["bindings"] for m in b["members"])
+    got, imp = [], []
+    for c in calls:
+        pos, d = flags(c["argv"])
+        if pos[:3] == ["iam", "roles", "create"]:
+            role = json.loads(fill(read(out, f"gcp/{access}.role.json"), values))
+            src = d["file"][0]
+            given = json.loads(c["stdin"] if src == "/dev/stdin" else read(out, src))
+            ok(canon(given) == canon(role), f"{f['path']}: the custom role differs")
+        elif pos[:2] == ["projects", "add-iam-policy-binding"]:
+            ok(d["condition"] == ["None"], f"{f['path']}: --condition")
+            got.append((d["member"][0], d["role"][0]))
+        elif pos[:3] == ["iam", "service-accounts", "add-iam-policy-binding"]:
+            imp.append((d["member"][0], d["role"][0]))
+    ok(sorted(got) == want, f"{f['path']}: bindings {got} != {want}")
+    path = f"gcp/{access}.impersonation.json"
+    if os.path.exists(os.path.join(out, path)):
+        doc = json.loads(fill(read(out, path), values))
+        ok(sorted(imp) == sorted((m, b["role"]) for b in doc["bindings"] for m in b["members"]),
+           f"{f['path']}: impersonation")
+
+
+# ---------------------------------------------------------------------------------
+
+
+def manifest_checks(out, manifest, schema, summary):
+    jsonschema.validate(manifest, schema)
+    for f in manifest["files"]:
+        if f["path"].startswith(("terraform/", "cloudformation/")):
+            text = read(out, f["path"])
+            names = set(PLACEHOLDER.findall(text))
+            # In CloudFormation `${Name}` is a parameter: engc's names are never left.
+            engc = {p for p in names if p not in {pascal(q) for q in f.get("parameters", [])} and p != "!"}
+            ok(not engc, f"{out}/{f['path']} keeps engc placeholders {sorted(engc)}")
+            ok("placeholders" not in f, f"{f['path']}: a module lists placeholders")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cdktf", required=True)
+    ap.add_argument("--tf-config", required=True)
+    ap.add_argument("outs", nargs="+")
+    a = ap.parse_args()
+    venv_bin = os.path.dirname(sys.executable)
+    schemas = provider_schemas(a.cdktf)
+    with open(os.path.join(ROOT, "docs", "manifest.schema.json")) as f:
+        schema = json.load(f)
+    summary = []
+    for out in a.outs:
+        manifest = json.loads(read(out, "manifest.json"))
+        manifest_checks(out, manifest, schema, summary)
+        terraform_aws(out, manifest, venv_bin, a.tf_config, summary)
+        cloudformation(out, manifest, venv_bin, summary)
+        terraform_schemas(out, manifest, schemas, summary)
+        scripts(out, manifest, summary)
+    for line in summary:
+        print(line)
+    print(f"outputs-e2e: {checks} passed, 0 failed")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except AssertionError as e:
+        print(f"error: {e}", file=sys.stderr)
+        print(f"outputs-e2e: {checks - 1} passed, 1 failed")
+        sys.exit(1)
