@@ -372,7 +372,12 @@ impl Catalog {
 /// `aws:PrincipalTag/tag-key`, `codebuild:secondarySources/${sourceIdentifier}.location`)
 /// matches a concrete key. A placeholder matches one or more characters.
 pub fn key_template_matches(template: &str, key: &str) -> bool {
-    if !template.contains(['$', '<', '/']) {
+    let Some(stop) = template.find(['$', '<', '/']) else {
+        return false;
+    };
+    // Most templates differ from the key before their first placeholder: no glob needed.
+    let head = &template.as_bytes()[..stop];
+    if key.len() < stop || !key.as_bytes()[..stop].eq_ignore_ascii_case(head) {
         return false;
     }
     // Turn the template into a glob: each placeholder becomes "?*" (one or more characters).

@@ -24,10 +24,13 @@ pub enum KeyKind {
 
 impl KeyKind {
     pub fn of(key: &str) -> KeyKind {
-        let k = key.to_ascii_lowercase();
-        if k.contains(":requesttag/") || k.ends_with(":tagkeys") || k.contains(":req-tag/") {
+        // `service:Name/...`: the name after the service prefix says what it is about.
+        let name = key.split_once(':').map_or(key, |(_, n)| n);
+        let head = name.split('/').next().unwrap_or(name);
+        let is = |w: &str| head.eq_ignore_ascii_case(w);
+        if (is("RequestTag") || is("req-tag")) && name.len() > head.len() || is("TagKeys") {
             KeyKind::Request
-        } else if k.contains(":resourcetag/") {
+        } else if is("ResourceTag") && name.len() > head.len() {
             KeyKind::ResourceTag
         } else {
             KeyKind::Other
@@ -85,18 +88,20 @@ pub fn row_carries(svc: &Service, action: &Action, row: &ActionResource, key: &s
         return Carried::Yes;
     }
     let kind = KeyKind::of(key);
-    let created = creates(action, row);
     if kind == KeyKind::Request {
         return Carried::No;
+    }
+    if kind == KeyKind::ResourceTag && creates(action, row) {
+        return Carried::Created;
     }
     let by_type = row.condition_keys.is_empty()
         && svc
             .resource_type(&row.name)
             .is_some_and(|t| lists(&t.condition_keys, key));
-    match (kind, by_type, created) {
-        (KeyKind::ResourceTag, _, true) => Carried::Created,
-        (_, true, _) => Carried::Yes,
-        _ => Carried::No,
+    if by_type {
+        Carried::Yes
+    } else {
+        Carried::No
     }
 }
 
@@ -111,10 +116,14 @@ pub fn carries<'a>(
     if lists(&action.condition_keys, key) {
         return Carried::Yes;
     }
-    rows.into_iter()
-        .map(|r| row_carries(svc, action, r, key))
-        .max()
-        .unwrap_or(Carried::No)
+    let mut best = Carried::No;
+    for r in rows {
+        match row_carries(svc, action, r, key) {
+            Carried::Yes => return Carried::Yes,
+            c => best = best.max(c),
+        }
+    }
+    best
 }
 
 #[cfg(test)]

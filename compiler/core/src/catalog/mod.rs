@@ -101,21 +101,32 @@ fn osa_distance(a: &[char], b: &[char], max: usize) -> Option<usize> {
 /// character), case-insensitive (as IAM matches actions).
 pub fn glob_match(pattern: &str, text: &str) -> bool {
     glob_match_by(pattern, text, |p, t| {
-        p == '?' || p == t || p.to_lowercase().eq(t.to_lowercase())
+        p == '?'
+            || p.eq_ignore_ascii_case(&t)
+            || (!p.is_ascii() && p.to_lowercase().eq(t.to_lowercase()))
     })
 }
 
 /// The glob engine: `*` in `pattern` matches any run of `text`; every other pattern
 /// character matches one text character when `one(pattern_char, text_char)` says so.
-/// Greedy with backtracking to the last `*`: linear in practice, no recursion.
+/// Greedy with backtracking to the last `*`: linear in practice, no recursion, and no
+/// allocation for ASCII (IAM names and ARNs nearly always are).
 pub fn glob_match_by(pattern: &str, text: &str, one: impl Fn(char, char) -> bool) -> bool {
+    if pattern.is_ascii() && text.is_ascii() {
+        let (p, t) = (pattern.as_bytes(), text.as_bytes());
+        return glob_slices(p, t, b'*', |a, b| one(a as char, b as char));
+    }
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
+    glob_slices(&p, &t, '*', one)
+}
+
+fn glob_slices<T: Copy + PartialEq>(p: &[T], t: &[T], any: T, one: impl Fn(T, T) -> bool) -> bool {
     let (mut pi, mut ti) = (0usize, 0usize);
     // Position after the last `*` seen in the pattern, and the text position it matched up to.
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && p[pi] == '*' {
+        if pi < p.len() && p[pi] == any {
             pi += 1;
             star = Some((pi, ti));
         } else if pi < p.len() && one(p[pi], t[ti]) {
@@ -129,7 +140,7 @@ pub fn glob_match_by(pattern: &str, text: &str, one: impl Fn(char, char) -> bool
             return false;
         }
     }
-    p[pi..].iter().all(|&c| c == '*')
+    p[pi..].iter().all(|&c| c == any)
 }
 
 /// Compares two strings as if both were ASCII-lower-cased, without allocating.

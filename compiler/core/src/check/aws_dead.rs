@@ -22,7 +22,7 @@ use crate::resolve::decls::Decls;
 use crate::source::Span;
 use crate::syntax::ast::{self, AwsStatement, Condition, Effect};
 use crate::vocab::iam_operators;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
     let tag_key = decls
@@ -62,6 +62,14 @@ fn group(
         if st.not_action {
             continue; // NotAction names what is excluded: nothing here is granted by name
         }
+        let on_star = st.not_resource
+            || st
+                .resources
+                .as_ref()
+                .is_none_or(|r| r.iter().any(|x| arn::covers_star(&x.node)));
+        if on_star && st.conditions.is_empty() {
+            continue; // nothing to judge: every action applies
+        }
         let cx = Statement::new(st, &everywhere);
         let explained = cx.resources_dead(diags);
         cx.actions_dead(&explained, diags);
@@ -75,10 +83,19 @@ fn group(
 struct Hit {
     svc: &'static Service,
     action: &'static Action,
-    /// The rows of the action the statement's resources name; None: none of them.
-    rows: Option<Vec<&'static ActionResource>>,
+    /// The rows of the action the statement's resources name.
+    reach: Reach,
     /// Granted on `*` unconditioned by another statement of the level.
     elsewhere: bool,
+}
+
+/// Which rows of an action the statement's resources name.
+enum Reach {
+    /// `*`: every row.
+    All,
+    Rows(Vec<&'static ActionResource>),
+    /// None: the action never applies here.
+    None,
 }
 
 struct Statement<'a> {
@@ -107,9 +124,8 @@ impl<'a> Statement<'a> {
                 .matching(&a.node)
                 .into_iter()
                 .map(|(svc, action)| {
-                    let full = svc.full_name(action);
-                    let rows = if resources.is_empty() {
-                        Some(action.resource_types.iter().collect())
+                    let reach = if resources.is_empty() {
+                        Reach::All
                     } else {
                         let rows: Vec<&ActionResource> = action
                             .resource_types
@@ -120,14 +136,18 @@ impl<'a> Statement<'a> {
                                     .or_insert_with(|| names(svc, &r.name, &resources))
                             })
                             .collect();
-                        (!rows.is_empty()).then_some(rows)
+                        if rows.is_empty() {
+                            Reach::None
+                        } else {
+                            Reach::Rows(rows)
+                        }
                     };
                     Hit {
                         svc,
                         action,
-                        rows,
+                        reach,
                         elsewhere: st.effect.node == Effect::Allow
-                            && everywhere.iter().any(|p| glob_match(p, &full)),
+                            && everywhere.iter().any(|p| names_action(p, svc, action)),
                     }
                 })
                 .collect();
@@ -155,7 +175,7 @@ impl<'a> Statement<'a> {
         for (src, hits) in &self.written {
             let dead: Vec<&Hit> = hits
                 .iter()
-                .filter(|h| h.rows.is_none() && !h.elsewhere)
+                .filter(|h| matches!(h.reach, Reach::None) && !h.elsewhere)
                 .collect();
             let no_resource: Vec<&&Hit> = dead
                 .iter()
@@ -263,14 +283,12 @@ impl<'a> Statement<'a> {
         if self.resources.is_empty() || self.written.is_empty() {
             return services;
         }
+        let mut seen: HashSet<(&str, &str)> = HashSet::new();
         let mut types: Vec<(&Service, &str)> = Vec::new();
         for (_, hits) in &self.written {
             for h in hits {
                 for r in &h.action.resource_types {
-                    if !types
-                        .iter()
-                        .any(|(s, t)| s.prefix == h.svc.prefix && *t == r.name)
-                    {
+                    if seen.insert((&h.svc.prefix, &r.name)) {
                         types.push((h.svc, &r.name));
                     }
                 }
@@ -285,9 +303,27 @@ impl<'a> Statement<'a> {
             .written
             .iter()
             .flat_map(|(_, h)| h)
-            .all(|h| h.rows.is_none());
+            .all(|h| matches!(h.reach, Reach::None));
+        // The types by the service of their ARN format, so each resource is compared
+        // with its own service's types only.
+        let mut by_service: HashMap<&str, Vec<(&Service, &str)>> = HashMap::new();
+        for &(svc, t) in &types {
+            by_service
+                .entry(template_service(svc, t).unwrap_or(""))
+                .or_default()
+                .push((svc, t));
+        }
         for w in &self.resources {
-            if types.iter().any(|(svc, t)| names(svc, t, &[w])) {
+            let candidates: Vec<&(&Service, &str)> = match arn::service(&w.node) {
+                Some(s) => by_service
+                    .get(s)
+                    .into_iter()
+                    .chain(by_service.get(""))
+                    .flatten()
+                    .collect(),
+                None => types.iter().collect(),
+            };
+            if candidates.iter().any(|(svc, t)| names(svc, t, &[w])) {
                 continue;
             }
             let service = arn::service(&w.node);
@@ -390,12 +426,22 @@ impl<'a> Statement<'a> {
             let mut dead = 0;
             let mut reached = 0;
             for h in hits {
-                let Some(rows) = &h.rows else { continue }; // W0418's
+                let rows: &[&ActionResource] = match &h.reach {
+                    Reach::None => continue, // W0418's
+                    Reach::Rows(r) => r,
+                    Reach::All => &[],
+                };
                 reached += 1;
                 if h.elsewhere {
                     continue;
                 }
-                match aws_keys::carries(h.svc, h.action, rows.iter().copied(), &key) {
+                let carried = match h.reach {
+                    Reach::All => {
+                        aws_keys::carries(h.svc, h.action, &h.action.resource_types, &key)
+                    }
+                    _ => aws_keys::carries(h.svc, h.action, rows.iter().copied(), &key),
+                };
+                match carried {
                     Carried::Yes => {}
                     Carried::Created
                         if !is_pattern(&src.node) && KeyKind::of(&key) == KeyKind::ResourceTag =>
@@ -480,6 +526,15 @@ impl<'a> Statement<'a> {
                 );
             }
         }
+    }
+}
+
+/// Whether the action pattern `p` (`ec2:Describe*`) names the action: the service part
+/// first, so most patterns are ruled out without a glob.
+fn names_action(p: &str, svc: &Service, action: &Action) -> bool {
+    match p.split_once(':') {
+        Some((s, a)) => glob_match(s, &svc.prefix) && glob_match(a, &action.name),
+        None => p == "*",
     }
 }
 
