@@ -825,7 +825,12 @@ fn use_of_devices_and_folders_is_an_error_not_a_hang() {
     for target in ["/dev/zero", "/dev/null", "/"] {
         let text = format!("use \"{target}\"\ndeployment d {{ clouds aws }}\n");
         let c = engc::compile_str("devices.eng", &text, &Options::default());
-        assert!(c.diagnostics.iter().any(|d| d.code == "E0002"), "{target}");
+        assert!(
+            c.diagnostics
+                .iter()
+                .any(|d| d.code == engc::diag::Code::E0002),
+            "{target}"
+        );
     }
 }
 

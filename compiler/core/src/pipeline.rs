@@ -104,34 +104,14 @@ pub fn run_batch(
     }
     // After minimizing: the limits apply to what is written.
     limits::check(&decls, &model, &mut diags);
-    let mut outputs = Vec::new();
     let shared_outputs = options.outputs.as_ref().filter(|_| customers.is_empty());
-    if let Some(targets) = shared_outputs {
-        if !diags.iter().any(Diagnostic::is_error) {
-            outputs = crate::backend::emit(&model, targets);
-            placeholders::check(&decls, &outputs, &mut diags);
-        }
-    }
-    acks::apply(&decls, &mut diags);
-    if options.strict {
-        placeholders::promote(&mut diags);
-    }
-    crate::diag::sort(&mut diags);
-    let ok = !diags.iter().any(Diagnostic::is_error);
-    if !ok {
-        outputs.clear();
-    }
-    let per_customer = match ok {
-        true => customers
+    let shared = finish(&decls, model, shared_outputs, options, diags, acks::apply);
+    let per_customer = match &shared.model {
+        Some(model) => customers
             .iter()
-            .map(|c| customer(&decls, &model, options, c))
+            .map(|c| customer(&decls, model, options, c))
             .collect(),
-        false => Vec::new(),
-    };
-    let shared = Checked {
-        model: ok.then_some(model),
-        outputs,
-        diagnostics: diags,
+        None => Vec::new(),
     };
     (shared, per_customer)
 }
@@ -152,14 +132,37 @@ fn customer(decls: &decls::Decls, model: &Model, options: &Options, c: &Customer
     values::check(decls, &params, &mut diags);
     let mut model = model.clone();
     model.fill(&|s| params.render(s));
+    let targets = options.outputs.as_ref();
+    finish(
+        decls,
+        model,
+        targets,
+        options,
+        diags,
+        acks::remove_acknowledged,
+    )
+}
+
+/// The end of a run, shared by the source and each customer: the documents emitted
+/// when `targets` asks and nothing is wrong, acknowledgements (`acks`: reported, or
+/// only removed for a customer, whose source was judged once), `--strict`, sorted
+/// diagnostics; no model and no outputs when an error remains.
+fn finish(
+    decls: &decls::Decls,
+    model: Model,
+    targets: Option<&BTreeSet<Target>>,
+    options: &Options,
+    mut diags: Vec<Diagnostic>,
+    acks: fn(&decls::Decls, &mut Vec<Diagnostic>),
+) -> Checked {
     let mut outputs = Vec::new();
-    if let Some(targets) = &options.outputs {
+    if let Some(targets) = targets {
         if !diags.iter().any(Diagnostic::is_error) {
             outputs = crate::backend::emit(&model, targets);
             placeholders::check(decls, &outputs, &mut diags);
         }
     }
-    acks::remove_acknowledged(decls, &mut diags);
+    acks(decls, &mut diags);
     if options.strict {
         placeholders::promote(&mut diags);
     }

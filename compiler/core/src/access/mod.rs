@@ -24,23 +24,23 @@ pub struct Origin {
     pub span: Span,
 }
 
-/// One AWS statement as the principal holds it.
+/// One AWS statement as the principal holds it: the statement (one type with the
+/// managed policies' statements, [`managed::Statement`]) and where it came from.
 #[derive(Clone, Debug)]
 pub struct AwsGrant {
-    pub allow: bool,
-    /// Action patterns (`s3:Get*`), or, when `not_action`, what is excluded.
-    pub actions: Vec<String>,
-    pub not_action: bool,
-    /// Resource patterns, or, when `not_resource`, what is excluded.
-    pub resources: Vec<String>,
-    pub not_resource: bool,
-    /// The condition keys of the statement (none: unconditioned).
-    pub condition_keys: Vec<String>,
+    pub statement: managed::Statement,
     /// `managed_policy "NAME"` when it came from one.
     pub managed: Option<String>,
     /// The action names as written, with their spans (explicit statements only).
     pub written: Vec<(String, Span)>,
     pub origin: Origin,
+}
+
+impl std::ops::Deref for AwsGrant {
+    type Target = managed::Statement;
+    fn deref(&self) -> &managed::Statement {
+        &self.statement
+    }
 }
 
 impl AwsGrant {
@@ -270,16 +270,18 @@ fn aws(
             .unwrap_or_default();
         p.aws.push(AwsGrant {
             written,
-            allow: st.effect == Effect::Allow,
-            actions: st.actions.clone(),
-            not_action: st.not_action,
-            resources: st.resources.clone(),
-            not_resource: st.not_resource,
-            condition_keys: st
-                .conditions
-                .values()
-                .flat_map(|k| k.keys().cloned())
-                .collect(),
+            statement: managed::Statement {
+                allow: st.effect == Effect::Allow,
+                actions: st.actions.clone(),
+                not_action: st.not_action,
+                resources: st.resources.clone(),
+                not_resource: st.not_resource,
+                condition_keys: st
+                    .conditions
+                    .values()
+                    .flat_map(|k| k.keys().cloned())
+                    .collect(),
+            },
             managed: None,
             origin: origin(st.span),
         });
@@ -295,14 +297,9 @@ fn aws(
         let Some(policy) = managed::policy(arn) else {
             continue;
         };
-        for st in policy.statements {
+        for statement in policy.statements {
             p.aws.push(AwsGrant {
-                allow: st.allow,
-                actions: st.actions,
-                not_action: st.not_action,
-                resources: st.resources,
-                not_resource: st.not_resource,
-                condition_keys: st.condition_keys,
+                statement,
                 managed: Some(policy.name.to_string()),
                 written: Vec::new(),
                 origin: origin(span),

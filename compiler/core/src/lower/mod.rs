@@ -70,35 +70,35 @@ struct Lowerer<'a, 'd> {
 }
 
 impl Lowerer<'_, '_> {
-    fn r(&self, s: &ast::Str) -> String {
+    fn fill(&self, s: &ast::Str) -> String {
         self.params.render(&s.node)
     }
 
     fn list(&self, l: &[ast::Str]) -> Vec<String> {
-        l.iter().map(|s| self.r(s)).collect()
+        l.iter().map(|s| self.fill(s)).collect()
     }
 
     fn principal(&self, p: &ast::Principal) -> model::Principal {
         model::Principal {
             name: p.name.node.clone(),
             aws_role: p.aws_role.as_ref().map(|r| model::AwsRole {
-                arn: self.r(&r.arn),
-                external_id: r.external_id.as_ref().map(|e| self.r(e)),
+                arn: self.fill(&r.arn),
+                external_id: r.external_id.as_ref().map(|e| self.fill(e)),
             }),
             gcp_service_account: p
                 .gcp_service_account
                 .as_ref()
                 .map(|g| model::GcpServiceAccount {
-                    account: self.r(&g.account),
+                    account: self.fill(&g.account),
                     impersonated_by: self.list(&g.impersonated_by),
                 }),
-            azure_principal: p.azure_principal.as_ref().map(|a| self.r(a)),
+            azure_principal: p.azure_principal.as_ref().map(|a| self.fill(a)),
             k8s_service_account: p
                 .k8s_service_account
                 .as_ref()
                 .map(|k| model::K8sServiceAccount {
-                    name: self.r(&k.name),
-                    namespace: self.r(&k.namespace),
+                    name: self.fill(&k.name),
+                    namespace: self.fill(&k.namespace),
                 }),
         }
     }
@@ -113,7 +113,7 @@ impl Lowerer<'_, '_> {
                 .map(|s| model::Subnet {
                     name: s.name.node.clone(),
                     cidr: s.cidr.node.clone(),
-                    zone: s.zone.as_ref().map(|z| self.r(z)),
+                    zone: s.zone.as_ref().map(|z| self.fill(z)),
                     public: s.public.as_ref().map(|p| p.node.clone()),
                 })
                 .collect(),
@@ -126,7 +126,7 @@ impl Lowerer<'_, '_> {
         self.decls
             .deployment
             .and_then(|d| d.managed_tag.as_ref())
-            .map(|(k, v)| (self.r(k), self.r(v)))
+            .map(|(k, v)| (self.fill(k), self.fill(v)))
     }
 
     fn statement(&self, st: &ast::AwsStatement) -> model::AwsStatement {
@@ -152,7 +152,7 @@ impl Lowerer<'_, '_> {
                     key,
                     values,
                     ..
-                } => (operator.node.clone(), self.r(key), self.list(values)),
+                } => (operator.node.clone(), self.fill(key), self.list(values)),
             };
             let slot = conditions.entry(op).or_default().entry(key).or_default();
             slot.extend(values);
@@ -181,7 +181,7 @@ impl Lowerer<'_, '_> {
             .map(|d| {
                 d.name_prefix
                     .as_ref()
-                    .map(|p| self.r(p))
+                    .map(|p| self.fill(p))
                     .unwrap_or_else(|| d.name.node.clone())
             })
             .unwrap_or_default();
@@ -199,8 +199,8 @@ impl Lowerer<'_, '_> {
                 Scope::Scoped => None,
                 Scope::Unscoped(r) => Some(r.node.clone()),
             },
-            title: a.title.as_ref().map(|t| self.r(t)),
-            description: a.description.as_ref().map(|t| self.r(t)),
+            title: a.title.as_ref().map(|t| self.fill(t)),
+            description: a.description.as_ref().map(|t| self.fill(t)),
             span: a.span,
             aws: Vec::new(),
             aws_managed: Vec::new(),
@@ -259,7 +259,7 @@ impl Lowerer<'_, '_> {
         out.aws_managed = sorted_unique(
             a.aws_managed
                 .iter()
-                .map(|m| managed_arn(&self.r(m)))
+                .map(|m| managed_arn(&self.fill(m)))
                 .collect(),
         );
 
@@ -269,7 +269,7 @@ impl Lowerer<'_, '_> {
             role_id: a
                 .gcp_role_id
                 .as_ref()
-                .map(|i| self.r(i))
+                .map(|i| self.fill(i))
                 .unwrap_or_else(|| default_role_id(self.decls, &a.name.node)),
             permissions: sorted_unique(perms),
             roles: sorted_unique(self.list(&a.gcp_roles)),
@@ -322,7 +322,7 @@ impl Lowerer<'_, '_> {
             || !generated.is_empty();
         for r in &a.k8s {
             let name = match &r.name {
-                Some(n) => self.r(n),
+                Some(n) => self.fill(n),
                 None if r.namespace.is_none() && has_both => {
                     format!("{}-cluster", self.default_name(&a.name.node))
                 }
@@ -330,7 +330,7 @@ impl Lowerer<'_, '_> {
             };
             roles.push(model::K8sRole {
                 name,
-                namespace: r.namespace.as_ref().map(|n| self.r(n)),
+                namespace: r.namespace.as_ref().map(|n| self.fill(n)),
                 rules: r
                     .rules
                     .iter()
@@ -595,7 +595,7 @@ impl Lowerer<'_, '_> {
             }
             // Kubernetes rules of the engine's components.
             let namespaces: Vec<String> = engine
-                .map(|e| e.namespaces.iter().map(|n| self.r(n)).collect())
+                .map(|e| e.namespaces.iter().map(|n| self.fill(n)).collect())
                 .unwrap_or_default();
             for comp in &extra {
                 for res in &comp.resources {

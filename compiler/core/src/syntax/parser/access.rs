@@ -104,19 +104,22 @@ impl Ctx {
         }
     }
 
+    /// `engine` or `store`, the kind of declaration a grant or a kind is for.
+    fn target_kind(&self, t: P) -> Spanned<TargetKind> {
+        let kind = if t.as_str() == "engine" {
+            TargetKind::Engine
+        } else {
+            TargetKind::Store
+        };
+        Spanned::new(kind, self.span(&t))
+    }
+
     fn abstract_grant(&self, p: P) -> AbstractGrant {
         let span = self.span(&p);
         let mut it = p.into_inner();
         let level = self.level(it.next().unwrap());
         let t = it.next().unwrap();
-        let target = Spanned::new(
-            if t.as_str() == "engine" {
-                TargetKind::Engine
-            } else {
-                TargetKind::Store
-            },
-            self.span(&t),
-        );
+        let target = self.target_kind(t);
         AbstractGrant {
             level,
             target,
@@ -295,14 +298,7 @@ impl Ctx {
         let span = self.span(&p);
         let mut it = p.into_inner().skip(1).peekable();
         let t = it.next().unwrap();
-        let target = Spanned::new(
-            if t.as_str() == "engine" {
-                TargetKind::Engine
-            } else {
-                TargetKind::Store
-            },
-            self.span(&t),
-        );
+        let target = self.target_kind(t);
         let name = self.name(it.next().unwrap());
         let doc = if it.peek().map(|p| p.as_rule()) == Some(Rule::string) {
             Some(self.string(it.next().unwrap()))

@@ -42,14 +42,24 @@ pub const DECLARATION_KEYWORDS: &[&str] = &[
 
 /// Parses one file; syntax errors are returned as diagnostics, never as a panic.
 pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
-    let mut items = Vec::new();
-    let mut diags = Vec::new();
-    let mut pos = 0;
     // Bounds pest's work on pathological input.
     pest::set_call_limit(Some(std::num::NonZeroUsize::new(50_000_000).unwrap()));
     let layout = Layout::new(text);
+    parse_each(file, text, |pos| parse_item(text, pos, &layout))
+}
+
+/// The loop over a file's declarations: `next(pos)` parses the declaration at `pos`
+/// (from a window, or from the whole rest in the tests that compare the two).
+fn parse_each<'i>(
+    file: FileId,
+    text: &'i str,
+    next: impl Fn(usize) -> Result<pest::iterators::Pairs<'i, Rule>, pest::error::Error<Rule>>,
+) -> (File, Vec<Diagnostic>) {
+    let mut items = Vec::new();
+    let mut diags = Vec::new();
+    let mut pos = 0;
     while pos <= text.len() {
-        match parse_item(text, pos, &layout) {
+        match next(pos) {
             Ok(mut pairs) => {
                 let item = pairs.next().expect("item");
                 let end = item.as_span().end();

@@ -7,36 +7,7 @@ use super::*;
 /// `parse` as it was before windows: every declaration parsed from the whole rest
 /// of the text. Windows must not change any result.
 fn parse_whole_rest(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
-    let mut items = Vec::new();
-    let mut diags = Vec::new();
-    let mut pos = 0;
-    while pos <= text.len() {
-        match EngParser::parse(Rule::item, &text[pos..]) {
-            Ok(mut pairs) => {
-                let item = pairs.next().expect("item");
-                let end = item.as_span().end();
-                match item.into_inner().next() {
-                    Some(decl) if decl.as_rule() != Rule::EOI => {
-                        items.push(Ctx { file, base: pos }.declaration(decl));
-                    }
-                    _ => break,
-                }
-                if end == 0 {
-                    break;
-                }
-                pos += end;
-            }
-            Err(e) => {
-                let at = pos + error_offset(&e);
-                diags.push(syntax_error(file, text, at, &e));
-                match resume_point(text, at) {
-                    Some(next) => pos = next,
-                    None => break,
-                }
-            }
-        }
-    }
-    (File { items }, diags)
+    parse_each(file, text, |pos| EngParser::parse(Rule::item, &text[pos..]))
 }
 
 #[test]
