@@ -330,9 +330,13 @@ fn syntax_errors_resume_at_the_next_declaration() {
 fn explain_codes() {
     let o = engc(&["explain", "E0301"]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("cluster-scoped resource in a namespaced Role")
-    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("cluster-scoped resource in a namespaced Role"));
+    // The paragraph, then the case, what engc reports on it, and the fix.
+    assert!(out.contains("the API server ignores it"), "{out}");
+    assert!(out.contains("Example (tests/cases/E0301.eng):"), "{out}");
+    assert!(out.contains("error[E0301]"), "{out}");
+    assert!(out.contains("Fixed (tests/cases/E0301.ok.eng):"), "{out}");
     assert_eq!(engc(&["explain", "E9999"]).status.code(), Some(2));
 }
 
