@@ -62,7 +62,7 @@ impl Client {
             "initialize",
             json!({"processId": null, "rootUri": null, "capabilities": capabilities}),
         );
-        assert!(r.error.is_none(), "{r:?}");
+        assert!(r.response_result.is_ok(), "{r:?}");
         c.notify("initialized", json!({}));
         c
     }
@@ -108,10 +108,10 @@ impl Client {
 
     fn request<R: lt::request::Request>(&mut self, params: R::Params) -> R::Result {
         let r = self.request_raw(R::METHOD, serde_json::to_value(params).unwrap());
-        if let Some(e) = r.error {
-            panic!("{} failed: {e:?}", R::METHOD);
+        match r.response_result {
+            Ok(v) => serde_json::from_value(v).unwrap(),
+            Err(e) => panic!("{} failed: {e:?}", R::METHOD),
         }
-        serde_json::from_value(r.result.unwrap_or(Value::Null)).unwrap()
     }
 
     fn notify(&mut self, method: &str, params: Value) {
@@ -181,7 +181,7 @@ impl Client {
 
     fn shutdown(mut self) -> i32 {
         let r = self.request_raw("shutdown", Value::Null);
-        assert!(r.error.is_none());
+        assert!(r.response_result.is_ok());
         self.notify("exit", Value::Null);
         self.server.take().unwrap().join().unwrap()
     }
@@ -278,13 +278,13 @@ fn initialize_shutdown_exit_by_the_spec() {
     let mut c = Client::raw();
     // Before initialize: requests are refused, notifications dropped.
     let r = c.request_raw("textDocument/hover", json!({}));
-    assert_eq!(r.error.unwrap().code, -32002);
+    assert_eq!(r.response_result.unwrap_err().code, -32002);
     c.notify("textDocument/didOpen", json!({"nonsense": true}));
     let r = c.request_raw(
         "initialize",
         json!({"processId": null, "rootUri": null, "capabilities": {}}),
     );
-    let result: lt::InitializeResult = serde_json::from_value(r.result.unwrap()).unwrap();
+    let result: lt::InitializeResult = serde_json::from_value(r.response_result.unwrap()).unwrap();
     let caps = result.capabilities;
     assert_eq!(
         caps.position_encoding,
@@ -309,12 +309,12 @@ fn initialize_shutdown_exit_by_the_spec() {
         "initialize",
         json!({"processId": null, "rootUri": null, "capabilities": {}}),
     );
-    assert_eq!(r.error.unwrap().code, -32600);
+    assert_eq!(r.response_result.unwrap_err().code, -32600);
     let r = c.request_raw("shutdown", Value::Null);
-    assert_eq!(r.result, Some(Value::Null));
+    assert_eq!(r.response_result.ok(), Some(Value::Null));
     // After shutdown: requests are invalid.
     let r = c.request_raw("textDocument/hover", json!({}));
-    assert_eq!(r.error.unwrap().code, -32600);
+    assert_eq!(r.response_result.unwrap_err().code, -32600);
     c.notify("exit", Value::Null);
     assert_eq!(c.server.take().unwrap().join().unwrap(), 0);
 }
@@ -333,7 +333,7 @@ fn position_encoding_is_negotiated() {
         "initialize",
         json!({"processId": null, "capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]}}}),
     );
-    let result: lt::InitializeResult = serde_json::from_value(r.result.unwrap()).unwrap();
+    let result: lt::InitializeResult = serde_json::from_value(r.response_result.unwrap()).unwrap();
     assert_eq!(
         result.capabilities.position_encoding,
         Some(lt::PositionEncodingKind::UTF8)
@@ -344,13 +344,13 @@ fn position_encoding_is_negotiated() {
 fn unknown_methods_and_bad_params_are_errors_not_crashes() {
     let mut c = Client::start();
     let r = c.request_raw("textDocument/unheardOf", json!({}));
-    assert_eq!(r.error.unwrap().code, -32601);
+    assert_eq!(r.response_result.unwrap_err().code, -32601);
     let r = c.request_raw("textDocument/hover", json!({"textDocument": 5}));
-    assert_eq!(r.error.unwrap().code, -32602);
+    assert_eq!(r.response_result.unwrap_err().code, -32602);
     let r = c.request_raw("textDocument/completion", Value::Null);
-    assert_eq!(r.error.unwrap().code, -32602);
+    assert_eq!(r.response_result.unwrap_err().code, -32602);
     let r = c.request_raw("textDocument/definition", json!([1, 2, 3]));
-    assert_eq!(r.error.unwrap().code, -32602);
+    assert_eq!(r.response_result.unwrap_err().code, -32602);
     // Notifications with bad params, for documents never opened, unknown ones.
     c.notify("textDocument/didChange", json!({"textDocument": {"uri": "file:///nowhere.eng", "version": 2}, "contentChanges": [{"text": "x"}]}));
     c.notify("textDocument/didOpen", json!({"textDocument": 1}));
@@ -722,7 +722,7 @@ fn rename_changes_every_occurrence() {
         "textDocument/prepareRename",
         serde_json::to_value(Client::tdp(&path, at)).unwrap(),
     );
-    assert!(r.error.is_none(), "{r:?}");
+    assert!(r.response_result.is_ok(), "{r:?}");
     let edit = c
         .request::<lt::request::Rename>(lt::RenameParams {
             text_document_position: Client::tdp(&path, at),
@@ -743,7 +743,7 @@ fn rename_changes_every_occurrence() {
             "textDocument/rename",
             json!({"textDocument": {"uri": uri(&path)}, "position": at, "newName": name}),
         );
-        assert!(r.error.is_some(), "{name}: {r:?}");
+        assert!(r.response_result.is_err(), "{name}: {r:?}");
     }
     assert_eq!(c.shutdown(), 0);
 }

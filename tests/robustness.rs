@@ -894,13 +894,13 @@ impl Lsp {
         loop {
             match self.conn.receiver.recv_timeout(LSP_TIMEOUT) {
                 Ok(Message::Response(r)) if r.id == id => {
-                    if let Some(e) = &r.error {
+                    if let Err(e) = &r.response_result {
                         if e.code == ErrorCode::InternalError as i32 {
                             self.failures
                                 .push(format!("{shown}: {}\n  text: {about:?}", e.message));
                         }
                     }
-                    return r.result;
+                    return r.response_result.ok();
                 }
                 Ok(Message::Response(r)) => panic!("a response to another request: {r:?}"),
                 Ok(Message::Notification(n)) => {
