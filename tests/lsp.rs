@@ -640,6 +640,13 @@ fn hover_on_actions_grants_cidrs_and_names() {
     );
     let h = c.hover(&path, inside(&text, "${namespace}", 3)).unwrap();
     assert!(h.contains("parameter") && h.contains("\"shop\""), "{h}");
+    // With a default, the documents get it; without one, a placeholder stays.
+    assert!(
+        h.contains("the documents get `\"shop\"`") && !h.contains("placeholder"),
+        "{h}"
+    );
+    let h = c.hover(&path, inside(&text, "${external_id}", 3)).unwrap();
+    assert!(h.contains("stays a `${...}` placeholder"), "{h}");
     // A name in a grant: the declaration and what the grant gives on it.
     let h = c.hover(&path, inside(&text, "images\n", 1)).unwrap();
     assert!(h.contains("registry") && h.contains("grants"), "{h}");
@@ -743,7 +750,8 @@ fn rename_changes_every_occurrence() {
             "textDocument/rename",
             json!({"textDocument": {"uri": uri(&path)}, "position": at, "newName": name}),
         );
-        assert!(r.response_result.is_err(), "{name}: {r:?}");
+        // RequestFailed (-32803): the request was valid; renaming this way is not.
+        assert_eq!(r.response_result.unwrap_err().code, -32803, "{name}");
     }
     assert_eq!(c.shutdown(), 0);
 }
@@ -886,6 +894,31 @@ fn code_actions_apply_suggestions_and_offer_acks() {
     let e = &a.edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri(&path)][0];
     assert_eq!(e.new_text, "bucket");
     assert_eq!(e.range, d[0].range);
+    // The same fix with the cursor at the start of the diagnostic's line, outside its
+    // span, as editors ask when the cursor is anywhere on the line; none a line below.
+    let at_line = |line: u32| lt::CodeActionParams {
+        text_document: lt::TextDocumentIdentifier { uri: uri(&path) },
+        range: lt::Range::new(lt::Position::new(line, 0), lt::Position::new(line, 0)),
+        context: lt::CodeActionContext {
+            diagnostics: Vec::new(),
+            only: None,
+            trigger_kind: None,
+        },
+        work_done_progress_params: Default::default(),
+        partial_result_params: Default::default(),
+    };
+    assert!(d[0].range.start.character > 0);
+    let on_line = c
+        .request::<lt::request::CodeActionRequest>(at_line(d[0].range.start.line))
+        .unwrap();
+    assert!(
+        format!("{on_line:?}").contains("new_text: \"bucket\""),
+        "{on_line:?}"
+    );
+    let below = c
+        .request::<lt::request::CodeActionRequest>(at_line(d[0].range.end.line + 1))
+        .unwrap_or_default();
+    assert!(!format!("{below:?}").contains("bucket"), "{below:?}");
     // A warning gets an `ack` in its block.
     let warn = QUICKSTART.replace(
         "access operate for vendor scoped {",

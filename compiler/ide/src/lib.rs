@@ -250,21 +250,26 @@ impl Analysis {
         (out != text).then_some(out)
     }
 
-    /// The diagnostics of `file` whose span touches `start..end`.
+    /// The diagnostics of `file` on the lines `start..end` touches: a fix is offered
+    /// wherever the cursor is on a diagnostic's lines, not only inside its span.
     pub fn diagnostics_in(
         &self,
         file: FileId,
         start: usize,
         end: usize,
     ) -> impl Iterator<Item = (usize, &Diagnostic)> {
+        let text = self.text(file);
+        let (start, end) = (clamp(text, start), clamp(text, end));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
         self.comp
             .diagnostics
             .iter()
             .enumerate()
             .filter(move |(_, d)| {
                 d.span.file == file
-                    && (d.span.start as usize) <= end
-                    && start <= (d.span.end as usize)
+                    && (d.span.start as usize) <= line_end
+                    && line_start <= (d.span.end as usize)
             })
     }
 

@@ -136,11 +136,26 @@ pub fn name_hover(a: &Analysis, sym: &Sym) -> Option<String> {
                     let _ = write!(md, "`{name}`: not a declared parameter");
                 }
             }
-            match set {
-                Some(v) => {
+            // What the documents get: the value set, else the default (or, for the
+            // built-in `prefix`, the deployment's name prefix), else a placeholder.
+            let default = match declared {
+                Some(p) => p.default.as_ref().map(|d| d.node.clone()),
+                None if *name == "prefix" => dep
+                    .and_then(|d| d.name_prefix.as_ref())
+                    .map(|p| p.node.clone()),
+                None => None,
+            };
+            match (set, default) {
+                (Some(v), _) => {
                     let _ = write!(md, "\n\nset to `\"{v}\"`");
                 }
-                None => md.push_str(
+                (None, Some(d)) => {
+                    let _ = write!(
+                        md,
+                        "\n\nthe documents get `\"{d}\"` unless `--set` gives another value"
+                    );
+                }
+                (None, None) => md.push_str(
                     "\n\nunless set (`--set`), it stays a `${...}` placeholder in the output",
                 ),
             }

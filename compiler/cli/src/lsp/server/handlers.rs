@@ -245,7 +245,7 @@ impl Server {
         let offset = self.offset(r, file, p.position);
         match r.analysis.prepare_rename(file, offset) {
             Ok(span) => to_value(lt::PrepareRenameResponse::Range(self.range(r, span))),
-            Err(e) => Err(Fail(ErrorCode::InvalidRequest, e)),
+            Err(e) => Err(Fail(ErrorCode::RequestFailed, e)),
         }
     }
 
@@ -259,7 +259,7 @@ impl Server {
         let edits = r
             .analysis
             .rename(file, offset, &p.new_name)
-            .map_err(|e| Fail(ErrorCode::InvalidRequest, e))?;
+            .map_err(|e| Fail(ErrorCode::RequestFailed, e))?;
         let mut changes: HashMap<lt::Uri, Vec<lt::TextEdit>> = HashMap::new();
         for e in edits {
             let Some(u) = r.uris.get(&e.span.file).and_then(|u| convert::uri(u)) else {
