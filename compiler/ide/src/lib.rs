@@ -11,8 +11,11 @@ pub mod expand;
 pub mod format;
 pub mod hover;
 pub mod index;
+pub mod inlay;
 pub mod lexer;
 pub mod locate;
+pub mod semantic;
+pub mod structure;
 pub mod symbols;
 
 use engc_core::diag::{Code, Diagnostic, Severity};
@@ -121,7 +124,14 @@ impl Analysis {
 
     /// The file a `use "..."` at `offset` loaded, if any.
     pub fn use_target(&self, file: FileId, offset: usize) -> Option<FileId> {
-        let ast = self.ast(file)?;
+        self.ast(file)?.items.iter().find_map(|item| match item {
+            Item::Use(s) if within(s.span, offset) => self.resolve_use(file, &s.node),
+            _ => None,
+        })
+    }
+
+    /// The file that `use "path"` in `file` loaded: the path is relative to `file`.
+    pub fn resolve_use(&self, file: FileId, path: &str) -> Option<FileId> {
         let base = self
             .comp
             .sources
@@ -130,16 +140,9 @@ impl Analysis {
             .as_ref()
             .and_then(|p| p.parent().map(|p| p.to_path_buf()))
             .unwrap_or_default();
-        for item in &ast.items {
-            if let Item::Use(s) = item {
-                if within(s.span, offset) {
-                    let path = base.join(&s.node);
-                    let key = std::fs::canonicalize(&path).unwrap_or(path);
-                    return self.comp.sources.find_path(&key);
-                }
-            }
-        }
-        None
+        let path = base.join(path);
+        let key = std::fs::canonicalize(&path).unwrap_or(path);
+        self.comp.sources.find_path(&key)
     }
 
     /// Every occurrence of the name at `offset`, across the compilation's files.

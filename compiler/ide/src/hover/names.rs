@@ -57,16 +57,6 @@ fn find_component<'a>(a: &'a Analysis, name: &str) -> Option<&'a ast::ComponentD
         .last()
 }
 
-fn deployment(a: &Analysis) -> Option<&ast::Deployment> {
-    a.comp
-        .files
-        .iter()
-        .flat_map(|(_, f)| &f.items)
-        .find_map(|i| match i {
-            Item::Deployment(d) => Some(d),
-            _ => None,
-        })
-}
 
 fn names_list<'n>(names: impl Iterator<Item = &'n str>) -> String {
     let v: Vec<String> = names.map(|n| format!("`{n}`")).collect();
@@ -113,7 +103,7 @@ pub fn name_hover(a: &Analysis, sym: &Sym) -> Option<String> {
             component_details(a, c, &mut md);
         }
         Sym::Param(name) => {
-            let dep = deployment(a);
+            let dep = a.deployment();
             let declared = dep.and_then(|d| d.params.iter().find(|p| p.name.node == *name));
             let set = a.options.set.get(name);
             match (declared, BUILTIN_PARAMS.iter().find(|(n, _)| n == name)) {
@@ -136,15 +126,7 @@ pub fn name_hover(a: &Analysis, sym: &Sym) -> Option<String> {
                     let _ = write!(md, "`{name}`: not a declared parameter");
                 }
             }
-            // What the documents get: the value set, else the default (or, for the
-            // built-in `prefix`, the deployment's name prefix), else a placeholder.
-            let default = match declared {
-                Some(p) => p.default.as_ref().map(|d| d.node.clone()),
-                None if *name == "prefix" => dep
-                    .and_then(|d| d.name_prefix.as_ref())
-                    .map(|p| p.node.clone()),
-                None => None,
-            };
+            let default = a.param_value(name).filter(|_| set.is_none());
             match (set, default) {
                 (Some(v), _) => {
                     let _ = write!(md, "\n\nset to `\"{v}\"`");
@@ -161,7 +143,7 @@ pub fn name_hover(a: &Analysis, sym: &Sym) -> Option<String> {
             }
         }
         Sym::Deployment(name) => {
-            let d = deployment(a)?;
+            let d = a.deployment()?;
             let _ = write!(md, "**deployment** `{name}`\n\n");
             let clouds: Vec<&str> = d.clouds.iter().map(|c| c.node.as_str()).collect();
             let _ = writeln!(md, "- clouds: {}", names_list(clouds.into_iter()));

@@ -305,7 +305,7 @@ fn completion_kind(k: CompletionKind) -> lt::CompletionItemKind {
     }
 }
 
-fn symbol_kind(k: SymbolKind) -> lt::SymbolKind {
+pub(super) fn symbol_kind(k: SymbolKind) -> lt::SymbolKind {
     use lt::SymbolKind as K;
     match k {
         SymbolKind::Deployment => K::PACKAGE,
