@@ -42,6 +42,7 @@ pub fn lower(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) -> Mod
                 .map(|(k, v)| (params.render(&k.node), params.render(&v.node))),
             name_prefix: d.name_prefix.as_ref().map(|p| params.render(&p.node)),
             project_id: params.render("${project_id}"),
+            modes: BTreeMap::new(),
         };
     }
     let l = Lowerer { decls, params };
