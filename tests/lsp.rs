@@ -1064,3 +1064,25 @@ fn incremental_changes_apply_their_ranges_in_order() {
     assert!(c.diagnostics_of_version(&path, 3).is_empty());
     assert_eq!(c.shutdown(), 0);
 }
+
+#[test]
+fn hover_on_include_shows_the_groups_lines() {
+    let dir = tmp();
+    let path = dir.path().join("reuse.eng");
+    let text = "deployment d {\n  clouds aws\n  param vpc = \"create\"\n}\n\ngrants inner {\n  aws allow [\"sqs:SendMessage\"] on \"arn:aws:sqs:${region}:${account_id}:d-*\"\n}\n\ngrants outer {\n  aws allow [\"logs:GetLogEvents\"] on \"*\"\n  include inner\n}\n\naccess l scoped {\n  include outer\n}\n";
+    let mut c = Client::start();
+    c.open(&path, text);
+    c.diagnostics(&path);
+    for at in [
+        inside(text, "include outer", 1),
+        inside(text, "include outer", 10),
+    ] {
+        let h = c.hover(&path, at).unwrap();
+        assert!(h.contains("**grants** `outer`"), "{h}");
+        assert!(h.contains("logs:GetLogEvents"), "{h}");
+        // The nested group's lines, expanded.
+        assert!(h.contains("sqs:SendMessage"), "{h}");
+        assert!(h.contains("included by: `l`"), "{h}");
+    }
+    assert_eq!(c.shutdown(), 0);
+}

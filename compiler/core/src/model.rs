@@ -30,6 +30,9 @@ pub struct DeploymentInfo {
     /// The GCP project id, filled from the parameter (`${project_id}` when unset):
     /// generated names (custom role names, service account emails) use it.
     pub project_id: String,
+    /// The parameters `if` guards tested and their values (`vpc` -> `create`): which
+    /// variant of the access levels this build is.
+    pub modes: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Default)]

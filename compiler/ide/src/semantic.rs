@@ -26,6 +26,7 @@ pub const TYPES: &[&str] = &[
     "struct",    // 9: stores
     "variable",  // 10: access levels, scps, other names
     "property",  // 11: subnets
+    "macro",     // 12: grants groups
 ];
 
 /// The modifiers, as bits in this order.
@@ -119,6 +120,7 @@ fn name_type(sym: &Sym, kinds: &HashMap<String, SymbolKind>) -> (u32, bool) {
         Sym::Component(_) => (6, true),
         Sym::Deployment(_) => (6, false),
         Sym::Subnet(..) => (11, false),
+        Sym::Group(_) => (12, false),
         Sym::Decl(name) => match kinds.get(name) {
             Some(SymbolKind::Principal) => (7, false),
             Some(SymbolKind::Engine) => (8, false),

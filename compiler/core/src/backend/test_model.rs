@@ -224,6 +224,7 @@ pub fn sample_model() -> Model {
             managed_tag: Some(("chalk.ai/managed-by".to_string(), "chalk".to_string())),
             name_prefix: Some("chalk".to_string()),
             project_id: "${project_id}".to_string(),
+            modes: Default::default(),
         },
         principals: vec![
             Principal {

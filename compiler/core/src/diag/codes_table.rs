@@ -29,6 +29,11 @@ codes! {
     E0115 Error   "a name that the target cannot use",
     E0116 Error   "a value the target refuses where it lands (external id, ARN, Azure scope or id, GCP member, OU id, tag)",
     W0117 Warning "a parameter without a value stays a `${...}` placeholder in written documents (an error with `--strict`)",
+    E0126 Error   "`include` of an unknown `grants` group",
+    W0126 Warning "a `grants` group that no access level includes",
+    E0127 Error   "`grants` groups that include themselves",
+    E0128 Error   "an `if` guard on an unknown parameter",
+    E0129 Error   "an `if` guard on a parameter without a value at build time, or set per customer",
     // CIDR plans.
     E0201 Error   "malformed CIDR block",
     E0202 Error   "CIDR block with host bits set",

@@ -42,6 +42,7 @@ pub fn lower(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) -> Mod
                 .map(|(k, v)| (params.render(&k.node), params.render(&v.node))),
             name_prefix: d.name_prefix.as_ref().map(|p| params.render(&p.node)),
             project_id: params.render("${project_id}"),
+            modes: BTreeMap::new(),
         };
     }
     let l = Lowerer { decls, params };
@@ -501,10 +502,15 @@ impl Lowerer<'_, '_> {
             // Unbounded writes in a scoped level (E0417), reported once per name.
             let mut unbounded: BTreeSet<String> = BTreeSet::new();
             let tag_key: Option<String> = self.managed_tag().map(|(k, _)| k);
-            let sections = kind
-                .clouds
-                .iter()
-                .chain(extra.iter().flat_map(|c| c.clouds.iter()));
+            // A component runs on its engine, so only its sections for the clouds the
+            // engine's kind offers apply (external-dns on `eks` needs no Azure DNS).
+            let kind_clouds: Vec<Cloud> = kind.clouds.iter().map(|c| c.cloud.node).collect();
+            let sections = kind.clouds.iter().chain(
+                extra
+                    .iter()
+                    .flat_map(|c| c.clouds.iter())
+                    .filter(|s| kind_clouds.contains(&s.cloud.node)),
+            );
             for section in sections {
                 if !self.decls.targets(section.cloud.node) {
                     continue;

@@ -58,6 +58,7 @@ pub enum Item {
     Engine(Engine),
     Store(Store),
     Access(Access),
+    Grants(Grants),
     Scp(Scp),
     Kind(KindDecl),
     Component(ComponentDecl),
@@ -274,6 +275,87 @@ pub struct Access {
     pub acks: Vec<Ack>,
     pub span: Span,
     pub repeated: Vec<(Span, Span, &'static str)>,
+    /// `include` and `if` lines, in source order; expansion (`resolve::include`) puts
+    /// their grants where they stand and leaves this empty.
+    pub pieces: Vec<Piece>,
+}
+
+impl Access {
+    /// An empty level (or group body) named `name`.
+    pub fn empty(name: Name, scope: Spanned<Scope>, span: Span) -> Access {
+        Access {
+            name,
+            principal: None,
+            scope,
+            title: None,
+            description: None,
+            within: Vec::new(),
+            grants: Vec::new(),
+            aws: Vec::new(),
+            aws_managed: Vec::new(),
+            gcp_permissions: Vec::new(),
+            gcp_roles: Vec::new(),
+            gcp_role_id: None,
+            azure: AzureLists::default(),
+            azure_scopes: Vec::new(),
+            k8s: Vec::new(),
+            acks: Vec::new(),
+            span,
+            repeated: Vec::new(),
+            pieces: Vec::new(),
+        }
+    }
+
+    /// How long each list of grants is: where a line written now would go.
+    pub fn pos(&self) -> Pos {
+        Pos([
+            self.grants.len(),
+            self.aws.len(),
+            self.aws_managed.len(),
+            self.gcp_permissions.len(),
+            self.gcp_roles.len(),
+            self.azure.actions.len(),
+            self.azure.not_actions.len(),
+            self.azure.data_actions.len(),
+            self.azure.not_data_actions.len(),
+            self.azure_scopes.len(),
+            self.k8s.len(),
+        ])
+    }
+}
+
+/// The length of each list of grants of an [`Access`] at one line (see [`Access::pos`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pos(pub [usize; 11]);
+
+/// A line that stands for other lines.
+#[derive(Clone, Debug)]
+pub enum Piece {
+    /// `include NAME`: the grants of the group `NAME`.
+    Include { name: Name, span: Span, at: Pos },
+    /// `if PARAM = "VALUE" { ... }`: the body's lines when the guard holds.
+    If(Box<Guarded>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Guarded {
+    pub param: Name,
+    /// `!=` rather than `=`.
+    pub negated: bool,
+    pub value: Str,
+    /// The guarded lines (only grants, `include` and `if`-free).
+    pub body: Access,
+    pub span: Span,
+    pub at: Pos,
+}
+
+/// `grants NAME { ... }`: grant lines that access levels `include`.
+#[derive(Clone, Debug)]
+pub struct Grants {
+    pub name: Name,
+    /// The lines, held as an access level's (name and scope unused).
+    pub body: Access,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug)]

@@ -16,6 +16,7 @@ const TOP_KEYWORDS: &[(&str, &str)] = &[
         "access",
         "access ${1:name} for ${2:principal} scoped {\n  ${0}\n}",
     ),
+    ("grants", "grants ${1:name} {\n  ${0}\n}"),
     ("scp", "scp ${1:name} for ou \"${2:ou}\" {\n  ${0}\n}"),
     ("use", "use \"${1:file.eng}\""),
     ("ack", "ack ${1:W0000} \"${2:reason}\""),
@@ -37,6 +38,23 @@ impl Ctx<'_> {
     pub(super) fn keywords(&mut self, words: &[&str]) {
         for w in words {
             self.push(w, CompletionKind::Keyword, None);
+        }
+    }
+
+    /// The `grants` groups, for `include`.
+    fn groups(&mut self) {
+        let mut names: Vec<String> = Vec::new();
+        for (_, f) in &self.a.comp.files {
+            for item in &f.items {
+                if let Item::Grants(g) = item {
+                    names.push(g.name.node.clone());
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        for n in names {
+            self.push(&n, CompletionKind::Access, Some("grants".to_string()));
         }
     }
 
@@ -252,6 +270,8 @@ pub(super) fn in_block(ctx: &mut Ctx, frame: &Frame, stmt: &[&str]) {
                 }
             }
             "within" if stmt.len() == 1 => ctx.decls(DeclKind::Access, name.as_deref()),
+            "include" if stmt.len() == 1 => ctx.groups(),
+            "if" if stmt.len() == 1 => ctx.params(false),
             "aws" => aws_statement(ctx, stmt, true),
             "gcp" if stmt.len() == 1 => ctx.keywords(&["permissions", "role", "role_id"]),
             "azure" if stmt.len() == 1 => ctx.keywords(&[

@@ -316,6 +316,7 @@ pub(super) fn symbol_kind(k: SymbolKind) -> lt::SymbolKind {
         SymbolKind::Engine => K::CLASS,
         SymbolKind::Store => K::STRUCT,
         SymbolKind::Access => K::OBJECT,
+        SymbolKind::Group => K::MODULE,
         SymbolKind::Grant => K::PROPERTY,
         SymbolKind::Role => K::PROPERTY,
         SymbolKind::Scp => K::OBJECT,

@@ -18,78 +18,105 @@ impl Ctx {
             principal = Some(self.name(it.next().unwrap()));
         }
         let scope = self.access_scope(it.next().unwrap());
-        let mut a = Access {
-            name,
-            principal,
-            scope,
-            title: None,
-            description: None,
-            within: Vec::new(),
-            grants: Vec::new(),
-            aws: Vec::new(),
-            aws_managed: Vec::new(),
-            gcp_permissions: Vec::new(),
-            gcp_roles: Vec::new(),
-            gcp_role_id: None,
-            azure: AzureLists::default(),
-            azure_scopes: Vec::new(),
-            k8s: Vec::new(),
-            acks: Vec::new(),
-            span,
-            repeated: Vec::new(),
-        };
+        let mut a = Access::empty(name, scope, span);
+        a.principal = principal;
         for s in it {
-            let sspan = self.span(&s);
-            match s.as_rule() {
-                Rule::title_stmt => {
-                    note_repeat(
-                        &mut a.repeated,
-                        a.title.as_ref().map(|t| t.span),
-                        sspan,
-                        "title",
-                    );
-                    a.title = Some(self.string(s.into_inner().next().unwrap()));
-                }
-                Rule::description_stmt => {
-                    note_repeat(
-                        &mut a.repeated,
-                        a.description.as_ref().map(|t| t.span),
-                        sspan,
-                        "description",
-                    );
-                    a.description = Some(self.string(s.into_inner().next().unwrap()));
-                }
-                Rule::within_stmt => a.within.push(self.name(s.into_inner().next().unwrap())),
-                Rule::abstract_grant => a.grants.push(self.abstract_grant(s)),
-                Rule::aws_statement => a.aws.push(self.aws_statement(s)),
-                Rule::aws_managed_policy => a
-                    .aws_managed
-                    .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
-                Rule::gcp_permissions => a
-                    .gcp_permissions
-                    .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
-                Rule::gcp_role => a
-                    .gcp_roles
-                    .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
-                Rule::gcp_role_id => {
-                    note_repeat(
-                        &mut a.repeated,
-                        a.gcp_role_id.as_ref().map(|t| t.span),
-                        sspan,
-                        "gcp role_id",
-                    );
-                    a.gcp_role_id = Some(self.string(s.into_inner().nth(1).unwrap()))
-                }
-                Rule::azure_list => self.azure_list(s, &mut a.azure),
-                Rule::azure_scope => a
-                    .azure_scopes
-                    .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
-                Rule::k8s_role => a.k8s.push(self.k8s_role(s)),
-                Rule::ack => a.acks.push(self.ack(s)),
-                r => unreachable!("access: {r:?}"),
-            }
+            self.access_stmt(s, &mut a);
         }
         a
+    }
+
+    /// One line of an access level, a `grants` group or an `if` block.
+    fn access_stmt(&self, s: P, a: &mut Access) {
+        let sspan = self.span(&s);
+        match s.as_rule() {
+            Rule::title_stmt => {
+                note_repeat(
+                    &mut a.repeated,
+                    a.title.as_ref().map(|t| t.span),
+                    sspan,
+                    "title",
+                );
+                a.title = Some(self.string(s.into_inner().next().unwrap()));
+            }
+            Rule::description_stmt => {
+                note_repeat(
+                    &mut a.repeated,
+                    a.description.as_ref().map(|t| t.span),
+                    sspan,
+                    "description",
+                );
+                a.description = Some(self.string(s.into_inner().next().unwrap()));
+            }
+            Rule::within_stmt => a.within.push(self.name(s.into_inner().next().unwrap())),
+            Rule::abstract_grant => a.grants.push(self.abstract_grant(s)),
+            Rule::aws_statement => a.aws.push(self.aws_statement(s)),
+            Rule::aws_managed_policy => a
+                .aws_managed
+                .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
+            Rule::gcp_permissions => a
+                .gcp_permissions
+                .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
+            Rule::gcp_role => a
+                .gcp_roles
+                .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
+            Rule::gcp_role_id => {
+                note_repeat(
+                    &mut a.repeated,
+                    a.gcp_role_id.as_ref().map(|t| t.span),
+                    sspan,
+                    "gcp role_id",
+                );
+                a.gcp_role_id = Some(self.string(s.into_inner().nth(1).unwrap()))
+            }
+            Rule::azure_list => self.azure_list(s, &mut a.azure),
+            Rule::azure_scope => a
+                .azure_scopes
+                .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
+            Rule::k8s_role => a.k8s.push(self.k8s_role(s)),
+            Rule::ack => a.acks.push(self.ack(s)),
+            Rule::include_stmt => {
+                let at = a.pos();
+                a.pieces.push(Piece::Include {
+                    name: self.name(s.into_inner().nth(1).unwrap()),
+                    span: sspan,
+                    at,
+                });
+            }
+            Rule::if_block => {
+                let at = a.pos();
+                let mut it = s.into_inner().skip(1);
+                let mut g = it.next().unwrap().into_inner();
+                let param = self.name(g.next().unwrap());
+                let negated = g.next().unwrap().as_str() == "!=";
+                let value = self.string(g.next().unwrap());
+                let mut body = Access::empty(param.clone(), a.scope.clone(), sspan);
+                for x in it {
+                    self.access_stmt(x, &mut body);
+                }
+                a.pieces.push(Piece::If(Box::new(Guarded {
+                    param,
+                    negated,
+                    value,
+                    body,
+                    span: sspan,
+                    at,
+                })));
+            }
+            r => unreachable!("access: {r:?}"),
+        }
+    }
+
+    pub(super) fn grants_decl(&self, p: P) -> Grants {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let name = self.name(it.next().unwrap());
+        let scope = Spanned::new(Scope::Scoped, name.span);
+        let mut body = Access::empty(name.clone(), scope, span);
+        for s in it {
+            self.access_stmt(s, &mut body);
+        }
+        Grants { name, body, span }
     }
 
     fn access_scope(&self, p: P) -> Spanned<Scope> {
