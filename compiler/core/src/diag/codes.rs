@@ -123,6 +123,16 @@ codes! {
     E0804 Error   "GCP role title over 100 bytes or description over 300 bytes",
     E0805 Error   "service control policy over 5,120 characters",
     E0806 Error   "an AWS statement too large for any one policy",
+    // Bindings: `gcp bind`, `azure assign`, `k8s bind`, aggregated ClusterRoles.
+    E0901 Error   "an IAM condition without a CEL expression or without a title",
+    E0902 Error   "a GCP binding's resource name that is not a bucket, service account, project, folder or organization",
+    E0903 Error   "an Azure role that is neither a built-in role engc knows nor a role definition id",
+    E0904 Error   "a Kubernetes subject that is not `user:NAME`, `group:NAME` or `serviceaccount:NAMESPACE/NAME`",
+    E0905 Error   "a binding to a namespaced `role` without a namespace",
+    E0906 Error   "a malformed Kubernetes label or aggregation selector (`KEY=VALUE`)",
+    W0907 Warning "an aggregated ClusterRole with rules of its own, which the controller replaces",
+    E0908 Error   "a binding without members: no `to`, and the level's principal has no identity there",
+    E0909 Error   "an IAM condition on a basic role or a public member, which GCP refuses",
     // GCP and Azure catalogs.
     E0413 Error   "unknown GCP permission (checked against a `--catalog` file)",
     E0414 Error   "GCP permission that custom roles do not support",
