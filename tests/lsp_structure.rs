@@ -251,3 +251,63 @@ fn inlay_hints_show_expansions_and_parameter_values() {
     assert!(few.is_empty(), "{few:?}");
     assert_eq!(c.shutdown(), 0);
 }
+
+#[test]
+fn completion_offers_the_binding_statements_words_in_order() {
+    let dir = tmp();
+    let path = dir.path().join("shop.eng");
+    let mut c = Client::start();
+    let labels = |c: &mut Client, text: &str, at: &str| -> Vec<String> {
+        c.open(&path, text);
+        c.diagnostics(&path);
+        // Just after `at` (which may span lines), as a UTF-16 position (ASCII here).
+        let end = text.find(at).unwrap() + at.len();
+        let line = text[..end].matches('\n').count() as u32;
+        let col = (end - text[..end].rfind('\n').map_or(0, |i| i + 1)) as u32;
+        let p = pos(line, col);
+        c.completion(&path, p)
+            .into_iter()
+            .map(|i| i.label)
+            .collect()
+    };
+    let with = |line: &str| {
+        QUICKSTART.replace(
+            "  write store data\n",
+            &format!("  write store data\n  {line}\n"),
+        )
+    };
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        ("gcp ", &["bind", "permissions"], &[]),
+        (
+            "gcp bind \"roles/storage.objectViewer\" on ",
+            &["bucket", "service_account", "folder", "organization"],
+            &["to"],
+        ),
+        (
+            "gcp bind \"roles/storage.objectViewer\" on bucket \"b\" ",
+            &["to", "when"],
+            &["as"],
+        ),
+        ("azure ", &["assign", "actions"], &[]),
+        ("azure assign \"Reader\" ", &["on"], &["to"]),
+        (
+            "azure assign \"Reader\" on \"/subscriptions/x\" ",
+            &["to"],
+            &["on"],
+        ),
+        ("k8s ", &["bind", "cluster_role"], &[]),
+        ("k8s bind ", &["cluster_role", "role"], &[]),
+        ("k8s bind cluster_role \"edit\" ", &["in", "to"], &[]),
+    ];
+    for (line, want, not) in cases {
+        let text = with(line);
+        let l = labels(&mut c, &text, &format!("write store data\n  {line}"));
+        for w in *want {
+            assert!(l.iter().any(|x| x == w), "{line:?}: no {w} in {l:?}");
+        }
+        for n in *not {
+            assert!(!l.iter().any(|x| x == n), "{line:?}: {n} in {l:?}");
+        }
+    }
+    assert_eq!(c.shutdown(), 0);
+}

@@ -5,8 +5,8 @@
 
 use crate::acks;
 use crate::check::{
-    aws_catalog, aws_dead, aws_statements, cidr, cloud_catalogs, cloud_names, k8s, limits,
-    placeholders, relations, risk, values,
+    aws_catalog, aws_dead, aws_statements, bindings, cidr, cloud_catalogs, cloud_names, k8s,
+    limits, placeholders, relations, risk, values,
 };
 use crate::lower::{self, minimize};
 use crate::resolve::{decls, include};
@@ -109,6 +109,7 @@ pub fn run_batch(
     aws_catalog::check(&decls, &mut diags);
     aws_dead::check(&decls, &mut diags);
     cloud_names::check(&decls, &mut diags);
+    bindings::check(&decls, &params, &mut diags);
     cloud_catalogs::check(&decls, options, &mut diags);
 
     let mut model = lower::lower(&decls, &params, &mut diags);

@@ -9,6 +9,7 @@ pub mod aws;
 pub mod azure;
 pub mod cloudformation;
 pub mod gcp;
+pub mod gcp_bindings;
 pub mod json;
 pub mod k8s;
 pub mod network;

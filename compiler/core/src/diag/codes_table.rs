@@ -87,6 +87,16 @@ codes! {
     // Azure.
     E0501 Error   "Azure role without assignable scopes",
     E0502 Error   "Azure assignable scope is the root `/`",
+    // Bindings below and beside the project, assignments, Kubernetes subjects.
+    E0901 Error   "an IAM condition without a CEL expression or without a title",
+    E0902 Error   "a GCP binding's resource name that is not a bucket, service account, project, folder or organization",
+    E0903 Error   "an Azure role that is neither a built-in role engc knows nor a role definition id",
+    E0904 Error   "a Kubernetes subject that is not `user:NAME`, `group:NAME` or `serviceaccount:NAMESPACE/NAME`",
+    E0905 Error   "a binding to a namespaced `role` without a namespace",
+    E0906 Error   "a malformed Kubernetes label or aggregation selector (`KEY=VALUE`)",
+    W0907 Warning "an aggregated ClusterRole with rules of its own, which the controller replaces",
+    E0908 Error   "a binding without members: no `to`, and the level's principal has no identity there",
+    E0909 Error   "an IAM condition on a basic role or a public member, which GCP refuses",
     // Acknowledgements.
     W0601 Warning "acknowledgement that matches no warning",
     E0602 Error   "acknowledgement of an error or of an unknown code",

@@ -364,6 +364,9 @@ fn splice(dst: &mut Access, at: ast::Pos, src: Access) {
     );
     put(&mut dst.azure_scopes, p[9], src.azure_scopes);
     put(&mut dst.k8s, p[10], src.k8s);
+    put(&mut dst.gcp_binds, p[11], src.gcp_binds);
+    put(&mut dst.azure_assigns, p[12], src.azure_assigns);
+    put(&mut dst.k8s_binds, p[13], src.k8s_binds);
 }
 
 fn mark(s: &mut Span, via: u32) {
@@ -393,6 +396,30 @@ fn mark_access(a: &mut Access, via: u32) {
     mark_strs(&mut a.azure.data_actions, via);
     mark_strs(&mut a.azure.not_data_actions, via);
     mark_strs(&mut a.azure_scopes, via);
+    for b in &mut a.gcp_binds {
+        mark(&mut b.span, via);
+        mark(&mut b.target.span, via);
+        mark(&mut b.resource.span, via);
+        mark_strs(&mut b.roles, via);
+        mark_strs(&mut b.members, via);
+        if let Some((when, cel, title)) = &mut b.condition {
+            mark(when, via);
+            mark(&mut cel.span, via);
+            title.iter_mut().for_each(|t| mark(&mut t.span, via));
+        }
+    }
+    for b in &mut a.azure_assigns {
+        mark(&mut b.span, via);
+        mark_strs(&mut b.roles, via);
+        mark_strs(&mut b.scopes, via);
+        mark_strs(&mut b.principals, via);
+    }
+    for b in &mut a.k8s_binds {
+        mark(&mut b.span, via);
+        mark(&mut b.role.span, via);
+        b.namespace.iter_mut().for_each(|s| mark(&mut s.span, via));
+        mark_strs(&mut b.subjects, via);
+    }
     for r in &mut a.k8s {
         mark(&mut r.span, via);
         r.name.iter_mut().for_each(|s| mark(&mut s.span, via));

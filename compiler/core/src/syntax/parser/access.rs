@@ -74,6 +74,9 @@ impl Ctx {
                 .azure_scopes
                 .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
             Rule::k8s_role => a.k8s.push(self.k8s_role(s)),
+            Rule::gcp_bind => a.gcp_binds.push(self.gcp_bind(s)),
+            Rule::azure_assign => a.azure_assigns.push(self.azure_assign(s)),
+            Rule::k8s_bind => a.k8s_binds.push(self.k8s_bind(s)),
             Rule::ack => a.acks.push(self.ack(s)),
             Rule::include_stmt => {
                 let at = a.pos();
@@ -254,8 +257,21 @@ impl Ctx {
         let span = self.span(&p);
         let mut it = p.into_inner().skip(1);
         let header = it.next().unwrap();
+        let (mut aggregate, mut labels) = (Vec::new(), Vec::new());
         let (name, namespace) = match header.as_rule() {
-            Rule::cluster_role => (header.into_inner().next().map(|s| self.string(s)), None),
+            Rule::cluster_role => {
+                let mut name = None;
+                for part in header.into_inner() {
+                    match part.as_rule() {
+                        Rule::string => name = Some(self.string(part)),
+                        Rule::role_aggregate => {
+                            aggregate.extend(part.into_inner().flat_map(|x| self.strings(x)))
+                        }
+                        _ => labels.extend(part.into_inner().flat_map(|x| self.strings(x))),
+                    }
+                }
+                (name, None)
+            }
             _ => {
                 let parts: Vec<P> = header
                     .into_inner()
@@ -274,6 +290,81 @@ impl Ctx {
             namespace,
             name,
             rules: it.map(|r| self.k8s_rule(r)).collect(),
+            aggregate,
+            labels,
+            span,
+        }
+    }
+
+    fn gcp_bind(&self, p: P) -> GcpBind {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1); // gcp
+        let roles = self.strings(it.next().unwrap());
+        it.next(); // on
+        let target = it.next().unwrap();
+        let target = Spanned::new(target.as_str().to_string(), self.span(&target));
+        let resource = self.string(it.next().unwrap());
+        let mut b = GcpBind {
+            roles,
+            target,
+            resource,
+            members: Vec::new(),
+            condition: None,
+            span,
+        };
+        for part in it {
+            match part.as_rule() {
+                Rule::bind_members => b.members = self.members(part),
+                _ => {
+                    let mut c = part.into_inner();
+                    let when = self.span(&c.next().unwrap());
+                    let expr = self.string(c.next().unwrap());
+                    let title = c.nth(1).map(|t| self.string(t));
+                    b.condition = Some((when, expr, title));
+                }
+            }
+        }
+        b
+    }
+
+    fn members(&self, p: P) -> Vec<Str> {
+        p.into_inner().flat_map(|x| self.strings(x)).collect()
+    }
+
+    fn azure_assign(&self, p: P) -> AzureAssign {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1); // azure
+        let roles = self.strings(it.next().unwrap());
+        it.next(); // on
+        let scopes = self.strings(it.next().unwrap());
+        let principals = it.next().map(|m| self.members(m)).unwrap_or_default();
+        AzureAssign {
+            roles,
+            scopes,
+            principals,
+            span,
+        }
+    }
+
+    fn k8s_bind(&self, p: P) -> K8sBind {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1).peekable(); // k8s
+        let cluster_role = it.next().unwrap().as_str() == "cluster_role";
+        let role = self.string(it.next().unwrap());
+        let mut namespace = None;
+        let mut subjects = Vec::new();
+        for part in it {
+            match part.as_rule() {
+                Rule::kw_in => {}
+                Rule::string => namespace = Some(self.string(part)),
+                _ => subjects = self.members(part),
+            }
+        }
+        K8sBind {
+            cluster_role,
+            role,
+            namespace,
+            subjects,
             span,
         }
     }

@@ -310,6 +310,11 @@ fn rule_words(rule: &Rule) -> Option<&'static str> {
         kw_grants => "`grants`",
         kw_include => "`include`",
         kw_if => "`if`",
+        kwc_aggregate => "`aggregate`",
+        kwc_assign => "`assign`",
+        kwc_bind => "`bind`",
+        kwc_labels => "`labels`",
+        kwc_to => "`to`",
         kwc_cidr => "`cidr`",
         kwc_clouds => "`clouds`",
         kwc_cluster_role => "`cluster_role`",
@@ -365,9 +370,18 @@ fn rule_words(rule: &Rule) -> Option<&'static str> {
         access_scope | scoped | unscoped => "`scoped` or `unscoped \"reason\"`",
         title_stmt | description_stmt | within_stmt | abstract_grant | aws_statement
         | aws_managed_policy | gcp_permissions | gcp_role | gcp_role_id | azure_list
-        | azure_scope | k8s_role | include_stmt | if_block => "a grant",
+        | azure_scope | k8s_role | gcp_bind | azure_assign | k8s_bind | include_stmt
+        | if_block => "a grant",
         guard => "a guard (`PARAM = \"VALUE\"`)",
         guard_op => "`=` or `!=`",
+        gcp_bind_target => {
+            "`bucket`, `service_account`, `project`, `folder` or `organization`"
+        }
+        bind_members => "`to` and members",
+        iam_condition => "`when \"CEL\" as \"TITLE\"`",
+        bind_role_kind => "`cluster_role` or `role`",
+        role_aggregate => "`aggregate`",
+        role_labels => "`labels`",
         level => "a level (`list`, `read`, `write`, `tag`, `permissions`, `manage`)",
         target_kind => "`engine` or `store`",
         effect => "`allow` or `deny`",
