@@ -17,7 +17,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/bin" "$work/project" "$work/home"
 ln -s "$engc" "$work/bin/engc"
-sed 's/write store data/write store dta/' "$root/examples/quickstart.eng" > "$work/project/quickstart.eng"
+# Non-ASCII before the mistake on its line: the columns must agree on the encoding.
+sed 's|write store data|/* données → */ write store dta|' "$root/examples/quickstart.eng" > "$work/project/quickstart.eng"
 grep -q 'write store dta' "$work/project/quickstart.eng"
 python3 "$here/snippet.py" emacs > "$work/init.el"
 

@@ -19,7 +19,8 @@ trap 'rm -rf "$work"' EXIT
 # The snippets run `engc` from PATH, as a user's would.
 mkdir -p "$work/bin" "$work/project"
 ln -s "$engc" "$work/bin/engc"
-sed 's/write store data/write store dta/' "$root/examples/quickstart.eng" > "$work/project/quickstart.eng"
+# Non-ASCII before the mistake on its line: the columns must agree on the encoding.
+sed 's|write store data|/* données → */ write store dta|' "$root/examples/quickstart.eng" > "$work/project/quickstart.eng"
 grep -q 'write store dta' "$work/project/quickstart.eng"
 
 passed=0
