@@ -87,6 +87,20 @@ for _, it in ipairs(items) do labels[it.label] = true end
 check(labels.bucket and labels.registry and labels.s3, "completion after `store extra: ` offers bucket, registry, s3", vim.inspect(vim.tbl_keys(labels)):sub(1, 200))
 vim.api.nvim_buf_set_lines(buf, last, last + 1, false, {})
 
+-- Semantic tokens (Neovim 0.9+): the server colours the file; `deployment` is a keyword.
+if vim.lsp.semantic_tokens and vim.lsp.semantic_tokens.get_at_pos then
+  local dl, dc = line_of("deployment shop")
+  local types = {}
+  vim.wait(5000, function()
+    types = {}
+    for _, t in ipairs(vim.lsp.semantic_tokens.get_at_pos(buf, dl, dc) or {}) do
+      table.insert(types, t.type)
+    end
+    return #types > 0
+  end, 50)
+  check(vim.tbl_contains(types, "keyword"), "semantic token: `deployment` is a keyword", table.concat(types, ","))
+end
+
 -- As you type: fixing the mistake clears the error.
 vim.api.nvim_buf_set_text(buf, mline, mcol, mline, mcol + 3, { "data" })
 vim.wait(10000, function() return #errors() == 0 end, 50)

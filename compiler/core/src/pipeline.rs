@@ -5,11 +5,11 @@
 
 use crate::acks;
 use crate::check::{
-    aws_catalog, aws_dead, aws_statements, cidr, cloud_catalogs, cloud_names, k8s, limits,
-    placeholders, relations, risk, values,
+    aws_catalog, aws_dead, aws_statements, bindings, cidr, cloud_catalogs, cloud_names, k8s,
+    limits, placeholders, relations, risk, values,
 };
 use crate::lower::{self, minimize};
-use crate::resolve::decls;
+use crate::resolve::{decls, include};
 
 use crate::backend::{OutputFile, Target};
 use crate::diag::Diagnostic;
@@ -82,7 +82,22 @@ pub fn run_batch(
     customers: &[Customer],
 ) -> (Checked, Vec<Checked>) {
     let mut diags = Vec::new();
-    let decls = decls::collect(stdlib, user, &mut diags);
+    // `include` and `if` first: everything after sees plain access levels.
+    let deployment = user
+        .iter()
+        .flat_map(|(_, f)| &f.items)
+        .find_map(|i| match i {
+            ast::Item::Deployment(d) => Some(d),
+            _ => None,
+        });
+    let expanded = include::expand(
+        user,
+        &decls::params(deployment, options),
+        &options.unset,
+        &mut diags,
+    );
+    let mut decls = decls::collect(stdlib, &expanded.files, &mut diags);
+    decls.inclusions = expanded.inclusions;
     let params = decls.params(options);
     decls.check_references(&params, &mut diags);
     values::check(&decls, &params, &mut diags);
@@ -94,9 +109,11 @@ pub fn run_batch(
     aws_catalog::check(&decls, &mut diags);
     aws_dead::check(&decls, &mut diags);
     cloud_names::check(&decls, &mut diags);
+    bindings::check(&decls, &params, &mut diags);
     cloud_catalogs::check(&decls, options, &mut diags);
 
     let mut model = lower::lower(&decls, &params, &mut diags);
+    model.deployment.modes = expanded.modes;
     relations::check(&decls, &model, &mut diags);
     risk::check(&decls, &model, &mut diags);
     if options.minimize {
@@ -163,6 +180,7 @@ fn finish(
         }
     }
     acks(decls, &mut diags);
+    include::decorate(&decls.inclusions, &mut diags);
     if options.strict {
         placeholders::promote(&mut diags);
     }

@@ -14,9 +14,11 @@ pub mod arn;
 pub mod aws;
 pub mod aws_keys;
 pub mod azure;
+pub mod azure_roles;
 pub mod gcp;
 pub mod gcp_roles;
 pub mod k8s;
+pub mod k8s_roles;
 pub mod managed;
 pub mod query;
 

@@ -29,6 +29,11 @@ codes! {
     E0115 Error   "a name that the target cannot use",
     E0116 Error   "a value the target refuses where it lands (external id, ARN, Azure scope or id, GCP member, OU id, tag)",
     W0117 Warning "a parameter without a value stays a `${...}` placeholder in written documents (an error with `--strict`)",
+    E0126 Error   "`include` of an unknown `grants` group",
+    W0126 Warning "a `grants` group that no access level includes",
+    E0127 Error   "`grants` groups that include themselves",
+    E0128 Error   "an `if` guard on an unknown parameter",
+    E0129 Error   "an `if` guard on a parameter without a value at build time, or set per customer",
     // CIDR plans.
     E0201 Error   "malformed CIDR block",
     E0202 Error   "CIDR block with host bits set",
@@ -82,6 +87,16 @@ codes! {
     // Azure.
     E0501 Error   "Azure role without assignable scopes",
     E0502 Error   "Azure assignable scope is the root `/`",
+    // Bindings below and beside the project, assignments, Kubernetes subjects.
+    E0901 Error   "an IAM condition without a CEL expression or without a title",
+    E0902 Error   "a GCP binding's resource name that is not a bucket, service account, project, folder or organization",
+    E0903 Error   "an Azure role that is neither a built-in role engc knows nor a role definition id",
+    E0904 Error   "a Kubernetes subject that is not `user:NAME`, `group:NAME` or `serviceaccount:NAMESPACE/NAME`",
+    E0905 Error   "a binding to a namespaced `role` without a namespace",
+    E0906 Error   "a malformed Kubernetes label or aggregation selector (`KEY=VALUE`)",
+    W0907 Warning "an aggregated ClusterRole with rules of its own, which the controller replaces",
+    E0908 Error   "a binding without members: no `to`, and the level's principal has no identity there",
+    E0909 Error   "an IAM condition on a basic role or a public member, which GCP refuses",
     // Acknowledgements.
     W0601 Warning "acknowledgement that matches no warning",
     E0602 Error   "acknowledgement of an error or of an unknown code",

@@ -2,6 +2,7 @@
 //! datasets`) become each target's permissions through the standard library kinds;
 //! explicit grants are carried over with parameters filled in.
 
+pub mod bindings;
 pub mod minimize;
 pub mod scoping;
 
@@ -42,6 +43,7 @@ pub fn lower(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) -> Mod
                 .map(|(k, v)| (params.render(&k.node), params.render(&v.node))),
             name_prefix: d.name_prefix.as_ref().map(|p| params.render(&p.node)),
             project_id: params.render("${project_id}"),
+            modes: BTreeMap::new(),
         };
     }
     let l = Lowerer { decls, params };
@@ -207,6 +209,7 @@ impl Lowerer<'_, '_> {
             gcp: model::GcpRole::default(),
             azure: model::AzureRole::default(),
             k8s: Vec::new(),
+            bindings: model::Bindings::default(),
             origins: BTreeMap::new(),
         };
         let mut gen = Generated::default();
@@ -311,6 +314,7 @@ impl Lowerer<'_, '_> {
             out.origins.entry(name.clone()).or_insert(*span);
         }
         out.k8s = self.k8s_roles(a, gen.k8s);
+        out.bindings = self.bindings(a);
         self.check_targets(a, &out, diags);
         out
     }
@@ -344,6 +348,12 @@ impl Lowerer<'_, '_> {
                     .collect(),
                 span: r.span,
                 rule_spans: r.rules.iter().map(|rule| rule.span).collect(),
+                aggregate: r.aggregate.iter().map(|s| labels(&self.fill(s))).collect(),
+                labels: r
+                    .labels
+                    .iter()
+                    .flat_map(|s| labels(&self.fill(s)))
+                    .collect(),
             });
         }
         // Rules from abstract grants: one generated role per namespace (None: cluster).
@@ -387,6 +397,8 @@ impl Lowerer<'_, '_> {
                 rules,
                 span: rule_spans[0],
                 rule_spans,
+                aggregate: Vec::new(),
+                labels: Vec::new(),
             });
         }
         roles
@@ -501,10 +513,15 @@ impl Lowerer<'_, '_> {
             // Unbounded writes in a scoped level (E0417), reported once per name.
             let mut unbounded: BTreeSet<String> = BTreeSet::new();
             let tag_key: Option<String> = self.managed_tag().map(|(k, _)| k);
-            let sections = kind
-                .clouds
-                .iter()
-                .chain(extra.iter().flat_map(|c| c.clouds.iter()));
+            // A component runs on its engine, so only its sections for the clouds the
+            // engine's kind offers apply (external-dns on `eks` needs no Azure DNS).
+            let kind_clouds: Vec<Cloud> = kind.clouds.iter().map(|c| c.cloud.node).collect();
+            let sections = kind.clouds.iter().chain(
+                extra
+                    .iter()
+                    .flat_map(|c| c.clouds.iter())
+                    .filter(|s| kind_clouds.contains(&s.cloud.node)),
+            );
             for section in sections {
                 if !self.decls.targets(section.cloud.node) {
                     continue;
@@ -869,6 +886,14 @@ pub fn camel(s: &str) -> String {
                 .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
                 .unwrap_or_default()
         })
+        .collect()
+}
+
+/// `a=b,c=d` as label pairs (the shape was checked: malformed parts are left out).
+pub fn labels(s: &str) -> Vec<(String, String)> {
+    s.split(',')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
         .collect()
 }
 

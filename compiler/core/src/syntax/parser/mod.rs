@@ -33,6 +33,7 @@ pub const DECLARATION_KEYWORDS: &[&str] = &[
     "engine",
     "store",
     "access",
+    "grants",
     "scp",
     "kind",
     "component",
@@ -306,6 +307,14 @@ fn rule_words(rule: &Rule) -> Option<&'static str> {
         kw_gcp => "`gcp`",
         kw_azure => "`azure`",
         kw_k8s => "`k8s`",
+        kw_grants => "`grants`",
+        kw_include => "`include`",
+        kw_if => "`if`",
+        kwc_aggregate => "`aggregate`",
+        kwc_assign => "`assign`",
+        kwc_bind => "`bind`",
+        kwc_labels => "`labels`",
+        kwc_to => "`to`",
         kwc_cidr => "`cidr`",
         kwc_clouds => "`clouds`",
         kwc_cluster_role => "`cluster_role`",
@@ -342,7 +351,9 @@ fn rule_words(rule: &Rule) -> Option<&'static str> {
         kwc_within => "`within`",
         kwc_zone => "`zone`",
         declaration | item | use_decl | deployment | principal | network | engine | store
-        | access | scp | kind_decl | component_decl | crd_decl | ack => "a declaration",
+        | access | grants_decl | scp | kind_decl | component_decl | crd_decl | ack => {
+            "a declaration"
+        }
         clouds_stmt | managed_tag_stmt | name_prefix_stmt | param_stmt => "a deployment setting",
         cloud | cloud_or_k8s => "a cloud (`aws`, `gcp` or `azure`)",
         param_def => "a parameter name",
@@ -359,7 +370,18 @@ fn rule_words(rule: &Rule) -> Option<&'static str> {
         access_scope | scoped | unscoped => "`scoped` or `unscoped \"reason\"`",
         title_stmt | description_stmt | within_stmt | abstract_grant | aws_statement
         | aws_managed_policy | gcp_permissions | gcp_role | gcp_role_id | azure_list
-        | azure_scope | k8s_role => "a grant",
+        | azure_scope | k8s_role | gcp_bind | azure_assign | k8s_bind | include_stmt
+        | if_block => "a grant",
+        guard => "a guard (`PARAM = \"VALUE\"`)",
+        guard_op => "`=` or `!=`",
+        gcp_bind_target => {
+            "`bucket`, `service_account`, `project`, `folder` or `organization`"
+        }
+        bind_members => "`to` and members",
+        iam_condition => "`when \"CEL\" as \"TITLE\"`",
+        bind_role_kind => "`cluster_role` or `role`",
+        role_aggregate => "`aggregate`",
+        role_labels => "`labels`",
         level => "a level (`list`, `read`, `write`, `tag`, `permissions`, `manage`)",
         target_kind => "`engine` or `store`",
         effect => "`allow` or `deny`",
