@@ -6,7 +6,7 @@
 use crate::acks;
 use crate::check::{
     aws_catalog, aws_dead, aws_statements, cidr, cloud_catalogs, cloud_names, k8s, limits,
-    placeholders, relations, risk, values,
+    placeholders, relations, resource_policies, risk, values,
 };
 use crate::lower::{self, minimize};
 use crate::resolve::decls;
@@ -93,6 +93,7 @@ pub fn run_batch(
     aws_statements::check(&decls, &mut diags);
     aws_catalog::check(&decls, &mut diags);
     aws_dead::check(&decls, &mut diags);
+    resource_policies::check(&decls, &params, &mut diags);
     cloud_names::check(&decls, &mut diags);
     cloud_catalogs::check(&decls, options, &mut diags);
 
