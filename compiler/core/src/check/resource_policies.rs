@@ -222,7 +222,6 @@ fn actions(info: &Info, st: &ast::AwsStatement, diags: &mut Vec<Diagnostic>) {
         if a.node.contains(':') && service.eq_ignore_ascii_case(info.service) {
             continue;
         }
-        let all = format!("{}:*", info.service);
         diags.push(
             Diagnostic::new(
                 Code::E0444,
@@ -232,15 +231,8 @@ fn actions(info: &Info, st: &ast::AwsStatement, diags: &mut Vec<Diagnostic>) {
                     a.node, info.service, info.title
                 ),
             )
-            .label(format!(
-                "a {} only grants `{}` actions",
-                info.title, info.service
-            ))
-            .suggest(
-                a.span,
-                format!("\"{all}\""),
-                format!("for every action of the service, write `{all}`"),
-            ),
+            .label(format!("a {} only grants `{}` actions", info.title, info.service))
+            .help("remove it here; grant it in an `access` level, or in the policy of a store of its own service"),
         );
     }
 }
