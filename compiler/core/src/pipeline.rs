@@ -105,6 +105,7 @@ pub fn run_batch(
     }
     // After minimizing: the limits apply to what is written.
     limits::check(&decls, &model, &mut diags);
+    resource_policies::sizes(&decls, &model, &mut diags);
     let mut outputs = Vec::new();
     let shared_outputs = options.outputs.as_ref().filter(|_| customers.is_empty());
     if let Some(targets) = shared_outputs {

@@ -9,21 +9,55 @@
 //! - W0446: an Allow for anyone (`*`) that no condition limits: public;
 //! - W0447: an Allow for a principal in another account than `${account_id}`;
 //! - W0448: a key policy in which the account cannot change the policy (lockout);
+//! - E0449: a policy over the service's size limit (after lowering, on what is written);
 //! - W0109: statements when the deployment does not target AWS (not written).
 //!
 //! The statements also get the checks of every AWS statement: action names, duplicates,
 //! Sids, condition operators (`aws_statements`, `aws_catalog`) and conditions the
 //! request never carries (`aws_dead`).
 
+use super::limits::thousands;
 use super::{aws_catalog, aws_dead, aws_statements};
+use crate::backend::aws::{policy_size, resource_policy_compact};
 use crate::catalog::glob_match;
 use crate::diag::{Code, Diagnostic};
+use crate::model::Model;
 use crate::resolve::decls::Decls;
 use crate::resolve::params::Params;
 use crate::syntax::ast::{self, Condition, Effect, PolicyPrincipal};
 use crate::vocab::resource_policies::{
     principal_account, principal_form, Info, Kind, PrincipalForm, LIMITING_KEYS, LIMITING_OPERATORS,
 };
+
+/// E0449: the policy as written, white space excluded, within the service's limit.
+pub fn sizes(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
+    for p in &model.resource_policies {
+        let info = p.kind.info();
+        let size = policy_size(&resource_policy_compact(&p.statements));
+        if size <= info.size_limit {
+            continue;
+        }
+        let Some(store) = decls.stores.get(p.store.as_str()) else {
+            continue;
+        };
+        diags.push(
+            Diagnostic::new(
+                Code::E0449,
+                store.name.span,
+                format!(
+                    "the {} of store `{}` is {} characters, over the {} {} accepts",
+                    info.title,
+                    p.store,
+                    thousands(size),
+                    thousands(info.size_limit),
+                    if info.kind == Kind::Bucket { "S3" } else { "KMS" }
+                ),
+            )
+            .label(format!("written to `aws/{}.{}.json`", p.store, info.file_kind))
+            .help("merge statements that share their principals and conditions, or grant part of the access through access levels"),
+        );
+    }
+}
 
 pub fn check(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) {
     let has_tag = decls.deployment.is_some_and(|d| d.managed_tag.is_some());

@@ -123,6 +123,7 @@ codes! {
     W0446 Warning "public access: a resource policy Allow for any principal (`*`) that no condition limits",
     W0447 Warning "cross-account access: a resource policy Allow for a principal in another account",
     W0448 Warning "a key policy that does not leave the account able to change it (lockout)",
+    E0449 Error   "a bucket policy over 20 KB or a key policy over 32 KB",
     // Relations between access levels.
     E0701 Error   "an access level grants what the level it is `within` does not",
     E0702 Error   "`within` names the access level itself",

@@ -21,6 +21,8 @@ pub struct Info {
     pub file_kind: &'static str,
     /// What the store's `name` must then be, in prose.
     pub name_is: &'static str,
+    /// The most characters (white space excluded) the service takes.
+    pub size_limit: usize,
 }
 
 pub const ALL: &[Info] = &[
@@ -30,6 +32,7 @@ pub const ALL: &[Info] = &[
         title: "bucket policy",
         file_kind: crate::backend::kind::BUCKET_POLICY,
         name_is: "the bucket's name",
+        size_limit: 20 * 1024,
     },
     Info {
         kind: Kind::Key,
@@ -37,6 +40,7 @@ pub const ALL: &[Info] = &[
         title: "key policy",
         file_kind: crate::backend::kind::KEY_POLICY,
         name_is: "the key's id or ARN",
+        size_limit: 32 * 1024,
     },
 ];
 
