@@ -77,7 +77,7 @@ codes! {
     W0113 Warning "a declaration nothing refers to",
     E0114 Error   "an AWS statement Sid that is not alphanumeric, or used twice",
     E0115 Error   "a name that the target cannot use",
-    E0116 Error   "a value the target refuses where it lands (external id, ARN, Azure scope or id, GCP member, OU id, tag)",
+    E0116 Error   "a value the target refuses where it lands (external id, ARN, Azure scope or id, GCP member, OU id, tag, bucket name)",
     W0117 Warning "a parameter without a value stays a `${...}` placeholder in written documents (an error with `--strict`)",
     // CIDR plans.
     E0201 Error   "malformed CIDR block",
