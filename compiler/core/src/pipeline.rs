@@ -6,7 +6,7 @@
 use crate::acks;
 use crate::check::{
     aws_catalog, aws_dead, aws_statements, cidr, cloud_catalogs, cloud_names, k8s, limits,
-    placeholders, relations, risk, values,
+    netrules, placeholders, relations, risk, values,
 };
 use crate::lower::{self, minimize};
 use crate::resolve::decls;
@@ -89,6 +89,7 @@ pub fn run_batch(
 
     let networks = decls.network_inputs();
     cidr::check(&networks, &mut diags);
+    netrules::check(&networks, &mut diags);
     k8s::check(&decls, &mut diags);
     aws_statements::check(&decls, &mut diags);
     aws_catalog::check(&decls, &mut diags);

@@ -276,6 +276,9 @@ impl<'a> Decls<'a> {
             .deployment
             .and_then(|d| d.name_prefix.as_ref().map(|p| (p.node.as_str(), p.span)));
         let mut params = Params::new(&declared, prefix, &options.set, &options.set_from);
+        if let Some(d) = self.deployment {
+            params.set_externals(d.externals.iter().map(|e| e.node.as_str()));
+        }
         for name in &options.unset {
             params.unset(name);
         }
@@ -366,6 +369,9 @@ impl<'a> Decls<'a> {
         }
         for n in self.networks.values() {
             repeated(&n.repeated, diags);
+            for c in &n.connects {
+                self.expect(c, DeclKind::Network, diags);
+            }
             if n.cidr.is_none() {
                 diags.push(
                     Diagnostic::new(
@@ -404,6 +410,9 @@ impl<'a> Decls<'a> {
             }
         }
         self.check_unused_principals(diags);
+        if let Some(d) = self.deployment {
+            super::params::check_externals(&d.externals, params, diags);
+        }
         for file in &self.user_files {
             for item in &file.items {
                 for_each_string(item, &mut |s| params.check(s, diags));
@@ -696,11 +705,15 @@ pub fn for_each_string(item: &Item, f: &mut dyn FnMut(&ast::Str)) {
             f(&s.ou);
             s.statements.iter().for_each(|st| stmt(st, f));
         }
-        Item::Use(_)
-        | Item::Network(_)
-        | Item::Kind(_)
-        | Item::Component(_)
-        | Item::Crd(_)
-        | Item::Ack(_) => {}
+        Item::Network(n) => {
+            for r in &n.rules {
+                for p in &r.peers {
+                    if let ast::Peer::Tag(t) = p {
+                        f(t);
+                    }
+                }
+            }
+        }
+        Item::Use(_) | Item::Kind(_) | Item::Component(_) | Item::Crd(_) | Item::Ack(_) => {}
     }
 }

@@ -23,6 +23,8 @@ struct Resources {
     aws_organizations_policy: BTreeMap<String, OrganizationsPolicy>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     aws_organizations_policy_attachment: BTreeMap<String, OrganizationsAttachment>,
+    #[serde(flatten)]
+    firewall: super::firewall::Aws,
 }
 
 #[derive(Serialize)]
@@ -222,9 +224,11 @@ pub fn module(model: &Model) -> Option<Rendered> {
             },
         );
     }
+    r.firewall = super::firewall::aws(model, &s);
     if r.aws_iam_role.is_empty()
         && r.aws_iam_policy.is_empty()
         && r.aws_organizations_policy.is_empty()
+        && r.firewall.aws_security_group.is_empty()
     {
         return None;
     }

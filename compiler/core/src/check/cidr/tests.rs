@@ -50,6 +50,7 @@ impl Gen {
                     cidr,
                     zone: None,
                     public,
+                    secondary: Vec::new(),
                     span: Span::new(FileId(0), s, self.pos),
                 }
             })
@@ -64,6 +65,10 @@ impl Gen {
             subnets,
             pods,
             services,
+            psc: None,
+            master: None,
+            rules: Vec::new(),
+            connects: Vec::new(),
             acks: Vec::new(),
             repeated: Vec::new(),
         }
@@ -472,6 +477,43 @@ fn overlapping_networks() {
     assert_eq!(d[0].secondary[0].span, a.cidr.as_ref().unwrap().span);
     style_ok(&d[0]);
     assert!(run(&[(&b, NONE), (&c, NONE)]).is_empty());
+}
+
+/// W0205 alone (the AWS /8 is E0207 as well).
+fn w0205(networks: &[(&ast::Network, &[Cloud])]) -> Vec<Diagnostic> {
+    run(networks)
+        .into_iter()
+        .filter(|d| d.code == Code::W0205)
+        .collect()
+}
+
+/// Only networks of one cloud, or connected ones, are compared: a GCP network inside
+/// both an AWS and an Azure network is compared with neither, as the two are not with
+/// each other; a fourth, AWS network inside all three is compared with the AWS one.
+#[test]
+fn overlap_only_within_a_cloud_or_when_connected() {
+    const AZURE: &[Cloud] = &[Cloud::Azure];
+    const GCP: &[Cloud] = &[Cloud::Gcp];
+    let mut g = Gen::default();
+    let a = g.network("a", Some("10.0.0.0/8"), &[], None, None);
+    let b = g.network("b", Some("10.0.0.0/12"), &[], None, None);
+    let mut c = g.network("c", Some("10.0.0.0/16"), &[], None, None);
+    let d = g.network("d", Some("10.0.0.0/24"), &[], None, None);
+    assert!(w0205(&[(&a, AWS), (&b, AZURE), (&c, GCP)]).is_empty());
+    let r = w0205(&[(&a, AWS), (&b, AZURE), (&c, GCP), (&d, AWS)]);
+    assert_eq!(codes(&r), ["W0205"]);
+    assert_eq!(
+        r[0].message,
+        "network `d` (`10.0.0.0/24`) overlaps network `a` (`10.0.0.0/8`)"
+    );
+    // c connected to a (declared on either side): compared, once.
+    c.connects.push(g.name("a"));
+    let r = w0205(&[(&a, AWS), (&b, AZURE), (&c, GCP)]);
+    assert_eq!(codes(&r), ["W0205"]);
+    assert!(r[0].message.starts_with("network `c`"), "{}", r[0].message);
+    // a network of several clouds is compared within each.
+    let r = w0205(&[(&a, AWS), (&b, &[Cloud::Aws, Cloud::Azure])]);
+    assert_eq!(codes(&r), ["W0205"]);
 }
 
 // ---- E0206 ----
