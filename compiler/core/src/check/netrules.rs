@@ -28,6 +28,7 @@ pub fn check(networks: &[NetworkInput], diags: &mut Vec<Diagnostic>) {
                 diags.push(twice(
                     "firewall rule",
                     &r.name.node,
+                    "this network",
                     r.name.span,
                     first.name.span,
                 ));
@@ -37,7 +38,14 @@ pub fn check(networks: &[NetworkInput], diags: &mut Vec<Diagnostic>) {
             let mut names: HashMap<&str, crate::source::Span> = HashMap::new();
             for (name, _) in &s.secondary {
                 if let Some(first) = names.get(name.node.as_str()) {
-                    diags.push(twice("secondary range", &name.node, name.span, *first));
+                    let place = format!("subnet `{}`", s.name.node);
+                    diags.push(twice(
+                        "secondary range",
+                        &name.node,
+                        &place,
+                        name.span,
+                        *first,
+                    ));
                 } else {
                     names.insert(&name.node, name.span);
                 }
@@ -57,13 +65,14 @@ pub fn check(networks: &[NetworkInput], diags: &mut Vec<Diagnostic>) {
 fn twice(
     what: &str,
     name: &str,
+    place: &str,
     span: crate::source::Span,
     first: crate::source::Span,
 ) -> Diagnostic {
     Diagnostic::new(
         Code::E0213,
         span,
-        format!("{what} `{name}` is declared twice in this network"),
+        format!("{what} `{name}` is declared twice in {place}"),
     )
     .label("declared again here")
     .with_secondary(first, "first declared here")
@@ -144,17 +153,23 @@ fn check_rule(
                     world = Some(t.span);
                 }
                 let refused = if clouds.contains(&Cloud::Aws) {
-                    Some("AWS security group rules take CIDR blocks, not tags")
+                    Some((
+                        "AWS security group rules take CIDR blocks, not tags",
+                        "write the block or `subnet NAME` instead",
+                    ))
                 } else if r.direction.node == Direction::Egress && clouds.contains(&Cloud::Gcp) {
-                    Some("GCP egress firewall rules take destination ranges, not tags")
+                    Some((
+                        "GCP egress firewall rules take destination ranges, not tags",
+                        "write the destination block or `subnet NAME` instead",
+                    ))
                 } else {
                     None
                 };
-                if let Some(why) = refused {
+                if let Some((why, help)) = refused {
                     diags.push(
                         Diagnostic::new(Code::E0214, t.span, format!("tag `{}`: {why}", t.node))
                             .label("a tag this network's cloud cannot use here")
-                            .help("write the block or the subnet instead, or declare the network `for gcp` or `for azure`"),
+                            .help(help),
                     );
                 }
             }
