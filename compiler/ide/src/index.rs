@@ -177,6 +177,18 @@ impl Builder<'_> {
                     let sym = Sym::Subnet(n.name.node.clone(), s.name.node.clone());
                     self.push(&s.name, sym, true, Expect::Any);
                 }
+                // `from subnet NAME` in a rule: a reference to the subnet.
+                for r in &n.rules {
+                    for p in &r.peers {
+                        if let ast::Peer::Subnet(s) = p {
+                            let sym = Sym::Subnet(n.name.node.clone(), s.node.clone());
+                            self.push(s, sym, false, Expect::Any);
+                        }
+                    }
+                }
+                for c in &n.connects {
+                    self.reference(c, Expect::Network);
+                }
             }
             Item::Engine(e) => {
                 self.decl(&e.name);
