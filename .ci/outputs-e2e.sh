@@ -3,8 +3,9 @@
 # example and tests/e2e/outputs/everything.eng is built, then
 #   terraform/aws      terraform init (local provider mirror), validate, apply against
 #                      moto_server; roles, policies and SCPs read back with boto3 equal
-#                      engc's JSON documents
-#   cloudformation     cfn-lint, create_stack in moto, the same comparison
+#                      engc's JSON documents, security group rules the network plans
+#   cloudformation     cfn-lint, create_stack in moto, the same comparison (security
+#                      groups in the template: moto keeps only their IPv4 ingress)
 #   terraform/gcp|azure|k8s   every resource type, attribute and block checked against
 #                      the provider schemas of the @cdktf/provider-* npm packages
 #   *.sh               run with stand-ins for az and gcloud that record their arguments
