@@ -169,3 +169,24 @@ fn overlap_across_clouds_only_when_connected() {
     assert!(codes(&src("connect b")).contains(&"W0205"));
     assert!(codes(&src("connect c")).contains(&"E0101"));
 }
+
+/// The rule's GCP firewall name (`<prefix>-<network>-<rule>`) must be one GCP takes.
+#[test]
+fn gcp_firewall_names() {
+    let src = |rule: &str| {
+        format!(
+            "deployment d {{\n  clouds gcp\n  name_prefix \"shop\"\n}}\n\
+             network n for gcp {{\n  cidr 10.0.0.0/16\n  ingress {rule} tcp 443 from 10.0.0.0/8\n}}\n"
+        )
+    };
+    let codes = |text: &str| -> Vec<&'static str> {
+        compile_str("t.eng", text, &Options::default())
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect()
+    };
+    assert!(codes(&src("web_in")).is_empty());
+    assert_eq!(codes(&src("ends-")), ["E0115"]);
+    assert_eq!(codes(&src(&"x".repeat(60))), ["E0115"]);
+}

@@ -89,7 +89,16 @@ pub fn run_batch(
 
     let networks = decls.network_inputs();
     cidr::check(&networks, &mut diags);
-    netrules::check(&networks, &mut diags);
+    // The base of generated names, as the backends make it (`terraform::aws::base_name`).
+    let base = params
+        .value("prefix")
+        .map(|(p, _)| p.to_string())
+        .filter(|p| !p.contains("${"))
+        .or_else(|| decls.deployment.map(|d| d.name.node.clone()))
+        .unwrap_or_default()
+        .to_lowercase()
+        .replace('_', "-");
+    netrules::check(&networks, &base, &mut diags);
     k8s::check(&decls, &mut diags);
     aws_statements::check(&decls, &mut diags);
     aws_catalog::check(&decls, &mut diags);

@@ -16,9 +16,44 @@ pub fn port_range(s: &str) -> Option<(u16, u16)> {
     (a >= 1 && a <= b).then_some((a, b))
 }
 
-pub fn check(networks: &[NetworkInput], diags: &mut Vec<Diagnostic>) {
+/// GCP's firewall names: a letter, then up to 62 lowercase letters, digits and `-`,
+/// not ending with `-`.
+fn gcp_name_ok(name: &str) -> bool {
+    let b = name.as_bytes();
+    (1..=63).contains(&b.len())
+        && b[0].is_ascii_lowercase()
+        && b[b.len() - 1] != b'-'
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+}
+
+/// `base` is the base of generated names (the name prefix or the deployment's name),
+/// for the names the rules get on GCP.
+pub fn check(networks: &[NetworkInput], base: &str, diags: &mut Vec<Diagnostic>) {
     for input in networks {
         let n = input.network;
+        // E0115: the GCP firewall name `<base>-<network>-<rule>`.
+        if input.clouds.contains(&Cloud::Gcp) {
+            for r in &n.rules {
+                let name = format!("{base}-{}-{}", n.name.node, r.name.node)
+                    .to_lowercase()
+                    .replace('_', "-");
+                if !gcp_name_ok(&name) {
+                    diags.push(
+                        Diagnostic::new(
+                            Code::E0115,
+                            r.name.span,
+                            format!(
+                                "rule `{}` would make the GCP firewall name `{name}`, which GCP refuses",
+                                r.name.node
+                            ),
+                        )
+                        .label("the rule's name is part of the firewall's")
+                        .help("GCP firewall names are 1 to 63 lowercase letters, digits and `-`, starting with a letter and not ending with `-`: shorten the rule's or the network's name"),
+                    );
+                }
+            }
+        }
         // E0213: names within the network (rules; secondary ranges share no namespace
         // with them, each kind is checked on its own).
         let mut seen: HashMap<&str, &NetRule> = HashMap::new();
