@@ -1291,3 +1291,27 @@ fn network_rules_in_the_editor() {
     }
     assert_eq!(c.shutdown(), 0);
 }
+
+#[test]
+fn external_references_in_the_editor() {
+    let dir = tmp();
+    let path = dir.path().join("ext.eng");
+    let text = "deployment d {\n  clouds aws\n  external var.log_bucket_arn\n}\n\naccess logs scoped {\n  aws allow \"s3:PutObject\" on \"${var.log_bucket_arn}/*\"\n}\n";
+    let mut c = Client::start();
+    c.open(&path, text);
+    c.diagnostics(&path);
+    let at = inside(text, "var.log_bucket_arn}", 4);
+    let h = c.hover(&path, at).unwrap();
+    assert!(
+        h.contains("Terraform: the variable `log_bucket_arn`"),
+        "{h}"
+    );
+    assert!(
+        h.contains("CloudFormation: the parameter `LogBucketArn`"),
+        "{h}"
+    );
+    let defs = c.definition(&path, at);
+    assert_eq!(defs.len(), 1, "{defs:?}");
+    assert_eq!(defs[0].range.start, inside(text, "var.log_bucket_arn\n", 0));
+    assert_eq!(c.shutdown(), 0);
+}
