@@ -211,18 +211,20 @@ fn check_network<'a>(input: &NetworkInput<'a>, diags: &mut Vec<Diagnostic>) -> O
     let help = "pod, service, PSC and control-plane ranges must lie outside the network's block, its subnets and each other";
     // An AKS service range may lie inside the VNet, as long as it overlaps no subnet.
     let azure_only = input.clouds == [Cloud::Azure];
+    let range_ivs: Vec<Interval> = ranges.iter().map(|b| b.iv).collect();
     for r in &ranges {
         let inside_ok = azure_only && r.role == Role::Services;
         if let Some(vpc) = vpc.filter(|v| !inside_ok && v.overlaps(r)) {
             diags.push(overlap(Code::E0206, r, vpc, 1, help));
             continue;
         }
-        // Linear: one range against each subnet block; a pod or service range that is
-        // exactly a secondary range is that range (GKE takes them by name).
+        // Linear: one range against each subnet block. A secondary range that is
+        // exactly a pod or service range is that range (GKE takes them by name): it is
+        // checked as the range, below.
         let hits: Vec<&&Block> = subnets
             .iter()
             .filter(|s| s.overlaps(r))
-            .filter(|s| !(matches!(s.role, Role::Secondary(..)) && s.iv == r.iv))
+            .filter(|s| !(matches!(s.role, Role::Secondary(..)) && range_ivs.contains(&s.iv)))
             .collect();
         if let Some(first) = hits.iter().min_by_key(|s| s.pos()) {
             diags.push(overlap(Code::E0206, r, first, hits.len(), help));

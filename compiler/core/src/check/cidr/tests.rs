@@ -724,3 +724,61 @@ fn every_message_follows_the_style() {
         style_ok(d);
     }
 }
+
+// ---- GCP secondary, PSC and control-plane ranges; AKS service ranges ----
+
+#[test]
+fn secondary_psc_and_master_ranges() {
+    const GCP: &[Cloud] = &[Cloud::Gcp];
+    let mut g = Gen::default();
+    let mut n = g.network(
+        "gke",
+        Some("10.30.0.0/16"),
+        &[("nodes", "10.30.0.0/20", None)],
+        Some("10.64.0.0/14"),
+        None,
+    );
+    // Outside the network's block, and the pod range is exactly the secondary range.
+    let pods = (g.name("pods"), g.text("10.64.0.0/14"));
+    n.subnets[0].secondary.push(pods);
+    n.psc = Some(g.text("10.31.0.0/24"));
+    n.master = Some(g.text("172.16.0.0/28"));
+    assert!(run(&[(&n, GCP)]).is_empty(), "{:?}", run(&[(&n, GCP)]));
+    // A secondary range over a subnet, a PSC range inside the block, a control-plane
+    // range over the pods.
+    let over = (g.name("over"), g.text("10.30.8.0/21"));
+    n.subnets[0].secondary.push(over);
+    n.psc = Some(g.text("10.30.64.0/24"));
+    n.master = Some(g.text("10.64.0.0/28"));
+    let d = run(&[(&n, GCP)]);
+    assert_eq!(codes(&d), ["E0204", "E0206", "E0206"], "{d:?}");
+    assert!(d[0]
+        .message
+        .contains("secondary range `over` of subnet `nodes`"));
+    assert!(d[1].message.starts_with("Private Service Connect range"));
+    assert!(d[2].message.starts_with("control-plane range"));
+}
+
+#[test]
+fn an_aks_service_range_may_lie_inside_the_vnet() {
+    const AZURE: &[Cloud] = &[Cloud::Azure];
+    let mut g = Gen::default();
+    let inside = g.network(
+        "aks",
+        Some("10.40.0.0/16"),
+        &[("nodes", "10.40.0.0/20", None)],
+        None,
+        Some("10.40.64.0/20"),
+    );
+    assert!(run(&[(&inside, AZURE)]).is_empty());
+    // Not on AWS, and not over a subnet.
+    assert_eq!(codes(&run(&[(&inside, AWS)])), ["E0206"]);
+    let over = g.network(
+        "aks2",
+        Some("10.40.0.0/16"),
+        &[("nodes", "10.40.0.0/20", None)],
+        None,
+        Some("10.40.0.0/22"),
+    );
+    assert_eq!(codes(&run(&[(&over, AZURE)])), ["E0206"]);
+}
