@@ -4,8 +4,9 @@
 # is built, then
 #   terraform/aws      terraform init (local provider mirror), validate, apply against
 #                      moto_server; roles, policies and SCPs read back with boto3 equal
-#                      engc's JSON documents
-#   cloudformation     cfn-lint, create_stack in moto, the same comparison
+#                      engc's JSON documents, security group rules the network plans
+#   cloudformation     cfn-lint, create_stack in moto, the same comparison (security
+#                      groups in the template: moto keeps only their IPv4 ingress)
 #   aws/*.bucket-policy.json, *.key-policy.json   put_bucket_policy / put_key_policy
 #                      in moto (which validates them), read back; Terraform and
 #                      CloudFormation attach them to buckets and keys made beforehand
@@ -72,7 +73,8 @@ provider_installation {
 }
 TF
 outs=()
-for f in examples/*.eng tests/e2e/outputs/everything.eng tests/fixtures/resource_policies.eng; do
+for f in examples/*.eng tests/e2e/outputs/everything.eng tests/fixtures/resource_policies.eng \
+  tests/fixtures/network_rules.eng; do
   out="$work/$(basename "$f" .eng)"
   "$engc" build "$f" -o "$out" --color never 2>"$work/build.log" ||
     { cat "$work/build.log" >&2; fail "engc build $f failed"; }

@@ -1088,6 +1088,41 @@ fn hover_on_include_shows_the_groups_lines() {
 }
 
 #[test]
+fn network_rules_in_the_editor() {
+    let dir = tmp();
+    let path = dir.path().join("net.eng");
+    let labels = |items: &[lt::CompletionItem]| -> Vec<String> {
+        items.iter().map(|i| i.label.clone()).collect()
+    };
+    let text = "deployment d {\n  clouds aws\n}\n\nnetwork main for aws {\n  cidr 10.20.0.0/16\n  subnet a 10.20.0.0/20 zone \"a\"\n  ingress db tcp 5432 from subnet a\n  psc 10.31.0.0/24\n}\n";
+    let mut c = Client::start();
+    c.open(&path, text);
+    c.diagnostics(&path);
+    // `subnet a` in the rule goes to the subnet's declaration.
+    let defs = c.definition(&path, inside(text, "subnet a\n", 7));
+    assert_eq!(defs.len(), 1, "{defs:?}");
+    assert_eq!(defs[0].range.start, inside(text, "a 10.20.0.0/20", 0));
+    // The PSC block is a block like the others.
+    let h = c.hover(&path, inside(text, "10.31.0.0/24", 2)).unwrap();
+    assert!(h.contains("256 addresses"), "{h}");
+    // Protocols after the rule's name, `from` after the ports, peers after `from`.
+    for (version, line, want) in [
+        (2, "  ingress web ", &["tcp", "udp", "icmp", "all"][..]),
+        (3, "  ingress web tcp 443 ", &["from"][..]),
+        (4, "  egress web tcp 443 to ", &["subnet", "tag"][..]),
+    ] {
+        let t = text.replace("  psc 10.31.0.0/24\n", &format!("{line}\n"));
+        c.change(&path, version, &t);
+        let at = inside(&t, &format!("{line}\n"), line.len() as u32);
+        let l = labels(&c.completion(&path, at));
+        for w in want {
+            assert!(l.contains(&w.to_string()), "{line}: {l:?}");
+        }
+    }
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
 fn hover_and_completion_in_store_policies() {
     let dir = tmp();
     let path = dir.path().join("shop.eng");
@@ -1137,4 +1172,29 @@ fn hover_and_completion_in_store_policies() {
         l.contains(&"aws".into()) && l.contains(&"name".into()),
         "{l:?}"
     );
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn external_references_in_the_editor() {
+    let dir = tmp();
+    let path = dir.path().join("ext.eng");
+    let text = "deployment d {\n  clouds aws\n  external var.log_bucket_arn\n}\n\naccess logs scoped {\n  aws allow \"s3:PutObject\" on \"${var.log_bucket_arn}/*\"\n}\n";
+    let mut c = Client::start();
+    c.open(&path, text);
+    c.diagnostics(&path);
+    let at = inside(text, "var.log_bucket_arn}", 4);
+    let h = c.hover(&path, at).unwrap();
+    assert!(
+        h.contains("Terraform: the variable `log_bucket_arn`"),
+        "{h}"
+    );
+    assert!(
+        h.contains("CloudFormation: the parameter `LogBucketArn`"),
+        "{h}"
+    );
+    let defs = c.definition(&path, at);
+    assert_eq!(defs.len(), 1, "{defs:?}");
+    assert_eq!(defs[0].range.start, inside(text, "var.log_bucket_arn\n", 0));
+    assert_eq!(c.shutdown(), 0);
 }

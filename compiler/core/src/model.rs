@@ -70,11 +70,20 @@ pub struct K8sServiceAccount {
 #[derive(Clone, Debug, Default)]
 pub struct Network {
     pub name: String,
+    /// The clouds the network is for (`for`, else its engines', else the targets'),
+    /// sorted: the firewall resources are written for these.
+    pub clouds: Vec<Cloud>,
     pub cidr: Option<String>,
     /// Source order.
     pub subnets: Vec<Subnet>,
     pub pods: Option<String>,
     pub services: Option<String>,
+    pub psc: Option<String>,
+    pub master: Option<String>,
+    /// Source order.
+    pub rules: Vec<NetRule>,
+    /// Sorted, no duplicates.
+    pub connects: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -83,6 +92,39 @@ pub struct Subnet {
     pub cidr: String,
     pub zone: Option<String>,
     pub public: Option<String>,
+    /// (name, block), source order.
+    pub secondary: Vec<(String, String)>,
+}
+
+/// A firewall rule: `ingress` / `egress`, allowing traffic.
+#[derive(Clone, Debug)]
+pub struct NetRule {
+    pub name: String,
+    pub direction: crate::syntax::ast::Direction,
+    pub protocol: crate::syntax::ast::Protocol,
+    /// (first, last), source order; empty for `icmp` and `all`, and `[(1, 65535)]`
+    /// for `tcp` or `udp` written without ports.
+    pub ports: Vec<(u16, u16)>,
+    /// Source order.
+    pub peers: Vec<Peer>,
+}
+
+/// The other end of a rule, resolved: a subnet by name carries its block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Peer {
+    Cidr(String),
+    Subnet { name: String, cidr: String },
+    Tag(String),
+}
+
+impl Peer {
+    /// The block, for a CIDR or a subnet.
+    pub fn cidr(&self) -> Option<&str> {
+        match self {
+            Peer::Cidr(c) | Peer::Subnet { cidr: c, .. } => Some(c),
+            Peer::Tag(_) => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

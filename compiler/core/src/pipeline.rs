@@ -6,7 +6,7 @@
 use crate::acks;
 use crate::check::{
     aws_catalog, aws_dead, aws_statements, bindings, cidr, cloud_catalogs, cloud_names, k8s,
-    limits, placeholders, relations, resource_policies, risk, values,
+    limits, netrules, placeholders, relations, resource_policies, risk, values,
 };
 use crate::lower::{self, minimize};
 use crate::resolve::{decls, include};
@@ -104,6 +104,16 @@ pub fn run_batch(
 
     let networks = decls.network_inputs();
     cidr::check(&networks, &mut diags);
+    // The base of generated names, as the backends make it (`terraform::aws::base_name`).
+    let base = params
+        .value("prefix")
+        .map(|(p, _)| p.to_string())
+        .filter(|p| !p.contains("${"))
+        .or_else(|| decls.deployment.map(|d| d.name.node.clone()))
+        .unwrap_or_default()
+        .to_lowercase()
+        .replace('_', "-");
+    netrules::check(&networks, &base, &mut diags);
     k8s::check(&decls, &mut diags);
     aws_statements::check(&decls, &mut diags);
     aws_catalog::check(&decls, &mut diags);

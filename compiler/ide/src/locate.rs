@@ -205,13 +205,28 @@ impl<'a> Locator<'a> {
             }
             Item::Network(n) => {
                 self.acks(&n.acks);
-                for c in [&n.cidr, &n.pods, &n.services].into_iter().flatten() {
+                for c in [&n.cidr, &n.pods, &n.services, &n.psc, &n.master]
+                    .into_iter()
+                    .flatten()
+                {
                     self.cidr(c);
                 }
                 for s in &n.subnets {
                     self.cidr(&s.cidr);
                     if let Some(p) = &s.public {
                         self.cidr(p);
+                    }
+                    for (_, c) in &s.secondary {
+                        self.cidr(c);
+                    }
+                }
+                for r in &n.rules {
+                    for p in &r.peers {
+                        match p {
+                            ast::Peer::Cidr(c) => self.cidr(c),
+                            ast::Peer::Tag(t) => self.s(t, StrCtx::Other),
+                            ast::Peer::Subnet(_) => {}
+                        }
                     }
                 }
             }

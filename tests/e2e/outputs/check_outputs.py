@@ -4,7 +4,9 @@
 For each output folder (one `engc build` each):
 - terraform/aws: `terraform init` from a local provider mirror, `validate`, `apply`
   against moto_server, then the roles, policies and SCPs read back with boto3 must
-  equal engc's JSON documents (placeholders filled with the values given as -var);
+  equal engc's JSON documents (placeholders and external references filled with the
+  values given as -var), and each security group's rules the firewall rules of engc's
+  network plan;
 - cloudformation/aws.template.json: cfn-lint, then `create_stack` in moto, and the
   same comparison;
 - aws/*.bucket-policy.json, aws/*.key-policy.json: each validated with moto's IAM
@@ -44,6 +46,14 @@ ACCOUNT = "123456789012"  # moto's account
 REGION = "us-east-1"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_-]*)\}")
+# A declared external reference (`${var.x}`, `${aws_kms_key.k.arn}`): a variable of the
+# Terraform module, a parameter of the CloudFormation template.
+EXTERNAL = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+)\}")
+
+
+def external_variable(path):
+    """The variable engc makes of an external reference (docs/language.md)."""
+    return (path[4:] if path.startswith("var.") else path).replace(".", "_")
 
 checks = 0
 
@@ -75,12 +85,17 @@ def test_value(name):
         return "e2e"
     if name == "external_id":
         return "e2e-external-id-0001"
+    if name.endswith("_arn"):
+        return "arn:aws:s3:::e2e-" + name[: -len("_arn")].replace("_", "-")
     return "e2e-" + name.replace("_", "-")
 
 
 def fill(text, values):
-    """engc's placeholders in `text` filled with `values` (IAM's `${aws:...}` kept)."""
-    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), test_value(m.group(1))), text)
+    """engc's placeholders and external references in `text` filled with `values`
+    (IAM's `${aws:...}` kept)."""
+    text = PLACEHOLDER.sub(lambda m: values.get(m.group(1), test_value(m.group(1))), text)
+    var = lambda m: external_variable(m.group(1))
+    return EXTERNAL.sub(lambda m: values.get(var(m), test_value(var(m))), text)
 
 
 def read(out, path):
@@ -261,6 +276,103 @@ def prepare_stores(endpoint, module, values):
     return targets
 
 
+def ec2_client(endpoint):
+    return boto3.client("ec2", endpoint_url=endpoint, region_name=REGION,
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def vpcs_for(ec2, parameters, values):
+    """A VPC in moto for each network whose security group takes one (`vpc_id_NAME`)."""
+    for p in parameters:
+        if p.startswith("vpc_id_"):
+            values[p] = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+
+
+SG_PROTOCOL = {"tcp": "tcp", "udp": "udp", "icmp": "icmp", "all": "-1"}
+
+
+def planned_rules(out, manifest):
+    """network name -> the (direction, protocol, ports, block) entries its plan's firewall
+    rules make in a security group, for the networks with rules."""
+    plans = {}
+    for f in manifest["files"]:
+        if f["kind"] != "network-plan":
+            continue
+        plan = json.loads(read(out, f["path"]))
+        if not plan.get("firewall_rules"):
+            continue
+        want = set()
+        for r in plan["firewall_rules"]:
+            proto = SG_PROTOCOL[r["protocol"]]
+            spans = [tuple(int(x) for x in (p.split("-") * 2)[:2]) for p in r.get("ports", [])]
+            if r["protocol"] == "icmp":
+                spans = [(-1, -1)]
+            for span in spans or [None]:
+                for peer in r["peers"]:
+                    if "cidr_block" in peer:  # tags are GCP's and Azure's
+                        want.add((r["direction"], proto, span, peer["cidr_block"]))
+        plans[f["path"][len("network/"):-len(".json")]] = want
+    return plans
+
+
+def entries(direction, perms):
+    """IpPermissions (EC2's or CloudFormation's) as (direction, protocol, ports, block)."""
+    got = set()
+    for p in perms:
+        span = (p["FromPort"], p["ToPort"]) if "FromPort" in p else None
+        cidrs = [x["CidrIp"] for x in p.get("IpRanges", [])] + [x["CidrIpv6"] for x in p.get("Ipv6Ranges", [])]
+        cidrs += [p[k] for k in ("CidrIp", "CidrIpv6") if k in p]
+        for c in cidrs:
+            got.add((direction, p["IpProtocol"], span, c))
+    return got
+
+
+def compare_rules(out, name, got, want):
+    # CloudFormation's stand-in for "no egress" (docs/language.md).
+    if not any(w[0] == "egress" for w in want):
+        got.discard(("egress", "-1", None, "127.0.0.1/32"))
+    ok(got == want, f"{out}: network {name}: security group rules {sorted(got, key=str)} "
+                    f"!= the plan's {sorted(want, key=str)}")
+
+
+def security_groups(ec2, out, manifest, values):
+    """The security group rules in moto equal the firewall rules of engc's network plans:
+    each (direction, protocol, ports, block), nothing more. Returns the rules compared."""
+    n = 0
+    for name, want in planned_rules(out, manifest).items():
+        vpc = values.get(f"vpc_id_{name}")
+        if vpc is None:
+            continue
+        groups = [g for g in ec2.describe_security_groups(
+            Filters=[{"Name": "vpc-id", "Values": [vpc]}])["SecurityGroups"] if g["GroupName"] != "default"]
+        ok(len(groups) == 1, f"{out}: network {name}: {len(groups)} security groups in its VPC")
+        got = entries("ingress", groups[0]["IpPermissions"]) | entries("egress", groups[0]["IpPermissionsEgress"])
+        compare_rules(out, name, got, want)
+        n += len(want)
+    return n
+
+
+def template_security_groups(template, out, manifest):
+    """moto's CloudFormation keeps only a group's IPv4 ingress: the template's groups
+    are compared with the plans instead (the stack is still created in moto)."""
+    n, seen = 0, set()
+    plans = planned_rules(out, manifest)
+    for r in template["Resources"].values():
+        if r["Type"] != "AWS::EC2::SecurityGroup":
+            continue
+        vpc = r["Properties"]["VpcId"]["Ref"]
+        name = next((k for k in plans if pascal("vpc_id_" + k) == vpc), None)
+        ok(name is not None, f"{out}: CloudFormation: security group on {vpc} has no network plan")
+        got = entries("ingress", r["Properties"].get("SecurityGroupIngress", [])) | entries(
+            "egress", r["Properties"].get("SecurityGroupEgress", []))
+        compare_rules(out, name, got, plans[name])
+        seen.add(name)
+        n += len(plans[name])
+    expected = {k for k in plans if pascal("vpc_id_" + k) in template.get("Parameters", {})}
+    ok(seen == expected, f"{out}: CloudFormation: security groups for {sorted(seen)}, expected {sorted(expected)}")
+    return n
+
+
 def organization(org):
     """An organization with one OU, for the SCPs' targets."""
     org.create_organization(FeatureSet="ALL")
@@ -357,7 +469,7 @@ def terraform_aws(out, manifest, venv_bin, tf_config, summary):
                             "s3_use_path_style": True,
                             "endpoints": [
                                 {"iam": endpoint, "sts": endpoint, "organizations": endpoint,
-                                 "s3": endpoint, "kms": endpoint}
+                                 "s3": endpoint, "kms": endpoint, "ec2": endpoint}
                             ],
                         }
                     }
@@ -368,6 +480,8 @@ def terraform_aws(out, manifest, venv_bin, tf_config, summary):
             stores = prepare_stores(endpoint, json.load(f), values)
         env = dict(os.environ, TF_CLI_CONFIG_FILE=tf_config, TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
         args = []
+        ec2 = ec2_client(endpoint)
+        vpcs_for(ec2, module.get("parameters", []), values)
         for p in module.get("parameters", []):
             values.setdefault(p, test_value(p))
             args += ["-var", f"{p}={values[p]}"]
@@ -390,6 +504,7 @@ def terraform_aws(out, manifest, venv_bin, tf_config, summary):
         n = read_back(iam, org, manifest, out, values, role_names)
         s3, kms = store_clients(endpoint)
         k = stores_read_back(s3, kms, manifest, out, values, stores)
+        sg = security_groups(ec2, out, manifest, values)
         # Text a template engine would evaluate reached IAM as text (everything.eng).
         descriptions = [p["Description"] for page in iam.get_paginator("list_policies").paginate(Scope="Local")
                         for p in page["Policies"] for p in [iam.get_policy(PolicyArn=p["Arn"])["Policy"]]]
@@ -398,7 +513,8 @@ def terraform_aws(out, manifest, venv_bin, tf_config, summary):
                f"{out}: the description was evaluated: {descriptions}")
         added = re.search(r"Resources: (\d+) added", applied.stdout).group(1)
         summary.append(f"{os.path.basename(out)}: terraform apply created {added} resources "
-                       f"({len(role_names)} roles, {n} policies, {k} resource policies); documents equal")
+                       f"({len(role_names)} roles, {n} policies, {k} resource policies, "
+                       f"{sg} security group rules); documents equal")
 
 
 # ---------------------------------------------------------------------------------
@@ -424,6 +540,8 @@ def cloudformation(out, manifest, venv_bin, summary):
         if any(f["kind"] == "scp" for f in manifest["files"]):
             values["ou_id"] = organization(org)
         params = []
+        ec2 = ec2_client(endpoint)
+        vpcs_for(ec2, entry.get("parameters", []), values)
         for p in entry.get("parameters", []):
             values.setdefault(p, test_value(p))
             params.append({"ParameterKey": pascal(p), "ParameterValue": values[p]})
@@ -458,6 +576,7 @@ def cloudformation(out, manifest, venv_bin, summary):
             if f["kind"] == "trust-policy"
         }
         n = read_back(iam, org, manifest, out, values, role_names, scps_in_aws=False, managed_of=managed)
+        sg = template_security_groups(template, out, manifest)
         scps = [r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::Organizations::Policy"]
         for f in (f for f in manifest["files"] if f["kind"] == "scp"):
             want = canon(json.loads(fill(read(out, f["path"]), values)))
@@ -479,7 +598,7 @@ def cloudformation(out, manifest, venv_bin, summary):
             ok(canon(got) == canon(want), f"{out}: CloudFormation: the bucket policy of {f['store']} differs")
         summary.append(f"{os.path.basename(out)}: CloudFormation stack created "
                        f"{len(template['Resources'])} resources ({len(role_names)} roles, {n} policies, "
-                       f"{len(buckets)} bucket policies); documents equal")
+                       f"{len(buckets)} bucket policies, {sg} security group rules); documents equal")
 
 
 def resolve(v, values):

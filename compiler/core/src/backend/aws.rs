@@ -371,7 +371,7 @@ impl Serialize for Txt<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         match self.1 {
-            Dialect::Sub(render) if super::template::has_params(self.0) => {
+            Dialect::Sub(render) if super::template::has_substitutions(self.0) => {
                 let mut m = s.serialize_map(Some(1))?;
                 m.serialize_entry("Fn::Sub", &render(self.0))?;
                 m.end()

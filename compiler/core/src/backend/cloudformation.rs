@@ -62,6 +62,12 @@ fn variable(name: &str) -> String {
     }
 }
 
+/// The template parameter a declared external reference becomes
+/// (`aws_s3_bucket.b.arn` → `AwsS3BucketBArn`).
+pub fn external_parameter(path: &str) -> String {
+    pascal(&crate::resolve::params::external_variable(path))
+}
+
 /// `s` for `Fn::Sub`: literal `${` as `${!`, placeholders as variables.
 pub fn sub(s: &str) -> String {
     parts(s)
@@ -69,6 +75,7 @@ pub fn sub(s: &str) -> String {
         .map(|p| match p {
             Part::Text(t) => t.replace("${", "${!"),
             Part::Param(n) => format!("${{{}}}", variable(n)),
+            Part::External(n) => format!("${{{}}}", external_parameter(n)),
         })
         .collect()
 }
@@ -114,6 +121,23 @@ enum Resource<'a> {
     OrganizationsPolicy(ScpProperties<'a>),
     #[serde(rename = "AWS::S3::BucketPolicy")]
     BucketPolicy(BucketPolicyProperties<'a>),
+    #[serde(rename = "AWS::EC2::SecurityGroup")]
+    SecurityGroup(SecurityGroupProperties),
+}
+
+/// A network's firewall rules as one security group. Egress is written in the group,
+/// which replaces AWS's default allow-all egress rule; a network with no `egress`
+/// rule gets AWS's documented stand-in that allows nothing (`127.0.0.1/32`, every
+/// protocol), as Terraform's `aws_security_group` removes the default.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct SecurityGroupProperties {
+    group_name: Str,
+    group_description: Str,
+    vpc_id: Ref,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    security_group_ingress: Vec<SgRule>,
+    security_group_egress: Vec<SgRule>,
 }
 
 #[derive(Serialize)]
@@ -121,6 +145,41 @@ enum Resource<'a> {
 struct BucketPolicyProperties<'a> {
     bucket: Str,
     policy_document: Document<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct SgRule {
+    ip_protocol: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from_port: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to_port: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cidr_ip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cidr_ipv6: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+}
+
+impl SgRule {
+    fn new(
+        proto: &'static str,
+        ports: Option<(i32, i32)>,
+        cidr: &str,
+        description: Option<String>,
+    ) -> SgRule {
+        let v6 = cidr.contains(':');
+        SgRule {
+            ip_protocol: proto,
+            from_port: ports.map(|p| p.0),
+            to_port: ports.map(|p| p.1),
+            cidr_ip: (!v6).then(|| cidr.to_string()),
+            cidr_ipv6: v6.then(|| cidr.to_string()),
+            description,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -196,6 +255,9 @@ struct GetAtt {
 /// Renders strings and records the parameters they use.
 struct Strings {
     used: RefCell<BTreeSet<String>>,
+    externals: RefCell<BTreeSet<String>>,
+    /// Template parameters of engc's own without a default (a VPC id).
+    inputs: RefCell<BTreeSet<String>>,
 }
 
 impl Strings {
@@ -205,11 +267,14 @@ impl Strings {
                 self.used.borrow_mut().insert(p.to_string());
             }
         }
+        for e in super::template::externals(s) {
+            self.externals.borrow_mut().insert(e.to_string());
+        }
         sub(s)
     }
 
     fn str(&self, s: &str) -> Str {
-        if super::template::has_params(s) {
+        if super::template::has_substitutions(s) {
             Str::Sub {
                 sub: self.render(s),
             }
@@ -223,7 +288,7 @@ impl Strings {
             st.conditions
                 .values()
                 .flat_map(|keys| keys.keys())
-                .any(|k| super::template::has_params(k))
+                .any(|k| super::template::has_substitutions(k))
         });
         if key_has_params {
             Document::Text(self.str(&super::aws::policy_document_compact(statements)))
@@ -270,6 +335,8 @@ fn fresh<T>(taken: &BTreeMap<String, T>, base: String) -> String {
 fn template(model: &Model) -> Option<(String, Vec<String>)> {
     let s = Strings {
         used: RefCell::default(),
+        externals: RefCell::default(),
+        inputs: RefCell::default(),
     };
     let render = |x: &str| s.render(x);
     let d = Dialect::Sub(&render);
@@ -380,6 +447,64 @@ fn template(model: &Model) -> Option<(String, Vec<String>)> {
             }),
         );
     }
+    for net in model
+        .networks
+        .iter()
+        .filter(|n| n.clouds.contains(&crate::syntax::ast::Cloud::Aws) && !n.rules.is_empty())
+    {
+        use super::terraform::firewall::aws_entries;
+        use crate::syntax::ast::Direction;
+        let vpc = pascal(&format!("vpc_id_{}", net.name));
+        parameters.insert(
+            vpc.clone(),
+            Parameter {
+                ty: "AWS::EC2::VPC::Id",
+                description: format!("The id of the VPC of network `{}`", net.name),
+                default: None,
+                no_echo: false,
+                allowed_pattern: None,
+                constraint_description: None,
+            },
+        );
+        let entries = |d: Direction| -> Vec<SgRule> {
+            net.rules
+                .iter()
+                .filter(|r| r.direction == d)
+                .flat_map(|r| {
+                    let text = format!(
+                        "engc: {} network {} rule {}",
+                        model.deployment.name, net.name, r.name
+                    );
+                    aws_entries(r).into_iter().map(move |(proto, ports, cidr)| {
+                        SgRule::new(proto, ports, cidr, Some(text.clone()))
+                    })
+                })
+                .collect()
+        };
+        let mut egress = entries(Direction::Egress);
+        if egress.is_empty() {
+            egress.push(SgRule::new("-1", None, "127.0.0.1/32", None));
+        }
+        let id = fresh(&resources, format!("{}SecurityGroup", pascal(&net.name)));
+        resources.insert(
+            id,
+            Resource::SecurityGroup(SecurityGroupProperties {
+                group_name: s.str(&format!(
+                    "{}-{}",
+                    super::terraform::aws::base_name(model),
+                    net.name.to_lowercase().replace('_', "-")
+                )),
+                group_description: Str::Plain(format!(
+                    "engc: {} network {}",
+                    model.deployment.name, net.name
+                )),
+                vpc_id: Ref { r: vpc.clone() },
+                security_group_ingress: entries(Direction::Ingress),
+                security_group_egress: egress,
+            }),
+        );
+        s.inputs.borrow_mut().insert(format!("vpc_id_{}", net.name));
+    }
     if resources.is_empty() {
         return None;
     }
@@ -412,6 +537,29 @@ fn template(model: &Model) -> Option<(String, Vec<String>)> {
             },
         );
     }
+    for e in s.externals.borrow().iter() {
+        parameters.insert(
+            external_parameter(e),
+            Parameter {
+                ty: "String",
+                description: format!("engc external reference `{e}`"),
+                default: None,
+                no_echo: false,
+                allowed_pattern: None,
+                constraint_description: None,
+            },
+        );
+    }
+    let mut used = used;
+    used.extend(
+        s.externals
+            .borrow()
+            .iter()
+            .map(|e| crate::resolve::params::external_variable(e)),
+    );
+    used.extend(s.inputs.borrow().iter().cloned());
+    used.sort();
+    used.dedup();
     let doc = Template {
         version: "2010-09-09",
         description: format!(

@@ -105,7 +105,8 @@ pub struct OutputFile {
     /// For resource policies (bucket, key): the store it protects.
     pub store: Option<String>,
     /// For Terraform modules and CloudFormation templates, which take the parameters
-    /// left unset as variables: those parameters, sorted. `None` for documents, whose
+    /// left unset as variables: those parameters, the variables of declared external
+    /// references and of the networks' firewalls, sorted. `None` for documents, whose
     /// placeholders are found in their text.
     pub inputs: Option<Vec<String>>,
     pub contents: String,
@@ -258,7 +259,9 @@ struct ManifestEntry<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     placeholders: Vec<&'a str>,
     /// The parameters a Terraform module or CloudFormation template takes as
-    /// variables, sorted.
+    /// variables, sorted: the parameters left unset, the variables of declared external
+    /// references (`var.vpc_id` → `vpc_id`) and those a network's firewall needs
+    /// (`vpc_id_NETWORK`...).
     #[serde(skip_serializing_if = "Option::is_none")]
     parameters: Option<&'a [String]>,
 }

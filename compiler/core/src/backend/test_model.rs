@@ -278,9 +278,11 @@ pub fn sample_model() -> Model {
                     cidr: "10.0.0.0/24".to_string(),
                     zone: None,
                     public: None,
+                    ..Default::default()
                 }],
                 pods: None,
                 services: None,
+                ..Default::default()
             },
             Network {
                 name: "main".to_string(),
@@ -291,22 +293,26 @@ pub fn sample_model() -> Model {
                         cidr: "10.130.0.0/20".to_string(),
                         zone: Some("a".to_string()),
                         public: Some("10.130.16.0/20".to_string()),
+                        ..Default::default()
                     },
                     Subnet {
                         name: "secondary".to_string(),
                         cidr: "10.130.32.0/20".to_string(),
                         zone: Some("b".to_string()),
                         public: Some("10.130.48.0/20".to_string()),
+                        ..Default::default()
                     },
                     Subnet {
                         name: "tertiary".to_string(),
                         cidr: "10.130.64.0/20".to_string(),
                         zone: Some("c".to_string()),
                         public: Some("10.130.80.0/20".to_string()),
+                        ..Default::default()
                     },
                 ],
                 pods: Some("100.64.0.0/16".to_string()),
                 services: Some("172.20.0.0/16".to_string()),
+                ..Default::default()
             },
         ],
         accesses: vec![logs, ongoing, setup, workload],

@@ -10,6 +10,7 @@ pub mod cloud_catalogs;
 pub mod cloud_names;
 pub mod k8s;
 pub mod limits;
+pub mod netrules;
 pub mod placeholders;
 pub mod relations;
 pub mod resource_policies;

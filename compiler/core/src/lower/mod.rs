@@ -49,7 +49,11 @@ pub fn lower(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) -> Mod
     }
     let l = Lowerer { decls, params };
     m.principals = decls.principals.values().map(|p| l.principal(p)).collect();
-    m.networks = decls.networks.values().map(|n| l.network(n)).collect();
+    m.networks = decls
+        .network_inputs()
+        .iter()
+        .map(|n| l.network(n.network, &n.clouds))
+        .collect();
     m.accesses = decls
         .accesses
         .values()
@@ -113,9 +117,20 @@ impl Lowerer<'_, '_> {
         }
     }
 
-    fn network(&self, n: &ast::Network) -> model::Network {
+    fn network(&self, n: &ast::Network, clouds: &[Cloud]) -> model::Network {
+        let block = |name: &str| {
+            n.subnets
+                .iter()
+                .find(|s| s.name.node == name)
+                .map(|s| s.cidr.node.clone())
+                .unwrap_or_default()
+        };
+        let mut connects: Vec<String> = n.connects.iter().map(|c| c.node.clone()).collect();
+        connects.sort();
+        connects.dedup();
         model::Network {
             name: n.name.node.clone(),
+            clouds: clouds.to_vec(),
             cidr: n.cidr.as_ref().map(|c| c.node.clone()),
             subnets: n
                 .subnets
@@ -125,10 +140,52 @@ impl Lowerer<'_, '_> {
                     cidr: s.cidr.node.clone(),
                     zone: s.zone.as_ref().map(|z| self.fill(z)),
                     public: s.public.as_ref().map(|p| p.node.clone()),
+                    secondary: s
+                        .secondary
+                        .iter()
+                        .map(|(n, c)| (n.node.clone(), c.node.clone()))
+                        .collect(),
                 })
                 .collect(),
             pods: n.pods.as_ref().map(|c| c.node.clone()),
             services: n.services.as_ref().map(|c| c.node.clone()),
+            psc: n.psc.as_ref().map(|c| c.node.clone()),
+            master: n.master.as_ref().map(|c| c.node.clone()),
+            rules: n
+                .rules
+                .iter()
+                .map(|r| {
+                    let mut ports: Vec<(u16, u16)> = r
+                        .ports
+                        .iter()
+                        .filter_map(|p| crate::check::netrules::port_range(&p.node))
+                        .collect();
+                    if ports.is_empty()
+                        && matches!(r.protocol.node, ast::Protocol::Tcp | ast::Protocol::Udp)
+                    {
+                        ports.push((1, 65535));
+                    }
+                    model::NetRule {
+                        name: r.name.node.clone(),
+                        direction: r.direction.node,
+                        protocol: r.protocol.node,
+                        ports,
+                        peers: r
+                            .peers
+                            .iter()
+                            .map(|p| match p {
+                                ast::Peer::Cidr(c) => model::Peer::Cidr(c.node.clone()),
+                                ast::Peer::Subnet(s) => model::Peer::Subnet {
+                                    name: s.node.clone(),
+                                    cidr: block(&s.node),
+                                },
+                                ast::Peer::Tag(t) => model::Peer::Tag(self.fill(t)),
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+            connects,
         }
     }
 

@@ -293,6 +293,9 @@ pub fn params(deployment: Option<&ast::Deployment>, options: &Options) -> Params
         let prefix =
             deployment.and_then(|d| d.name_prefix.as_ref().map(|p| (p.node.as_str(), p.span)));
         let mut params = Params::new(&declared, prefix, &options.set, &options.set_from);
+        if let Some(d) = deployment {
+            params.set_externals(d.externals.iter().map(|e| e.node.as_str()));
+        }
         for name in &options.unset {
             params.unset(name);
         }
@@ -385,6 +388,9 @@ impl<'a> Decls<'a> {
         }
         for n in self.networks.values() {
             repeated(&n.repeated, diags);
+            for c in &n.connects {
+                self.expect(c, DeclKind::Network, diags);
+            }
             if n.cidr.is_none() {
                 diags.push(
                     Diagnostic::new(
@@ -423,6 +429,9 @@ impl<'a> Decls<'a> {
             }
         }
         self.check_unused_principals(diags);
+        if let Some(d) = self.deployment {
+            super::params::check_externals(&d.externals, params, diags);
+        }
         // Lines copied by `include` are checked once, in their group.
         for file in &self.user_files {
             for item in &file.items {
@@ -765,11 +774,15 @@ pub fn for_each_string(item: &Item, f: &mut dyn FnMut(&ast::Str)) {
             f(&s.ou);
             s.statements.iter().for_each(|st| stmt(st, f));
         }
-        Item::Use(_)
-        | Item::Network(_)
-        | Item::Kind(_)
-        | Item::Component(_)
-        | Item::Crd(_)
-        | Item::Ack(_) => {}
+        Item::Network(n) => {
+            for r in &n.rules {
+                for p in &r.peers {
+                    if let ast::Peer::Tag(t) = p {
+                        f(t);
+                    }
+                }
+            }
+        }
+        Item::Use(_) | Item::Kind(_) | Item::Component(_) | Item::Crd(_) | Item::Ack(_) => {}
     }
 }

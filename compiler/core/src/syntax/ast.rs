@@ -85,6 +85,9 @@ pub struct Deployment {
     pub managed_tag: Option<(Str, Str)>,
     pub name_prefix: Option<Str>,
     pub params: Vec<Param>,
+    /// `external var.vpc_id, ...`: another tool's references that strings may hold as
+    /// `${var.vpc_id}`.
+    pub externals: Vec<Name>,
     pub acks: Vec<Ack>,
     /// Settings given twice, for a diagnostic.
     pub repeated: Vec<(Span, Span, &'static str)>,
@@ -141,6 +144,14 @@ pub struct Network {
     pub subnets: Vec<Subnet>,
     pub pods: Option<CidrText>,
     pub services: Option<CidrText>,
+    /// GCP Private Service Connect range.
+    pub psc: Option<CidrText>,
+    /// A private cluster's control-plane range (GKE `master_ipv4_cidr_block`).
+    pub master: Option<CidrText>,
+    /// Source order.
+    pub rules: Vec<NetRule>,
+    /// Networks this one is peered or otherwise connected with.
+    pub connects: Vec<Name>,
     pub acks: Vec<Ack>,
     pub repeated: Vec<(Span, Span, &'static str)>,
 }
@@ -151,6 +162,74 @@ pub struct Subnet {
     pub cidr: CidrText,
     pub zone: Option<Str>,
     pub public: Option<CidrText>,
+    /// Named secondary ranges (GCP), source order.
+    pub secondary: Vec<(Name, CidrText)>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Direction {
+    Ingress,
+    Egress,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ingress => "ingress",
+            Direction::Egress => "egress",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Protocol {
+    Tcp,
+    Udp,
+    Icmp,
+    All,
+}
+
+impl Protocol {
+    pub fn parse(s: &str) -> Option<Protocol> {
+        Some(match s {
+            "tcp" => Protocol::Tcp,
+            "udp" => Protocol::Udp,
+            "icmp" => Protocol::Icmp,
+            "all" => Protocol::All,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "tcp",
+            Protocol::Udp => "udp",
+            Protocol::Icmp => "icmp",
+            Protocol::All => "all",
+        }
+    }
+}
+
+/// The other end of a firewall rule.
+#[derive(Clone, Debug)]
+pub enum Peer {
+    Cidr(CidrText),
+    /// `subnet NAME`: a subnet of the same network, by name.
+    Subnet(Name),
+    /// `tag "NAME"`: a GCP network tag or an Azure service tag.
+    Tag(Str),
+}
+
+/// `ingress NAME PROTOCOL [PORTS] from PEERS` / `egress NAME PROTOCOL [PORTS] to PEERS`.
+#[derive(Clone, Debug)]
+pub struct NetRule {
+    pub direction: Spanned<Direction>,
+    pub name: Name,
+    pub protocol: Spanned<Protocol>,
+    /// As written (`443`, `8000-8999`); empty: every port.
+    pub ports: Vec<Spanned<String>>,
+    pub peers: Vec<Peer>,
     pub span: Span,
 }
 

@@ -6,9 +6,11 @@
 //! - [`iam_operators`]: the IAM condition operators;
 //! - [`address_ranges`]: the private and shared address ranges;
 //! - [`resource_policies`]: the stores' resource policies and what limits a public one;
+//! - [`admin_ports`]: administrative ports and the sources that mean the internet;
 //! - cloud display names: [`crate::syntax::ast::Cloud::title`].
 
 pub mod address_ranges;
+pub mod admin_ports;
 pub mod iam_operators;
 pub mod k8s_verbs;
 pub mod resource_policies;

@@ -243,15 +243,31 @@ pub(super) fn in_block(ctx: &mut Ctx, frame: &Frame, stmt: &[&str]) {
         Frame::Network => {
             if first == "subnet" && stmt.len() >= 3 {
                 let mut kws = Vec::new();
-                if !stmt.contains(&"zone") {
+                if !stmt.contains(&"zone") && !stmt.contains(&"secondary") {
                     kws.push("zone");
                 }
-                if !stmt.contains(&"public") {
+                if !stmt.contains(&"public") && !stmt.contains(&"secondary") {
                     kws.push("public");
                 }
-                if last != "zone" && last != "public" {
+                kws.push("secondary");
+                if !matches!(last, "zone" | "public" | "secondary") {
                     ctx.keywords(&kws);
                 }
+            }
+            if first == "ingress" || first == "egress" {
+                // ingress NAME PROTOCOL [PORTS] from PEER, ...
+                let towards = if first == "ingress" { "from" } else { "to" };
+                match stmt.len() {
+                    2 => ctx.keywords(&["tcp", "udp", "icmp", "all"]),
+                    n if n >= 3 && !stmt.contains(&towards) && last != "," => {
+                        ctx.keywords(&[towards])
+                    }
+                    _ if last == towards || last == "," => ctx.keywords(&["subnet", "tag"]),
+                    _ => {}
+                }
+            }
+            if first == "connect" && (last == "connect" || last == ",") {
+                ctx.decls(DeclKind::Network, None);
             }
         }
         Frame::Engine { kind } => {

@@ -163,6 +163,22 @@ pub fn name_hover(a: &Analysis, sym: &Sym) -> Option<String> {
                 ),
             }
         }
+        Sym::External(path) => {
+            let declared = a
+                .deployment()
+                .is_some_and(|d| d.externals.iter().any(|e| e.node == *path));
+            if !declared {
+                return Some(format!(
+                    "`{path}`: another tool's reference that the deployment does not declare `external` (E0118)"
+                ));
+            }
+            let var = engc_core::resolve::params::external_variable(path);
+            let _ = write!(
+                md,
+                "**external reference** `{path}`\n\n- documents: written as is, `${{{path}}}`\n- Terraform: the variable `{var}`\n- CloudFormation: the parameter `{}`",
+                engc_core::backend::cloudformation::external_parameter(path)
+            );
+        }
         Sym::Deployment(name) => {
             let d = a.deployment()?;
             let _ = write!(md, "**deployment** `{name}`\n\n");

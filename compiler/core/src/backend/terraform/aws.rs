@@ -29,6 +29,8 @@ struct Resources {
     aws_s3_bucket_policy: BTreeMap<String, BucketPolicy>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     aws_kms_key_policy: BTreeMap<String, KeyPolicy>,
+    #[serde(flatten)]
+    firewall: super::firewall::Aws,
 }
 
 #[derive(Serialize)]
@@ -264,10 +266,12 @@ pub fn module(model: &Model) -> Option<Rendered> {
             }
         }
     }
+    r.firewall = super::firewall::aws(model, &s);
     if r.aws_iam_role.is_empty()
         && r.aws_iam_policy.is_empty()
         && r.aws_organizations_policy.is_empty()
         && model.resource_policies.is_empty()
+        && r.firewall.aws_security_group.is_empty()
     {
         return None;
     }

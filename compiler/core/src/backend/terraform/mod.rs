@@ -7,6 +7,7 @@
 
 pub mod aws;
 pub mod azure;
+pub mod firewall;
 pub mod gcp;
 pub mod k8s;
 pub mod strings;
@@ -201,9 +202,13 @@ pub struct Strings<'m> {
     /// Placeholders that are not variables (`region` in the AWS module).
     special: &'m dyn Fn(&str) -> Option<String>,
     used: RefCell<BTreeSet<String>>,
+    /// Declared external references used (`var.vpc_id`): each a variable.
+    externals: RefCell<BTreeSet<String>>,
     special_used: RefCell<BTreeSet<String>>,
     /// Variables of the module's own (role names), with their definitions.
     own: RefCell<BTreeMap<String, Variable>>,
+    /// Variables of the module's own without a default (a VPC id): inputs.
+    required: RefCell<BTreeSet<String>>,
 }
 
 impl<'m> Strings<'m> {
@@ -212,23 +217,36 @@ impl<'m> Strings<'m> {
             model,
             special,
             used: RefCell::default(),
+            externals: RefCell::default(),
             special_used: RefCell::default(),
             own: RefCell::default(),
+            required: RefCell::default(),
         }
     }
 
-    /// `s` with its placeholders as interpolations, the rest escaped.
+    /// `s` with its placeholders and declared external references as interpolations
+    /// of variables, the rest escaped.
     pub fn tf(&self, s: &str) -> String {
-        strings::template(s, &|name| match (self.special)(name) {
-            Some(expr) => {
-                self.special_used.borrow_mut().insert(name.to_string());
-                expr
-            }
-            None => {
-                self.used.borrow_mut().insert(name.to_string());
-                format!("var.{}", variable_name(name))
-            }
-        })
+        strings::template_with(
+            s,
+            &|name| match (self.special)(name) {
+                Some(expr) => {
+                    self.special_used.borrow_mut().insert(name.to_string());
+                    expr
+                }
+                None => {
+                    self.used.borrow_mut().insert(name.to_string());
+                    format!("var.{}", variable_name(name))
+                }
+            },
+            &|path| {
+                self.externals.borrow_mut().insert(path.to_string());
+                format!(
+                    "${{var.{}}}",
+                    crate::resolve::params::external_variable(path)
+                )
+            },
+        )
     }
 
     /// Whether a placeholder with a value of the provider's own was rendered.
@@ -254,10 +272,37 @@ impl<'m> Strings<'m> {
         );
     }
 
+    /// A variable of the module's own that the caller must give (a VPC id).
+    pub fn required_variable(&self, name: &str, description: String) {
+        self.required.borrow_mut().insert(name.to_string());
+        self.own.borrow_mut().insert(
+            name.to_string(),
+            Variable {
+                ty: "string",
+                default: None,
+                description: strings::escape(&description),
+                sensitive: false,
+                validation: Vec::new(),
+            },
+        );
+    }
+
     /// The variables: one per parameter used (sorted), and the module's own.
     fn variables(&self) -> BTreeMap<String, Variable> {
         let formats = formats(self.model);
         let mut out = std::mem::take(&mut *self.own.borrow_mut());
+        for e in self.externals.borrow().iter() {
+            out.insert(
+                crate::resolve::params::external_variable(e),
+                Variable {
+                    ty: "string",
+                    default: None,
+                    description: format!("engc external reference `{e}`"),
+                    sensitive: false,
+                    validation: Vec::new(),
+                },
+            );
+        }
         for p in self.used.borrow().iter() {
             let name = variable_name(p);
             let format = formats.get(p.as_str()).copied();
@@ -300,7 +345,21 @@ impl<'m> Strings<'m> {
         };
         Rendered {
             contents: to_json(&module),
-            variables: self.used.borrow().iter().cloned().collect(),
+            variables: self
+                .used
+                .borrow()
+                .iter()
+                .cloned()
+                .chain(
+                    self.externals
+                        .borrow()
+                        .iter()
+                        .map(|e| crate::resolve::params::external_variable(e)),
+                )
+                .chain(self.required.borrow().iter().cloned())
+                .collect::<BTreeSet<String>>()
+                .into_iter()
+                .collect(),
         }
     }
 }

@@ -97,6 +97,7 @@ impl Ctx {
             managed_tag: None,
             name_prefix: None,
             params: Vec::new(),
+            externals: Vec::new(),
             acks: Vec::new(),
             repeated: Vec::new(),
         };
@@ -131,6 +132,9 @@ impl Ctx {
                 }
                 Rule::param_stmt => {
                     d.params.extend(s.into_inner().map(|pd| self.param_def(pd)));
+                }
+                Rule::external_stmt => {
+                    d.externals.extend(s.into_inner().map(|e| self.name(e)));
                 }
                 Rule::ack => d.acks.push(self.ack(s)),
                 r => unreachable!("deployment: {r:?}"),
@@ -249,6 +253,10 @@ impl Ctx {
             subnets: Vec::new(),
             pods: None,
             services: None,
+            psc: None,
+            master: None,
+            rules: Vec::new(),
+            connects: Vec::new(),
             acks: Vec::new(),
             repeated: Vec::new(),
         };
@@ -285,6 +293,29 @@ impl Ctx {
                     );
                     n.services = Some(self.name(s.into_inner().next().unwrap()));
                 }
+                Rule::psc_range => {
+                    note_repeat(
+                        &mut n.repeated,
+                        n.psc.as_ref().map(|c| c.span),
+                        sspan,
+                        "psc",
+                    );
+                    n.psc = Some(self.name(s.into_inner().next().unwrap()));
+                }
+                Rule::master_range => {
+                    note_repeat(
+                        &mut n.repeated,
+                        n.master.as_ref().map(|c| c.span),
+                        sspan,
+                        "master",
+                    );
+                    n.master = Some(self.name(s.into_inner().next().unwrap()));
+                }
+                Rule::connect_stmt => {
+                    n.connects
+                        .extend(self.names(s.into_inner().next().unwrap()));
+                }
+                Rule::net_rule => n.rules.push(self.net_rule(s)),
                 Rule::ack => n.acks.push(self.ack(s)),
                 r => unreachable!("network: {r:?}"),
             }
@@ -299,10 +330,16 @@ impl Ctx {
         let cidr = self.name(it.next().unwrap());
         let mut zone = None;
         let mut public = None;
+        let mut secondary = Vec::new();
         for s in it {
             match s.as_rule() {
                 Rule::zone => zone = Some(self.zone(s)),
                 Rule::cidr => public = Some(self.name(s)),
+                Rule::secondary_range => {
+                    let mut i = s.into_inner();
+                    let n = self.name(i.next().unwrap());
+                    secondary.push((n, self.name(i.next().unwrap())));
+                }
                 r => unreachable!("subnet: {r:?}"),
             }
         }
@@ -311,6 +348,57 @@ impl Ctx {
             cidr,
             zone,
             public,
+            secondary,
+            span,
+        }
+    }
+
+    fn net_rule(&self, p: P) -> NetRule {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let d = it.next().unwrap();
+        let direction = Spanned::new(
+            if d.as_str() == "ingress" {
+                Direction::Ingress
+            } else {
+                Direction::Egress
+            },
+            self.span(&d),
+        );
+        let name = self.name(it.next().unwrap());
+        let pr = it.next().unwrap();
+        let protocol = Spanned::new(
+            Protocol::parse(pr.as_str()).expect("grammar"),
+            self.span(&pr),
+        );
+        let mut ports = Vec::new();
+        let mut peers = Vec::new();
+        for s in it {
+            match s.as_rule() {
+                Rule::port_list => ports.extend(s.into_inner().map(|x| self.name(x))),
+                Rule::peer => {
+                    let inner = s.into_inner().next().unwrap();
+                    peers.push(match inner.as_rule() {
+                        Rule::cidr => Peer::Cidr(self.name(inner)),
+                        Rule::peer_subnet => {
+                            Peer::Subnet(self.name(inner.into_inner().next().unwrap()))
+                        }
+                        Rule::peer_tag => {
+                            Peer::Tag(self.string(inner.into_inner().next().unwrap()))
+                        }
+                        r => unreachable!("peer: {r:?}"),
+                    });
+                }
+                Rule::kwc_from | Rule::kwc_to => {}
+                r => unreachable!("rule: {r:?}"),
+            }
+        }
+        NetRule {
+            direction,
+            name,
+            protocol,
+            ports,
+            peers,
             span,
         }
     }

@@ -83,6 +83,19 @@ pub(super) fn rule_words(rule: &Rule) -> Option<&'static str> {
         kwc_verbs => "`verbs`",
         kwc_within => "`within`",
         kwc_zone => "`zone`",
+        kwc_connect => "`connect`",
+        kwc_external => "`external`",
+        kwc_from => "`from`",
+        kwc_master => "`master`",
+        kwc_psc => "`psc`",
+        kwc_secondary => "`secondary`",
+        kwc_tag => "`tag`",
+        external_stmt | external_ref => "an external reference such as `var.vpc_id`",
+        secondary_range => "`secondary`",
+        net_rule | direction => "a rule (`ingress` or `egress`)",
+        protocol => "a protocol (`tcp`, `udp`, `icmp`, `all`)",
+        port_list | port => "a port or port range such as `443` or `8000-8999`",
+        peer | peer_subnet | peer_tag => "a CIDR block, `subnet NAME` or `tag \"NAME\"`",
         declaration | item | use_decl | deployment | principal | network | engine | store
         | access | grants_decl | scp | kind_decl | component_decl | crd_decl | ack => {
             "a declaration"
@@ -93,8 +106,9 @@ pub(super) fn rule_words(rule: &Rule) -> Option<&'static str> {
         aws_role | gcp_service_account | azure_principal | k8s_service_account => {
             "an identity (`aws role`, `gcp service_account`, `azure service_principal`, `k8s service_account`)"
         }
-        network_cidr | subnet | pods_range | services_range => {
-            "a network setting (`cidr`, `subnet`, `pods`, `services`)"
+        network_cidr | subnet | pods_range | services_range | psc_range | master_range
+        | connect_stmt => {
+            "a network setting (`cidr`, `subnet`, `pods`, `services`, `psc`, `master`, `ingress`, `egress`, `connect`)"
         }
         zone => "a zone",
         engine_mode => "`create` or `import`",
