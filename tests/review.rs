@@ -294,3 +294,76 @@ fn graph_exit_codes_and_hostile_input() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
 }
+
+#[test]
+fn graph_follows_include_and_if() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "groups.eng",
+        br#"deployment acme {
+  clouds aws
+  param external_id = "ab12cd34", mode = "full"
+}
+principal vendor {
+  aws role "arn:aws:iam::111122223333:role/acme" external_id "${external_id}"
+}
+store data: s3
+store logs: s3
+grants reading {
+  read store data
+  aws allow ["iam:PassRole"] on "*"
+}
+access setup for vendor unscoped "bootstrap" {
+  include reading
+  if mode = "full" { write store logs }
+  if mode = "lite" { manage store data }
+}
+"#,
+    );
+    let text = graph(&f);
+    assert!(
+        text.contains("\"access:setup\" -> \"store:data\" [label=\"read\"];"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"access:setup\" -> \"store:logs\" [label=\"write\"];"),
+        "{text}"
+    );
+    // The risk stands on the group's line; it belongs to the level that includes it.
+    let setup = text
+        .lines()
+        .find(|l| l.contains("\"access:setup\" ["))
+        .unwrap();
+    assert!(setup.contains("W0411"), "{setup}");
+    // Another mode, another graph.
+    let o = engc(&["graph", &f, "--set", "mode=lite"]);
+    let lite = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        lite.contains("\"access:setup\" -> \"store:data\" [label=\"read, manage\"];"),
+        "{lite}"
+    );
+    assert!(!lite.contains("-> \"store:logs\""), "{lite}");
+}
+
+#[test]
+fn sarif_uris_for_absolute_paths() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Below the working folder: relative to %SRCROOT%.
+    let o = engc_in(root, &["check", &example("chalk"), "--format", "sarif"]);
+    let log: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let loc = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(loc["uri"], "examples/chalk.eng");
+    // Elsewhere: an absolute file URI, percent-encoded.
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "a b.eng", b"");
+    let o = engc_in(root, &["check", &f, "--format", "sarif"]);
+    let log: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let loc = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    let uri = loc["uri"].as_str().unwrap();
+    assert!(
+        uri.starts_with("file:///") && uri.ends_with("/a%20b.eng"),
+        "{uri}"
+    );
+    assert!(loc.get("uriBaseId").is_none());
+}
