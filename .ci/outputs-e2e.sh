@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # engc's outputs applied with the real tools (tests/e2e/outputs/check_outputs.py): each
-# example and tests/e2e/outputs/everything.eng is built, then
+# example, tests/e2e/outputs/everything.eng and tests/fixtures/resource_policies.eng
+# is built, then
 #   terraform/aws      terraform init (local provider mirror), validate, apply against
 #                      moto_server; roles, policies and SCPs read back with boto3 equal
 #                      engc's JSON documents
 #   cloudformation     cfn-lint, create_stack in moto, the same comparison
+#   aws/*.bucket-policy.json, *.key-policy.json   put_bucket_policy / put_key_policy
+#                      in moto (which validates them), read back; Terraform and
+#                      CloudFormation attach them to buckets and keys made beforehand
 #   terraform/gcp|azure|k8s   every resource type, attribute and block checked against
 #                      the provider schemas of the @cdktf/provider-* npm packages
 #   *.sh               run with stand-ins for az and gcloud that record their arguments
@@ -68,7 +72,7 @@ provider_installation {
 }
 TF
 outs=()
-for f in examples/*.eng tests/e2e/outputs/everything.eng; do
+for f in examples/*.eng tests/e2e/outputs/everything.eng tests/fixtures/resource_policies.eng; do
   out="$work/$(basename "$f" .eng)"
   "$engc" build "$f" -o "$out" --color never 2>"$work/build.log" ||
     { cat "$work/build.log" >&2; fail "engc build $f failed"; }

@@ -1086,3 +1086,55 @@ fn hover_on_include_shows_the_groups_lines() {
     }
     assert_eq!(c.shutdown(), 0);
 }
+
+#[test]
+fn hover_and_completion_in_store_policies() {
+    let dir = tmp();
+    let path = dir.path().join("shop.eng");
+    let labels = |items: &[lt::CompletionItem]| -> Vec<String> {
+        items.iter().map(|i| i.label.clone()).collect()
+    };
+    let text = "deployment shop {\n  clouds aws\n  param org_id\n}\n\nprincipal vendor {\n  aws role \"arn:aws:iam::111122223333:role/shop-control-plane\"\n}\n\nstore data: s3 {\n  name \"shop-data\"\n  aws allow \"s3:GetObject\" for vendor, \"*\" on \"arn:aws:s3:::shop-data/*\"\n    when StringEquals \"aws:PrincipalOrgID\" = \"${org_id}\"\n  ack W0447 \"the vendor reads it\"\n}\n";
+    let mut c = Client::start();
+    c.open(&path, text);
+    c.diagnostics(&path);
+    // The store: its bucket policy and where it is written.
+    let h = c.hover(&path, inside(text, "store data", 7)).unwrap();
+    assert!(
+        h.contains("bucket policy: 1 statement") && h.contains("aws/data.bucket-policy.json"),
+        "{h}"
+    );
+    // A principal by name is a reference to its declaration.
+    let h = c.hover(&path, inside(text, "for vendor", 5)).unwrap();
+    assert!(
+        h.contains("principal vendor") && h.contains("111122223333"),
+        "{h}"
+    );
+    // `"*"`: anyone, public unless limited; an action: the catalog.
+    let h = c.hover(&path, inside(text, "\"*\" on", 1)).unwrap();
+    assert!(
+        h.contains("anyone") && h.contains("aws:PrincipalOrgID"),
+        "{h}"
+    );
+    let h = c.hover(&path, inside(text, "s3:GetObject", 3)).unwrap();
+    assert!(h.contains("s3:GetObject") && h.contains("Read"), "{h}");
+    // Completion: `aws` in the store body, `for` after the actions, principals after it.
+    let text2 = text.replace("  ack W0447", "  aws allow \"s3:PutObject\" \n  ack W0447");
+    c.change(&path, 2, &text2);
+    let l = labels(&c.completion(&path, inside(&text2, "\"s3:PutObject\" \n", 15)));
+    assert_eq!(l, ["for"], "{l:?}");
+    let text3 = text.replace(
+        "  ack W0447",
+        "  aws allow \"s3:PutObject\" for \n  ack W0447",
+    );
+    c.change(&path, 3, &text3);
+    let l = labels(&c.completion(&path, inside(&text3, "for \n", 4)));
+    assert!(l.contains(&"vendor".into()), "{l:?}");
+    let text4 = text.replace("  ack W0447", "  \n  ack W0447");
+    c.change(&path, 4, &text4);
+    let l = labels(&c.completion(&path, inside(&text4, "  \n  ack W0447", 2)));
+    assert!(
+        l.contains(&"aws".into()) && l.contains(&"name".into()),
+        "{l:?}"
+    );
+}

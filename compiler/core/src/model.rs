@@ -18,6 +18,8 @@ pub struct Model {
     pub accesses: Vec<Access>,
     /// Sorted by name.
     pub scps: Vec<Scp>,
+    /// The stores' resource policies, sorted by store name.
+    pub resource_policies: Vec<ResourcePolicy>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -294,6 +296,35 @@ pub struct Scp {
     pub statements: Vec<AwsStatement>,
 }
 
+/// A store's resource policy: an S3 bucket policy or a KMS key policy.
+#[derive(Clone, Debug)]
+pub struct ResourcePolicy {
+    pub store: String,
+    pub kind: crate::vocab::resource_policies::Kind,
+    /// What it is attached to: the bucket's name, or the key's id or ARN.
+    pub target: String,
+    /// Source order.
+    pub statements: Vec<ResourceStatement>,
+}
+
+/// A statement of a resource policy: who, and the statement.
+#[derive(Clone, Debug)]
+pub struct ResourceStatement {
+    pub principal: PolicyPrincipal,
+    pub statement: AwsStatement,
+}
+
+/// A statement's `Principal`: `"*"` when `any`, else `AWS` and `Service`.
+#[derive(Clone, Debug, Default)]
+pub struct PolicyPrincipal {
+    /// `*` and nothing else (with others, `*` is among `aws`).
+    pub any: bool,
+    /// Sorted, unique.
+    pub aws: Vec<String>,
+    /// Sorted, unique.
+    pub service: Vec<String>,
+}
+
 impl Model {
     /// Every string that can hold a placeholder, replaced by `f(string)`: a batch build
     /// (`--customers`) fills one shared model with each customer's values.
@@ -430,6 +461,19 @@ impl Model {
         for s in &mut self.scps {
             one(&mut s.ou);
             statements(&mut s.statements);
+        }
+        for p in &mut self.resource_policies {
+            one(&mut p.target);
+            for st in &mut p.statements {
+                all(&mut st.principal.aws);
+                all(&mut st.principal.service);
+            }
+            let mut sts: Vec<AwsStatement> =
+                p.statements.iter().map(|s| s.statement.clone()).collect();
+            statements(&mut sts);
+            for (st, filled) in p.statements.iter_mut().zip(sts) {
+                st.statement = filled;
+            }
         }
     }
 }

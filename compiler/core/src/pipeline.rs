@@ -6,7 +6,7 @@
 use crate::acks;
 use crate::check::{
     aws_catalog, aws_dead, aws_statements, bindings, cidr, cloud_catalogs, cloud_names, k8s,
-    limits, placeholders, relations, risk, values,
+    limits, placeholders, relations, resource_policies, risk, values,
 };
 use crate::lower::{self, minimize};
 use crate::resolve::{decls, include};
@@ -108,6 +108,7 @@ pub fn run_batch(
     aws_statements::check(&decls, &mut diags);
     aws_catalog::check(&decls, &mut diags);
     aws_dead::check(&decls, &mut diags);
+    resource_policies::check(&decls, &params, &mut diags);
     cloud_names::check(&decls, &mut diags);
     bindings::check(&decls, &params, &mut diags);
     cloud_catalogs::check(&decls, options, &mut diags);
@@ -121,6 +122,7 @@ pub fn run_batch(
     }
     // After minimizing: the limits apply to what is written.
     limits::check(&decls, &model, &mut diags);
+    resource_policies::sizes(&decls, &model, &mut diags);
     let shared_outputs = options.outputs.as_ref().filter(|_| customers.is_empty());
     let shared = finish(&decls, model, shared_outputs, options, diags, acks::apply);
     let per_customer = match &shared.model {

@@ -234,6 +234,13 @@ impl Builder<'_> {
                     false,
                     Expect::Any,
                 );
+                for p in &s.policy {
+                    for x in &p.principals {
+                        if let ast::PolicyPrincipal::Declared(n) = x {
+                            self.reference(n, Expect::Principal);
+                        }
+                    }
+                }
             }
             Item::Access(a) => {
                 self.decl(&a.name);

@@ -27,6 +27,8 @@ pub enum StrCtx<'a> {
     /// A Kubernetes resource, with the API groups of its rule.
     K8sResource(&'a [ast::Str]),
     K8sVerb,
+    /// A principal of a store's resource policy (`for "*"`).
+    PolicyPrincipal,
     Use,
     Other,
 }
@@ -214,7 +216,20 @@ impl<'a> Locator<'a> {
                 }
             }
             Item::Engine(e) => self.acks(&e.acks),
-            Item::Store(s) => self.acks(&s.acks),
+            Item::Store(s) => {
+                self.acks(&s.acks);
+                if let Some(n) = &s.resource_name {
+                    self.s(n, StrCtx::Other);
+                }
+                for p in &s.policy {
+                    for x in &p.principals {
+                        if let ast::PolicyPrincipal::Literal(l) = x {
+                            self.s(l, StrCtx::PolicyPrincipal);
+                        }
+                    }
+                    self.statement(&p.statement);
+                }
+            }
             Item::Access(a) => self.access_body(a),
             Item::Grants(g) => self.access_body(&g.body),
             Item::Scp(s) => {

@@ -7,6 +7,12 @@ For each output folder (one `engc build` each):
   equal engc's JSON documents (placeholders filled with the values given as -var);
 - cloudformation/aws.template.json: cfn-lint, then `create_stack` in moto, and the
   same comparison;
+- aws/*.bucket-policy.json, aws/*.key-policy.json: each validated with moto's IAM
+  policy validator plus the rules S3 and KMS add (a principal in every statement, the
+  bucket's own ARNs or `*`, the service's actions), since moto's `put_bucket_policy`
+  and `put_key_policy` accept any text; then applied with them and read back;
+  Terraform and CloudFormation attach them to buckets and keys made beforehand, and
+  what they attached must equal the files;
 - terraform/gcp|azure|k8s: every resource type, attribute and block name checked
   against the provider schemas of the @cdktf/provider-* npm packages (the providers
   themselves cannot be downloaded here);
@@ -134,6 +140,127 @@ def clients(endpoint):
     )
 
 
+def store_clients(endpoint):
+    kw = dict(
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    return boto3.client("s3", **kw), boto3.client("kms", **kw)
+
+
+def resource_policy_files(manifest):
+    return [f for f in manifest["files"] if f["kind"] in ("bucket-policy", "key-policy")]
+
+
+TF_REF = re.compile(r"\$\{(var\.[A-Za-z0-9_-]+|data\.aws_caller_identity\.current\.account_id|data\.aws_region\.current\.name)\}")
+
+
+def tf_resolve(text, values):
+    """A Terraform string's variables and the provider's account and region, filled."""
+    def one(m):
+        ref = m.group(1)
+        if ref.startswith("var."):
+            return values.setdefault(ref[4:], test_value(ref[4:]))
+        return ACCOUNT if "caller_identity" in ref else REGION
+    return TF_REF.sub(one, text)
+
+
+def stores_read_back(s3, kms, manifest, out, values, targets):
+    """The bucket and key policies attached in moto equal engc's files. `targets`: store
+    -> (kind, bucket name or key id)."""
+    n = 0
+    for f in resource_policy_files(manifest):
+        kind, target = targets[f["store"]]
+        want = canon(json.loads(fill(read(out, f["path"]), values)))
+        if kind == "bucket-policy":
+            got = s3.get_bucket_policy(Bucket=target)["Policy"]
+        else:
+            got = kms.get_key_policy(KeyId=target, PolicyName="default")["Policy"]
+        ok(canon(json.loads(got)) == want, f"{out}: the {kind} of {f['store']} in AWS is not {f['path']}")
+        n += 1
+    return n
+
+
+def validate_resource_policy(where, text, kind, bucket=None):
+    """What S3 and KMS check of a policy: moto's IAM validator (grammar, version, ARN
+    formats, action prefixes, condition syntax), plus a principal in every statement,
+    the service's own actions and resources (the bucket and its objects; `*`)."""
+    from moto.iam.policy_validation import IAMPolicyDocumentValidator
+
+    try:
+        IAMPolicyDocumentValidator(text).validate()
+    except Exception as e:
+        raise AssertionError(f"{where}: moto's policy validator: {e}")
+    service = "s3" if kind == "bucket-policy" else "kms"
+    as_list = lambda v: v if isinstance(v, list) else [v]
+    for st in json.loads(text)["Statement"]:
+        ok("Principal" in st, f"{where}: a statement without Principal")
+        p = st["Principal"]
+        ok(p == "*" or (isinstance(p, dict) and set(p) <= {"AWS", "Service"}), f"{where}: Principal {p}")
+        for a in as_list(st.get("Action", [])):
+            ok(a.split(":")[0].lower() == service, f"{where}: action {a} is not {service}")
+        for r in as_list(st.get("Resource", [])) + as_list(st.get("NotResource", [])):
+            if kind == "bucket-policy":
+                own = r == f"arn:aws:s3:::{bucket}" or r.startswith(f"arn:aws:s3:::{bucket}/")
+            else:
+                own = r == "*"
+            ok(own, f"{where}: resource {r} is not the {service} resource's own")
+
+
+def resource_policies(out, manifest, venv_bin, summary):
+    """Each bucket and key policy file, filled, applied as it is with boto3."""
+    files = resource_policy_files(manifest)
+    if not files:
+        return
+    with moto(venv_bin) as endpoint:
+        s3, kms = store_clients(endpoint)
+        values = {}
+        targets = {}
+        for f in files:
+            doc = fill(read(out, f["path"]), values)
+            where = f"{out}/{f['path']}"
+            if f["kind"] == "bucket-policy":
+                # The bucket the policy names (every statement is on it or its objects).
+                st = json.loads(doc)["Statement"][0]
+                arn = (st.get("Resource") or st.get("NotResource"))
+                arn = arn if isinstance(arn, str) else arn[0]
+                bucket = arn[len("arn:aws:s3:::"):].split("/")[0]
+                validate_resource_policy(where, doc, f["kind"], bucket)
+                s3.create_bucket(Bucket=bucket)
+                s3.put_bucket_policy(Bucket=bucket, Policy=doc)
+                targets[f["store"]] = ("bucket-policy", bucket)
+            else:
+                validate_resource_policy(where, doc, f["kind"])
+                key = kms.create_key()["KeyMetadata"]["KeyId"]
+                kms.put_key_policy(KeyId=key, PolicyName="default", Policy=doc)
+                targets[f["store"]] = ("key-policy", key)
+        n = stores_read_back(s3, kms, manifest, out, values, targets)
+    summary.append(f"{os.path.basename(out)}: {n} resource policies valid, applied with put_bucket_policy / "
+                   f"put_key_policy; documents equal")
+
+
+def prepare_stores(endpoint, module, values):
+    """The buckets and keys a Terraform module attaches policies to, made in moto; the
+    key ids become the values of the variables that name them. Returns store -> (kind,
+    target)."""
+    s3, kms = store_clients(endpoint)
+    targets = {}
+    resources = module.get("resource", {})
+    for store, r in sorted(resources.get("aws_kms_key_policy", {}).items()):
+        m = re.fullmatch(r"\$\{var\.([A-Za-z0-9_-]+)\}", r["key_id"])
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        if m:
+            values[m.group(1)] = key
+        targets[store] = ("key-policy", key)
+    for store, r in sorted(resources.get("aws_s3_bucket_policy", {}).items()):
+        bucket = tf_resolve(r["bucket"], values)
+        s3.create_bucket(Bucket=bucket)
+        targets[store] = ("bucket-policy", bucket)
+    return targets
+
+
 def organization(org):
     """An organization with one OU, for the SCPs' targets."""
     org.create_organization(FeatureSet="ALL")
@@ -227,14 +354,18 @@ def terraform_aws(out, manifest, venv_bin, tf_config, summary):
                             "skip_credentials_validation": True,
                             "skip_requesting_account_id": True,
                             "skip_metadata_api_check": True,
+                            "s3_use_path_style": True,
                             "endpoints": [
-                                {"iam": endpoint, "sts": endpoint, "organizations": endpoint}
+                                {"iam": endpoint, "sts": endpoint, "organizations": endpoint,
+                                 "s3": endpoint, "kms": endpoint}
                             ],
                         }
                     }
                 },
                 f,
             )
+        with open(os.path.join(out, module["path"])) as f:
+            stores = prepare_stores(endpoint, json.load(f), values)
         env = dict(os.environ, TF_CLI_CONFIG_FILE=tf_config, TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
         args = []
         for p in module.get("parameters", []):
@@ -257,6 +388,8 @@ def terraform_aws(out, manifest, venv_bin, tf_config, summary):
         )
         role_names = {k[len("role_name_"):]: v["value"] for k, v in outputs.items() if k.startswith("role_name_")}
         n = read_back(iam, org, manifest, out, values, role_names)
+        s3, kms = store_clients(endpoint)
+        k = stores_read_back(s3, kms, manifest, out, values, stores)
         # Text a template engine would evaluate reached IAM as text (everything.eng).
         descriptions = [p["Description"] for page in iam.get_paginator("list_policies").paginate(Scope="Local")
                         for p in page["Policies"] for p in [iam.get_policy(PolicyArn=p["Arn"])["Policy"]]]
@@ -265,7 +398,7 @@ def terraform_aws(out, manifest, venv_bin, tf_config, summary):
                f"{out}: the description was evaluated: {descriptions}")
         added = re.search(r"Resources: (\d+) added", applied.stdout).group(1)
         summary.append(f"{os.path.basename(out)}: terraform apply created {added} resources "
-                       f"({len(role_names)} roles, {n} policies); documents equal")
+                       f"({len(role_names)} roles, {n} policies, {k} resource policies); documents equal")
 
 
 # ---------------------------------------------------------------------------------
@@ -294,6 +427,14 @@ def cloudformation(out, manifest, venv_bin, summary):
         for p in entry.get("parameters", []):
             values.setdefault(p, test_value(p))
             params.append({"ParameterKey": pascal(p), "ParameterValue": values[p]})
+        # The buckets the template's bucket policies attach to (it creates none).
+        s3, _ = store_clients(endpoint)
+        buckets = {}
+        for logical, r in template["Resources"].items():
+            if r["Type"] == "AWS::S3::BucketPolicy":
+                bucket = resolve(r["Properties"]["Bucket"], values)
+                s3.create_bucket(Bucket=bucket)
+                buckets[logical] = bucket
         cfn.create_stack(
             StackName="e2e", TemplateBody=body, Parameters=params,
             Capabilities=["CAPABILITY_NAMED_IAM"],
@@ -322,8 +463,23 @@ def cloudformation(out, manifest, venv_bin, summary):
             want = canon(json.loads(fill(read(out, f["path"]), values)))
             got = [canon(resolve(p["Content"], values)) for p in scps]
             ok(want in got, f"{out}: CloudFormation: SCP {f['path']} is not in the template")
+        # moto's CloudFormation skips AWS::S3::BucketPolicy too: each resolved document
+        # of the template is put on its bucket here, and read back.
+        for f in resource_policy_files(manifest):
+            if f["kind"] != "bucket-policy":
+                continue  # the template creates no key, so it holds no key policy
+            logical = pascal(f["store"]) + "BucketPolicy"
+            bucket = buckets[logical]
+            doc = resolve(template["Resources"][logical]["Properties"]["PolicyDocument"], values)
+            if isinstance(doc, str):
+                doc = json.loads(doc)
+            s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(doc))
+            got = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+            want = json.loads(fill(read(out, f["path"]), values))
+            ok(canon(got) == canon(want), f"{out}: CloudFormation: the bucket policy of {f['store']} differs")
         summary.append(f"{os.path.basename(out)}: CloudFormation stack created "
-                       f"{len(template['Resources'])} resources ({len(role_names)} roles, {n} policies); documents equal")
+                       f"{len(template['Resources'])} resources ({len(role_names)} roles, {n} policies, "
+                       f"{len(buckets)} bucket policies); documents equal")
 
 
 def resolve(v, values):
@@ -582,6 +738,7 @@ def main():
         manifest_checks(out, manifest, schema, summary)
         terraform_aws(out, manifest, venv_bin, a.tf_config, summary)
         cloudformation(out, manifest, venv_bin, summary)
+        resource_policies(out, manifest, venv_bin, summary)
         terraform_schemas(out, manifest, schemas, summary)
         scripts(out, manifest, summary)
     for line in summary:

@@ -1,10 +1,13 @@
 //! AWS: IAM policies per access level (split to fit the managed-policy size limit),
-//! lists of AWS managed policies to attach, trust policies per principal and service
-//! control policies.
+//! lists of AWS managed policies to attach, trust policies per principal, service
+//! control policies, and the stores' resource policies (bucket and key policies).
 
 use super::json::{to_compact_json, to_json};
 use super::{kind, OutputFile, Target};
-use crate::model::{Access, AwsRole, AwsStatement, Model, Principal, Scp};
+use crate::model::{
+    Access, AwsRole, AwsStatement, Model, PolicyPrincipal, Principal, ResourcePolicy,
+    ResourceStatement, Scp,
+};
 use crate::syntax::ast::Effect;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -41,7 +44,30 @@ pub fn emit(model: &Model) -> Vec<OutputFile> {
     for scp in &model.scps {
         files.push(scp_file(scp));
     }
+    for p in &model.resource_policies {
+        files.push(resource_policy_file(p));
+    }
     files
+}
+
+fn resource_policy_file(p: &ResourcePolicy) -> OutputFile {
+    let kind = p.kind.info().file_kind;
+    OutputFile {
+        path: format!("aws/{}.{kind}.json", p.store),
+        target: Some(Target::Aws),
+        kind,
+        access: None,
+        principal: None,
+        ou: None,
+        store: Some(p.store.clone()),
+        inputs: None,
+        contents: to_json(&PolicyDocument::resource(&p.statements, Dialect::Plain)),
+    }
+}
+
+/// A resource policy (statements with principals), as compact JSON.
+pub fn resource_policy_compact(statements: &[ResourceStatement]) -> String {
+    to_compact_json(&PolicyDocument::resource(statements, Dialect::Plain))
 }
 
 fn access_files(access: &Access) -> Vec<OutputFile> {
@@ -61,6 +87,7 @@ fn access_files(access: &Access) -> Vec<OutputFile> {
             access: Some(access.name.clone()),
             principal: principal.clone(),
             ou: None,
+            store: None,
             inputs: None,
             contents: policy_document(part),
         });
@@ -78,6 +105,7 @@ fn access_files(access: &Access) -> Vec<OutputFile> {
             access: Some(access.name.clone()),
             principal,
             ou: None,
+            store: None,
             inputs: None,
             contents: to_json(&Managed {
                 arns: &access.aws_managed,
@@ -96,6 +124,7 @@ fn trust_file(principal: &Principal) -> Option<OutputFile> {
         access: None,
         principal: Some(principal.name.clone()),
         ou: None,
+        store: None,
         inputs: None,
         contents: to_json(&TrustPolicy::new(role)),
     })
@@ -186,6 +215,7 @@ fn scp_file(scp: &Scp) -> OutputFile {
         access: None,
         principal: None,
         ou: Some(scp.ou.clone()),
+        store: None,
         inputs: None,
         contents: policy_document(&scp.statements),
     }
@@ -217,16 +247,58 @@ impl<'a> PolicyDocument<'a> {
                 .collect(),
         }
     }
+
+    /// A resource policy: each statement with its `Principal`.
+    pub(crate) fn resource(statements: &'a [ResourceStatement], d: Dialect<'a>) -> Self {
+        PolicyDocument {
+            version: POLICY_VERSION,
+            statement: statements
+                .iter()
+                .map(|st| StatementJson {
+                    principal: Some(PrincipalJson::new(&st.principal, d)),
+                    ..StatementJson::new(&st.statement, d)
+                })
+                .collect(),
+        }
+    }
 }
 
-/// One statement; keys in the order Sid, Effect, Action/NotAction,
-/// Resource/NotResource, Condition.
+/// `"*"`, or `{"AWS": ..., "Service": ...}`.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum PrincipalJson<'a> {
+    Any(&'static str),
+    Named {
+        #[serde(rename = "AWS", skip_serializing_if = "Option::is_none")]
+        aws: Option<OneOrMany<'a>>,
+        #[serde(rename = "Service", skip_serializing_if = "Option::is_none")]
+        service: Option<OneOrMany<'a>>,
+    },
+}
+
+impl<'a> PrincipalJson<'a> {
+    fn new(p: &'a PolicyPrincipal, d: Dialect<'a>) -> Self {
+        if p.any {
+            return PrincipalJson::Any("*");
+        }
+        let list = |l: &'a [String]| (!l.is_empty()).then_some(OneOrMany(l, d));
+        PrincipalJson::Named {
+            aws: list(&p.aws),
+            service: list(&p.service),
+        }
+    }
+}
+
+/// One statement; keys in the order Sid, Effect, Principal (resource policies),
+/// Action/NotAction, Resource/NotResource, Condition.
 #[derive(Serialize)]
 struct StatementJson<'a> {
     #[serde(rename = "Sid", skip_serializing_if = "Option::is_none")]
     sid: Option<&'a str>,
     #[serde(rename = "Effect")]
     effect: &'static str,
+    #[serde(rename = "Principal", skip_serializing_if = "Option::is_none")]
+    principal: Option<PrincipalJson<'a>>,
     #[serde(rename = "Action", skip_serializing_if = "Option::is_none")]
     action: Option<OneOrMany<'a>>,
     #[serde(rename = "NotAction", skip_serializing_if = "Option::is_none")]
@@ -245,6 +317,7 @@ impl<'a> StatementJson<'a> {
         let resources = Some(OneOrMany(&st.resources, d));
         StatementJson {
             sid: st.sid.as_deref(),
+            principal: None,
             effect: match st.effect {
                 Effect::Allow => "Allow",
                 Effect::Deny => "Deny",
@@ -485,6 +558,28 @@ mod tests {
         assert_eq!(emit(&model), files, "byte-identical on a second run");
         check_all_json(&files);
         insta::assert_snapshot!(paths(&files).join("\n"));
+    }
+
+    #[test]
+    fn bucket_and_key_policies() {
+        let mut model = sample_model();
+        model.resource_policies = crate::backend::test_model::resource_policies();
+        let files = emit(&model);
+        check_all_json(&files);
+        let bucket = file(&files, "aws/datasets.bucket-policy.json");
+        assert_eq!(bucket.kind, kind::BUCKET_POLICY);
+        assert_eq!(bucket.store.as_deref(), Some("datasets"));
+        insta::assert_snapshot!("bucket_policy", bucket.contents);
+        let v: serde_json::Value = serde_json::from_str(&bucket.contents).unwrap();
+        assert_eq!(v["Statement"][1]["Principal"], "*");
+        assert_eq!(
+            v["Statement"][0]["Principal"]["AWS"],
+            "arn:aws:iam::754784422779:role/chalk-api-server"
+        );
+        let key = file(&files, "aws/keys.key-policy.json");
+        assert_eq!(key.kind, kind::KEY_POLICY);
+        let v: serde_json::Value = serde_json::from_str(&key.contents).unwrap();
+        assert_eq!(v["Statement"][0]["Resource"], "*");
     }
 
     #[test]

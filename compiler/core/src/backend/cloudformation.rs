@@ -1,7 +1,10 @@
 //! `cloudformation/aws.template.json`: what a customer creates with one "launch stack":
 //! an IAM role per principal with an AWS role (its trust policy, the AWS managed
 //! policies of its levels), a managed policy per policy file (every split part)
-//! attached to it, the SCPs, and the role ARNs as outputs.
+//! attached to it, the SCPs, the stores' bucket policies (`AWS::S3::BucketPolicy`), and
+//! the role ARNs as outputs. Key policies are not in it: a key policy is a property of
+//! the `AWS::KMS::Key` that holds it, and the template creates no key
+//! (`aws/STORE.key-policy.json` is applied with `aws kms put-key-policy`).
 //!
 //! Placeholders become `Fn::Sub` variables: `${region}` and `${account_id}` are
 //! `${AWS::Region}` and `${AWS::AccountId}`, the others template parameters. In a string
@@ -13,7 +16,8 @@ use super::json::to_json;
 use super::template::{parts, Part};
 use super::terraform::aws::role_name;
 use super::{description_of, kind, OutputFile, Target};
-use crate::model::{AwsStatement, Model};
+use crate::model::{AwsStatement, Model, ResourceStatement};
+use crate::vocab::resource_policies::Kind;
 use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,6 +34,7 @@ pub fn emit(model: &Model) -> Option<OutputFile> {
         access: None,
         principal: None,
         ou: None,
+        store: None,
         inputs: Some(t.1),
         contents: t.0,
     })
@@ -107,6 +112,15 @@ enum Resource<'a> {
     ManagedPolicy(ManagedPolicyProperties<'a>),
     #[serde(rename = "AWS::Organizations::Policy")]
     OrganizationsPolicy(ScpProperties<'a>),
+    #[serde(rename = "AWS::S3::BucketPolicy")]
+    BucketPolicy(BucketPolicyProperties<'a>),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct BucketPolicyProperties<'a> {
+    bucket: Str,
+    policy_document: Document<'a>,
 }
 
 #[derive(Serialize)]
@@ -215,6 +229,28 @@ impl Strings {
             Document::Text(self.str(&super::aws::policy_document_compact(statements)))
         } else {
             Document::Object(PolicyDocument::with(statements, d))
+        }
+    }
+}
+
+impl Strings {
+    /// A resource policy, as [`Strings::document`] writes a policy.
+    fn resource_document<'a>(
+        &'a self,
+        statements: &'a [ResourceStatement],
+        d: Dialect<'a>,
+    ) -> Document<'a> {
+        let key_has_params = statements.iter().any(|st| {
+            st.statement
+                .conditions
+                .values()
+                .flat_map(|keys| keys.keys())
+                .any(|k| super::template::has_params(k))
+        });
+        if key_has_params {
+            Document::Text(self.str(&super::aws::resource_policy_compact(statements)))
+        } else {
+            Document::Object(PolicyDocument::resource(statements, d))
         }
     }
 }
@@ -330,6 +366,20 @@ fn template(model: &Model) -> Option<(String, Vec<String>)> {
             }),
         );
     }
+    // Key policies are not here: the template creates no KMS key to hold one.
+    for p in &model.resource_policies {
+        if p.kind != Kind::Bucket {
+            continue;
+        }
+        let id = fresh(&resources, format!("{}BucketPolicy", pascal(&p.store)));
+        resources.insert(
+            id,
+            Resource::BucketPolicy(BucketPolicyProperties {
+                bucket: s.str(&p.target),
+                policy_document: s.resource_document(&p.statements, d),
+            }),
+        );
+    }
     if resources.is_empty() {
         return None;
     }
@@ -400,6 +450,26 @@ mod tests {
 mod template_tests {
     use super::*;
     use crate::backend::test_model::{sample_model, statement};
+
+    #[test]
+    fn bucket_policies_but_no_key_policies() {
+        let mut model = sample_model();
+        model.resource_policies = crate::backend::test_model::resource_policies();
+        let f = emit(&model).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&f.contents).unwrap();
+        let p = &v["Resources"]["DatasetsBucketPolicy"];
+        assert_eq!(p["Type"], "AWS::S3::BucketPolicy");
+        assert_eq!(
+            p["Properties"]["Bucket"],
+            serde_json::json!({"Fn::Sub": "chalk-${Bucket}"})
+        );
+        let statements = &p["Properties"]["PolicyDocument"]["Statement"];
+        assert_eq!(statements[1]["Principal"], "*");
+        assert_eq!(statements[1]["Effect"], "Deny");
+        // The template creates no KMS key, so no key policy and no `KeyId` parameter.
+        assert!(!f.contents.contains("EnableRootAccess"));
+        assert!(v["Parameters"].get("KeyId").is_none());
+    }
 
     #[test]
     fn roles_policies_scps_and_parameters() {

@@ -102,6 +102,8 @@ pub struct OutputFile {
     pub principal: Option<String>,
     /// For service control policies: the organizational unit it is attached to.
     pub ou: Option<String>,
+    /// For resource policies (bucket, key): the store it protects.
+    pub store: Option<String>,
     /// For Terraform modules and CloudFormation templates, which take the parameters
     /// left unset as variables: those parameters, sorted. `None` for documents, whose
     /// placeholders are found in their text.
@@ -126,6 +128,10 @@ pub mod kind {
     pub const MANAGED_POLICIES: &str = "managed-policies";
     pub const TRUST_POLICY: &str = "trust-policy";
     pub const SCP: &str = "scp";
+    /// A store's resource policy: `bucket-policy`, `key-policy`
+    /// ([`crate::vocab::resource_policies::Info::file_kind`]).
+    pub const BUCKET_POLICY: &str = "bucket-policy";
+    pub const KEY_POLICY: &str = "key-policy";
     pub const CUSTOM_ROLE: &str = "custom-role";
     pub const ROLE_BINDINGS: &str = "role-bindings";
     pub const ROLE_DEFINITION: &str = "role-definition";
@@ -233,7 +239,8 @@ struct ManifestEntry<'a> {
     target: Option<Target>,
     /// What it is: `policy`, `managed-policies`, `trust-policy`, `scp`, `custom-role`,
     /// `role-bindings`, `impersonation-bindings`, `role-definition`, `arm-template`,
-    /// `script`, `rbac`, `network-plan`, `terraform-module`, `cloudformation-template`.
+    /// `script`, `rbac`, `network-plan`, `terraform-module`, `cloudformation-template`,
+    /// `bucket-policy`, `key-policy`.
     kind: &'a str,
     /// The access level it grants.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -244,6 +251,9 @@ struct ManifestEntry<'a> {
     /// For an SCP: the organizational unit (or root) it is attached to.
     #[serde(skip_serializing_if = "Option::is_none")]
     ou: Option<&'a str>,
+    /// For a resource policy (bucket policy, key policy): the store it protects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    store: Option<&'a str>,
     /// The parameters this document still holds as placeholders, sorted.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     placeholders: Vec<&'a str>,
@@ -300,6 +310,7 @@ fn manifest(model: &Model, files: &[OutputFile]) -> OutputFile {
                 access: f.access.as_deref(),
                 principal: f.principal.as_deref(),
                 ou: f.ou.as_deref(),
+                store: f.store.as_deref(),
                 placeholders: held.clone(),
                 parameters: f.inputs.as_deref(),
             })
@@ -312,6 +323,7 @@ fn manifest(model: &Model, files: &[OutputFile]) -> OutputFile {
         access: None,
         principal: None,
         ou: None,
+        store: None,
         inputs: None,
         contents: json::to_json(&doc),
     }

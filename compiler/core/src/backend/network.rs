@@ -55,6 +55,7 @@ fn network_file(net: &Network) -> OutputFile {
         access: None,
         principal: None,
         ou: None,
+        store: None,
         inputs: None,
         contents: to_json(&plan),
     }

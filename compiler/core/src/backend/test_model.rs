@@ -322,5 +322,58 @@ pub fn sample_model() -> Model {
                 ..statement(Some("IOMETETagBasedControl"), &["*"], &["*"])
             }],
         }],
+        resource_policies: Vec::new(),
     }
+}
+
+/// A bucket policy (vendor read, HTTPS only) and a key policy (root, vendor decrypt),
+/// with placeholders, for the resource policy backends.
+pub fn resource_policies() -> Vec<ResourcePolicy> {
+    use crate::vocab::resource_policies::Kind;
+    let principal = |aws: &[&str], any: bool| PolicyPrincipal {
+        any,
+        aws: strings(aws),
+        service: Vec::new(),
+    };
+    let bucket = [
+        "arn:aws:s3:::chalk-${bucket}",
+        "arn:aws:s3:::chalk-${bucket}/*",
+    ];
+    vec![
+        ResourcePolicy {
+            store: "datasets".to_string(),
+            kind: Kind::Bucket,
+            target: "chalk-${bucket}".to_string(),
+            statements: vec![
+                ResourceStatement {
+                    principal: principal(
+                        &["arn:aws:iam::754784422779:role/chalk-api-server"],
+                        false,
+                    ),
+                    statement: statement(
+                        Some("VendorRead"),
+                        &["s3:GetObject", "s3:ListBucket"],
+                        &bucket,
+                    ),
+                },
+                ResourceStatement {
+                    principal: principal(&[], true),
+                    statement: AwsStatement {
+                        effect: Effect::Deny,
+                        conditions: condition("Bool", "aws:SecureTransport", &["false"]),
+                        ..statement(Some("DenyInsecureTransport"), &["s3:*"], &bucket)
+                    },
+                },
+            ],
+        },
+        ResourcePolicy {
+            store: "keys".to_string(),
+            kind: Kind::Key,
+            target: "${key_id}".to_string(),
+            statements: vec![ResourceStatement {
+                principal: principal(&["arn:aws:iam::${account_id}:root"], false),
+                statement: statement(Some("EnableRootAccess"), &["kms:*"], &["*"]),
+            }],
+        },
+    ]
 }

@@ -12,5 +12,6 @@ pub mod k8s;
 pub mod limits;
 pub mod placeholders;
 pub mod relations;
+pub mod resource_policies;
 pub mod risk;
 pub mod values;

@@ -68,6 +68,17 @@ codes! {
     W0418 Warning "an action that never applies to the statement's resources (it takes no resource, or none of their types)",
     W0419 Warning "a resource that no action of the statement takes (malformed ARN, or another type)",
     W0420 Warning "a statement that repeats another one of the same level",
+    // Resource policies.
+    E0440 Error   "policy statements on a store whose kind has no resource policy",
+    E0441 Error   "a store with a resource policy but no exact `name` to attach it to",
+    E0442 Error   "a resource policy statement without a principal (`for`)",
+    E0443 Error   "a resource policy principal that is not `*`, an account, an IAM ARN, a service or a principal with an AWS role",
+    E0444 Error   "an action of another service than the store's in its resource policy",
+    E0445 Error   "a resource that is not the store's own in its resource policy",
+    W0446 Warning "public access: a resource policy Allow for any principal (`*`) that no condition limits",
+    W0447 Warning "cross-account access: a resource policy Allow for a principal in another account",
+    W0448 Warning "a key policy that does not leave the account able to change it (lockout)",
+    E0449 Error   "a bucket policy over 20 KB or a key policy over 32 KB",
     // Relations between access levels.
     E0701 Error   "an access level grants what the level it is `within` does not",
     E0702 Error   "`within` names the access level itself",

@@ -14,6 +14,7 @@ use crate::resolve::decls::Decls;
 use crate::resolve::params::Params;
 use crate::source::Span;
 use crate::syntax::ast::{self, Cloud, Condition, Effect, EngineMode, Level, Scope, TargetKind};
+use crate::vocab::resource_policies::{principal_form, Kind, PrincipalForm};
 use scoping::Scoping;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -63,6 +64,13 @@ pub fn lower(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) -> Mod
             statements: s.statements.iter().map(|st| l.statement(st)).collect(),
         })
         .collect();
+    if decls.targets(Cloud::Aws) {
+        m.resource_policies = decls
+            .stores
+            .values()
+            .filter_map(|s| l.resource_policy(s))
+            .collect();
+    }
     m
 }
 
@@ -174,6 +182,76 @@ impl Lowerer<'_, '_> {
             conditions,
             span: st.span,
         }
+    }
+
+    /// A store's resource policy; statements for an unknown principal are left out
+    /// (their errors stop the build anyway).
+    fn resource_policy(&self, s: &ast::Store) -> Option<model::ResourcePolicy> {
+        if s.policy.is_empty() {
+            return None;
+        }
+        let info = self.decls.store_policy(s)?;
+        let target = s
+            .resource_name
+            .as_ref()
+            .map(|n| self.fill(n))
+            .unwrap_or_default();
+        let own = match info.kind {
+            Kind::Bucket => vec![
+                format!("arn:aws:s3:::{target}"),
+                format!("arn:aws:s3:::{target}/*"),
+            ],
+            Kind::Key => vec!["*".to_string()],
+        };
+        let statements = s
+            .policy
+            .iter()
+            .map(|p| {
+                let mut principal = model::PolicyPrincipal::default();
+                for x in &p.principals {
+                    let written = match x {
+                        ast::PolicyPrincipal::Literal(l) => self.fill(l),
+                        ast::PolicyPrincipal::Declared(n) => {
+                            match self
+                                .decls
+                                .principals
+                                .get(n.node.as_str())
+                                .and_then(|d| d.aws_role.as_ref())
+                            {
+                                Some(role) => self.fill(&role.arn),
+                                None => continue,
+                            }
+                        }
+                    };
+                    match principal_form(&written) {
+                        PrincipalForm::Any => principal.any = true,
+                        PrincipalForm::Service => principal.service.push(written),
+                        _ => principal.aws.push(written),
+                    }
+                }
+                // `*` with other principals is written among the AWS ones.
+                if principal.any && !(principal.aws.is_empty() && principal.service.is_empty()) {
+                    principal.any = false;
+                    principal.aws.push("*".to_string());
+                }
+                principal.aws = sorted_unique(std::mem::take(&mut principal.aws));
+                principal.service = sorted_unique(std::mem::take(&mut principal.service));
+                let mut statement = self.statement(&p.statement);
+                if p.statement.resources.is_none() {
+                    statement.resources = own.clone();
+                }
+                model::ResourceStatement {
+                    principal,
+                    statement,
+                }
+            })
+            .collect();
+        Some(model::ResourcePolicy {
+            store: s.name.node.clone(),
+            kind: info.kind,
+            target,
+            statements,
+        })
     }
 
     fn default_name(&self, access: &str) -> String {

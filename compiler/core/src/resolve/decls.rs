@@ -6,6 +6,7 @@ use crate::diag::{closest, Code, Diagnostic};
 use crate::resolve::params::Params;
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{self, Cloud, Item, TargetKind};
+use crate::vocab::resource_policies;
 use crate::Options;
 use std::collections::BTreeMap;
 
@@ -494,6 +495,13 @@ impl<'a> Decls<'a> {
         }
     }
 
+    /// The resource policy a store of this kind has on AWS (bucket, key), if any.
+    pub fn store_policy(&self, s: &ast::Store) -> Option<&'static resource_policies::Info> {
+        let kind = self.store_kinds.get(s.kind.node.as_str())?;
+        let aws = kind.clouds.iter().find(|c| c.cloud.node == Cloud::Aws)?;
+        resource_policies::for_services(aws.services.iter().map(|x| x.node.as_str()))
+    }
+
     fn check_store(&self, s: &ast::Store, diags: &mut Vec<Diagnostic>) {
         match self.store_kinds.get(s.kind.node.as_str()) {
             None => diags.push(unknown_kind(
@@ -502,6 +510,13 @@ impl<'a> Decls<'a> {
                 self.store_kinds.keys().copied(),
             )),
             Some(k) => self.check_kind_clouds(&s.kind, k, diags),
+        }
+        for st in &s.policy {
+            for p in &st.principals {
+                if let ast::PolicyPrincipal::Declared(n) = p {
+                    self.expect(n, DeclKind::Principal, diags);
+                }
+            }
         }
     }
 
@@ -551,6 +566,14 @@ impl<'a> Decls<'a> {
             .accesses
             .values()
             .filter_map(|a| a.principal.as_ref().map(|p| p.node.as_str()))
+            .chain(self.stores.values().flat_map(|s| {
+                s.policy.iter().flat_map(|st| {
+                    st.principals.iter().filter_map(|p| match p {
+                        ast::PolicyPrincipal::Declared(n) => Some(n.node.as_str()),
+                        ast::PolicyPrincipal::Literal(_) => None,
+                    })
+                })
+            }))
             .collect();
         for p in self.principals.values() {
             // A principal with an AWS role still yields a trust policy on its own.
@@ -682,7 +705,17 @@ pub fn for_each_string(item: &Item, f: &mut dyn FnMut(&ast::Str)) {
             }
         }
         Item::Engine(e) => e.namespaces.iter().for_each(&mut *f),
-        Item::Store(s) => s.resource_name.iter().for_each(&mut *f),
+        Item::Store(s) => {
+            s.resource_name.iter().for_each(&mut *f);
+            for st in &s.policy {
+                for p in &st.principals {
+                    if let ast::PolicyPrincipal::Literal(x) = p {
+                        f(x);
+                    }
+                }
+                stmt(&st.statement, f);
+            }
+        }
         Item::Grants(g) => {
             for_each_string(&Item::Access(g.body.clone()), f);
             for p in &g.body.pieces {

@@ -178,9 +178,36 @@ pub struct Store {
     pub kind: Name,
     /// Resource name pattern overriding `<prefix>-*`.
     pub resource_name: Option<Str>,
+    /// The statements of its resource policy (bucket policy, key policy), in order.
+    pub policy: Vec<PolicyStatement>,
     pub acks: Vec<Ack>,
     pub span: Span,
     pub repeated: Vec<(Span, Span, &'static str)>,
+}
+
+/// A statement of a store's resource policy: an AWS statement with its principals.
+#[derive(Clone, Debug)]
+pub struct PolicyStatement {
+    /// Empty when `for` is missing (a diagnostic).
+    pub principals: Vec<PolicyPrincipal>,
+    pub statement: AwsStatement,
+}
+
+/// Who a resource policy statement is for.
+#[derive(Clone, Debug)]
+pub enum PolicyPrincipal {
+    /// `"*"`, an account id, an IAM ARN or a service principal, as written.
+    Literal(Str),
+    /// A declared principal: its AWS role.
+    Declared(Name),
+}
+
+impl PolicyPrincipal {
+    pub fn span(&self) -> Span {
+        match self {
+            PolicyPrincipal::Literal(s) | PolicyPrincipal::Declared(s) => s.span,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

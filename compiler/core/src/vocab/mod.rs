@@ -5,8 +5,10 @@
 //! - [`k8s_verbs`]: the RBAC verbs the API server authorizes;
 //! - [`iam_operators`]: the IAM condition operators;
 //! - [`address_ranges`]: the private and shared address ranges;
+//! - [`resource_policies`]: the stores' resource policies and what limits a public one;
 //! - cloud display names: [`crate::syntax::ast::Cloud::title`].
 
 pub mod address_ranges;
 pub mod iam_operators;
 pub mod k8s_verbs;
+pub mod resource_policies;

@@ -28,7 +28,7 @@ impl Frame {
             Frame::Principal => &["aws", "gcp", "azure", "k8s", "ack"],
             Frame::Network => &["cidr", "subnet", "pods", "services", "ack"],
             Frame::Engine { .. } => &["namespace", "components", "ack"],
-            Frame::Store => &["name", "ack"],
+            Frame::Store => &["name", "aws", "ack"],
             Frame::Access { .. } => &[
                 "read",
                 "write",

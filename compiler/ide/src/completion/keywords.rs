@@ -272,7 +272,7 @@ pub(super) fn in_block(ctx: &mut Ctx, frame: &Frame, stmt: &[&str]) {
             "within" if stmt.len() == 1 => ctx.decls(DeclKind::Access, name.as_deref()),
             "include" if stmt.len() == 1 => ctx.groups(),
             "if" if stmt.len() == 1 => ctx.params(false),
-            "aws" => aws_statement(ctx, stmt, true),
+            "aws" => aws_statement(ctx, stmt, Statement::Access),
             "gcp" if stmt.len() == 1 => ctx.keywords(&["permissions", "role", "role_id", "bind"]),
             // gcp bind "ROLE" on KIND "NAME" [to MEMBERS] [when "CEL" as "TITLE"]
             "gcp" if stmt[1] == "bind" => match last {
@@ -336,7 +336,7 @@ pub(super) fn in_block(ctx: &mut Ctx, frame: &Frame, stmt: &[&str]) {
         },
         Frame::Scp => {
             if first == "aws" {
-                aws_statement(ctx, stmt, false);
+                aws_statement(ctx, stmt, Statement::Scp);
             }
         }
         Frame::K8sRole => {
@@ -357,14 +357,28 @@ pub(super) fn in_block(ctx: &mut Ctx, frame: &Frame, stmt: &[&str]) {
             "data" if stmt.len() == 1 => ctx.keywords(LEVELS),
             _ => {}
         },
-        Frame::Kind | Frame::Store | Frame::Unknown => {}
+        Frame::Store => {
+            if first == "aws" {
+                aws_statement(ctx, stmt, Statement::Store);
+            }
+        }
+        Frame::Kind | Frame::Unknown => {}
     }
 }
 
-fn aws_statement(ctx: &mut Ctx, stmt: &[&str], access: bool) {
+/// Where an `aws` statement is: its words differ a little.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Statement {
+    Access,
+    Scp,
+    /// A store's resource policy: `for PRINCIPALS` after the actions.
+    Store,
+}
+
+fn aws_statement(ctx: &mut Ctx, stmt: &[&str], kind: Statement) {
     let last = *stmt.last().unwrap_or(&"");
     if stmt.len() == 1 {
-        if access {
+        if kind == Statement::Access {
             ctx.keywords(&["allow", "deny", "managed_policy"]);
         } else {
             ctx.keywords(&["allow", "deny"]);
@@ -380,6 +394,19 @@ fn aws_statement(ctx: &mut Ctx, stmt: &[&str], access: bool) {
     if open {
         return;
     }
+    let store = kind == Statement::Store;
+    let after = |w: &str| stmt.contains(&w);
+    // In a store, the principals after `for`: declared principals, then `on`...
+    if store && after("for") && !after("on") && !after("when") && !after("as") {
+        if last == "for" || last == "," {
+            ctx.decls(DeclKind::Principal, None);
+            return;
+        }
+        if last != "\"" && last != "]" {
+            ctx.keywords(&["on", "when", "as"]);
+            return;
+        }
+    }
     match last {
         "allow" | "deny" => ctx.keywords(&["not"]),
         "on" => ctx.keywords(&["not"]),
@@ -393,6 +420,7 @@ fn aws_statement(ctx: &mut Ctx, stmt: &[&str], access: bool) {
                 );
             }
         }
+        "\"" | "]" if store && !after("for") => ctx.keywords(&["for"]),
         "\"" | "]" => {
             let mut kws = Vec::new();
             if !stmt.contains(&"on") && !stmt.contains(&"when") {

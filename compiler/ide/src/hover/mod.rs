@@ -173,9 +173,33 @@ fn string_hover(a: &Analysis, s: &ast::Str, ctx: StrCtx) -> Option<String> {
             "GCP predefined role `{v}`, bound to the principal's service account"
         )),
         StrCtx::AwsResourceType(services) => aws_resource_type(services, v),
+        StrCtx::PolicyPrincipal => Some(policy_principal(v)),
         StrCtx::AwsResource | StrCtx::Other => None,
     }
 }
+/// What a resource policy principal is, as the policy writes it.
+fn policy_principal(v: &str) -> String {
+    use engc_core::vocab::resource_policies::{principal_account, principal_form, PrincipalForm};
+    match principal_form(v) {
+        PrincipalForm::Any => "**principal** `*`: anyone, in any account or anonymous \
+             (`\"Principal\": \"*\"`); public unless a condition such as \
+             `aws:PrincipalOrgID` or `aws:SourceAccount` limits it"
+            .to_string(),
+        PrincipalForm::Aws => format!(
+            "**principal** in account `{}` (`\"Principal\": {{\"AWS\": ...}}`); \
+             cross-account unless it is `${{account_id}}`",
+            principal_account(v)
+        ),
+        PrincipalForm::Service => format!(
+            "**service principal** `{v}` (`\"Principal\": {{\"Service\": ...}}`): \
+             limit it with `aws:SourceAccount` or `aws:SourceArn`"
+        ),
+        PrincipalForm::Invalid => {
+            format!("`{v}` is not a principal: write `*`, an account id, an IAM ARN or a service")
+        }
+    }
+}
+
 fn short_list<'s>(items: impl Iterator<Item = &'s str>) -> String {
     let v: Vec<&str> = items.collect();
     let mut s: Vec<String> = v.iter().take(LIST_MAX).map(|x| format!("`{x}`")).collect();

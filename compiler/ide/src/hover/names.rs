@@ -296,6 +296,24 @@ fn decl_details(a: &Analysis, item: &Item, md: &mut String) {
                 }
                 None => md.push_str("- resource names: the name prefix, then anything\n"),
             }
+            let policy = kind
+                .and_then(|k| k.clouds.iter().find(|c| c.cloud.node == ast::Cloud::Aws))
+                .and_then(|c| {
+                    engc_core::vocab::resource_policies::for_services(
+                        c.services.iter().map(|x| x.node.as_str()),
+                    )
+                });
+            if let (Some(info), false) = (policy, s.policy.is_empty()) {
+                let _ = writeln!(
+                    md,
+                    "- {}: {} statement{}, written to `aws/{}.{}.json`",
+                    info.title,
+                    s.policy.len(),
+                    if s.policy.len() == 1 { "" } else { "s" },
+                    s.name.node,
+                    info.file_kind
+                );
+            }
         }
         Item::Access(x) => {
             md.push_str("**access level**\n\n");

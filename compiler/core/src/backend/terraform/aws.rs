@@ -1,11 +1,13 @@
 //! `terraform/aws/main.tf.json`: an IAM role per principal with an AWS role (its trust
 //! policy as `assume_role_policy`), a managed policy per policy file (every split part)
-//! attached to it, the AWS managed policies of its levels, and the SCPs with their
-//! attachments. `${region}` and `${account_id}` left unset are the provider's own.
+//! attached to it, the AWS managed policies of its levels, the SCPs with their
+//! attachments, and the stores' bucket policies (`aws_s3_bucket_policy`) and key
+//! policies (`aws_kms_key_policy`, on the key the store's `name` identifies). `${region}` and `${account_id}` left unset are the provider's own.
 
 use super::{ident, reference, Output, Rendered, Strings};
 use crate::backend::aws::{policy_documents, trust_document};
 use crate::model::Model;
+use crate::vocab::resource_policies::Kind;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -23,6 +25,22 @@ struct Resources {
     aws_organizations_policy: BTreeMap<String, OrganizationsPolicy>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     aws_organizations_policy_attachment: BTreeMap<String, OrganizationsAttachment>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    aws_s3_bucket_policy: BTreeMap<String, BucketPolicy>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    aws_kms_key_policy: BTreeMap<String, KeyPolicy>,
+}
+
+#[derive(Serialize)]
+struct BucketPolicy {
+    bucket: String,
+    policy: String,
+}
+
+#[derive(Serialize)]
+struct KeyPolicy {
+    key_id: String,
+    policy: String,
 }
 
 #[derive(Serialize)]
@@ -222,9 +240,34 @@ pub fn module(model: &Model) -> Option<Rendered> {
             },
         );
     }
+    for p in &model.resource_policies {
+        let policy = s.tf(&crate::backend::aws::resource_policy_compact(&p.statements));
+        let target = s.tf(&p.target);
+        match p.kind {
+            Kind::Bucket => {
+                r.aws_s3_bucket_policy.insert(
+                    p.store.clone(),
+                    BucketPolicy {
+                        bucket: target,
+                        policy,
+                    },
+                );
+            }
+            Kind::Key => {
+                r.aws_kms_key_policy.insert(
+                    p.store.clone(),
+                    KeyPolicy {
+                        key_id: target,
+                        policy,
+                    },
+                );
+            }
+        }
+    }
     if r.aws_iam_role.is_empty()
         && r.aws_iam_policy.is_empty()
         && r.aws_organizations_policy.is_empty()
+        && model.resource_policies.is_empty()
     {
         return None;
     }

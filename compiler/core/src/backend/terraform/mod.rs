@@ -51,6 +51,7 @@ fn file(cloud: &str, m: Rendered) -> OutputFile {
         access: None,
         principal: None,
         ou: None,
+        store: None,
         inputs: Some(m.variables),
         contents: m.contents,
     }
@@ -531,6 +532,28 @@ mod tests {
         assert!(files["terraform/azure/main.tf.json"]
             .contents
             .contains("Microsoft.Foo/$${aws:x}/read"));
+    }
+
+    #[test]
+    fn bucket_and_key_policies() {
+        let mut model = sample_model();
+        model.resource_policies = crate::backend::test_model::resource_policies();
+        let files = modules(&model);
+        let f = &files["terraform/aws/main.tf.json"];
+        let v: serde_json::Value = serde_json::from_str(&f.contents).unwrap();
+        let bucket = &v["resource"]["aws_s3_bucket_policy"]["datasets"];
+        assert_eq!(bucket["bucket"], "chalk-${var.bucket}");
+        let policy: serde_json::Value =
+            serde_json::from_str(bucket["policy"].as_str().unwrap()).unwrap();
+        assert_eq!(policy["Statement"][1]["Principal"], "*");
+        let key = &v["resource"]["aws_kms_key_policy"]["keys"];
+        assert_eq!(key["key_id"], "${var.key_id}");
+        assert!(key["policy"]
+            .as_str()
+            .unwrap()
+            .contains("arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"));
+        let inputs = f.inputs.as_ref().unwrap();
+        assert!(inputs.contains(&"bucket".to_string()) && inputs.contains(&"key_id".to_string()));
     }
 
     #[test]

@@ -162,7 +162,23 @@ impl Ctx {
         Spanned::new(Level::parse(p.as_str()).expect("grammar"), self.span(&p))
     }
 
+    /// `policy_statement`: an AWS statement with `for PRINCIPALS`.
+    pub(super) fn policy_statement(&self, p: P) -> PolicyStatement {
+        let mut principals = Vec::new();
+        let statement = self.statement_parts(p, &mut principals);
+        PolicyStatement {
+            principals,
+            statement,
+        }
+    }
+
     fn aws_statement(&self, p: P) -> AwsStatement {
+        self.statement_parts(p, &mut Vec::new())
+    }
+
+    /// The parts of `aws_statement` and `policy_statement`; the principals of the
+    /// latter go to `principals`.
+    fn statement_parts(&self, p: P, principals: &mut Vec<PolicyPrincipal>) -> AwsStatement {
         let span = self.span(&p);
         let mut st = AwsStatement {
             effect: Spanned::new(Effect::Allow, span),
@@ -197,6 +213,16 @@ impl Ctx {
                     st.resources = Some(list);
                 }
                 Rule::condition => st.conditions.push(self.condition(s)),
+                Rule::principal_list => {
+                    for x in s.into_inner() {
+                        match x.as_rule() {
+                            Rule::kw_for => {}
+                            Rule::ident => principals.push(PolicyPrincipal::Declared(self.name(x))),
+                            _ => principals
+                                .extend(self.strings(x).into_iter().map(PolicyPrincipal::Literal)),
+                        }
+                    }
+                }
                 Rule::kw_as => after_as = true,
                 Rule::string if after_as => st.sid = Some(self.string(s)),
                 r => unreachable!("aws statement: {r:?}"),

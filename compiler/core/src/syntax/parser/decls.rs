@@ -370,6 +370,7 @@ impl Ctx {
             name: self.name(it.next().unwrap()),
             kind: self.name(it.next().unwrap()),
             resource_name: None,
+            policy: Vec::new(),
             acks: Vec::new(),
             span,
             repeated: Vec::new(),
@@ -386,6 +387,7 @@ impl Ctx {
                     );
                     st.resource_name = Some(self.string(s.into_inner().next().unwrap()));
                 }
+                Rule::policy_statement => st.policy.push(self.policy_statement(s)),
                 Rule::ack => st.acks.push(self.ack(s)),
                 r => unreachable!("store: {r:?}"),
             }

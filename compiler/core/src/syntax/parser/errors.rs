@@ -99,7 +99,8 @@ pub(super) fn rule_words(rule: &Rule) -> Option<&'static str> {
         zone => "a zone",
         engine_mode => "`create` or `import`",
         namespaces_stmt | components_stmt => "an engine setting (`namespace`, `components`)",
-        store_name => "a store setting (`name`)",
+        store_name | policy_statement => "a store setting (`name`, `aws allow|deny`)",
+        principal_list => "`for` and principals",
         access_scope | scoped | unscoped => "`scoped` or `unscoped \"reason\"`",
         title_stmt | description_stmt | within_stmt | abstract_grant | aws_statement
         | aws_managed_policy | gcp_permissions | gcp_role | gcp_role_id | azure_list
