@@ -5,6 +5,10 @@
 #                      moto_server; roles, policies and SCPs read back with boto3 equal
 #                      engc's JSON documents
 #   cloudformation     cfn-lint, create_stack in moto, the same comparison
+#   aws/*.role.json    applied with boto3 (create_policy, create_role with its
+#                      boundary, attach_role_policy, put_role_policy,
+#                      create_instance_profile, add_role_to_instance_profile), the same
+#                      comparison
 #   terraform/gcp|azure|k8s   every resource type, attribute and block checked against
 #                      the provider schemas of the @cdktf/provider-* npm packages
 #   *.sh               run with stand-ins for az and gcloud that record their arguments
@@ -68,7 +72,7 @@ provider_installation {
 }
 TF
 outs=()
-for f in examples/*.eng tests/e2e/outputs/everything.eng; do
+for f in examples/*.eng tests/e2e/outputs/everything.eng tests/fixtures/roles.eng; do
   out="$work/$(basename "$f" .eng)"
   "$engc" build "$f" -o "$out" --color never 2>"$work/build.log" ||
     { cat "$work/build.log" >&2; fail "engc build $f failed"; }

@@ -6,7 +6,7 @@
 use crate::acks;
 use crate::check::{
     aws_catalog, aws_dead, aws_statements, cidr, cloud_catalogs, cloud_names, k8s, limits,
-    placeholders, relations, risk, values,
+    placeholders, relations, risk, roles, values,
 };
 use crate::lower::{self, minimize};
 use crate::resolve::decls;
@@ -99,6 +99,7 @@ pub fn run_batch(
     let mut model = lower::lower(&decls, &params, &mut diags);
     relations::check(&decls, &model, &mut diags);
     risk::check(&decls, &model, &mut diags);
+    roles::check(&decls, &model, &mut diags);
     if options.minimize {
         minimize::minimize(&mut model);
     }

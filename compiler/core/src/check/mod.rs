@@ -12,4 +12,5 @@ pub mod limits;
 pub mod placeholders;
 pub mod relations;
 pub mod risk;
+pub mod roles;
 pub mod values;

@@ -28,6 +28,8 @@ impl Ctx {
             grants: Vec::new(),
             aws: Vec::new(),
             aws_managed: Vec::new(),
+            aws_inline: None,
+            aws_roles_under: Vec::new(),
             gcp_permissions: Vec::new(),
             gcp_roles: Vec::new(),
             gcp_role_id: None,
@@ -65,6 +67,11 @@ impl Ctx {
                 Rule::aws_managed_policy => a
                     .aws_managed
                     .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
+                Rule::aws_inline => {
+                    note_repeat(&mut a.repeated, a.aws_inline, sspan, "aws inline");
+                    a.aws_inline = Some(sspan);
+                }
+                Rule::aws_roles_under => a.aws_roles_under.push(self.roles_under(s)),
                 Rule::gcp_permissions => a
                     .gcp_permissions
                     .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
@@ -90,6 +97,18 @@ impl Ctx {
             }
         }
         a
+    }
+
+    fn roles_under(&self, p: P) -> RolesUnder {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let boundary = self.name(it.next().unwrap());
+        let roles = it.nth(1).map(|r| self.strings(r));
+        RolesUnder {
+            boundary,
+            roles,
+            span,
+        }
     }
 
     fn access_scope(&self, p: P) -> Spanned<Scope> {
@@ -186,7 +205,7 @@ impl Ctx {
         (not, list)
     }
 
-    fn condition(&self, p: P) -> Condition {
+    pub(super) fn condition(&self, p: P) -> Condition {
         let inner = p.into_inner().next().unwrap();
         let span = self.span(&inner);
         match inner.as_rule() {

@@ -331,6 +331,13 @@ fn rule_words(rule: &Rule) -> Option<&'static str> {
         kwc_verbs => "`verbs`",
         kwc_within => "`within`",
         kwc_zone => "`zone`",
+        kwc_actions => "`actions`",
+        kwc_boundary => "`boundary`",
+        kwc_inline => "`inline`",
+        kwc_instance_profile => "`instance_profile`",
+        kwc_roles => "`roles`",
+        kwc_trust => "`trust`",
+        kwc_under => "`under`",
         declaration | item | use_decl | deployment | principal | network | engine | store
         | access | scp | kind_decl | component_decl | crd_decl | ack => "a declaration",
         clouds_stmt | managed_tag_stmt | name_prefix_stmt | param_stmt => "a deployment setting",
@@ -339,6 +346,12 @@ fn rule_words(rule: &Rule) -> Option<&'static str> {
         aws_role | gcp_service_account | azure_principal | k8s_service_account => {
             "an identity (`aws role`, `gcp service_account`, `azure service_principal`, `k8s service_account`)"
         }
+        aws_trust | aws_instance_profile | aws_boundary => {
+            "an AWS role setting (`aws trust`, `aws instance_profile`, `aws boundary`)"
+        }
+        trust_kind => "`account`, `role`, `service`, `federated` or `oidc`",
+        trust_subject => "`service_account`",
+        trust_actions => "`actions`",
         network_cidr | subnet | pods_range | services_range => {
             "a network setting (`cidr`, `subnet`, `pods`, `services`)"
         }
@@ -348,7 +361,7 @@ fn rule_words(rule: &Rule) -> Option<&'static str> {
         store_name => "a store setting (`name`)",
         access_scope | scoped | unscoped => "`scoped` or `unscoped \"reason\"`",
         title_stmt | description_stmt | within_stmt | abstract_grant | aws_statement
-        | aws_managed_policy | gcp_permissions | gcp_role | gcp_role_id | azure_list
+        | aws_managed_policy | aws_inline | aws_roles_under | gcp_permissions | gcp_role | gcp_role_id | azure_list
         | azure_scope | k8s_role => "a grant",
         level => "a level (`list`, `read`, `write`, `tag`, `permissions`, `manage`)",
         target_kind => "`engine` or `store`",
