@@ -58,7 +58,7 @@ pub fn check(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
 }
 
 /// `6144` -> `6,144`.
-fn thousands(n: usize) -> String {
+pub(crate) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

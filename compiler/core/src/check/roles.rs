@@ -16,6 +16,7 @@
 //! W0401 and W0404 (cross-account without external id, wildcard principal) apply to
 //! trust statements as they do to `aws role`.
 
+use super::limits::thousands;
 use crate::backend::aws::{policy_document, policy_parts, policy_size};
 use crate::catalog::aws::{catalog, key_template_matches};
 use crate::catalog::glob_match;
@@ -296,7 +297,8 @@ fn web_identity_subject(t: &ast::AwsTrust, actions: &[&str], diags: &mut Vec<Dia
     {
         return;
     }
-    if t.service_account.is_some() {
+    if t.service_account.is_some() || !matches!(t.kind.node, TrustKind::Federated | TrustKind::Oidc)
+    {
         return;
     }
     let keys: Vec<&str> = t
@@ -510,8 +512,10 @@ fn inline(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
             Code::E0429,
             src.name.span,
             format!(
-                "the inline policies of `{}` hold {total} characters, over the {INLINE_POLICIES_PER_ROLE_LIMIT} IAM allows in one role",
-                p.name
+                "the inline policies of `{}` hold {} characters, over the {} IAM allows in one role",
+                p.name,
+                thousands(total),
+                thousands(INLINE_POLICIES_PER_ROLE_LIMIT)
             ),
         )
         .label("its role's inline policies, together");
@@ -519,7 +523,7 @@ fn inline(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
             if let Some(x) = decls.accesses.get(a.name.as_str()) {
                 d = d.with_secondary(
                     x.aws_inline.unwrap_or(x.name.span),
-                    format!("`{}`: {n} characters", a.name),
+                    format!("`{}`: {} characters", a.name, thousands(*n)),
                 );
             }
         }
@@ -567,10 +571,17 @@ fn creates_roles(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
             else {
                 continue;
             };
+            // At the action as written, when the statement is an explicit one.
+            let at = decls
+                .accesses
+                .get(a.name.as_str())
+                .and_then(|x| x.aws.iter().find(|s| s.span == st.span))
+                .and_then(|s| s.actions.iter().find(|x| glob_match(&x.node, action)))
+                .map_or(st.span, |x| x.span);
             diags.push(
                 Diagnostic::new(
                     Code::W0427,
-                    st.span,
+                    at,
                     format!(
                         "`{}` grants `{action}` without requiring a permissions boundary",
                         a.name
