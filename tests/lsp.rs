@@ -1117,7 +1117,7 @@ fn formatting_keeps_tokens_is_idempotent_and_leaves_the_examples_alone() {
             .collect()
     };
     let mut files: Vec<std::path::PathBuf> = Vec::new();
-    for dir in ["examples", "tests/cases", "stdlib"] {
+    for dir in ["examples", "tests/cases", "tests/fixtures", "stdlib"] {
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();
             if p.extension().is_some_and(|x| x == "eng") {
