@@ -270,6 +270,8 @@ fn bad_trust_input_is_diagnosed_not_panicked() {
         "deployment d { clouds aws }\nprincipal p { aws boundary nothing }",
         "deployment d { clouds aws }\naccess a scoped { aws roles under nothing }",
         "deployment d { clouds aws }\nprincipal p { aws trust account \"*\" }",
+        "deployment d { clouds aws }\nprincipal p { aws instance_profile }",
+        "deployment d { clouds aws }\nprincipal p { aws trust service \"ec2.amazonaws.com\" actions [\"sts:TagSession\"] }",
     ] {
         let c = compile_source("bad.eng", src);
         assert!(!c.diagnostics.is_empty(), "{src}");

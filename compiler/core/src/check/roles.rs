@@ -37,6 +37,7 @@ pub fn check(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
         for t in &p.aws_trust {
             trust(t, diags);
         }
+        without_role(p, diags);
         instance_profile(p, model, diags);
     }
     boundaries(decls, model, diags);
@@ -165,13 +166,29 @@ fn trust(t: &ast::AwsTrust, diags: &mut Vec<Diagnostic>) {
             );
         }
     }
-    let default_action;
+    if t.principals.is_empty() {
+        diags.push(
+            Diagnostic::new(
+                Code::E0007,
+                t.span,
+                "the trust statement names no principal",
+            )
+            .label("an empty list")
+            .help(format!("write {}", shape(kind))),
+        );
+    }
+    if t.actions.as_ref().is_some_and(|a| a.is_empty()) {
+        diags.push(
+            Diagnostic::new(Code::E0007, t.span, "the trust statement names no action")
+                .label("`actions []`")
+                .help("leave `actions` out for the kind's own action"),
+        );
+    }
     let actions: Vec<&str> = match &t.actions {
         Some(list) => list.iter().map(|a| a.node.as_str()).collect(),
         None => {
             let given: Vec<String> = t.principals.iter().map(|p| p.node.clone()).collect();
-            default_action = iam_roles::default_action(kind, &given);
-            vec![default_action]
+            vec![iam_roles::default_action(kind, &given)]
         }
     };
     for a in t.actions.iter().flatten() {
@@ -366,6 +383,31 @@ fn cross_account(t: &ast::AwsTrust, diags: &mut Vec<Diagnostic>) {
             )
             .label("any customer of this vendor could make it act here (confused deputy)")
             .help("add `and StringEquals \"sts:ExternalId\" = \"${external_id}\"` and declare `param external_id`"),
+        );
+    }
+}
+
+/// E0006: an instance profile or a boundary belongs to a role, which `aws role` or
+/// `aws trust` makes.
+fn without_role(p: &ast::Principal, diags: &mut Vec<Diagnostic>) {
+    if p.has_aws_role() {
+        return;
+    }
+    let settings = [
+        p.aws_instance_profile
+            .as_ref()
+            .map(|i| (i.span, "aws instance_profile")),
+        p.aws_boundary.as_ref().map(|b| (b.span, "aws boundary")),
+    ];
+    for (span, what) in settings.into_iter().flatten() {
+        diags.push(
+            Diagnostic::new(
+                Code::E0006,
+                span,
+                format!("`{what}` in `{}`, which has no AWS role", p.name.node),
+            )
+            .label("nothing to attach it to")
+            .help("say who assumes the role: `aws trust service \"ec2.amazonaws.com\"`, or `aws role \"ARN\"`"),
         );
     }
 }
