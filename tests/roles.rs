@@ -277,3 +277,46 @@ fn bad_trust_input_is_diagnosed_not_panicked() {
         assert!(!c.diagnostics.is_empty(), "{src}");
     }
 }
+
+/// Defaults the kinds bring: a SAML provider's action, `StringLike` for a `sub` with a
+/// wildcard, an account id as its root ARN; and the vendor's role first.
+#[test]
+fn trust_defaults_per_kind() {
+    let src = r#"deployment shop {
+  clouds aws
+  param external_id
+}
+principal p {
+  aws role "arn:aws:iam::111122223333:role/vendor" external_id "${external_id}"
+  aws trust federated "arn:aws:iam::${account_id}:saml-provider/corp"
+    when StringEquals "SAML:aud" = "https://signin.aws.amazon.com/saml"
+  aws trust oidc "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC/" service_account "*" in "jobs"
+}
+"#;
+    let c = compile_source("defaults.eng", src);
+    assert!(
+        c.diagnostics.iter().all(|d| !d.is_error()),
+        "{}",
+        engc::render::plain(&c.sources, &c.diagnostics)
+    );
+    let files = emit(&c.model.unwrap(), &[Target::Aws].into_iter().collect());
+    let st = &json(&files, "aws/p.trust.json")["Statement"];
+    assert_eq!(
+        st[0]["Principal"]["AWS"],
+        "arn:aws:iam::111122223333:role/vendor"
+    );
+    assert_eq!(st[1]["Action"], "sts:AssumeRoleWithSAML");
+    let issuer = "oidc.eks.eu-west-1.amazonaws.com/id/ABC";
+    assert_eq!(
+        st[2]["Principal"]["Federated"],
+        format!("arn:aws:iam::${{account_id}}:oidc-provider/{issuer}")
+    );
+    assert_eq!(
+        st[2]["Condition"]["StringLike"][format!("{issuer}:sub")],
+        "system:serviceaccount:jobs:*"
+    );
+    assert_eq!(
+        st[2]["Condition"]["StringEquals"][format!("{issuer}:aud")],
+        "sts.amazonaws.com"
+    );
+}
