@@ -330,9 +330,13 @@ fn syntax_errors_resume_at_the_next_declaration() {
 fn explain_codes() {
     let o = engc(&["explain", "E0301"]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("cluster-scoped resource in a namespaced Role")
-    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("cluster-scoped resource in a namespaced Role"));
+    // The paragraph, then the case, what engc reports on it, and the fix.
+    assert!(out.contains("the API server ignores it"), "{out}");
+    assert!(out.contains("Example (tests/cases/E0301.eng):"), "{out}");
+    assert!(out.contains("error[E0301]"), "{out}");
+    assert!(out.contains("Fixed (tests/cases/E0301.ok.eng):"), "{out}");
     assert_eq!(engc(&["explain", "E9999"]).status.code(), Some(2));
 }
 
@@ -478,4 +482,88 @@ fn human_output_is_capped_errors_first() {
     let o = engc(&["check", &f, "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["diagnostics"].as_array().unwrap().len(), 500);
+}
+
+#[test]
+fn completions_for_each_shell_know_the_commands_and_their_options() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let o = engc(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8(o.stdout).unwrap();
+        for word in [
+            "check",
+            "build",
+            "explain",
+            "catalog",
+            "set-file",
+            "customers",
+        ] {
+            assert!(script.contains(word), "{shell}: no `{word}`");
+        }
+    }
+    // bash reads the script without a syntax error.
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("engc.bash");
+    std::fs::write(&script, engc(&["completions", "bash"]).stdout).unwrap();
+    let bash = Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(
+        bash.status.success(),
+        "{}",
+        String::from_utf8_lossy(&bash.stderr)
+    );
+    assert_eq!(engc(&["completions", "tcsh"]).status.code(), Some(2));
+}
+
+#[test]
+fn manual_pages_render_for_every_command() {
+    let page = engc(&["man"]);
+    assert_eq!(page.status.code(), Some(0));
+    let roff = String::from_utf8(page.stdout).unwrap();
+    assert!(
+        roff.starts_with(".ie \\n(.g .ds Aq") || roff.contains(".TH engc 1"),
+        "{roff}"
+    );
+    assert!(
+        roff.contains("Exit status: 0 when there is no error"),
+        "{roff}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        engc(&["man", "--out", dir.path().to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    let mut pages: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    pages.sort();
+    assert!(pages.contains(&"engc-build.1".to_string()), "{pages:?}");
+    // groff (man-db's formatter) renders each page without a warning, where it exists.
+    if Command::new("groff").arg("-v").output().is_ok() {
+        for p in &pages {
+            let out = Command::new("groff")
+                .args(["-man", "-Tutf8", "-ww", "-z"])
+                .arg(dir.path().join(p))
+                .output()
+                .unwrap();
+            assert!(
+                out.stderr.is_empty(),
+                "{p}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let build = Command::new("groff")
+            .args(["-man", "-Tutf8", "-P-cbou"])
+            .arg(dir.path().join("engc-build.1"))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&build.stdout);
+        assert!(text.contains("--customers"), "{text}");
+    }
 }

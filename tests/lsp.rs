@@ -1,290 +1,25 @@
 //! The language server in process: a client on an in-memory connection drives
 //! `engc::lsp::serve` through each feature, and through input meant to break it.
 
-use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
+#[path = "common/lsp_client.rs"]
+mod lsp_client;
+
+use lsp_client::*;
 use lsp_types as lt;
 use serde_json::{json, Value};
-use std::collections::VecDeque;
 use std::path::Path;
-use std::str::FromStr;
-use std::thread::JoinHandle;
-use std::time::Duration;
-
-const TIMEOUT: Duration = Duration::from_secs(60);
-
-struct Client {
-    conn: Connection,
-    server: Option<JoinHandle<i32>>,
-    next: i32,
-    /// Notifications received while waiting for a response.
-    queue: VecDeque<Notification>,
-}
-
-fn uri(path: &Path) -> lt::Uri {
-    lt::Uri::from_str(&engc::lsp::convert::path_to_uri(path)).unwrap()
-}
-
-fn pos(line: u32, character: u32) -> lt::Position {
-    lt::Position::new(line, character)
-}
-
-/// Line and UTF-16 column of the first occurrence of `needle` in `text`.
-fn find(text: &str, needle: &str) -> lt::Position {
-    let at = text
-        .find(needle)
-        .unwrap_or_else(|| panic!("{needle:?} not in text"));
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let col: usize = text[line_start..at].chars().map(char::len_utf16).sum();
-    pos(text[..at].matches('\n').count() as u32, col as u32)
-}
-
-/// The position `k` UTF-16 units after the start of `needle`.
-fn inside(text: &str, needle: &str, k: u32) -> lt::Position {
-    let p = find(text, needle);
-    pos(p.line, p.character + k)
-}
-
-impl Client {
-    fn start() -> Client {
-        Client::start_with(json!({
-            "textDocument": {
-                "hover": {"contentFormat": ["markdown", "plaintext"]},
-                "completion": {"completionItem": {"snippetSupport": true}},
-                "documentSymbol": {"hierarchicalDocumentSymbolSupport": true},
-                "publishDiagnostics": {"relatedInformation": true}
-            }
-        }))
-    }
-
-    fn start_with(capabilities: Value) -> Client {
-        let mut c = Client::raw();
-        let r = c.request_raw(
-            "initialize",
-            json!({"processId": null, "rootUri": null, "capabilities": capabilities}),
-        );
-        assert!(r.error.is_none(), "{r:?}");
-        c.notify("initialized", json!({}));
-        c
-    }
-
-    fn raw() -> Client {
-        let (server, client) = Connection::memory();
-        let handle = std::thread::spawn(move || engc::lsp::serve(server));
-        Client {
-            conn: client,
-            server: Some(handle),
-            next: 0,
-            queue: VecDeque::new(),
-        }
-    }
-
-    fn request_raw(&mut self, method: &str, params: Value) -> Response {
-        self.next += 1;
-        let id = RequestId::from(self.next);
-        self.conn
-            .sender
-            .send(Request::new(id.clone(), method.into(), params).into())
-            .unwrap();
-        self.response(id)
-    }
-
-    fn response(&mut self, id: RequestId) -> Response {
-        loop {
-            match self.conn.receiver.recv_timeout(TIMEOUT) {
-                Ok(Message::Response(r)) if r.id == id => return r,
-                Ok(Message::Response(r)) => panic!("unexpected response {r:?}"),
-                Ok(Message::Notification(n)) => self.queue.push_back(n),
-                Ok(Message::Request(r)) => {
-                    // Answer the server's requests (registrations) with null.
-                    let _ = self
-                        .conn
-                        .sender
-                        .send(Response::new_ok(r.id, Value::Null).into());
-                }
-                Err(e) => panic!("no response to {id}: {e}"),
-            }
-        }
-    }
-
-    fn request<R: lt::request::Request>(&mut self, params: R::Params) -> R::Result {
-        let r = self.request_raw(R::METHOD, serde_json::to_value(params).unwrap());
-        if let Some(e) = r.error {
-            panic!("{} failed: {e:?}", R::METHOD);
-        }
-        serde_json::from_value(r.result.unwrap_or(Value::Null)).unwrap()
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.conn
-            .sender
-            .send(Notification::new(method.into(), params).into())
-            .unwrap();
-    }
-
-    fn open(&mut self, path: &Path, text: &str) {
-        self.notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri(path), "languageId": "eng", "version": 1, "text": text}}),
-        );
-    }
-
-    fn change(&mut self, path: &Path, version: i32, text: &str) {
-        self.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri(path), "version": version},
-                   "contentChanges": [{"text": text}]}),
-        );
-    }
-
-    fn next_notification(&mut self) -> Notification {
-        if let Some(n) = self.queue.pop_front() {
-            return n;
-        }
-        loop {
-            match self.conn.receiver.recv_timeout(TIMEOUT) {
-                Ok(Message::Notification(n)) => return n,
-                Ok(Message::Request(r)) => {
-                    let _ = self
-                        .conn
-                        .sender
-                        .send(Response::new_ok(r.id, Value::Null).into());
-                }
-                Ok(m) => panic!("unexpected {m:?}"),
-                Err(e) => panic!("no notification: {e}"),
-            }
-        }
-    }
-
-    /// The next diagnostics published for `path`.
-    fn diagnostics(&mut self, path: &Path) -> lt::PublishDiagnosticsParams {
-        let want = uri(path);
-        loop {
-            let n = self.next_notification();
-            if n.method == "textDocument/publishDiagnostics" {
-                let p: lt::PublishDiagnosticsParams = serde_json::from_value(n.params).unwrap();
-                if p.uri == want {
-                    return p;
-                }
-            }
-        }
-    }
-
-    /// Diagnostics for `path` until those of `version` arrive.
-    fn diagnostics_of_version(&mut self, path: &Path, version: i32) -> Vec<lt::Diagnostic> {
-        loop {
-            let p = self.diagnostics(path);
-            if p.version == Some(version) {
-                return p.diagnostics;
-            }
-        }
-    }
-
-    fn shutdown(mut self) -> i32 {
-        let r = self.request_raw("shutdown", Value::Null);
-        assert!(r.error.is_none());
-        self.notify("exit", Value::Null);
-        self.server.take().unwrap().join().unwrap()
-    }
-
-    fn tdp(path: &Path, p: lt::Position) -> lt::TextDocumentPositionParams {
-        lt::TextDocumentPositionParams {
-            text_document: lt::TextDocumentIdentifier { uri: uri(path) },
-            position: p,
-        }
-    }
-
-    fn hover(&mut self, path: &Path, p: lt::Position) -> Option<String> {
-        let h = self.request::<lt::request::HoverRequest>(lt::HoverParams {
-            text_document_position_params: Client::tdp(path, p),
-            work_done_progress_params: Default::default(),
-        })?;
-        match h.contents {
-            lt::HoverContents::Markup(m) => Some(m.value),
-            other => panic!("{other:?}"),
-        }
-    }
-
-    fn completion(&mut self, path: &Path, p: lt::Position) -> Vec<lt::CompletionItem> {
-        match self.request::<lt::request::Completion>(lt::CompletionParams {
-            text_document_position: Client::tdp(path, p),
-            work_done_progress_params: Default::default(),
-            partial_result_params: Default::default(),
-            context: None,
-        }) {
-            Some(lt::CompletionResponse::List(l)) => l.items,
-            Some(lt::CompletionResponse::Array(a)) => a,
-            None => Vec::new(),
-        }
-    }
-
-    fn definition(&mut self, path: &Path, p: lt::Position) -> Vec<lt::Location> {
-        match self.request::<lt::request::GotoDefinition>(lt::GotoDefinitionParams {
-            text_document_position_params: Client::tdp(path, p),
-            work_done_progress_params: Default::default(),
-            partial_result_params: Default::default(),
-        }) {
-            Some(lt::GotoDefinitionResponse::Array(a)) => a,
-            Some(lt::GotoDefinitionResponse::Scalar(l)) => vec![l],
-            Some(other) => panic!("{other:?}"),
-            None => Vec::new(),
-        }
-    }
-}
-
-const QUICKSTART: &str = r#"deployment shop {
-  clouds      aws, gcp, azure
-  managed_tag "shop.example/managed" = "true"
-  name_prefix "shop"
-  param external_id, client_id, namespace = "shop"
-}
-
-principal vendor {
-  aws   role "arn:aws:iam::111122223333:role/shop-control-plane" external_id "${external_id}"
-  gcp   service_account "shop-vendor@${project_id}.iam.gserviceaccount.com"
-  azure service_principal "${client_id}"
-  k8s   service_account "shop-operator" in "${namespace}"
-}
-
-network main {
-  cidr     10.20.0.0/16
-  subnet a 10.20.0.0/20  zone "a" public 10.20.128.0/20
-  pods     100.64.0.0/16
-  services 172.20.0.0/16
-}
-
-engine cluster: eks create on main {
-  namespace "${namespace}"
-  components keda, argo_workflows
-}
-
-store data: bucket
-store images: registry
-
-access operate for vendor scoped {
-  read store data, images
-  write store data
-  manage engine cluster
-  aws allow ["s3:GetObject"] on "*"
-  azure scope "/subscriptions/${subscription_id}/resourceGroups/shop"
-}
-"#;
-
-fn tmp() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap()
-}
-
 #[test]
 fn initialize_shutdown_exit_by_the_spec() {
     let mut c = Client::raw();
     // Before initialize: requests are refused, notifications dropped.
     let r = c.request_raw("textDocument/hover", json!({}));
-    assert_eq!(r.error.unwrap().code, -32002);
+    assert_eq!(r.response_result.unwrap_err().code, -32002);
     c.notify("textDocument/didOpen", json!({"nonsense": true}));
     let r = c.request_raw(
         "initialize",
         json!({"processId": null, "rootUri": null, "capabilities": {}}),
     );
-    let result: lt::InitializeResult = serde_json::from_value(r.result.unwrap()).unwrap();
+    let result: lt::InitializeResult = serde_json::from_value(r.response_result.unwrap()).unwrap();
     let caps = result.capabilities;
     assert_eq!(
         caps.position_encoding,
@@ -309,12 +44,12 @@ fn initialize_shutdown_exit_by_the_spec() {
         "initialize",
         json!({"processId": null, "rootUri": null, "capabilities": {}}),
     );
-    assert_eq!(r.error.unwrap().code, -32600);
+    assert_eq!(r.response_result.unwrap_err().code, -32600);
     let r = c.request_raw("shutdown", Value::Null);
-    assert_eq!(r.result, Some(Value::Null));
+    assert_eq!(r.response_result.ok(), Some(Value::Null));
     // After shutdown: requests are invalid.
     let r = c.request_raw("textDocument/hover", json!({}));
-    assert_eq!(r.error.unwrap().code, -32600);
+    assert_eq!(r.response_result.unwrap_err().code, -32600);
     c.notify("exit", Value::Null);
     assert_eq!(c.server.take().unwrap().join().unwrap(), 0);
 }
@@ -333,7 +68,7 @@ fn position_encoding_is_negotiated() {
         "initialize",
         json!({"processId": null, "capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]}}}),
     );
-    let result: lt::InitializeResult = serde_json::from_value(r.result.unwrap()).unwrap();
+    let result: lt::InitializeResult = serde_json::from_value(r.response_result.unwrap()).unwrap();
     assert_eq!(
         result.capabilities.position_encoding,
         Some(lt::PositionEncodingKind::UTF8)
@@ -344,13 +79,13 @@ fn position_encoding_is_negotiated() {
 fn unknown_methods_and_bad_params_are_errors_not_crashes() {
     let mut c = Client::start();
     let r = c.request_raw("textDocument/unheardOf", json!({}));
-    assert_eq!(r.error.unwrap().code, -32601);
+    assert_eq!(r.response_result.unwrap_err().code, -32601);
     let r = c.request_raw("textDocument/hover", json!({"textDocument": 5}));
-    assert_eq!(r.error.unwrap().code, -32602);
+    assert_eq!(r.response_result.unwrap_err().code, -32602);
     let r = c.request_raw("textDocument/completion", Value::Null);
-    assert_eq!(r.error.unwrap().code, -32602);
+    assert_eq!(r.response_result.unwrap_err().code, -32602);
     let r = c.request_raw("textDocument/definition", json!([1, 2, 3]));
-    assert_eq!(r.error.unwrap().code, -32602);
+    assert_eq!(r.response_result.unwrap_err().code, -32602);
     // Notifications with bad params, for documents never opened, unknown ones.
     c.notify("textDocument/didChange", json!({"textDocument": {"uri": "file:///nowhere.eng", "version": 2}, "contentChanges": [{"text": "x"}]}));
     c.notify("textDocument/didOpen", json!({"textDocument": 1}));
@@ -640,6 +375,13 @@ fn hover_on_actions_grants_cidrs_and_names() {
     );
     let h = c.hover(&path, inside(&text, "${namespace}", 3)).unwrap();
     assert!(h.contains("parameter") && h.contains("\"shop\""), "{h}");
+    // With a default, the documents get it; without one, a placeholder stays.
+    assert!(
+        h.contains("the documents get `\"shop\"`") && !h.contains("placeholder"),
+        "{h}"
+    );
+    let h = c.hover(&path, inside(&text, "${external_id}", 3)).unwrap();
+    assert!(h.contains("stays a `${...}` placeholder"), "{h}");
     // A name in a grant: the declaration and what the grant gives on it.
     let h = c.hover(&path, inside(&text, "images\n", 1)).unwrap();
     assert!(h.contains("registry") && h.contains("grants"), "{h}");
@@ -722,7 +464,7 @@ fn rename_changes_every_occurrence() {
         "textDocument/prepareRename",
         serde_json::to_value(Client::tdp(&path, at)).unwrap(),
     );
-    assert!(r.error.is_none(), "{r:?}");
+    assert!(r.response_result.is_ok(), "{r:?}");
     let edit = c
         .request::<lt::request::Rename>(lt::RenameParams {
             text_document_position: Client::tdp(&path, at),
@@ -743,7 +485,8 @@ fn rename_changes_every_occurrence() {
             "textDocument/rename",
             json!({"textDocument": {"uri": uri(&path)}, "position": at, "newName": name}),
         );
-        assert!(r.error.is_some(), "{name}: {r:?}");
+        // RequestFailed (-32803): the request was valid; renaming this way is not.
+        assert_eq!(r.response_result.unwrap_err().code, -32803, "{name}");
     }
     assert_eq!(c.shutdown(), 0);
 }
@@ -886,6 +629,31 @@ fn code_actions_apply_suggestions_and_offer_acks() {
     let e = &a.edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri(&path)][0];
     assert_eq!(e.new_text, "bucket");
     assert_eq!(e.range, d[0].range);
+    // The same fix with the cursor at the start of the diagnostic's line, outside its
+    // span, as editors ask when the cursor is anywhere on the line; none a line below.
+    let at_line = |line: u32| lt::CodeActionParams {
+        text_document: lt::TextDocumentIdentifier { uri: uri(&path) },
+        range: lt::Range::new(lt::Position::new(line, 0), lt::Position::new(line, 0)),
+        context: lt::CodeActionContext {
+            diagnostics: Vec::new(),
+            only: None,
+            trigger_kind: None,
+        },
+        work_done_progress_params: Default::default(),
+        partial_result_params: Default::default(),
+    };
+    assert!(d[0].range.start.character > 0);
+    let on_line = c
+        .request::<lt::request::CodeActionRequest>(at_line(d[0].range.start.line))
+        .unwrap();
+    assert!(
+        format!("{on_line:?}").contains("new_text: \"bucket\""),
+        "{on_line:?}"
+    );
+    let below = c
+        .request::<lt::request::CodeActionRequest>(at_line(d[0].range.end.line + 1))
+        .unwrap_or_default();
+    assert!(!format!("{below:?}").contains("bucket"), "{below:?}");
     // A warning gets an `ack` in its block.
     let warn = QUICKSTART.replace(
         "access operate for vendor scoped {",
@@ -1328,5 +1096,67 @@ fn roles_hover_definition_and_completion() {
     c.change(&path, 5, &t5);
     let l = labels(c.completion(&path, inside(&t5, "aws roles \n", 10)));
     assert_eq!(l, ["under"]);
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn incremental_changes_apply_their_ranges_in_order() {
+    let dir = tmp();
+    let path = dir.path().join("shop.eng");
+    let mut c = Client::start();
+    c.open(&path, QUICKSTART);
+    assert!(c.diagnostics(&path).diagnostics.is_empty());
+    // Two edits in one notification, the second read against the text the first made:
+    // a comment with non-ASCII text (UTF-16 columns) before the store, then a typo in
+    // the store's kind on the same line, after the comment.
+    let at = find(QUICKSTART, "store data: bucket");
+    let kind = inside(QUICKSTART, "store data: bucket", 12);
+    let comment = "/* é🦀 */ ";
+    let shift = comment.encode_utf16().count() as u32;
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&path), "version": 2},
+               "contentChanges": [
+                   {"range": {"start": at, "end": at}, "text": comment},
+                   {"range": {"start": pos(kind.line, kind.character + shift),
+                              "end": pos(kind.line, kind.character + shift + 6)},
+                    "text": "buckt"}]}),
+    );
+    let d = c.diagnostics_of_version(&path, 2);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].code, Some(lt::NumberOrString::String("E0104".into())));
+    assert_eq!(d[0].range.start, pos(kind.line, kind.character + shift));
+    // A deletion puts the kind back.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&path), "version": 3},
+               "contentChanges": [
+                   {"range": {"start": pos(kind.line, kind.character + shift),
+                              "end": pos(kind.line, kind.character + shift + 5)},
+                    "text": "bucket"}]}),
+    );
+    assert!(c.diagnostics_of_version(&path, 3).is_empty());
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn hover_on_include_shows_the_groups_lines() {
+    let dir = tmp();
+    let path = dir.path().join("reuse.eng");
+    let text = "deployment d {\n  clouds aws\n  param vpc = \"create\"\n}\n\ngrants inner {\n  aws allow [\"sqs:SendMessage\"] on \"arn:aws:sqs:${region}:${account_id}:d-*\"\n}\n\ngrants outer {\n  aws allow [\"logs:GetLogEvents\"] on \"*\"\n  include inner\n}\n\naccess l scoped {\n  include outer\n}\n";
+    let mut c = Client::start();
+    c.open(&path, text);
+    c.diagnostics(&path);
+    for at in [
+        inside(text, "include outer", 1),
+        inside(text, "include outer", 10),
+    ] {
+        let h = c.hover(&path, at).unwrap();
+        assert!(h.contains("**grants** `outer`"), "{h}");
+        assert!(h.contains("logs:GetLogEvents"), "{h}");
+        // The nested group's lines, expanded.
+        assert!(h.contains("sqs:SendMessage"), "{h}");
+        assert!(h.contains("included by: `l`"), "{h}");
+    }
     assert_eq!(c.shutdown(), 0);
 }

@@ -7,7 +7,9 @@
 //! - in a scoped level every write, tagging and permissions action is bounded by the
 //!   managed tag, the tag in the request, or a name (else the build fails with E0417);
 //! - `--minimize` keeps the exact set of actions of every statement;
-//! - split policy files are within AWS's size limit, and their union is the whole.
+//! - split policy files are within AWS's size limit, and their union is the whole;
+//! - `include` of `grants` groups (nested, and under `if` guards) writes exactly the
+//!   documents of the same grants written inline.
 
 use engc::backend::{self, Target};
 use engc::catalog::aws::catalog;
@@ -111,6 +113,40 @@ impl Deployment {
         // What the grants let a principal do is the risk analysis' concern, not this one's.
         s.push_str("  ack W0411 \"generated\"\n}\n");
         s
+    }
+
+    /// The same level with its grants cut at `i <= j <= k`: the first `i` inline, then
+    /// `include g0` (holding `i..j` and `include g1`, which holds `j..k`), then the rest
+    /// under `if mode = "on"` (the value), next to an `if mode = "off"` block that
+    /// must add nothing.
+    fn source_with_groups(&self, i: usize, j: usize, k: usize) -> String {
+        let inline = self.source(&self.grants);
+        let lines = |g: &[(&str, usize)]| -> String {
+            g.iter()
+                .map(|(l, n)| format!("  {l} store s{n}\n"))
+                .collect()
+        };
+        let g = &self.grants;
+        let groups = format!(
+            "grants g1 {{\n{}}}\ngrants g0 {{\n{}  include g1\n}}\n",
+            lines(&g[j..k]),
+            lines(&g[i..j])
+        );
+        let body = format!(
+            "{}  include g0\n  if mode = \"on\" {{\n{}  }}\n  if mode != \"on\" {{\n    manage store s0\n  }}\n",
+            lines(&g[..i]),
+            lines(&g[k..])
+        );
+        let start = inline.find("access l").unwrap();
+        let open = start + inline[start..].find('{').unwrap() + 2;
+        let end = inline.find("  ack W0113").unwrap();
+        let header =
+            inline[..start].replacen("  clouds aws\n", "  clouds aws\n  param mode = \"on\"\n", 1);
+        format!(
+            "{header}{groups}{}{body}{}",
+            &inline[start..open],
+            &inline[end..]
+        )
     }
 
     /// Whether a store has a name to bound the writes that no tag condition can:
@@ -301,6 +337,45 @@ fn check(d: &Deployment) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// What a level's policy says, statement by statement, in order, without source spans.
+fn statements(m: &Model) -> Vec<String> {
+    level(m)
+        .iter()
+        .map(|st| {
+            format!(
+                "{:?} {:?} {:?} {:?} {:?}",
+                st.sid, st.effect, st.actions, st.resources, st.conditions
+            )
+        })
+        .collect()
+}
+
+fn check_include(d: &Deployment, cuts: (usize, usize, usize)) -> Result<(), TestCaseError> {
+    let n = d.grants.len();
+    let mut c = [cuts.0 % (n + 1), cuts.1 % (n + 1), cuts.2 % (n + 1)];
+    c.sort();
+    let inline = d.source(&d.grants);
+    let grouped = d.source_with_groups(c[0], c[1], c[2]);
+    match (model(&inline, false), model(&grouped, false)) {
+        (Ok(a), Ok(b)) => {
+            prop_assert_eq!(statements(&a), statements(&b), "{}", grouped);
+            prop_assert_eq!(triples(level(&a)), triples(level(&b)));
+            prop_assert_eq!(
+                b.deployment.modes.get("mode").map(String::as_str),
+                Some("on")
+            );
+        }
+        (Err(a), Err(b)) => {
+            let codes = |e: &[String]| -> BTreeSet<String> {
+                e.iter().map(|x| x[..5].to_string()).collect()
+            };
+            prop_assert_eq!(codes(&a), codes(&b), "{}", grouped);
+        }
+        (a, b) => prop_assert!(false, "{:?} vs {:?}\n{}", a.err(), b.err(), grouped),
+    }
+    Ok(())
+}
+
 proptest! {
     // A fixed seed keeps CI repeatable; PROPTEST_RNG_SEED=random (and PROPTEST_CASES)
     // explore further.
@@ -314,6 +389,14 @@ proptest! {
     #[test]
     fn generated_deployments_grant_exactly_what_their_grants_say(d in deployment()) {
         check(&d)?;
+    }
+
+    #[test]
+    fn an_include_is_its_grants_written_inline(
+        d in deployment(),
+        cuts in (0usize..8, 0usize..8, 0usize..8),
+    ) {
+        check_include(&d, cuts)?;
     }
 }
 

@@ -52,7 +52,7 @@ fn found(src: &str) -> (BTreeSet<String>, Vec<String>) {
     let mut ids = BTreeSet::new();
     let mut errors = Vec::new();
     for d in &c.diagnostics {
-        if d.code == "W0411" {
+        if d.code == engc::diag::Code::W0411 {
             for n in &d.notes {
                 if let Some(id) = n
                     .split_once(" (")

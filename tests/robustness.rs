@@ -618,8 +618,22 @@ fn run_ide(c: Compilation, rng: &mut Rng, samples: usize) {
         let end = o.saturating_add(rng.below(40));
         let _ = a.code_actions(file, o, end);
         let _ = a.code_actions(file, end, o);
+        let _ = a.selection_ranges(file, o);
+        let _ = a.inlay_hints(file, o, end);
     }
     let _ = a.symbols(file);
+    let _ = a.document_links(file);
+    let _ = a.folding_ranges(file);
+    let _ = a.workspace_symbols("a");
+    // Semantic tokens: sorted, within the text, on one line each, never overlapping.
+    let tokens = a.semantic_tokens(file);
+    for t in &tokens {
+        assert!(t.start < t.end && t.end <= text.len(), "{t:?}");
+        assert!(!text[t.start..t.end].contains('\n'), "{t:?}");
+    }
+    for w in tokens.windows(2) {
+        assert!(w[0].end <= w[1].start, "{w:?}");
+    }
     if let Some(f) = a.format(file) {
         // Formatting its own output must work too.
         let _ = engc::ide::format::format(&f);
@@ -825,7 +839,12 @@ fn use_of_devices_and_folders_is_an_error_not_a_hang() {
     for target in ["/dev/zero", "/dev/null", "/"] {
         let text = format!("use \"{target}\"\ndeployment d {{ clouds aws }}\n");
         let c = engc::compile_str("devices.eng", &text, &Options::default());
-        assert!(c.diagnostics.iter().any(|d| d.code == "E0002"), "{target}");
+        assert!(
+            c.diagnostics
+                .iter()
+                .any(|d| d.code == engc::diag::Code::E0002),
+            "{target}"
+        );
     }
 }
 
@@ -889,13 +908,13 @@ impl Lsp {
         loop {
             match self.conn.receiver.recv_timeout(LSP_TIMEOUT) {
                 Ok(Message::Response(r)) if r.id == id => {
-                    if let Some(e) = &r.error {
+                    if let Err(e) = &r.response_result {
                         if e.code == ErrorCode::InternalError as i32 {
                             self.failures
                                 .push(format!("{shown}: {}\n  text: {about:?}", e.message));
                         }
                     }
-                    return r.result;
+                    return r.response_result.ok();
                 }
                 Ok(Message::Response(r)) => panic!("a response to another request: {r:?}"),
                 Ok(Message::Notification(n)) => {
@@ -1022,6 +1041,25 @@ fn language_server_answers_every_request_on_mutants() {
             json!({"textDocument": doc, "options": {"tabSize": 2, "insertSpaces": true}}),
             &text,
         );
+        for method in [
+            "textDocument/semanticTokens/full",
+            "textDocument/documentLink",
+            "textDocument/foldingRange",
+        ] {
+            c.request(method, json!({"textDocument": doc}), &text);
+        }
+        let (a, b) = (rng.pick(&positions).clone(), rng.pick(&positions).clone());
+        c.request(
+            "textDocument/selectionRange",
+            json!({"textDocument": doc, "positions": [a, b]}),
+            &text,
+        );
+        c.request(
+            "textDocument/inlayHint",
+            json!({"textDocument": doc, "range": {"start": a, "end": b}}),
+            &text,
+        );
+        c.request("workspace/symbol", json!({"query": "a"}), &text);
         // An edit of a range between random positions (past the end, inside surrogate
         // pairs), which the server applies to its copy; a full change follows.
         let (a, b) = (rng.pick(&positions).clone(), rng.pick(&positions).clone());

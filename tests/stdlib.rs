@@ -126,3 +126,32 @@ fn every_store_kind_grants_something_on_aws() {
         }
     }
 }
+
+/// A component expands only for the clouds of the engine it runs on: external-dns on
+/// an `eks` engine in an AWS and Azure deployment grants Route 53, and no Azure DNS
+/// (which made the level E0501, an Azure role without a scope, before).
+#[test]
+fn components_expand_only_for_their_engines_clouds() {
+    let src = r#"
+deployment shop {
+  clouds aws, azure
+  managed_tag "shop.example/managed" = "true"
+  name_prefix "shop"
+}
+engine cluster: eks import { components external_dns }
+access operate scoped {
+  list engine cluster
+}
+"#;
+    let c = engc::compile_str("shop.eng", src, &engc::Options::default());
+    assert!(!c.has_errors(), "{:?}", c.diagnostics);
+    let m = c.model.unwrap();
+    let a = &m.accesses[0];
+    assert!(a.azure.is_empty(), "{:?}", a.azure);
+    let actions: Vec<&str> = a
+        .aws
+        .iter()
+        .flat_map(|s| s.actions.iter().map(String::as_str))
+        .collect();
+    assert!(actions.contains(&"route53:ListHostedZones"), "{actions:?}");
+}

@@ -81,7 +81,7 @@ pub fn human(
 ) -> std::io::Result<()> {
     let config = term::Config::default();
     for d in diags {
-        term::emit(out, &config, &Sources(sources), &to_codespan(d))
+        term::emit_to_write_style(out, &config, &Sources(sources), &to_codespan(d))
             .map_err(std::io::Error::other)?;
     }
     Ok(())

@@ -46,8 +46,10 @@ pub fn apply(decls: &Decls, diags: &mut Vec<Diagnostic>) {
     retain_unacknowledged(decls, diags, &mut used);
     // Risks left unacknowledged inside a scoped level are errors.
     for d in diags.iter_mut().filter(|d| d.code == Code::W0411) {
+        let at = decls.sites(d.span);
         let in_scoped = decls.accesses.values().any(|a| {
-            matches!(a.scope.node, crate::syntax::ast::Scope::Scoped) && a.span.contains(d.span)
+            matches!(a.scope.node, crate::syntax::ast::Scope::Scoped)
+                && at.iter().any(|s| a.span.contains(*s))
         });
         if in_scoped {
             d.severity = Severity::Error;
@@ -86,12 +88,15 @@ fn retain_unacknowledged(decls: &Decls, diags: &mut Vec<Diagnostic>, used: &mut 
             return true;
         }
         let mut acked = false;
+        // A line an `include` copied is covered where it is written and where each
+        // `include` that brought it stands.
+        let at = decls.sites(d.span);
         for &i in by_code.get(d.code.as_str()).into_iter().flatten() {
             let site = &decls.acks[i];
-            let covers = match site.scope {
-                AckScope::Block(span) => span.contains(d.span),
-                AckScope::File(file) => d.span.file == file,
-            };
+            let covers = at.iter().any(|s| match site.scope {
+                AckScope::Block(span) => span.contains(*s),
+                AckScope::File(file) => s.file == file,
+            });
             if covers {
                 used[i] = true;
                 acked = true;

@@ -30,6 +30,9 @@ pub struct DeploymentInfo {
     /// The GCP project id, filled from the parameter (`${project_id}` when unset):
     /// generated names (custom role names, service account emails) use it.
     pub project_id: String,
+    /// The parameters `if` guards tested and their values (`vpc` -> `create`): which
+    /// variant of the access levels this build is.
+    pub modes: BTreeMap<String, String>,
 }
 
 impl DeploymentInfo {
@@ -154,10 +157,120 @@ pub struct Access {
     pub azure: AzureRole,
     /// Source order.
     pub k8s: Vec<K8sRole>,
+    /// `gcp bind`, `azure assign`, `k8s bind`.
+    pub bindings: Bindings,
     /// Where the GCP permissions and Azure operations that abstract grants gave came
     /// from: name -> the first grant that gave it (explicit ones have their own spans
     /// in the source).
     pub origins: BTreeMap<String, Span>,
+}
+
+/// Grants of roles that exist elsewhere (predefined, built-in, already in the cluster)
+/// or bindings beside the level's own identity: `gcp bind`, `azure assign`, `k8s bind`.
+#[derive(Clone, Debug, Default)]
+pub struct Bindings {
+    pub gcp: Vec<GcpBinding>,
+    pub azure: Vec<AzureAssignment>,
+    pub k8s: Vec<K8sBinding>,
+}
+
+impl Bindings {
+    pub fn is_empty(&self) -> bool {
+        self.gcp.is_empty() && self.azure.is_empty() && self.k8s.is_empty()
+    }
+}
+
+/// One role bound on one GCP resource.
+#[derive(Clone, Debug)]
+pub struct GcpBinding {
+    pub role: String,
+    pub target: GcpTarget,
+    /// The bucket name, service account email, project id, folder or organization id.
+    pub resource: String,
+    /// Sorted, without duplicates.
+    pub members: Vec<String>,
+    /// (title, CEL expression).
+    pub condition: Option<(String, String)>,
+    /// The members are the level's own identity (no `to`).
+    pub own: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum GcpTarget {
+    Bucket,
+    ServiceAccount,
+    Project,
+    Folder,
+    Organization,
+}
+
+impl GcpTarget {
+    pub fn parse(s: &str) -> Option<GcpTarget> {
+        Some(match s {
+            "bucket" => GcpTarget::Bucket,
+            "service_account" => GcpTarget::ServiceAccount,
+            "project" => GcpTarget::Project,
+            "folder" => GcpTarget::Folder,
+            "organization" => GcpTarget::Organization,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GcpTarget::Bucket => "bucket",
+            GcpTarget::ServiceAccount => "service_account",
+            GcpTarget::Project => "project",
+            GcpTarget::Folder => "folder",
+            GcpTarget::Organization => "organization",
+        }
+    }
+
+    /// Whether a role bound here holds over every resource of a project or wider.
+    pub fn project_wide(self) -> bool {
+        matches!(
+            self,
+            GcpTarget::Project | GcpTarget::Folder | GcpTarget::Organization
+        )
+    }
+}
+
+/// One built-in Azure role assigned at one scope to some principals.
+#[derive(Clone, Debug)]
+pub struct AzureAssignment {
+    /// The role's name as the catalog spells it (the id when given as one).
+    pub role_name: String,
+    /// The role definition's GUID.
+    pub role_id: String,
+    pub scope: String,
+    /// Principal (object) ids, sorted, without duplicates.
+    pub principals: Vec<String>,
+    /// The principal is the level's own service principal (no `to`).
+    pub own: bool,
+    pub span: Span,
+}
+
+/// A RoleBinding (namespace set) or ClusterRoleBinding to a role of the cluster.
+#[derive(Clone, Debug)]
+pub struct K8sBinding {
+    /// The role bound is a ClusterRole (a RoleBinding may bind one in a namespace).
+    pub cluster_role: bool,
+    pub role: String,
+    pub namespace: Option<String>,
+    pub subjects: Vec<K8sSubject>,
+    /// The subject is the level's own service account (no `to`).
+    pub own: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct K8sSubject {
+    /// `User`, `Group` or `ServiceAccount`.
+    pub kind: &'static str,
+    pub name: String,
+    /// ServiceAccounts only.
+    pub namespace: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -211,6 +324,10 @@ pub struct K8sRole {
     pub namespace: Option<String>,
     /// Source order; each list deduplicated in order.
     pub rules: Vec<K8sRule>,
+    /// The aggregation rule's selectors, each a list of (label, value) (ClusterRoles).
+    pub aggregate: Vec<Vec<(String, String)>>,
+    /// The role's labels.
+    pub labels: Vec<(String, String)>,
     /// The explicit `k8s role`, or the first abstract grant that generated the role.
     pub span: Span,
     /// Where each rule came from: its `rule`, or the abstract grant that generated it.
@@ -306,6 +423,46 @@ impl Model {
                 &mut z.scopes,
             ] {
                 all(list);
+            }
+            for b in &mut a.bindings.gcp {
+                one(&mut b.resource);
+                all(&mut b.members);
+                if let Some((t, e)) = &mut b.condition {
+                    one(t);
+                    one(e);
+                }
+            }
+            for z in &mut a.bindings.azure {
+                one(&mut z.scope);
+                all(&mut z.principals);
+            }
+            for k in &mut a.bindings.k8s {
+                one(&mut k.role);
+                k.namespace.iter_mut().for_each(one);
+                for s in &mut k.subjects {
+                    one(&mut s.name);
+                    s.namespace.iter_mut().for_each(one);
+                }
+            }
+            for b in &mut a.bindings.gcp {
+                one(&mut b.resource);
+                all(&mut b.members);
+                if let Some((t, e)) = &mut b.condition {
+                    one(t);
+                    one(e);
+                }
+            }
+            for z in &mut a.bindings.azure {
+                one(&mut z.scope);
+                all(&mut z.principals);
+            }
+            for k in &mut a.bindings.k8s {
+                one(&mut k.role);
+                k.namespace.iter_mut().for_each(one);
+                for s in &mut k.subjects {
+                    one(&mut s.name);
+                    s.namespace.iter_mut().for_each(one);
+                }
             }
             for r in &mut a.k8s {
                 one(&mut r.name);

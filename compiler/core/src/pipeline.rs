@@ -5,11 +5,11 @@
 
 use crate::acks;
 use crate::check::{
-    aws_catalog, aws_dead, aws_statements, cidr, cloud_catalogs, cloud_names, k8s, limits,
-    placeholders, relations, risk, roles, values,
+    aws_catalog, aws_dead, aws_statements, bindings, cidr, cloud_catalogs, cloud_names, k8s,
+    limits, placeholders, relations, risk, roles, values,
 };
 use crate::lower::{self, minimize};
-use crate::resolve::decls;
+use crate::resolve::{decls, include};
 
 use crate::backend::{OutputFile, Target};
 use crate::diag::Diagnostic;
@@ -82,7 +82,22 @@ pub fn run_batch(
     customers: &[Customer],
 ) -> (Checked, Vec<Checked>) {
     let mut diags = Vec::new();
-    let decls = decls::collect(stdlib, user, &mut diags);
+    // `include` and `if` first: everything after sees plain access levels.
+    let deployment = user
+        .iter()
+        .flat_map(|(_, f)| &f.items)
+        .find_map(|i| match i {
+            ast::Item::Deployment(d) => Some(d),
+            _ => None,
+        });
+    let expanded = include::expand(
+        user,
+        &decls::params(deployment, options),
+        &options.unset,
+        &mut diags,
+    );
+    let mut decls = decls::collect(stdlib, &expanded.files, &mut diags);
+    decls.inclusions = expanded.inclusions;
     let params = decls.params(options);
     decls.check_references(&params, &mut diags);
     values::check(&decls, &params, &mut diags);
@@ -94,9 +109,11 @@ pub fn run_batch(
     aws_catalog::check(&decls, &mut diags);
     aws_dead::check(&decls, &mut diags);
     cloud_names::check(&decls, &mut diags);
+    bindings::check(&decls, &params, &mut diags);
     cloud_catalogs::check(&decls, options, &mut diags);
 
     let mut model = lower::lower(&decls, &params, &mut diags);
+    model.deployment.modes = expanded.modes;
     relations::check(&decls, &model, &mut diags);
     risk::check(&decls, &model, &mut diags);
     roles::check(&decls, &model, &mut diags);
@@ -105,34 +122,14 @@ pub fn run_batch(
     }
     // After minimizing: the limits apply to what is written.
     limits::check(&decls, &model, &mut diags);
-    let mut outputs = Vec::new();
     let shared_outputs = options.outputs.as_ref().filter(|_| customers.is_empty());
-    if let Some(targets) = shared_outputs {
-        if !diags.iter().any(Diagnostic::is_error) {
-            outputs = crate::backend::emit(&model, targets);
-            placeholders::check(&decls, &outputs, &mut diags);
-        }
-    }
-    acks::apply(&decls, &mut diags);
-    if options.strict {
-        placeholders::promote(&mut diags);
-    }
-    crate::diag::sort(&mut diags);
-    let ok = !diags.iter().any(Diagnostic::is_error);
-    if !ok {
-        outputs.clear();
-    }
-    let per_customer = match ok {
-        true => customers
+    let shared = finish(&decls, model, shared_outputs, options, diags, acks::apply);
+    let per_customer = match &shared.model {
+        Some(model) => customers
             .iter()
-            .map(|c| customer(&decls, &model, options, c))
+            .map(|c| customer(&decls, model, options, c))
             .collect(),
-        false => Vec::new(),
-    };
-    let shared = Checked {
-        model: ok.then_some(model),
-        outputs,
-        diagnostics: diags,
+        None => Vec::new(),
     };
     (shared, per_customer)
 }
@@ -153,14 +150,38 @@ fn customer(decls: &decls::Decls, model: &Model, options: &Options, c: &Customer
     values::check(decls, &params, &mut diags);
     let mut model = model.clone();
     model.fill(&|s| params.render(s));
+    let targets = options.outputs.as_ref();
+    finish(
+        decls,
+        model,
+        targets,
+        options,
+        diags,
+        acks::remove_acknowledged,
+    )
+}
+
+/// The end of a run, shared by the source and each customer: the documents emitted
+/// when `targets` asks and nothing is wrong, acknowledgements (`acks`: reported, or
+/// only removed for a customer, whose source was judged once), `--strict`, sorted
+/// diagnostics; no model and no outputs when an error remains.
+fn finish(
+    decls: &decls::Decls,
+    model: Model,
+    targets: Option<&BTreeSet<Target>>,
+    options: &Options,
+    mut diags: Vec<Diagnostic>,
+    acks: fn(&decls::Decls, &mut Vec<Diagnostic>),
+) -> Checked {
     let mut outputs = Vec::new();
-    if let Some(targets) = &options.outputs {
+    if let Some(targets) = targets {
         if !diags.iter().any(Diagnostic::is_error) {
             outputs = crate::backend::emit(&model, targets);
             placeholders::check(decls, &outputs, &mut diags);
         }
     }
-    acks::remove_acknowledged(decls, &mut diags);
+    acks(decls, &mut diags);
+    include::decorate(&decls.inclusions, &mut diags);
     if options.strict {
         placeholders::promote(&mut diags);
     }

@@ -13,6 +13,10 @@ pub struct Span {
     pub file: FileId,
     pub start: u32,
     pub end: u32,
+    /// 0 for text as written; else 1 + the index of the inclusion (`include NAME` in
+    /// an access level) that copied it, so that a grant of a `grants` group included
+    /// by two levels is two grants, and a diagnostic on it can say which level.
+    pub via: u32,
 }
 
 impl Span {
@@ -21,6 +25,7 @@ impl Span {
             file,
             start: start as u32,
             end: end as u32,
+            via: 0,
         }
     }
 
@@ -30,7 +35,13 @@ impl Span {
             file: self.file,
             start: self.start.min(other.start),
             end: self.end.max(other.end),
+            via: self.via,
         }
+    }
+
+    /// The same text, as written (not through an inclusion).
+    pub fn written(self) -> Span {
+        Span { via: 0, ..self }
     }
 
     pub fn contains(self, other: Span) -> bool {
@@ -45,7 +56,11 @@ impl Span {
 /// `3@172..176`: file 3, bytes 172 to 176 (stage snapshots read better so).
 impl std::fmt::Debug for Span {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}@{}..{}", self.file.0, self.start, self.end)
+        write!(f, "{}@{}..{}", self.file.0, self.start, self.end)?;
+        match self.via {
+            0 => Ok(()),
+            v => write!(f, "~{v}"),
+        }
     }
 }
 

@@ -14,6 +14,8 @@ pub enum Sym {
     EngineKind(String),
     StoreKind(String),
     Component(String),
+    /// A `grants` group (`grants x { ... }` and `include x`).
+    Group(String),
     /// A deployment parameter (`param x` and `${x}`).
     Param(String),
     /// The deployment's own name (declared once, never referenced).
@@ -31,6 +33,7 @@ impl Sym {
             Sym::EngineKind(_) => Sym::EngineKind(n),
             Sym::StoreKind(_) => Sym::StoreKind(n),
             Sym::Component(_) => Sym::Component(n),
+            Sym::Group(_) => Sym::Group(n),
             Sym::Param(_) => Sym::Param(n),
             Sym::Deployment(_) => Sym::Deployment(n),
             Sym::Subnet(net, _) => Sym::Subnet(net.clone(), n),
@@ -43,6 +46,7 @@ impl Sym {
             | Sym::EngineKind(n)
             | Sym::StoreKind(n)
             | Sym::Component(n)
+            | Sym::Group(n)
             | Sym::Param(n)
             | Sym::Deployment(n)
             | Sym::Subnet(_, n) => n,
@@ -157,6 +161,35 @@ impl Builder<'_> {
         self.push(name, Sym::Decl(name.node.clone()), false, expect);
     }
 
+    /// The names in grant lines, `include` and `if` lines of a level or a group.
+    fn grant_lines(&mut self, a: &ast::Access) {
+        for g in &a.grants {
+            let expect = match g.target.node {
+                TargetKind::Engine => Expect::Engine,
+                TargetKind::Store => Expect::Store,
+            };
+            for n in &g.names {
+                self.reference(n, expect);
+            }
+        }
+        for p in &a.pieces {
+            match p {
+                ast::Piece::Include { name, .. } => {
+                    self.push(name, Sym::Group(name.node.clone()), false, Expect::Any)
+                }
+                ast::Piece::If(g) => {
+                    self.push(
+                        &g.param,
+                        Sym::Param(g.param.node.clone()),
+                        false,
+                        Expect::Any,
+                    );
+                    self.grant_lines(&g.body);
+                }
+            }
+        }
+    }
+
     fn item(&mut self, file: FileId, item: &Item) {
         match item {
             Item::Deployment(d) => {
@@ -218,15 +251,11 @@ impl Builder<'_> {
                 for r in &a.aws_roles_under {
                     self.reference(&r.boundary, Expect::Access);
                 }
-                for g in &a.grants {
-                    let expect = match g.target.node {
-                        TargetKind::Engine => Expect::Engine,
-                        TargetKind::Store => Expect::Store,
-                    };
-                    for n in &g.names {
-                        self.reference(n, expect);
-                    }
-                }
+                self.grant_lines(a);
+            }
+            Item::Grants(g) => {
+                self.push(&g.name, Sym::Group(g.name.node.clone()), true, Expect::Any);
+                self.grant_lines(&g.body);
             }
             Item::Scp(s) => self.decl(&s.name),
             Item::Kind(k) => {

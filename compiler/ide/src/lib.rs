@@ -11,8 +11,11 @@ pub mod expand;
 pub mod format;
 pub mod hover;
 pub mod index;
+pub mod inlay;
 pub mod lexer;
 pub mod locate;
+pub mod semantic;
+pub mod structure;
 pub mod symbols;
 
 use engc_core::diag::{Code, Diagnostic, Severity};
@@ -121,7 +124,14 @@ impl Analysis {
 
     /// The file a `use "..."` at `offset` loaded, if any.
     pub fn use_target(&self, file: FileId, offset: usize) -> Option<FileId> {
-        let ast = self.ast(file)?;
+        self.ast(file)?.items.iter().find_map(|item| match item {
+            Item::Use(s) if within(s.span, offset) => self.resolve_use(file, &s.node),
+            _ => None,
+        })
+    }
+
+    /// The file that `use "path"` in `file` loaded: the path is relative to `file`.
+    pub fn resolve_use(&self, file: FileId, path: &str) -> Option<FileId> {
         let base = self
             .comp
             .sources
@@ -130,16 +140,9 @@ impl Analysis {
             .as_ref()
             .and_then(|p| p.parent().map(|p| p.to_path_buf()))
             .unwrap_or_default();
-        for item in &ast.items {
-            if let Item::Use(s) = item {
-                if within(s.span, offset) {
-                    let path = base.join(&s.node);
-                    let key = std::fs::canonicalize(&path).unwrap_or(path);
-                    return self.comp.sources.find_path(&key);
-                }
-            }
-        }
-        None
+        let path = base.join(path);
+        let key = std::fs::canonicalize(&path).unwrap_or(path);
+        self.comp.sources.find_path(&key)
     }
 
     /// Every occurrence of the name at `offset`, across the compilation's files.
@@ -250,21 +253,26 @@ impl Analysis {
         (out != text).then_some(out)
     }
 
-    /// The diagnostics of `file` whose span touches `start..end`.
+    /// The diagnostics of `file` on the lines `start..end` touches: a fix is offered
+    /// wherever the cursor is on a diagnostic's lines, not only inside its span.
     pub fn diagnostics_in(
         &self,
         file: FileId,
         start: usize,
         end: usize,
     ) -> impl Iterator<Item = (usize, &Diagnostic)> {
+        let text = self.text(file);
+        let (start, end) = (clamp(text, start), clamp(text, end));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
         self.comp
             .diagnostics
             .iter()
             .enumerate()
             .filter(move |(_, d)| {
                 d.span.file == file
-                    && (d.span.start as usize) <= end
-                    && start <= (d.span.end as usize)
+                    && (d.span.start as usize) <= line_end
+                    && line_start <= (d.span.end as usize)
             })
     }
 

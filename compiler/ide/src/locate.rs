@@ -43,6 +43,8 @@ pub enum Node<'a> {
     /// An abstract grant (the cursor on its level or target keyword), in its access.
     Grant(&'a ast::AbstractGrant, &'a ast::Access),
     Ack(&'a ast::Ack),
+    /// An `include NAME` line (the cursor on `include`).
+    Include(&'a ast::Name, Span),
 }
 
 /// The span of a top-level item.
@@ -55,6 +57,7 @@ pub fn item_span(item: &Item) -> Span {
         Item::Engine(e) => e.span,
         Item::Store(s) => s.span,
         Item::Access(a) => a.span,
+        Item::Grants(g) => g.span,
         Item::Scp(s) => s.span,
         Item::Kind(k) => k.span,
         Item::Component(c) => c.span,
@@ -141,6 +144,45 @@ impl<'a> Locator<'a> {
         self.list(&k.resources, StrCtx::AwsResourceType(&k.services));
     }
 
+    fn access_body(&mut self, a: &'a ast::Access) {
+        self.acks(&a.acks);
+        for g in &a.grants {
+            if self.hit(g.level.span) || self.hit(g.target.span) {
+                self.found = Some(Node::Grant(g, a));
+            }
+        }
+        for st in &a.aws {
+            self.statement(st);
+        }
+        self.list(&a.aws_managed, StrCtx::AwsManagedPolicy);
+        self.list(&a.gcp_permissions, StrCtx::GcpPermission);
+        self.list(&a.gcp_roles, StrCtx::GcpRole);
+        self.list(&a.azure.actions, StrCtx::AzureOperation { data: false });
+        self.list(&a.azure.not_actions, StrCtx::AzureOperation { data: false });
+        self.list(&a.azure.data_actions, StrCtx::AzureOperation { data: true });
+        self.list(
+            &a.azure.not_data_actions,
+            StrCtx::AzureOperation { data: true },
+        );
+        for r in &a.k8s {
+            for rule in &r.rules {
+                self.list(&rule.groups, StrCtx::K8sGroup);
+                self.list(&rule.resources, StrCtx::K8sResource(&rule.groups));
+                self.list(&rule.verbs, StrCtx::K8sVerb);
+            }
+        }
+        for p in &a.pieces {
+            match p {
+                ast::Piece::If(g) => self.access_body(&g.body),
+                ast::Piece::Include { name, span, .. } => {
+                    if self.hit(*span) {
+                        self.found = Some(Node::Include(name, *span));
+                    }
+                }
+            }
+        }
+    }
+
     fn item(&mut self, item: &'a Item) {
         match item {
             Item::Use(s) => self.s(s, StrCtx::Use),
@@ -189,34 +231,8 @@ impl<'a> Locator<'a> {
             }
             Item::Engine(e) => self.acks(&e.acks),
             Item::Store(s) => self.acks(&s.acks),
-            Item::Access(a) => {
-                self.acks(&a.acks);
-                for g in &a.grants {
-                    if self.hit(g.level.span) || self.hit(g.target.span) {
-                        self.found = Some(Node::Grant(g, a));
-                    }
-                }
-                for st in &a.aws {
-                    self.statement(st);
-                }
-                self.list(&a.aws_managed, StrCtx::AwsManagedPolicy);
-                self.list(&a.gcp_permissions, StrCtx::GcpPermission);
-                self.list(&a.gcp_roles, StrCtx::GcpRole);
-                self.list(&a.azure.actions, StrCtx::AzureOperation { data: false });
-                self.list(&a.azure.not_actions, StrCtx::AzureOperation { data: false });
-                self.list(&a.azure.data_actions, StrCtx::AzureOperation { data: true });
-                self.list(
-                    &a.azure.not_data_actions,
-                    StrCtx::AzureOperation { data: true },
-                );
-                for r in &a.k8s {
-                    for rule in &r.rules {
-                        self.list(&rule.groups, StrCtx::K8sGroup);
-                        self.list(&rule.resources, StrCtx::K8sResource(&rule.groups));
-                        self.list(&rule.verbs, StrCtx::K8sVerb);
-                    }
-                }
-            }
+            Item::Access(a) => self.access_body(a),
+            Item::Grants(g) => self.access_body(&g.body),
             Item::Scp(s) => {
                 self.acks(&s.acks);
                 for st in &s.statements {

@@ -14,6 +14,7 @@ pub enum SymbolKind {
     Engine,
     Store,
     Access,
+    Group,
     Grant,
     Role,
     Scp,
@@ -200,6 +201,12 @@ pub fn symbols(_a: &Analysis, file: &ast::File) -> Vec<Symbol> {
                 selection: c.resource.span,
                 children: Vec::new(),
             },
+            Item::Grants(g) => sym(
+                &g.name,
+                SymbolKind::Group,
+                g.span,
+                Some("grants".to_string()),
+            ),
             Item::Ack(_) => continue,
         };
         out.push(s);

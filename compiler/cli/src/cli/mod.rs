@@ -9,7 +9,7 @@ mod explain;
 mod output;
 pub mod publish;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -21,7 +21,10 @@ pub const EXIT_USAGE: i32 = 2;
 #[command(
     name = "engc",
     version,
-    about = "Checks .eng deployment descriptions and compiles them into cloud access documents"
+    about = "Checks .eng deployment descriptions and compiles them into cloud access documents",
+    after_long_help = "Exit status: 0 when there is no error (warnings allowed), 1 for errors in the \
+input, 2 for usage or I/O errors. A failed build writes nothing and leaves existing outputs as \
+they were. `engc explain CODE` explains a diagnostic code."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -40,6 +43,25 @@ enum Command {
     Lsp(LspArgs),
     /// Look up a permission, action, operation or Kubernetes resource in the catalogs.
     Catalog(catalog::CatalogArgs),
+    /// Print a shell completion script: `engc completions bash > /etc/bash_completion.d/engc`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command to a folder:
+    /// `engc man --out /usr/local/share/man/man1`.
+    Man(ManArgs),
+}
+
+#[derive(clap::Args)]
+struct ManArgs {
+    /// Write engc.1 and engc-COMMAND.1 into this folder instead of printing engc.1.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
 }
 
 /// `engc lsp` speaks over stdio only. Clients pass the transport they expect
@@ -135,5 +157,24 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Explain(args) => explain::run(&args),
         Command::Catalog(args) => catalog::run(&args),
         Command::Lsp(_) => crate::lsp::run(),
+        Command::Completions(args) => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(args.shell, &mut cmd, "engc", &mut std::io::stdout());
+            EXIT_OK
+        }
+        Command::Man(args) => {
+            let cmd = Cli::command();
+            let done = match &args.out {
+                Some(dir) => clap_mangen::generate_to(cmd, dir),
+                None => clap_mangen::Man::new(cmd).render(&mut std::io::stdout()),
+            };
+            match done {
+                Ok(()) => EXIT_OK,
+                Err(e) => {
+                    eprintln!("error: writing the manual pages: {e}");
+                    EXIT_USAGE
+                }
+            }
+        }
     }
 }

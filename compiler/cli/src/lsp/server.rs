@@ -14,6 +14,7 @@
 mod handlers;
 mod positions;
 mod publish;
+mod structure;
 
 pub use positions::stdlib_dir;
 pub use publish::MAX_PUBLISHED;
@@ -247,6 +248,12 @@ impl Server {
             Formatting::METHOD => self.formatting(params(p)?),
             PrepareRenameRequest::METHOD => self.prepare_rename(params(p)?),
             Rename::METHOD => self.rename(params(p)?),
+            SemanticTokensFullRequest::METHOD => self.semantic_tokens(params(p)?),
+            DocumentLinkRequest::METHOD => self.document_links(params(p)?),
+            FoldingRangeRequest::METHOD => self.folding_ranges(params(p)?),
+            SelectionRangeRequest::METHOD => self.selection_ranges(params(p)?),
+            WorkspaceSymbolRequest::METHOD => self.workspace_symbols(params(p)?),
+            InlayHintRequest::METHOD => self.inlay_hints(params(p)?),
             m => Err(Fail(
                 ErrorCode::MethodNotFound,
                 format!("unknown method `{m}`"),
@@ -380,7 +387,7 @@ impl Server {
             text_document_sync: Some(lt::TextDocumentSyncCapability::Options(
                 lt::TextDocumentSyncOptions {
                     open_close: Some(true),
-                    change: Some(lt::TextDocumentSyncKind::FULL),
+                    change: Some(lt::TextDocumentSyncKind::INCREMENTAL),
                     save: Some(lt::TextDocumentSyncSaveOptions::Supported(true)),
                     ..Default::default()
                 },
@@ -410,6 +417,24 @@ impl Server {
                 ),
                 ..Default::default()
             }),
+            semantic_tokens_provider: Some(
+                lt::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                    lt::SemanticTokensOptions {
+                        legend: structure::legend(),
+                        full: Some(lt::SemanticTokensFullOptions::Bool(true)),
+                        range: None,
+                        work_done_progress_options: Default::default(),
+                    },
+                ),
+            ),
+            document_link_provider: Some(lt::DocumentLinkOptions {
+                resolve_provider: Some(false),
+                work_done_progress_options: Default::default(),
+            }),
+            folding_range_provider: Some(lt::FoldingRangeProviderCapability::Simple(true)),
+            selection_range_provider: Some(lt::SelectionRangeProviderCapability::Simple(true)),
+            workspace_symbol_provider: Some(lt::OneOf::Left(true)),
+            inlay_hint_provider: Some(lt::OneOf::Left(true)),
             ..Default::default()
         };
         to_value(lt::InitializeResult {

@@ -152,6 +152,10 @@ pub enum Need {
     },
     /// A ClusterRole or Role of this name is written (it would replace the built-in).
     K8sRoleNamed(&'static [&'static str]),
+    /// A role of the cluster of this name is bound (`k8s bind cluster_role "cluster-admin"`).
+    K8sBound(&'static [&'static str]),
+    /// A `gcp bind` names one of these members.
+    GcpMember(&'static [&'static str]),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -522,6 +526,14 @@ pub const CAPABILITIES: &[Capability] = &[
         source: "https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html",
     },
     Capability {
+        id: "k8s.cluster-admin-binding",
+        kind: Kind::TakeOverCluster,
+        what: "do anything in the cluster (bound to `cluster-admin`)",
+        needs: &[Need::K8sBound(&["cluster-admin"])],
+        fix: "bind `edit` or `view` in the vendor's namespace, or a role with the rules the workload needs",
+        source: K8S_GOOD_PRACTICES,
+    },
+    Capability {
         id: "k8s.cluster-admin-name",
         kind: Kind::TakeOverCluster,
         what: "write a role named `cluster-admin`, which replaces the built-in administrator role",
@@ -593,6 +605,14 @@ pub const CAPABILITIES: &[Capability] = &[
         needs: &[Need::GcpRole(&["roles/owner", "roles/editor"])],
         fix: "grant the predefined roles the vendor needs instead of a basic role",
         source: "https://cloud.google.com/iam/docs/roles-overview#basic",
+    },
+    Capability {
+        id: "gcp.public-binding",
+        kind: Kind::Public,
+        what: "be used by anyone: a binding names a public member (`allUsers` or `allAuthenticatedUsers`)",
+        needs: &[Need::GcpMember(&["allUsers", "allAuthenticatedUsers"])],
+        fix: "name the members who need the role",
+        source: "https://cloud.google.com/iam/docs/principal-identifiers",
     },
     Capability {
         id: "gcp.public-impersonation",

@@ -24,23 +24,23 @@ pub struct Origin {
     pub span: Span,
 }
 
-/// One AWS statement as the principal holds it.
+/// One AWS statement as the principal holds it: the statement (one type with the
+/// managed policies' statements, [`managed::Statement`]) and where it came from.
 #[derive(Clone, Debug)]
 pub struct AwsGrant {
-    pub allow: bool,
-    /// Action patterns (`s3:Get*`), or, when `not_action`, what is excluded.
-    pub actions: Vec<String>,
-    pub not_action: bool,
-    /// Resource patterns, or, when `not_resource`, what is excluded.
-    pub resources: Vec<String>,
-    pub not_resource: bool,
-    /// The condition keys of the statement (none: unconditioned).
-    pub condition_keys: Vec<String>,
+    pub statement: managed::Statement,
     /// `managed_policy "NAME"` when it came from one.
     pub managed: Option<String>,
     /// The action names as written, with their spans (explicit statements only).
     pub written: Vec<(String, Span)>,
     pub origin: Origin,
+}
+
+impl std::ops::Deref for AwsGrant {
+    type Target = managed::Statement;
+    fn deref(&self) -> &managed::Statement {
+        &self.statement
+    }
 }
 
 impl AwsGrant {
@@ -134,6 +134,8 @@ pub struct AzureGrant {
     pub not: bool,
     /// The assignable scopes.
     pub scopes: Vec<String>,
+    /// For an operation inside a built-in role: the role.
+    pub via_role: Option<String>,
     pub origin: Origin,
 }
 
@@ -147,6 +149,8 @@ pub struct K8sGrant {
     pub resources: Vec<String>,
     pub verbs: Vec<String>,
     pub names: Vec<String>,
+    /// Bound with `k8s bind` to a role the cluster has, not written by the source.
+    pub bound: bool,
     pub origin: Origin,
 }
 
@@ -160,6 +164,10 @@ pub struct Principal {
     pub impersonators: Vec<(String, Span)>,
     pub azure: Vec<AzureGrant>,
     pub k8s: Vec<K8sGrant>,
+    /// Public members (`allUsers`) a `gcp bind` names, with the binding's span.
+    pub public_members: Vec<(String, Origin)>,
+    /// Roles of the cluster bound with `k8s bind` (`cluster-admin`), with the origin.
+    pub k8s_bound: Vec<(String, Origin)>,
 }
 
 impl Principal {
@@ -208,7 +216,7 @@ pub fn effective(decls: &Decls, model: &Model) -> Vec<Principal> {
         let p = by_principal
             .entry(key.clone())
             .or_insert_with(|| Principal {
-                name: key,
+                name: key.clone(),
                 ..Principal::default()
             });
         let origin = |span: Span| Origin {
@@ -228,10 +236,12 @@ pub fn effective(decls: &Decls, model: &Model) -> Vec<Principal> {
                     resources: rule.resources.clone(),
                     verbs: rule.verbs.clone(),
                     names: rule.resource_names.clone(),
+                    bound: false,
                     origin: origin(role.rule_spans.get(i).copied().unwrap_or(role.span)),
                 });
             }
         }
+        bindings(access, &origin, &mut by_principal, &key);
     }
     for p in model.principals.iter() {
         let Some(entry) = by_principal.get_mut(&p.name) else {
@@ -270,16 +280,18 @@ fn aws(
             .unwrap_or_default();
         p.aws.push(AwsGrant {
             written,
-            allow: st.effect == Effect::Allow,
-            actions: st.actions.clone(),
-            not_action: st.not_action,
-            resources: st.resources.clone(),
-            not_resource: st.not_resource,
-            condition_keys: st
-                .conditions
-                .values()
-                .flat_map(|k| k.keys().cloned())
-                .collect(),
+            statement: managed::Statement {
+                allow: st.effect == Effect::Allow,
+                actions: st.actions.clone(),
+                not_action: st.not_action,
+                resources: st.resources.clone(),
+                not_resource: st.not_resource,
+                condition_keys: st
+                    .conditions
+                    .values()
+                    .flat_map(|k| k.keys().cloned())
+                    .collect(),
+            },
             managed: None,
             origin: origin(st.span),
         });
@@ -295,14 +307,9 @@ fn aws(
         let Some(policy) = managed::policy(arn) else {
             continue;
         };
-        for st in policy.statements {
+        for statement in policy.statements {
             p.aws.push(AwsGrant {
-                allow: st.allow,
-                actions: st.actions,
-                not_action: st.not_action,
-                resources: st.resources,
-                not_resource: st.not_resource,
-                condition_keys: st.condition_keys,
+                statement,
                 managed: Some(policy.name.to_string()),
                 written: Vec::new(),
                 origin: origin(span),
@@ -396,8 +403,107 @@ fn azure(
                 data,
                 not,
                 scopes: access.azure.scopes.clone(),
+                via_role: None,
                 origin: origin(span),
             });
         }
     }
 }
+
+/// `gcp bind`, `azure assign` and `k8s bind`: to the level's principal when the binding
+/// names no member (its own identity), else to each member named, who then holds it as
+/// a principal of its own. A GCP role bound on one bucket or service account reaches
+/// only that resource, so only project-wide bindings add the role's permissions.
+fn bindings(
+    access: &model::Access,
+    origin: &dyn Fn(Span) -> Origin,
+    all: &mut BTreeMap<String, Principal>,
+    own: &str,
+) {
+    fn holder<'p>(
+        all: &'p mut BTreeMap<String, Principal>,
+        own: &str,
+        own_identity: bool,
+        member: &str,
+    ) -> &'p mut Principal {
+        let name = match own_identity {
+            true => own.to_string(),
+            false => member.to_string(),
+        };
+        all.entry(name.clone()).or_insert_with(|| Principal {
+            name,
+            ..Principal::default()
+        })
+    }
+    for b in &access.bindings.gcp {
+        for m in &b.members {
+            let p = holder(all, own, b.own, m);
+            if PUBLIC_MEMBERS.contains(&m.as_str()) {
+                p.public_members.push((m.clone(), origin(b.span)));
+            }
+            if !b.target.project_wide() {
+                continue;
+            }
+            p.gcp.push(GcpGrant {
+                name: b.role.clone(),
+                via_role: None,
+                origin: origin(b.span),
+            });
+            for perm in crate::catalog::gcp_roles::permissions(&b.role) {
+                p.gcp.push(GcpGrant {
+                    name: perm.to_string(),
+                    via_role: Some(b.role.clone()),
+                    origin: origin(b.span),
+                });
+            }
+        }
+    }
+    for z in &access.bindings.azure {
+        let Some(role) = crate::catalog::azure_roles::find(&z.role_id) else {
+            continue;
+        };
+        for id in &z.principals {
+            let p = holder(all, own, z.own, id);
+            for (ops, data) in [(&role.actions, false), (&role.data_actions, true)] {
+                for op in ops.iter() {
+                    p.azure.push(AzureGrant {
+                        operation: op.to_string(),
+                        data,
+                        not: false,
+                        scopes: vec![z.scope.clone()],
+                        via_role: Some(role.name.to_string()),
+                        origin: origin(z.span),
+                    });
+                }
+            }
+        }
+    }
+    for k in &access.bindings.k8s {
+        let rules = match k.cluster_role {
+            true => crate::catalog::k8s_roles::rules(&k.role).unwrap_or(&[]),
+            false => &[],
+        };
+        for s in &k.subjects {
+            let member = match &s.namespace {
+                Some(ns) => format!("{}:{ns}/{}", s.kind, s.name),
+                None => format!("{}:{}", s.kind, s.name),
+            };
+            let p = holder(all, own, k.own, &member);
+            p.k8s_bound.push((k.role.clone(), origin(k.span)));
+            for (group, resources, verbs) in rules.iter() {
+                p.k8s.push(K8sGrant {
+                    role: k.role.clone(),
+                    namespace: k.namespace.clone(),
+                    groups: vec![group.to_string()],
+                    resources: resources.iter().map(|r| r.to_string()).collect(),
+                    verbs: verbs.iter().map(|v| v.to_string()).collect(),
+                    names: Vec::new(),
+                    bound: true,
+                    origin: origin(k.span),
+                });
+            }
+        }
+    }
+}
+
+const PUBLIC_MEMBERS: &[&str] = &["allUsers", "allAuthenticatedUsers"];

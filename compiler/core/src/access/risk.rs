@@ -45,7 +45,7 @@ fn covers(general: &str, specific: &str) -> bool {
     matches!(
         (general, specific),
         ("aws.passrole-compute", "aws.passrole-any")
-    )
+    ) || (general == "k8s.cluster-admin-binding" && specific.starts_with("k8s."))
 }
 
 fn diagnostic(p: &Principal, c: &Capability, hits: &[Vec<Hit>]) -> Diagnostic {
@@ -229,8 +229,28 @@ fn meets(p: &Principal, need: &Need) -> Vec<Hit> {
                 }
             }
         }
+        Need::K8sBound(names) => {
+            for (role, origin) in &p.k8s_bound {
+                if names.contains(&role.as_str()) {
+                    out.push(Hit {
+                        origin: origin.clone(),
+                        what: format!("a binding to `{role}`"),
+                    });
+                }
+            }
+        }
+        Need::GcpMember(members) => {
+            for (m, origin) in &p.public_members {
+                if members.contains(&m.as_str()) {
+                    out.push(Hit {
+                        origin: origin.clone(),
+                        what: format!("`{m}` is a member of the binding"),
+                    });
+                }
+            }
+        }
         Need::K8sRoleNamed(names) => {
-            for g in &p.k8s {
+            for g in p.k8s.iter().filter(|g| !g.bound) {
                 if names.contains(&g.role.as_str())
                     && !out.iter().any(|h: &Hit| h.origin.span == g.origin.span)
                 {
@@ -273,10 +293,10 @@ fn azure_hits(p: &Principal, op: &str, data: bool, scope_ok: fn(&str) -> bool) -
         .filter(|g| !g.not && g.data == data && glob_match(&g.operation, op))
         .filter(|g| g.scopes.is_empty() || g.scopes.iter().any(|s| scope_ok(s)))
         .map(|g| {
-            let via = if g.operation == op {
-                String::new()
-            } else {
-                format!(" (through `{}`)", g.operation)
+            let via = match (&g.via_role, g.operation == op) {
+                (Some(role), _) => format!(" (in built-in role `{role}`)"),
+                (None, true) => String::new(),
+                (None, false) => format!(" (through `{}`)", g.operation),
             };
             Hit {
                 origin: g.origin.clone(),

@@ -16,7 +16,27 @@ pub mod arm;
 /// The files for every access with Azure operations.
 pub fn emit(model: &Model) -> Vec<OutputFile> {
     let mut files = Vec::new();
-    for access in model.accesses.iter().filter(|a| !a.azure.is_empty()) {
+    for access in &model.accesses {
+        if access.azure.is_empty() {
+            // Built-in roles only: their document and the commands.
+            if !access.bindings.azure.is_empty() {
+                files.push(builtin_file(access));
+                let commands = builtin_commands(access);
+                files.push(file(
+                    access,
+                    "assign.sh",
+                    kind::SCRIPT,
+                    shell::script(
+                        &format!(
+                            "Azure: the role assignments of access level `{}`",
+                            access.name
+                        ),
+                        &commands,
+                    ),
+                ));
+            }
+            continue;
+        }
         let doc = definition(model, access);
         files.push(file(
             access,
@@ -43,8 +63,63 @@ pub fn emit(model: &Model) -> Vec<OutputFile> {
             ));
         }
         files.push(file(access, "role.json", kind::ROLE_DEFINITION, json));
+        if !access.bindings.azure.is_empty() {
+            files.push(builtin_file(access));
+        }
     }
     files
+}
+
+/// `azure/<access>.builtin-assignments.json`: each built-in role assigned, with its
+/// role definition id, scope and principals, sorted.
+fn builtin_file(access: &Access) -> OutputFile {
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Doc<'a> {
+        assignments: Vec<Assignment<'a>>,
+    }
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Assignment<'a> {
+        role_definition_name: &'a str,
+        role_definition_id: &'a str,
+        scope: &'a str,
+        principal_ids: &'a [String],
+    }
+    let mut assignments: Vec<Assignment> = access
+        .bindings
+        .azure
+        .iter()
+        .map(|a| Assignment {
+            role_definition_name: &a.role_name,
+            role_definition_id: &a.role_id,
+            scope: &a.scope,
+            principal_ids: &a.principals,
+        })
+        .collect();
+    assignments.sort_by_key(|a| (a.scope, a.role_definition_name));
+    file(
+        access,
+        "builtin-assignments.json",
+        kind::ROLE_BINDINGS,
+        to_json(&Doc { assignments }),
+    )
+}
+
+/// `az role assignment create` per built-in role, scope and principal.
+fn builtin_commands(access: &Access) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for a in &access.bindings.azure {
+        for p in &a.principals {
+            out.push(vec![
+                "az role assignment create".into(),
+                format!("--assignee-object-id {}", shell::quote(p)),
+                format!("--role {}", shell::quote(&a.role_id)),
+                format!("--scope {}", shell::quote(&a.scope)),
+            ]);
+        }
+    }
+    out
 }
 
 fn file(access: &Access, suffix: &str, kind: &'static str, contents: String) -> OutputFile {
@@ -111,6 +186,7 @@ fn script(access: &Access, assignee: &str, definition_json: &str) -> String {
             format!("--scope {}", shell::quote(scope)),
         ]);
     }
+    commands.extend(builtin_commands(access));
     shell::script(
         &format!(
             "Azure: the custom role of access level `{}` and its assignments",

@@ -102,15 +102,48 @@ fn roles(model: &Model, access: &Access) -> Vec<String> {
 }
 
 fn bindings_file(model: &Model, access: &Access) -> Vec<OutputFile> {
+    let principal = principal_of(model, access);
+    let account = principal.and_then(|p| p.gcp_service_account.as_ref());
+    let own =
+        account.is_some() && !(access.gcp.roles.is_empty() && access.gcp.permissions.is_empty());
+    let mut files = Vec::new();
+    if own {
+        files = own_bindings(model, access);
+    }
+    if let Some(doc) = super::gcp_bindings::document(access) {
+        let file = |suffix: &str, kind: &'static str, contents: String| OutputFile {
+            path: format!("gcp/{}.{suffix}", access.name),
+            target: Some(Target::Gcp),
+            kind,
+            access: Some(access.name.clone()),
+            principal: access.principal.clone(),
+            ou: None,
+            inputs: None,
+            contents,
+        };
+        files.push(file("resource-bindings.json", kind::ROLE_BINDINGS, doc));
+        if !own {
+            let commands = super::gcp_bindings::commands(access);
+            files.push(file(
+                "bindings.sh",
+                kind::SCRIPT,
+                shell::script(
+                    &format!("GCP: the bindings of access level `{}`", access.name),
+                    &commands,
+                ),
+            ));
+        }
+    }
+    files
+}
+
+fn own_bindings(model: &Model, access: &Access) -> Vec<OutputFile> {
     let Some(principal) = principal_of(model, access) else {
         return Vec::new();
     };
     let Some(account) = principal.gcp_service_account.as_ref() else {
         return Vec::new();
     };
-    if access.gcp.roles.is_empty() && access.gcp.permissions.is_empty() {
-        return Vec::new();
-    }
     let email = service_account_email(&model.deployment.project_id, &account.account);
     let member = format!("serviceAccount:{email}");
     let roles = roles(model, access);
@@ -200,6 +233,7 @@ fn script(
             shell::flag("role", TOKEN_CREATOR_ROLE),
         ]);
     }
+    commands.extend(super::gcp_bindings::commands(access));
     shell::script(
         &format!(
             "GCP: the custom role and bindings of access level `{}`",

@@ -3,8 +3,9 @@
 
 use super::yaml::{multi_doc, to_yaml};
 use super::{kind, principal_of, OutputFile, Target};
-use crate::model::{Access, K8sRole, K8sRule, K8sServiceAccount, Model};
+use crate::model::{Access, K8sBinding, K8sRole, K8sRule, K8sServiceAccount, K8sSubject, Model};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 pub const RBAC_API_GROUP: &str = "rbac.authorization.k8s.io";
 const RBAC_API_VERSION: &str = "rbac.authorization.k8s.io/v1";
@@ -14,7 +15,7 @@ pub fn emit(model: &Model) -> Vec<OutputFile> {
     model
         .accesses
         .iter()
-        .filter(|a| !a.k8s.is_empty())
+        .filter(|a| !a.k8s.is_empty() || !a.bindings.k8s.is_empty())
         .map(|a| rbac_file(model, a))
         .collect()
 }
@@ -25,7 +26,21 @@ struct RoleDoc<'a> {
     api_version: &'static str,
     kind: &'static str,
     metadata: Metadata<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    aggregation_rule: Option<AggregationRule<'a>>,
     rules: Vec<RuleDoc<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AggregationRule<'a> {
+    cluster_role_selectors: Vec<Selector<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Selector<'a> {
+    match_labels: BTreeMap<&'a str, &'a str>,
 }
 
 #[derive(Serialize)]
@@ -33,6 +48,8 @@ struct Metadata<'a> {
     name: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     namespace: Option<&'a str>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    labels: BTreeMap<&'a str, &'a str>,
 }
 
 #[derive(Serialize)]
@@ -59,7 +76,7 @@ struct BindingDoc<'a> {
     kind: &'static str,
     metadata: Metadata<'a>,
     role_ref: RoleRef<'a>,
-    subjects: [Subject<'a>; 1],
+    subjects: Vec<Subject<'a>>,
 }
 
 #[derive(Serialize)]
@@ -71,10 +88,26 @@ struct RoleRef<'a> {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Subject<'a> {
     kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api_group: Option<&'static str>,
     name: &'a str,
-    namespace: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    namespace: Option<&'a str>,
+}
+
+impl<'a> Subject<'a> {
+    fn of(s: &'a K8sSubject) -> Subject<'a> {
+        Subject {
+            kind: s.kind,
+            // Users and groups are named in the RBAC API group, service accounts in core.
+            api_group: (s.kind != "ServiceAccount").then_some(RBAC_API_GROUP),
+            name: &s.name,
+            namespace: s.namespace.as_deref(),
+        }
+    }
 }
 
 fn rule_doc(rule: &K8sRule) -> RuleDoc<'_> {
@@ -102,9 +135,67 @@ fn role_doc(role: &K8sRole) -> String {
         metadata: Metadata {
             name: &role.name,
             namespace: role.namespace.as_deref(),
+            labels: role
+                .labels
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
         },
+        aggregation_rule: (!role.aggregate.is_empty()).then(|| AggregationRule {
+            cluster_role_selectors: role
+                .aggregate
+                .iter()
+                .map(|sel| Selector {
+                    match_labels: sel.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+                })
+                .collect(),
+        }),
         rules: role.rules.iter().map(rule_doc).collect(),
     })
+}
+
+/// A binding to a role of the cluster: a RoleBinding when it has a namespace (to a
+/// Role, or to a ClusterRole granted in that namespace only), else a
+/// ClusterRoleBinding. Named `ROLE-ACCESS`, made a valid name.
+fn existing_binding_doc(access: &Access, b: &K8sBinding) -> String {
+    let name = binding_name(&b.role, &access.name);
+    to_yaml(&BindingDoc {
+        api_version: RBAC_API_VERSION,
+        kind: match b.namespace {
+            Some(_) => "RoleBinding",
+            None => "ClusterRoleBinding",
+        },
+        metadata: Metadata {
+            name: &name,
+            namespace: b.namespace.as_deref(),
+            labels: BTreeMap::new(),
+        },
+        role_ref: RoleRef {
+            api_group: RBAC_API_GROUP,
+            kind: if b.cluster_role {
+                "ClusterRole"
+            } else {
+                "Role"
+            },
+            name: &b.role,
+        },
+        subjects: b.subjects.iter().map(Subject::of).collect(),
+    })
+}
+
+/// `ROLE-ACCESS` in lowercase, with what a Kubernetes name cannot hold turned into `-`.
+pub fn binding_name(role: &str, access: &str) -> String {
+    format!("{role}-{access}")
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
 fn binding_doc(role: &K8sRole, account: &K8sServiceAccount) -> String {
@@ -115,16 +206,18 @@ fn binding_doc(role: &K8sRole, account: &K8sServiceAccount) -> String {
         metadata: Metadata {
             name: &role.name,
             namespace: role.namespace.as_deref(),
+            labels: BTreeMap::new(),
         },
         role_ref: RoleRef {
             api_group: RBAC_API_GROUP,
             kind: role_kind,
             name: &role.name,
         },
-        subjects: [Subject {
+        subjects: vec![Subject {
             kind: "ServiceAccount",
+            api_group: None,
             name: &account.name,
-            namespace: &account.namespace,
+            namespace: Some(&account.namespace),
         }],
     })
 }
@@ -137,6 +230,9 @@ fn rbac_file(model: &Model, access: &Access) -> OutputFile {
         if let Some(account) = account {
             docs.push(binding_doc(role, account));
         }
+    }
+    for b in &access.bindings.k8s {
+        docs.push(existing_binding_doc(access, b));
     }
     OutputFile {
         path: format!("k8s/{}.rbac.yaml", access.name),

@@ -9,6 +9,7 @@ pub mod aws;
 pub mod azure;
 pub mod cloudformation;
 pub mod gcp;
+pub mod gcp_bindings;
 pub mod json;
 pub mod k8s;
 pub mod network;
@@ -24,7 +25,7 @@ use crate::model::Model;
 use crate::syntax::ast::Cloud;
 use schemars::JsonSchema;
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What `engc build --target` selects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
@@ -199,6 +200,10 @@ struct Manifest<'a> {
     deployment: &'a str,
     /// Parameters left as `${name}` placeholders in some document, sorted.
     placeholders: Vec<&'a str>,
+    /// The parameters `if` guards in access levels and `grants` groups tested, with
+    /// the values this build used: which variant it is (`"vpc": "create"`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    modes: BTreeMap<&'a str, &'a str>,
     /// Every access level with how far it reaches, so the reasons reach reviewers.
     access_levels: Vec<AccessEntry<'a>>,
     files: Vec<ManifestEntry<'a>>,
@@ -263,6 +268,12 @@ fn manifest(model: &Model, files: &[OutputFile]) -> OutputFile {
         format: MANIFEST_FORMAT,
         deployment: &model.deployment.name,
         placeholders: all,
+        modes: model
+            .deployment
+            .modes
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect(),
         access_levels: model
             .accesses
             .iter()

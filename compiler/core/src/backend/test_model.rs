@@ -55,6 +55,7 @@ pub fn access(name: &str, principal: Option<&str>) -> Access {
         gcp: GcpRole::default(),
         azure: AzureRole::default(),
         k8s: Vec::new(),
+        bindings: Default::default(),
         origins: Default::default(),
     }
 }
@@ -150,6 +151,8 @@ pub fn sample_model() -> Model {
         K8sRole {
             span: Span::default(),
             rule_spans: Vec::new(),
+            aggregate: Vec::new(),
+            labels: Vec::new(),
             name: "chalk-cluster-management-role".to_string(),
             namespace: None,
             rules: vec![
@@ -168,6 +171,8 @@ pub fn sample_model() -> Model {
         K8sRole {
             span: Span::default(),
             rule_spans: Vec::new(),
+            aggregate: Vec::new(),
+            labels: Vec::new(),
             name: "chalk-management-role".to_string(),
             namespace: Some("${namespace}".to_string()),
             rules: vec![
@@ -213,6 +218,8 @@ pub fn sample_model() -> Model {
     workload.k8s = vec![K8sRole {
         span: Span::default(),
         rule_spans: Vec::new(),
+        aggregate: Vec::new(),
+        labels: Vec::new(),
         name: "chalk-job-reader".to_string(),
         namespace: Some("chalk".to_string()),
         rules: vec![rule(&["batch"], &["jobs"], &["get", "list", "watch"])],
@@ -225,6 +232,7 @@ pub fn sample_model() -> Model {
             managed_tag: Some(("chalk.ai/managed-by".to_string(), "chalk".to_string())),
             name_prefix: Some("chalk".to_string()),
             project_id: "${project_id}".to_string(),
+            modes: Default::default(),
         },
         principals: vec![
             Principal {

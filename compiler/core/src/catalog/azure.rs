@@ -24,7 +24,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use super::{cmp_ignore_ascii_case, did_you_mean, glob_match};
+use super::{cmp_ignore_ascii_case, did_you_mean, glob_match, suggest_pattern};
 
 static BUILTIN: &str = include_str!("data/azure-stdlib.txt");
 
@@ -256,13 +256,10 @@ impl Catalog {
     /// `Microsoft.Storage/*`). None when `name` is known, or nothing is close.
     pub fn suggest(&self, name: &str) -> Option<String> {
         if is_pattern(name) {
-            if !self.matching(name).is_empty() {
-                return None;
-            }
-            let (provider, rest) = name.split_once('/')?;
-            let fixed = did_you_mean(provider, self.providers.iter().map(|p| p.0.as_str()))?;
-            let candidate = format!("{fixed}/{rest}");
-            return (!self.matching(&candidate).is_empty()).then_some(candidate);
+            let providers = self.providers.iter().map(|p| p.0.as_str());
+            return suggest_pattern(name, '/', providers, |p| {
+                self.operations.iter().any(|o| glob_match(p, &o.name))
+            });
         }
         if self.get(name).is_some() {
             return None;

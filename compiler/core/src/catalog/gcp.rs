@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use super::{did_you_mean, glob_match};
+use super::{did_you_mean, glob_match, suggest_pattern};
 
 static BUILTIN: &str = include_str!("data/gcp-stdlib.txt");
 
@@ -281,13 +281,9 @@ impl Catalog {
     /// `storage.*`). None when `name` is known, or nothing is close.
     pub fn suggest(&self, name: &str) -> Option<String> {
         if is_pattern(name) {
-            if !self.matching(name).is_empty() {
-                return None;
-            }
-            let (svc, rest) = name.split_once('.')?;
-            let fixed = did_you_mean(svc, self.services())?;
-            let candidate = format!("{fixed}.{rest}");
-            return (!self.matching(&candidate).is_empty()).then_some(candidate);
+            return suggest_pattern(name, '.', self.services(), |p| {
+                self.permissions.iter().any(|q| glob_match(p, &q.name))
+            });
         }
         if self.get(name).is_some() {
             return None;

@@ -12,7 +12,8 @@ use std::sync::OnceLock;
 
 static DATA: &str = include_str!("data/aws-managed-policies.catalog");
 
-/// One statement of a managed policy, as the access model reads it.
+/// One IAM statement as the access model reads it: a managed policy's, or (inside
+/// [`crate::access::AwsGrant`]) one the source emits.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Statement {
     pub allow: bool,

@@ -14,15 +14,35 @@ pub mod arn;
 pub mod aws;
 pub mod aws_keys;
 pub mod azure;
+pub mod azure_roles;
 pub mod gcp;
 pub mod gcp_roles;
 pub mod k8s;
+pub mod k8s_roles;
 pub mod managed;
 pub mod query;
 
 pub use query::{is_pattern, query, Names, Query, Unknown, Why};
 
 use std::cmp::Ordering;
+
+/// "Did you mean" for a pattern that matches nothing because its service is misspelt
+/// (`storag.*` -> `storage.*`, `Microsoft.Storag/*` -> `Microsoft.Storage/*`): the
+/// closest service with the rest kept, when that matches something. GCP and Azure
+/// share it; `matches` is the catalog's own matching.
+pub fn suggest_pattern<'a>(
+    pattern: &str,
+    separator: char,
+    services: impl IntoIterator<Item = &'a str>,
+    matches: impl Fn(&str) -> bool,
+) -> Option<String> {
+    if matches(pattern) {
+        return None;
+    }
+    let (service, rest) = pattern.split_once(separator)?;
+    let candidate = format!("{}{separator}{rest}", did_you_mean(service, services)?);
+    matches(&candidate).then_some(candidate)
+}
 
 /// Closest candidate by edit distance for "did you mean" (case-insensitive), None if
 /// nothing is close.

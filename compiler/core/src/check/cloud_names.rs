@@ -72,7 +72,7 @@ pub fn valid_gcp_permission(s: &str) -> bool {
         && parts[0].starts_with(|c: char| c.is_ascii_lowercase())
 }
 
-fn valid_gcp_role(s: &str) -> bool {
+pub fn valid_gcp_role(s: &str) -> bool {
     let name_ok = |n: &str| {
         !n.is_empty()
             && n.chars()

@@ -424,12 +424,12 @@ mod tests {
     use super::*;
     use crate::{compile_str, Options};
 
-    fn codes(src: &str) -> Vec<(&'static str, String)> {
+    fn codes(src: &str) -> Vec<(Code, String)> {
         compile_str("test.eng", src, &Options::default())
             .diagnostics
             .into_iter()
             .filter(|d| d.is_error())
-            .map(|d| (d.code.as_str(), d.message))
+            .map(|d| (d.code, d.message))
             .collect()
     }
 
@@ -456,7 +456,7 @@ mod tests {
         );
         let found: Vec<_> = codes(&src)
             .into_iter()
-            .filter(|(c, _)| c.starts_with("E080"))
+            .filter(|(c, _)| c.as_str().starts_with("E080"))
             .collect();
         assert!(found.is_empty(), "{found:?}");
     }
@@ -474,12 +474,12 @@ mod tests {
         );
         let found: Vec<_> = codes(&src)
             .into_iter()
-            .filter(|(c, _)| *c == "E0806")
+            .filter(|(c, _)| *c == Code::E0806)
             .collect();
         assert_eq!(
             found,
             [(
-                "E0806",
+                Code::E0806,
                 "statement `OnlyDescribe` of `guard` does not fit in a managed policy".to_string()
             )]
         );
@@ -493,7 +493,7 @@ mod tests {
         );
         let found: Vec<_> = codes(&src)
             .into_iter()
-            .filter(|(c, _)| *c == "E0804")
+            .filter(|(c, _)| *c == Code::E0804)
             .collect();
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].1.contains("description"), "{found:?}");

@@ -4,6 +4,7 @@
 pub mod aws_catalog;
 pub mod aws_dead;
 pub mod aws_statements;
+pub mod bindings;
 pub mod cidr;
 pub mod cloud_catalogs;
 pub mod cloud_names;

@@ -27,6 +27,11 @@ pub enum Slot {
     GcpServiceAccount,
     GcpMember,
     GcpRoleId,
+    /// The resource of `gcp bind ... on KIND "NAME"`.
+    GcpBucket,
+    GcpFolder,
+    GcpOrganization,
+    GcpProject,
     AzurePrincipal,
     AzureScope,
     K8sName,
@@ -82,6 +87,30 @@ impl Slot {
             Slot::GcpServiceAccount => gcp_service_account(v),
             Slot::GcpMember => gcp_member(v),
             Slot::GcpRoleId => gcp_role_id(v),
+            Slot::GcpBucket => gcp_resource(
+                v,
+                bucket(v),
+                "a GCS bucket name",
+                "bucket names are 3 to 63 lowercase letters, digits, `-`, `_` and `.`",
+            ),
+            Slot::GcpFolder => gcp_resource(
+                v,
+                numeric_id(v.strip_prefix("folders/").unwrap_or(v)),
+                "a GCP folder id",
+                "expected the folder's number, or `folders/NUMBER`",
+            ),
+            Slot::GcpOrganization => gcp_resource(
+                v,
+                numeric_id(v.strip_prefix("organizations/").unwrap_or(v)),
+                "a GCP organization id",
+                "expected the organization's number, or `organizations/NUMBER`",
+            ),
+            Slot::GcpProject => gcp_resource(
+                v,
+                gcp_project(v),
+                "a GCP project id",
+                "expected 6 to 30 lowercase letters, digits and `-`, starting with a letter",
+            ),
             Slot::AzurePrincipal => guid(v).then_some(()).ok_or_else(|| {
                 Problem::new(
                     Code::E0116,
@@ -290,9 +319,21 @@ fn gcp_service_account(v: &str) -> Verdict {
     ))
 }
 
+fn workload_identity(v: &str) -> bool {
+    let Some((pool, rest)) = v.split_once(".svc.id.goog[") else {
+        return false;
+    };
+    let Some((ns, ksa)) = rest.strip_suffix(']').and_then(|r| r.split_once('/')) else {
+        return false;
+    };
+    gcp_project(pool) && namespace(ns).is_ok() && k8s_name(ksa).is_ok()
+}
+
 fn gcp_member(v: &str) -> Verdict {
     let ok = match v.split_once(':') {
         _ if v == "allUsers" || v == "allAuthenticatedUsers" => true,
+        // Workload identity: `serviceAccount:PROJECT.svc.id.goog[NAMESPACE/KSA]`.
+        Some(("serviceAccount", rest)) if rest.contains(".svc.id.goog[") => workload_identity(rest),
         Some(("user" | "serviceAccount" | "group", rest)) => email(rest),
         Some(("domain", rest)) => {
             rest.contains('.')
@@ -315,6 +356,30 @@ fn gcp_member(v: &str) -> Verdict {
         "expected `serviceAccount:EMAIL`, `user:EMAIL`, `group:EMAIL`, `domain:DOMAIN`, `principal://...` or `principalSet://...`",
         "write the member with its type, such as `serviceAccount:ci@vendor.iam.gserviceaccount.com`",
     ))
+}
+
+fn gcp_resource(_v: &str, ok: bool, what: &str, label: &str) -> Verdict {
+    if ok {
+        return Ok(());
+    }
+    Err(Problem::new(
+        Code::E0902,
+        what,
+        label,
+        "name the resource as GCP does (`gcloud ... list` prints it)",
+    ))
+}
+
+fn bucket(v: &str) -> bool {
+    (3..=63).contains(&v.len())
+        && v.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c))
+        && v.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && v.ends_with(|c: char| c.is_ascii_alphanumeric())
+}
+
+fn numeric_id(v: &str) -> bool {
+    !v.is_empty() && v.len() <= 32 && v.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn gcp_role_id(v: &str) -> Verdict {
@@ -673,6 +738,33 @@ fn visit(decls: &Decls, f: &mut dyn FnMut(Slot, &Str)) {
         for st in &a.aws {
             statement(st, f);
         }
+        for b in &a.gcp_binds {
+            let slot = match b.target.node.as_str() {
+                "bucket" => Slot::GcpBucket,
+                "folder" => Slot::GcpFolder,
+                "organization" => Slot::GcpOrganization,
+                "project" => Slot::GcpProject,
+                _ => Slot::GcpServiceAccount,
+            };
+            f(slot, &b.resource);
+            for m in &b.members {
+                f(Slot::GcpMember, m);
+            }
+        }
+        for z in &a.azure_assigns {
+            for s in &z.scopes {
+                f(Slot::AzureScope, s);
+            }
+            for p in &z.principals {
+                f(Slot::AzurePrincipal, p);
+            }
+        }
+        // Role names may hold `:` (`system:...`): only the namespace has a shape.
+        for k in &a.k8s_binds {
+            if let Some(ns) = &k.namespace {
+                f(Slot::Namespace, ns);
+            }
+        }
     }
     for s in decls.scps.values() {
         f(Slot::OuId, &s.ou);
@@ -731,6 +823,18 @@ mod tests {
             "serviceAccount:ci@vendor-prod.iam.gserviceaccount.com"
         ));
         assert!(ok(Slot::GcpMember, "allAuthenticatedUsers"));
+        assert!(ok(
+            Slot::GcpMember,
+            "serviceAccount:shop-prod.svc.id.goog[shop/api]"
+        ));
+        assert!(!ok(
+            Slot::GcpMember,
+            "serviceAccount:shop-prod.svc.id.goog[Shop/api]"
+        ));
+        assert!(ok(Slot::GcpBucket, "shop-data"));
+        assert!(!ok(Slot::GcpBucket, "Shop_Data!"));
+        assert!(ok(Slot::GcpFolder, "folders/123456"));
+        assert!(!ok(Slot::GcpOrganization, "example.com"));
         assert!(!ok(
             Slot::GcpMember,
             "ci@vendor-prod.iam.gserviceaccount.com"

@@ -2,6 +2,7 @@
 //! datasets`) become each target's permissions through the standard library kinds;
 //! explicit grants are carried over with parameters filled in.
 
+pub mod bindings;
 pub mod minimize;
 pub mod scoping;
 
@@ -42,6 +43,7 @@ pub fn lower(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) -> Mod
                 .map(|(k, v)| (params.render(&k.node), params.render(&v.node))),
             name_prefix: d.name_prefix.as_ref().map(|p| params.render(&p.node)),
             project_id: params.render("${project_id}"),
+            modes: BTreeMap::new(),
         };
     }
     let l = Lowerer { decls, params };
@@ -70,24 +72,24 @@ struct Lowerer<'a, 'd> {
 }
 
 impl Lowerer<'_, '_> {
-    fn r(&self, s: &ast::Str) -> String {
+    fn fill(&self, s: &ast::Str) -> String {
         self.params.render(&s.node)
     }
 
     fn list(&self, l: &[ast::Str]) -> Vec<String> {
-        l.iter().map(|s| self.r(s)).collect()
+        l.iter().map(|s| self.fill(s)).collect()
     }
 
     fn principal(&self, p: &ast::Principal) -> model::Principal {
         model::Principal {
             name: p.name.node.clone(),
             aws_role: p.aws_role.as_ref().map(|r| model::AwsRole {
-                arn: self.r(&r.arn),
-                external_id: r.external_id.as_ref().map(|e| self.r(e)),
+                arn: self.fill(&r.arn),
+                external_id: r.external_id.as_ref().map(|e| self.fill(e)),
             }),
             aws_trust: p.aws_trust.iter().map(|t| self.trust(t)).collect(),
             aws_instance_profile: p.aws_instance_profile.as_ref().map(|i| match &i.node {
-                Some(name) => self.r(name),
+                Some(name) => self.fill(name),
                 None => self.role_name(&p.name.node),
             }),
             aws_boundary: p.aws_boundary.as_ref().map(|b| b.node.clone()),
@@ -95,16 +97,16 @@ impl Lowerer<'_, '_> {
                 .gcp_service_account
                 .as_ref()
                 .map(|g| model::GcpServiceAccount {
-                    account: self.r(&g.account),
+                    account: self.fill(&g.account),
                     impersonated_by: self.list(&g.impersonated_by),
                 }),
-            azure_principal: p.azure_principal.as_ref().map(|a| self.r(a)),
+            azure_principal: p.azure_principal.as_ref().map(|a| self.fill(a)),
             k8s_service_account: p
                 .k8s_service_account
                 .as_ref()
                 .map(|k| model::K8sServiceAccount {
-                    name: self.r(&k.name),
-                    namespace: self.r(&k.namespace),
+                    name: self.fill(&k.name),
+                    namespace: self.fill(&k.namespace),
                 }),
         }
     }
@@ -119,7 +121,7 @@ impl Lowerer<'_, '_> {
                 .map(|s| model::Subnet {
                     name: s.name.node.clone(),
                     cidr: s.cidr.node.clone(),
-                    zone: s.zone.as_ref().map(|z| self.r(z)),
+                    zone: s.zone.as_ref().map(|z| self.fill(z)),
                     public: s.public.as_ref().map(|p| p.node.clone()),
                 })
                 .collect(),
@@ -132,7 +134,7 @@ impl Lowerer<'_, '_> {
         self.decls
             .deployment
             .and_then(|d| d.managed_tag.as_ref())
-            .map(|(k, v)| (self.r(k), self.r(v)))
+            .map(|(k, v)| (self.fill(k), self.fill(v)))
     }
 
     /// The role's default name, as the Terraform and CloudFormation backends name it.
@@ -152,7 +154,7 @@ impl Lowerer<'_, '_> {
         let d = self.decls.deployment;
         model::DeploymentInfo {
             name: d.map(|d| d.name.node.clone()).unwrap_or_default(),
-            name_prefix: d.and_then(|d| d.name_prefix.as_ref()).map(|p| self.r(p)),
+            name_prefix: d.and_then(|d| d.name_prefix.as_ref()).map(|p| self.fill(p)),
             ..Default::default()
         }
     }
@@ -185,7 +187,8 @@ impl Lowerer<'_, '_> {
                         .or_default()
                         .push(iam_roles::STS_AUDIENCE.to_string());
                     if let Some((sa, ns)) = &t.service_account {
-                        let sub = format!("system:serviceaccount:{}:{}", self.r(ns), self.r(sa));
+                        let sub =
+                            format!("system:serviceaccount:{}:{}", self.fill(ns), self.fill(sa));
                         let op = if sub.contains('*') || sub.contains('?') {
                             "StringLike"
                         } else {
@@ -247,7 +250,7 @@ impl Lowerer<'_, '_> {
                     key,
                     values,
                     ..
-                } => (operator.node.clone(), self.r(key), self.list(values)),
+                } => (operator.node.clone(), self.fill(key), self.list(values)),
             };
             let slot = conditions.entry(op).or_default().entry(key).or_default();
             slot.extend(values);
@@ -339,7 +342,7 @@ impl Lowerer<'_, '_> {
             .map(|d| {
                 d.name_prefix
                     .as_ref()
-                    .map(|p| self.r(p))
+                    .map(|p| self.fill(p))
                     .unwrap_or_else(|| d.name.node.clone())
             })
             .unwrap_or_default();
@@ -357,8 +360,8 @@ impl Lowerer<'_, '_> {
                 Scope::Scoped => None,
                 Scope::Unscoped(r) => Some(r.node.clone()),
             },
-            title: a.title.as_ref().map(|t| self.r(t)),
-            description: a.description.as_ref().map(|t| self.r(t)),
+            title: a.title.as_ref().map(|t| self.fill(t)),
+            description: a.description.as_ref().map(|t| self.fill(t)),
             span: a.span,
             aws: Vec::new(),
             aws_managed: Vec::new(),
@@ -366,6 +369,7 @@ impl Lowerer<'_, '_> {
             gcp: model::GcpRole::default(),
             azure: model::AzureRole::default(),
             k8s: Vec::new(),
+            bindings: model::Bindings::default(),
             origins: BTreeMap::new(),
         };
         let mut gen = Generated::default();
@@ -431,7 +435,7 @@ impl Lowerer<'_, '_> {
         out.aws_managed = sorted_unique(
             a.aws_managed
                 .iter()
-                .map(|m| managed_arn(&self.r(m)))
+                .map(|m| managed_arn(&self.fill(m)))
                 .collect(),
         );
 
@@ -441,7 +445,7 @@ impl Lowerer<'_, '_> {
             role_id: a
                 .gcp_role_id
                 .as_ref()
-                .map(|i| self.r(i))
+                .map(|i| self.fill(i))
                 .unwrap_or_else(|| default_role_id(self.decls, &a.name.node)),
             permissions: sorted_unique(perms),
             roles: sorted_unique(self.list(&a.gcp_roles)),
@@ -483,6 +487,7 @@ impl Lowerer<'_, '_> {
             out.origins.entry(name.clone()).or_insert(*span);
         }
         out.k8s = self.k8s_roles(a, gen.k8s);
+        out.bindings = self.bindings(a);
         self.check_targets(a, &out, diags);
         out
     }
@@ -494,7 +499,7 @@ impl Lowerer<'_, '_> {
             || !generated.is_empty();
         for r in &a.k8s {
             let name = match &r.name {
-                Some(n) => self.r(n),
+                Some(n) => self.fill(n),
                 None if r.namespace.is_none() && has_both => {
                     format!("{}-cluster", self.default_name(&a.name.node))
                 }
@@ -502,7 +507,7 @@ impl Lowerer<'_, '_> {
             };
             roles.push(model::K8sRole {
                 name,
-                namespace: r.namespace.as_ref().map(|n| self.r(n)),
+                namespace: r.namespace.as_ref().map(|n| self.fill(n)),
                 rules: r
                     .rules
                     .iter()
@@ -516,6 +521,12 @@ impl Lowerer<'_, '_> {
                     .collect(),
                 span: r.span,
                 rule_spans: r.rules.iter().map(|rule| rule.span).collect(),
+                aggregate: r.aggregate.iter().map(|s| labels(&self.fill(s))).collect(),
+                labels: r
+                    .labels
+                    .iter()
+                    .flat_map(|s| labels(&self.fill(s)))
+                    .collect(),
             });
         }
         // Rules from abstract grants: one generated role per namespace (None: cluster).
@@ -559,6 +570,8 @@ impl Lowerer<'_, '_> {
                 rules,
                 span: rule_spans[0],
                 rule_spans,
+                aggregate: Vec::new(),
+                labels: Vec::new(),
             });
         }
         roles
@@ -673,10 +686,15 @@ impl Lowerer<'_, '_> {
             // Unbounded writes in a scoped level (E0417), reported once per name.
             let mut unbounded: BTreeSet<String> = BTreeSet::new();
             let tag_key: Option<String> = self.managed_tag().map(|(k, _)| k);
-            let sections = kind
-                .clouds
-                .iter()
-                .chain(extra.iter().flat_map(|c| c.clouds.iter()));
+            // A component runs on its engine, so only its sections for the clouds the
+            // engine's kind offers apply (external-dns on `eks` needs no Azure DNS).
+            let kind_clouds: Vec<Cloud> = kind.clouds.iter().map(|c| c.cloud.node).collect();
+            let sections = kind.clouds.iter().chain(
+                extra
+                    .iter()
+                    .flat_map(|c| c.clouds.iter())
+                    .filter(|s| kind_clouds.contains(&s.cloud.node)),
+            );
             for section in sections {
                 if !self.decls.targets(section.cloud.node) {
                     continue;
@@ -767,7 +785,7 @@ impl Lowerer<'_, '_> {
             }
             // Kubernetes rules of the engine's components.
             let namespaces: Vec<String> = engine
-                .map(|e| e.namespaces.iter().map(|n| self.r(n)).collect())
+                .map(|e| e.namespaces.iter().map(|n| self.fill(n)).collect())
                 .unwrap_or_default();
             for comp in &extra {
                 for res in &comp.resources {
@@ -1049,6 +1067,14 @@ pub fn camel(s: &str) -> String {
                 .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
                 .unwrap_or_default()
         })
+        .collect()
+}
+
+/// `a=b,c=d` as label pairs (the shape was checked: malformed parts are left out).
+pub fn labels(s: &str) -> Vec<(String, String)> {
+    s.split(',')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
         .collect()
 }
 

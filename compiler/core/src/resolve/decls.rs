@@ -70,6 +70,8 @@ pub struct Decls<'a> {
     pub acks: Vec<AckSite<'a>>,
     /// The user's files, for checks that walk every string.
     pub user_files: Vec<&'a ast::File>,
+    /// The `include` lines expansion followed (see [`crate::resolve::include`]).
+    pub inclusions: Vec<crate::resolve::include::Inclusion>,
     /// Names compared so far for "did you mean" (see [`SUGGESTION_BUDGET`]).
     suggestion_work: std::cell::Cell<usize>,
 }
@@ -230,6 +232,7 @@ impl<'a> Decls<'a> {
                 }
                 self.block_acks(&s.acks, s.span);
             }
+            Item::Grants(g) => self.block_acks(&g.body.acks, g.span),
             Item::Use(_) | Item::Kind(_) | Item::Component(_) | Item::Crd(_) | Item::Ack(_) => {}
         }
     }
@@ -258,8 +261,22 @@ impl<'a> Decls<'a> {
     }
 
     pub fn params(&self, options: &Options) -> Params {
-        let declared: Vec<(String, Option<(String, Span)>)> = self
-            .deployment
+        params(self.deployment, options)
+    }
+
+    /// Where a diagnostic at `span` stands: the span and, for a line an `include`
+    /// copied, the `include` lines that brought it (see [`include::sites`]).
+    ///
+    /// [`include::sites`]: crate::resolve::include::sites
+    pub fn sites(&self, span: Span) -> Vec<Span> {
+        crate::resolve::include::sites(&self.inclusions, span)
+    }
+}
+
+/// The parameters with their values: declared in `deployment`, implicit, `--set`.
+pub fn params(deployment: Option<&ast::Deployment>, options: &Options) -> Params {
+    {
+        let declared: Vec<(String, Option<(String, Span)>)> = deployment
             .map(|d| {
                 d.params
                     .iter()
@@ -272,16 +289,17 @@ impl<'a> Decls<'a> {
                     .collect()
             })
             .unwrap_or_default();
-        let prefix = self
-            .deployment
-            .and_then(|d| d.name_prefix.as_ref().map(|p| (p.node.as_str(), p.span)));
+        let prefix =
+            deployment.and_then(|d| d.name_prefix.as_ref().map(|p| (p.node.as_str(), p.span)));
         let mut params = Params::new(&declared, prefix, &options.set, &options.set_from);
         for name in &options.unset {
             params.unset(name);
         }
         params
     }
+}
 
+impl<'a> Decls<'a> {
     /// Resolves a reference that must be of kind `want`; reports unknown or wrong-kind.
     pub fn expect(&self, name: &ast::Name, want: DeclKind, diags: &mut Vec<Diagnostic>) -> bool {
         match self.symbols.get(name.node.as_str()) {
@@ -410,9 +428,14 @@ impl<'a> Decls<'a> {
             }
         }
         self.check_unused_principals(diags);
+        // Lines copied by `include` are checked once, in their group.
         for file in &self.user_files {
             for item in &file.items {
-                for_each_string(item, &mut |s| params.check(s, diags));
+                for_each_string(item, &mut |s| {
+                    if s.span.via == 0 {
+                        params.check(s, diags)
+                    }
+                });
             }
         }
     }
@@ -683,7 +706,20 @@ pub fn for_each_string(item: &Item, f: &mut dyn FnMut(&ast::Str)) {
         }
         Item::Engine(e) => e.namespaces.iter().for_each(&mut *f),
         Item::Store(s) => s.resource_name.iter().for_each(&mut *f),
+        Item::Grants(g) => {
+            for_each_string(&Item::Access(g.body.clone()), f);
+            for p in &g.body.pieces {
+                if let ast::Piece::If(x) = p {
+                    for_each_string(&Item::Access(x.body.clone()), f);
+                }
+            }
+        }
         Item::Access(a) => {
+            for p in &a.pieces {
+                if let ast::Piece::If(x) = p {
+                    for_each_string(&Item::Access(x.body.clone()), f);
+                }
+            }
             a.title.iter().for_each(&mut *f);
             a.description.iter().for_each(&mut *f);
             a.aws.iter().for_each(|s| stmt(s, f));

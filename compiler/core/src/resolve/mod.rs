@@ -2,4 +2,5 @@
 //! namespace, references checked against it, and the parameters with their values.
 
 pub mod decls;
+pub mod include;
 pub mod params;

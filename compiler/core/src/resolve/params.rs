@@ -111,6 +111,11 @@ impl Params {
             .filter_map(|(k, v)| v.as_ref().map(|(v, o)| (k.as_str(), v.as_str(), o)))
     }
 
+    /// Every known parameter's name, set or not.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.values.keys().map(String::as_str)
+    }
+
     pub fn is_known(&self, name: &str) -> bool {
         self.values.contains_key(name)
     }
@@ -209,7 +214,10 @@ fn reference_span(s: &Str, range: std::ops::Range<usize>) -> Span {
         return s.span;
     }
     let start = s.span.start as usize + 1 + written(&v[..range.start]);
-    Span::new(s.span.file, start, start + written(&v[range]))
+    Span {
+        via: s.span.via,
+        ..Span::new(s.span.file, start, start + written(&v[range]))
+    }
 }
 
 #[cfg(test)]

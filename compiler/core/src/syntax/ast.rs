@@ -49,6 +49,8 @@ pub struct File {
     pub items: Vec<Item>,
 }
 
+// An access level is the largest item, and the common one: boxing it would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum Item {
     Use(Str),
@@ -58,6 +60,7 @@ pub enum Item {
     Engine(Engine),
     Store(Store),
     Access(Access),
+    Grants(Grants),
     Scp(Scp),
     Kind(KindDecl),
     Component(ComponentDecl),
@@ -341,9 +344,140 @@ pub struct Access {
     pub azure: AzureLists,
     pub azure_scopes: Vec<Str>,
     pub k8s: Vec<K8sRole>,
+    pub gcp_binds: Vec<GcpBind>,
+    pub azure_assigns: Vec<AzureAssign>,
+    pub k8s_binds: Vec<K8sBind>,
     pub acks: Vec<Ack>,
     pub span: Span,
     pub repeated: Vec<(Span, Span, &'static str)>,
+    /// `include` and `if` lines, in source order; expansion (`resolve::include`) puts
+    /// their grants where they stand and leaves this empty.
+    pub pieces: Vec<Piece>,
+}
+
+impl Access {
+    /// An empty level (or group body) named `name`.
+    pub fn empty(name: Name, scope: Spanned<Scope>, span: Span) -> Access {
+        Access {
+            name,
+            principal: None,
+            scope,
+            title: None,
+            description: None,
+            within: Vec::new(),
+            grants: Vec::new(),
+            aws: Vec::new(),
+            aws_managed: Vec::new(),
+            aws_inline: None,
+            aws_roles_under: Vec::new(),
+            gcp_permissions: Vec::new(),
+            gcp_roles: Vec::new(),
+            gcp_role_id: None,
+            azure: AzureLists::default(),
+            azure_scopes: Vec::new(),
+            k8s: Vec::new(),
+            gcp_binds: Vec::new(),
+            azure_assigns: Vec::new(),
+            k8s_binds: Vec::new(),
+            acks: Vec::new(),
+            span,
+            repeated: Vec::new(),
+            pieces: Vec::new(),
+        }
+    }
+
+    /// How long each list of grants is: where a line written now would go.
+    pub fn pos(&self) -> Pos {
+        Pos([
+            self.grants.len(),
+            self.aws.len(),
+            self.aws_managed.len(),
+            self.gcp_permissions.len(),
+            self.gcp_roles.len(),
+            self.azure.actions.len(),
+            self.azure.not_actions.len(),
+            self.azure.data_actions.len(),
+            self.azure.not_data_actions.len(),
+            self.azure_scopes.len(),
+            self.k8s.len(),
+            self.gcp_binds.len(),
+            self.azure_assigns.len(),
+            self.k8s_binds.len(),
+        ])
+    }
+}
+
+/// The length of each list of grants of an [`Access`] at one line (see [`Access::pos`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pos(pub [usize; 14]);
+
+/// A line that stands for other lines.
+#[derive(Clone, Debug)]
+pub enum Piece {
+    /// `include NAME`: the grants of the group `NAME`.
+    Include { name: Name, span: Span, at: Pos },
+    /// `if PARAM = "VALUE" { ... }`: the body's lines when the guard holds.
+    If(Box<Guarded>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Guarded {
+    pub param: Name,
+    /// `!=` rather than `=`.
+    pub negated: bool,
+    pub value: Str,
+    /// The guarded lines (only grants, `include` and `if`-free).
+    pub body: Access,
+    pub span: Span,
+    pub at: Pos,
+}
+
+/// `grants NAME { ... }`: grant lines that access levels `include`.
+#[derive(Clone, Debug)]
+pub struct Grants {
+    pub name: Name,
+    /// The lines, held as an access level's (name and scope unused).
+    pub body: Access,
+    pub span: Span,
+}
+
+/// `gcp bind ROLES on KIND "NAME" [to MEMBERS] [when "CEL" as "TITLE"]`: roles bound
+/// on one resource (a bucket, a service account, a project, a folder, the
+/// organization), to the level's service account or to the members named.
+#[derive(Clone, Debug)]
+pub struct GcpBind {
+    pub roles: Vec<Str>,
+    /// `bucket`, `service_account`, `project`, `folder` or `organization`.
+    pub target: Spanned<String>,
+    pub resource: Str,
+    /// Empty: the principal's service account.
+    pub members: Vec<Str>,
+    /// The `when` keyword's span, the CEL expression and the title.
+    pub condition: Option<(Span, Str, Option<Str>)>,
+    pub span: Span,
+}
+
+/// `azure assign ROLES on SCOPES [to PRINCIPAL_IDS]`: built-in roles (by name or id)
+/// assigned at each scope, to the level's service principal or to the ids named.
+#[derive(Clone, Debug)]
+pub struct AzureAssign {
+    pub roles: Vec<Str>,
+    pub scopes: Vec<Str>,
+    pub principals: Vec<Str>,
+    pub span: Span,
+}
+
+/// `k8s bind cluster_role|role "NAME" [in "NS"] [to SUBJECTS]`: a binding to a role
+/// that exists in the cluster (`view`, `edit`) or that the source writes.
+#[derive(Clone, Debug)]
+pub struct K8sBind {
+    pub cluster_role: bool,
+    pub role: Str,
+    pub namespace: Option<Str>,
+    /// `user:NAME`, `group:NAME`, `serviceaccount:NS/NAME`; empty: the principal's
+    /// service account.
+    pub subjects: Vec<Str>,
+    pub span: Span,
 }
 
 /// `aws roles under BOUNDARY [on ROLES]`: may create and manage the roles only with
@@ -420,6 +554,11 @@ pub struct K8sRole {
     pub namespace: Option<Str>,
     pub name: Option<Str>,
     pub rules: Vec<K8sRule>,
+    /// `aggregate "KEY=VALUE", ...`: the ClusterRole's aggregation rule, one label
+    /// selector per string (`a=b,c=d` for several labels at once).
+    pub aggregate: Vec<Str>,
+    /// `labels "KEY=VALUE", ...`: the role's own labels (to be aggregated).
+    pub labels: Vec<Str>,
     pub span: Span,
 }
 

@@ -43,6 +43,8 @@ impl Frame {
                 "title",
                 "description",
                 "within",
+                "include",
+                "if",
                 "ack",
             ],
             Frame::Scp => &["aws", "ack"],
@@ -92,6 +94,10 @@ fn frame_for(parent: Option<&Frame>, stmt: &[&str]) -> Frame {
         (None, Some("access")) => Frame::Access {
             name: stmt.get(1).map(|s| s.to_string()),
         },
+        // A group's and an `if` block's lines are an access level's grant lines.
+        (None, Some("grants")) | (Some(Frame::Access { .. }), Some("if")) => {
+            Frame::Access { name: None }
+        }
         (None, Some("scp")) => Frame::Scp,
         (None, Some("kind")) => Frame::Kind,
         (None, Some("component")) => Frame::Component,

@@ -16,6 +16,7 @@ const TOP_KEYWORDS: &[(&str, &str)] = &[
         "access",
         "access ${1:name} for ${2:principal} scoped {\n  ${0}\n}",
     ),
+    ("grants", "grants ${1:name} {\n  ${0}\n}"),
     ("scp", "scp ${1:name} for ou \"${2:ou}\" {\n  ${0}\n}"),
     ("use", "use \"${1:file.eng}\""),
     ("ack", "ack ${1:W0000} \"${2:reason}\""),
@@ -37,6 +38,23 @@ impl Ctx<'_> {
     pub(super) fn keywords(&mut self, words: &[&str]) {
         for w in words {
             self.push(w, CompletionKind::Keyword, None);
+        }
+    }
+
+    /// The `grants` groups, for `include`.
+    fn groups(&mut self) {
+        let mut names: Vec<String> = Vec::new();
+        for (_, f) in &self.a.comp.files {
+            for item in &f.items {
+                if let Item::Grants(g) = item {
+                    names.push(g.name.node.clone());
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        for n in names {
+            self.push(&n, CompletionKind::Access, Some("grants".to_string()));
         }
     }
 
@@ -256,18 +274,66 @@ pub(super) fn in_block(ctx: &mut Ctx, frame: &Frame, stmt: &[&str]) {
                 }
             }
             "within" if stmt.len() == 1 => ctx.decls(DeclKind::Access, name.as_deref()),
+            "include" if stmt.len() == 1 => ctx.groups(),
+            "if" if stmt.len() == 1 => ctx.params(false),
             "aws" => aws_statement(ctx, stmt, true),
-            "gcp" if stmt.len() == 1 => ctx.keywords(&["permissions", "role", "role_id"]),
+            "gcp" if stmt.len() == 1 => ctx.keywords(&["permissions", "role", "role_id", "bind"]),
+            // gcp bind "ROLE" on KIND "NAME" [to MEMBERS] [when "CEL" as "TITLE"]
+            "gcp" if stmt[1] == "bind" => match last {
+                "on" => ctx.keywords(&[
+                    "bucket",
+                    "service_account",
+                    "project",
+                    "folder",
+                    "organization",
+                ]),
+                "\"" | "]" if stmt.contains(&"on") && stmt.len() >= 5 => {
+                    let mut kws = Vec::new();
+                    if !stmt.contains(&"to") {
+                        kws.push("to");
+                    }
+                    if !stmt.contains(&"when") {
+                        kws.push("when");
+                    }
+                    if stmt.contains(&"when") && !stmt.contains(&"as") {
+                        kws.push("as");
+                    }
+                    ctx.keywords(&kws);
+                }
+                "\"" | "]" if !stmt.contains(&"on") => ctx.keywords(&["on"]),
+                _ => {}
+            },
             "azure" if stmt.len() == 1 => ctx.keywords(&[
                 "actions",
                 "not_actions",
                 "data_actions",
                 "not_data_actions",
                 "scope",
+                "assign",
             ]),
+            // azure assign "ROLE" on "SCOPE" [to IDS]
+            "azure" if stmt[1] == "assign" && matches!(last, "\"" | "]") => {
+                if !stmt.contains(&"on") {
+                    ctx.keywords(&["on"]);
+                } else if !stmt.contains(&"to") {
+                    ctx.keywords(&["to"]);
+                }
+            }
             "k8s" => match stmt.len() {
-                1 => ctx.keywords(&["role", "cluster_role"]),
+                1 => ctx.keywords(&["role", "cluster_role", "bind"]),
+                2 if stmt[1] == "bind" => ctx.keywords(&["cluster_role", "role"]),
                 3 if stmt[1] == "role" => ctx.keywords(&["in"]),
+                // k8s bind cluster_role|role "NAME" [in "NS"] [to SUBJECTS]
+                _ if stmt[1] == "bind" && matches!(last, "\"" | "]") => {
+                    let mut kws = Vec::new();
+                    if !stmt.contains(&"in") && !stmt.contains(&"to") {
+                        kws.push("in");
+                    }
+                    if !stmt.contains(&"to") {
+                        kws.push("to");
+                    }
+                    ctx.keywords(&kws);
+                }
                 _ => {}
             },
             _ => {}

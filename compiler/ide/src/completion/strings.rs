@@ -14,7 +14,7 @@ use engc_core::syntax::ast::Item;
 const MAX_ITEMS: usize = 2000;
 
 impl Ctx<'_> {
-    fn params(&mut self, close: bool) {
+    pub(super) fn params(&mut self, close: bool) {
         let mut names: Vec<(String, String)> = Vec::new();
         for (_, f) in &self.a.comp.files {
             for item in &f.items {

@@ -67,6 +67,10 @@ pub fn hover(a: &Analysis, file: engc_core::source::FileId, offset: usize) -> Op
             (s.span, string_hover(a, s, ctx)?)
         }
         Node::Cidr(c) => (c.span, cidr_hover(a, c)),
+        Node::Include(name, span) => (
+            span,
+            name_hover(a, &crate::index::Sym::Group(name.node.clone()))?,
+        ),
         Node::Grant(g, access) => {
             let m = expand::expand_grant(a, access, g, None)?;
             let names: Vec<String> = g.names.iter().map(|n| format!("`{}`", n.node)).collect();

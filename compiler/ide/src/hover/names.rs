@@ -57,17 +57,6 @@ fn find_component<'a>(a: &'a Analysis, name: &str) -> Option<&'a ast::ComponentD
         .last()
 }
 
-fn deployment(a: &Analysis) -> Option<&ast::Deployment> {
-    a.comp
-        .files
-        .iter()
-        .flat_map(|(_, f)| &f.items)
-        .find_map(|i| match i {
-            Item::Deployment(d) => Some(d),
-            _ => None,
-        })
-}
-
 fn names_list<'n>(names: impl Iterator<Item = &'n str>) -> String {
     let v: Vec<String> = names.map(|n| format!("`{n}`")).collect();
     if v.is_empty() {
@@ -112,8 +101,30 @@ pub fn name_hover(a: &Analysis, sym: &Sym) -> Option<String> {
             };
             component_details(a, c, &mut md);
         }
+        Sym::Group(name) => {
+            let Some(text) = group_text(a, name, &mut Vec::new()) else {
+                return Some(format!("`{name}`: no `grants` group of this name"));
+            };
+            let _ = write!(
+                md,
+                "**grants** `{name}`: an `include` stands for these lines, exactly as if \
+                 written in its place\n\n{}",
+                code_block(&text)
+            );
+            let users: Vec<&str> = a
+                .comp
+                .files
+                .iter()
+                .flat_map(|(_, f)| &f.items)
+                .filter_map(|i| match i {
+                    Item::Access(x) if includes(&x.pieces, name) => Some(x.name.node.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let _ = write!(md, "\n\nincluded by: {}", names_list(users.into_iter()));
+        }
         Sym::Param(name) => {
-            let dep = deployment(a);
+            let dep = a.deployment();
             let declared = dep.and_then(|d| d.params.iter().find(|p| p.name.node == *name));
             let set = a.options.set.get(name);
             match (declared, BUILTIN_PARAMS.iter().find(|(n, _)| n == name)) {
@@ -136,17 +147,24 @@ pub fn name_hover(a: &Analysis, sym: &Sym) -> Option<String> {
                     let _ = write!(md, "`{name}`: not a declared parameter");
                 }
             }
-            match set {
-                Some(v) => {
+            let default = a.param_value(name).filter(|_| set.is_none());
+            match (set, default) {
+                (Some(v), _) => {
                     let _ = write!(md, "\n\nset to `\"{v}\"`");
                 }
-                None => md.push_str(
+                (None, Some(d)) => {
+                    let _ = write!(
+                        md,
+                        "\n\nthe documents get `\"{d}\"` unless `--set` gives another value"
+                    );
+                }
+                (None, None) => md.push_str(
                     "\n\nunless set (`--set`), it stays a `${...}` placeholder in the output",
                 ),
             }
         }
         Sym::Deployment(name) => {
-            let d = deployment(a)?;
+            let d = a.deployment()?;
             let _ = write!(md, "**deployment** `{name}`\n\n");
             let clouds: Vec<&str> = d.clouds.iter().map(|c| c.node.as_str()).collect();
             let _ = writeln!(md, "- clouds: {}", names_list(clouds.into_iter()));
@@ -455,4 +473,91 @@ fn component_details(a: &Analysis, c: &ast::ComponentDecl, md: &mut String) {
         md.push('\n');
     }
     kind_clouds(&c.clouds, md);
+}
+
+fn find_group<'a>(a: &'a Analysis, name: &str) -> Option<&'a ast::Grants> {
+    a.comp
+        .files
+        .iter()
+        .flat_map(|(_, f)| &f.items)
+        .find_map(|i| match i {
+            Item::Grants(g) if g.name.node == name => Some(g),
+            _ => None,
+        })
+}
+
+/// Whether `pieces` include `name` directly (in an `if` block or not).
+fn includes(pieces: &[ast::Piece], name: &str) -> bool {
+    pieces.iter().any(|p| match p {
+        ast::Piece::Include { name: n, .. } => n.node == name,
+        ast::Piece::If(g) => includes(&g.body.pieces, name),
+    })
+}
+
+/// The lines of the group `name` as written, each nested `include` replaced by its
+/// group's lines (a cycle is left as written).
+fn group_text(a: &Analysis, name: &str, stack: &mut Vec<String>) -> Option<String> {
+    let g = find_group(a, name)?;
+    let text = a.comp.sources.slice(g.span);
+    let open = text.find('{')? + 1;
+    let close = text.rfind('}').filter(|c| *c >= open)?;
+    let base = g.span.start as usize;
+    let mut sites: Vec<(usize, usize, &str)> = Vec::new();
+    fn collect<'p>(pieces: &'p [ast::Piece], base: usize, out: &mut Vec<(usize, usize, &'p str)>) {
+        for p in pieces {
+            match p {
+                ast::Piece::Include { name, span, .. } => out.push((
+                    span.start as usize - base,
+                    span.end as usize - base,
+                    &name.node,
+                )),
+                ast::Piece::If(g) => collect(&g.body.pieces, base, out),
+            }
+        }
+    }
+    collect(&g.body.pieces, base, &mut sites);
+    sites.sort();
+    stack.push(name.to_string());
+    let mut out = String::new();
+    let mut last = open;
+    for (start, end, inner) in sites {
+        if start < last || end > close {
+            continue;
+        }
+        out.push_str(&text[last..start]);
+        match stack.iter().any(|s| s == inner) {
+            true => out.push_str(&text[start..end]),
+            false => match group_text(a, inner, stack) {
+                Some(t) => {
+                    let _ = write!(out, "// include {inner}:");
+                    for line in t.lines().filter(|l| !l.trim().is_empty()) {
+                        let _ = write!(out, "\n{}", line.trim_start());
+                    }
+                }
+                None => out.push_str(&text[start..end]),
+            },
+        }
+        last = end;
+    }
+    stack.pop();
+    out.push_str(&text[last..close]);
+    let lines: Vec<&str> = out.lines().filter(|l| !l.trim().is_empty()).collect();
+    let indent = lines
+        .iter()
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    Some(
+        lines
+            .iter()
+            .map(|l| {
+                if l.len() >= indent {
+                    &l[indent..]
+                } else {
+                    l.trim_start()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
 }

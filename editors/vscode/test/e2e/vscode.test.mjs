@@ -206,6 +206,19 @@ async function command(page, title) {
   await page.keyboard.press('Enter');
 }
 
+/**
+ * Types `text` on a new line and ends the line. Escape first closes the suggestion
+ * list, which may have opened while typing (late on a loaded machine), so that Enter
+ * ends the line instead of accepting a completion (`buckt` would become `bucket`).
+ */
+async function typeLine(page, text) {
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(text);
+  await page.waitForTimeout(200);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Enter');
+}
+
 /** Waits until `selector`'s text matches; returns the text. */
 async function waitForText(page, selector, pattern, timeout = 20000) {
   const end = Date.now() + timeout;
@@ -253,7 +266,7 @@ test('diagnostics, hover, completion and go to definition', async () => {
     const { count } = lineOf('quickstart.eng', 'store data');
     await page.keyboard.press('Control+1');
     await page.keyboard.press('Control+End');
-    await page.keyboard.type('\nstore broken: buckt\n');
+    await typeLine(page, 'store broken: buckt');
     const problems = await waitForText(page, '.markers-panel', /unknown store kind `buckt`/);
     assert.match(problems, /unknown store kind `buckt`/);
     await s.shot('problems');
@@ -327,7 +340,7 @@ test('restarts reuse one output channel and run one at a time', async () => {
     // The server still answers: a new error shows up.
     await page.keyboard.press('Control+1');
     await page.keyboard.press('Control+End');
-    await page.keyboard.type('\nstore again: buckt\n');
+    await typeLine(page, 'store again: buckt');
     await waitForText(page, '.markers-panel', /unknown store kind `buckt`/);
     // The output channels, filtered to engc's: one, however often it restarted.
     await command(page, 'Output: Show Output Channels');
@@ -402,7 +415,7 @@ test("a workspace's settings cannot choose the program that runs", async () => {
       }
       await openFile(page, 'quickstart.eng');
       await page.keyboard.press('Control+End');
-      await page.keyboard.type('\nstore broken: buckt\n');
+      await typeLine(page, 'store broken: buckt');
       await page.keyboard.press('Control+Shift+M');
       await waitForText(page, '.markers-panel', /unknown store kind `buckt`/);
       assert.equal(fs.existsSync(marker), false, 'the workspace-named program never ran');

@@ -61,12 +61,10 @@ fn azure_human(c: &azure::Catalog, o: &azure::Operation) -> String {
     if !o.origin.is_empty() {
         f.one("origin", &o.origin);
     }
-    f.one("catalog", c.source());
-    if c.is_builtin() {
-        f.out.push_str(
-            "note: the built-in subset has no display names or descriptions; --catalog FILE adds them\n",
-        );
-    }
+    f.catalog(
+        c.source(),
+        c.is_builtin().then_some("display names or descriptions"),
+    );
     f.out
 }
 

@@ -54,12 +54,7 @@ fn gcp_human(c: &gcp::Catalog, p: &gcp::Permission) -> String {
             "yes (the service's API is off where the list was taken)",
         );
     }
-    f.one("catalog", c.source());
-    if c.is_builtin() {
-        f.out.push_str(
-            "note: the built-in subset has no titles or stages; --catalog FILE adds them\n",
-        );
-    }
+    f.catalog(c.source(), c.is_builtin().then_some("titles or stages"));
     f.out
 }
 

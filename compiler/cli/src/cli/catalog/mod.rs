@@ -233,6 +233,17 @@ impl Fields {
         self.list(label, [value.as_ref().to_owned()]);
     }
 
+    /// The catalog's source, and for engc's built-in subset what it lacks that
+    /// `--catalog FILE` adds (`titles or stages`).
+    fn catalog(&mut self, source: &str, builtin_lacks: Option<&str>) {
+        self.one("catalog", source);
+        if let Some(lacks) = builtin_lacks {
+            self.out.push_str(&format!(
+                "note: the built-in subset has no {lacks}; --catalog FILE adds them\n"
+            ));
+        }
+    }
+
     /// One value a line; `none` for an empty list.
     fn list(&mut self, label: &str, values: impl IntoIterator<Item = String>) {
         let mut values = values.into_iter().peekable();

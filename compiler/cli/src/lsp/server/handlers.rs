@@ -245,7 +245,7 @@ impl Server {
         let offset = self.offset(r, file, p.position);
         match r.analysis.prepare_rename(file, offset) {
             Ok(span) => to_value(lt::PrepareRenameResponse::Range(self.range(r, span))),
-            Err(e) => Err(Fail(ErrorCode::InvalidRequest, e)),
+            Err(e) => Err(Fail(ErrorCode::RequestFailed, e)),
         }
     }
 
@@ -259,7 +259,7 @@ impl Server {
         let edits = r
             .analysis
             .rename(file, offset, &p.new_name)
-            .map_err(|e| Fail(ErrorCode::InvalidRequest, e))?;
+            .map_err(|e| Fail(ErrorCode::RequestFailed, e))?;
         let mut changes: HashMap<lt::Uri, Vec<lt::TextEdit>> = HashMap::new();
         for e in edits {
             let Some(u) = r.uris.get(&e.span.file).and_then(|u| convert::uri(u)) else {
@@ -305,7 +305,7 @@ fn completion_kind(k: CompletionKind) -> lt::CompletionItemKind {
     }
 }
 
-fn symbol_kind(k: SymbolKind) -> lt::SymbolKind {
+pub(super) fn symbol_kind(k: SymbolKind) -> lt::SymbolKind {
     use lt::SymbolKind as K;
     match k {
         SymbolKind::Deployment => K::PACKAGE,
@@ -316,6 +316,7 @@ fn symbol_kind(k: SymbolKind) -> lt::SymbolKind {
         SymbolKind::Engine => K::CLASS,
         SymbolKind::Store => K::STRUCT,
         SymbolKind::Access => K::OBJECT,
+        SymbolKind::Group => K::MODULE,
         SymbolKind::Grant => K::PROPERTY,
         SymbolKind::Role => K::PROPERTY,
         SymbolKind::Scp => K::OBJECT,

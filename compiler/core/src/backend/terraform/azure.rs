@@ -38,9 +38,13 @@ struct Permissions {
 #[derive(Serialize)]
 struct Assignment {
     scope: String,
-    role_definition_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role_definition_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role_definition_name: Option<String>,
     principal_id: String,
-    principal_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    principal_type: Option<&'static str>,
 }
 
 /// The module, or `None` when no level has an Azure role.
@@ -50,6 +54,7 @@ pub fn module(model: &Model) -> Option<Rendered> {
     let mut r = Resources::default();
     let mut output = BTreeMap::new();
     for access in &model.accesses {
+        builtin(&s, access, &mut r);
         let role = &access.azure;
         let Some(first) = role.scopes.first() else {
             continue; // no assignable scope: nothing Azure would take (E0501)
@@ -90,19 +95,60 @@ pub fn module(model: &Model) -> Option<Rendered> {
                 ident(&[&access.name, &(n + 1).to_string()]),
                 Assignment {
                     scope: s.tf(scope),
-                    role_definition_id: reference(
+                    role_definition_id: Some(reference(
                         "azurerm_role_definition",
                         &access.name,
                         "role_definition_resource_id",
-                    ),
+                    )),
+                    role_definition_name: None,
                     principal_id: s.tf(assignee),
-                    principal_type: "ServicePrincipal",
+                    principal_type: Some("ServicePrincipal"),
                 },
             );
         }
     }
-    if r.azurerm_role_definition.is_empty() {
+    if r.azurerm_role_definition.is_empty() && r.azurerm_role_assignment.is_empty() {
         return None;
     }
     Some(s.render::<_, ()>(PROVIDERS, Some("azurerm"), None, r, output))
+}
+
+/// `azure assign`: one assignment per role, scope and principal; a known built-in role
+/// by its name, a role given by its id by the id below the scope's subscription.
+fn builtin(s: &Strings, access: &crate::model::Access, r: &mut Resources) {
+    for a in &access.bindings.azure {
+        let by_id = a.role_name == a.role_id;
+        for p in &a.principals {
+            let (id, name) = if by_id {
+                let sub = a
+                    .scope
+                    .split('/')
+                    .nth(2)
+                    .filter(|_| a.scope.starts_with("/subscriptions/"));
+                let id = match sub {
+                    Some(sub) => format!(
+                        "/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{}",
+                        a.role_id
+                    ),
+                    None => format!(
+                        "/providers/Microsoft.Authorization/roleDefinitions/{}",
+                        a.role_id
+                    ),
+                };
+                (Some(s.tf(&id)), None)
+            } else {
+                (None, Some(s.tf(&a.role_name)))
+            };
+            r.azurerm_role_assignment.insert(
+                ident(&[&access.name, &a.role_name, &a.scope, p]),
+                Assignment {
+                    scope: s.tf(&a.scope),
+                    role_definition_id: id,
+                    role_definition_name: name,
+                    principal_id: s.tf(p),
+                    principal_type: None,
+                },
+            );
+        }
+    }
 }

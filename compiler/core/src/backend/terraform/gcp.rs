@@ -14,11 +14,35 @@ const PROVIDERS: &[(&str, &str, &str)] = &[("google", "hashicorp/google", ">= 5.
 #[derive(Serialize, Default)]
 struct Resources {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    google_folder_iam_member: BTreeMap<String, Member>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    google_organization_iam_member: BTreeMap<String, Member>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     google_project_iam_custom_role: BTreeMap<String, CustomRole>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     google_project_iam_member: BTreeMap<String, ProjectMember>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     google_service_account_iam_member: BTreeMap<String, ServiceAccountMember>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    google_storage_bucket_iam_member: BTreeMap<String, Member>,
+}
+
+/// A member of `gcp bind`: the resource's own argument (`bucket`, `folder`,
+/// `org_id`, `project`, `service_account_id`), and the condition block.
+#[derive(Serialize)]
+struct Member {
+    #[serde(flatten)]
+    resource: BTreeMap<&'static str, String>,
+    role: String,
+    member: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    condition: Vec<Condition>,
+}
+
+#[derive(Serialize, Clone)]
+struct Condition {
+    title: String,
+    expression: String,
 }
 
 #[derive(Serialize)]
@@ -36,13 +60,17 @@ struct ProjectMember {
     project: String,
     role: String,
     member: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    condition: Vec<Condition>,
 }
 
 #[derive(Serialize)]
 struct ServiceAccountMember {
     service_account_id: String,
-    role: &'static str,
+    role: String,
     member: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    condition: Vec<Condition>,
 }
 
 /// The module, or `None` when no level has anything for GCP.
@@ -53,6 +81,7 @@ pub fn module(model: &Model) -> Option<Rendered> {
     let mut r = Resources::default();
     let mut output = BTreeMap::new();
     for access in &model.accesses {
+        bindings(&s, model, access, &mut r);
         if !access.gcp.permissions.is_empty() {
             r.google_project_iam_custom_role.insert(
                 access.name.clone(),
@@ -100,6 +129,7 @@ pub fn module(model: &Model) -> Option<Rendered> {
                     project: project.clone(),
                     role,
                     member: member.clone(),
+                    condition: Vec::new(),
                 },
             );
         }
@@ -112,8 +142,9 @@ pub fn module(model: &Model) -> Option<Rendered> {
                         "projects/{}/serviceAccounts/{email}",
                         model.deployment.project_id
                     )),
-                    role: TOKEN_CREATOR_ROLE,
+                    role: TOKEN_CREATOR_ROLE.into(),
                     member: s.tf(who),
+                    condition: Vec::new(),
                 },
             );
         }
@@ -121,8 +152,89 @@ pub fn module(model: &Model) -> Option<Rendered> {
     if r.google_project_iam_custom_role.is_empty()
         && r.google_project_iam_member.is_empty()
         && r.google_service_account_iam_member.is_empty()
+        && r.google_storage_bucket_iam_member.is_empty()
+        && r.google_folder_iam_member.is_empty()
+        && r.google_organization_iam_member.is_empty()
     {
         return None;
     }
     Some(s.render::<_, ()>(PROVIDERS, None, None, r, output))
+}
+
+/// `gcp bind`: one `*_iam_member` per role and member, on its resource.
+fn bindings(s: &Strings, model: &Model, access: &crate::model::Access, r: &mut Resources) {
+    use crate::model::GcpTarget;
+    for b in &access.bindings.gcp {
+        let condition: Vec<Condition> = b
+            .condition
+            .iter()
+            .map(|(title, expr)| Condition {
+                title: s.tf(title),
+                expression: s.tf(expr),
+            })
+            .collect();
+        for m in &b.members {
+            let key = ident(&[&access.name, b.target.as_str(), &b.resource, &b.role, m]);
+            let (role, member, condition) = (s.tf(&b.role), s.tf(m), condition.clone());
+            match b.target {
+                GcpTarget::Project => {
+                    r.google_project_iam_member.insert(
+                        key,
+                        ProjectMember {
+                            project: s.tf(&b.resource),
+                            role,
+                            member,
+                            condition,
+                        },
+                    );
+                }
+                GcpTarget::ServiceAccount => {
+                    r.google_service_account_iam_member.insert(
+                        key,
+                        ServiceAccountMember {
+                            service_account_id: s.tf(&format!(
+                                "projects/{}/serviceAccounts/{}",
+                                model.deployment.project_id, b.resource
+                            )),
+                            role,
+                            member,
+                            condition,
+                        },
+                    );
+                }
+                target => {
+                    let (map, arg, value) = match target {
+                        GcpTarget::Bucket => (
+                            &mut r.google_storage_bucket_iam_member,
+                            "bucket",
+                            b.resource.clone(),
+                        ),
+                        GcpTarget::Folder => (
+                            &mut r.google_folder_iam_member,
+                            "folder",
+                            // The provider takes `folders/ID`.
+                            match b.resource.starts_with("folders/") {
+                                true => b.resource.clone(),
+                                false => format!("folders/{}", b.resource),
+                            },
+                        ),
+                        _ => (
+                            &mut r.google_organization_iam_member,
+                            "org_id",
+                            b.resource.trim_start_matches("organizations/").to_string(),
+                        ),
+                    };
+                    map.insert(
+                        key,
+                        Member {
+                            resource: BTreeMap::from([(arg, s.tf(&value))]),
+                            role,
+                            member,
+                            condition,
+                        },
+                    );
+                }
+            }
+        }
+    }
 }

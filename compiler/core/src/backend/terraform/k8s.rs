@@ -27,12 +27,26 @@ struct Metadata {
     name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     namespace: Option<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    labels: BTreeMap<String, String>,
 }
 
 #[derive(Serialize)]
 struct Role {
     metadata: [Metadata; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    aggregation_rule: Vec<Aggregation>,
     rule: Vec<Rule>,
+}
+
+#[derive(Serialize)]
+struct Aggregation {
+    cluster_role_selectors: Vec<Selector>,
+}
+
+#[derive(Serialize)]
+struct Selector {
+    match_labels: BTreeMap<String, String>,
 }
 
 #[derive(Serialize)]
@@ -52,7 +66,7 @@ struct Rule {
 struct Binding {
     metadata: [Metadata; 1],
     role_ref: [RoleRef; 1],
-    subject: [Subject; 1],
+    subject: Vec<Subject>,
 }
 
 #[derive(Serialize)]
@@ -65,8 +79,11 @@ struct RoleRef {
 #[derive(Serialize)]
 struct Subject {
     kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api_group: Option<&'static str>,
     name: String,
-    namespace: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    namespace: Option<String>,
 }
 
 fn rule(s: &Strings, r: &K8sRule) -> Rule {
@@ -98,12 +115,29 @@ pub fn module(model: &Model) -> Option<Rendered> {
         let account = principal_of(model, access).and_then(|p| p.k8s_service_account.as_ref());
         for role in &access.k8s {
             let key = ident(&[&access.name, &role.name]);
-            let metadata = || Metadata {
+            let metadata = |labels: &[(String, String)]| Metadata {
                 name: s.tf(&role.name),
                 namespace: role.namespace.as_deref().map(|n| s.tf(n)),
+                labels: labels.iter().map(|(k, v)| (s.tf(k), s.tf(v))).collect(),
+            };
+            let pairs = |sel: &[(String, String)]| -> BTreeMap<String, String> {
+                sel.iter().map(|(k, v)| (s.tf(k), s.tf(v))).collect()
             };
             let doc = Role {
-                metadata: [metadata()],
+                metadata: [metadata(&role.labels)],
+                aggregation_rule: if role.aggregate.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![Aggregation {
+                        cluster_role_selectors: role
+                            .aggregate
+                            .iter()
+                            .map(|sel| Selector {
+                                match_labels: pairs(sel),
+                            })
+                            .collect(),
+                    }]
+                },
                 rule: role.rules.iter().map(|x| rule(&s, x)).collect(),
             };
             let (roles, bindings, role_type, kind) = match role.namespace {
@@ -125,23 +159,63 @@ pub fn module(model: &Model) -> Option<Rendered> {
                 bindings.insert(
                     key.clone(),
                     Binding {
-                        metadata: [metadata()],
+                        metadata: [metadata(&[])],
                         role_ref: [RoleRef {
                             api_group: RBAC_API_GROUP,
                             kind,
                             name: reference(role_type, &key, "metadata[0].name"),
                         }],
-                        subject: [Subject {
+                        subject: vec![Subject {
                             kind: "ServiceAccount",
+                            api_group: None,
                             name: s.tf(&account.name),
-                            namespace: s.tf(&account.namespace),
+                            namespace: Some(s.tf(&account.namespace)),
                         }],
                     },
                 );
             }
         }
+        // Bindings to roles of the cluster (`k8s bind`).
+        for b in &access.bindings.k8s {
+            let name = crate::backend::k8s::binding_name(&b.role, &access.name);
+            let binding = Binding {
+                metadata: [Metadata {
+                    name: s.tf(&name),
+                    namespace: b.namespace.as_deref().map(|n| s.tf(n)),
+                    labels: BTreeMap::new(),
+                }],
+                role_ref: [RoleRef {
+                    api_group: RBAC_API_GROUP,
+                    kind: if b.cluster_role {
+                        "ClusterRole"
+                    } else {
+                        "Role"
+                    },
+                    name: s.tf(&b.role),
+                }],
+                subject: b
+                    .subjects
+                    .iter()
+                    .map(|x| Subject {
+                        kind: x.kind,
+                        api_group: (x.kind != "ServiceAccount").then_some(RBAC_API_GROUP),
+                        name: s.tf(&x.name),
+                        namespace: x.namespace.as_deref().map(|n| s.tf(n)),
+                    })
+                    .collect(),
+            };
+            let key = ident(&[&access.name, &name]);
+            match b.namespace {
+                Some(_) => r.kubernetes_role_binding_v1.insert(key, binding),
+                None => r.kubernetes_cluster_role_binding_v1.insert(key, binding),
+            };
+        }
     }
-    if r.kubernetes_cluster_role_v1.is_empty() && r.kubernetes_role_v1.is_empty() {
+    if r.kubernetes_cluster_role_v1.is_empty()
+        && r.kubernetes_role_v1.is_empty()
+        && r.kubernetes_role_binding_v1.is_empty()
+        && r.kubernetes_cluster_role_binding_v1.is_empty()
+    {
         return None;
     }
     Some(s.render::<_, ()>(PROVIDERS, None, None, r, BTreeMap::new()))

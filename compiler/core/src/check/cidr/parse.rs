@@ -379,6 +379,7 @@ pub(super) fn part(text: &CidrText, start: usize, end: usize) -> Span {
             file: s.file,
             start: s.start + start as u32,
             end: s.start + end as u32,
+            via: s.via,
         }
     } else {
         s

@@ -362,7 +362,11 @@ access setup scoped {
         &format!("  gcp permissions [{}]", perms.join(", ")),
     );
     let c = compile_str("test.eng", &src, &Options::default());
-    let e: Vec<_> = c.diagnostics.iter().filter(|d| d.code == "E0701").collect();
+    let e: Vec<_> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == crate::diag::Code::E0701)
+        .collect();
     assert_eq!(e.len(), MAX_REPORTED);
     assert!(e.iter().any(|d| d
         .notes

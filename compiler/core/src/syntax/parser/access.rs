@@ -18,85 +18,113 @@ impl Ctx {
             principal = Some(self.name(it.next().unwrap()));
         }
         let scope = self.access_scope(it.next().unwrap());
-        let mut a = Access {
-            name,
-            principal,
-            scope,
-            title: None,
-            description: None,
-            within: Vec::new(),
-            grants: Vec::new(),
-            aws: Vec::new(),
-            aws_managed: Vec::new(),
-            aws_inline: None,
-            aws_roles_under: Vec::new(),
-            gcp_permissions: Vec::new(),
-            gcp_roles: Vec::new(),
-            gcp_role_id: None,
-            azure: AzureLists::default(),
-            azure_scopes: Vec::new(),
-            k8s: Vec::new(),
-            acks: Vec::new(),
-            span,
-            repeated: Vec::new(),
-        };
+        let mut a = Access::empty(name, scope, span);
+        a.principal = principal;
         for s in it {
-            let sspan = self.span(&s);
-            match s.as_rule() {
-                Rule::title_stmt => {
-                    note_repeat(
-                        &mut a.repeated,
-                        a.title.as_ref().map(|t| t.span),
-                        sspan,
-                        "title",
-                    );
-                    a.title = Some(self.string(s.into_inner().next().unwrap()));
-                }
-                Rule::description_stmt => {
-                    note_repeat(
-                        &mut a.repeated,
-                        a.description.as_ref().map(|t| t.span),
-                        sspan,
-                        "description",
-                    );
-                    a.description = Some(self.string(s.into_inner().next().unwrap()));
-                }
-                Rule::within_stmt => a.within.push(self.name(s.into_inner().next().unwrap())),
-                Rule::abstract_grant => a.grants.push(self.abstract_grant(s)),
-                Rule::aws_statement => a.aws.push(self.aws_statement(s)),
-                Rule::aws_managed_policy => a
-                    .aws_managed
-                    .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
-                Rule::aws_inline => {
-                    note_repeat(&mut a.repeated, a.aws_inline, sspan, "aws inline");
-                    a.aws_inline = Some(sspan);
-                }
-                Rule::aws_roles_under => a.aws_roles_under.push(self.roles_under(s)),
-                Rule::gcp_permissions => a
-                    .gcp_permissions
-                    .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
-                Rule::gcp_role => a
-                    .gcp_roles
-                    .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
-                Rule::gcp_role_id => {
-                    note_repeat(
-                        &mut a.repeated,
-                        a.gcp_role_id.as_ref().map(|t| t.span),
-                        sspan,
-                        "gcp role_id",
-                    );
-                    a.gcp_role_id = Some(self.string(s.into_inner().nth(1).unwrap()))
-                }
-                Rule::azure_list => self.azure_list(s, &mut a.azure),
-                Rule::azure_scope => a
-                    .azure_scopes
-                    .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
-                Rule::k8s_role => a.k8s.push(self.k8s_role(s)),
-                Rule::ack => a.acks.push(self.ack(s)),
-                r => unreachable!("access: {r:?}"),
-            }
+            self.access_stmt(s, &mut a);
         }
         a
+    }
+
+    /// One line of an access level, a `grants` group or an `if` block.
+    fn access_stmt(&self, s: P, a: &mut Access) {
+        let sspan = self.span(&s);
+        match s.as_rule() {
+            Rule::title_stmt => {
+                note_repeat(
+                    &mut a.repeated,
+                    a.title.as_ref().map(|t| t.span),
+                    sspan,
+                    "title",
+                );
+                a.title = Some(self.string(s.into_inner().next().unwrap()));
+            }
+            Rule::description_stmt => {
+                note_repeat(
+                    &mut a.repeated,
+                    a.description.as_ref().map(|t| t.span),
+                    sspan,
+                    "description",
+                );
+                a.description = Some(self.string(s.into_inner().next().unwrap()));
+            }
+            Rule::within_stmt => a.within.push(self.name(s.into_inner().next().unwrap())),
+            Rule::abstract_grant => a.grants.push(self.abstract_grant(s)),
+            Rule::aws_statement => a.aws.push(self.aws_statement(s)),
+            Rule::aws_managed_policy => a
+                .aws_managed
+                .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
+            Rule::gcp_permissions => a
+                .gcp_permissions
+                .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
+            Rule::gcp_role => a
+                .gcp_roles
+                .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
+            Rule::gcp_role_id => {
+                note_repeat(
+                    &mut a.repeated,
+                    a.gcp_role_id.as_ref().map(|t| t.span),
+                    sspan,
+                    "gcp role_id",
+                );
+                a.gcp_role_id = Some(self.string(s.into_inner().nth(1).unwrap()))
+            }
+            Rule::azure_list => self.azure_list(s, &mut a.azure),
+            Rule::azure_scope => a
+                .azure_scopes
+                .extend(s.into_inner().skip(1).flat_map(|x| self.strings(x))),
+            Rule::k8s_role => a.k8s.push(self.k8s_role(s)),
+            Rule::gcp_bind => a.gcp_binds.push(self.gcp_bind(s)),
+            Rule::azure_assign => a.azure_assigns.push(self.azure_assign(s)),
+            Rule::k8s_bind => a.k8s_binds.push(self.k8s_bind(s)),
+            Rule::ack => a.acks.push(self.ack(s)),
+            Rule::aws_inline => {
+                note_repeat(&mut a.repeated, a.aws_inline, sspan, "aws inline");
+                a.aws_inline = Some(sspan);
+            }
+            Rule::aws_roles_under => a.aws_roles_under.push(self.roles_under(s)),
+            Rule::include_stmt => {
+                let at = a.pos();
+                a.pieces.push(Piece::Include {
+                    name: self.name(s.into_inner().nth(1).unwrap()),
+                    span: sspan,
+                    at,
+                });
+            }
+            Rule::if_block => {
+                let at = a.pos();
+                let mut it = s.into_inner().skip(1);
+                let mut g = it.next().unwrap().into_inner();
+                let param = self.name(g.next().unwrap());
+                let negated = g.next().unwrap().as_str() == "!=";
+                let value = self.string(g.next().unwrap());
+                let mut body = Access::empty(param.clone(), a.scope.clone(), sspan);
+                for x in it {
+                    self.access_stmt(x, &mut body);
+                }
+                a.pieces.push(Piece::If(Box::new(Guarded {
+                    param,
+                    negated,
+                    value,
+                    body,
+                    span: sspan,
+                    at,
+                })));
+            }
+            r => unreachable!("access: {r:?}"),
+        }
+    }
+
+    pub(super) fn grants_decl(&self, p: P) -> Grants {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let name = self.name(it.next().unwrap());
+        let scope = Spanned::new(Scope::Scoped, name.span);
+        let mut body = Access::empty(name.clone(), scope, span);
+        for s in it {
+            self.access_stmt(s, &mut body);
+        }
+        Grants { name, body, span }
     }
 
     fn roles_under(&self, p: P) -> RolesUnder {
@@ -123,19 +151,22 @@ impl Ctx {
         }
     }
 
+    /// `engine` or `store`, the kind of declaration a grant or a kind is for.
+    fn target_kind(&self, t: P) -> Spanned<TargetKind> {
+        let kind = if t.as_str() == "engine" {
+            TargetKind::Engine
+        } else {
+            TargetKind::Store
+        };
+        Spanned::new(kind, self.span(&t))
+    }
+
     fn abstract_grant(&self, p: P) -> AbstractGrant {
         let span = self.span(&p);
         let mut it = p.into_inner();
         let level = self.level(it.next().unwrap());
         let t = it.next().unwrap();
-        let target = Spanned::new(
-            if t.as_str() == "engine" {
-                TargetKind::Engine
-            } else {
-                TargetKind::Store
-            },
-            self.span(&t),
-        );
+        let target = self.target_kind(t);
         AbstractGrant {
             level,
             target,
@@ -243,8 +274,21 @@ impl Ctx {
         let span = self.span(&p);
         let mut it = p.into_inner().skip(1);
         let header = it.next().unwrap();
+        let (mut aggregate, mut labels) = (Vec::new(), Vec::new());
         let (name, namespace) = match header.as_rule() {
-            Rule::cluster_role => (header.into_inner().next().map(|s| self.string(s)), None),
+            Rule::cluster_role => {
+                let mut name = None;
+                for part in header.into_inner() {
+                    match part.as_rule() {
+                        Rule::string => name = Some(self.string(part)),
+                        Rule::role_aggregate => {
+                            aggregate.extend(part.into_inner().flat_map(|x| self.strings(x)))
+                        }
+                        _ => labels.extend(part.into_inner().flat_map(|x| self.strings(x))),
+                    }
+                }
+                (name, None)
+            }
             _ => {
                 let parts: Vec<P> = header
                     .into_inner()
@@ -263,6 +307,81 @@ impl Ctx {
             namespace,
             name,
             rules: it.map(|r| self.k8s_rule(r)).collect(),
+            aggregate,
+            labels,
+            span,
+        }
+    }
+
+    fn gcp_bind(&self, p: P) -> GcpBind {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1); // gcp
+        let roles = self.strings(it.next().unwrap());
+        it.next(); // on
+        let target = it.next().unwrap();
+        let target = Spanned::new(target.as_str().to_string(), self.span(&target));
+        let resource = self.string(it.next().unwrap());
+        let mut b = GcpBind {
+            roles,
+            target,
+            resource,
+            members: Vec::new(),
+            condition: None,
+            span,
+        };
+        for part in it {
+            match part.as_rule() {
+                Rule::bind_members => b.members = self.members(part),
+                _ => {
+                    let mut c = part.into_inner();
+                    let when = self.span(&c.next().unwrap());
+                    let expr = self.string(c.next().unwrap());
+                    let title = c.nth(1).map(|t| self.string(t));
+                    b.condition = Some((when, expr, title));
+                }
+            }
+        }
+        b
+    }
+
+    fn members(&self, p: P) -> Vec<Str> {
+        p.into_inner().flat_map(|x| self.strings(x)).collect()
+    }
+
+    fn azure_assign(&self, p: P) -> AzureAssign {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1); // azure
+        let roles = self.strings(it.next().unwrap());
+        it.next(); // on
+        let scopes = self.strings(it.next().unwrap());
+        let principals = it.next().map(|m| self.members(m)).unwrap_or_default();
+        AzureAssign {
+            roles,
+            scopes,
+            principals,
+            span,
+        }
+    }
+
+    fn k8s_bind(&self, p: P) -> K8sBind {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1).peekable(); // k8s
+        let cluster_role = it.next().unwrap().as_str() == "cluster_role";
+        let role = self.string(it.next().unwrap());
+        let mut namespace = None;
+        let mut subjects = Vec::new();
+        for part in it {
+            match part.as_rule() {
+                Rule::kw_in => {}
+                Rule::string => namespace = Some(self.string(part)),
+                _ => subjects = self.members(part),
+            }
+        }
+        K8sBind {
+            cluster_role,
+            role,
+            namespace,
+            subjects,
             span,
         }
     }
@@ -314,14 +433,7 @@ impl Ctx {
         let span = self.span(&p);
         let mut it = p.into_inner().skip(1).peekable();
         let t = it.next().unwrap();
-        let target = Spanned::new(
-            if t.as_str() == "engine" {
-                TargetKind::Engine
-            } else {
-                TargetKind::Store
-            },
-            self.span(&t),
-        );
+        let target = self.target_kind(t);
         let name = self.name(it.next().unwrap());
         let doc = if it.peek().map(|p| p.as_rule()) == Some(Rule::string) {
             Some(self.string(it.next().unwrap()))

@@ -32,6 +32,7 @@ impl Ctx {
             Rule::engine => Item::Engine(self.engine(p)),
             Rule::store => Item::Store(self.store(p)),
             Rule::access => Item::Access(self.access(p)),
+            Rule::grants_decl => Item::Grants(self.grants_decl(p)),
             Rule::scp => Item::Scp(self.scp(p)),
             Rule::kind_decl => Item::Kind(self.kind_decl(p)),
             Rule::component_decl => Item::Component(self.component_decl(p)),

@@ -7,36 +7,7 @@ use super::*;
 /// `parse` as it was before windows: every declaration parsed from the whole rest
 /// of the text. Windows must not change any result.
 fn parse_whole_rest(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
-    let mut items = Vec::new();
-    let mut diags = Vec::new();
-    let mut pos = 0;
-    while pos <= text.len() {
-        match EngParser::parse(Rule::item, &text[pos..]) {
-            Ok(mut pairs) => {
-                let item = pairs.next().expect("item");
-                let end = item.as_span().end();
-                match item.into_inner().next() {
-                    Some(decl) if decl.as_rule() != Rule::EOI => {
-                        items.push(Ctx { file, base: pos }.declaration(decl));
-                    }
-                    _ => break,
-                }
-                if end == 0 {
-                    break;
-                }
-                pos += end;
-            }
-            Err(e) => {
-                let at = pos + error_offset(&e);
-                diags.push(syntax_error(file, text, at, &e));
-                match resume_point(text, at) {
-                    Some(next) => pos = next,
-                    None => break,
-                }
-            }
-        }
-    }
-    (File { items }, diags)
+    parse_each(file, text, |pos| EngParser::parse(Rule::item, &text[pos..]))
 }
 
 #[test]
@@ -148,6 +119,98 @@ fn trailing_trivia() {
     );
     assert_eq!(trim_trailing_trivia("a \"arn://x\" "), "a \"arn://x\"");
     assert_eq!(trim_trailing_trivia("a // c"), "a");
+}
+
+/// A syntax error's (line, column, message, help) for `src`, each 1-based.
+fn first_error(src: &str) -> (usize, usize, String, Option<String>, usize) {
+    let (_, diags) = parse(FileId(0), src);
+    let d = diags.first().expect("a syntax error");
+    let at = d.span.start as usize;
+    let line = src[..at].matches('\n').count() + 1;
+    let col = at - src[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+    (line, col, d.message.clone(), d.help.clone(), diags.len())
+}
+
+const HEAD: &str = "deployment shop {\n  clouds aws\n}\n";
+
+#[test]
+fn mistakes_inside_engine_and_store_bodies_are_reported_at_the_word() {
+    let e = first_error(&format!(
+        "{HEAD}engine c: eks create {{\n  namespaec \"x\"\n}}\n"
+    ));
+    assert_eq!((e.0, e.1), (5, 3), "{e:?}");
+    assert!(
+        e.2.contains("found `namespaec`") && e.2.contains("`namespace`"),
+        "{e:?}"
+    );
+    assert_eq!(e.3.as_deref(), Some("did you mean `namespace`?"));
+    let e = first_error(&format!(
+        "{HEAD}engine c: eks create {{\n  components keda argo_workflows\n}}\n"
+    ));
+    assert_eq!((e.0, e.1), (5, 19), "{e:?}");
+    assert_eq!(
+        e.3.as_deref(),
+        Some("separate the items of `components` with `,`")
+    );
+    let e = first_error(&format!(
+        "{HEAD}engine c: eks create {{\n  namespace [\"x\", \"y\"]\n}}\n"
+    ));
+    assert_eq!((e.0, e.1), (5, 13), "{e:?}");
+    assert!(e.3.unwrap().contains("without brackets"));
+    let e = first_error(&format!("{HEAD}store s: bucket {{\n  nam \"x\"\n}}\n"));
+    assert_eq!((e.0, e.1), (5, 3), "{e:?}");
+    assert_eq!(e.3.as_deref(), Some("did you mean `name`?"));
+    // A store or engine without a body is still fine.
+    assert!(parse(
+        FileId(0),
+        &format!("{HEAD}store s: bucket\nengine c: eks\n")
+    )
+    .1
+    .is_empty());
+}
+
+#[test]
+fn a_misspelt_declaration_keyword_gets_did_you_mean_and_no_follow_on_errors() {
+    let src = format!("{HEAD}principle vendor {{\n  aws role \"arn:aws:iam::111122223333:role/x\"\n}}\nstore data: bucket\n");
+    let e = first_error(&src);
+    assert_eq!((e.0, e.1), (4, 1), "{e:?}");
+    assert_eq!(e.3.as_deref(), Some("did you mean `principal`?"));
+    assert_eq!(e.4, 1, "one error only");
+    let (_, diags) = parse(FileId(0), &src);
+    let s = diags[0].suggestion.as_ref().unwrap();
+    let at = src.find("principle").unwrap() as u32;
+    assert_eq!(
+        (s.replacement.as_str(), s.span.start, s.span.end),
+        ("principal", at, at + 9)
+    );
+}
+
+#[test]
+fn a_missing_brace_points_at_the_block_left_open() {
+    let (_, diags) = parse(
+        FileId(0),
+        "deployment shop {\n  clouds aws\n\nstore data: bucket\n",
+    );
+    let d = &diags[0];
+    assert_eq!(
+        d.help.as_deref(),
+        Some("close the block with `}` before this declaration")
+    );
+    let l = &d.secondary[0];
+    assert_eq!(
+        (l.span.start, l.span.end, l.message.as_str()),
+        (16, 17, "this block is not closed")
+    );
+    // A closed block: no such label (the error is something else).
+    let (_, diags) = parse(
+        FileId(0),
+        "deployment shop {\n  clouds aws\n}\nstore data bucket\n",
+    );
+    assert!(
+        diags[0].secondary.is_empty() && diags[0].help.is_none(),
+        "{:?}",
+        diags[0]
+    );
 }
 
 #[test]
