@@ -10,6 +10,10 @@
 #   aws/*.bucket-policy.json, *.key-policy.json   put_bucket_policy / put_key_policy
 #                      in moto (which validates them), read back; Terraform and
 #                      CloudFormation attach them to buckets and keys made beforehand
+#   aws/*.role.json    applied with boto3 (create_policy, create_role with its
+#                      boundary, attach_role_policy, put_role_policy,
+#                      create_instance_profile, add_role_to_instance_profile), the same
+#                      comparison
 #   terraform/gcp|azure|k8s   every resource type, attribute and block checked against
 #                      the provider schemas of the @cdktf/provider-* npm packages
 #   *.sh               run with stand-ins for az and gcloud that record their arguments
@@ -74,7 +78,7 @@ provider_installation {
 TF
 outs=()
 for f in examples/*.eng tests/e2e/outputs/everything.eng tests/fixtures/resource_policies.eng \
-  tests/fixtures/network_rules.eng; do
+  tests/fixtures/network_rules.eng tests/fixtures/roles.eng; do
   out="$work/$(basename "$f" .eng)"
   "$engc" build "$f" -o "$out" --color never 2>"$work/build.log" ||
     { cat "$work/build.log" >&2; fail "engc build $f failed"; }

@@ -885,7 +885,7 @@ fn formatting_keeps_tokens_is_idempotent_and_leaves_the_examples_alone() {
             .collect()
     };
     let mut files: Vec<std::path::PathBuf> = Vec::new();
-    for dir in ["examples", "tests/cases", "stdlib"] {
+    for dir in ["examples", "tests/cases", "tests/fixtures", "stdlib"] {
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();
             if p.extension().is_some_and(|x| x == "eng") {
@@ -1022,6 +1022,80 @@ fn use_is_confined_in_the_editor_too() {
         .collect();
     assert_eq!(codes, ["E0002", "E0002"], "{all}");
     assert!(d[0].message.contains("is outside"), "{}", d[0].message);
+    assert_eq!(c.shutdown(), 0);
+}
+
+/// The roles of `tests/fixtures/roles.eng` in the editor: hovers on trust principals
+/// and actions, the boundary's name leads to its level, completion of the role words.
+#[test]
+fn roles_hover_definition_and_completion() {
+    let dir = tmp();
+    let path = dir.path().join("roles.eng");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/roles.eng"),
+    )
+    .unwrap();
+    let mut c = Client::start();
+    c.open(&path, &text);
+    let d = c.diagnostics(&path).diagnostics;
+    assert!(d.is_empty(), "{d:?}");
+    let h = c
+        .hover(
+            &path,
+            inside(&text, "ec2.amazonaws.com\"\n  aws instance", 2),
+        )
+        .unwrap();
+    assert!(
+        h.contains("aws trust service") && h.contains("Principal.Service"),
+        "{h}"
+    );
+    let h = c.hover(&path, inside(&text, "oidc.eks.", 2)).unwrap();
+    assert!(h.contains("oidc-provider") && h.contains("sub"), "{h}");
+    let h = c.hover(&path, inside(&text, "sts:TagSession", 4)).unwrap();
+    assert!(
+        h.contains("in a trust policy") && h.contains("session tags"),
+        "{h}"
+    );
+    // `aws boundary workloads` and `roles under workloads` lead to the level.
+    let l = c.definition(&path, inside(&text, "boundary workloads", 10));
+    assert_eq!(l[0].range.start, find(&text, "workloads scoped"));
+    let l = c.definition(&path, inside(&text, "under workloads", 7));
+    assert_eq!(l[0].range.start, find(&text, "workloads scoped"));
+    let h = c
+        .hover(&path, inside(&text, "principal nodes", 11))
+        .unwrap();
+    assert!(
+        h.contains("trusted by service") && h.contains("boundary"),
+        "{h}"
+    );
+    // Completion: the role words of a principal and of a trust statement.
+    let labels = |items: Vec<lt::CompletionItem>| -> Vec<String> {
+        items.into_iter().map(|i| i.label).collect()
+    };
+    let t2 = text.replace("  aws instance_profile\n", "  aws \n");
+    c.change(&path, 2, &t2);
+    let l = labels(c.completion(&path, inside(&t2, "aws \n", 4)));
+    for w in ["role", "trust", "instance_profile", "boundary"] {
+        assert!(l.contains(&w.to_string()), "{l:?}");
+    }
+    let t3 = text.replace("  aws instance_profile\n", "  aws trust \n");
+    c.change(&path, 3, &t3);
+    let l = labels(c.completion(&path, inside(&t3, "aws trust \n", 10)));
+    assert_eq!(l, ["account", "role", "service", "federated", "oidc"]);
+    let t4 = text.replace(
+        "  aws instance_profile\n",
+        "  aws trust oidc \"x.example.com\" \n",
+    );
+    c.change(&path, 4, &t4);
+    let l = labels(c.completion(&path, inside(&t4, "example.com\" \n", 13)));
+    assert!(
+        l.contains(&"service_account".to_string()) && l.contains(&"actions".to_string()),
+        "{l:?}"
+    );
+    let t5 = text.replace("  aws inline\n", "  aws roles \n");
+    c.change(&path, 5, &t5);
+    let l = labels(c.completion(&path, inside(&t5, "aws roles \n", 10)));
+    assert_eq!(l, ["under"]);
     assert_eq!(c.shutdown(), 0);
 }
 

@@ -6,7 +6,7 @@
 use crate::acks;
 use crate::check::{
     aws_catalog, aws_dead, aws_statements, bindings, cidr, cloud_catalogs, cloud_names, k8s,
-    limits, netrules, placeholders, relations, resource_policies, risk, values,
+    limits, netrules, placeholders, relations, resource_policies, risk, roles, values,
 };
 use crate::lower::{self, minimize};
 use crate::resolve::{decls, include};
@@ -127,6 +127,7 @@ pub fn run_batch(
     model.deployment.modes = expanded.modes;
     relations::check(&decls, &model, &mut diags);
     risk::check(&decls, &model, &mut diags);
+    roles::check(&decls, &model, &mut diags);
     if options.minimize {
         minimize::minimize(&mut model);
     }

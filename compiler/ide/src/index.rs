@@ -210,7 +210,12 @@ impl Builder<'_> {
                     self.push(e, Sym::External(e.node.clone()), true, Expect::Any);
                 }
             }
-            Item::Principal(p) => self.decl(&p.name),
+            Item::Principal(p) => {
+                self.decl(&p.name);
+                if let Some(b) = &p.aws_boundary {
+                    self.reference(b, Expect::Access);
+                }
+            }
             Item::Network(n) => {
                 self.decl(&n.name);
                 for s in &n.subnets {
@@ -268,6 +273,9 @@ impl Builder<'_> {
                 }
                 for w in &a.within {
                     self.reference(w, Expect::Access);
+                }
+                for r in &a.aws_roles_under {
+                    self.reference(&r.boundary, Expect::Access);
                 }
                 self.grant_lines(a);
             }

@@ -15,6 +15,10 @@ pub enum StrCtx<'a> {
     /// A condition key, with the statement's actions (their services' keys apply).
     AwsConditionKey(&'a [ast::Str]),
     AwsManagedPolicy,
+    /// A principal of an `aws trust` statement of this kind.
+    TrustPrincipal(ast::TrustKind),
+    /// An action of an `aws trust` statement.
+    TrustAction,
     GcpPermission,
     GcpRole,
     /// An Azure operation; `data` for `data_actions` lists.
@@ -201,6 +205,18 @@ impl<'a> Locator<'a> {
                 self.acks(&p.acks);
                 if let Some(r) = &p.aws_role {
                     self.s(&r.arn, StrCtx::Other);
+                }
+                for t in &p.aws_trust {
+                    self.list(&t.principals, StrCtx::TrustPrincipal(t.kind.node));
+                    if let Some(actions) = &t.actions {
+                        self.list(actions, StrCtx::TrustAction);
+                        for c in &t.conditions {
+                            if let ast::Condition::Explicit { key, values, .. } = c {
+                                self.s(key, StrCtx::AwsConditionKey(actions));
+                                self.list(values, StrCtx::Other);
+                            }
+                        }
+                    }
                 }
             }
             Item::Network(n) => {

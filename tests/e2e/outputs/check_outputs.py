@@ -28,6 +28,7 @@ Usage: check_outputs.py --cdktf DIR --tf-config FILE OUT...
 """
 
 import argparse
+import ast
 import contextlib
 import json
 import os
@@ -425,6 +426,7 @@ def read_back(iam, org, manifest, out, values, role_names, scps_in_aws=True, man
         )
         ok(got_local == want_local, f"{out}: policies attached to {principal} differ")
         ok(got_managed == want_managed, f"{out}: AWS managed policies of {principal}: {got_managed} != {want_managed}")
+        role_file(iam, out, files, principal, role, local, values)
     scps = [f for f in files if f["kind"] == "scp"]
     if scps and scps_in_aws:
         got = {}
@@ -439,6 +441,107 @@ def read_back(iam, org, manifest, out, values, role_names, scps_in_aws=True, man
             ok(want in got, f"{out}: SCP {f['path']} is not in AWS (Terraform)")
             ok(got[want] == [fill(f["ou"], values)], f"{out}: SCP {f['path']} is not attached to its OU")
     return len(local)
+
+
+def as_document(d):
+    """A policy document as boto3 gives it: a dict, or (moto, for a policy a
+    CloudFormation stack put inline) the text of one, JSON or a Python literal."""
+    if isinstance(d, str):
+        try:
+            return json.loads(d)
+        except ValueError:
+            return ast.literal_eval(d)
+    return d
+
+
+def role_file(iam, out, files, principal, role, local, values):
+    """The role in AWS is what aws/PRINCIPAL.role.json says: its inline policies, its
+    permissions boundary and its instance profile."""
+    entry = next((f for f in files if f["kind"] == "role" and f.get("principal") == principal), None)
+    ok(entry is not None, f"{out}: no role file for {principal}")
+    spec = json.loads(read(out, entry["path"]))
+    name = role["RoleName"]
+    doc = lambda path: canon(json.loads(fill(read(out, path), values)))
+    want_inline = sorted((p["PolicyName"], doc(p["PolicyDocument"])) for p in spec.get("InlinePolicies", []))
+    got_inline = sorted(
+        (n, canon(as_document(iam.get_role_policy(RoleName=name, PolicyName=n)["PolicyDocument"])))
+        for n in iam.list_role_policies(RoleName=name)["PolicyNames"]
+    )
+    ok(got_inline == want_inline, f"{out}: inline policies of {principal}: {got_inline} != {want_inline}")
+    ok(
+        sorted(p["PolicyDocument"] for p in spec.get("InlinePolicies", []))
+        == sorted(f["path"] for f in files if f["kind"] == "inline-policy" and f.get("principal") == principal),
+        f"{out}: the role file of {principal} does not list its inline policies",
+    )
+    boundary = role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
+    want = spec.get("PermissionsBoundary")
+    if want is None:
+        ok(boundary is None, f"{out}: {principal} has a boundary the role file does not name")
+    else:
+        ok(boundary in local, f"{out}: the boundary of {principal} is not a policy engc wrote: {boundary}")
+        ok(canon(local[boundary][1]) == doc(want["PolicyDocument"]), f"{out}: the boundary of {principal} differs")
+        ok(local[boundary][0]["PolicyName"] == want["PolicyName"], f"{out}: the boundary's name differs")
+    profiles = [p["InstanceProfileName"] for p in iam.list_instance_profiles_for_role(RoleName=name)["InstanceProfiles"]]
+    want_profiles = [fill(spec["InstanceProfileName"], values)] if "InstanceProfileName" in spec else []
+    ok(profiles == want_profiles, f"{out}: instance profiles of {principal}: {profiles} != {want_profiles}")
+
+
+# ---------------------------------------------------------------------------------
+# The role files applied with boto3 calls, as a script of the customer's would
+
+
+def role_files(out, manifest, venv_bin, summary):
+    """For each aws/PRINCIPAL.role.json: create_policy for every policy it names (the
+    boundary included), create_role with its trust policy and boundary,
+    attach_role_policy, put_role_policy, create_instance_profile and
+    add_role_to_instance_profile; then the same read-back as for Terraform."""
+    specs = [f for f in manifest["files"] if f["kind"] == "role"]
+    if not specs:
+        return
+    with moto(venv_bin) as endpoint:
+        iam, org, _ = clients(endpoint)
+        values = {p: test_value(p) for p in manifest["placeholders"]}
+        values.update(region=REGION, account_id=ACCOUNT)
+        doc = lambda path: fill(read(out, path), values)
+        arns = {}
+
+        def policy(ref):
+            if ref["PolicyDocument"] not in arns:
+                arns[ref["PolicyDocument"]] = iam.create_policy(
+                    PolicyName=ref["PolicyName"], PolicyDocument=doc(ref["PolicyDocument"])
+                )["Policy"]["Arn"]
+            return arns[ref["PolicyDocument"]]
+
+        role_names, calls = {}, 0
+        for f in specs:
+            spec = json.loads(read(out, f["path"]))
+            name = fill(spec["RoleName"], values)
+            kw = dict(RoleName=name, Description=spec["Description"],
+                      AssumeRolePolicyDocument=doc(spec["AssumeRolePolicyDocument"]))
+            if "PermissionsBoundary" in spec:
+                kw["PermissionsBoundary"] = policy(spec["PermissionsBoundary"])
+            iam.create_role(**kw)
+            for ref in spec.get("ManagedPolicies", []):
+                iam.attach_role_policy(RoleName=name, PolicyArn=policy(ref))
+            for arn in spec.get("AwsManagedPolicyArns", []):
+                iam.attach_role_policy(RoleName=name, PolicyArn=fill(arn, values))
+            for ref in spec.get("InlinePolicies", []):
+                iam.put_role_policy(RoleName=name, PolicyName=ref["PolicyName"],
+                                    PolicyDocument=doc(ref["PolicyDocument"]))
+            if "InstanceProfileName" in spec:
+                profile = fill(spec["InstanceProfileName"], values)
+                iam.create_instance_profile(InstanceProfileName=profile)
+                iam.add_role_to_instance_profile(InstanceProfileName=profile, RoleName=name)
+            role_names[f["principal"]] = name
+            calls += 1
+        # Every policy file engc wrote for AWS is named by a role file (or is an SCP's).
+        for f in manifest["files"]:
+            if f["kind"] == "policy" and f["path"] not in arns:
+                policy({"PolicyName": os.path.basename(f["path"]).split(".")[0] + "-unattached",
+                        "PolicyDocument": f["path"]})
+                ok(f.get("principal") is None, f"{out}: {f['path']} is for a principal but no role file names it")
+        n = read_back(iam, org, manifest, out, values, role_names, scps_in_aws=False)
+        summary.append(f"{os.path.basename(out)}: role files applied with boto3: {calls} roles, {n} policies; documents equal")
 
 
 # ---------------------------------------------------------------------------------
@@ -855,6 +958,7 @@ def main():
     for out in a.outs:
         manifest = json.loads(read(out, "manifest.json"))
         manifest_checks(out, manifest, schema, summary)
+        role_files(out, manifest, venv_bin, summary)
         terraform_aws(out, manifest, venv_bin, a.tf_config, summary)
         cloudformation(out, manifest, venv_bin, summary)
         resource_policies(out, manifest, venv_bin, summary)

@@ -11,7 +11,7 @@
 //! under `Fn::Sub`, a literal `${` is written `${!` (CloudFormation's escape); strings
 //! without placeholders are plain.
 
-use super::aws::{split_policy, Dialect, PolicyDocument, TrustPolicy, MANAGED_POLICY_SIZE_LIMIT};
+use super::aws::{Dialect, PolicyDocument, TrustPolicy};
 use super::json::to_json;
 use super::template::{parts, Part};
 use super::terraform::aws::role_name;
@@ -117,6 +117,8 @@ enum Resource<'a> {
     Role(RoleProperties<'a>),
     #[serde(rename = "AWS::IAM::ManagedPolicy")]
     ManagedPolicy(ManagedPolicyProperties<'a>),
+    #[serde(rename = "AWS::IAM::InstanceProfile")]
+    InstanceProfile(InstanceProfileProperties),
     #[serde(rename = "AWS::Organizations::Policy")]
     OrganizationsPolicy(ScpProperties<'a>),
     #[serde(rename = "AWS::S3::BucketPolicy")]
@@ -187,14 +189,35 @@ impl SgRule {
 struct RoleProperties<'a> {
     role_name: Ref,
     description: Str,
-    assume_role_policy_document: TrustPolicy<'a>,
+    assume_role_policy_document: TrustDocument<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     managed_policy_arns: Vec<Str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permissions_boundary: Option<Ref>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    policies: Vec<InlinePolicy<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct InlinePolicy<'a> {
+    policy_name: Str,
+    policy_document: Document<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct InstanceProfileProperties {
+    instance_profile_name: Str,
+    roles: [Ref; 1],
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct ManagedPolicyProperties<'a> {
+    /// Set only for a permissions boundary, whose ARN conditions name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    managed_policy_name: Option<Str>,
     description: Str,
     policy_document: Document<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -219,6 +242,15 @@ struct ScpProperties<'a> {
 #[serde(untagged)]
 enum Document<'a> {
     Object(PolicyDocument<'a>),
+    Text(Str),
+}
+
+/// A trust policy: as an object, or as one `Fn::Sub` string when a condition key
+/// holds a placeholder (an OIDC issuer's `ISSUER:sub`).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum TrustDocument<'a> {
+    Object(TrustPolicy<'a>),
     Text(Str),
 }
 
@@ -283,6 +315,25 @@ impl Strings {
         }
     }
 
+    fn trust<'a>(
+        &'a self,
+        statements: &'a [crate::model::TrustStatement],
+        d: Dialect<'a>,
+    ) -> TrustDocument<'a> {
+        let key_has_params = statements.iter().any(|st| {
+            st.conditions
+                .values()
+                .flat_map(|keys| keys.keys())
+                .any(|k| super::template::has_params(k))
+        });
+        if key_has_params {
+            let text = super::json::to_compact_json(&TrustPolicy::with(statements, Dialect::Plain));
+            TrustDocument::Text(self.str(&text))
+        } else {
+            TrustDocument::Object(TrustPolicy::with(statements, d))
+        }
+    }
+
     fn document<'a>(&'a self, statements: &'a [AwsStatement], d: Dialect<'a>) -> Document<'a> {
         let key_has_params = statements.iter().any(|st| {
             st.conditions
@@ -344,8 +395,21 @@ fn template(model: &Model) -> Option<(String, Vec<String>)> {
     let mut parameters: BTreeMap<String, Parameter> = BTreeMap::new();
     let mut outputs = BTreeMap::new();
     let mut role_ids: BTreeMap<&str, String> = BTreeMap::new();
-    for p in &model.principals {
-        let Some(role) = &p.aws_role else { continue };
+    // The trust statements and split parts must outlive the documents that borrow them.
+    let trusts: Vec<Vec<crate::model::TrustStatement>> = model
+        .principals
+        .iter()
+        .map(super::aws::trust_statements)
+        .collect();
+    let parts: Vec<(&crate::model::Access, Vec<Vec<AwsStatement>>)> = model
+        .accesses
+        .iter()
+        .map(|a| (a, super::aws::policy_parts(a)))
+        .collect();
+    for (p, trust) in model.principals.iter().zip(&trusts) {
+        if !p.has_aws_role() {
+            continue;
+        }
         let id = fresh(&resources, format!("{}Role", pascal(&p.name)));
         let name_param = format!("{id}Name");
         parameters.insert(
@@ -366,18 +430,48 @@ fn template(model: &Model) -> Option<(String, Vec<String>)> {
             .flat_map(|a| &a.aws_managed)
             .map(|arn| s.str(arn))
             .collect();
+        let policies: Vec<InlinePolicy> = parts
+            .iter()
+            .filter(|(a, _)| a.aws_inline && a.principal.as_deref() == Some(p.name.as_str()))
+            .flat_map(|(a, split)| {
+                split.iter().map(|part| InlinePolicy {
+                    policy_name: s.str(&a.name),
+                    policy_document: s.document(part, d),
+                })
+            })
+            .collect();
         resources.insert(
             id.clone(),
             Resource::Role(RoleProperties {
-                role_name: Ref { r: name_param },
-                description: Str::Plain(format!(
-                    "engc: {} principal {}",
-                    model.deployment.name, p.name
-                )),
-                assume_role_policy_document: TrustPolicy::with(role, d),
+                role_name: Ref {
+                    r: name_param.clone(),
+                },
+                description: Str::Plain(super::aws::role_description(model, p)),
+                assume_role_policy_document: s.trust(trust, d),
                 managed_policy_arns: managed,
+                permissions_boundary: None,
+                policies,
             }),
         );
+        if let Some(profile) = &p.aws_instance_profile {
+            let pid = fresh(&resources, format!("{}InstanceProfile", pascal(&p.name)));
+            resources.insert(
+                pid.clone(),
+                Resource::InstanceProfile(InstanceProfileProperties {
+                    instance_profile_name: s.str(profile),
+                    roles: [Ref { r: id.clone() }],
+                }),
+            );
+            outputs.insert(
+                format!("{pid}Arn"),
+                Output {
+                    description: format!("The ARN of the instance profile of principal {}", p.name),
+                    value: GetAtt {
+                        get_att: [pid, "Arn".into()],
+                    },
+                },
+            );
+        }
         outputs.insert(
             format!("{id}Arn"),
             Output {
@@ -389,28 +483,42 @@ fn template(model: &Model) -> Option<(String, Vec<String>)> {
         );
         role_ids.insert(&p.name, id);
     }
-    // The split parts must outlive the documents that borrow them.
-    let parts: Vec<(&crate::model::Access, Vec<Vec<AwsStatement>>)> = model
-        .accesses
-        .iter()
-        .map(|a| (a, split_policy(&a.aws, MANAGED_POLICY_SIZE_LIMIT)))
-        .collect();
+    let mut policy_ids: BTreeMap<&str, String> = BTreeMap::new();
     for (access, split) in &parts {
+        if access.aws_inline {
+            continue;
+        }
         let role = access.principal.as_deref().and_then(|p| role_ids.get(p));
+        let boundary = super::aws::is_boundary(model, &access.name);
         for (i, part) in split.iter().enumerate() {
             let base = match i {
                 0 => format!("{}Policy", pascal(&access.name)),
                 n => format!("{}Policy{}", pascal(&access.name), n + 1),
             };
             let id = fresh(&resources, base);
+            policy_ids.entry(&access.name).or_insert_with(|| id.clone());
             resources.insert(
                 id,
                 Resource::ManagedPolicy(ManagedPolicyProperties {
+                    managed_policy_name: boundary
+                        .then(|| s.str(&model.deployment.boundary_policy_name(&access.name))),
                     description: s.str(&description_of(model, access)),
                     policy_document: s.document(part, d),
                     roles: role.map(|r| Ref { r: r.clone() }).into_iter().collect(),
                 }),
             );
+        }
+    }
+    // Each role's permissions boundary: the policy of the level it names.
+    for p in &model.principals {
+        let (Some(b), Some(role)) = (p.aws_boundary.as_deref(), role_ids.get(p.name.as_str()))
+        else {
+            continue;
+        };
+        if let (Some(policy), Some(Resource::Role(props))) =
+            (policy_ids.get(b), resources.get_mut(role))
+        {
+            props.permissions_boundary = Some(Ref { r: policy.clone() });
         }
     }
     for scp in &model.scps {

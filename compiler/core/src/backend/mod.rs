@@ -126,6 +126,10 @@ impl OutputFile {
 /// The values of [`OutputFile::kind`] (also written to `manifest.json`).
 pub mod kind {
     pub const POLICY: &str = "policy";
+    /// An AWS policy written inline in its principal's role (`aws inline`).
+    pub const INLINE_POLICY: &str = "inline-policy";
+    /// How an AWS role is made: name, trust, boundary, policies, instance profile.
+    pub const ROLE: &str = "role";
     pub const MANAGED_POLICIES: &str = "managed-policies";
     pub const TRUST_POLICY: &str = "trust-policy";
     pub const SCP: &str = "scp";
@@ -238,7 +242,7 @@ struct ManifestEntry<'a> {
     path: &'a str,
     /// The `--target` that writes it.
     target: Option<Target>,
-    /// What it is: `policy`, `managed-policies`, `trust-policy`, `scp`, `custom-role`,
+    /// What it is: `policy`, `inline-policy`, `managed-policies`, `trust-policy`, `role`, `scp`, `custom-role`,
     /// `role-bindings`, `impersonation-bindings`, `role-definition`, `arm-template`,
     /// `script`, `rbac`, `network-plan`, `terraform-module`, `cloudformation-template`,
     /// `bucket-policy`, `key-policy`.

@@ -51,6 +51,7 @@ pub fn access(name: &str, principal: Option<&str>) -> Access {
         span: Span::default(),
         aws: Vec::new(),
         aws_managed: Vec::new(),
+        aws_inline: false,
         gcp: GcpRole::default(),
         azure: AzureRole::default(),
         k8s: Vec::new(),
@@ -251,6 +252,7 @@ pub fn sample_model() -> Model {
                     name: "chalk-management".to_string(),
                     namespace: "${namespace}".to_string(),
                 }),
+                ..Principal::default()
             },
             Principal {
                 name: "chalk_workload".to_string(),
@@ -267,6 +269,7 @@ pub fn sample_model() -> Model {
                     name: "chalk-workload".to_string(),
                     namespace: "chalk".to_string(),
                 }),
+                ..Principal::default()
             },
         ],
         networks: vec![

@@ -15,4 +15,5 @@ pub mod placeholders;
 pub mod relations;
 pub mod resource_policies;
 pub mod risk;
+pub mod roles;
 pub mod values;

@@ -99,6 +99,12 @@ impl Lowerer<'_, '_> {
                 arn: self.fill(&r.arn),
                 external_id: r.external_id.as_ref().map(|e| self.fill(e)),
             }),
+            aws_trust: p.aws_trust.iter().map(|t| self.trust(t)).collect(),
+            aws_instance_profile: p.aws_instance_profile.as_ref().map(|i| match &i.node {
+                Some(name) => self.fill(name),
+                None => self.role_name(&p.name.node),
+            }),
+            aws_boundary: p.aws_boundary.as_ref().map(|b| b.node.clone()),
             gcp_service_account: p
                 .gcp_service_account
                 .as_ref()
@@ -196,10 +202,100 @@ impl Lowerer<'_, '_> {
             .map(|(k, v)| (self.fill(k), self.fill(v)))
     }
 
-    fn statement(&self, st: &ast::AwsStatement) -> model::AwsStatement {
+    /// The role's default name, as the Terraform and CloudFormation backends name it.
+    fn role_name(&self, principal: &str) -> String {
+        format!(
+            "{}-{}",
+            self.base_name(),
+            principal.to_lowercase().replace('_', "-")
+        )
+    }
+
+    fn base_name(&self) -> String {
+        self.deployment_info().base_name()
+    }
+
+    fn deployment_info(&self) -> model::DeploymentInfo {
+        let d = self.decls.deployment;
+        model::DeploymentInfo {
+            name: d.map(|d| d.name.node.clone()).unwrap_or_default(),
+            name_prefix: d.and_then(|d| d.name_prefix.as_ref()).map(|p| self.fill(p)),
+            ..Default::default()
+        }
+    }
+
+    /// One trust statement: the kind's principal key and default action, an OIDC
+    /// issuer as its provider's ARN with the `aud` (and `sub`) it requires.
+    fn trust(&self, t: &ast::AwsTrust) -> model::TrustStatement {
+        use crate::syntax::ast::TrustKind;
+        use crate::vocab::iam_roles;
+        let kind = t.kind.node;
+        let mut conditions = self.conditions(&t.conditions);
+        let given = self.list(&t.principals);
+        let principals: Vec<String> = match kind {
+            TrustKind::Account => given
+                .into_iter()
+                .map(|a| {
+                    if a.starts_with("arn:") || a == "*" {
+                        a
+                    } else {
+                        format!("arn:aws:iam::{a}:root")
+                    }
+                })
+                .collect(),
+            TrustKind::Oidc => given
+                .iter()
+                .map(|issuer| {
+                    let issuer = oidc_issuer(issuer);
+                    let eq = conditions.entry("StringEquals".to_string()).or_default();
+                    eq.entry(format!("{issuer}:aud"))
+                        .or_default()
+                        .push(iam_roles::STS_AUDIENCE.to_string());
+                    if let Some((sa, ns)) = &t.service_account {
+                        let sub =
+                            format!("system:serviceaccount:{}:{}", self.fill(ns), self.fill(sa));
+                        let op = if sub.contains('*') || sub.contains('?') {
+                            "StringLike"
+                        } else {
+                            "StringEquals"
+                        };
+                        conditions
+                            .entry(op.to_string())
+                            .or_default()
+                            .entry(format!("{issuer}:sub"))
+                            .or_default()
+                            .push(sub);
+                    }
+                    format!("arn:aws:iam::${{account_id}}:oidc-provider/{issuer}")
+                })
+                .collect(),
+            _ => given,
+        };
+        for keys in conditions.values_mut() {
+            for v in keys.values_mut() {
+                v.sort();
+                v.dedup();
+            }
+        }
+        let actions = match &t.actions {
+            Some(a) => sorted_unique_ci(self.list(a)),
+            None => vec![iam_roles::default_action(kind, &principals).to_string()],
+        };
+        model::TrustStatement {
+            sid: t.sid.as_ref().map(|s| s.node.clone()),
+            principal_key: iam_roles::principal_key(kind),
+            principals: sorted_unique(principals),
+            actions,
+            conditions,
+            span: t.span,
+        }
+    }
+
+    /// `when` conditions as operator -> key -> values (sorted, unique).
+    fn conditions(&self, list: &[Condition]) -> BTreeMap<String, BTreeMap<String, Vec<String>>> {
         let mut conditions: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
         let tag = self.managed_tag();
-        for c in &st.conditions {
+        for c in list {
             let (op, key, values) = match c {
                 Condition::Tag(_) | Condition::RequestTag(_) => {
                     let Some((k, v)) = &tag else { continue };
@@ -226,6 +322,11 @@ impl Lowerer<'_, '_> {
             slot.sort();
             slot.dedup();
         }
+        conditions
+    }
+
+    fn statement(&self, st: &ast::AwsStatement) -> model::AwsStatement {
+        let conditions = self.conditions(&st.conditions);
         model::AwsStatement {
             sid: st.sid.as_ref().map(|s| s.node.clone()),
             effect: st.effect.node,
@@ -311,6 +412,64 @@ impl Lowerer<'_, '_> {
         })
     }
 
+    /// `aws roles under BOUNDARY [on ROLES]`: the guarded grant and the two denies that
+    /// keep the boundary on the roles and the boundary policy as it is.
+    fn roles_under(&self, r: &ast::RolesUnder, suffix: &str) -> Vec<model::AwsStatement> {
+        use crate::vocab::iam_roles::{BOUNDARY_KEY, GUARDED, KEEP_BOUNDARY, PROTECT_BOUNDARY};
+        let info = self.deployment_info();
+        let arn = info.boundary_policy_arn(&r.boundary.node);
+        let roles = match &r.roles {
+            Some(list) => sorted_unique(self.list(list)),
+            None => vec![format!(
+                "arn:aws:iam::${{account_id}}:role/{}-*",
+                info.base_name()
+            )],
+        };
+        let word = camel(&r.boundary.node);
+        let st = |sid: String, effect, actions: &[&str], resources: Vec<String>, guarded| {
+            let mut conditions = BTreeMap::new();
+            if guarded {
+                conditions.insert(
+                    "StringEquals".to_string(),
+                    BTreeMap::from([(BOUNDARY_KEY.to_string(), vec![arn.clone()])]),
+                );
+            }
+            model::AwsStatement {
+                sid: Some(sid),
+                effect,
+                not_action: false,
+                actions: actions.iter().map(|a| a.to_string()).collect(),
+                not_resource: false,
+                resources,
+                conditions,
+                span: r.span,
+            }
+        };
+        vec![
+            st(
+                format!("RolesUnder{word}{suffix}"),
+                Effect::Allow,
+                GUARDED,
+                roles.clone(),
+                true,
+            ),
+            st(
+                format!("KeepBoundary{word}{suffix}"),
+                Effect::Deny,
+                KEEP_BOUNDARY,
+                roles,
+                false,
+            ),
+            st(
+                format!("ProtectBoundary{word}{suffix}"),
+                Effect::Deny,
+                PROTECT_BOUNDARY,
+                vec![arn.clone()],
+                false,
+            ),
+        ]
+    }
+
     fn default_name(&self, access: &str) -> String {
         let base = self
             .decls
@@ -341,6 +500,7 @@ impl Lowerer<'_, '_> {
             span: a.span,
             aws: Vec::new(),
             aws_managed: Vec::new(),
+            aws_inline: a.aws_inline.is_some(),
             gcp: model::GcpRole::default(),
             azure: model::AzureRole::default(),
             k8s: Vec::new(),
@@ -393,7 +553,20 @@ impl Lowerer<'_, '_> {
                 span,
             });
         }
-        out.aws.extend(a.aws.iter().map(|st| self.statement(st)));
+        // Explicit statements and `roles under` guards, in source order.
+        let mut explicit: Vec<model::AwsStatement> =
+            a.aws.iter().map(|st| self.statement(st)).collect();
+        let n = a.aws_roles_under.len();
+        for (i, r) in a.aws_roles_under.iter().enumerate() {
+            let suffix = if n > 1 {
+                (i + 1).to_string()
+            } else {
+                String::new()
+            };
+            explicit.extend(self.roles_under(r, &suffix));
+        }
+        explicit.sort_by_key(|st| st.span);
+        out.aws.extend(explicit);
         out.aws_managed = sorted_unique(
             a.aws_managed
                 .iter()
@@ -799,7 +972,7 @@ impl Lowerer<'_, '_> {
                 "aws",
                 Some(Cloud::Aws),
                 !out.aws.is_empty() || !out.aws_managed.is_empty(),
-                principal.map(|p| p.aws_role.is_some()),
+                principal.map(|p| p.has_aws_role()),
                 first_span(
                     &mut a
                         .aws
@@ -991,6 +1164,14 @@ fn unbounded_writes(
         TargetKind::Store => "give the store a `name \"PATTERN\"`, the deployment a `name_prefix` (or a `managed_tag`), or make the level `unscoped \"REASON\"`",
         TargetKind::Engine => "give the deployment a `name_prefix` (or a `managed_tag`), or make the level `unscoped \"REASON\"`",
     })
+}
+
+/// An OIDC issuer as IAM names its provider: without `https://` and a trailing `/`.
+pub fn oidc_issuer(issuer: &str) -> &str {
+    issuer
+        .strip_prefix("https://")
+        .unwrap_or(issuer)
+        .trim_end_matches('/')
 }
 
 fn managed_arn(name: &str) -> String {

@@ -385,6 +385,9 @@ impl<'a> Decls<'a> {
         }
         for p in self.principals.values() {
             repeated(&p.repeated, diags);
+            if let Some(b) = &p.aws_boundary {
+                self.expect(b, DeclKind::Access, diags);
+            }
         }
         for n in self.networks.values() {
             repeated(&n.repeated, diags);
@@ -417,6 +420,9 @@ impl<'a> Decls<'a> {
             }
             for w in &a.within {
                 self.expect(w, DeclKind::Access, diags);
+            }
+            for r in &a.aws_roles_under {
+                self.expect(&r.boundary, DeclKind::Access, diags);
             }
             for g in &a.grants {
                 let want = match g.target.node {
@@ -586,7 +592,7 @@ impl<'a> Decls<'a> {
             .collect();
         for p in self.principals.values() {
             // A principal with an AWS role still yields a trust policy on its own.
-            if !used.contains(p.name.node.as_str()) && p.aws_role.is_none() {
+            if !used.contains(p.name.node.as_str()) && !p.has_aws_role() {
                 diags.push(
                     Diagnostic::new(
                         Code::W0113,
@@ -703,6 +709,23 @@ pub fn for_each_string(item: &Item, f: &mut dyn FnMut(&ast::Str)) {
                 f(&r.arn);
                 r.external_id.iter().for_each(&mut *f);
             }
+            for t in &p.aws_trust {
+                t.principals.iter().for_each(&mut *f);
+                if let Some((sa, ns)) = &t.service_account {
+                    f(sa);
+                    f(ns);
+                }
+                t.actions.iter().flatten().for_each(&mut *f);
+                for c in &t.conditions {
+                    if let ast::Condition::Explicit { key, values, .. } = c {
+                        f(key);
+                        values.iter().for_each(&mut *f);
+                    }
+                }
+            }
+            if let Some(i) = &p.aws_instance_profile {
+                i.node.iter().for_each(&mut *f);
+            }
             if let Some(g) = &p.gcp_service_account {
                 f(&g.account);
                 g.impersonated_by.iter().for_each(&mut *f);
@@ -743,6 +766,9 @@ pub fn for_each_string(item: &Item, f: &mut dyn FnMut(&ast::Str)) {
             a.description.iter().for_each(&mut *f);
             a.aws.iter().for_each(|s| stmt(s, f));
             a.aws_managed.iter().for_each(&mut *f);
+            for r in &a.aws_roles_under {
+                r.roles.iter().flatten().for_each(&mut *f);
+            }
             a.gcp_permissions.iter().for_each(&mut *f);
             a.gcp_roles.iter().for_each(&mut *f);
             a.azure_scopes.iter().for_each(&mut *f);

@@ -104,6 +104,12 @@ pub struct Principal {
     pub name: Name,
     pub span: Span,
     pub aws_role: Option<AwsRole>,
+    /// `aws trust ...`: who else may assume the role, in source order.
+    pub aws_trust: Vec<AwsTrust>,
+    /// `aws instance_profile ["NAME"]`: the name, if given (else the role's name).
+    pub aws_instance_profile: Option<Spanned<Option<Str>>>,
+    /// `aws boundary ACCESS`: the level whose policy is the role's permissions boundary.
+    pub aws_boundary: Option<Name>,
     pub gcp_service_account: Option<GcpServiceAccount>,
     pub azure_principal: Option<Str>,
     pub k8s_service_account: Option<K8sServiceAccount>,
@@ -115,6 +121,66 @@ pub struct Principal {
 pub struct AwsRole {
     pub arn: Str,
     pub external_id: Option<Str>,
+    pub span: Span,
+}
+
+impl Principal {
+    /// Whether the customer creates an AWS role for it.
+    pub fn has_aws_role(&self) -> bool {
+        self.aws_role.is_some() || !self.aws_trust.is_empty()
+    }
+}
+
+/// Whom a trust statement names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TrustKind {
+    /// An account (id or root ARN): `Principal.AWS`.
+    Account,
+    /// A role or user ARN: `Principal.AWS`.
+    Role,
+    /// A service principal such as `ec2.amazonaws.com`: `Principal.Service`.
+    Service,
+    /// An OIDC or SAML provider ARN, or a well-known provider: `Principal.Federated`.
+    Federated,
+    /// An OIDC issuer (`oidc.eks.REGION.amazonaws.com/id/ID`), whose provider in the
+    /// customer's account is the federated principal.
+    Oidc,
+}
+
+impl TrustKind {
+    pub fn parse(s: &str) -> Option<TrustKind> {
+        Some(match s {
+            "account" => TrustKind::Account,
+            "role" => TrustKind::Role,
+            "service" => TrustKind::Service,
+            "federated" => TrustKind::Federated,
+            "oidc" => TrustKind::Oidc,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrustKind::Account => "account",
+            TrustKind::Role => "role",
+            TrustKind::Service => "service",
+            TrustKind::Federated => "federated",
+            TrustKind::Oidc => "oidc",
+        }
+    }
+}
+
+/// `aws trust KIND STRINGS [service_account "SA" in "NS"] [actions STRINGS] [when ...] [as "SID"]`.
+#[derive(Clone, Debug)]
+pub struct AwsTrust {
+    pub kind: Spanned<TrustKind>,
+    pub principals: Vec<Str>,
+    /// `service_account "NAME" in "NAMESPACE"` (with `oidc`): the `sub` it requires.
+    pub service_account: Option<(Str, Str)>,
+    /// None: the kind's default action.
+    pub actions: Option<Vec<Str>>,
+    pub conditions: Vec<Condition>,
+    pub sid: Option<Str>,
     pub span: Span,
 }
 
@@ -374,6 +440,10 @@ pub struct Access {
     pub grants: Vec<AbstractGrant>,
     pub aws: Vec<AwsStatement>,
     pub aws_managed: Vec<Str>,
+    /// `aws inline`: the policy is inline in the principal's role.
+    pub aws_inline: Option<Span>,
+    /// `aws roles under BOUNDARY [on ROLES]`, in source order.
+    pub aws_roles_under: Vec<RolesUnder>,
     pub gcp_permissions: Vec<Str>,
     pub gcp_roles: Vec<Str>,
     pub gcp_role_id: Option<Str>,
@@ -404,6 +474,8 @@ impl Access {
             grants: Vec::new(),
             aws: Vec::new(),
             aws_managed: Vec::new(),
+            aws_inline: None,
+            aws_roles_under: Vec::new(),
             gcp_permissions: Vec::new(),
             gcp_roles: Vec::new(),
             gcp_role_id: None,
@@ -511,6 +583,16 @@ pub struct K8sBind {
     /// `user:NAME`, `group:NAME`, `serviceaccount:NS/NAME`; empty: the principal's
     /// service account.
     pub subjects: Vec<Str>,
+    pub span: Span,
+}
+
+/// `aws roles under BOUNDARY [on ROLES]`: may create and manage the roles only with
+/// the permissions boundary of level BOUNDARY.
+#[derive(Clone, Debug)]
+pub struct RolesUnder {
+    pub boundary: Name,
+    /// None: `arn:aws:iam::${account_id}:role/<prefix>-*`.
+    pub roles: Option<Vec<Str>>,
     pub span: Span,
 }
 

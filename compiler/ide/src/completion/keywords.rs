@@ -230,9 +230,13 @@ pub(super) fn in_block(ctx: &mut Ctx, frame: &Frame, stmt: &[&str]) {
                 }
             }
         }
+        Frame::Principal if first == "aws" && stmt.len() > 1 && stmt[1] == "trust" => {
+            trust_statement(ctx, stmt)
+        }
         Frame::Principal => match (first, stmt.len()) {
-            ("aws", 1) => ctx.keywords(&["role"]),
-            ("aws", 3) => ctx.keywords(&["external_id"]),
+            ("aws", 1) => ctx.keywords(&["role", "trust", "instance_profile", "boundary"]),
+            ("aws", 2) if stmt[1] == "boundary" => ctx.decls(DeclKind::Access, None),
+            ("aws", 3) if stmt[1] == "role" => ctx.keywords(&["external_id"]),
             ("gcp", 1) => ctx.keywords(&["service_account"]),
             ("gcp", 3) => ctx.keywords(&["impersonated_by"]),
             ("azure", 1) => ctx.keywords(&["service_principal"]),
@@ -395,9 +399,18 @@ fn aws_statement(ctx: &mut Ctx, stmt: &[&str], kind: Statement) {
     let last = *stmt.last().unwrap_or(&"");
     if stmt.len() == 1 {
         if kind == Statement::Access {
-            ctx.keywords(&["allow", "deny", "managed_policy"]);
+            ctx.keywords(&["allow", "deny", "managed_policy", "inline", "roles"]);
         } else {
             ctx.keywords(&["allow", "deny"]);
+        }
+        return;
+    }
+    if kind == Statement::Access && stmt[1] == "roles" {
+        match stmt.len() {
+            2 => ctx.keywords(&["under"]),
+            3 => ctx.decls(DeclKind::Access, None),
+            4 => ctx.keywords(&["on"]),
+            _ => {}
         }
         return;
     }
@@ -453,6 +466,60 @@ fn aws_statement(ctx: &mut Ctx, stmt: &[&str], kind: Statement) {
             ctx.keywords(&kws);
         }
         "tag" | "request_tag" => ctx.keywords(&["and", "as"]),
+        _ => {}
+    }
+}
+
+/// `aws trust KIND STRINGS [service_account "SA" in "NS"] [actions STRINGS] [when ...] [as "SID"]`.
+fn trust_statement(ctx: &mut Ctx, stmt: &[&str]) {
+    let last = *stmt.last().unwrap_or(&"");
+    if stmt.len() == 2 {
+        ctx.keywords(&["account", "role", "service", "federated", "oidc"]);
+        return;
+    }
+    let open =
+        stmt.iter().filter(|w| **w == "[").count() > stmt.iter().filter(|w| **w == "]").count();
+    if open {
+        return;
+    }
+    match last {
+        "when" | "and" => {
+            for op in engc_core::vocab::iam_operators::OPERATORS {
+                ctx.push(
+                    op.name,
+                    CompletionKind::Operator,
+                    Some(format!("IAM condition operator: {}", op.doc)),
+                );
+            }
+        }
+        "\"" | "]" if stmt.len() > 3 => {
+            let n = stmt.len();
+            // `service_account "SA"` is followed by `in`.
+            if n >= 3 && stmt[n - 2] == "service_account" {
+                ctx.keywords(&["in"]);
+                return;
+            }
+            let mut kws = Vec::new();
+            if stmt[2] == "oidc"
+                && !stmt.contains(&"service_account")
+                && !stmt.contains(&"actions")
+                && !stmt.contains(&"when")
+            {
+                kws.push("service_account");
+            }
+            if !stmt.contains(&"actions") && !stmt.contains(&"when") {
+                kws.push("actions");
+            }
+            if !stmt.contains(&"when") {
+                kws.push("when");
+            } else {
+                kws.push("and");
+            }
+            if !stmt.contains(&"as") {
+                kws.push("as");
+            }
+            ctx.keywords(&kws);
+        }
         _ => {}
     }
 }

@@ -129,6 +129,20 @@ fn string_hover(a: &Analysis, s: &ast::Str, ctx: StrCtx) -> Option<String> {
     let v = s.node.as_str();
     match ctx {
         StrCtx::AwsAction => Some(aws_action(v)),
+        StrCtx::TrustAction => {
+            let mut md = aws_action(v);
+            if let Some(t) = engc_core::vocab::iam_roles::trust_action(v) {
+                let kinds: Vec<&str> = t.kinds.iter().map(|k| k.as_str()).collect();
+                let _ = write!(
+                    md,
+                    "\n\n**in a trust policy**: {}; for `{}` principals",
+                    t.doc,
+                    kinds.join("`, `")
+                );
+            }
+            Some(md)
+        }
+        StrCtx::TrustPrincipal(kind) => Some(trust_principal_hover(kind, v)),
         StrCtx::KindPermission(Cloud::Aws) => Some(aws_action(v)),
         StrCtx::GcpPermission | StrCtx::KindPermission(Cloud::Gcp) => Some(gcp_permission(v)),
         StrCtx::AzureOperation { data } => Some(azure_operation(v, Some(data))),
@@ -211,4 +225,29 @@ fn short_list<'s>(items: impl Iterator<Item = &'s str>) -> String {
     } else {
         s.join(", ")
     }
+}
+
+/// What an `aws trust` principal becomes in the trust policy.
+fn trust_principal_hover(kind: ast::TrustKind, v: &str) -> String {
+    use ast::TrustKind::*;
+    let (key, what) = match kind {
+        Account => (
+            "AWS",
+            "every principal of the account that its own policies allow `sts:AssumeRole` on this role; narrow it with `aws:PrincipalArn`",
+        ),
+        Role => ("AWS", "this role or user of the account"),
+        Service => ("Service", "the AWS service, acting for the customer's resources"),
+        Federated => (
+            "Federated",
+            "identities of this OIDC or SAML provider; narrow them with a `sub` condition",
+        ),
+        Oidc => (
+            "Federated",
+            "the OIDC provider `arn:aws:iam::${account_id}:oidc-provider/ISSUER` (IAM roles for service accounts); `service_account` requires its `sub` and the `sts.amazonaws.com` audience",
+        ),
+    };
+    format!(
+        "**aws trust {}** `{v}`: `Principal.{key}` of the role's trust policy: {what}",
+        kind.as_str()
+    )
 }

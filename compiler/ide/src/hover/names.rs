@@ -216,6 +216,25 @@ fn decl_details(a: &Analysis, item: &Item, md: &mut String) {
             if let Some(r) = &p.aws_role {
                 let _ = writeln!(md, "- AWS role `{}`", r.arn.node);
             }
+            for t in &p.aws_trust {
+                let who: Vec<String> = t
+                    .principals
+                    .iter()
+                    .map(|x| format!("`{}`", x.node))
+                    .collect();
+                let _ = writeln!(
+                    md,
+                    "- AWS role trusted by {} {}",
+                    t.kind.node.as_str(),
+                    who.join(", ")
+                );
+            }
+            if let Some(b) = &p.aws_boundary {
+                let _ = writeln!(md, "- permissions boundary: the policy of `{}`", b.node);
+            }
+            if p.aws_instance_profile.is_some() {
+                md.push_str("- with an EC2 instance profile\n");
+            }
             if let Some(g) = &p.gcp_service_account {
                 let _ = writeln!(md, "- GCP service account `{}`", g.account.node);
             }

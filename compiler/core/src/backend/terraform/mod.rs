@@ -383,6 +383,16 @@ pub(crate) fn formats(model: &Model) -> BTreeMap<&str, Format> {
                 out.insert(n, Format::AwsAccount);
             }
         }
+        // An external id a trust statement requires.
+        for t in &p.aws_trust {
+            for keys in t.conditions.values() {
+                for v in keys.get("sts:ExternalId").into_iter().flatten() {
+                    if let Some(n) = alone(v) {
+                        out.insert(n, Format::ExternalId);
+                    }
+                }
+            }
+        }
         if let Some(n) = p.azure_principal.as_deref().and_then(alone) {
             out.insert(n, Format::Guid);
         }

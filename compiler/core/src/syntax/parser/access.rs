@@ -78,6 +78,11 @@ impl Ctx {
             Rule::azure_assign => a.azure_assigns.push(self.azure_assign(s)),
             Rule::k8s_bind => a.k8s_binds.push(self.k8s_bind(s)),
             Rule::ack => a.acks.push(self.ack(s)),
+            Rule::aws_inline => {
+                note_repeat(&mut a.repeated, a.aws_inline, sspan, "aws inline");
+                a.aws_inline = Some(sspan);
+            }
+            Rule::aws_roles_under => a.aws_roles_under.push(self.roles_under(s)),
             Rule::include_stmt => {
                 let at = a.pos();
                 a.pieces.push(Piece::Include {
@@ -120,6 +125,18 @@ impl Ctx {
             self.access_stmt(s, &mut body);
         }
         Grants { name, body, span }
+    }
+
+    fn roles_under(&self, p: P) -> RolesUnder {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let boundary = self.name(it.next().unwrap());
+        let roles = it.nth(1).map(|r| self.strings(r));
+        RolesUnder {
+            boundary,
+            roles,
+            span,
+        }
     }
 
     fn access_scope(&self, p: P) -> Spanned<Scope> {
@@ -245,7 +262,7 @@ impl Ctx {
         (not, list)
     }
 
-    fn condition(&self, p: P) -> Condition {
+    pub(super) fn condition(&self, p: P) -> Condition {
         let inner = p.into_inner().next().unwrap();
         let span = self.span(&inner);
         match inner.as_rule() {

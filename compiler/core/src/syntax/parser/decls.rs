@@ -158,6 +158,9 @@ impl Ctx {
             name: self.name(it.next().unwrap()),
             span,
             aws_role: None,
+            aws_trust: Vec::new(),
+            aws_instance_profile: None,
+            aws_boundary: None,
             gcp_service_account: None,
             azure_principal: None,
             k8s_service_account: None,
@@ -175,6 +178,29 @@ impl Ctx {
                         "aws role",
                     );
                     pr.aws_role = Some(self.aws_role(s));
+                }
+                Rule::aws_trust => pr.aws_trust.push(self.aws_trust(s)),
+                Rule::aws_instance_profile => {
+                    note_repeat(
+                        &mut pr.repeated,
+                        pr.aws_instance_profile.as_ref().map(|r| r.span),
+                        sspan,
+                        "aws instance_profile",
+                    );
+                    let name = s
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::string)
+                        .map(|x| self.string(x));
+                    pr.aws_instance_profile = Some(Spanned::new(name, sspan));
+                }
+                Rule::aws_boundary => {
+                    note_repeat(
+                        &mut pr.repeated,
+                        pr.aws_boundary.as_ref().map(|r| r.span),
+                        sspan,
+                        "aws boundary",
+                    );
+                    pr.aws_boundary = Some(self.name(s.into_inner().nth(1).unwrap()));
                 }
                 Rule::gcp_service_account => {
                     note_repeat(
@@ -218,6 +244,46 @@ impl Ctx {
             external_id: it.next().map(|s| self.string(s)),
             span,
         }
+    }
+
+    fn aws_trust(&self, p: P) -> AwsTrust {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let k = it.next().unwrap();
+        let kind = Spanned::new(
+            TrustKind::parse(k.as_str()).expect("grammar"),
+            self.span(&k),
+        );
+        let mut t = AwsTrust {
+            kind,
+            principals: self.strings(it.next().unwrap()),
+            service_account: None,
+            actions: None,
+            conditions: Vec::new(),
+            sid: None,
+            span,
+        };
+        for s in it {
+            match s.as_rule() {
+                Rule::trust_subject => {
+                    let parts: Vec<P> = s
+                        .into_inner()
+                        .filter(|x| x.as_rule() == Rule::string)
+                        .collect();
+                    t.service_account =
+                        Some((self.string(parts[0].clone()), self.string(parts[1].clone())));
+                }
+                Rule::kw_when | Rule::kw_and => {}
+                Rule::condition => t.conditions.push(self.condition(s)),
+                Rule::trust_actions => {
+                    t.actions = Some(s.into_inner().flat_map(|x| self.strings(x)).collect())
+                }
+                Rule::kw_as => {}
+                Rule::string => t.sid = Some(self.string(s)),
+                r => unreachable!("aws trust: {r:?}"),
+            }
+        }
+        t
     }
 
     fn gcp_service_account(&self, p: P) -> GcpServiceAccount {

@@ -96,6 +96,13 @@ pub(super) fn rule_words(rule: &Rule) -> Option<&'static str> {
         protocol => "a protocol (`tcp`, `udp`, `icmp`, `all`)",
         port_list | port => "a port or port range such as `443` or `8000-8999`",
         peer | peer_subnet | peer_tag => "a CIDR block, `subnet NAME` or `tag \"NAME\"`",
+        kwc_actions => "`actions`",
+        kwc_boundary => "`boundary`",
+        kwc_inline => "`inline`",
+        kwc_instance_profile => "`instance_profile`",
+        kwc_roles => "`roles`",
+        kwc_trust => "`trust`",
+        kwc_under => "`under`",
         declaration | item | use_decl | deployment | principal | network | engine | store
         | access | grants_decl | scp | kind_decl | component_decl | crd_decl | ack => {
             "a declaration"
@@ -106,6 +113,12 @@ pub(super) fn rule_words(rule: &Rule) -> Option<&'static str> {
         aws_role | gcp_service_account | azure_principal | k8s_service_account => {
             "an identity (`aws role`, `gcp service_account`, `azure service_principal`, `k8s service_account`)"
         }
+        aws_trust | aws_instance_profile | aws_boundary => {
+            "an AWS role setting (`aws trust`, `aws instance_profile`, `aws boundary`)"
+        }
+        trust_kind => "`account`, `role`, `service`, `federated` or `oidc`",
+        trust_subject => "`service_account`",
+        trust_actions => "`actions`",
         network_cidr | subnet | pods_range | services_range | psc_range | master_range
         | connect_stmt => {
             "a network setting (`cidr`, `subnet`, `pods`, `services`, `psc`, `master`, `ingress`, `egress`, `connect`)"
@@ -117,7 +130,8 @@ pub(super) fn rule_words(rule: &Rule) -> Option<&'static str> {
         principal_list => "`for` and principals",
         access_scope | scoped | unscoped => "`scoped` or `unscoped \"reason\"`",
         title_stmt | description_stmt | within_stmt | abstract_grant | aws_statement
-        | aws_managed_policy | gcp_permissions | gcp_role | gcp_role_id | azure_list
+        | aws_managed_policy | aws_inline | aws_roles_under | gcp_permissions | gcp_role
+        | gcp_role_id | azure_list
         | azure_scope | k8s_role | gcp_bind | azure_assign | k8s_bind | include_stmt
         | if_block => "a grant",
         guard => "a guard (`PARAM = \"VALUE\"`)",
