@@ -250,7 +250,9 @@ fn help(
         .flat_map(|e| e.split('`').skip(1).step_by(2))
         .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
         .collect();
-    if !word.is_empty() && !keywords.contains(&word) {
+    // Short words (`as`, `on`, `in`) are keywords elsewhere, one edit from others:
+    // a suggestion there would mislead.
+    if word.len() >= 4 && !keywords.contains(&word) {
         if let Some(k) = crate::catalog::did_you_mean(word, keywords.iter().copied()) {
             let span = Span::new(file, at, at + word.len());
             return d.suggest(span, k, format!("did you mean `{k}`?"));

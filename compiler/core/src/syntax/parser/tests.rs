@@ -269,3 +269,13 @@ access a for p scoped {
     let (_, diags) = parse(FileId(0), "principal p { aws trust user \"x\" }");
     assert!(diags[0].message.contains("`oidc`"), "{}", diags[0].message);
 }
+
+#[test]
+fn short_keywords_out_of_place_get_no_misleading_suggestion() {
+    // `as` is a keyword elsewhere, one edit from `aws`: no "did you mean `aws`".
+    let e = first_error(&format!(
+        "{HEAD}store data: bucket\naccess l scoped {{\n  read store data as \"X\"\n}}\n"
+    ));
+    assert!(e.2.contains("found `as`"), "{e:?}");
+    assert_eq!(e.3, None, "{e:?}");
+}
