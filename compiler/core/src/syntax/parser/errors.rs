@@ -3,7 +3,7 @@
 //! misspelt keyword ("did you mean `principal`"), a list without `,`, a list in
 //! brackets where the setting takes bare strings, a block left open.
 
-use super::{Rule, DECLARATION_KEYWORDS};
+use super::{Rule, DECLARATION_KEYWORDS, RESERVED_WORDS};
 use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 
@@ -250,9 +250,10 @@ fn help(
         .flat_map(|e| e.split('`').skip(1).step_by(2))
         .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
         .collect();
-    // Short words (`as`, `on`, `in`) are keywords elsewhere, one edit from others:
-    // a suggestion there would mislead.
-    if word.len() >= 4 && !keywords.contains(&word) {
+    // A reserved word out of place (`as` after a grant) is not a misspelling of the
+    // keyword one edit away (`aws`): a suggestion there would mislead.
+    let reserved = DECLARATION_KEYWORDS.contains(&word) || RESERVED_WORDS.contains(&word);
+    if !word.is_empty() && !reserved && !keywords.contains(&word) {
         if let Some(k) = crate::catalog::did_you_mean(word, keywords.iter().copied()) {
             let span = Span::new(file, at, at + word.len());
             return d.suggest(span, k, format!("did you mean `{k}`?"));
