@@ -894,14 +894,25 @@ def check_az(out, f, calls, values):
     arg = d["role-definition"][0]
     given = json.loads(read(out, arg) if arg.endswith(".json") else arg)
     ok(canon(given) == canon(role), f"{f['path']}: the role definition differs")
-    scopes = []
+    # Built-in roles assigned by `azure assign` (azure/ACCESS.builtin-assignments.json),
+    # each to every principal named, by the role's id.
+    builtin_path = f"azure/{access}.builtin-assignments.json"
+    builtin = []
+    if os.path.exists(os.path.join(out, builtin_path)):
+        doc = json.loads(fill(read(out, builtin_path), values))
+        builtin = sorted((a["roleDefinitionId"], a["scope"], p)
+                         for a in doc["assignments"] for p in a["principalIds"])
+    scopes, got_builtin = [], []
     for c in calls[1:]:
         pos, d = flags(c["argv"])
         ok(pos == ["role", "assignment", "create"], f"{f['path']}: {pos}")
-        ok(d["role"] == [role["Name"]], f"{f['path']}: role {d['role']}")
-        ok(d["assignee-principal-type"] == ["ServicePrincipal"], f"{f['path']}: principal type")
-        scopes += d["scope"]
+        if d["role"] == [role["Name"]]:
+            ok(d["assignee-principal-type"] == ["ServicePrincipal"], f"{f['path']}: principal type")
+            scopes += d["scope"]
+        else:
+            got_builtin.append((d["role"][0], d["scope"][0], d["assignee-object-id"][0]))
     ok(scopes == role["AssignableScopes"], f"{f['path']}: scopes {scopes}")
+    ok(sorted(got_builtin) == builtin, f"{f['path']}: built-in assignments {got_builtin} != {builtin}")
 
 
 def check_gcloud(out, f, calls, values):
