@@ -73,11 +73,23 @@ impl Analysis {
             while n < names.len() && names[n].start < t.end {
                 n += 1;
             }
-            let inside = names[first..n]
+            // Several occurrences may share a span (a group's line copied by each
+            // `include`): keep the first of each, in order, never overlapping.
+            let mut last_end = t.start;
+            let inside: Vec<SemanticToken> = names[first..n]
                 .iter()
-                .filter(|s| s.start >= t.start && s.end <= t.end);
+                .filter(|s| s.start >= t.start && s.end <= t.end && s.start < s.end)
+                .filter(|s| {
+                    let fresh = s.start >= last_end;
+                    if fresh {
+                        last_end = s.end;
+                    }
+                    fresh
+                })
+                .copied()
+                .collect();
             let ty = match t.kind {
-                Tok::Ident if inside.clone().next().is_some() => {
+                Tok::Ident if !inside.is_empty() => {
                     out.extend(inside);
                     continue;
                 }
@@ -91,7 +103,7 @@ impl Analysis {
             let mut at = t.start;
             for s in inside {
                 lines(text, at, s.start, ty, &mut out);
-                out.push(*s);
+                out.push(s);
                 at = s.end;
             }
             lines(text, at, t.end, ty, &mut out);
@@ -146,5 +158,31 @@ fn lines(text: &str, start: usize, end: usize, ty: u32, out: &mut Vec<SemanticTo
             });
         }
         at += piece.len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Analysis;
+    use engc_core::{compile_str, Options};
+
+    /// A group included by two levels: its lines' names occur once per inclusion at
+    /// the same span, which once made the tokens overlap and a slice panic.
+    #[test]
+    fn names_a_group_shares_with_its_includes_give_one_token_each() {
+        let src = "deployment d {\n  clouds aws\n  param v = \"x\"\n}\nstore data: bucket\ngrants g {\n  read store data\n  aws allow [\"s3:GetObject\"] on \"arn:aws:s3:::d-${v}/*\"\n}\naccess a scoped {\n  include g\n}\naccess b scoped {\n  include g\n}\n";
+        let c = compile_str("t.eng", src, &Options::default());
+        let a = Analysis::new(c, Options::default());
+        let file = a.comp.files[0].0;
+        let tokens = a.semantic_tokens(file);
+        for w in tokens.windows(2) {
+            assert!(w[0].end <= w[1].start, "{w:?}");
+        }
+        let at = src.find("store data\n").unwrap() + 6;
+        assert_eq!(
+            tokens.iter().filter(|t| t.start == at).count(),
+            1,
+            "{tokens:?}"
+        );
     }
 }
