@@ -6,7 +6,7 @@
 use crate::acks;
 use crate::check::{
     aws_catalog, aws_dead, aws_statements, bindings, cidr, cloud_catalogs, cloud_names, k8s,
-    limits, placeholders, relations, risk, values,
+    limits, placeholders, relations, risk, scope_by, values,
 };
 use crate::lower::{self, minimize};
 use crate::resolve::{decls, include};
@@ -106,6 +106,7 @@ pub fn run_batch(
     cidr::check(&networks, &mut diags);
     k8s::check(&decls, &mut diags);
     aws_statements::check(&decls, &mut diags);
+    scope_by::check(&decls, &mut diags);
     aws_catalog::check(&decls, &mut diags);
     aws_dead::check(&decls, &mut diags);
     cloud_names::check(&decls, &mut diags);

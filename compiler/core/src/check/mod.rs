@@ -13,4 +13,5 @@ pub mod limits;
 pub mod placeholders;
 pub mod relations;
 pub mod risk;
+pub mod scope_by;
 pub mod values;

@@ -84,6 +84,8 @@ pub struct Deployment {
     pub clouds_span: Option<Span>,
     pub managed_tag: Option<(Str, Str)>,
     pub name_prefix: Option<Str>,
+    /// `scope by ...`: the default of every scoped level.
+    pub scope_by: Option<ScopeBy>,
     pub params: Vec<Param>,
     pub acks: Vec<Ack>,
     /// Settings given twice, for a diagnostic.
@@ -178,6 +180,8 @@ pub struct Store {
     pub kind: Name,
     /// Resource name pattern overriding `<prefix>-*`.
     pub resource_name: Option<Str>,
+    /// `scope by ...`: overrides the level's and the deployment's for this store.
+    pub scope_by: Option<ScopeBy>,
     pub acks: Vec<Ack>,
     pub span: Span,
     pub repeated: Vec<(Span, Span, &'static str)>,
@@ -257,11 +261,47 @@ pub enum Scope {
     Unscoped(Str),
 }
 
+/// What bounds a scoped level's AWS resources: the managed tag, the name pattern, or
+/// both (`scope by tag and name`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ScopeMode {
+    Tag,
+    Name,
+    TagAndName,
+}
+
+impl ScopeMode {
+    pub fn tag(self) -> bool {
+        matches!(self, ScopeMode::Tag | ScopeMode::TagAndName)
+    }
+
+    pub fn name(self) -> bool {
+        matches!(self, ScopeMode::Name | ScopeMode::TagAndName)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScopeMode::Tag => "tag",
+            ScopeMode::Name => "name",
+            ScopeMode::TagAndName => "tag and name",
+        }
+    }
+}
+
+/// A `scope by ...` line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScopeBy {
+    pub mode: ScopeMode,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug)]
 pub struct Access {
     pub name: Name,
     pub principal: Option<Name>,
     pub scope: Spanned<Scope>,
+    /// `scope by ...`: overrides the deployment's for this level's grants.
+    pub scope_by: Option<ScopeBy>,
     pub title: Option<Str>,
     pub description: Option<Str>,
     pub within: Vec<Name>,
@@ -292,6 +332,7 @@ impl Access {
             name,
             principal: None,
             scope,
+            scope_by: None,
             title: None,
             description: None,
             within: Vec::new(),

@@ -341,6 +341,7 @@ fn rule_words(rule: &Rule) -> Option<&'static str> {
         kwc_role_id => "`role_id`",
         kwc_rule => "`rule`",
         kwc_scope => "`scope`",
+        kwc_by => "`by`",
         kwc_service_account => "`service_account`",
         kwc_service_principal => "`service_principal`",
         kwc_services => "`services`",
@@ -366,7 +367,9 @@ fn rule_words(rule: &Rule) -> Option<&'static str> {
         zone => "a zone",
         engine_mode => "`create` or `import`",
         namespaces_stmt | components_stmt => "an engine setting (`namespace`, `components`)",
-        store_name => "a store setting (`name`)",
+        store_name => "a store setting (`name`, `scope by`)",
+        scope_by => "`scope by`",
+        scope_mode | scope_tag | scope_name => "`tag`, `name` or `tag and name`",
         access_scope | scoped | unscoped => "`scoped` or `unscoped \"reason\"`",
         title_stmt | description_stmt | within_stmt | abstract_grant | aws_statement
         | aws_managed_policy | gcp_permissions | gcp_role | gcp_role_id | azure_list
