@@ -24,11 +24,18 @@ pub(crate) enum Frame {
 impl Frame {
     pub(crate) fn keywords(&self) -> &'static [&'static str] {
         match self {
-            Frame::Deployment => &["clouds", "managed_tag", "name_prefix", "param", "ack"],
+            Frame::Deployment => &[
+                "clouds",
+                "managed_tag",
+                "name_prefix",
+                "scope",
+                "param",
+                "ack",
+            ],
             Frame::Principal => &["aws", "gcp", "azure", "k8s", "ack"],
             Frame::Network => &["cidr", "subnet", "pods", "services", "ack"],
             Frame::Engine { .. } => &["namespace", "components", "ack"],
-            Frame::Store => &["name", "ack"],
+            Frame::Store => &["name", "scope", "ack"],
             Frame::Access { .. } => &[
                 "read",
                 "write",
@@ -43,6 +50,7 @@ impl Frame {
                 "title",
                 "description",
                 "within",
+                "scope",
                 "include",
                 "if",
                 "ack",
