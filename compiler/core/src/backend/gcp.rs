@@ -48,7 +48,9 @@ fn role_file(model: &Model, access: &Access) -> Option<OutputFile> {
     #[serde(rename_all = "camelCase")]
     struct Role<'a> {
         title: &'a str,
-        description: String,
+        /// Left out for `description ""`: GCP's description is optional.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        description: Option<String>,
         stage: &'static str,
         included_permissions: Vec<&'a str>,
     }
@@ -58,7 +60,7 @@ fn role_file(model: &Model, access: &Access) -> Option<OutputFile> {
     permissions.dedup();
     let role = Role {
         title: title_of(access),
-        description: description_of(model, access),
+        description: gcp_description(model, access),
         stage: "GA",
         included_permissions: permissions,
     };
@@ -72,6 +74,13 @@ fn role_file(model: &Model, access: &Access) -> Option<OutputFile> {
         inputs: None,
         contents: to_json(&role),
     })
+}
+
+/// A custom role's description: the level's, or the default one; none when the author
+/// wrote `description ""` (GCP, the console and `gcloud iam roles create` take a role
+/// without one).
+pub(crate) fn gcp_description(model: &Model, access: &Access) -> Option<String> {
+    Some(description_of(model, access)).filter(|d| !d.is_empty())
 }
 
 /// An IAM policy fragment: `{"bindings": [{"role", "members"}]}`, sorted by role, that
@@ -297,6 +306,24 @@ mod tests {
         let mut sorted = role.included_permissions.clone();
         sorted.sort();
         assert_eq!(role.included_permissions, sorted);
+    }
+
+    /// `description ""` asks for a role without a description: the field is left out,
+    /// not written empty; with no `description` line the default one is written.
+    #[test]
+    fn an_empty_description_leaves_the_field_out() {
+        let mut model = sample_model();
+        let mut a = access("plain", None);
+        a.gcp.permissions = vec!["storage.objects.get".into()];
+        a.description = Some(String::new());
+        model.accesses = vec![a.clone()];
+        let role: serde_json::Value = serde_json::from_str(&emit(&model)[0].contents).unwrap();
+        assert!(role.get("description").is_none(), "{role}");
+        assert_eq!(role["title"], "plain");
+        a.description = None;
+        model.accesses = vec![a];
+        let role: serde_json::Value = serde_json::from_str(&emit(&model)[0].contents).unwrap();
+        assert!(role["description"].as_str().unwrap().starts_with("engc: "));
     }
 
     #[test]

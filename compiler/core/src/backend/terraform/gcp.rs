@@ -4,7 +4,7 @@
 
 use super::{ident, reference, Output, Rendered, Strings};
 use crate::backend::gcp::{service_account_email, TOKEN_CREATOR_ROLE};
-use crate::backend::{description_of, principal_of, title_of};
+use crate::backend::{principal_of, title_of};
 use crate::model::Model;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -50,7 +50,9 @@ struct CustomRole {
     project: String,
     role_id: String,
     title: String,
-    description: String,
+    /// Left out for `description ""`, as in the role's JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
     stage: &'static str,
     permissions: Vec<String>,
 }
@@ -89,7 +91,8 @@ pub fn module(model: &Model) -> Option<Rendered> {
                     project: project.clone(),
                     role_id: s.tf(&access.gcp.role_id),
                     title: s.tf(title_of(access)),
-                    description: s.tf(&description_of(model, access)),
+                    description: crate::backend::gcp::gcp_description(model, access)
+                        .map(|d| s.tf(&d)),
                     stage: "GA",
                     permissions: s.tf_all(&access.gcp.permissions),
                 },

@@ -533,6 +533,31 @@ mod tests {
             .contains("Microsoft.Foo/$${aws:x}/read"));
     }
 
+    /// `description ""`: the custom role has no `description` argument (it is optional
+    /// in `google_project_iam_custom_role`), like the role's JSON.
+    #[test]
+    fn an_empty_gcp_description_is_left_out() {
+        let mut model = sample_model();
+        let with_gcp: Vec<usize> = (0..model.accesses.len())
+            .filter(|i| !model.accesses[*i].gcp.permissions.is_empty())
+            .collect();
+        assert!(!with_gcp.is_empty());
+        for i in &with_gcp {
+            model.accesses[*i].description = Some(String::new());
+        }
+        let files = modules(&model);
+        let doc: serde_json::Value =
+            serde_json::from_str(&files["terraform/gcp/main.tf.json"].contents).unwrap();
+        let roles = doc["resource"]["google_project_iam_custom_role"]
+            .as_object()
+            .unwrap();
+        assert_eq!(roles.len(), with_gcp.len());
+        for role in roles.values() {
+            assert!(role.get("description").is_none(), "{role}");
+            assert!(role.get("title").is_some(), "{role}");
+        }
+    }
+
     #[test]
     fn nothing_to_write_no_module() {
         let mut model = sample_model();
