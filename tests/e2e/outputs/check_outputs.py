@@ -258,7 +258,7 @@ def terraform_aws(out, manifest, venv_bin, tf_config, summary):
         role_names = {k[len("role_name_"):]: v["value"] for k, v in outputs.items() if k.startswith("role_name_")}
         n = read_back(iam, org, manifest, out, values, role_names)
         # Text a template engine would evaluate reached IAM as text (everything.eng).
-        descriptions = [p["Description"] for page in iam.get_paginator("list_policies").paginate(Scope="Local")
+        descriptions = [p.get("Description", "") for page in iam.get_paginator("list_policies").paginate(Scope="Local")
                         for p in page["Policies"] for p in [iam.get_policy(PolicyArn=p["Arn"])["Policy"]]]
         if os.path.basename(out) == "everything":
             ok(any('${file("/etc/passwd")} and %{ if true }' in d for d in descriptions),

@@ -3,7 +3,7 @@
 
 use super::json::to_json;
 use super::shell;
-use super::{description_of, kind, principal_of, title_of, OutputFile, Target};
+use super::{kind, optional_description, principal_of, title_of, OutputFile, Target};
 use crate::model::{Access, Model};
 use serde::Serialize;
 
@@ -60,7 +60,7 @@ fn role_file(model: &Model, access: &Access) -> Option<OutputFile> {
     permissions.dedup();
     let role = Role {
         title: title_of(access),
-        description: gcp_description(model, access),
+        description: optional_description(model, access),
         stage: "GA",
         included_permissions: permissions,
     };
@@ -74,13 +74,6 @@ fn role_file(model: &Model, access: &Access) -> Option<OutputFile> {
         inputs: None,
         contents: to_json(&role),
     })
-}
-
-/// A custom role's description: the level's, or the default one; none when the author
-/// wrote `description ""` (GCP, the console and `gcloud iam roles create` take a role
-/// without one).
-pub(crate) fn gcp_description(model: &Model, access: &Access) -> Option<String> {
-    Some(description_of(model, access)).filter(|d| !d.is_empty())
 }
 
 /// An IAM policy fragment: `{"bindings": [{"role", "members"}]}`, sorted by role, that

@@ -35,7 +35,9 @@ struct Role {
 #[derive(Serialize)]
 struct Policy {
     name: String,
-    description: String,
+    /// Left out for `description ""`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
     policy: String,
 }
 
@@ -168,7 +170,8 @@ pub fn module(model: &Model) -> Option<Rendered> {
                 key.clone(),
                 Policy {
                     name: format!("{name_base}-{suffix}"),
-                    description: s.tf(&crate::backend::description_of(model, access)),
+                    description: crate::backend::optional_description(model, access)
+                        .map(|d| s.tf(&d)),
                     policy: s.tf(doc),
                 },
             );

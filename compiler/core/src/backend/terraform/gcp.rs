@@ -4,7 +4,7 @@
 
 use super::{ident, reference, Output, Rendered, Strings};
 use crate::backend::gcp::{service_account_email, TOKEN_CREATOR_ROLE};
-use crate::backend::{principal_of, title_of};
+use crate::backend::{optional_description, principal_of, title_of};
 use crate::model::Model;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -91,8 +91,7 @@ pub fn module(model: &Model) -> Option<Rendered> {
                     project: project.clone(),
                     role_id: s.tf(&access.gcp.role_id),
                     title: s.tf(title_of(access)),
-                    description: crate::backend::gcp::gcp_description(model, access)
-                        .map(|d| s.tf(&d)),
+                    description: optional_description(model, access).map(|d| s.tf(&d)),
                     stage: "GA",
                     permissions: s.tf_all(&access.gcp.permissions),
                 },

@@ -533,28 +533,28 @@ mod tests {
             .contains("Microsoft.Foo/$${aws:x}/read"));
     }
 
-    /// `description ""`: the custom role has no `description` argument (it is optional
-    /// in `google_project_iam_custom_role`), like the role's JSON.
+    /// `description ""`: the GCP custom roles and the IAM policies have no
+    /// `description` argument (optional in both), like the roles' JSON.
     #[test]
-    fn an_empty_gcp_description_is_left_out() {
+    fn an_empty_description_is_left_out() {
         let mut model = sample_model();
-        let with_gcp: Vec<usize> = (0..model.accesses.len())
-            .filter(|i| !model.accesses[*i].gcp.permissions.is_empty())
-            .collect();
-        assert!(!with_gcp.is_empty());
-        for i in &with_gcp {
-            model.accesses[*i].description = Some(String::new());
+        for a in &mut model.accesses {
+            a.description = Some(String::new());
         }
         let files = modules(&model);
-        let doc: serde_json::Value =
-            serde_json::from_str(&files["terraform/gcp/main.tf.json"].contents).unwrap();
-        let roles = doc["resource"]["google_project_iam_custom_role"]
-            .as_object()
-            .unwrap();
-        assert_eq!(roles.len(), with_gcp.len());
-        for role in roles.values() {
-            assert!(role.get("description").is_none(), "{role}");
-            assert!(role.get("title").is_some(), "{role}");
+        for (path, kind) in [
+            (
+                "terraform/gcp/main.tf.json",
+                "google_project_iam_custom_role",
+            ),
+            ("terraform/aws/main.tf.json", "aws_iam_policy"),
+        ] {
+            let doc: serde_json::Value = serde_json::from_str(&files[path].contents).unwrap();
+            let resources = doc["resource"][kind].as_object().unwrap();
+            assert!(!resources.is_empty(), "{path}");
+            for r in resources.values() {
+                assert!(r.get("description").is_none(), "{r}");
+            }
         }
     }
 
