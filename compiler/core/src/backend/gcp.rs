@@ -71,6 +71,7 @@ fn role_file(model: &Model, access: &Access) -> Option<OutputFile> {
         access: Some(access.name.clone()),
         principal: access.principal.clone(),
         ou: None,
+        store: None,
         inputs: None,
         contents: to_json(&role),
     })
@@ -120,6 +121,7 @@ fn bindings_file(model: &Model, access: &Access) -> Vec<OutputFile> {
             access: Some(access.name.clone()),
             principal: access.principal.clone(),
             ou: None,
+            store: None,
             inputs: None,
             contents,
         };
@@ -168,6 +170,7 @@ fn own_bindings(model: &Model, access: &Access) -> Vec<OutputFile> {
         access: Some(access.name.clone()),
         principal: Some(principal.name.clone()),
         ou: None,
+        store: None,
         inputs: None,
         contents,
     };

@@ -30,12 +30,16 @@ impl Frame {
                 "name_prefix",
                 "scope",
                 "param",
+                "external",
                 "ack",
             ],
             Frame::Principal => &["aws", "gcp", "azure", "k8s", "ack"],
-            Frame::Network => &["cidr", "subnet", "pods", "services", "ack"],
+            Frame::Network => &[
+                "cidr", "subnet", "pods", "services", "psc", "master", "ingress", "egress",
+                "connect", "ack",
+            ],
             Frame::Engine { .. } => &["namespace", "components", "ack"],
-            Frame::Store => &["name", "scope", "ack"],
+            Frame::Store => &["name", "scope", "aws", "ack"],
             Frame::Access { .. } => &[
                 "read",
                 "write",

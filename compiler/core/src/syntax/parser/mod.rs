@@ -2,19 +2,19 @@
 //! declaration is parsed on its own so that parsing resumes after a syntax error at the
 //! next line that starts a declaration.
 //!
-//! This file holds the entry [`parse`], the windows a declaration is parsed from, the
-//! recovery after a syntax error and the words of its message; `decls` and `access`
-//! hold the rule functions.
+//! This file holds the entry [`parse`], the windows a declaration is parsed from and
+//! the recovery after a syntax error; `errors` words the error's message and help;
+//! `decls` and `access` hold the rule functions.
 
 mod access;
 mod decls;
+mod errors;
 #[cfg(test)]
 mod tests;
 
 use super::ast::*;
-use crate::diag::Code;
 use crate::diag::Diagnostic;
-use crate::source::{FileId, Span};
+use crate::source::FileId;
 use pest::iterators::Pair;
 use pest::Parser as _;
 
@@ -39,6 +39,12 @@ pub const DECLARATION_KEYWORDS: &[&str] = &[
     "component",
     "crd",
     "ack",
+];
+
+/// Words the grammar reserves everywhere (besides the declaration keywords): never a
+/// name, and never "a misspelling" of another keyword.
+pub const RESERVED_WORDS: &[&str] = &[
+    "for", "on", "in", "when", "and", "as", "not", "aws", "gcp", "azure", "k8s",
 ];
 
 /// Parses one file; syntax errors are returned as diagnostics, never as a panic.
@@ -81,7 +87,7 @@ fn parse_each<'i>(
             }
             Err(e) => {
                 let at = pos + error_offset(&e);
-                diags.push(syntax_error(file, text, at, &e));
+                diags.push(errors::syntax_error(file, text, pos, at, &e));
                 match resume_point(text, at) {
                     Some(next) => pos = next,
                     None => break,
@@ -272,222 +278,6 @@ fn resume_point(text: &str, at: usize) -> Option<usize> {
         }
         line_start += line.find('\n')? + 1;
     }
-}
-
-/// What the user would call a grammar rule, for "expected ..." messages.
-fn rule_words(rule: &Rule) -> Option<&'static str> {
-    use Rule::*;
-    Some(match rule {
-        EOI => "end of file",
-        ident | names => "a name",
-        string | string_list => "a string",
-        string_inner => "the closing `\"`",
-        cidr => "a CIDR block such as `10.0.0.0/16`",
-        code => "a diagnostic code such as `W0402`",
-        kw_use => "`use`",
-        kw_deployment => "`deployment`",
-        kw_principal => "`principal`",
-        kw_network => "`network`",
-        kw_engine => "`engine`",
-        kw_store => "`store`",
-        kw_access => "`access`",
-        kw_scp => "`scp`",
-        kw_kind => "`kind`",
-        kw_component => "`component`",
-        kw_crd => "`crd`",
-        kw_ack => "`ack`",
-        kw_for => "`for`",
-        kw_on => "`on`",
-        kw_in => "`in`",
-        kw_when => "`when`",
-        kw_and => "`and`",
-        kw_as => "`as`",
-        kw_not => "`not`",
-        kw_aws => "`aws`",
-        kw_gcp => "`gcp`",
-        kw_azure => "`azure`",
-        kw_k8s => "`k8s`",
-        kw_grants => "`grants`",
-        kw_include => "`include`",
-        kw_if => "`if`",
-        kwc_aggregate => "`aggregate`",
-        kwc_assign => "`assign`",
-        kwc_bind => "`bind`",
-        kwc_labels => "`labels`",
-        kwc_to => "`to`",
-        kwc_cidr => "`cidr`",
-        kwc_clouds => "`clouds`",
-        kwc_cluster_role => "`cluster_role`",
-        kwc_components => "`components`",
-        kwc_create => "`create`",
-        kwc_data => "`data`",
-        kwc_description => "`description`",
-        kwc_external_id => "`external_id`",
-        kwc_impersonated_by => "`impersonated_by`",
-        kwc_managed_policy => "`managed_policy`",
-        kwc_managed_tag => "`managed_tag`",
-        kwc_name => "`name`",
-        kwc_name_prefix => "`name_prefix`",
-        kwc_namespace => "`namespace`",
-        kwc_namespaces => "`namespaces`",
-        kwc_ou => "`ou`",
-        kwc_param => "`param`",
-        kwc_permissions => "`permissions`",
-        kwc_pods => "`pods`",
-        kwc_public => "`public`",
-        kwc_resource => "`resource`",
-        kwc_resources => "`resources`",
-        kwc_role => "`role`",
-        kwc_role_id => "`role_id`",
-        kwc_rule => "`rule`",
-        kwc_scope => "`scope`",
-        kwc_by => "`by`",
-        kwc_service_account => "`service_account`",
-        kwc_service_principal => "`service_principal`",
-        kwc_services => "`services`",
-        kwc_subnet => "`subnet`",
-        kwc_title => "`title`",
-        kwc_unscoped => "`unscoped`",
-        kwc_verbs => "`verbs`",
-        kwc_within => "`within`",
-        kwc_zone => "`zone`",
-        declaration | item | use_decl | deployment | principal | network | engine | store
-        | access | grants_decl | scp | kind_decl | component_decl | crd_decl | ack => {
-            "a declaration"
-        }
-        clouds_stmt | managed_tag_stmt | name_prefix_stmt | param_stmt => "a deployment setting",
-        cloud | cloud_or_k8s => "a cloud (`aws`, `gcp` or `azure`)",
-        param_def => "a parameter name",
-        aws_role | gcp_service_account | azure_principal | k8s_service_account => {
-            "an identity (`aws role`, `gcp service_account`, `azure service_principal`, `k8s service_account`)"
-        }
-        network_cidr | subnet | pods_range | services_range => {
-            "a network setting (`cidr`, `subnet`, `pods`, `services`)"
-        }
-        zone => "a zone",
-        engine_mode => "`create` or `import`",
-        namespaces_stmt | components_stmt => "an engine setting (`namespace`, `components`)",
-        store_name => "a store setting (`name`, `scope by`)",
-        scope_by => "`scope by`",
-        scope_mode | scope_tag | scope_name => "`tag`, `name` or `tag and name`",
-        access_scope | scoped | unscoped => "`scoped` or `unscoped \"reason\"`",
-        title_stmt | description_stmt | within_stmt | abstract_grant | aws_statement
-        | aws_managed_policy | gcp_permissions | gcp_role | gcp_role_id | azure_list
-        | azure_scope | k8s_role | gcp_bind | azure_assign | k8s_bind | include_stmt
-        | if_block => "a grant",
-        guard => "a guard (`PARAM = \"VALUE\"`)",
-        guard_op => "`=` or `!=`",
-        gcp_bind_target => {
-            "`bucket`, `service_account`, `project`, `folder` or `organization`"
-        }
-        bind_members => "`to` and members",
-        iam_condition => "`when \"CEL\" as \"TITLE\"`",
-        bind_role_kind => "`cluster_role` or `role`",
-        role_aggregate => "`aggregate`",
-        role_labels => "`labels`",
-        level => "a level (`list`, `read`, `write`, `tag`, `permissions`, `manage`)",
-        target_kind => "`engine` or `store`",
-        effect => "`allow` or `deny`",
-        action_list => "a list of actions",
-        resource_list => "`on` and resources",
-        condition | tag_condition | request_tag_condition | explicit_condition => {
-            "a condition (`tag`, `request_tag`, or `Operator \"key\" = \"value\"`)"
-        }
-        operator => "a condition operator",
-        azure_field => "`actions`, `not_actions`, `data_actions` or `not_data_actions`",
-        cluster_role | namespaced_role => "`cluster_role` or `role`",
-        k8s_rule => "`rule`",
-        rule_part | rule_field => "`groups`, `resources`, `verbs`, `names` or `urls`",
-        kind_cloud => "a cloud section",
-        kind_service | kind_resources | kind_level | kind_data_level | kind_create => {
-            "a kind setting"
-        }
-        component_resource => "`resource`",
-        resource_scope => "`cluster` or `namespaced`",
-        _ => return None,
-    })
-}
-
-fn syntax_error(file: FileId, text: &str, at: usize, e: &pest::error::Error<Rule>) -> Diagnostic {
-    let found = describe_found(text, at);
-    let end = (at + found.1).min(text.len());
-    let span = Span::new(file, at, end);
-    if let Some(start) = unterminated_string(text, at) {
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        return Diagnostic::new(
-            Code::E0001,
-            Span::new(file, start, line_end),
-            "unterminated string",
-        )
-        .label("this string has no closing `\"`")
-        .help("close the string with `\"` on the same line");
-    }
-    let mut expected: Vec<&str> = match &e.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            positives.iter().filter_map(rule_words).collect()
-        }
-        pest::error::ErrorVariant::CustomError { .. } => Vec::new(),
-    };
-    expected.sort();
-    expected.dedup();
-    let what = match expected.len() {
-        0 => "something else".to_string(),
-        1 => expected[0].to_string(),
-        _ => {
-            let (last, rest) = expected.split_last().unwrap();
-            format!("{} or {}", rest.join(", "), last)
-        }
-    };
-    Diagnostic::new(
-        Code::E0001,
-        span,
-        format!("expected {what}, found {}", found.0),
-    )
-    .label(format!("expected {what}"))
-}
-
-/// A short description of the text at `at`, and its length in bytes.
-fn describe_found(text: &str, at: usize) -> (String, usize) {
-    let rest = &text[at.min(text.len())..];
-    let Some(c) = rest.chars().next() else {
-        return ("end of file".into(), 0);
-    };
-    if c.is_alphanumeric() || c == '_' {
-        let word: String = rest
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
-            .take(40)
-            .collect();
-        let len = word.len();
-        return (format!("`{word}`"), len);
-    }
-    if c.is_control() {
-        return (format!("character U+{:04X}", c as u32), c.len_utf8());
-    }
-    (format!("`{c}`"), c.len_utf8())
-}
-
-/// If `at` lies inside a string opened on its line and never closed, its start.
-fn unterminated_string(text: &str, at: usize) -> Option<usize> {
-    let line_start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[line_start..]
-        .find('\n')
-        .map_or(text.len(), |i| line_start + i);
-    let line = &text[line_start..line_end];
-    let mut open: Option<usize> = None;
-    let mut chars = line.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '\\' if open.is_some() => {
-                chars.next();
-            }
-            '"' => open = if open.is_some() { None } else { Some(i) },
-            '/' if open.is_none() && line[i..].starts_with("//") => break,
-            _ => {}
-        }
-    }
-    open.map(|i| line_start + i)
-        .filter(|&s| s <= at || at >= line_end)
 }
 
 /// Positions of one declaration parse: the file and the offset of the parsed slice.

@@ -151,3 +151,162 @@ fn scope_by_modes() {
         assert!(!diags.is_empty(), "{bad}");
     }
 }
+
+/// A syntax error's (line, column, message, help) for `src`, each 1-based.
+fn first_error(src: &str) -> (usize, usize, String, Option<String>, usize) {
+    let (_, diags) = parse(FileId(0), src);
+    let d = diags.first().expect("a syntax error");
+    let at = d.span.start as usize;
+    let line = src[..at].matches('\n').count() + 1;
+    let col = at - src[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+    (line, col, d.message.clone(), d.help.clone(), diags.len())
+}
+
+const HEAD: &str = "deployment shop {\n  clouds aws\n}\n";
+
+#[test]
+fn mistakes_inside_engine_and_store_bodies_are_reported_at_the_word() {
+    let e = first_error(&format!(
+        "{HEAD}engine c: eks create {{\n  namespaec \"x\"\n}}\n"
+    ));
+    assert_eq!((e.0, e.1), (5, 3), "{e:?}");
+    assert!(
+        e.2.contains("found `namespaec`") && e.2.contains("`namespace`"),
+        "{e:?}"
+    );
+    assert_eq!(e.3.as_deref(), Some("did you mean `namespace`?"));
+    let e = first_error(&format!(
+        "{HEAD}engine c: eks create {{\n  components keda argo_workflows\n}}\n"
+    ));
+    assert_eq!((e.0, e.1), (5, 19), "{e:?}");
+    assert_eq!(
+        e.3.as_deref(),
+        Some("separate the items of `components` with `,`")
+    );
+    let e = first_error(&format!(
+        "{HEAD}engine c: eks create {{\n  namespace [\"x\", \"y\"]\n}}\n"
+    ));
+    assert_eq!((e.0, e.1), (5, 13), "{e:?}");
+    assert!(e.3.unwrap().contains("without brackets"));
+    let e = first_error(&format!("{HEAD}store s: bucket {{\n  nam \"x\"\n}}\n"));
+    assert_eq!((e.0, e.1), (5, 3), "{e:?}");
+    assert_eq!(e.3.as_deref(), Some("did you mean `name`?"));
+    // A store or engine without a body is still fine.
+    assert!(parse(
+        FileId(0),
+        &format!("{HEAD}store s: bucket\nengine c: eks\n")
+    )
+    .1
+    .is_empty());
+}
+
+#[test]
+fn a_misspelt_declaration_keyword_gets_did_you_mean_and_no_follow_on_errors() {
+    let src = format!("{HEAD}principle vendor {{\n  aws role \"arn:aws:iam::111122223333:role/x\"\n}}\nstore data: bucket\n");
+    let e = first_error(&src);
+    assert_eq!((e.0, e.1), (4, 1), "{e:?}");
+    assert_eq!(e.3.as_deref(), Some("did you mean `principal`?"));
+    assert_eq!(e.4, 1, "one error only");
+    let (_, diags) = parse(FileId(0), &src);
+    let s = diags[0].suggestion.as_ref().unwrap();
+    let at = src.find("principle").unwrap() as u32;
+    assert_eq!(
+        (s.replacement.as_str(), s.span.start, s.span.end),
+        ("principal", at, at + 9)
+    );
+}
+
+#[test]
+fn a_missing_brace_points_at_the_block_left_open() {
+    let (_, diags) = parse(
+        FileId(0),
+        "deployment shop {\n  clouds aws\n\nstore data: bucket\n",
+    );
+    let d = &diags[0];
+    assert_eq!(
+        d.help.as_deref(),
+        Some("close the block with `}` before this declaration")
+    );
+    let l = &d.secondary[0];
+    assert_eq!(
+        (l.span.start, l.span.end, l.message.as_str()),
+        (16, 17, "this block is not closed")
+    );
+    // A closed block: no such label (the error is something else).
+    let (_, diags) = parse(
+        FileId(0),
+        "deployment shop {\n  clouds aws\n}\nstore data bucket\n",
+    );
+    assert!(
+        diags[0].secondary.is_empty() && diags[0].help.is_none(),
+        "{:?}",
+        diags[0]
+    );
+}
+
+#[test]
+fn trust_statements_and_role_settings() {
+    let text = r#"principal p {
+  aws trust oidc ["a.example/id/1", "b.example"] service_account "sa" in "ns"
+    actions ["sts:AssumeRoleWithWebIdentity"]
+    when StringEquals "a.example/id/1:aud" = "sts.amazonaws.com" and tag as "Irsa"
+  aws trust service "ec2.amazonaws.com"
+  aws instance_profile "prof"
+  aws boundary limits
+}
+access a for p scoped {
+  aws inline
+  aws roles under limits on ["arn:aws:iam::1:role/x-*"]
+  aws roles under limits
+}"#;
+    let (file, diags) = parse(FileId(0), text);
+    assert!(diags.is_empty(), "{diags:?}");
+    let Item::Principal(p) = &file.items[0] else {
+        panic!("a principal")
+    };
+    assert_eq!(p.aws_trust.len(), 2);
+    let t = &p.aws_trust[0];
+    assert_eq!(t.kind.node, TrustKind::Oidc);
+    assert_eq!(t.principals.len(), 2);
+    let (sa, ns) = t.service_account.as_ref().unwrap();
+    assert_eq!((sa.node.as_str(), ns.node.as_str()), ("sa", "ns"));
+    assert_eq!(
+        t.actions.as_ref().unwrap()[0].node,
+        "sts:AssumeRoleWithWebIdentity"
+    );
+    assert_eq!(t.conditions.len(), 2);
+    assert_eq!(t.sid.as_ref().unwrap().node, "Irsa");
+    assert_eq!(p.aws_trust[1].kind.node, TrustKind::Service);
+    assert!(p.aws_trust[1].actions.is_none() && p.aws_trust[1].sid.is_none());
+    assert_eq!(
+        p.aws_instance_profile
+            .as_ref()
+            .unwrap()
+            .node
+            .as_ref()
+            .unwrap()
+            .node,
+        "prof"
+    );
+    assert_eq!(p.aws_boundary.as_ref().unwrap().node, "limits");
+    let Item::Access(a) = &file.items[1] else {
+        panic!("an access level")
+    };
+    assert!(a.aws_inline.is_some());
+    assert_eq!(a.aws_roles_under.len(), 2);
+    assert_eq!(a.aws_roles_under[0].roles.as_ref().unwrap().len(), 1);
+    assert!(a.aws_roles_under[1].roles.is_none());
+    // A kind the grammar does not know is a syntax error naming the kinds.
+    let (_, diags) = parse(FileId(0), "principal p { aws trust user \"x\" }");
+    assert!(diags[0].message.contains("`oidc`"), "{}", diags[0].message);
+}
+
+#[test]
+fn short_keywords_out_of_place_get_no_misleading_suggestion() {
+    // `as` is a keyword elsewhere, one edit from `aws`: no "did you mean `aws`".
+    let e = first_error(&format!(
+        "{HEAD}store data: bucket\naccess l scoped {{\n  read store data as \"X\"\n}}\n"
+    ));
+    assert!(e.2.contains("found `as`"), "{e:?}");
+    assert_eq!(e.3, None, "{e:?}");
+}
