@@ -1162,6 +1162,61 @@ fn hover_on_include_shows_the_groups_lines() {
 }
 
 #[test]
+fn hover_and_completion_of_scope_by() {
+    let dir = tmp();
+    let path = dir.path().join("scope.eng");
+    let text = "deployment d {\n  clouds aws\n  managed_tag \"d.example/managed\" = \"true\"\n  name_prefix \"d\"\n}\n\nstore data: s3 { name \"d-data-*\"; scope by tag and name }\n\naccess l scoped {\n  scope by name\n  read store data\n}\n";
+    let mut c = Client::start();
+    c.open(&path, text);
+    c.diagnostics(&path);
+    // On any word of the line: the mode, its tag and name, what it overrides.
+    for at in [
+        inside(text, "scope by tag and name", 1),
+        inside(text, "scope by tag and name", 14),
+    ] {
+        let h = c.hover(&path, at).unwrap();
+        assert!(
+            h.contains("**scope by tag and name** (store `data`)"),
+            "{h}"
+        );
+        assert!(h.contains("`d-data-*`"), "{h}");
+        assert!(h.contains("`d.example/managed` = `true`"), "{h}");
+        assert!(
+            h.contains("overrides the level's and the deployment's"),
+            "{h}"
+        );
+    }
+    let h = c.hover(&path, inside(text, "scope by name\n", 9)).unwrap();
+    assert!(h.contains("**scope by name** (access level `l`)"), "{h}");
+    // Completion, word by word.
+    let labels = |items: Vec<lt::CompletionItem>| -> Vec<String> {
+        let mut l: Vec<String> = items.into_iter().map(|i| i.label).collect();
+        l.sort();
+        l
+    };
+    for (version, (line, want)) in [
+        ("  scope \n", vec!["by"]),
+        ("  scope by \n", vec!["name", "tag"]),
+        ("  scope by tag \n", vec!["and"]),
+        ("  scope by name and \n", vec!["tag"]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let t = text.replace("  scope by name\n", line);
+        c.change(&path, version as i32 + 2, &t);
+        let l = labels(c.completion(&path, inside(&t, line, line.len() as u32 - 1)));
+        assert_eq!(l, want, "{line:?}");
+    }
+    // At the start of a store's line, `scope` is offered.
+    let t = text.replace("{ name \"d-data-*\"; scope by tag and name }", "{\n  sc\n}");
+    c.change(&path, 10, &t);
+    let l = labels(c.completion(&path, inside(&t, "  sc\n", 4)));
+    assert_eq!(l, vec!["scope".to_string()]);
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
 fn network_rules_in_the_editor() {
     let dir = tmp();
     let path = dir.path().join("net.eng");

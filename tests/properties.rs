@@ -8,6 +8,10 @@
 //!   managed tag, the tag in the request, or a name (else the build fails with E0417);
 //! - `--minimize` keeps the exact set of actions of every statement;
 //! - split policy files are within AWS's size limit, and their union is the whole;
+//! - `scope by` (on stores and on the level) keeps the union rule; `scope by name`
+//!   never writes an unconditioned write on `*` nor a tag condition; `scope by tag and
+//!   name` writes exactly `scope by name`'s (action, resource) pairs with the tag
+//!   condition added, less whole actions no tag can bound (reported by W0130/E0130);
 //! - `include` of `grants` groups (nested, and under `if` guards) writes exactly the
 //!   documents of the same grants written inline.
 
@@ -16,7 +20,7 @@ use engc::catalog::aws::catalog;
 use engc::model::{AwsStatement, Model};
 use engc::{compile_str, Options};
 use proptest::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Store kinds that exist on AWS.
 const KINDS: &[&str] = &[
@@ -39,10 +43,14 @@ const KINDS: &[&str] = &[
 ];
 const LEVELS: &[&str] = &["list", "read", "write", "tag", "permissions", "manage"];
 
+/// The `scope by` modes, and none.
+const SCOPES: &[Option<&str>] = &[None, Some("tag"), Some("name"), Some("tag and name")];
+
 #[derive(Clone, Debug)]
 struct Store {
     kind: &'static str,
     name: Option<&'static str>,
+    scope: Option<&'static str>,
 }
 
 #[derive(Clone, Debug)]
@@ -51,32 +59,42 @@ struct Deployment {
     prefix: bool,
     stores: Vec<Store>,
     scoped: bool,
+    /// The level's `scope by`.
+    scope: Option<&'static str>,
     /// (level, store index)
     grants: Vec<(&'static str, usize)>,
 }
 
 fn deployment() -> impl Strategy<Value = Deployment> {
+    // Mostly without `scope by`, as most sources are.
+    let scope = prop_oneof![
+        3 => Just(None),
+        1 => prop::sample::select(SCOPES),
+    ];
     let store = (
         prop::sample::select(KINDS),
         prop::option::of(prop::sample::select(
             &["acme-data-*", "other-*", "exact-name"][..],
         )),
+        scope.clone(),
     )
-        .prop_map(|(kind, name)| Store { kind, name });
+        .prop_map(|(kind, name, scope)| Store { kind, name, scope });
     (
         any::<bool>(),
         any::<bool>(),
         prop::collection::vec(store, 1..4),
         any::<bool>(),
+        scope,
         prop::collection::vec((prop::sample::select(LEVELS), 0usize..4), 1..5),
     )
-        .prop_map(|(tag, prefix, stores, scoped, grants)| {
+        .prop_map(|(tag, prefix, stores, scoped, scope, grants)| {
             let n = stores.len();
             Deployment {
                 tag,
                 prefix,
                 stores,
                 scoped,
+                scope,
                 grants: grants.into_iter().map(|(l, i)| (l, i % n)).collect(),
             }
         })
@@ -95,9 +113,17 @@ impl Deployment {
         s.push_str("}\n");
         s.push_str("principal p { aws role \"arn:aws:iam::111122223333:role/v\" external_id \"ext-1234\" }\n");
         for (i, st) in self.stores.iter().enumerate() {
-            match st.name {
-                Some(n) => s.push_str(&format!("store s{i}: {} {{ name \"{n}\" }}\n", st.kind)),
-                None => s.push_str(&format!("store s{i}: {}\n", st.kind)),
+            let mut body = String::new();
+            if let Some(n) = st.name {
+                body.push_str(&format!(" name \"{n}\";"));
+            }
+            if let Some(m) = st.scope {
+                body.push_str(&format!(" scope by {m};"));
+            }
+            if body.is_empty() {
+                s.push_str(&format!("store s{i}: {}\n", st.kind));
+            } else {
+                s.push_str(&format!("store s{i}: {} {{{body} }}\n", st.kind));
             }
         }
         let scope = if self.scoped {
@@ -108,6 +134,9 @@ impl Deployment {
         s.push_str(&format!("access l for p {scope} {{\n"));
         for (level, i) in grants {
             s.push_str(&format!("  {level} store s{i}\n"));
+        }
+        if let Some(m) = self.scope {
+            s.push_str(&format!("  scope by {m}\n"));
         }
         s.push_str("  ack W0113 \"stores the level does not use\"\n");
         // What the grants let a principal do is the risk analysis' concern, not this one's.
@@ -139,7 +168,9 @@ impl Deployment {
         );
         let start = inline.find("access l").unwrap();
         let open = start + inline[start..].find('{').unwrap() + 2;
-        let end = inline.find("  ack W0113").unwrap();
+        let end = inline
+            .find("\n  scope by")
+            .map_or_else(|| inline.find("  ack W0113").unwrap(), |i| i + 1);
         let header =
             inline[..start].replacen("  clouds aws\n", "  clouds aws\n  param mode = \"on\"\n", 1);
         format!(
@@ -153,6 +184,47 @@ impl Deployment {
     /// its own, or the deployment's prefix.
     fn named(&self, i: usize) -> bool {
         self.prefix || self.stores[i].name.is_some()
+    }
+
+    /// The `scope by` that applies to store `i`: its own, else the level's.
+    fn scope_of(&self, i: usize) -> Option<&'static str> {
+        self.stores[i].scope.or(self.scope)
+    }
+
+    /// The errors this deployment may have, by their codes: unbounded scoped writes
+    /// (E0417) only without `scope by`; a `scope by` the deployment cannot honour.
+    fn may_fail_with(&self, code: &str) -> bool {
+        let used = |f: &dyn Fn(usize, Option<&str>) -> bool| {
+            self.grants.iter().any(|(_, i)| f(*i, self.scope_of(*i)))
+        };
+        let every_scope = self
+            .stores
+            .iter()
+            .map(|s| s.scope)
+            .chain([self.scope])
+            .flatten()
+            .collect::<Vec<_>>();
+        match code {
+            // A `scope by tag` without a tag (E0132) leaves the default placement.
+            "E0417" => {
+                self.scoped
+                    && used(&|i, m| {
+                        !self.named(i) && m.is_none_or(|m| !self.tag && m.contains("tag"))
+                    })
+            }
+            "E0130" => {
+                self.scoped && self.tag && used(&|_, m| m.is_some_and(|m| m.contains("tag")))
+            }
+            "E0131" => {
+                self.stores.iter().any(|s| {
+                    s.scope.is_some_and(|m| m.contains("name")) && s.name.is_none() && !self.prefix
+                }) || self.scoped
+                    && used(&|i, m| m.is_some_and(|m| m.contains("name")) && !self.named(i))
+            }
+            "E0132" => !self.tag && every_scope.iter().any(|m| m.contains("tag")),
+            "E0133" => !self.scoped && self.scope.is_some(),
+            _ => false,
+        }
     }
 }
 
@@ -228,17 +300,12 @@ fn check(d: &Deployment) -> Result<(), TestCaseError> {
     let whole = match model(&src, false) {
         Ok(m) => m,
         Err(errors) => {
-            // The only error a generated deployment may have: unbounded scoped writes,
-            // and only where a written store has nothing to bound it by.
-            prop_assert!(
-                errors.iter().all(|e| e.starts_with("E0417")),
-                "{errors:?}\n{src}"
-            );
-            prop_assert!(d.scoped, "E0417 in an unscoped level\n{src}");
-            prop_assert!(
-                d.grants.iter().any(|(_, i)| !d.named(*i)),
-                "E0417 though every store is named\n{src}"
-            );
+            // The only errors a generated deployment may have: unbounded scoped writes
+            // where a store has nothing to bound it by, and `scope by` lines the
+            // deployment cannot honour.
+            for e in &errors {
+                prop_assert!(d.may_fail_with(&e[..5]), "{e}\n{src}");
+            }
             return Ok(());
         }
     };
@@ -337,6 +404,152 @@ fn check(d: &Deployment) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The deployment's level scoped `by name`, then `by tag and name` (stores keep their
+/// own names, not their own `scope by`), with a tag and a prefix so both can apply.
+fn check_by_name(d: &Deployment) -> Result<(), TestCaseError> {
+    let with = |mode: &'static str| {
+        let mut d = d.clone();
+        d.tag = true;
+        d.prefix = true;
+        d.scoped = true;
+        d.scope = Some(mode);
+        for s in &mut d.stores {
+            s.scope = None;
+        }
+        d
+    };
+    let (by_name, both) = (with("name"), with("tag and name"));
+    let src = by_name.source(&by_name.grants);
+    let named = model(&src, false).map_err(|e| TestCaseError::fail(format!("{e:?}\n{src}")))?;
+    // By name: no tag condition, and no write on `*`; every other ARN names the prefix
+    // or the store's name.
+    let patterns = ["zz", "acme-data-", "other-", "exact-name"];
+    for st in level(&named) {
+        prop_assert!(st.conditions.is_empty(), "{:?}\n{src}", st);
+        for a in &st.actions {
+            let Some((_, action)) = catalog().action(a) else {
+                continue;
+            };
+            for r in &st.resources {
+                if r == "*" {
+                    prop_assert!(!action.access_level.is_mutating(), "{a} on *\n{src}");
+                } else {
+                    prop_assert!(patterns.iter().any(|p| r.contains(p)), "{a} on {r}\n{src}");
+                }
+            }
+        }
+    }
+    let src2 = both.source(&both.grants);
+    let c = compile_str("gen.eng", &src2, &Options::default());
+    let Some(tagged) = c.model else {
+        // Only when no action of a grant can take the tag.
+        let codes: BTreeSet<&str> = c
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.code.as_str())
+            .collect();
+        prop_assert_eq!(codes, BTreeSet::from(["E0130"]), "{}", src2);
+        return Ok(());
+    };
+    let left_out_reported = c.diagnostics.iter().any(|d| d.code.as_str() == "W0130");
+    let tag = "acme.example/managed";
+    let pairs = |statements: &[AwsStatement]| -> BTreeSet<(String, String)> {
+        triples(statements)
+            .into_iter()
+            .map(|(a, r, _)| (a, r))
+            .collect()
+    };
+    let global = |st: &AwsStatement| st.sid.as_deref().is_some_and(|s| s.ends_with("Global"));
+    // Global reads are the same in both; every other statement of `tag and name` has
+    // the tag condition, on pairs that `by name` has.
+    let named_global: Vec<AwsStatement> = level(&named)
+        .iter()
+        .filter(|s| global(s))
+        .cloned()
+        .collect();
+    let tagged_global: Vec<AwsStatement> = level(&tagged)
+        .iter()
+        .filter(|s| global(s))
+        .cloned()
+        .collect();
+    prop_assert_eq!(pairs(&named_global), pairs(&tagged_global), "{}", src2);
+    let mut tagged_pairs = BTreeSet::new();
+    for st in level(&tagged).iter().filter(|s| !global(s)) {
+        let keys: Vec<&String> = st
+            .conditions
+            .get("StringEquals")
+            .map(|m| m.keys().collect())
+            .unwrap_or_default();
+        prop_assert!(
+            st.conditions.len() == 1
+                && (keys == [&format!("aws:ResourceTag/{tag}")]
+                    || keys == [&format!("aws:RequestTag/{tag}")]),
+            "{:?}\n{}",
+            st,
+            src2
+        );
+        tagged_pairs.extend(pairs(std::slice::from_ref(st)));
+    }
+    let named_pairs: BTreeSet<(String, String)> = level(&named)
+        .iter()
+        .filter(|s| !global(s))
+        .flat_map(|s| pairs(std::slice::from_ref(s)))
+        .collect();
+    prop_assert!(tagged_pairs.is_subset(&named_pairs), "{}", src2);
+    // What is left out is whole actions, and reported.
+    // Per action, the ARNs of its own resource types (a merged statement lists its
+    // actions' ARNs together; an action only matches its own types'): the same in both,
+    // and an action left out is left out whole, and reported.
+    let own = |pairs: &BTreeSet<(String, String)>| -> BTreeMap<String, BTreeSet<String>> {
+        let mut m: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (a, r) in pairs {
+            m.entry(a.clone()).or_default();
+            if relevant(a, r) {
+                m.get_mut(a).unwrap().insert(r.clone());
+            }
+        }
+        m
+    };
+    let (tagged_own, named_own) = (own(&tagged_pairs), own(&named_pairs));
+    for (a, resources) in &named_own {
+        match tagged_own.get(a) {
+            Some(t) => prop_assert_eq!(t, resources, "{}\n{}", a, src2),
+            None => prop_assert!(left_out_reported, "{a} left out silently\n{src2}"),
+        }
+    }
+    Ok(())
+}
+
+/// Whether ARN `r` is of one of action `a`'s resource types: it matches a template of
+/// the type, each `${...}` standing for a run of characters without `/` or `:` (the generated
+/// names have none, so an object's ARN is not a bucket's).
+fn relevant(a: &str, r: &str) -> bool {
+    let Some((svc, action)) = catalog().action(a) else {
+        return false;
+    };
+    action.resource_types.iter().any(|t| {
+        svc.resource_type(&t.name)
+            .is_some_and(|rt| rt.arns().any(|template| template_matches(template, r)))
+    })
+}
+
+fn template_matches(template: &str, text: &str) -> bool {
+    match template.find("${") {
+        None => template == text,
+        Some(i) => {
+            let Some(rest) = text.strip_prefix(&template[..i]) else {
+                return false;
+            };
+            let after = template[i..]
+                .find('}')
+                .map_or("", |j| &template[i + j + 1..]);
+            let run = rest.find(['/', ':']).unwrap_or(rest.len());
+            (0..=run).any(|n| template_matches(after, &rest[n..]))
+        }
+    }
+}
+
 /// What a level's policy says, statement by statement, in order, without source spans.
 fn statements(m: &Model) -> Vec<String> {
     level(m)
@@ -392,6 +605,11 @@ proptest! {
     }
 
     #[test]
+    fn scope_by_tag_and_name_is_by_name_with_the_tag(d in deployment()) {
+        check_by_name(&d)?;
+    }
+
+    #[test]
     fn an_include_is_its_grants_written_inline(
         d in deployment(),
         cuts in (0usize..8, 0usize..8, 0usize..8),
@@ -411,13 +629,16 @@ fn a_write_on_one_store_never_reaches_another() {
             Store {
                 kind: "metrics",
                 name: Some("other-*"),
+                scope: None,
             },
             Store {
                 kind: "metrics",
                 name: None,
+                scope: None,
             },
         ],
         scoped: true,
+        scope: None,
         grants: vec![("write", 0), ("read", 1)],
     };
     check(&d).unwrap();

@@ -6,7 +6,7 @@
 use crate::acks;
 use crate::check::{
     aws_catalog, aws_dead, aws_statements, bindings, cidr, cloud_catalogs, cloud_names, k8s,
-    limits, netrules, placeholders, relations, resource_policies, risk, roles, values,
+    limits, netrules, placeholders, relations, resource_policies, risk, roles, scope_by, values,
 };
 use crate::lower::{self, minimize};
 use crate::resolve::{decls, include};
@@ -116,6 +116,7 @@ pub fn run_batch(
     netrules::check(&networks, &base, &mut diags);
     k8s::check(&decls, &mut diags);
     aws_statements::check(&decls, &mut diags);
+    scope_by::check(&decls, &mut diags);
     aws_catalog::check(&decls, &mut diags);
     aws_dead::check(&decls, &mut diags);
     resource_policies::check(&decls, &params, &mut diags);

@@ -1,5 +1,6 @@
 //! What is at a byte offset of a parsed file: a string and what it means there (an AWS
-//! action, a Kubernetes resource, ...), an address block, an abstract grant, an `ack`.
+//! action, a Kubernetes resource, ...), an address block, an abstract grant, an `ack`,
+//! a `scope by` line.
 
 use crate::within;
 use engc_core::source::Span;
@@ -47,6 +48,16 @@ pub enum Node<'a> {
     Ack(&'a ast::Ack),
     /// An `include NAME` line (the cursor on `include`).
     Include(&'a ast::Name, Span),
+    /// A `scope by ...` line, and where it stands.
+    ScopeBy(&'a ast::ScopeBy, ScopeOwner<'a>),
+}
+
+/// What a `scope by` line belongs to.
+#[derive(Clone, Copy, Debug)]
+pub enum ScopeOwner<'a> {
+    Deployment,
+    Store(&'a ast::Store),
+    Access(&'a ast::Access),
 }
 
 /// The span of a top-level item.
@@ -103,6 +114,14 @@ impl<'a> Locator<'a> {
     fn list(&mut self, l: &'a [ast::Str], ctx: StrCtx<'a>) {
         for s in l {
             self.s(s, ctx);
+        }
+    }
+
+    fn scope_by(&mut self, by: &'a Option<ast::ScopeBy>, owner: ScopeOwner<'a>) {
+        if let Some(b) = by {
+            if self.hit(b.span) {
+                self.found = Some(Node::ScopeBy(b, owner));
+            }
         }
     }
 
@@ -191,6 +210,7 @@ impl<'a> Locator<'a> {
             Item::Ack(a) => self.acks(std::slice::from_ref(a)),
             Item::Deployment(d) => {
                 self.acks(&d.acks);
+                self.scope_by(&d.scope_by, ScopeOwner::Deployment);
                 if let Some((k, v)) = &d.managed_tag {
                     self.s(k, StrCtx::Other);
                     self.s(v, StrCtx::Other);
@@ -260,8 +280,12 @@ impl<'a> Locator<'a> {
                     }
                     self.statement(&p.statement);
                 }
+                self.scope_by(&s.scope_by, ScopeOwner::Store(s));
             }
-            Item::Access(a) => self.access_body(a),
+            Item::Access(a) => {
+                self.scope_by(&a.scope_by, ScopeOwner::Access(a));
+                self.access_body(a)
+            }
             Item::Grants(g) => self.access_body(&g.body),
             Item::Scp(s) => {
                 self.acks(&s.acks);

@@ -609,7 +609,7 @@ def terraform_aws(out, manifest, venv_bin, tf_config, summary):
         k = stores_read_back(s3, kms, manifest, out, values, stores)
         sg = security_groups(ec2, out, manifest, values)
         # Text a template engine would evaluate reached IAM as text (everything.eng).
-        descriptions = [p["Description"] for page in iam.get_paginator("list_policies").paginate(Scope="Local")
+        descriptions = [p.get("Description", "") for page in iam.get_paginator("list_policies").paginate(Scope="Local")
                         for p in page["Policies"] for p in [iam.get_policy(PolicyArn=p["Arn"])["Policy"]]]
         if os.path.basename(out) == "everything":
             ok(any('${file("/etc/passwd")} and %{ if true }' in d for d in descriptions),

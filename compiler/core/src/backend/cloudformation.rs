@@ -15,7 +15,7 @@ use super::aws::{Dialect, PolicyDocument, TrustPolicy};
 use super::json::to_json;
 use super::template::{parts, Part};
 use super::terraform::aws::role_name;
-use super::{description_of, kind, OutputFile, Target};
+use super::{kind, optional_description, OutputFile, Target};
 use crate::model::{AwsStatement, Model, ResourceStatement};
 use crate::vocab::resource_policies::Kind;
 use serde::Serialize;
@@ -218,7 +218,9 @@ struct ManagedPolicyProperties<'a> {
     /// Set only for a permissions boundary, whose ARN conditions name.
     #[serde(skip_serializing_if = "Option::is_none")]
     managed_policy_name: Option<Str>,
-    description: Str,
+    /// Left out for `description ""`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<Str>,
     policy_document: Document<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     roles: Vec<Ref>,
@@ -502,7 +504,7 @@ fn template(model: &Model) -> Option<(String, Vec<String>)> {
                 Resource::ManagedPolicy(ManagedPolicyProperties {
                     managed_policy_name: boundary
                         .then(|| s.str(&model.deployment.boundary_policy_name(&access.name))),
-                    description: s.str(&description_of(model, access)),
+                    description: optional_description(model, access).map(|d| s.str(&d)),
                     policy_document: s.document(part, d),
                     roles: role.map(|r| Ref { r: r.clone() }).into_iter().collect(),
                 }),
@@ -706,6 +708,26 @@ mod tests {
 mod template_tests {
     use super::*;
     use crate::backend::test_model::{sample_model, statement};
+
+    /// `description ""`: the managed policies have no `Description` (it is optional).
+    #[test]
+    fn an_empty_description_is_left_out() {
+        let mut model = sample_model();
+        for a in &mut model.accesses {
+            a.description = Some(String::new());
+        }
+        let doc: serde_json::Value = serde_json::from_str(&emit(&model).unwrap().contents).unwrap();
+        let policies: Vec<&serde_json::Value> = doc["Resources"]
+            .as_object()
+            .unwrap()
+            .values()
+            .filter(|r| r["Type"] == "AWS::IAM::ManagedPolicy")
+            .collect();
+        assert!(!policies.is_empty());
+        for p in policies {
+            assert!(p["Properties"].get("Description").is_none(), "{p}");
+        }
+    }
 
     #[test]
     fn bucket_policies_but_no_key_policies() {

@@ -3,7 +3,7 @@
 
 use super::json::to_json;
 use super::shell;
-use super::{description_of, kind, principal_of, title_of, OutputFile, Target};
+use super::{kind, optional_description, principal_of, title_of, OutputFile, Target};
 use crate::model::{Access, Model};
 use serde::Serialize;
 
@@ -48,7 +48,9 @@ fn role_file(model: &Model, access: &Access) -> Option<OutputFile> {
     #[serde(rename_all = "camelCase")]
     struct Role<'a> {
         title: &'a str,
-        description: String,
+        /// Left out for `description ""`: GCP's description is optional.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        description: Option<String>,
         stage: &'static str,
         included_permissions: Vec<&'a str>,
     }
@@ -58,7 +60,7 @@ fn role_file(model: &Model, access: &Access) -> Option<OutputFile> {
     permissions.dedup();
     let role = Role {
         title: title_of(access),
-        description: description_of(model, access),
+        description: optional_description(model, access),
         stage: "GA",
         included_permissions: permissions,
     };
@@ -300,6 +302,24 @@ mod tests {
         let mut sorted = role.included_permissions.clone();
         sorted.sort();
         assert_eq!(role.included_permissions, sorted);
+    }
+
+    /// `description ""` asks for a role without a description: the field is left out,
+    /// not written empty; with no `description` line the default one is written.
+    #[test]
+    fn an_empty_description_leaves_the_field_out() {
+        let mut model = sample_model();
+        let mut a = access("plain", None);
+        a.gcp.permissions = vec!["storage.objects.get".into()];
+        a.description = Some(String::new());
+        model.accesses = vec![a.clone()];
+        let role: serde_json::Value = serde_json::from_str(&emit(&model)[0].contents).unwrap();
+        assert!(role.get("description").is_none(), "{role}");
+        assert_eq!(role["title"], "plain");
+        a.description = None;
+        model.accesses = vec![a];
+        let role: serde_json::Value = serde_json::from_str(&emit(&model)[0].contents).unwrap();
+        assert!(role["description"].as_str().unwrap().starts_with("engc: "));
     }
 
     #[test]

@@ -369,6 +369,12 @@ pub(crate) fn description_of(model: &Model, access: &crate::model::Access) -> St
     }
 }
 
+/// The description where the target may leave it out (a GCP custom role, an IAM
+/// managed policy): none when the author wrote `description ""`.
+pub(crate) fn optional_description(model: &Model, access: &crate::model::Access) -> Option<String> {
+    Some(description_of(model, access)).filter(|d| !d.is_empty())
+}
+
 /// The principal an access is granted to, if it names one the model knows.
 pub(crate) fn principal_of<'m>(
     model: &'m Model,

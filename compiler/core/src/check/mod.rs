@@ -16,4 +16,5 @@ pub mod relations;
 pub mod resource_policies;
 pub mod risk;
 pub mod roles;
+pub mod scope_by;
 pub mod values;

@@ -36,6 +36,11 @@ codes! {
     E0127 Error   "`grants` groups that include themselves",
     E0128 Error   "an `if` guard on an unknown parameter",
     E0129 Error   "an `if` guard on a parameter without a value at build time, or set per customer",
+    E0130 Error   "`scope by tag` on a store or engine whose AWS resource types take no tag condition",
+    W0130 Warning "`scope by tag` leaves out actions whose resource types take no tag condition",
+    E0131 Error   "`scope by name` where neither the store nor the deployment gives a name",
+    E0132 Error   "`scope by tag` without a `managed_tag` in the deployment",
+    E0133 Error   "`scope by` in an `unscoped` access level",
     // CIDR plans.
     E0201 Error   "malformed CIDR block",
     E0202 Error   "CIDR block with host bits set",

@@ -509,7 +509,10 @@ impl Lowerer<'_, '_> {
         };
         let mut gen = Generated::default();
         for g in &a.grants {
-            self.abstract_grant(g, scoped, &mut gen, diags);
+            let level_scope = a
+                .scope_by
+                .or_else(|| self.decls.deployment.and_then(|d| d.scope_by));
+            self.abstract_grant(g, scoped, level_scope, &mut gen, diags);
         }
         // Statements from abstract grants first, grouped by how they are scoped. Each
         // group is (scoping, service, actions) x resources: grants are merged only where
@@ -770,6 +773,7 @@ impl Lowerer<'_, '_> {
         &self,
         g: &ast::AbstractGrant,
         scoped: bool,
+        level_scope: Option<ast::ScopeBy>,
         gen: &mut Generated,
         diags: &mut Vec<Diagnostic>,
     ) {
@@ -800,6 +804,16 @@ impl Lowerer<'_, '_> {
                     (*kind, Vec::new(), s.resource_name.as_ref(), None)
                 }
             };
+            // `scope by`: the store's own, else the level's, else the deployment's.
+            let store_scope = match g.target.node {
+                TargetKind::Store => self
+                    .decls
+                    .stores
+                    .get(name.node.as_str())
+                    .and_then(|s| s.scope_by),
+                TargetKind::Engine => None,
+            };
+            let scope_by = store_scope.or(level_scope);
             let create =
                 engine.and_then(|e| e.mode.as_ref()).map(|m| m.node) == Some(EngineMode::Create);
             // A name the author wrote bounds the store's ARNs, tag or no tag; the
@@ -821,6 +835,14 @@ impl Lowerer<'_, '_> {
             // Unbounded writes in a scoped level (E0417), reported once per name.
             let mut unbounded: BTreeSet<String> = BTreeSet::new();
             let tag_key: Option<String> = self.managed_tag().map(|(k, _)| k);
+            // Without a managed tag, `scope by tag` is E0132 (checked before lowering):
+            // the default placement stands in.
+            let mode = scope_by
+                .map(|b| b.mode)
+                .filter(|m| scoped && (tag_key.is_some() || !m.tag()));
+            // Actions `scope by tag` cannot bound (W0130, E0130 when none can be).
+            let mut untaggable: BTreeSet<String> = BTreeSet::new();
+            let mut taggable = false;
             // A component runs on its engine, so only its sections for the clouds the
             // engine's kind offers apply (external-dns on `eks` needs no Azure DNS).
             let kind_clouds: Vec<Cloud> = kind.clouds.iter().map(|c| c.cloud.node).collect();
@@ -852,6 +874,7 @@ impl Lowerer<'_, '_> {
                     Cloud::Aws => {
                         let cx = scoping::Context {
                             scoped,
+                            mode,
                             tag_key: tag_key.as_deref(),
                             name_pattern: &name_pattern,
                             written_name: written_name.as_deref(),
@@ -868,8 +891,19 @@ impl Lowerer<'_, '_> {
                         for (svc, action) in
                             self.aws_actions(section, levels, &listed, &perms, create)
                         {
-                            if let Some(p) = scoping::place(svc, action, &cx) {
+                            let placed = match scoping::place(svc, action, &cx) {
+                                Ok(p) => p,
+                                Err(scoping::NoTag) => {
+                                    untaggable.insert(svc.full_name(action));
+                                    None
+                                }
+                            };
+                            if let Some(p) = placed {
+                                if matches!(p.scoping, Scoping::Tagged | Scoping::TagOnCreate) {
+                                    taggable = true;
+                                }
                                 if scoped
+                                    && mode.is_none()
                                     && p.scoping == Scoping::ByName
                                     && scoping::unbounded(&name_pattern)
                                     && action.access_level.is_mutating()
@@ -907,6 +941,23 @@ impl Lowerer<'_, '_> {
                             }
                         }
                     }
+                }
+            }
+            if let (Some(first), Some(by)) = (untaggable.first(), scope_by) {
+                diags.push(untaggable_actions(
+                    g,
+                    name,
+                    &untaggable,
+                    first,
+                    taggable,
+                    by,
+                    store_scope.is_some(),
+                ));
+            }
+            if let Some(by) = scope_by.filter(|b| scoped && b.mode.name() && store_scope.is_none())
+            {
+                if scoping::unbounded(&name_pattern) {
+                    diags.push(unnamed(g, name, by));
                 }
             }
             if let Some(first) = unbounded.first() {
@@ -1132,6 +1183,84 @@ impl Generated {
             })
             .collect()
     }
+}
+
+/// E0130 (no action of the grant on `name` can be bounded by the tag) or W0130 (some
+/// are left out): `scope by tag` asks for a tag condition their resource types lack.
+fn untaggable_actions(
+    g: &ast::AbstractGrant,
+    name: &ast::Name,
+    actions: &BTreeSet<String>,
+    first: &str,
+    some_tagged: bool,
+    by: ast::ScopeBy,
+    on_store: bool,
+) -> Diagnostic {
+    let more = match actions.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    let whose = if on_store {
+        "the store's `scope by`"
+    } else {
+        "the `scope by` that applies"
+    };
+    let suggestion = if by.mode == ast::ScopeMode::TagAndName {
+        "`scope by name`"
+    } else {
+        "`scope by name` (or no `scope by`: the name where no tag applies)"
+    };
+    let d = if some_tagged {
+        Diagnostic::new(
+            Code::W0130,
+            name.span,
+            format!(
+                "`scope by {}` leaves out actions on `{}` that no tag condition can bound",
+                by.mode.as_str(),
+                name.node
+            ),
+        )
+        .label(format!("`{first}`{more} not granted"))
+        .note("their resource types take no `aws:ResourceTag` condition, so a tag condition would never match; the other actions are granted under the tag")
+    } else {
+        Diagnostic::new(
+            Code::E0130,
+            name.span,
+            format!(
+                "`scope by {}` cannot bound `{}`: its resource types take no tag condition",
+                by.mode.as_str(),
+                name.node
+            ),
+        )
+        .label(format!("`{first}`{more} cannot be bounded by tag"))
+        .note("no AWS action of this grant takes an `aws:ResourceTag` condition on these resources, so nothing on its resources would be granted")
+    };
+    d.with_secondary(by.span, whose)
+        .with_secondary(g.span, "granted here")
+        .help(format!("bound it by name instead: {suggestion}"))
+}
+
+/// E0131: `scope by name` (from the level or the deployment) on a store without a
+/// `name`, or an engine, in a deployment without a `name_prefix`.
+fn unnamed(g: &ast::AbstractGrant, name: &ast::Name, by: ast::ScopeBy) -> Diagnostic {
+    Diagnostic::new(
+        Code::E0131,
+        name.span,
+        format!(
+            "`scope by {}` but `{}` has no name",
+            by.mode.as_str(),
+            name.node
+        ),
+    )
+    .label("no name pattern bounds its ARNs")
+    .with_secondary(by.span, "bounds by name")
+    .with_secondary(g.span, "granted here")
+    .help(match g.target.node {
+        TargetKind::Store => {
+            "give the store a `name \"PATTERN\"` or the deployment a `name_prefix`"
+        }
+        TargetKind::Engine => "give the deployment a `name_prefix`",
+    })
 }
 
 /// E0417: a scoped level's abstract grant whose writes nothing bounds: no managed

@@ -9,10 +9,15 @@
 //! - actions that support no resource at all: `*`, in a statement of their own, and only
 //!   at the list and read levels (Sid `...Global`).
 //!
+//! `scope by` changes the choice: `tag` places only what the tag condition can bound
+//! (the rest is [`NoTag`]); `name` places every action with resources by name, no tag;
+//! `tag and name` is `name`'s ARNs with the tag condition added.
+//!
 //! In an `unscoped` level every action goes on `*` (Sid `...All`).
 
 use crate::catalog::aws::{AccessLevel, Action, Service};
 use crate::catalog::aws_keys::{self, Carried};
+use crate::syntax::ast::ScopeMode;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scoping {
@@ -45,6 +50,9 @@ pub struct Placement {
 
 pub struct Context<'a> {
     pub scoped: bool,
+    /// `scope by ...` that applies (the store's, the level's or the deployment's);
+    /// None: the default, the tag where the resource types take it, else the name.
+    pub mode: Option<ScopeMode>,
     /// The managed tag key, when the deployment has one.
     pub tag_key: Option<&'a str>,
     /// The resource name pattern (`chalk*`), already rendered: the store's written
@@ -56,9 +64,14 @@ pub struct Context<'a> {
     pub resource_types: &'a [String],
 }
 
-/// Where `action` goes, or None when it does not belong in the grant (it acts on
-/// other resource types than the kind's, or it is a write that cannot be scoped).
-pub fn place(svc: &Service, action: &Action, cx: &Context) -> Option<Placement> {
+/// An action that `scope by tag` cannot bound: its resource types take no tag condition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NoTag;
+
+/// Where `action` goes; `Ok(None)` when it does not belong in the grant (it acts on
+/// other resource types than the kind's, or it is a write that cannot be scoped);
+/// `Err(NoTag)` when the mode asks for a tag condition its resource types cannot take.
+pub fn place(svc: &Service, action: &Action, cx: &Context) -> Result<Option<Placement>, NoTag> {
     let types: Vec<&str> = action
         .resource_types
         .iter()
@@ -69,13 +82,13 @@ pub fn place(svc: &Service, action: &Action, cx: &Context) -> Option<Placement> 
         })
         .collect();
     if !action.resource_types.is_empty() && types.is_empty() {
-        return None; // acts on resources that are not this kind's
+        return Ok(None); // acts on resources that are not this kind's
     }
     if !cx.scoped {
-        return Some(Placement {
+        return Ok(Some(Placement {
             scoping: Scoping::All,
             resources: vec!["*".into()],
-        });
+        }));
     }
     let arns = |name: Option<&str>| -> Vec<String> {
         let mut v: Vec<String> = types
@@ -87,7 +100,17 @@ pub fn place(svc: &Service, action: &Action, cx: &Context) -> Option<Placement> 
         v.dedup();
         v
     };
-    if let Some(key) = cx.tag_key {
+    let placed =
+        |scoping: Scoping, resources: Vec<String>| Ok(Some(Placement { scoping, resources }));
+    // The names in ARNs: the pattern when the mode bounds by name, else only a name
+    // the author wrote (it bounds the store's ARNs, tag or no tag).
+    let by_name = cx.mode.is_some_and(ScopeMode::name);
+    let tag_names = if by_name {
+        Some(cx.name_pattern)
+    } else {
+        cx.written_name
+    };
+    if let Some(key) = cx.tag_key.filter(|_| cx.mode != Some(ScopeMode::Name)) {
         // Creating: the request carries the tags the new resource will have.
         let request = format!("aws:RequestTag/{key}");
         if action.name.starts_with("Create")
@@ -96,26 +119,28 @@ pub fn place(svc: &Service, action: &Action, cx: &Context) -> Option<Placement> 
                 .iter()
                 .any(|k| crate::catalog::aws::key_template_matches(k, &request))
         {
-            let resources = if types.is_empty() {
-                vec!["*".to_string()]
-            } else {
-                arns(cx.written_name)
-            };
-            return Some(Placement {
-                scoping: Scoping::TagOnCreate,
-                resources,
-            });
+            if types.is_empty() {
+                // No resource to name: only the request's tag bounds it.
+                return if by_name {
+                    Ok(None)
+                } else {
+                    placed(Scoping::TagOnCreate, vec!["*".to_string()])
+                };
+            }
+            return placed(Scoping::TagOnCreate, arns(tag_names));
         }
     }
     if types.is_empty() {
-        return matches!(action.access_level, AccessLevel::List | AccessLevel::Read).then(|| {
-            Placement {
-                scoping: Scoping::Global,
-                resources: vec!["*".into()],
-            }
-        });
+        return Ok(
+            matches!(action.access_level, AccessLevel::List | AccessLevel::Read).then(|| {
+                Placement {
+                    scoping: Scoping::Global,
+                    resources: vec!["*".into()],
+                }
+            }),
+        );
     }
-    if let Some(key) = cx.tag_key {
+    if let Some(key) = cx.tag_key.filter(|_| cx.mode != Some(ScopeMode::Name)) {
         let resource = format!("aws:ResourceTag/{key}");
         // Every type of the grant must carry the tag, on this action's request.
         let tagged = types.iter().all(|t| {
@@ -124,16 +149,13 @@ pub fn place(svc: &Service, action: &Action, cx: &Context) -> Option<Placement> 
             })
         });
         if tagged {
-            return Some(Placement {
-                scoping: Scoping::Tagged,
-                resources: arns(cx.written_name),
-            });
+            return placed(Scoping::Tagged, arns(tag_names));
         }
     }
-    Some(Placement {
-        scoping: Scoping::ByName,
-        resources: arns(Some(cx.name_pattern)),
-    })
+    if cx.mode.is_some_and(ScopeMode::tag) {
+        return Err(NoTag);
+    }
+    placed(Scoping::ByName, arns(Some(cx.name_pattern)))
 }
 
 /// Whether a name pattern bounds nothing: empty, or only wildcards.
@@ -195,6 +217,15 @@ mod tests {
     use crate::catalog::aws::catalog;
 
     fn placed(action: &str, scoped: bool, types: &[&str]) -> Option<Placement> {
+        placed_by(action, scoped, types, None).unwrap()
+    }
+
+    fn placed_by(
+        action: &str,
+        scoped: bool,
+        types: &[&str],
+        mode: Option<ScopeMode>,
+    ) -> Result<Option<Placement>, NoTag> {
         let (svc, a) = catalog().action(action).unwrap();
         let types: Vec<String> = types.iter().map(|s| s.to_string()).collect();
         place(
@@ -202,12 +233,42 @@ mod tests {
             a,
             &Context {
                 scoped,
+                mode,
                 tag_key: Some("shop/managed"),
                 name_pattern: "shop*",
                 written_name: None,
                 resource_types: &types,
             },
         )
+    }
+
+    #[test]
+    fn scope_by_modes() {
+        let table = "arn:aws:dynamodb:${region}:${account_id}:table/shop*".to_string();
+        let by = |action, mode| placed_by(action, true, &["table"], Some(mode));
+        let p = by("dynamodb:GetItem", ScopeMode::Name).unwrap().unwrap();
+        assert_eq!(p.scoping, Scoping::ByName);
+        assert!(p.resources.contains(&table));
+        let p = by("dynamodb:GetItem", ScopeMode::TagAndName)
+            .unwrap()
+            .unwrap();
+        assert_eq!(p.scoping, Scoping::Tagged);
+        assert!(p.resources.contains(&table));
+        let p = by("dynamodb:GetItem", ScopeMode::Tag).unwrap().unwrap();
+        assert_eq!(p.scoping, Scoping::Tagged);
+        assert!(!p.resources.contains(&table));
+        // A create that carries the request tag: by name, no tag at all.
+        let p = by("dynamodb:CreateTable", ScopeMode::Name)
+            .unwrap()
+            .unwrap();
+        assert_eq!(p.scoping, Scoping::ByName);
+        // Reads that support no resource stay global in every mode.
+        for mode in [ScopeMode::Tag, ScopeMode::Name, ScopeMode::TagAndName] {
+            assert_eq!(
+                by("dynamodb:ListTables", mode).unwrap().unwrap().scoping,
+                Scoping::Global
+            );
+        }
     }
 
     #[test]

@@ -84,6 +84,8 @@ pub struct Deployment {
     pub clouds_span: Option<Span>,
     pub managed_tag: Option<(Str, Str)>,
     pub name_prefix: Option<Str>,
+    /// `scope by ...`: the default of every scoped level.
+    pub scope_by: Option<ScopeBy>,
     pub params: Vec<Param>,
     /// `external var.vpc_id, ...`: another tool's references that strings may hold as
     /// `${var.vpc_id}`.
@@ -323,6 +325,8 @@ pub struct Store {
     pub kind: Name,
     /// Resource name pattern overriding `<prefix>-*`.
     pub resource_name: Option<Str>,
+    /// `scope by ...`: overrides the level's and the deployment's for this store.
+    pub scope_by: Option<ScopeBy>,
     /// The statements of its resource policy (bucket policy, key policy), in order.
     pub policy: Vec<PolicyStatement>,
     pub acks: Vec<Ack>,
@@ -429,11 +433,47 @@ pub enum Scope {
     Unscoped(Str),
 }
 
+/// What bounds a scoped level's AWS resources: the managed tag, the name pattern, or
+/// both (`scope by tag and name`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ScopeMode {
+    Tag,
+    Name,
+    TagAndName,
+}
+
+impl ScopeMode {
+    pub fn tag(self) -> bool {
+        matches!(self, ScopeMode::Tag | ScopeMode::TagAndName)
+    }
+
+    pub fn name(self) -> bool {
+        matches!(self, ScopeMode::Name | ScopeMode::TagAndName)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScopeMode::Tag => "tag",
+            ScopeMode::Name => "name",
+            ScopeMode::TagAndName => "tag and name",
+        }
+    }
+}
+
+/// A `scope by ...` line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScopeBy {
+    pub mode: ScopeMode,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug)]
 pub struct Access {
     pub name: Name,
     pub principal: Option<Name>,
     pub scope: Spanned<Scope>,
+    /// `scope by ...`: overrides the deployment's for this level's grants.
+    pub scope_by: Option<ScopeBy>,
     pub title: Option<Str>,
     pub description: Option<Str>,
     pub within: Vec<Name>,
@@ -468,6 +508,7 @@ impl Access {
             name,
             principal: None,
             scope,
+            scope_by: None,
             title: None,
             description: None,
             within: Vec::new(),

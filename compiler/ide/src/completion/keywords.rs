@@ -220,6 +220,15 @@ pub(super) fn in_block(ctx: &mut Ctx, frame: &Frame, stmt: &[&str]) {
         ctx.codes();
         return;
     }
+    if first == "scope"
+        && matches!(
+            frame,
+            Frame::Deployment | Frame::Store | Frame::Access { .. }
+        )
+    {
+        scope_by(ctx, stmt);
+        return;
+    }
     match frame {
         Frame::Deployment => {
             if first == "clouds" && (last == "clouds" || last == ",") {
@@ -383,6 +392,18 @@ pub(super) fn in_block(ctx: &mut Ctx, frame: &Frame, stmt: &[&str]) {
             }
         }
         Frame::Kind | Frame::Unknown => {}
+    }
+}
+
+/// `scope by tag|name [and name|tag]`.
+fn scope_by(ctx: &mut Ctx, stmt: &[&str]) {
+    match stmt {
+        ["scope"] => ctx.keywords(&["by"]),
+        ["scope", "by"] => ctx.keywords(&["tag", "name"]),
+        ["scope", "by", "tag" | "name"] => ctx.keywords(&["and"]),
+        ["scope", "by", "tag", "and"] => ctx.keywords(&["name"]),
+        ["scope", "by", "name", "and"] => ctx.keywords(&["tag"]),
+        _ => {}
     }
 }
 

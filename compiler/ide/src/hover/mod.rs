@@ -4,12 +4,13 @@
 //!
 //! This file holds the entry [`hover`] and its dispatch; `names` the hovers of names
 //! and declarations, `catalog` the catalog entries, `expansion` what an abstract grant
-//! expands to, `cidr` address blocks.
+//! expands to, `cidr` address blocks, `scope_by` the `scope by` lines.
 
 mod catalog;
 mod cidr;
 mod expansion;
 mod names;
+mod scope_by;
 
 pub use cidr::cidr_hover;
 pub use expansion::expansion;
@@ -86,6 +87,7 @@ pub fn hover(a: &Analysis, file: engc_core::source::FileId, offset: usize) -> Op
             md.push_str(&expansion(a, &m));
             (g.level.span.to(g.target.span), md)
         }
+        Node::ScopeBy(by, owner) => (by.span, scope_by::hover(a, by, owner)),
         Node::Ack(ack) => {
             let code = engc_core::diag::codes::ALL
                 .iter()

@@ -74,7 +74,9 @@ struct InstanceProfile {
 #[derive(Serialize)]
 struct Policy {
     name: String,
-    description: String,
+    /// Left out for `description ""`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
     policy: String,
 }
 
@@ -249,7 +251,8 @@ pub fn module(model: &Model) -> Option<Rendered> {
                 key.clone(),
                 Policy {
                     name,
-                    description: s.tf(&crate::backend::description_of(model, access)),
+                    description: crate::backend::optional_description(model, access)
+                        .map(|d| s.tf(&d)),
                     policy: s.tf(doc),
                 },
             );

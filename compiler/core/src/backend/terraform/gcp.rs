@@ -4,7 +4,7 @@
 
 use super::{ident, reference, Output, Rendered, Strings};
 use crate::backend::gcp::{service_account_email, TOKEN_CREATOR_ROLE};
-use crate::backend::{description_of, principal_of, title_of};
+use crate::backend::{optional_description, principal_of, title_of};
 use crate::model::Model;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -52,7 +52,9 @@ struct CustomRole {
     project: String,
     role_id: String,
     title: String,
-    description: String,
+    /// Left out for `description ""`, as in the role's JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
     stage: &'static str,
     permissions: Vec<String>,
 }
@@ -91,7 +93,7 @@ pub fn module(model: &Model) -> Option<Rendered> {
                     project: project.clone(),
                     role_id: s.tf(&access.gcp.role_id),
                     title: s.tf(title_of(access)),
-                    description: s.tf(&description_of(model, access)),
+                    description: optional_description(model, access).map(|d| s.tf(&d)),
                     stage: "GA",
                     permissions: s.tf_all(&access.gcp.permissions),
                 },

@@ -603,6 +603,31 @@ mod tests {
             .contains("Microsoft.Foo/$${aws:x}/read"));
     }
 
+    /// `description ""`: the GCP custom roles and the IAM policies have no
+    /// `description` argument (optional in both), like the roles' JSON.
+    #[test]
+    fn an_empty_description_is_left_out() {
+        let mut model = sample_model();
+        for a in &mut model.accesses {
+            a.description = Some(String::new());
+        }
+        let files = modules(&model);
+        for (path, kind) in [
+            (
+                "terraform/gcp/main.tf.json",
+                "google_project_iam_custom_role",
+            ),
+            ("terraform/aws/main.tf.json", "aws_iam_policy"),
+        ] {
+            let doc: serde_json::Value = serde_json::from_str(&files[path].contents).unwrap();
+            let resources = doc["resource"][kind].as_object().unwrap();
+            assert!(!resources.is_empty(), "{path}");
+            for r in resources.values() {
+                assert!(r.get("description").is_none(), "{r}");
+            }
+        }
+    }
+
     #[test]
     fn bucket_and_key_policies() {
         let mut model = sample_model();

@@ -48,6 +48,15 @@ impl Ctx {
                 );
                 a.description = Some(self.string(s.into_inner().next().unwrap()));
             }
+            Rule::scope_by => {
+                note_repeat(
+                    &mut a.repeated,
+                    a.scope_by.map(|b| b.span),
+                    sspan,
+                    "scope by",
+                );
+                a.scope_by = Some(self.scope_by(s));
+            }
             Rule::within_stmt => a.within.push(self.name(s.into_inner().next().unwrap())),
             Rule::abstract_grant => a.grants.push(self.abstract_grant(s)),
             Rule::aws_statement => a.aws.push(self.aws_statement(s)),

@@ -96,6 +96,7 @@ impl Ctx {
             clouds_span: None,
             managed_tag: None,
             name_prefix: None,
+            scope_by: None,
             params: Vec::new(),
             externals: Vec::new(),
             acks: Vec::new(),
@@ -129,6 +130,15 @@ impl Ctx {
                         "name_prefix",
                     );
                     d.name_prefix = Some(self.string(s.into_inner().next().unwrap()));
+                }
+                Rule::scope_by => {
+                    note_repeat(
+                        &mut d.repeated,
+                        d.scope_by.map(|b| b.span),
+                        sspan,
+                        "scope by",
+                    );
+                    d.scope_by = Some(self.scope_by(s));
                 }
                 Rule::param_stmt => {
                     d.params.extend(s.into_inner().map(|pd| self.param_def(pd)));
@@ -524,6 +534,7 @@ impl Ctx {
             name: self.name(it.next().unwrap()),
             kind: self.name(it.next().unwrap()),
             resource_name: None,
+            scope_by: None,
             policy: Vec::new(),
             acks: Vec::new(),
             span,
@@ -541,12 +552,41 @@ impl Ctx {
                     );
                     st.resource_name = Some(self.string(s.into_inner().next().unwrap()));
                 }
+                Rule::scope_by => {
+                    let sspan = self.span(&s);
+                    note_repeat(
+                        &mut st.repeated,
+                        st.scope_by.map(|b| b.span),
+                        sspan,
+                        "scope by",
+                    );
+                    st.scope_by = Some(self.scope_by(s));
+                }
                 Rule::policy_statement => st.policy.push(self.policy_statement(s)),
                 Rule::ack => st.acks.push(self.ack(s)),
                 r => unreachable!("store: {r:?}"),
             }
         }
         st
+    }
+}
+
+impl Ctx {
+    /// `scope by tag`, `scope by name`, `scope by tag and name` (either order).
+    pub(super) fn scope_by(&self, p: P) -> ScopeBy {
+        let span = self.span(&p);
+        let words: Vec<Rule> = p
+            .into_inner()
+            .flat_map(|m| m.into_inner())
+            .map(|w| w.as_rule())
+            .filter(|r| matches!(r, Rule::scope_tag | Rule::scope_name))
+            .collect();
+        let mode = match words.as_slice() {
+            [Rule::scope_tag] => ScopeMode::Tag,
+            [Rule::scope_name] => ScopeMode::Name,
+            _ => ScopeMode::TagAndName,
+        };
+        ScopeBy { mode, span }
     }
 }
 

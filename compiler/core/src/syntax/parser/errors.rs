@@ -74,6 +74,7 @@ pub(super) fn rule_words(rule: &Rule) -> Option<&'static str> {
         kwc_role_id => "`role_id`",
         kwc_rule => "`rule`",
         kwc_scope => "`scope`",
+        kwc_by => "`by`",
         kwc_service_account => "`service_account`",
         kwc_service_principal => "`service_principal`",
         kwc_services => "`services`",
@@ -126,7 +127,9 @@ pub(super) fn rule_words(rule: &Rule) -> Option<&'static str> {
         zone => "a zone",
         engine_mode => "`create` or `import`",
         namespaces_stmt | components_stmt => "an engine setting (`namespace`, `components`)",
-        store_name | policy_statement => "a store setting (`name`, `aws allow|deny`)",
+        store_name | policy_statement => "a store setting (`name`, `scope by`, `aws allow|deny`)",
+        scope_by => "`scope by`",
+        scope_mode | scope_tag | scope_name => "`tag`, `name` or `tag and name`",
         principal_list => "`for` and principals",
         access_scope | scoped | unscoped => "`scoped` or `unscoped \"reason\"`",
         title_stmt | description_stmt | within_stmt | abstract_grant | aws_statement

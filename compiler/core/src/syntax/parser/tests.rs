@@ -121,6 +121,37 @@ fn trailing_trivia() {
     assert_eq!(trim_trailing_trivia("a // c"), "a");
 }
 
+/// `scope by`: either order of `tag and name`, in a deployment, a store and a level; a
+/// word twice or another word is a syntax error.
+#[test]
+fn scope_by_modes() {
+    let text = "deployment d { scope by name and tag }\nstore s: s3 { name \"x\"; scope by tag }\naccess l scoped { scope by name }\n";
+    let (f, diags) = parse(FileId(0), text);
+    assert!(diags.is_empty(), "{diags:?}");
+    let modes: Vec<ScopeMode> = f
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Deployment(d) => d.scope_by.map(|b| b.mode),
+            Item::Store(s) => s.scope_by.map(|b| b.mode),
+            Item::Access(a) => a.scope_by.map(|b| b.mode),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        modes,
+        [ScopeMode::TagAndName, ScopeMode::Tag, ScopeMode::Name]
+    );
+    for bad in [
+        "store s: s3 { scope by tag and tag }",
+        "store s: s3 { scope by prefix }",
+        "store s: s3 { scope tag }",
+    ] {
+        let (_, diags) = parse(FileId(0), bad);
+        assert!(!diags.is_empty(), "{bad}");
+    }
+}
+
 /// A syntax error's (line, column, message, help) for `src`, each 1-based.
 fn first_error(src: &str) -> (usize, usize, String, Option<String>, usize) {
     let (_, diags) = parse(FileId(0), src);
