@@ -12,7 +12,8 @@ pub mod format;
 pub mod hover;
 pub mod index;
 pub mod inlay;
-pub mod lexer;
+/// The tokenizer lives in engc-core (the parser reads comments with it too).
+pub use engc_core::syntax::tokens as lexer;
 pub mod locate;
 pub mod semantic;
 pub mod structure;
