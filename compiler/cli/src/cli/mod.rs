@@ -6,6 +6,7 @@ mod build;
 mod catalog;
 mod check;
 mod explain;
+mod fmt;
 mod output;
 pub mod publish;
 
@@ -37,6 +38,9 @@ enum Command {
     Check(CommonArgs),
     /// Check files and write every document to an output folder.
     Build(build::BuildArgs),
+    /// Rewrite files in the canonical layout (`--check`: only report the ones that
+    /// are not); files with syntax errors are formatted too.
+    Fmt(fmt::FmtArgs),
     /// Explain a diagnostic code, or list them all.
     Explain(explain::ExplainArgs),
     /// Serve diagnostics and editor features over stdio (Language Server Protocol).
@@ -154,6 +158,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Catalog(args) => catalog::run(&args),
         Command::Lsp(_) => crate::lsp::run(),
