@@ -152,14 +152,16 @@ impl Columns {
     fn new(text: &str, tokens: &[Token]) -> Columns {
         let mut at = Vec::with_capacity(tokens.len());
         let mut lines: std::collections::HashMap<usize, Vec<usize>> = Default::default();
-        let (mut line, mut from, mut line_first) = (0, 0, 0);
+        // (Counted on from the previous token: long lines stay linear.)
+        let (mut line, mut from, mut col) = (0, 0, 0);
         for (k, t) in tokens.iter().enumerate() {
             let newlines = text[from..t.start].matches('\n').count();
             if k == 0 || newlines > 0 {
                 line += newlines;
-                line_first = t.start;
+                col = 0;
+            } else {
+                col += text[from..t.start].chars().count();
             }
-            let col = text[line_first..t.start].chars().count();
             at.push((line, col));
             lines.entry(line).or_default().push(col);
             from = t.start;
@@ -169,9 +171,11 @@ impl Columns {
 
     fn aligned(&self, k: usize) -> bool {
         let (line, col) = self.at[k];
-        [line.wrapping_sub(1), line + 1]
-            .iter()
-            .any(|l| self.lines.get(l).is_some_and(|cols| cols.contains(&col)))
+        [line.wrapping_sub(1), line + 1].iter().any(|l| {
+            self.lines
+                .get(l)
+                .is_some_and(|cols| cols.binary_search(&col).is_ok())
+        })
     }
 }
 
@@ -235,18 +239,22 @@ fn render(text: &str, tokens: &[Token], lines: &[Line], cols: &Columns) -> Strin
         } else {
             cont()
         };
-        let line_start = out.len();
         // This line's tokens and their columns; whether it is its statement's first.
         let mut seen: Vec<(Token, usize)> = Vec::new();
         stmt.line = false;
         out.extend(std::iter::repeat_n(' ', indent));
+        // The output column, counted as the line is written.
+        let mut cur = indent;
         for (j, &k) in line.toks.iter().enumerate() {
             let t = tokens[k];
             if j > 0 {
                 let a = tokens[line.toks[j - 1]];
-                out.push_str(gap(text, a, t, k, &stmt, cols));
+                let g = gap(text, a, t, k, &stmt, cols);
+                out.push_str(g);
+                cur += g.len();
             }
-            let col = out[line_start..].chars().count();
+            let col = cur;
+            cur += t.text(text).chars().count();
             out.push_str(t.text(text));
             if t.is_comment() {
                 continue;
