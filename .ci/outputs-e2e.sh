@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
 # engc's outputs applied with the real tools (tests/e2e/outputs/check_outputs.py): each
-# example and tests/e2e/outputs/everything.eng is built, then
+# example, tests/e2e/outputs/everything.eng and tests/fixtures/resource_policies.eng
+# is built, then
 #   terraform/aws      terraform init (local provider mirror), validate, apply against
 #                      moto_server; roles, policies and SCPs read back with boto3 equal
-#                      engc's JSON documents
-#   cloudformation     cfn-lint, create_stack in moto, the same comparison
+#                      engc's JSON documents, security group rules the network plans
+#   cloudformation     cfn-lint, create_stack in moto, the same comparison (security
+#                      groups in the template: moto keeps only their IPv4 ingress)
+#   aws/*.bucket-policy.json, *.key-policy.json   put_bucket_policy / put_key_policy
+#                      in moto (which validates them), read back; Terraform and
+#                      CloudFormation attach them to buckets and keys made beforehand
+#   aws/*.role.json    applied with boto3 (create_policy, create_role with its
+#                      boundary, attach_role_policy, put_role_policy,
+#                      create_instance_profile, add_role_to_instance_profile), the same
+#                      comparison
 #   terraform/gcp|azure|k8s   every resource type, attribute and block checked against
 #                      the provider schemas of the @cdktf/provider-* npm packages
 #   *.sh               run with stand-ins for az and gcloud that record their arguments
@@ -68,7 +77,8 @@ provider_installation {
 }
 TF
 outs=()
-for f in examples/*.eng tests/e2e/outputs/everything.eng; do
+for f in examples/*.eng tests/e2e/outputs/everything.eng tests/fixtures/resource_policies.eng \
+  tests/fixtures/network_rules.eng tests/fixtures/roles.eng; do
   out="$work/$(basename "$f" .eng)"
   "$engc" build "$f" -o "$out" --color never 2>"$work/build.log" ||
     { cat "$work/build.log" >&2; fail "engc build $f failed"; }

@@ -40,6 +40,7 @@ impl Gen {
                     cidr: self.text(c),
                     zone: None,
                     public: Some(self.text(p)),
+                    secondary: Vec::new(),
                     span: Span::new(FileId(0), s, self.pos),
                 }
             })
@@ -52,6 +53,10 @@ impl Gen {
             subnets,
             pods: None,
             services: None,
+            psc: None,
+            master: None,
+            rules: Vec::new(),
+            connects: Vec::new(),
             acks: Vec::new(),
             repeated: Vec::new(),
         }

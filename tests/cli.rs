@@ -348,7 +348,7 @@ fn setting_words_are_whole_words() {
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains(
-            "expected `ack`, `clouds`, `managed_tag`, `name_prefix` or `param`, found `cloudsaws`"
+            "expected `ack`, `clouds`, `external`, `managed_tag`, `name_prefix` or `param`, found `cloudsaws`"
         ),
         "{}",
         stderr(&o)

@@ -885,7 +885,7 @@ fn formatting_keeps_tokens_is_idempotent_and_leaves_the_examples_alone() {
             .collect()
     };
     let mut files: Vec<std::path::PathBuf> = Vec::new();
-    for dir in ["examples", "tests/cases", "stdlib"] {
+    for dir in ["examples", "tests/cases", "tests/fixtures", "stdlib"] {
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();
             if p.extension().is_some_and(|x| x == "eng") {
@@ -1053,6 +1053,80 @@ fn use_is_confined_in_the_editor_too() {
     assert_eq!(c.shutdown(), 0);
 }
 
+/// The roles of `tests/fixtures/roles.eng` in the editor: hovers on trust principals
+/// and actions, the boundary's name leads to its level, completion of the role words.
+#[test]
+fn roles_hover_definition_and_completion() {
+    let dir = tmp();
+    let path = dir.path().join("roles.eng");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/roles.eng"),
+    )
+    .unwrap();
+    let mut c = Client::start();
+    c.open(&path, &text);
+    let d = c.diagnostics(&path).diagnostics;
+    assert!(d.is_empty(), "{d:?}");
+    let h = c
+        .hover(
+            &path,
+            inside(&text, "ec2.amazonaws.com\"\n  aws instance", 2),
+        )
+        .unwrap();
+    assert!(
+        h.contains("aws trust service") && h.contains("Principal.Service"),
+        "{h}"
+    );
+    let h = c.hover(&path, inside(&text, "oidc.eks.", 2)).unwrap();
+    assert!(h.contains("oidc-provider") && h.contains("sub"), "{h}");
+    let h = c.hover(&path, inside(&text, "sts:TagSession", 4)).unwrap();
+    assert!(
+        h.contains("in a trust policy") && h.contains("session tags"),
+        "{h}"
+    );
+    // `aws boundary workloads` and `roles under workloads` lead to the level.
+    let l = c.definition(&path, inside(&text, "boundary workloads", 10));
+    assert_eq!(l[0].range.start, find(&text, "workloads scoped"));
+    let l = c.definition(&path, inside(&text, "under workloads", 7));
+    assert_eq!(l[0].range.start, find(&text, "workloads scoped"));
+    let h = c
+        .hover(&path, inside(&text, "principal nodes", 11))
+        .unwrap();
+    assert!(
+        h.contains("trusted by service") && h.contains("boundary"),
+        "{h}"
+    );
+    // Completion: the role words of a principal and of a trust statement.
+    let labels = |items: Vec<lt::CompletionItem>| -> Vec<String> {
+        items.into_iter().map(|i| i.label).collect()
+    };
+    let t2 = text.replace("  aws instance_profile\n", "  aws \n");
+    c.change(&path, 2, &t2);
+    let l = labels(c.completion(&path, inside(&t2, "aws \n", 4)));
+    for w in ["role", "trust", "instance_profile", "boundary"] {
+        assert!(l.contains(&w.to_string()), "{l:?}");
+    }
+    let t3 = text.replace("  aws instance_profile\n", "  aws trust \n");
+    c.change(&path, 3, &t3);
+    let l = labels(c.completion(&path, inside(&t3, "aws trust \n", 10)));
+    assert_eq!(l, ["account", "role", "service", "federated", "oidc"]);
+    let t4 = text.replace(
+        "  aws instance_profile\n",
+        "  aws trust oidc \"x.example.com\" \n",
+    );
+    c.change(&path, 4, &t4);
+    let l = labels(c.completion(&path, inside(&t4, "example.com\" \n", 13)));
+    assert!(
+        l.contains(&"service_account".to_string()) && l.contains(&"actions".to_string()),
+        "{l:?}"
+    );
+    let t5 = text.replace("  aws inline\n", "  aws roles \n");
+    c.change(&path, 5, &t5);
+    let l = labels(c.completion(&path, inside(&t5, "aws roles \n", 10)));
+    assert_eq!(l, ["under"]);
+    assert_eq!(c.shutdown(), 0);
+}
+
 #[test]
 fn incremental_changes_apply_their_ranges_in_order() {
     let dir = tmp();
@@ -1112,5 +1186,117 @@ fn hover_on_include_shows_the_groups_lines() {
         assert!(h.contains("sqs:SendMessage"), "{h}");
         assert!(h.contains("included by: `l`"), "{h}");
     }
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn network_rules_in_the_editor() {
+    let dir = tmp();
+    let path = dir.path().join("net.eng");
+    let labels = |items: &[lt::CompletionItem]| -> Vec<String> {
+        items.iter().map(|i| i.label.clone()).collect()
+    };
+    let text = "deployment d {\n  clouds aws\n}\n\nnetwork main for aws {\n  cidr 10.20.0.0/16\n  subnet a 10.20.0.0/20 zone \"a\"\n  ingress db tcp 5432 from subnet a\n  psc 10.31.0.0/24\n}\n";
+    let mut c = Client::start();
+    c.open(&path, text);
+    c.diagnostics(&path);
+    // `subnet a` in the rule goes to the subnet's declaration.
+    let defs = c.definition(&path, inside(text, "subnet a\n", 7));
+    assert_eq!(defs.len(), 1, "{defs:?}");
+    assert_eq!(defs[0].range.start, inside(text, "a 10.20.0.0/20", 0));
+    // The PSC block is a block like the others.
+    let h = c.hover(&path, inside(text, "10.31.0.0/24", 2)).unwrap();
+    assert!(h.contains("256 addresses"), "{h}");
+    // Protocols after the rule's name, `from` after the ports, peers after `from`.
+    for (version, line, want) in [
+        (2, "  ingress web ", &["tcp", "udp", "icmp", "all"][..]),
+        (3, "  ingress web tcp 443 ", &["from"][..]),
+        (4, "  egress web tcp 443 to ", &["subnet", "tag"][..]),
+    ] {
+        let t = text.replace("  psc 10.31.0.0/24\n", &format!("{line}\n"));
+        c.change(&path, version, &t);
+        let at = inside(&t, &format!("{line}\n"), line.len() as u32);
+        let l = labels(&c.completion(&path, at));
+        for w in want {
+            assert!(l.contains(&w.to_string()), "{line}: {l:?}");
+        }
+    }
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn hover_and_completion_in_store_policies() {
+    let dir = tmp();
+    let path = dir.path().join("shop.eng");
+    let labels = |items: &[lt::CompletionItem]| -> Vec<String> {
+        items.iter().map(|i| i.label.clone()).collect()
+    };
+    let text = "deployment shop {\n  clouds aws\n  param org_id\n}\n\nprincipal vendor {\n  aws role \"arn:aws:iam::111122223333:role/shop-control-plane\"\n}\n\nstore data: s3 {\n  name \"shop-data\"\n  aws allow \"s3:GetObject\" for vendor, \"*\" on \"arn:aws:s3:::shop-data/*\"\n    when StringEquals \"aws:PrincipalOrgID\" = \"${org_id}\"\n  ack W0447 \"the vendor reads it\"\n}\n";
+    let mut c = Client::start();
+    c.open(&path, text);
+    c.diagnostics(&path);
+    // The store: its bucket policy and where it is written.
+    let h = c.hover(&path, inside(text, "store data", 7)).unwrap();
+    assert!(
+        h.contains("bucket policy: 1 statement") && h.contains("aws/data.bucket-policy.json"),
+        "{h}"
+    );
+    // A principal by name is a reference to its declaration.
+    let h = c.hover(&path, inside(text, "for vendor", 5)).unwrap();
+    assert!(
+        h.contains("principal vendor") && h.contains("111122223333"),
+        "{h}"
+    );
+    // `"*"`: anyone, public unless limited; an action: the catalog.
+    let h = c.hover(&path, inside(text, "\"*\" on", 1)).unwrap();
+    assert!(
+        h.contains("anyone") && h.contains("aws:PrincipalOrgID"),
+        "{h}"
+    );
+    let h = c.hover(&path, inside(text, "s3:GetObject", 3)).unwrap();
+    assert!(h.contains("s3:GetObject") && h.contains("Read"), "{h}");
+    // Completion: `aws` in the store body, `for` after the actions, principals after it.
+    let text2 = text.replace("  ack W0447", "  aws allow \"s3:PutObject\" \n  ack W0447");
+    c.change(&path, 2, &text2);
+    let l = labels(&c.completion(&path, inside(&text2, "\"s3:PutObject\" \n", 15)));
+    assert_eq!(l, ["for"], "{l:?}");
+    let text3 = text.replace(
+        "  ack W0447",
+        "  aws allow \"s3:PutObject\" for \n  ack W0447",
+    );
+    c.change(&path, 3, &text3);
+    let l = labels(&c.completion(&path, inside(&text3, "for \n", 4)));
+    assert!(l.contains(&"vendor".into()), "{l:?}");
+    let text4 = text.replace("  ack W0447", "  \n  ack W0447");
+    c.change(&path, 4, &text4);
+    let l = labels(&c.completion(&path, inside(&text4, "  \n  ack W0447", 2)));
+    assert!(
+        l.contains(&"aws".into()) && l.contains(&"name".into()),
+        "{l:?}"
+    );
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn external_references_in_the_editor() {
+    let dir = tmp();
+    let path = dir.path().join("ext.eng");
+    let text = "deployment d {\n  clouds aws\n  external var.log_bucket_arn\n}\n\naccess logs scoped {\n  aws allow \"s3:PutObject\" on \"${var.log_bucket_arn}/*\"\n}\n";
+    let mut c = Client::start();
+    c.open(&path, text);
+    c.diagnostics(&path);
+    let at = inside(text, "var.log_bucket_arn}", 4);
+    let h = c.hover(&path, at).unwrap();
+    assert!(
+        h.contains("Terraform: the variable `log_bucket_arn`"),
+        "{h}"
+    );
+    assert!(
+        h.contains("CloudFormation: the parameter `LogBucketArn`"),
+        "{h}"
+    );
+    let defs = c.definition(&path, at);
+    assert_eq!(defs.len(), 1, "{defs:?}");
+    assert_eq!(defs[0].range.start, inside(text, "var.log_bucket_arn\n", 0));
     assert_eq!(c.shutdown(), 0);
 }

@@ -7,8 +7,10 @@
 //! [`cli`] writes files, [`lsp`] speaks the protocol.
 
 pub mod cli;
+pub mod graph;
 pub mod lsp;
 pub mod render;
+pub mod sarif;
 
 pub use engc_core::*;
 pub use engc_ide as ide;

@@ -18,6 +18,8 @@ pub struct Model {
     pub accesses: Vec<Access>,
     /// Sorted by name.
     pub scps: Vec<Scp>,
+    /// The stores' resource policies, sorted by store name.
+    pub resource_policies: Vec<ResourcePolicy>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -35,13 +37,68 @@ pub struct DeploymentInfo {
     pub modes: BTreeMap<String, String>,
 }
 
+impl DeploymentInfo {
+    /// The base of generated names: the name prefix (unless it holds a placeholder),
+    /// else the deployment's name, in lowercase with `-` for `_`.
+    pub fn base_name(&self) -> String {
+        let prefix = self
+            .name_prefix
+            .as_deref()
+            .filter(|p| !crate::backend::template::has_params(p))
+            .unwrap_or(&self.name);
+        prefix.to_lowercase().replace('_', "-")
+    }
+
+    /// The name of the customer managed policy of a level, when it is a permissions
+    /// boundary (fixed, so that conditions can name its ARN): `<base>-<access>`.
+    pub fn boundary_policy_name(&self, access: &str) -> String {
+        format!("{}-{}", self.base_name(), access.replace('_', "-"))
+    }
+
+    /// The ARN of that policy in the customer's account.
+    pub fn boundary_policy_arn(&self, access: &str) -> String {
+        format!(
+            "arn:aws:iam::${{account_id}}:policy/{}",
+            self.boundary_policy_name(access)
+        )
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Principal {
     pub name: String,
     pub aws_role: Option<AwsRole>,
+    /// `aws trust ...`, in source order, after the vendor's role in the trust policy.
+    pub aws_trust: Vec<TrustStatement>,
+    /// The instance profile's name (`aws instance_profile`).
+    pub aws_instance_profile: Option<String>,
+    /// The access level whose policy is the role's permissions boundary.
+    pub aws_boundary: Option<String>,
     pub gcp_service_account: Option<GcpServiceAccount>,
     pub azure_principal: Option<String>,
     pub k8s_service_account: Option<K8sServiceAccount>,
+}
+
+impl Principal {
+    /// Whether the customer creates an AWS role for it.
+    pub fn has_aws_role(&self) -> bool {
+        self.aws_role.is_some() || !self.aws_trust.is_empty()
+    }
+}
+
+/// One statement of a role's trust policy.
+#[derive(Clone, Debug)]
+pub struct TrustStatement {
+    pub sid: Option<String>,
+    /// `AWS`, `Service` or `Federated`.
+    pub principal_key: &'static str,
+    /// Sorted, unique.
+    pub principals: Vec<String>,
+    /// Sorted, unique.
+    pub actions: Vec<String>,
+    /// operator -> key -> values (sorted).
+    pub conditions: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -68,11 +125,20 @@ pub struct K8sServiceAccount {
 #[derive(Clone, Debug, Default)]
 pub struct Network {
     pub name: String,
+    /// The clouds the network is for (`for`, else its engines', else the targets'),
+    /// sorted: the firewall resources are written for these.
+    pub clouds: Vec<Cloud>,
     pub cidr: Option<String>,
     /// Source order.
     pub subnets: Vec<Subnet>,
     pub pods: Option<String>,
     pub services: Option<String>,
+    pub psc: Option<String>,
+    pub master: Option<String>,
+    /// Source order.
+    pub rules: Vec<NetRule>,
+    /// Sorted, no duplicates.
+    pub connects: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -81,6 +147,39 @@ pub struct Subnet {
     pub cidr: String,
     pub zone: Option<String>,
     pub public: Option<String>,
+    /// (name, block), source order.
+    pub secondary: Vec<(String, String)>,
+}
+
+/// A firewall rule: `ingress` / `egress`, allowing traffic.
+#[derive(Clone, Debug)]
+pub struct NetRule {
+    pub name: String,
+    pub direction: crate::syntax::ast::Direction,
+    pub protocol: crate::syntax::ast::Protocol,
+    /// (first, last), source order; empty for `icmp` and `all`, and `[(1, 65535)]`
+    /// for `tcp` or `udp` written without ports.
+    pub ports: Vec<(u16, u16)>,
+    /// Source order.
+    pub peers: Vec<Peer>,
+}
+
+/// The other end of a rule, resolved: a subnet by name carries its block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Peer {
+    Cidr(String),
+    Subnet { name: String, cidr: String },
+    Tag(String),
+}
+
+impl Peer {
+    /// The block, for a CIDR or a subnet.
+    pub fn cidr(&self) -> Option<&str> {
+        match self {
+            Peer::Cidr(c) | Peer::Subnet { cidr: c, .. } => Some(c),
+            Peer::Tag(_) => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -96,6 +195,8 @@ pub struct Access {
     pub aws: Vec<AwsStatement>,
     /// Full ARNs of AWS managed policies to attach, sorted.
     pub aws_managed: Vec<String>,
+    /// `aws inline`: the policy is written whole, inline in the principal's role.
+    pub aws_inline: bool,
     pub gcp: GcpRole,
     pub azure: AzureRole,
     /// Source order.
@@ -294,6 +395,35 @@ pub struct Scp {
     pub statements: Vec<AwsStatement>,
 }
 
+/// A store's resource policy: an S3 bucket policy or a KMS key policy.
+#[derive(Clone, Debug)]
+pub struct ResourcePolicy {
+    pub store: String,
+    pub kind: crate::vocab::resource_policies::Kind,
+    /// What it is attached to: the bucket's name, or the key's id or ARN.
+    pub target: String,
+    /// Source order.
+    pub statements: Vec<ResourceStatement>,
+}
+
+/// A statement of a resource policy: who, and the statement.
+#[derive(Clone, Debug)]
+pub struct ResourceStatement {
+    pub principal: PolicyPrincipal,
+    pub statement: AwsStatement,
+}
+
+/// A statement's `Principal`: `"*"` when `any`, else `AWS` and `Service`.
+#[derive(Clone, Debug, Default)]
+pub struct PolicyPrincipal {
+    /// `*` and nothing else (with others, `*` is among `aws`).
+    pub any: bool,
+    /// Sorted, unique.
+    pub aws: Vec<String>,
+    /// Sorted, unique.
+    pub service: Vec<String>,
+}
+
 impl Model {
     /// Every string that can hold a placeholder, replaced by `f(string)`: a batch build
     /// (`--customers`) fills one shared model with each customer's values.
@@ -316,6 +446,12 @@ impl Model {
                 one(&mut r.arn);
                 r.external_id.iter_mut().for_each(one);
             }
+            for t in &mut p.aws_trust {
+                all(&mut t.principals);
+                all(&mut t.actions);
+                fill_conditions(&mut t.conditions, f);
+            }
+            p.aws_instance_profile.iter_mut().for_each(one);
             if let Some(g) = &mut p.gcp_service_account {
                 one(&mut g.account);
                 all(&mut g.impersonated_by);
@@ -340,21 +476,7 @@ impl Model {
             for st in sts {
                 all(&mut st.actions);
                 all(&mut st.resources);
-                if st.conditions.values().any(|keys| {
-                    keys.iter()
-                        .any(|(k, v)| k.contains("${") || v.iter().any(|x| x.contains("${")))
-                }) {
-                    st.conditions = std::mem::take(&mut st.conditions)
-                        .into_iter()
-                        .map(|(op, keys)| {
-                            let keys = keys
-                                .into_iter()
-                                .map(|(k, v)| (f(&k), v.iter().map(|x| f(x)).collect()))
-                                .collect();
-                            (op, keys)
-                        })
-                        .collect();
-                }
+                fill_conditions(&mut st.conditions, f);
             }
         };
         for a in &mut self.accesses {
@@ -431,5 +553,40 @@ impl Model {
             one(&mut s.ou);
             statements(&mut s.statements);
         }
+        for p in &mut self.resource_policies {
+            one(&mut p.target);
+            for st in &mut p.statements {
+                all(&mut st.principal.aws);
+                all(&mut st.principal.service);
+            }
+            let mut sts: Vec<AwsStatement> =
+                p.statements.iter().map(|s| s.statement.clone()).collect();
+            statements(&mut sts);
+            for (st, filled) in p.statements.iter_mut().zip(sts) {
+                st.statement = filled;
+            }
+        }
+    }
+}
+
+/// Conditions (operator -> key -> values) with their placeholders filled by `f`.
+fn fill_conditions(
+    conditions: &mut BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    f: &dyn Fn(&str) -> String,
+) {
+    if conditions.values().any(|keys| {
+        keys.iter()
+            .any(|(k, v)| k.contains("${") || v.iter().any(|x| x.contains("${")))
+    }) {
+        *conditions = std::mem::take(conditions)
+            .into_iter()
+            .map(|(op, keys)| {
+                let keys = keys
+                    .into_iter()
+                    .map(|(k, v)| (f(&k), v.iter().map(|x| f(x)).collect()))
+                    .collect();
+                (op, keys)
+            })
+            .collect();
     }
 }

@@ -6,7 +6,7 @@
 use crate::acks;
 use crate::check::{
     aws_catalog, aws_dead, aws_statements, bindings, cidr, cloud_catalogs, cloud_names, k8s,
-    limits, placeholders, relations, risk, values,
+    limits, netrules, placeholders, relations, resource_policies, risk, roles, values,
 };
 use crate::lower::{self, minimize};
 use crate::resolve::{decls, include};
@@ -104,10 +104,21 @@ pub fn run_batch(
 
     let networks = decls.network_inputs();
     cidr::check(&networks, &mut diags);
+    // The base of generated names, as the backends make it (`terraform::aws::base_name`).
+    let base = params
+        .value("prefix")
+        .map(|(p, _)| p.to_string())
+        .filter(|p| !p.contains("${"))
+        .or_else(|| decls.deployment.map(|d| d.name.node.clone()))
+        .unwrap_or_default()
+        .to_lowercase()
+        .replace('_', "-");
+    netrules::check(&networks, &base, &mut diags);
     k8s::check(&decls, &mut diags);
     aws_statements::check(&decls, &mut diags);
     aws_catalog::check(&decls, &mut diags);
     aws_dead::check(&decls, &mut diags);
+    resource_policies::check(&decls, &params, &mut diags);
     cloud_names::check(&decls, &mut diags);
     bindings::check(&decls, &params, &mut diags);
     cloud_catalogs::check(&decls, options, &mut diags);
@@ -116,11 +127,13 @@ pub fn run_batch(
     model.deployment.modes = expanded.modes;
     relations::check(&decls, &model, &mut diags);
     risk::check(&decls, &model, &mut diags);
+    roles::check(&decls, &model, &mut diags);
     if options.minimize {
         minimize::minimize(&mut model);
     }
     // After minimizing: the limits apply to what is written.
     limits::check(&decls, &model, &mut diags);
+    resource_policies::sizes(&decls, &model, &mut diags);
     let shared_outputs = options.outputs.as_ref().filter(|_| customers.is_empty());
     let shared = finish(&decls, model, shared_outputs, options, diags, acks::apply);
     let per_customer = match &shared.model {

@@ -20,8 +20,10 @@ pub enum Sym {
     Param(String),
     /// The deployment's own name (declared once, never referenced).
     Deployment(String),
-    /// A subnet of a network (declared, never referenced).
+    /// A subnet of a network (declared, referenced by firewall rules).
     Subnet(String, String),
+    /// Another tool's reference (`external var.x` and `${var.x}`).
+    External(String),
 }
 
 impl Sym {
@@ -37,6 +39,7 @@ impl Sym {
             Sym::Param(_) => Sym::Param(n),
             Sym::Deployment(_) => Sym::Deployment(n),
             Sym::Subnet(net, _) => Sym::Subnet(net.clone(), n),
+            Sym::External(_) => Sym::External(n),
         }
     }
 
@@ -49,6 +52,7 @@ impl Sym {
             | Sym::Group(n)
             | Sym::Param(n)
             | Sym::Deployment(n)
+            | Sym::External(n)
             | Sym::Subnet(_, n) => n,
         }
     }
@@ -202,13 +206,33 @@ impl Builder<'_> {
                 for p in &d.params {
                     self.push(&p.name, Sym::Param(p.name.node.clone()), true, Expect::Any);
                 }
+                for e in &d.externals {
+                    self.push(e, Sym::External(e.node.clone()), true, Expect::Any);
+                }
             }
-            Item::Principal(p) => self.decl(&p.name),
+            Item::Principal(p) => {
+                self.decl(&p.name);
+                if let Some(b) = &p.aws_boundary {
+                    self.reference(b, Expect::Access);
+                }
+            }
             Item::Network(n) => {
                 self.decl(&n.name);
                 for s in &n.subnets {
                     let sym = Sym::Subnet(n.name.node.clone(), s.name.node.clone());
                     self.push(&s.name, sym, true, Expect::Any);
+                }
+                // `from subnet NAME` in a rule: a reference to the subnet.
+                for r in &n.rules {
+                    for p in &r.peers {
+                        if let ast::Peer::Subnet(s) = p {
+                            let sym = Sym::Subnet(n.name.node.clone(), s.node.clone());
+                            self.push(s, sym, false, Expect::Any);
+                        }
+                    }
+                }
+                for c in &n.connects {
+                    self.reference(c, Expect::Network);
                 }
             }
             Item::Engine(e) => {
@@ -234,6 +258,13 @@ impl Builder<'_> {
                     false,
                     Expect::Any,
                 );
+                for p in &s.policy {
+                    for x in &p.principals {
+                        if let ast::PolicyPrincipal::Declared(n) = x {
+                            self.reference(n, Expect::Principal);
+                        }
+                    }
+                }
             }
             Item::Access(a) => {
                 self.decl(&a.name);
@@ -242,6 +273,9 @@ impl Builder<'_> {
                 }
                 for w in &a.within {
                     self.reference(w, Expect::Access);
+                }
+                for r in &a.aws_roles_under {
+                    self.reference(&r.boundary, Expect::Access);
                 }
                 self.grant_lines(a);
             }
@@ -275,14 +309,24 @@ impl Builder<'_> {
         let mut found = Vec::new();
         for_each_string(item, &mut |s| {
             for (at, name) in param_refs(text, s.span) {
-                found.push(ast::Name::new(
-                    name.to_string(),
-                    Span::new(file, at, at + name.len()),
+                found.push((
+                    false,
+                    ast::Name::new(name.to_string(), Span::new(file, at, at + name.len())),
+                ));
+            }
+            for (at, path) in external_refs(text, s.span) {
+                found.push((
+                    true,
+                    ast::Name::new(path.to_string(), Span::new(file, at, at + path.len())),
                 ));
             }
         });
-        for n in found {
-            let sym = Sym::Param(n.node.clone());
+        for (external, n) in found {
+            let sym = if external {
+                Sym::External(n.node.clone())
+            } else {
+                Sym::Param(n.node.clone())
+            };
             self.push(&n, sym, false, Expect::Any);
         }
     }
@@ -297,6 +341,18 @@ pub fn param_refs(text: &str, span: Span) -> Vec<(usize, &str)> {
     engc_core::resolve::params::references(raw)
         .into_iter()
         .map(|(name, range)| (span.start as usize + range.start + 2, name))
+        .collect()
+}
+
+/// The `${a.b}` external references in the source text of a string literal: (offset
+/// of the path, path).
+pub fn external_refs(text: &str, span: Span) -> Vec<(usize, &str)> {
+    let Some(raw) = text.get(span.range()) else {
+        return Vec::new();
+    };
+    engc_core::resolve::params::external_references(raw)
+        .into_iter()
+        .map(|(path, range)| (span.start as usize + range.start + 2, path))
         .collect()
 }
 

@@ -377,11 +377,7 @@ pub fn is_ident(s: &str) -> bool {
 pub use engc_core::syntax::parser::DECLARATION_KEYWORDS;
 
 pub fn is_keyword(s: &str) -> bool {
-    DECLARATION_KEYWORDS.contains(&s)
-        || matches!(
-            s,
-            "for" | "on" | "in" | "when" | "and" | "as" | "not" | "aws" | "gcp" | "azure" | "k8s"
-        )
+    DECLARATION_KEYWORDS.contains(&s) || engc_core::syntax::parser::RESERVED_WORDS.contains(&s)
 }
 
 fn capitalize(s: &str) -> String {

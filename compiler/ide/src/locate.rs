@@ -15,6 +15,10 @@ pub enum StrCtx<'a> {
     /// A condition key, with the statement's actions (their services' keys apply).
     AwsConditionKey(&'a [ast::Str]),
     AwsManagedPolicy,
+    /// A principal of an `aws trust` statement of this kind.
+    TrustPrincipal(ast::TrustKind),
+    /// An action of an `aws trust` statement.
+    TrustAction,
     GcpPermission,
     GcpRole,
     /// An Azure operation; `data` for `data_actions` lists.
@@ -27,6 +31,8 @@ pub enum StrCtx<'a> {
     /// A Kubernetes resource, with the API groups of its rule.
     K8sResource(&'a [ast::Str]),
     K8sVerb,
+    /// A principal of a store's resource policy (`for "*"`).
+    PolicyPrincipal,
     Use,
     Other,
 }
@@ -200,10 +206,25 @@ impl<'a> Locator<'a> {
                 if let Some(r) = &p.aws_role {
                     self.s(&r.arn, StrCtx::Other);
                 }
+                for t in &p.aws_trust {
+                    self.list(&t.principals, StrCtx::TrustPrincipal(t.kind.node));
+                    if let Some(actions) = &t.actions {
+                        self.list(actions, StrCtx::TrustAction);
+                        for c in &t.conditions {
+                            if let ast::Condition::Explicit { key, values, .. } = c {
+                                self.s(key, StrCtx::AwsConditionKey(actions));
+                                self.list(values, StrCtx::Other);
+                            }
+                        }
+                    }
+                }
             }
             Item::Network(n) => {
                 self.acks(&n.acks);
-                for c in [&n.cidr, &n.pods, &n.services].into_iter().flatten() {
+                for c in [&n.cidr, &n.pods, &n.services, &n.psc, &n.master]
+                    .into_iter()
+                    .flatten()
+                {
                     self.cidr(c);
                 }
                 for s in &n.subnets {
@@ -211,10 +232,35 @@ impl<'a> Locator<'a> {
                     if let Some(p) = &s.public {
                         self.cidr(p);
                     }
+                    for (_, c) in &s.secondary {
+                        self.cidr(c);
+                    }
+                }
+                for r in &n.rules {
+                    for p in &r.peers {
+                        match p {
+                            ast::Peer::Cidr(c) => self.cidr(c),
+                            ast::Peer::Tag(t) => self.s(t, StrCtx::Other),
+                            ast::Peer::Subnet(_) => {}
+                        }
+                    }
                 }
             }
             Item::Engine(e) => self.acks(&e.acks),
-            Item::Store(s) => self.acks(&s.acks),
+            Item::Store(s) => {
+                self.acks(&s.acks);
+                if let Some(n) = &s.resource_name {
+                    self.s(n, StrCtx::Other);
+                }
+                for p in &s.policy {
+                    for x in &p.principals {
+                        if let ast::PolicyPrincipal::Literal(l) = x {
+                            self.s(l, StrCtx::PolicyPrincipal);
+                        }
+                    }
+                    self.statement(&p.statement);
+                }
+            }
             Item::Access(a) => self.access_body(a),
             Item::Grants(g) => self.access_body(&g.body),
             Item::Scp(s) => {

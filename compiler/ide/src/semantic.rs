@@ -121,6 +121,7 @@ fn name_type(sym: &Sym, kinds: &HashMap<String, SymbolKind>) -> (u32, bool) {
         Sym::Deployment(_) => (6, false),
         Sym::Subnet(..) => (11, false),
         Sym::Group(_) => (12, false),
+        Sym::External(_) => (4, false),
         Sym::Decl(name) => match kinds.get(name) {
             Some(SymbolKind::Principal) => (7, false),
             Some(SymbolKind::Engine) => (8, false),

@@ -87,7 +87,7 @@ pub fn symbols(_a: &Analysis, file: &ast::File) -> Vec<Symbol> {
             }
             Item::Principal(p) => {
                 let mut ids = Vec::new();
-                if p.aws_role.is_some() {
+                if p.has_aws_role() {
                     ids.push("aws");
                 }
                 if p.gcp_service_account.is_some() {

@@ -4,9 +4,17 @@
 For each output folder (one `engc build` each):
 - terraform/aws: `terraform init` from a local provider mirror, `validate`, `apply`
   against moto_server, then the roles, policies and SCPs read back with boto3 must
-  equal engc's JSON documents (placeholders filled with the values given as -var);
+  equal engc's JSON documents (placeholders and external references filled with the
+  values given as -var), and each security group's rules the firewall rules of engc's
+  network plan;
 - cloudformation/aws.template.json: cfn-lint, then `create_stack` in moto, and the
   same comparison;
+- aws/*.bucket-policy.json, aws/*.key-policy.json: each validated with moto's IAM
+  policy validator plus the rules S3 and KMS add (a principal in every statement, the
+  bucket's own ARNs or `*`, the service's actions), since moto's `put_bucket_policy`
+  and `put_key_policy` accept any text; then applied with them and read back;
+  Terraform and CloudFormation attach them to buckets and keys made beforehand, and
+  what they attached must equal the files;
 - terraform/gcp|azure|k8s: every resource type, attribute and block name checked
   against the provider schemas of the @cdktf/provider-* npm packages (the providers
   themselves cannot be downloaded here);
@@ -20,6 +28,7 @@ Usage: check_outputs.py --cdktf DIR --tf-config FILE OUT...
 """
 
 import argparse
+import ast
 import contextlib
 import json
 import os
@@ -38,6 +47,14 @@ ACCOUNT = "123456789012"  # moto's account
 REGION = "us-east-1"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_-]*)\}")
+# A declared external reference (`${var.x}`, `${aws_kms_key.k.arn}`): a variable of the
+# Terraform module, a parameter of the CloudFormation template.
+EXTERNAL = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+)\}")
+
+
+def external_variable(path):
+    """The variable engc makes of an external reference (docs/language.md)."""
+    return (path[4:] if path.startswith("var.") else path).replace(".", "_")
 
 checks = 0
 
@@ -69,12 +86,17 @@ def test_value(name):
         return "e2e"
     if name == "external_id":
         return "e2e-external-id-0001"
+    if name.endswith("_arn"):
+        return "arn:aws:s3:::e2e-" + name[: -len("_arn")].replace("_", "-")
     return "e2e-" + name.replace("_", "-")
 
 
 def fill(text, values):
-    """engc's placeholders in `text` filled with `values` (IAM's `${aws:...}` kept)."""
-    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), test_value(m.group(1))), text)
+    """engc's placeholders and external references in `text` filled with `values`
+    (IAM's `${aws:...}` kept)."""
+    text = PLACEHOLDER.sub(lambda m: values.get(m.group(1), test_value(m.group(1))), text)
+    var = lambda m: external_variable(m.group(1))
+    return EXTERNAL.sub(lambda m: values.get(var(m), test_value(var(m))), text)
 
 
 def read(out, path):
@@ -134,6 +156,224 @@ def clients(endpoint):
     )
 
 
+def store_clients(endpoint):
+    kw = dict(
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    return boto3.client("s3", **kw), boto3.client("kms", **kw)
+
+
+def resource_policy_files(manifest):
+    return [f for f in manifest["files"] if f["kind"] in ("bucket-policy", "key-policy")]
+
+
+TF_REF = re.compile(r"\$\{(var\.[A-Za-z0-9_-]+|data\.aws_caller_identity\.current\.account_id|data\.aws_region\.current\.name)\}")
+
+
+def tf_resolve(text, values):
+    """A Terraform string's variables and the provider's account and region, filled."""
+    def one(m):
+        ref = m.group(1)
+        if ref.startswith("var."):
+            return values.setdefault(ref[4:], test_value(ref[4:]))
+        return ACCOUNT if "caller_identity" in ref else REGION
+    return TF_REF.sub(one, text)
+
+
+def stores_read_back(s3, kms, manifest, out, values, targets):
+    """The bucket and key policies attached in moto equal engc's files. `targets`: store
+    -> (kind, bucket name or key id)."""
+    n = 0
+    for f in resource_policy_files(manifest):
+        kind, target = targets[f["store"]]
+        want = canon(json.loads(fill(read(out, f["path"]), values)))
+        if kind == "bucket-policy":
+            got = s3.get_bucket_policy(Bucket=target)["Policy"]
+        else:
+            got = kms.get_key_policy(KeyId=target, PolicyName="default")["Policy"]
+        ok(canon(json.loads(got)) == want, f"{out}: the {kind} of {f['store']} in AWS is not {f['path']}")
+        n += 1
+    return n
+
+
+def validate_resource_policy(where, text, kind, bucket=None):
+    """What S3 and KMS check of a policy: moto's IAM validator (grammar, version, ARN
+    formats, action prefixes, condition syntax), plus a principal in every statement,
+    the service's own actions and resources (the bucket and its objects; `*`)."""
+    from moto.iam.policy_validation import IAMPolicyDocumentValidator
+
+    try:
+        IAMPolicyDocumentValidator(text).validate()
+    except Exception as e:
+        raise AssertionError(f"{where}: moto's policy validator: {e}")
+    service = "s3" if kind == "bucket-policy" else "kms"
+    as_list = lambda v: v if isinstance(v, list) else [v]
+    for st in json.loads(text)["Statement"]:
+        ok("Principal" in st, f"{where}: a statement without Principal")
+        p = st["Principal"]
+        ok(p == "*" or (isinstance(p, dict) and set(p) <= {"AWS", "Service"}), f"{where}: Principal {p}")
+        for a in as_list(st.get("Action", [])):
+            ok(a.split(":")[0].lower() == service, f"{where}: action {a} is not {service}")
+        for r in as_list(st.get("Resource", [])) + as_list(st.get("NotResource", [])):
+            if kind == "bucket-policy":
+                own = r == f"arn:aws:s3:::{bucket}" or r.startswith(f"arn:aws:s3:::{bucket}/")
+            else:
+                own = r == "*"
+            ok(own, f"{where}: resource {r} is not the {service} resource's own")
+
+
+def resource_policies(out, manifest, venv_bin, summary):
+    """Each bucket and key policy file, filled, applied as it is with boto3."""
+    files = resource_policy_files(manifest)
+    if not files:
+        return
+    with moto(venv_bin) as endpoint:
+        s3, kms = store_clients(endpoint)
+        values = {}
+        targets = {}
+        for f in files:
+            doc = fill(read(out, f["path"]), values)
+            where = f"{out}/{f['path']}"
+            if f["kind"] == "bucket-policy":
+                # The bucket the policy names (every statement is on it or its objects).
+                st = json.loads(doc)["Statement"][0]
+                arn = (st.get("Resource") or st.get("NotResource"))
+                arn = arn if isinstance(arn, str) else arn[0]
+                bucket = arn[len("arn:aws:s3:::"):].split("/")[0]
+                validate_resource_policy(where, doc, f["kind"], bucket)
+                s3.create_bucket(Bucket=bucket)
+                s3.put_bucket_policy(Bucket=bucket, Policy=doc)
+                targets[f["store"]] = ("bucket-policy", bucket)
+            else:
+                validate_resource_policy(where, doc, f["kind"])
+                key = kms.create_key()["KeyMetadata"]["KeyId"]
+                kms.put_key_policy(KeyId=key, PolicyName="default", Policy=doc)
+                targets[f["store"]] = ("key-policy", key)
+        n = stores_read_back(s3, kms, manifest, out, values, targets)
+    summary.append(f"{os.path.basename(out)}: {n} resource policies valid, applied with put_bucket_policy / "
+                   f"put_key_policy; documents equal")
+
+
+def prepare_stores(endpoint, module, values):
+    """The buckets and keys a Terraform module attaches policies to, made in moto; the
+    key ids become the values of the variables that name them. Returns store -> (kind,
+    target)."""
+    s3, kms = store_clients(endpoint)
+    targets = {}
+    resources = module.get("resource", {})
+    for store, r in sorted(resources.get("aws_kms_key_policy", {}).items()):
+        m = re.fullmatch(r"\$\{var\.([A-Za-z0-9_-]+)\}", r["key_id"])
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        if m:
+            values[m.group(1)] = key
+        targets[store] = ("key-policy", key)
+    for store, r in sorted(resources.get("aws_s3_bucket_policy", {}).items()):
+        bucket = tf_resolve(r["bucket"], values)
+        s3.create_bucket(Bucket=bucket)
+        targets[store] = ("bucket-policy", bucket)
+    return targets
+
+
+def ec2_client(endpoint):
+    return boto3.client("ec2", endpoint_url=endpoint, region_name=REGION,
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def vpcs_for(ec2, parameters, values):
+    """A VPC in moto for each network whose security group takes one (`vpc_id_NAME`)."""
+    for p in parameters:
+        if p.startswith("vpc_id_"):
+            values[p] = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+
+
+SG_PROTOCOL = {"tcp": "tcp", "udp": "udp", "icmp": "icmp", "all": "-1"}
+
+
+def planned_rules(out, manifest):
+    """network name -> the (direction, protocol, ports, block) entries its plan's firewall
+    rules make in a security group, for the networks with rules."""
+    plans = {}
+    for f in manifest["files"]:
+        if f["kind"] != "network-plan":
+            continue
+        plan = json.loads(read(out, f["path"]))
+        if not plan.get("firewall_rules"):
+            continue
+        want = set()
+        for r in plan["firewall_rules"]:
+            proto = SG_PROTOCOL[r["protocol"]]
+            spans = [tuple(int(x) for x in (p.split("-") * 2)[:2]) for p in r.get("ports", [])]
+            if r["protocol"] == "icmp":
+                spans = [(-1, -1)]
+            for span in spans or [None]:
+                for peer in r["peers"]:
+                    if "cidr_block" in peer:  # tags are GCP's and Azure's
+                        want.add((r["direction"], proto, span, peer["cidr_block"]))
+        plans[f["path"][len("network/"):-len(".json")]] = want
+    return plans
+
+
+def entries(direction, perms):
+    """IpPermissions (EC2's or CloudFormation's) as (direction, protocol, ports, block)."""
+    got = set()
+    for p in perms:
+        span = (p["FromPort"], p["ToPort"]) if "FromPort" in p else None
+        cidrs = [x["CidrIp"] for x in p.get("IpRanges", [])] + [x["CidrIpv6"] for x in p.get("Ipv6Ranges", [])]
+        cidrs += [p[k] for k in ("CidrIp", "CidrIpv6") if k in p]
+        for c in cidrs:
+            got.add((direction, p["IpProtocol"], span, c))
+    return got
+
+
+def compare_rules(out, name, got, want):
+    # CloudFormation's stand-in for "no egress" (docs/language.md).
+    if not any(w[0] == "egress" for w in want):
+        got.discard(("egress", "-1", None, "127.0.0.1/32"))
+    ok(got == want, f"{out}: network {name}: security group rules {sorted(got, key=str)} "
+                    f"!= the plan's {sorted(want, key=str)}")
+
+
+def security_groups(ec2, out, manifest, values):
+    """The security group rules in moto equal the firewall rules of engc's network plans:
+    each (direction, protocol, ports, block), nothing more. Returns the rules compared."""
+    n = 0
+    for name, want in planned_rules(out, manifest).items():
+        vpc = values.get(f"vpc_id_{name}")
+        if vpc is None:
+            continue
+        groups = [g for g in ec2.describe_security_groups(
+            Filters=[{"Name": "vpc-id", "Values": [vpc]}])["SecurityGroups"] if g["GroupName"] != "default"]
+        ok(len(groups) == 1, f"{out}: network {name}: {len(groups)} security groups in its VPC")
+        got = entries("ingress", groups[0]["IpPermissions"]) | entries("egress", groups[0]["IpPermissionsEgress"])
+        compare_rules(out, name, got, want)
+        n += len(want)
+    return n
+
+
+def template_security_groups(template, out, manifest):
+    """moto's CloudFormation keeps only a group's IPv4 ingress: the template's groups
+    are compared with the plans instead (the stack is still created in moto)."""
+    n, seen = 0, set()
+    plans = planned_rules(out, manifest)
+    for r in template["Resources"].values():
+        if r["Type"] != "AWS::EC2::SecurityGroup":
+            continue
+        vpc = r["Properties"]["VpcId"]["Ref"]
+        name = next((k for k in plans if pascal("vpc_id_" + k) == vpc), None)
+        ok(name is not None, f"{out}: CloudFormation: security group on {vpc} has no network plan")
+        got = entries("ingress", r["Properties"].get("SecurityGroupIngress", [])) | entries(
+            "egress", r["Properties"].get("SecurityGroupEgress", []))
+        compare_rules(out, name, got, plans[name])
+        seen.add(name)
+        n += len(plans[name])
+    expected = {k for k in plans if pascal("vpc_id_" + k) in template.get("Parameters", {})}
+    ok(seen == expected, f"{out}: CloudFormation: security groups for {sorted(seen)}, expected {sorted(expected)}")
+    return n
+
+
 def organization(org):
     """An organization with one OU, for the SCPs' targets."""
     org.create_organization(FeatureSet="ALL")
@@ -186,6 +426,7 @@ def read_back(iam, org, manifest, out, values, role_names, scps_in_aws=True, man
         )
         ok(got_local == want_local, f"{out}: policies attached to {principal} differ")
         ok(got_managed == want_managed, f"{out}: AWS managed policies of {principal}: {got_managed} != {want_managed}")
+        role_file(iam, out, files, principal, role, local, values)
     scps = [f for f in files if f["kind"] == "scp"]
     if scps and scps_in_aws:
         got = {}
@@ -200,6 +441,107 @@ def read_back(iam, org, manifest, out, values, role_names, scps_in_aws=True, man
             ok(want in got, f"{out}: SCP {f['path']} is not in AWS (Terraform)")
             ok(got[want] == [fill(f["ou"], values)], f"{out}: SCP {f['path']} is not attached to its OU")
     return len(local)
+
+
+def as_document(d):
+    """A policy document as boto3 gives it: a dict, or (moto, for a policy a
+    CloudFormation stack put inline) the text of one, JSON or a Python literal."""
+    if isinstance(d, str):
+        try:
+            return json.loads(d)
+        except ValueError:
+            return ast.literal_eval(d)
+    return d
+
+
+def role_file(iam, out, files, principal, role, local, values):
+    """The role in AWS is what aws/PRINCIPAL.role.json says: its inline policies, its
+    permissions boundary and its instance profile."""
+    entry = next((f for f in files if f["kind"] == "role" and f.get("principal") == principal), None)
+    ok(entry is not None, f"{out}: no role file for {principal}")
+    spec = json.loads(read(out, entry["path"]))
+    name = role["RoleName"]
+    doc = lambda path: canon(json.loads(fill(read(out, path), values)))
+    want_inline = sorted((p["PolicyName"], doc(p["PolicyDocument"])) for p in spec.get("InlinePolicies", []))
+    got_inline = sorted(
+        (n, canon(as_document(iam.get_role_policy(RoleName=name, PolicyName=n)["PolicyDocument"])))
+        for n in iam.list_role_policies(RoleName=name)["PolicyNames"]
+    )
+    ok(got_inline == want_inline, f"{out}: inline policies of {principal}: {got_inline} != {want_inline}")
+    ok(
+        sorted(p["PolicyDocument"] for p in spec.get("InlinePolicies", []))
+        == sorted(f["path"] for f in files if f["kind"] == "inline-policy" and f.get("principal") == principal),
+        f"{out}: the role file of {principal} does not list its inline policies",
+    )
+    boundary = role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
+    want = spec.get("PermissionsBoundary")
+    if want is None:
+        ok(boundary is None, f"{out}: {principal} has a boundary the role file does not name")
+    else:
+        ok(boundary in local, f"{out}: the boundary of {principal} is not a policy engc wrote: {boundary}")
+        ok(canon(local[boundary][1]) == doc(want["PolicyDocument"]), f"{out}: the boundary of {principal} differs")
+        ok(local[boundary][0]["PolicyName"] == want["PolicyName"], f"{out}: the boundary's name differs")
+    profiles = [p["InstanceProfileName"] for p in iam.list_instance_profiles_for_role(RoleName=name)["InstanceProfiles"]]
+    want_profiles = [fill(spec["InstanceProfileName"], values)] if "InstanceProfileName" in spec else []
+    ok(profiles == want_profiles, f"{out}: instance profiles of {principal}: {profiles} != {want_profiles}")
+
+
+# ---------------------------------------------------------------------------------
+# The role files applied with boto3 calls, as a script of the customer's would
+
+
+def role_files(out, manifest, venv_bin, summary):
+    """For each aws/PRINCIPAL.role.json: create_policy for every policy it names (the
+    boundary included), create_role with its trust policy and boundary,
+    attach_role_policy, put_role_policy, create_instance_profile and
+    add_role_to_instance_profile; then the same read-back as for Terraform."""
+    specs = [f for f in manifest["files"] if f["kind"] == "role"]
+    if not specs:
+        return
+    with moto(venv_bin) as endpoint:
+        iam, org, _ = clients(endpoint)
+        values = {p: test_value(p) for p in manifest["placeholders"]}
+        values.update(region=REGION, account_id=ACCOUNT)
+        doc = lambda path: fill(read(out, path), values)
+        arns = {}
+
+        def policy(ref):
+            if ref["PolicyDocument"] not in arns:
+                arns[ref["PolicyDocument"]] = iam.create_policy(
+                    PolicyName=ref["PolicyName"], PolicyDocument=doc(ref["PolicyDocument"])
+                )["Policy"]["Arn"]
+            return arns[ref["PolicyDocument"]]
+
+        role_names, calls = {}, 0
+        for f in specs:
+            spec = json.loads(read(out, f["path"]))
+            name = fill(spec["RoleName"], values)
+            kw = dict(RoleName=name, Description=spec["Description"],
+                      AssumeRolePolicyDocument=doc(spec["AssumeRolePolicyDocument"]))
+            if "PermissionsBoundary" in spec:
+                kw["PermissionsBoundary"] = policy(spec["PermissionsBoundary"])
+            iam.create_role(**kw)
+            for ref in spec.get("ManagedPolicies", []):
+                iam.attach_role_policy(RoleName=name, PolicyArn=policy(ref))
+            for arn in spec.get("AwsManagedPolicyArns", []):
+                iam.attach_role_policy(RoleName=name, PolicyArn=fill(arn, values))
+            for ref in spec.get("InlinePolicies", []):
+                iam.put_role_policy(RoleName=name, PolicyName=ref["PolicyName"],
+                                    PolicyDocument=doc(ref["PolicyDocument"]))
+            if "InstanceProfileName" in spec:
+                profile = fill(spec["InstanceProfileName"], values)
+                iam.create_instance_profile(InstanceProfileName=profile)
+                iam.add_role_to_instance_profile(InstanceProfileName=profile, RoleName=name)
+            role_names[f["principal"]] = name
+            calls += 1
+        # Every policy file engc wrote for AWS is named by a role file (or is an SCP's).
+        for f in manifest["files"]:
+            if f["kind"] == "policy" and f["path"] not in arns:
+                policy({"PolicyName": os.path.basename(f["path"]).split(".")[0] + "-unattached",
+                        "PolicyDocument": f["path"]})
+                ok(f.get("principal") is None, f"{out}: {f['path']} is for a principal but no role file names it")
+        n = read_back(iam, org, manifest, out, values, role_names, scps_in_aws=False)
+        summary.append(f"{os.path.basename(out)}: role files applied with boto3: {calls} roles, {n} policies; documents equal")
 
 
 # ---------------------------------------------------------------------------------
@@ -227,16 +569,22 @@ def terraform_aws(out, manifest, venv_bin, tf_config, summary):
                             "skip_credentials_validation": True,
                             "skip_requesting_account_id": True,
                             "skip_metadata_api_check": True,
+                            "s3_use_path_style": True,
                             "endpoints": [
-                                {"iam": endpoint, "sts": endpoint, "organizations": endpoint}
+                                {"iam": endpoint, "sts": endpoint, "organizations": endpoint,
+                                 "s3": endpoint, "kms": endpoint, "ec2": endpoint}
                             ],
                         }
                     }
                 },
                 f,
             )
+        with open(os.path.join(out, module["path"])) as f:
+            stores = prepare_stores(endpoint, json.load(f), values)
         env = dict(os.environ, TF_CLI_CONFIG_FILE=tf_config, TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
         args = []
+        ec2 = ec2_client(endpoint)
+        vpcs_for(ec2, module.get("parameters", []), values)
         for p in module.get("parameters", []):
             values.setdefault(p, test_value(p))
             args += ["-var", f"{p}={values[p]}"]
@@ -257,6 +605,9 @@ def terraform_aws(out, manifest, venv_bin, tf_config, summary):
         )
         role_names = {k[len("role_name_"):]: v["value"] for k, v in outputs.items() if k.startswith("role_name_")}
         n = read_back(iam, org, manifest, out, values, role_names)
+        s3, kms = store_clients(endpoint)
+        k = stores_read_back(s3, kms, manifest, out, values, stores)
+        sg = security_groups(ec2, out, manifest, values)
         # Text a template engine would evaluate reached IAM as text (everything.eng).
         descriptions = [p["Description"] for page in iam.get_paginator("list_policies").paginate(Scope="Local")
                         for p in page["Policies"] for p in [iam.get_policy(PolicyArn=p["Arn"])["Policy"]]]
@@ -265,7 +616,8 @@ def terraform_aws(out, manifest, venv_bin, tf_config, summary):
                f"{out}: the description was evaluated: {descriptions}")
         added = re.search(r"Resources: (\d+) added", applied.stdout).group(1)
         summary.append(f"{os.path.basename(out)}: terraform apply created {added} resources "
-                       f"({len(role_names)} roles, {n} policies); documents equal")
+                       f"({len(role_names)} roles, {n} policies, {k} resource policies, "
+                       f"{sg} security group rules); documents equal")
 
 
 # ---------------------------------------------------------------------------------
@@ -291,9 +643,19 @@ def cloudformation(out, manifest, venv_bin, summary):
         if any(f["kind"] == "scp" for f in manifest["files"]):
             values["ou_id"] = organization(org)
         params = []
+        ec2 = ec2_client(endpoint)
+        vpcs_for(ec2, entry.get("parameters", []), values)
         for p in entry.get("parameters", []):
             values.setdefault(p, test_value(p))
             params.append({"ParameterKey": pascal(p), "ParameterValue": values[p]})
+        # The buckets the template's bucket policies attach to (it creates none).
+        s3, _ = store_clients(endpoint)
+        buckets = {}
+        for logical, r in template["Resources"].items():
+            if r["Type"] == "AWS::S3::BucketPolicy":
+                bucket = resolve(r["Properties"]["Bucket"], values)
+                s3.create_bucket(Bucket=bucket)
+                buckets[logical] = bucket
         cfn.create_stack(
             StackName="e2e", TemplateBody=body, Parameters=params,
             Capabilities=["CAPABILITY_NAMED_IAM"],
@@ -317,13 +679,29 @@ def cloudformation(out, manifest, venv_bin, summary):
             if f["kind"] == "trust-policy"
         }
         n = read_back(iam, org, manifest, out, values, role_names, scps_in_aws=False, managed_of=managed)
+        sg = template_security_groups(template, out, manifest)
         scps = [r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::Organizations::Policy"]
         for f in (f for f in manifest["files"] if f["kind"] == "scp"):
             want = canon(json.loads(fill(read(out, f["path"]), values)))
             got = [canon(resolve(p["Content"], values)) for p in scps]
             ok(want in got, f"{out}: CloudFormation: SCP {f['path']} is not in the template")
+        # moto's CloudFormation skips AWS::S3::BucketPolicy too: each resolved document
+        # of the template is put on its bucket here, and read back.
+        for f in resource_policy_files(manifest):
+            if f["kind"] != "bucket-policy":
+                continue  # the template creates no key, so it holds no key policy
+            logical = pascal(f["store"]) + "BucketPolicy"
+            bucket = buckets[logical]
+            doc = resolve(template["Resources"][logical]["Properties"]["PolicyDocument"], values)
+            if isinstance(doc, str):
+                doc = json.loads(doc)
+            s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(doc))
+            got = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+            want = json.loads(fill(read(out, f["path"]), values))
+            ok(canon(got) == canon(want), f"{out}: CloudFormation: the bucket policy of {f['store']} differs")
         summary.append(f"{os.path.basename(out)}: CloudFormation stack created "
-                       f"{len(template['Resources'])} resources ({len(role_names)} roles, {n} policies); documents equal")
+                       f"{len(template['Resources'])} resources ({len(role_names)} roles, {n} policies, "
+                       f"{len(buckets)} bucket policies, {sg} security group rules); documents equal")
 
 
 def resolve(v, values):
@@ -580,8 +958,10 @@ def main():
     for out in a.outs:
         manifest = json.loads(read(out, "manifest.json"))
         manifest_checks(out, manifest, schema, summary)
+        role_files(out, manifest, venv_bin, summary)
         terraform_aws(out, manifest, venv_bin, a.tf_config, summary)
         cloudformation(out, manifest, venv_bin, summary)
+        resource_policies(out, manifest, venv_bin, summary)
         terraform_schemas(out, manifest, schemas, summary)
         scripts(out, manifest, summary)
     for line in summary:

@@ -95,7 +95,7 @@ fn explain(c: &codes::Entry) -> String {
 }
 
 /// The section of docs/diagnostics.md headed `## CODE`, without its heading.
-fn section(code: &str) -> Option<&'static str> {
+pub(crate) fn section(code: &str) -> Option<&'static str> {
     let heading = format!("\n## {code}\n");
     let start = EXPLANATIONS.find(&heading)? + heading.len();
     let rest = &EXPLANATIONS[start..];

@@ -5,8 +5,9 @@ mod batch;
 mod build;
 mod catalog;
 mod check;
-mod explain;
+pub(crate) mod explain;
 mod fmt;
+mod graph;
 mod output;
 pub mod publish;
 
@@ -43,6 +44,9 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Explain a diagnostic code, or list them all.
     Explain(explain::ExplainArgs),
+    /// Draw who can do what as Graphviz DOT: principals, their access levels, and the
+    /// stores and engines each level grants on (`engc graph x.eng | dot -Tsvg`).
+    Graph(graph::GraphArgs),
     /// Serve diagnostics and editor features over stdio (Language Server Protocol).
     Lsp(LspArgs),
     /// Look up a permission, action, operation or Kubernetes resource in the catalogs.
@@ -94,7 +98,7 @@ pub struct CommonArgs {
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     color: ColorWhen,
     /// Print at most this many diagnostics for people, errors first (0: all). JSON
-    /// output always has all of them.
+    /// and SARIF output always have all of them.
     #[arg(long, value_name = "N", default_value_t = 200)]
     max_diagnostics: usize,
     /// Set a parameter: `--set region=us-east-1` (repeatable; overrides `--set-file`).
@@ -121,8 +125,12 @@ pub struct CommonArgs {
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum Format {
+    /// For people, on stderr.
     Human,
+    /// One JSON document on stdout.
     Json,
+    /// SARIF 2.1.0 on stdout, for code scanning.
+    Sarif,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -160,6 +168,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Build(args) => build::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Graph(args) => graph::run(&args),
         Command::Catalog(args) => catalog::run(&args),
         Command::Lsp(_) => crate::lsp::run(),
         Command::Completions(args) => {

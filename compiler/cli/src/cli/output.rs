@@ -126,6 +126,25 @@ pub fn compile_batch(
     outputs: std::collections::BTreeSet<engc_core::backend::Target>,
     customers: &[engc_core::pipeline::Customer],
 ) -> Result<(Compilation, Vec<engc_core::pipeline::Checked>), i32> {
+    compile_full(args, outputs, customers).map(|(c, per_customer, _)| (c, per_customer))
+}
+
+/// [`compile`], with the options it compiled with (`graph` expands the source again
+/// with the same parameter values).
+pub fn compile_with_options(
+    args: &CommonArgs,
+    outputs: std::collections::BTreeSet<engc_core::backend::Target>,
+) -> Result<(Compilation, Options), i32> {
+    compile_full(args, outputs, &[]).map(|(c, _, options)| (c, options))
+}
+
+type Compiled = (Compilation, Vec<engc_core::pipeline::Checked>, Options);
+
+fn compile_full(
+    args: &CommonArgs,
+    outputs: std::collections::BTreeSet<engc_core::backend::Target>,
+    customers: &[engc_core::pipeline::Customer],
+) -> Result<Compiled, i32> {
     let inputs = read_inputs(args)?;
     if let Some(root) = &args.root {
         if !root.is_dir() {
@@ -201,7 +220,7 @@ pub fn compile_batch(
             }
         }
     }
-    Ok((c, per_customer))
+    Ok((c, per_customer, options))
 }
 
 /// How many errors and warnings a compilation reported.
@@ -255,6 +274,11 @@ pub fn print_list(
             let mut out = std::io::stdout().lock();
             let _ = out.write_all(render::json(sources, diagnostics).as_bytes());
         }
+        Format::Sarif => {
+            let cwd = std::env::current_dir().ok();
+            let text = crate::sarif::sarif(sources, diagnostics, cwd.as_deref());
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        }
         Format::Human => {
             let shown = capped(diagnostics, args.max_diagnostics);
             let mut err = BufferedStandardStream::stderr(color_choice(args));
@@ -303,7 +327,7 @@ fn color_choice(args: &CommonArgs) -> ColorChoice {
 }
 
 /// The last line for people: what the diagnostics add up to, and `then` (what was
-/// done) when given. Nothing for `--format json`.
+/// done) when given. Nothing for `--format json` or `sarif`.
 pub fn summary(args: &CommonArgs, what: &str, counts: Counts, then: Option<&str>) {
     if args.format != Format::Human {
         return;

@@ -401,6 +401,7 @@ mod tests {
             access: None,
             principal: None,
             ou: None,
+            store: None,
             inputs: None,
             contents: contents.into(),
         }

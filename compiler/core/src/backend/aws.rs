@@ -1,10 +1,13 @@
 //! AWS: IAM policies per access level (split to fit the managed-policy size limit),
-//! lists of AWS managed policies to attach, trust policies per principal and service
-//! control policies.
+//! lists of AWS managed policies to attach, trust policies per principal, service
+//! control policies, and the stores' resource policies (bucket and key policies).
 
 use super::json::{to_compact_json, to_json};
 use super::{kind, OutputFile, Target};
-use crate::model::{Access, AwsRole, AwsStatement, Model, Principal, Scp};
+use crate::model::{
+    Access, AwsRole, AwsStatement, Model, PolicyPrincipal, Principal, ResourcePolicy,
+    ResourceStatement, Scp, TrustStatement,
+};
 use crate::syntax::ast::Effect;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -37,30 +40,54 @@ pub fn emit(model: &Model) -> Vec<OutputFile> {
     }
     for principal in &model.principals {
         files.extend(trust_file(principal));
+        files.extend(role_file(model, principal));
     }
     for scp in &model.scps {
         files.push(scp_file(scp));
     }
+    for p in &model.resource_policies {
+        files.push(resource_policy_file(p));
+    }
     files
+}
+
+fn resource_policy_file(p: &ResourcePolicy) -> OutputFile {
+    let kind = p.kind.info().file_kind;
+    OutputFile {
+        path: format!("aws/{}.{kind}.json", p.store),
+        target: Some(Target::Aws),
+        kind,
+        access: None,
+        principal: None,
+        ou: None,
+        store: Some(p.store.clone()),
+        inputs: None,
+        contents: to_json(&PolicyDocument::resource(&p.statements, Dialect::Plain)),
+    }
+}
+
+/// A resource policy (statements with principals), as compact JSON.
+pub fn resource_policy_compact(statements: &[ResourceStatement]) -> String {
+    to_compact_json(&PolicyDocument::resource(statements, Dialect::Plain))
 }
 
 fn access_files(access: &Access) -> Vec<OutputFile> {
     let mut files = Vec::new();
     let principal = access.principal.clone();
-    let parts = split_policy(&access.aws, MANAGED_POLICY_SIZE_LIMIT);
+    let parts = policy_parts(access);
     for (i, part) in parts.iter().enumerate() {
-        let path = if i == 0 {
-            format!("aws/{}.policy.json", access.name)
-        } else {
-            format!("aws/{}-{}.policy.json", access.name, i + 1)
-        };
         files.push(OutputFile {
-            path,
+            path: policy_path(access, i),
             target: Some(Target::Aws),
-            kind: kind::POLICY,
+            kind: if access.aws_inline {
+                kind::INLINE_POLICY
+            } else {
+                kind::POLICY
+            },
             access: Some(access.name.clone()),
             principal: principal.clone(),
             ou: None,
+            store: None,
             inputs: None,
             contents: policy_document(part),
         });
@@ -78,6 +105,7 @@ fn access_files(access: &Access) -> Vec<OutputFile> {
             access: Some(access.name.clone()),
             principal,
             ou: None,
+            store: None,
             inputs: None,
             contents: to_json(&Managed {
                 arns: &access.aws_managed,
@@ -87,8 +115,158 @@ fn access_files(access: &Access) -> Vec<OutputFile> {
     files
 }
 
+/// The path of part `i` (from 0) of a level's policy.
+pub fn policy_path(access: &Access, i: usize) -> String {
+    if i == 0 {
+        format!("aws/{}.policy.json", access.name)
+    } else {
+        format!("aws/{}-{}.policy.json", access.name, i + 1)
+    }
+}
+
+/// The name of part `i` (from 0) of a level's policy, as the Terraform module and
+/// CloudFormation template name it with their default role names: a boundary
+/// `<base>-<access>`; a policy of a principal's role `<role>-<access>[-N]`; otherwise
+/// `<base>-<access>[-N]`. An inline policy is named by its level.
+pub fn policy_name(model: &Model, access: &Access, i: usize) -> String {
+    if access.aws_inline {
+        return access.name.clone();
+    }
+    if is_boundary(model, &access.name) {
+        return model.deployment.boundary_policy_name(&access.name);
+    }
+    let suffix = match i {
+        0 => access.name.replace('_', "-"),
+        n => format!("{}-{}", access.name.replace('_', "-"), n + 1),
+    };
+    let base = match super::principal_of(model, access).filter(|p| p.has_aws_role()) {
+        Some(p) => super::terraform::aws::role_name(model, &p.name),
+        None => model.deployment.base_name(),
+    };
+    format!("{base}-{suffix}")
+}
+
+/// Whether a level's policy is a permissions boundary: a principal's `aws boundary`
+/// or a `roles under` names it.
+pub fn is_boundary(model: &Model, access: &str) -> bool {
+    model
+        .principals
+        .iter()
+        .any(|p| p.aws_boundary.as_deref() == Some(access))
+        || model.accesses.iter().any(|a| {
+            a.aws.iter().any(|st| {
+                st.conditions.values().any(|keys| {
+                    keys.get(crate::vocab::iam_roles::BOUNDARY_KEY)
+                        .is_some_and(|v| v.contains(&model.deployment.boundary_policy_arn(access)))
+                })
+            })
+        })
+}
+
+/// `aws/<principal>.role.json`: how the customer's role is made: its name, trust
+/// policy, permissions boundary, the policies attached to it (every split part), its
+/// inline policies and its instance profile, each policy by the file that holds it.
+fn role_file(model: &Model, principal: &Principal) -> Option<OutputFile> {
+    if !principal.has_aws_role() {
+        return None;
+    }
+    #[derive(Serialize)]
+    struct PolicyRef {
+        #[serde(rename = "PolicyName")]
+        name: String,
+        #[serde(rename = "PolicyDocument")]
+        path: String,
+        #[serde(rename = "Access")]
+        access: String,
+    }
+    #[derive(Serialize)]
+    struct RoleFile<'a> {
+        #[serde(rename = "RoleName")]
+        role_name: String,
+        #[serde(rename = "Description")]
+        description: String,
+        #[serde(rename = "AssumeRolePolicyDocument")]
+        trust: String,
+        #[serde(
+            rename = "PermissionsBoundary",
+            skip_serializing_if = "Option::is_none"
+        )]
+        boundary: Option<PolicyRef>,
+        #[serde(rename = "ManagedPolicies", skip_serializing_if = "Vec::is_empty")]
+        managed: Vec<PolicyRef>,
+        #[serde(rename = "AwsManagedPolicyArns", skip_serializing_if = "Vec::is_empty")]
+        aws_managed: Vec<&'a str>,
+        #[serde(rename = "InlinePolicies", skip_serializing_if = "Vec::is_empty")]
+        inline: Vec<PolicyRef>,
+        #[serde(
+            rename = "InstanceProfileName",
+            skip_serializing_if = "Option::is_none"
+        )]
+        instance_profile: Option<&'a str>,
+    }
+    let reference = |a: &Access, i: usize| PolicyRef {
+        name: policy_name(model, a, i),
+        path: policy_path(a, i),
+        access: a.name.clone(),
+    };
+    let mut doc = RoleFile {
+        role_name: super::terraform::aws::role_name(model, &principal.name),
+        description: role_description(model, principal),
+        trust: format!("aws/{}.trust.json", principal.name),
+        boundary: principal
+            .aws_boundary
+            .as_deref()
+            .and_then(|b| model.accesses.iter().find(|a| a.name == b))
+            .filter(|a| !a.aws.is_empty())
+            .map(|a| reference(a, 0)),
+        managed: Vec::new(),
+        aws_managed: Vec::new(),
+        inline: Vec::new(),
+        instance_profile: principal.aws_instance_profile.as_deref(),
+    };
+    for a in model
+        .accesses
+        .iter()
+        .filter(|a| a.principal.as_deref() == Some(principal.name.as_str()))
+    {
+        for i in 0..policy_parts(a).len() {
+            if a.aws_inline {
+                doc.inline.push(reference(a, i));
+            } else {
+                doc.managed.push(reference(a, i));
+            }
+        }
+        doc.aws_managed
+            .extend(a.aws_managed.iter().map(String::as_str));
+    }
+    doc.aws_managed.sort_unstable();
+    doc.aws_managed.dedup();
+    Some(OutputFile {
+        path: format!("aws/{}.role.json", principal.name),
+        target: Some(Target::Aws),
+        kind: kind::ROLE,
+        access: None,
+        principal: Some(principal.name.clone()),
+        ou: None,
+        store: None,
+        inputs: None,
+        contents: to_json(&doc),
+    })
+}
+
+/// A role's description: `engc: <deployment> principal <name>`.
+pub fn role_description(model: &Model, principal: &Principal) -> String {
+    format!(
+        "engc: {} principal {}",
+        model.deployment.name, principal.name
+    )
+}
+
 fn trust_file(principal: &Principal) -> Option<OutputFile> {
-    let role = principal.aws_role.as_ref()?;
+    if !principal.has_aws_role() {
+        return None;
+    }
+    let statements = trust_statements(principal);
     Some(OutputFile {
         path: format!("aws/{}.trust.json", principal.name),
         target: Some(Target::Aws),
@@ -96,22 +274,70 @@ fn trust_file(principal: &Principal) -> Option<OutputFile> {
         access: None,
         principal: Some(principal.name.clone()),
         ou: None,
+        store: None,
         inputs: None,
-        contents: to_json(&TrustPolicy::new(role)),
+        contents: to_json(&TrustPolicy::with(&statements, Dialect::Plain)),
     })
 }
 
-/// The trust policy of a role, as compact JSON (for Terraform and CloudFormation).
-pub fn trust_document(role: &AwsRole) -> String {
-    to_compact_json(&TrustPolicy::new(role))
+/// The statements of a principal's trust policy: the vendor's role (`aws role`), then
+/// each `aws trust` in source order.
+pub fn trust_statements(principal: &Principal) -> Vec<TrustStatement> {
+    let mut out = Vec::new();
+    if let Some(role) = &principal.aws_role {
+        out.push(vendor_trust(role));
+    }
+    out.extend(principal.aws_trust.iter().cloned());
+    out
 }
 
-/// Each policy of an access level (the split parts, in order), as compact JSON.
+/// `aws role "ARN" [external_id "ID"]` as a trust statement.
+fn vendor_trust(role: &AwsRole) -> TrustStatement {
+    let mut conditions = BTreeMap::new();
+    if let Some(id) = &role.external_id {
+        conditions.insert(
+            "StringEquals".to_string(),
+            BTreeMap::from([("sts:ExternalId".to_string(), vec![id.clone()])]),
+        );
+    }
+    TrustStatement {
+        sid: None,
+        principal_key: "AWS",
+        principals: vec![role.arn.clone()],
+        actions: vec!["sts:AssumeRole".to_string()],
+        conditions,
+        span: crate::source::Span::default(),
+    }
+}
+
+/// The trust policy of a principal's role, as compact JSON (for Terraform).
+pub fn trust_document(principal: &Principal) -> String {
+    to_compact_json(&TrustPolicy::with(
+        &trust_statements(principal),
+        Dialect::Plain,
+    ))
+}
+
+/// Each policy of an access level (the split parts, in order), as compact JSON. An
+/// inline policy is never split.
 pub fn policy_documents(access: &Access) -> Vec<String> {
-    split_policy(&access.aws, MANAGED_POLICY_SIZE_LIMIT)
+    policy_parts(access)
         .iter()
         .map(|part| to_compact_json(&PolicyDocument::new(part)))
         .collect()
+}
+
+/// The policies of a level: one inline policy, or managed policies split to fit.
+pub fn policy_parts(access: &Access) -> Vec<Vec<AwsStatement>> {
+    if access.aws_inline {
+        if access.aws.is_empty() {
+            Vec::new()
+        } else {
+            vec![access.aws.clone()]
+        }
+    } else {
+        split_policy(&access.aws, MANAGED_POLICY_SIZE_LIMIT)
+    }
 }
 
 /// A policy document of `statements`, as compact JSON.
@@ -124,58 +350,57 @@ pub(crate) struct TrustPolicy<'a> {
     #[serde(rename = "Version")]
     version: &'static str,
     #[serde(rename = "Statement")]
-    statement: [TrustStatement<'a>; 1],
+    statement: Vec<TrustStatementJson<'a>>,
 }
+
+/// One trust statement; keys in the order Sid, Effect, Principal, Action, Condition.
 #[derive(Serialize)]
-struct TrustStatement<'a> {
+struct TrustStatementJson<'a> {
+    #[serde(rename = "Sid", skip_serializing_if = "Option::is_none")]
+    sid: Option<&'a str>,
     #[serde(rename = "Effect")]
     effect: &'static str,
     #[serde(rename = "Principal")]
-    principal: TrustPrincipal<'a>,
+    principal: BTreeMap<&'static str, OneOrMany<'a>>,
     #[serde(rename = "Action")]
-    action: &'static str,
-    #[serde(rename = "Condition", skip_serializing_if = "Option::is_none")]
-    condition: Option<TrustCondition<'a>>,
-}
-#[derive(Serialize)]
-struct TrustPrincipal<'a> {
-    #[serde(rename = "AWS")]
-    aws: Txt<'a>,
-}
-#[derive(Serialize)]
-struct TrustCondition<'a> {
-    #[serde(rename = "StringEquals")]
-    string_equals: ExternalId<'a>,
-}
-#[derive(Serialize)]
-struct ExternalId<'a> {
-    #[serde(rename = "sts:ExternalId")]
-    external_id: Txt<'a>,
+    action: OneOrMany<'a>,
+    #[serde(rename = "Condition", skip_serializing_if = "BTreeMap::is_empty")]
+    condition: BTreeMap<&'a str, BTreeMap<&'a str, OneOrMany<'a>>>,
 }
 
 impl<'a> TrustPolicy<'a> {
-    fn new(role: &'a AwsRole) -> Self {
-        Self::with(role, Dialect::Plain)
-    }
-
     /// The trust policy with its strings written in `d`.
-    pub(crate) fn with(role: &'a AwsRole, d: Dialect<'a>) -> Self {
+    pub(crate) fn with(statements: &'a [TrustStatement], d: Dialect<'a>) -> Self {
         TrustPolicy {
             version: POLICY_VERSION,
-            statement: [TrustStatement {
-                effect: "Allow",
-                principal: TrustPrincipal {
-                    aws: Txt(&role.arn, d),
-                },
-                action: "sts:AssumeRole",
-                condition: role.external_id.as_deref().map(|id| TrustCondition {
-                    string_equals: ExternalId {
-                        external_id: Txt(id, d),
-                    },
-                }),
-            }],
+            statement: statements
+                .iter()
+                .map(|t| TrustStatementJson {
+                    sid: t.sid.as_deref(),
+                    effect: "Allow",
+                    principal: BTreeMap::from([(t.principal_key, OneOrMany(&t.principals, d))]),
+                    action: OneOrMany(&t.actions, d),
+                    condition: conditions_json(&t.conditions, d),
+                })
+                .collect(),
         }
     }
+}
+
+fn conditions_json<'a>(
+    conditions: &'a BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    d: Dialect<'a>,
+) -> BTreeMap<&'a str, BTreeMap<&'a str, OneOrMany<'a>>> {
+    conditions
+        .iter()
+        .map(|(op, keys)| {
+            let keys = keys
+                .iter()
+                .map(|(k, v)| (k.as_str(), OneOrMany(v, d)))
+                .collect();
+            (op.as_str(), keys)
+        })
+        .collect()
 }
 
 fn scp_file(scp: &Scp) -> OutputFile {
@@ -186,6 +411,7 @@ fn scp_file(scp: &Scp) -> OutputFile {
         access: None,
         principal: None,
         ou: Some(scp.ou.clone()),
+        store: None,
         inputs: None,
         contents: policy_document(&scp.statements),
     }
@@ -217,16 +443,58 @@ impl<'a> PolicyDocument<'a> {
                 .collect(),
         }
     }
+
+    /// A resource policy: each statement with its `Principal`.
+    pub(crate) fn resource(statements: &'a [ResourceStatement], d: Dialect<'a>) -> Self {
+        PolicyDocument {
+            version: POLICY_VERSION,
+            statement: statements
+                .iter()
+                .map(|st| StatementJson {
+                    principal: Some(PrincipalJson::new(&st.principal, d)),
+                    ..StatementJson::new(&st.statement, d)
+                })
+                .collect(),
+        }
+    }
 }
 
-/// One statement; keys in the order Sid, Effect, Action/NotAction,
-/// Resource/NotResource, Condition.
+/// `"*"`, or `{"AWS": ..., "Service": ...}`.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum PrincipalJson<'a> {
+    Any(&'static str),
+    Named {
+        #[serde(rename = "AWS", skip_serializing_if = "Option::is_none")]
+        aws: Option<OneOrMany<'a>>,
+        #[serde(rename = "Service", skip_serializing_if = "Option::is_none")]
+        service: Option<OneOrMany<'a>>,
+    },
+}
+
+impl<'a> PrincipalJson<'a> {
+    fn new(p: &'a PolicyPrincipal, d: Dialect<'a>) -> Self {
+        if p.any {
+            return PrincipalJson::Any("*");
+        }
+        let list = |l: &'a [String]| (!l.is_empty()).then_some(OneOrMany(l, d));
+        PrincipalJson::Named {
+            aws: list(&p.aws),
+            service: list(&p.service),
+        }
+    }
+}
+
+/// One statement; keys in the order Sid, Effect, Principal (resource policies),
+/// Action/NotAction, Resource/NotResource, Condition.
 #[derive(Serialize)]
 struct StatementJson<'a> {
     #[serde(rename = "Sid", skip_serializing_if = "Option::is_none")]
     sid: Option<&'a str>,
     #[serde(rename = "Effect")]
     effect: &'static str,
+    #[serde(rename = "Principal", skip_serializing_if = "Option::is_none")]
+    principal: Option<PrincipalJson<'a>>,
     #[serde(rename = "Action", skip_serializing_if = "Option::is_none")]
     action: Option<OneOrMany<'a>>,
     #[serde(rename = "NotAction", skip_serializing_if = "Option::is_none")]
@@ -245,6 +513,7 @@ impl<'a> StatementJson<'a> {
         let resources = Some(OneOrMany(&st.resources, d));
         StatementJson {
             sid: st.sid.as_deref(),
+            principal: None,
             effect: match st.effect {
                 Effect::Allow => "Allow",
                 Effect::Deny => "Deny",
@@ -253,17 +522,7 @@ impl<'a> StatementJson<'a> {
             not_action: if st.not_action { actions } else { None },
             resource: if st.not_resource { None } else { resources },
             not_resource: if st.not_resource { resources } else { None },
-            condition: st
-                .conditions
-                .iter()
-                .map(|(op, keys)| {
-                    let keys = keys
-                        .iter()
-                        .map(|(k, v)| (k.as_str(), OneOrMany(v, d)))
-                        .collect();
-                    (op.as_str(), keys)
-                })
-                .collect(),
+            condition: conditions_json(&st.conditions, d),
         }
     }
 }
@@ -298,7 +557,7 @@ impl Serialize for Txt<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         match self.1 {
-            Dialect::Sub(render) if super::template::has_params(self.0) => {
+            Dialect::Sub(render) if super::template::has_substitutions(self.0) => {
                 let mut m = s.serialize_map(Some(1))?;
                 m.serialize_entry("Fn::Sub", &render(self.0))?;
                 m.end()
@@ -485,6 +744,28 @@ mod tests {
         assert_eq!(emit(&model), files, "byte-identical on a second run");
         check_all_json(&files);
         insta::assert_snapshot!(paths(&files).join("\n"));
+    }
+
+    #[test]
+    fn bucket_and_key_policies() {
+        let mut model = sample_model();
+        model.resource_policies = crate::backend::test_model::resource_policies();
+        let files = emit(&model);
+        check_all_json(&files);
+        let bucket = file(&files, "aws/datasets.bucket-policy.json");
+        assert_eq!(bucket.kind, kind::BUCKET_POLICY);
+        assert_eq!(bucket.store.as_deref(), Some("datasets"));
+        insta::assert_snapshot!("bucket_policy", bucket.contents);
+        let v: serde_json::Value = serde_json::from_str(&bucket.contents).unwrap();
+        assert_eq!(v["Statement"][1]["Principal"], "*");
+        assert_eq!(
+            v["Statement"][0]["Principal"]["AWS"],
+            "arn:aws:iam::754784422779:role/chalk-api-server"
+        );
+        let key = file(&files, "aws/keys.key-policy.json");
+        assert_eq!(key.kind, kind::KEY_POLICY);
+        let v: serde_json::Value = serde_json::from_str(&key.contents).unwrap();
+        assert_eq!(v["Statement"][0]["Resource"], "*");
     }
 
     #[test]

@@ -130,6 +130,7 @@ fn file(access: &Access, suffix: &str, kind: &'static str, contents: String) -> 
         access: Some(access.name.clone()),
         principal: access.principal.clone(),
         ou: None,
+        store: None,
         inputs: None,
         contents,
     }

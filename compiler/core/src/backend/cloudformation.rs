@@ -1,19 +1,23 @@
 //! `cloudformation/aws.template.json`: what a customer creates with one "launch stack":
 //! an IAM role per principal with an AWS role (its trust policy, the AWS managed
 //! policies of its levels), a managed policy per policy file (every split part)
-//! attached to it, the SCPs, and the role ARNs as outputs.
+//! attached to it, the SCPs, the stores' bucket policies (`AWS::S3::BucketPolicy`), and
+//! the role ARNs as outputs. Key policies are not in it: a key policy is a property of
+//! the `AWS::KMS::Key` that holds it, and the template creates no key
+//! (`aws/STORE.key-policy.json` is applied with `aws kms put-key-policy`).
 //!
 //! Placeholders become `Fn::Sub` variables: `${region}` and `${account_id}` are
 //! `${AWS::Region}` and `${AWS::AccountId}`, the others template parameters. In a string
 //! under `Fn::Sub`, a literal `${` is written `${!` (CloudFormation's escape); strings
 //! without placeholders are plain.
 
-use super::aws::{split_policy, Dialect, PolicyDocument, TrustPolicy, MANAGED_POLICY_SIZE_LIMIT};
+use super::aws::{Dialect, PolicyDocument, TrustPolicy};
 use super::json::to_json;
 use super::template::{parts, Part};
 use super::terraform::aws::role_name;
 use super::{description_of, kind, OutputFile, Target};
-use crate::model::{AwsStatement, Model};
+use crate::model::{AwsStatement, Model, ResourceStatement};
+use crate::vocab::resource_policies::Kind;
 use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,6 +34,7 @@ pub fn emit(model: &Model) -> Option<OutputFile> {
         access: None,
         principal: None,
         ou: None,
+        store: None,
         inputs: Some(t.1),
         contents: t.0,
     })
@@ -57,6 +62,12 @@ fn variable(name: &str) -> String {
     }
 }
 
+/// The template parameter a declared external reference becomes
+/// (`aws_s3_bucket.b.arn` → `AwsS3BucketBArn`).
+pub fn external_parameter(path: &str) -> String {
+    pascal(&crate::resolve::params::external_variable(path))
+}
+
 /// `s` for `Fn::Sub`: literal `${` as `${!`, placeholders as variables.
 pub fn sub(s: &str) -> String {
     parts(s)
@@ -64,6 +75,7 @@ pub fn sub(s: &str) -> String {
         .map(|p| match p {
             Part::Text(t) => t.replace("${", "${!"),
             Part::Param(n) => format!("${{{}}}", variable(n)),
+            Part::External(n) => format!("${{{}}}", external_parameter(n)),
         })
         .collect()
 }
@@ -105,8 +117,71 @@ enum Resource<'a> {
     Role(RoleProperties<'a>),
     #[serde(rename = "AWS::IAM::ManagedPolicy")]
     ManagedPolicy(ManagedPolicyProperties<'a>),
+    #[serde(rename = "AWS::IAM::InstanceProfile")]
+    InstanceProfile(InstanceProfileProperties),
     #[serde(rename = "AWS::Organizations::Policy")]
     OrganizationsPolicy(ScpProperties<'a>),
+    #[serde(rename = "AWS::S3::BucketPolicy")]
+    BucketPolicy(BucketPolicyProperties<'a>),
+    #[serde(rename = "AWS::EC2::SecurityGroup")]
+    SecurityGroup(SecurityGroupProperties),
+}
+
+/// A network's firewall rules as one security group. Egress is written in the group,
+/// which replaces AWS's default allow-all egress rule; a network with no `egress`
+/// rule gets AWS's documented stand-in that allows nothing (`127.0.0.1/32`, every
+/// protocol), as Terraform's `aws_security_group` removes the default.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct SecurityGroupProperties {
+    group_name: Str,
+    group_description: Str,
+    vpc_id: Ref,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    security_group_ingress: Vec<SgRule>,
+    security_group_egress: Vec<SgRule>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct BucketPolicyProperties<'a> {
+    bucket: Str,
+    policy_document: Document<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct SgRule {
+    ip_protocol: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from_port: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to_port: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cidr_ip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cidr_ipv6: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+}
+
+impl SgRule {
+    fn new(
+        proto: &'static str,
+        ports: Option<(i32, i32)>,
+        cidr: &str,
+        description: Option<String>,
+    ) -> SgRule {
+        let v6 = cidr.contains(':');
+        SgRule {
+            ip_protocol: proto,
+            from_port: ports.map(|p| p.0),
+            to_port: ports.map(|p| p.1),
+            cidr_ip: (!v6).then(|| cidr.to_string()),
+            cidr_ipv6: v6.then(|| cidr.to_string()),
+            description,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -114,14 +189,35 @@ enum Resource<'a> {
 struct RoleProperties<'a> {
     role_name: Ref,
     description: Str,
-    assume_role_policy_document: TrustPolicy<'a>,
+    assume_role_policy_document: TrustDocument<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     managed_policy_arns: Vec<Str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permissions_boundary: Option<Ref>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    policies: Vec<InlinePolicy<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct InlinePolicy<'a> {
+    policy_name: Str,
+    policy_document: Document<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct InstanceProfileProperties {
+    instance_profile_name: Str,
+    roles: [Ref; 1],
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct ManagedPolicyProperties<'a> {
+    /// Set only for a permissions boundary, whose ARN conditions name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    managed_policy_name: Option<Str>,
     description: Str,
     policy_document: Document<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -146,6 +242,15 @@ struct ScpProperties<'a> {
 #[serde(untagged)]
 enum Document<'a> {
     Object(PolicyDocument<'a>),
+    Text(Str),
+}
+
+/// A trust policy: as an object, or as one `Fn::Sub` string when a condition key
+/// holds a placeholder (an OIDC issuer's `ISSUER:sub`).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum TrustDocument<'a> {
+    Object(TrustPolicy<'a>),
     Text(Str),
 }
 
@@ -182,6 +287,9 @@ struct GetAtt {
 /// Renders strings and records the parameters they use.
 struct Strings {
     used: RefCell<BTreeSet<String>>,
+    externals: RefCell<BTreeSet<String>>,
+    /// Template parameters of engc's own without a default (a VPC id).
+    inputs: RefCell<BTreeSet<String>>,
 }
 
 impl Strings {
@@ -191,11 +299,14 @@ impl Strings {
                 self.used.borrow_mut().insert(p.to_string());
             }
         }
+        for e in super::template::externals(s) {
+            self.externals.borrow_mut().insert(e.to_string());
+        }
         sub(s)
     }
 
     fn str(&self, s: &str) -> Str {
-        if super::template::has_params(s) {
+        if super::template::has_substitutions(s) {
             Str::Sub {
                 sub: self.render(s),
             }
@@ -204,7 +315,11 @@ impl Strings {
         }
     }
 
-    fn document<'a>(&'a self, statements: &'a [AwsStatement], d: Dialect<'a>) -> Document<'a> {
+    fn trust<'a>(
+        &'a self,
+        statements: &'a [crate::model::TrustStatement],
+        d: Dialect<'a>,
+    ) -> TrustDocument<'a> {
         let key_has_params = statements.iter().any(|st| {
             st.conditions
                 .values()
@@ -212,9 +327,46 @@ impl Strings {
                 .any(|k| super::template::has_params(k))
         });
         if key_has_params {
+            let text = super::json::to_compact_json(&TrustPolicy::with(statements, Dialect::Plain));
+            TrustDocument::Text(self.str(&text))
+        } else {
+            TrustDocument::Object(TrustPolicy::with(statements, d))
+        }
+    }
+
+    fn document<'a>(&'a self, statements: &'a [AwsStatement], d: Dialect<'a>) -> Document<'a> {
+        let key_has_params = statements.iter().any(|st| {
+            st.conditions
+                .values()
+                .flat_map(|keys| keys.keys())
+                .any(|k| super::template::has_substitutions(k))
+        });
+        if key_has_params {
             Document::Text(self.str(&super::aws::policy_document_compact(statements)))
         } else {
             Document::Object(PolicyDocument::with(statements, d))
+        }
+    }
+}
+
+impl Strings {
+    /// A resource policy, as [`Strings::document`] writes a policy.
+    fn resource_document<'a>(
+        &'a self,
+        statements: &'a [ResourceStatement],
+        d: Dialect<'a>,
+    ) -> Document<'a> {
+        let key_has_params = statements.iter().any(|st| {
+            st.statement
+                .conditions
+                .values()
+                .flat_map(|keys| keys.keys())
+                .any(|k| super::template::has_params(k))
+        });
+        if key_has_params {
+            Document::Text(self.str(&super::aws::resource_policy_compact(statements)))
+        } else {
+            Document::Object(PolicyDocument::resource(statements, d))
         }
     }
 }
@@ -234,6 +386,8 @@ fn fresh<T>(taken: &BTreeMap<String, T>, base: String) -> String {
 fn template(model: &Model) -> Option<(String, Vec<String>)> {
     let s = Strings {
         used: RefCell::default(),
+        externals: RefCell::default(),
+        inputs: RefCell::default(),
     };
     let render = |x: &str| s.render(x);
     let d = Dialect::Sub(&render);
@@ -241,8 +395,21 @@ fn template(model: &Model) -> Option<(String, Vec<String>)> {
     let mut parameters: BTreeMap<String, Parameter> = BTreeMap::new();
     let mut outputs = BTreeMap::new();
     let mut role_ids: BTreeMap<&str, String> = BTreeMap::new();
-    for p in &model.principals {
-        let Some(role) = &p.aws_role else { continue };
+    // The trust statements and split parts must outlive the documents that borrow them.
+    let trusts: Vec<Vec<crate::model::TrustStatement>> = model
+        .principals
+        .iter()
+        .map(super::aws::trust_statements)
+        .collect();
+    let parts: Vec<(&crate::model::Access, Vec<Vec<AwsStatement>>)> = model
+        .accesses
+        .iter()
+        .map(|a| (a, super::aws::policy_parts(a)))
+        .collect();
+    for (p, trust) in model.principals.iter().zip(&trusts) {
+        if !p.has_aws_role() {
+            continue;
+        }
         let id = fresh(&resources, format!("{}Role", pascal(&p.name)));
         let name_param = format!("{id}Name");
         parameters.insert(
@@ -263,18 +430,48 @@ fn template(model: &Model) -> Option<(String, Vec<String>)> {
             .flat_map(|a| &a.aws_managed)
             .map(|arn| s.str(arn))
             .collect();
+        let policies: Vec<InlinePolicy> = parts
+            .iter()
+            .filter(|(a, _)| a.aws_inline && a.principal.as_deref() == Some(p.name.as_str()))
+            .flat_map(|(a, split)| {
+                split.iter().map(|part| InlinePolicy {
+                    policy_name: s.str(&a.name),
+                    policy_document: s.document(part, d),
+                })
+            })
+            .collect();
         resources.insert(
             id.clone(),
             Resource::Role(RoleProperties {
-                role_name: Ref { r: name_param },
-                description: Str::Plain(format!(
-                    "engc: {} principal {}",
-                    model.deployment.name, p.name
-                )),
-                assume_role_policy_document: TrustPolicy::with(role, d),
+                role_name: Ref {
+                    r: name_param.clone(),
+                },
+                description: Str::Plain(super::aws::role_description(model, p)),
+                assume_role_policy_document: s.trust(trust, d),
                 managed_policy_arns: managed,
+                permissions_boundary: None,
+                policies,
             }),
         );
+        if let Some(profile) = &p.aws_instance_profile {
+            let pid = fresh(&resources, format!("{}InstanceProfile", pascal(&p.name)));
+            resources.insert(
+                pid.clone(),
+                Resource::InstanceProfile(InstanceProfileProperties {
+                    instance_profile_name: s.str(profile),
+                    roles: [Ref { r: id.clone() }],
+                }),
+            );
+            outputs.insert(
+                format!("{pid}Arn"),
+                Output {
+                    description: format!("The ARN of the instance profile of principal {}", p.name),
+                    value: GetAtt {
+                        get_att: [pid, "Arn".into()],
+                    },
+                },
+            );
+        }
         outputs.insert(
             format!("{id}Arn"),
             Output {
@@ -286,28 +483,42 @@ fn template(model: &Model) -> Option<(String, Vec<String>)> {
         );
         role_ids.insert(&p.name, id);
     }
-    // The split parts must outlive the documents that borrow them.
-    let parts: Vec<(&crate::model::Access, Vec<Vec<AwsStatement>>)> = model
-        .accesses
-        .iter()
-        .map(|a| (a, split_policy(&a.aws, MANAGED_POLICY_SIZE_LIMIT)))
-        .collect();
+    let mut policy_ids: BTreeMap<&str, String> = BTreeMap::new();
     for (access, split) in &parts {
+        if access.aws_inline {
+            continue;
+        }
         let role = access.principal.as_deref().and_then(|p| role_ids.get(p));
+        let boundary = super::aws::is_boundary(model, &access.name);
         for (i, part) in split.iter().enumerate() {
             let base = match i {
                 0 => format!("{}Policy", pascal(&access.name)),
                 n => format!("{}Policy{}", pascal(&access.name), n + 1),
             };
             let id = fresh(&resources, base);
+            policy_ids.entry(&access.name).or_insert_with(|| id.clone());
             resources.insert(
                 id,
                 Resource::ManagedPolicy(ManagedPolicyProperties {
+                    managed_policy_name: boundary
+                        .then(|| s.str(&model.deployment.boundary_policy_name(&access.name))),
                     description: s.str(&description_of(model, access)),
                     policy_document: s.document(part, d),
                     roles: role.map(|r| Ref { r: r.clone() }).into_iter().collect(),
                 }),
             );
+        }
+    }
+    // Each role's permissions boundary: the policy of the level it names.
+    for p in &model.principals {
+        let (Some(b), Some(role)) = (p.aws_boundary.as_deref(), role_ids.get(p.name.as_str()))
+        else {
+            continue;
+        };
+        if let (Some(policy), Some(Resource::Role(props))) =
+            (policy_ids.get(b), resources.get_mut(role))
+        {
+            props.permissions_boundary = Some(Ref { r: policy.clone() });
         }
     }
     for scp in &model.scps {
@@ -329,6 +540,78 @@ fn template(model: &Model) -> Option<(String, Vec<String>)> {
                 target_ids: [s.str(&scp.ou)],
             }),
         );
+    }
+    // Key policies are not here: the template creates no KMS key to hold one.
+    for p in &model.resource_policies {
+        if p.kind != Kind::Bucket {
+            continue;
+        }
+        let id = fresh(&resources, format!("{}BucketPolicy", pascal(&p.store)));
+        resources.insert(
+            id,
+            Resource::BucketPolicy(BucketPolicyProperties {
+                bucket: s.str(&p.target),
+                policy_document: s.resource_document(&p.statements, d),
+            }),
+        );
+    }
+    for net in model
+        .networks
+        .iter()
+        .filter(|n| n.clouds.contains(&crate::syntax::ast::Cloud::Aws) && !n.rules.is_empty())
+    {
+        use super::terraform::firewall::aws_entries;
+        use crate::syntax::ast::Direction;
+        let vpc = pascal(&format!("vpc_id_{}", net.name));
+        parameters.insert(
+            vpc.clone(),
+            Parameter {
+                ty: "AWS::EC2::VPC::Id",
+                description: format!("The id of the VPC of network `{}`", net.name),
+                default: None,
+                no_echo: false,
+                allowed_pattern: None,
+                constraint_description: None,
+            },
+        );
+        let entries = |d: Direction| -> Vec<SgRule> {
+            net.rules
+                .iter()
+                .filter(|r| r.direction == d)
+                .flat_map(|r| {
+                    let text = format!(
+                        "engc: {} network {} rule {}",
+                        model.deployment.name, net.name, r.name
+                    );
+                    aws_entries(r).into_iter().map(move |(proto, ports, cidr)| {
+                        SgRule::new(proto, ports, cidr, Some(text.clone()))
+                    })
+                })
+                .collect()
+        };
+        let mut egress = entries(Direction::Egress);
+        if egress.is_empty() {
+            egress.push(SgRule::new("-1", None, "127.0.0.1/32", None));
+        }
+        let id = fresh(&resources, format!("{}SecurityGroup", pascal(&net.name)));
+        resources.insert(
+            id,
+            Resource::SecurityGroup(SecurityGroupProperties {
+                group_name: s.str(&format!(
+                    "{}-{}",
+                    super::terraform::aws::base_name(model),
+                    net.name.to_lowercase().replace('_', "-")
+                )),
+                group_description: Str::Plain(format!(
+                    "engc: {} network {}",
+                    model.deployment.name, net.name
+                )),
+                vpc_id: Ref { r: vpc.clone() },
+                security_group_ingress: entries(Direction::Ingress),
+                security_group_egress: egress,
+            }),
+        );
+        s.inputs.borrow_mut().insert(format!("vpc_id_{}", net.name));
     }
     if resources.is_empty() {
         return None;
@@ -362,6 +645,29 @@ fn template(model: &Model) -> Option<(String, Vec<String>)> {
             },
         );
     }
+    for e in s.externals.borrow().iter() {
+        parameters.insert(
+            external_parameter(e),
+            Parameter {
+                ty: "String",
+                description: format!("engc external reference `{e}`"),
+                default: None,
+                no_echo: false,
+                allowed_pattern: None,
+                constraint_description: None,
+            },
+        );
+    }
+    let mut used = used;
+    used.extend(
+        s.externals
+            .borrow()
+            .iter()
+            .map(|e| crate::resolve::params::external_variable(e)),
+    );
+    used.extend(s.inputs.borrow().iter().cloned());
+    used.sort();
+    used.dedup();
     let doc = Template {
         version: "2010-09-09",
         description: format!(
@@ -400,6 +706,26 @@ mod tests {
 mod template_tests {
     use super::*;
     use crate::backend::test_model::{sample_model, statement};
+
+    #[test]
+    fn bucket_policies_but_no_key_policies() {
+        let mut model = sample_model();
+        model.resource_policies = crate::backend::test_model::resource_policies();
+        let f = emit(&model).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&f.contents).unwrap();
+        let p = &v["Resources"]["DatasetsBucketPolicy"];
+        assert_eq!(p["Type"], "AWS::S3::BucketPolicy");
+        assert_eq!(
+            p["Properties"]["Bucket"],
+            serde_json::json!({"Fn::Sub": "chalk-${Bucket}"})
+        );
+        let statements = &p["Properties"]["PolicyDocument"]["Statement"];
+        assert_eq!(statements[1]["Principal"], "*");
+        assert_eq!(statements[1]["Effect"], "Deny");
+        // The template creates no KMS key, so no key policy and no `KeyId` parameter.
+        assert!(!f.contents.contains("EnableRootAccess"));
+        assert!(v["Parameters"].get("KeyId").is_none());
+    }
 
     #[test]
     fn roles_policies_scps_and_parameters() {

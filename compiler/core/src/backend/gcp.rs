@@ -69,6 +69,7 @@ fn role_file(model: &Model, access: &Access) -> Option<OutputFile> {
         access: Some(access.name.clone()),
         principal: access.principal.clone(),
         ou: None,
+        store: None,
         inputs: None,
         contents: to_json(&role),
     })
@@ -118,6 +119,7 @@ fn bindings_file(model: &Model, access: &Access) -> Vec<OutputFile> {
             access: Some(access.name.clone()),
             principal: access.principal.clone(),
             ou: None,
+            store: None,
             inputs: None,
             contents,
         };
@@ -166,6 +168,7 @@ fn own_bindings(model: &Model, access: &Access) -> Vec<OutputFile> {
         access: Some(access.name.clone()),
         principal: Some(principal.name.clone()),
         ou: None,
+        store: None,
         inputs: None,
         contents,
     };

@@ -241,6 +241,7 @@ fn rbac_file(model: &Model, access: &Access) -> OutputFile {
         access: Some(access.name.clone()),
         principal: access.principal.clone(),
         ou: None,
+        store: None,
         inputs: None,
         contents: multi_doc(&docs),
     }

@@ -102,8 +102,11 @@ pub struct OutputFile {
     pub principal: Option<String>,
     /// For service control policies: the organizational unit it is attached to.
     pub ou: Option<String>,
+    /// For resource policies (bucket, key): the store it protects.
+    pub store: Option<String>,
     /// For Terraform modules and CloudFormation templates, which take the parameters
-    /// left unset as variables: those parameters, sorted. `None` for documents, whose
+    /// left unset as variables: those parameters, the variables of declared external
+    /// references and of the networks' firewalls, sorted. `None` for documents, whose
     /// placeholders are found in their text.
     pub inputs: Option<Vec<String>>,
     pub contents: String,
@@ -123,9 +126,17 @@ impl OutputFile {
 /// The values of [`OutputFile::kind`] (also written to `manifest.json`).
 pub mod kind {
     pub const POLICY: &str = "policy";
+    /// An AWS policy written inline in its principal's role (`aws inline`).
+    pub const INLINE_POLICY: &str = "inline-policy";
+    /// How an AWS role is made: name, trust, boundary, policies, instance profile.
+    pub const ROLE: &str = "role";
     pub const MANAGED_POLICIES: &str = "managed-policies";
     pub const TRUST_POLICY: &str = "trust-policy";
     pub const SCP: &str = "scp";
+    /// A store's resource policy: `bucket-policy`, `key-policy`
+    /// ([`crate::vocab::resource_policies::Info::file_kind`]).
+    pub const BUCKET_POLICY: &str = "bucket-policy";
+    pub const KEY_POLICY: &str = "key-policy";
     pub const CUSTOM_ROLE: &str = "custom-role";
     pub const ROLE_BINDINGS: &str = "role-bindings";
     pub const ROLE_DEFINITION: &str = "role-definition";
@@ -231,9 +242,10 @@ struct ManifestEntry<'a> {
     path: &'a str,
     /// The `--target` that writes it.
     target: Option<Target>,
-    /// What it is: `policy`, `managed-policies`, `trust-policy`, `scp`, `custom-role`,
+    /// What it is: `policy`, `inline-policy`, `managed-policies`, `trust-policy`, `role`, `scp`, `custom-role`,
     /// `role-bindings`, `impersonation-bindings`, `role-definition`, `arm-template`,
-    /// `script`, `rbac`, `network-plan`, `terraform-module`, `cloudformation-template`.
+    /// `script`, `rbac`, `network-plan`, `terraform-module`, `cloudformation-template`,
+    /// `bucket-policy`, `key-policy`.
     kind: &'a str,
     /// The access level it grants.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -244,11 +256,16 @@ struct ManifestEntry<'a> {
     /// For an SCP: the organizational unit (or root) it is attached to.
     #[serde(skip_serializing_if = "Option::is_none")]
     ou: Option<&'a str>,
+    /// For a resource policy (bucket policy, key policy): the store it protects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    store: Option<&'a str>,
     /// The parameters this document still holds as placeholders, sorted.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     placeholders: Vec<&'a str>,
     /// The parameters a Terraform module or CloudFormation template takes as
-    /// variables, sorted.
+    /// variables, sorted: the parameters left unset, the variables of declared external
+    /// references (`var.vpc_id` → `vpc_id`) and those a network's firewall needs
+    /// (`vpc_id_NETWORK`...).
     #[serde(skip_serializing_if = "Option::is_none")]
     parameters: Option<&'a [String]>,
 }
@@ -300,6 +317,7 @@ fn manifest(model: &Model, files: &[OutputFile]) -> OutputFile {
                 access: f.access.as_deref(),
                 principal: f.principal.as_deref(),
                 ou: f.ou.as_deref(),
+                store: f.store.as_deref(),
                 placeholders: held.clone(),
                 parameters: f.inputs.as_deref(),
             })
@@ -312,6 +330,7 @@ fn manifest(model: &Model, files: &[OutputFile]) -> OutputFile {
         access: None,
         principal: None,
         ou: None,
+        store: None,
         inputs: None,
         contents: json::to_json(&doc),
     }

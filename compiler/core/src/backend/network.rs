@@ -3,7 +3,7 @@
 
 use super::json::to_json;
 use super::{kind, OutputFile, Target};
-use crate::model::{Model, Network};
+use crate::model::{Model, NetRule, Network, Peer};
 use serde::Serialize;
 
 /// `network/<name>.json` for every network.
@@ -20,6 +20,80 @@ struct Plan<'a> {
     pod_cidr_block: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     service_cidr_block: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    psc_cidr_block: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    master_cidr_block: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    firewall_rules: Vec<RulePlan<'a>>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    connected_networks: &'a [String],
+}
+
+#[derive(Serialize)]
+struct RulePlan<'a> {
+    name: &'a str,
+    direction: &'static str,
+    protocol: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    ports: Vec<String>,
+    /// The sources of an ingress rule, the destinations of an egress rule.
+    peers: Vec<PeerPlan<'a>>,
+}
+
+#[derive(Serialize)]
+struct PeerPlan<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subnet: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cidr_block: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tag: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SecondaryPlan<'a> {
+    range_name: &'a str,
+    ip_cidr_range: &'a str,
+}
+
+/// `443`, or `8000-8999` for a range: as GCP and Azure write ports.
+pub fn port_text((a, b): (u16, u16)) -> String {
+    if a == b {
+        a.to_string()
+    } else {
+        format!("{a}-{b}")
+    }
+}
+
+fn rule_plan(r: &NetRule) -> RulePlan<'_> {
+    RulePlan {
+        name: &r.name,
+        direction: r.direction.as_str(),
+        protocol: r.protocol.as_str(),
+        ports: r.ports.iter().map(|&p| port_text(p)).collect(),
+        peers: r
+            .peers
+            .iter()
+            .map(|p| match p {
+                Peer::Cidr(c) => PeerPlan {
+                    subnet: None,
+                    cidr_block: Some(c),
+                    tag: None,
+                },
+                Peer::Subnet { name, cidr } => PeerPlan {
+                    subnet: Some(name),
+                    cidr_block: Some(cidr),
+                    tag: None,
+                },
+                Peer::Tag(t) => PeerPlan {
+                    subnet: None,
+                    cidr_block: None,
+                    tag: Some(t),
+                },
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -30,6 +104,8 @@ struct SubnetPlan<'a> {
     az: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     public_cidr_block: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    secondary_ip_ranges: Vec<SecondaryPlan<'a>>,
 }
 
 fn network_file(net: &Network) -> OutputFile {
@@ -43,10 +119,22 @@ fn network_file(net: &Network) -> OutputFile {
                 cidr_block: &s.cidr,
                 az: s.zone.as_deref(),
                 public_cidr_block: s.public.as_deref(),
+                secondary_ip_ranges: s
+                    .secondary
+                    .iter()
+                    .map(|(n, c)| SecondaryPlan {
+                        range_name: n,
+                        ip_cidr_range: c,
+                    })
+                    .collect(),
             })
             .collect(),
         pod_cidr_block: net.pods.as_deref(),
         service_cidr_block: net.services.as_deref(),
+        psc_cidr_block: net.psc.as_deref(),
+        master_cidr_block: net.master.as_deref(),
+        firewall_rules: net.rules.iter().map(rule_plan).collect(),
+        connected_networks: &net.connects,
     };
     OutputFile {
         path: format!("network/{}.json", net.name),
@@ -55,6 +143,7 @@ fn network_file(net: &Network) -> OutputFile {
         access: None,
         principal: None,
         ou: None,
+        store: None,
         inputs: None,
         contents: to_json(&plan),
     }

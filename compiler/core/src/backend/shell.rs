@@ -16,6 +16,8 @@ pub fn quote(s: &str) -> String {
         .map(|p| match p {
             // In single quotes nothing is special but `'` itself: close, escape, reopen.
             Part::Text(t) => format!("'{}'", t.replace('\'', r"'\''")),
+            // Another tool's reference stays text: the shell does not know it.
+            Part::External(n) => format!("'${{{n}}}'"),
             Part::Param(n) => format!("\"${{{}}}\"", variable(n)),
         })
         .collect()
@@ -54,7 +56,16 @@ const END: &str = "ENGC_DOCUMENT";
 fn heredoc_body(text: &str) -> String {
     let mut body = String::new();
     for p in parts(text) {
+        let external;
+        let p = match p {
+            Part::External(n) => {
+                external = format!("${{{n}}}");
+                Part::Text(&external)
+            }
+            p => p,
+        };
         match p {
+            Part::External(_) => unreachable!("made text above"),
             Part::Text(t) => {
                 for c in t.chars() {
                     if matches!(c, '\\' | '$' | '`') {

@@ -12,17 +12,32 @@ pub enum Part<'a> {
     Text(&'a str),
     /// An engc parameter left without a value.
     Param(&'a str),
+    /// A declared `external` reference (`var.vpc_id`): text in documents that another
+    /// tool templates, a variable or parameter in the Terraform and CloudFormation
+    /// outputs.
+    External(&'a str),
 }
 
 /// `s` cut into text and placeholders, in order; empty text parts are left out.
+/// Externals are cut out too; renderers that do not take them write them as text.
 pub fn parts(s: &str) -> Vec<Part<'_>> {
     let mut out = Vec::new();
     let mut last = 0;
-    for (name, range) in crate::resolve::params::references(s) {
+    let mut refs: Vec<(Part, std::ops::Range<usize>)> = crate::resolve::params::references(s)
+        .into_iter()
+        .map(|(n, r)| (Part::Param(n), r))
+        .chain(
+            crate::resolve::params::external_references(s)
+                .into_iter()
+                .map(|(n, r)| (Part::External(n), r)),
+        )
+        .collect();
+    refs.sort_by_key(|(_, r)| r.start);
+    for (part, range) in refs {
         if range.start > last {
             out.push(Part::Text(&s[last..range.start]));
         }
-        out.push(Part::Param(name));
+        out.push(part);
         last = range.end;
     }
     if last < s.len() {
@@ -36,23 +51,42 @@ pub fn has_params(s: &str) -> bool {
     parts(s).iter().any(|p| matches!(p, Part::Param(_)))
 }
 
+/// Whether `s` holds a placeholder or a declared external reference: what Terraform
+/// and CloudFormation substitute.
+pub fn has_substitutions(s: &str) -> bool {
+    parts(s).iter().any(|p| !matches!(p, Part::Text(_)))
+}
+
+/// The declared external references of `s`, in order (repeats kept).
+pub fn externals(s: &str) -> Vec<&str> {
+    parts(s)
+        .into_iter()
+        .filter_map(|p| match p {
+            Part::External(n) => Some(n),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The placeholders of `s`, in order (repeats kept).
 pub fn params(s: &str) -> Vec<&str> {
     parts(s)
         .into_iter()
         .filter_map(|p| match p {
             Part::Param(n) => Some(n),
-            Part::Text(_) => None,
+            Part::Text(_) | Part::External(_) => None,
         })
         .collect()
 }
 
-/// `s` with each placeholder replaced by `f(name)` and each text part by `text(part)`.
+/// `s` with each placeholder replaced by `f(name)` and each text part by `text(part)`;
+/// external references are text.
 pub fn render(s: &str, text: impl Fn(&str) -> String, f: impl Fn(&str) -> String) -> String {
     parts(s)
         .into_iter()
         .map(|p| match p {
             Part::Text(t) => text(t),
+            Part::External(n) => text(&format!("${{{n}}}")),
             Part::Param(n) => f(n),
         })
         .collect()

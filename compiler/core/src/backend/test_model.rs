@@ -51,6 +51,7 @@ pub fn access(name: &str, principal: Option<&str>) -> Access {
         span: Span::default(),
         aws: Vec::new(),
         aws_managed: Vec::new(),
+        aws_inline: false,
         gcp: GcpRole::default(),
         azure: AzureRole::default(),
         k8s: Vec::new(),
@@ -251,6 +252,7 @@ pub fn sample_model() -> Model {
                     name: "chalk-management".to_string(),
                     namespace: "${namespace}".to_string(),
                 }),
+                ..Principal::default()
             },
             Principal {
                 name: "chalk_workload".to_string(),
@@ -267,6 +269,7 @@ pub fn sample_model() -> Model {
                     name: "chalk-workload".to_string(),
                     namespace: "chalk".to_string(),
                 }),
+                ..Principal::default()
             },
         ],
         networks: vec![
@@ -278,9 +281,11 @@ pub fn sample_model() -> Model {
                     cidr: "10.0.0.0/24".to_string(),
                     zone: None,
                     public: None,
+                    ..Default::default()
                 }],
                 pods: None,
                 services: None,
+                ..Default::default()
             },
             Network {
                 name: "main".to_string(),
@@ -291,22 +296,26 @@ pub fn sample_model() -> Model {
                         cidr: "10.130.0.0/20".to_string(),
                         zone: Some("a".to_string()),
                         public: Some("10.130.16.0/20".to_string()),
+                        ..Default::default()
                     },
                     Subnet {
                         name: "secondary".to_string(),
                         cidr: "10.130.32.0/20".to_string(),
                         zone: Some("b".to_string()),
                         public: Some("10.130.48.0/20".to_string()),
+                        ..Default::default()
                     },
                     Subnet {
                         name: "tertiary".to_string(),
                         cidr: "10.130.64.0/20".to_string(),
                         zone: Some("c".to_string()),
                         public: Some("10.130.80.0/20".to_string()),
+                        ..Default::default()
                     },
                 ],
                 pods: Some("100.64.0.0/16".to_string()),
                 services: Some("172.20.0.0/16".to_string()),
+                ..Default::default()
             },
         ],
         accesses: vec![logs, ongoing, setup, workload],
@@ -322,5 +331,58 @@ pub fn sample_model() -> Model {
                 ..statement(Some("IOMETETagBasedControl"), &["*"], &["*"])
             }],
         }],
+        resource_policies: Vec::new(),
     }
+}
+
+/// A bucket policy (vendor read, HTTPS only) and a key policy (root, vendor decrypt),
+/// with placeholders, for the resource policy backends.
+pub fn resource_policies() -> Vec<ResourcePolicy> {
+    use crate::vocab::resource_policies::Kind;
+    let principal = |aws: &[&str], any: bool| PolicyPrincipal {
+        any,
+        aws: strings(aws),
+        service: Vec::new(),
+    };
+    let bucket = [
+        "arn:aws:s3:::chalk-${bucket}",
+        "arn:aws:s3:::chalk-${bucket}/*",
+    ];
+    vec![
+        ResourcePolicy {
+            store: "datasets".to_string(),
+            kind: Kind::Bucket,
+            target: "chalk-${bucket}".to_string(),
+            statements: vec![
+                ResourceStatement {
+                    principal: principal(
+                        &["arn:aws:iam::754784422779:role/chalk-api-server"],
+                        false,
+                    ),
+                    statement: statement(
+                        Some("VendorRead"),
+                        &["s3:GetObject", "s3:ListBucket"],
+                        &bucket,
+                    ),
+                },
+                ResourceStatement {
+                    principal: principal(&[], true),
+                    statement: AwsStatement {
+                        effect: Effect::Deny,
+                        conditions: condition("Bool", "aws:SecureTransport", &["false"]),
+                        ..statement(Some("DenyInsecureTransport"), &["s3:*"], &bucket)
+                    },
+                },
+            ],
+        },
+        ResourcePolicy {
+            store: "keys".to_string(),
+            kind: Kind::Key,
+            target: "${key_id}".to_string(),
+            statements: vec![ResourceStatement {
+                principal: principal(&["arn:aws:iam::${account_id}:root"], false),
+                statement: statement(Some("EnableRootAccess"), &["kms:*"], &["*"]),
+            }],
+        },
+    ]
 }

@@ -29,7 +29,7 @@ fn expand(pattern: &str) -> Vec<(&'static Service, &'static Action)> {
     cat::catalog().matching(pattern)
 }
 
-fn statement(st: &ast::AwsStatement, scoped: bool, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn statement(st: &ast::AwsStatement, scoped: bool, diags: &mut Vec<Diagnostic>) {
     let mut expanded: Vec<(&ast::Str, Vec<(&Service, &Action)>)> = Vec::new();
     for a in &st.actions {
         if !crate::check::aws_statements::valid_action(&a.node) {

@@ -38,7 +38,7 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
 }
 
 /// The statements of one access level or SCP.
-fn group(
+pub(crate) fn group(
     statements: &[AwsStatement],
     scp: bool,
     tag_key: Option<&str>,

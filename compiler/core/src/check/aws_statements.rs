@@ -26,7 +26,11 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_policy(statements: &[ast::AwsStatement], has_tag: bool, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn check_policy(
+    statements: &[ast::AwsStatement],
+    has_tag: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut sids: BTreeMap<&str, &ast::Str> = BTreeMap::new();
     let mut seen: BTreeMap<String, &ast::AwsStatement> = BTreeMap::new();
     for st in statements {

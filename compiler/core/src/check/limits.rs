@@ -43,7 +43,7 @@ pub fn check(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
             managed_policy_count(decls, model, p, diags);
             trust_policy(decls, p, diags);
         }
-        for a in &model.accesses {
+        for a in model.accesses.iter().filter(|a| !a.aws_inline) {
             for st in &a.aws {
                 statement_size(decls, a, st, diags);
             }
@@ -58,7 +58,7 @@ pub fn check(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
 }
 
 /// `6144` -> `6,144`.
-fn thousands(n: usize) -> String {
+pub(crate) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -99,7 +99,7 @@ fn access_name_span(decls: &Decls, a: &Access) -> Span {
 
 /// E0801: the policies attached to one role, over every level `for` its principal.
 fn managed_policy_count(decls: &Decls, model: &Model, p: &Principal, diags: &mut Vec<Diagnostic>) {
-    if p.aws_role.is_none() {
+    if !p.has_aws_role() {
         return;
     }
     let mut levels: Vec<(&Access, usize, usize)> = Vec::new();
@@ -110,7 +110,12 @@ fn managed_policy_count(decls: &Decls, model: &Model, p: &Principal, diags: &mut
         .iter()
         .filter(|a| a.principal.as_deref() == Some(p.name.as_str()))
     {
-        let n = split_policy(&a.aws, MANAGED_POLICY_SIZE_LIMIT).len();
+        // An inline policy is not a managed one (E0429 counts its size).
+        let n = if a.aws_inline {
+            0
+        } else {
+            split_policy(&a.aws, MANAGED_POLICY_SIZE_LIMIT).len()
+        };
         if n + a.aws_managed.len() == 0 {
             continue;
         }
@@ -125,7 +130,7 @@ fn managed_policy_count(decls: &Decls, model: &Model, p: &Principal, diags: &mut
     let Some(ast_p) = decls.principals.get(p.name.as_str()) else {
         return;
     };
-    let span = ast_p.aws_role.as_ref().map_or(ast_p.name.span, |r| r.span);
+    let span = role_span(ast_p);
     let mut d = Diagnostic::new(
         Code::E0801,
         span,
@@ -227,9 +232,20 @@ fn statement_size(decls: &Decls, a: &Access, st: &AwsStatement, diags: &mut Vec<
     );
 }
 
+/// Where a principal's AWS role is declared: its `aws role`, else its first `aws trust`.
+fn role_span(p: &crate::syntax::ast::Principal) -> Span {
+    p.aws_role
+        .as_ref()
+        .map(|r| r.span)
+        .or(p.aws_trust.first().map(|t| t.span))
+        .unwrap_or(p.name.span)
+}
+
 /// The trust policy the backend writes for `p`, if it has an AWS role.
 fn trust_document(p: &Principal) -> Option<String> {
-    p.aws_role.as_ref()?;
+    if !p.has_aws_role() {
+        return None;
+    }
     let model = Model {
         principals: vec![p.clone()],
         ..Model::default()
@@ -249,11 +265,7 @@ fn trust_policy(decls: &Decls, p: &Principal, diags: &mut Vec<Diagnostic>) {
     if size <= TRUST_POLICY_SIZE_LIMIT {
         return;
     }
-    let Some(role) = decls
-        .principals
-        .get(p.name.as_str())
-        .and_then(|x| x.aws_role.as_ref())
-    else {
+    let Some(ast_p) = decls.principals.get(p.name.as_str()) else {
         return;
     };
     let long_id = p
@@ -261,7 +273,8 @@ fn trust_policy(decls: &Decls, p: &Principal, diags: &mut Vec<Diagnostic>) {
         .as_ref()
         .and_then(|r| r.external_id.as_ref())
         .filter(|id| id.chars().count() > EXTERNAL_ID_MAX);
-    let (span, help) = match (long_id, &role.external_id) {
+    let src_id = ast_p.aws_role.as_ref().and_then(|r| r.external_id.as_ref());
+    let (span, help) = match (long_id, src_id) {
         (Some(id), Some(src)) => (
             src.span,
             format!(
@@ -271,8 +284,8 @@ fn trust_policy(decls: &Decls, p: &Principal, diags: &mut Vec<Diagnostic>) {
             ),
         ),
         _ => (
-            role.span,
-            "shorten the role ARN (its path) or the external id".to_string(),
+            role_span(ast_p),
+            "shorten the role ARN (its path), the external id or the trust statements".to_string(),
         ),
     };
     diags.push(

@@ -14,6 +14,7 @@ use crate::diag::Diagnostic;
 use crate::resolve::decls::Decls;
 use crate::resolve::params::{Origin, Params};
 use crate::syntax::ast::{self, Str};
+use crate::vocab::resource_policies::{principal_form, Kind, PrincipalForm};
 
 /// Where a string lands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +38,8 @@ pub enum Slot {
     K8sName,
     Namespace,
     OuId,
+    /// The bucket a bucket policy is attached to.
+    BucketName,
 }
 
 /// What is wrong with a value in its slot.
@@ -123,8 +126,30 @@ impl Slot {
             Slot::K8sName => k8s_name(v),
             Slot::Namespace => namespace(v),
             Slot::OuId => ou_id(v),
+            Slot::BucketName => bucket_name(v),
         }
     }
+}
+
+/// S3's rules for a general purpose bucket's name.
+fn bucket_name(v: &str) -> Verdict {
+    let b = v.as_bytes();
+    let inner = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'.' || *c == b'-';
+    let edge = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if (3..=63).contains(&b.len())
+        && b.iter().all(inner)
+        && edge(b.first())
+        && edge(b.last())
+        && !v.contains("..")
+    {
+        return Ok(());
+    }
+    Err(Problem::new(
+        Code::E0116,
+        "a valid S3 bucket name",
+        "S3 takes 3 to 63 lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit",
+        "use a name such as `shop-data-eu`",
+    ))
 }
 
 fn external_id(v: &str) -> Verdict {
@@ -772,6 +797,27 @@ fn visit(decls: &Decls, f: &mut dyn FnMut(Slot, &Str)) {
             statement(st, f);
         }
     }
+    for s in decls.stores.values() {
+        if s.policy.is_empty() {
+            continue;
+        }
+        let policy = decls.store_policy(s).map(|i| i.kind);
+        if let (Some(n), Some(Kind::Bucket)) = (&s.resource_name, policy) {
+            if !n.node.contains(['*', '?']) {
+                f(Slot::BucketName, n);
+            }
+        }
+        for p in &s.policy {
+            for x in &p.principals {
+                if let ast::PolicyPrincipal::Literal(l) = x {
+                    if principal_form(&l.node) == PrincipalForm::Aws && !l.node.contains('*') {
+                        f(Slot::AwsPrincipal, l);
+                    }
+                }
+            }
+            statement(&p.statement, f);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -785,6 +831,10 @@ mod tests {
     #[test]
     fn slots() {
         assert!(ok(Slot::ExternalId, "a1b2-c3d4"));
+        assert!(ok(Slot::BucketName, "shop-data.eu-1"));
+        assert!(!ok(Slot::BucketName, "Shop_Data"));
+        assert!(!ok(Slot::BucketName, "-shop"));
+        assert!(!ok(Slot::BucketName, "ab"));
         assert!(!ok(Slot::ExternalId, "x"));
         assert!(!ok(Slot::ExternalId, "x\"; y"));
         assert!(ok(Slot::Namespace, "shop"));

@@ -14,6 +14,7 @@ use crate::resolve::decls::Decls;
 use crate::resolve::params::Params;
 use crate::source::Span;
 use crate::syntax::ast::{self, Cloud, Condition, Effect, EngineMode, Level, Scope, TargetKind};
+use crate::vocab::resource_policies::{principal_form, Kind, PrincipalForm};
 use scoping::Scoping;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -48,7 +49,11 @@ pub fn lower(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) -> Mod
     }
     let l = Lowerer { decls, params };
     m.principals = decls.principals.values().map(|p| l.principal(p)).collect();
-    m.networks = decls.networks.values().map(|n| l.network(n)).collect();
+    m.networks = decls
+        .network_inputs()
+        .iter()
+        .map(|n| l.network(n.network, &n.clouds))
+        .collect();
     m.accesses = decls
         .accesses
         .values()
@@ -63,6 +68,13 @@ pub fn lower(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) -> Mod
             statements: s.statements.iter().map(|st| l.statement(st)).collect(),
         })
         .collect();
+    if decls.targets(Cloud::Aws) {
+        m.resource_policies = decls
+            .stores
+            .values()
+            .filter_map(|s| l.resource_policy(s))
+            .collect();
+    }
     m
 }
 
@@ -87,6 +99,12 @@ impl Lowerer<'_, '_> {
                 arn: self.fill(&r.arn),
                 external_id: r.external_id.as_ref().map(|e| self.fill(e)),
             }),
+            aws_trust: p.aws_trust.iter().map(|t| self.trust(t)).collect(),
+            aws_instance_profile: p.aws_instance_profile.as_ref().map(|i| match &i.node {
+                Some(name) => self.fill(name),
+                None => self.role_name(&p.name.node),
+            }),
+            aws_boundary: p.aws_boundary.as_ref().map(|b| b.node.clone()),
             gcp_service_account: p
                 .gcp_service_account
                 .as_ref()
@@ -105,9 +123,20 @@ impl Lowerer<'_, '_> {
         }
     }
 
-    fn network(&self, n: &ast::Network) -> model::Network {
+    fn network(&self, n: &ast::Network, clouds: &[Cloud]) -> model::Network {
+        let block = |name: &str| {
+            n.subnets
+                .iter()
+                .find(|s| s.name.node == name)
+                .map(|s| s.cidr.node.clone())
+                .unwrap_or_default()
+        };
+        let mut connects: Vec<String> = n.connects.iter().map(|c| c.node.clone()).collect();
+        connects.sort();
+        connects.dedup();
         model::Network {
             name: n.name.node.clone(),
+            clouds: clouds.to_vec(),
             cidr: n.cidr.as_ref().map(|c| c.node.clone()),
             subnets: n
                 .subnets
@@ -117,10 +146,52 @@ impl Lowerer<'_, '_> {
                     cidr: s.cidr.node.clone(),
                     zone: s.zone.as_ref().map(|z| self.fill(z)),
                     public: s.public.as_ref().map(|p| p.node.clone()),
+                    secondary: s
+                        .secondary
+                        .iter()
+                        .map(|(n, c)| (n.node.clone(), c.node.clone()))
+                        .collect(),
                 })
                 .collect(),
             pods: n.pods.as_ref().map(|c| c.node.clone()),
             services: n.services.as_ref().map(|c| c.node.clone()),
+            psc: n.psc.as_ref().map(|c| c.node.clone()),
+            master: n.master.as_ref().map(|c| c.node.clone()),
+            rules: n
+                .rules
+                .iter()
+                .map(|r| {
+                    let mut ports: Vec<(u16, u16)> = r
+                        .ports
+                        .iter()
+                        .filter_map(|p| crate::check::netrules::port_range(&p.node))
+                        .collect();
+                    if ports.is_empty()
+                        && matches!(r.protocol.node, ast::Protocol::Tcp | ast::Protocol::Udp)
+                    {
+                        ports.push((1, 65535));
+                    }
+                    model::NetRule {
+                        name: r.name.node.clone(),
+                        direction: r.direction.node,
+                        protocol: r.protocol.node,
+                        ports,
+                        peers: r
+                            .peers
+                            .iter()
+                            .map(|p| match p {
+                                ast::Peer::Cidr(c) => model::Peer::Cidr(c.node.clone()),
+                                ast::Peer::Subnet(s) => model::Peer::Subnet {
+                                    name: s.node.clone(),
+                                    cidr: block(&s.node),
+                                },
+                                ast::Peer::Tag(t) => model::Peer::Tag(self.fill(t)),
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+            connects,
         }
     }
 
@@ -131,10 +202,100 @@ impl Lowerer<'_, '_> {
             .map(|(k, v)| (self.fill(k), self.fill(v)))
     }
 
-    fn statement(&self, st: &ast::AwsStatement) -> model::AwsStatement {
+    /// The role's default name, as the Terraform and CloudFormation backends name it.
+    fn role_name(&self, principal: &str) -> String {
+        format!(
+            "{}-{}",
+            self.base_name(),
+            principal.to_lowercase().replace('_', "-")
+        )
+    }
+
+    fn base_name(&self) -> String {
+        self.deployment_info().base_name()
+    }
+
+    fn deployment_info(&self) -> model::DeploymentInfo {
+        let d = self.decls.deployment;
+        model::DeploymentInfo {
+            name: d.map(|d| d.name.node.clone()).unwrap_or_default(),
+            name_prefix: d.and_then(|d| d.name_prefix.as_ref()).map(|p| self.fill(p)),
+            ..Default::default()
+        }
+    }
+
+    /// One trust statement: the kind's principal key and default action, an OIDC
+    /// issuer as its provider's ARN with the `aud` (and `sub`) it requires.
+    fn trust(&self, t: &ast::AwsTrust) -> model::TrustStatement {
+        use crate::syntax::ast::TrustKind;
+        use crate::vocab::iam_roles;
+        let kind = t.kind.node;
+        let mut conditions = self.conditions(&t.conditions);
+        let given = self.list(&t.principals);
+        let principals: Vec<String> = match kind {
+            TrustKind::Account => given
+                .into_iter()
+                .map(|a| {
+                    if a.starts_with("arn:") || a == "*" {
+                        a
+                    } else {
+                        format!("arn:aws:iam::{a}:root")
+                    }
+                })
+                .collect(),
+            TrustKind::Oidc => given
+                .iter()
+                .map(|issuer| {
+                    let issuer = oidc_issuer(issuer);
+                    let eq = conditions.entry("StringEquals".to_string()).or_default();
+                    eq.entry(format!("{issuer}:aud"))
+                        .or_default()
+                        .push(iam_roles::STS_AUDIENCE.to_string());
+                    if let Some((sa, ns)) = &t.service_account {
+                        let sub =
+                            format!("system:serviceaccount:{}:{}", self.fill(ns), self.fill(sa));
+                        let op = if sub.contains('*') || sub.contains('?') {
+                            "StringLike"
+                        } else {
+                            "StringEquals"
+                        };
+                        conditions
+                            .entry(op.to_string())
+                            .or_default()
+                            .entry(format!("{issuer}:sub"))
+                            .or_default()
+                            .push(sub);
+                    }
+                    format!("arn:aws:iam::${{account_id}}:oidc-provider/{issuer}")
+                })
+                .collect(),
+            _ => given,
+        };
+        for keys in conditions.values_mut() {
+            for v in keys.values_mut() {
+                v.sort();
+                v.dedup();
+            }
+        }
+        let actions = match &t.actions {
+            Some(a) => sorted_unique_ci(self.list(a)),
+            None => vec![iam_roles::default_action(kind, &principals).to_string()],
+        };
+        model::TrustStatement {
+            sid: t.sid.as_ref().map(|s| s.node.clone()),
+            principal_key: iam_roles::principal_key(kind),
+            principals: sorted_unique(principals),
+            actions,
+            conditions,
+            span: t.span,
+        }
+    }
+
+    /// `when` conditions as operator -> key -> values (sorted, unique).
+    fn conditions(&self, list: &[Condition]) -> BTreeMap<String, BTreeMap<String, Vec<String>>> {
         let mut conditions: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
         let tag = self.managed_tag();
-        for c in &st.conditions {
+        for c in list {
             let (op, key, values) = match c {
                 Condition::Tag(_) | Condition::RequestTag(_) => {
                     let Some((k, v)) = &tag else { continue };
@@ -161,6 +322,11 @@ impl Lowerer<'_, '_> {
             slot.sort();
             slot.dedup();
         }
+        conditions
+    }
+
+    fn statement(&self, st: &ast::AwsStatement) -> model::AwsStatement {
+        let conditions = self.conditions(&st.conditions);
         model::AwsStatement {
             sid: st.sid.as_ref().map(|s| s.node.clone()),
             effect: st.effect.node,
@@ -174,6 +340,134 @@ impl Lowerer<'_, '_> {
             conditions,
             span: st.span,
         }
+    }
+
+    /// A store's resource policy; statements for an unknown principal are left out
+    /// (their errors stop the build anyway).
+    fn resource_policy(&self, s: &ast::Store) -> Option<model::ResourcePolicy> {
+        if s.policy.is_empty() {
+            return None;
+        }
+        let info = self.decls.store_policy(s)?;
+        let target = s
+            .resource_name
+            .as_ref()
+            .map(|n| self.fill(n))
+            .unwrap_or_default();
+        let own = match info.kind {
+            Kind::Bucket => vec![
+                format!("arn:aws:s3:::{target}"),
+                format!("arn:aws:s3:::{target}/*"),
+            ],
+            Kind::Key => vec!["*".to_string()],
+        };
+        let statements = s
+            .policy
+            .iter()
+            .map(|p| {
+                let mut principal = model::PolicyPrincipal::default();
+                for x in &p.principals {
+                    let written = match x {
+                        ast::PolicyPrincipal::Literal(l) => self.fill(l),
+                        ast::PolicyPrincipal::Declared(n) => {
+                            match self
+                                .decls
+                                .principals
+                                .get(n.node.as_str())
+                                .and_then(|d| d.aws_role.as_ref())
+                            {
+                                Some(role) => self.fill(&role.arn),
+                                None => continue,
+                            }
+                        }
+                    };
+                    match principal_form(&written) {
+                        PrincipalForm::Any => principal.any = true,
+                        PrincipalForm::Service => principal.service.push(written),
+                        _ => principal.aws.push(written),
+                    }
+                }
+                // `*` with other principals is written among the AWS ones.
+                if principal.any && !(principal.aws.is_empty() && principal.service.is_empty()) {
+                    principal.any = false;
+                    principal.aws.push("*".to_string());
+                }
+                principal.aws = sorted_unique(std::mem::take(&mut principal.aws));
+                principal.service = sorted_unique(std::mem::take(&mut principal.service));
+                let mut statement = self.statement(&p.statement);
+                if p.statement.resources.is_none() {
+                    statement.resources = own.clone();
+                }
+                model::ResourceStatement {
+                    principal,
+                    statement,
+                }
+            })
+            .collect();
+        Some(model::ResourcePolicy {
+            store: s.name.node.clone(),
+            kind: info.kind,
+            target,
+            statements,
+        })
+    }
+
+    /// `aws roles under BOUNDARY [on ROLES]`: the guarded grant and the two denies that
+    /// keep the boundary on the roles and the boundary policy as it is.
+    fn roles_under(&self, r: &ast::RolesUnder, suffix: &str) -> Vec<model::AwsStatement> {
+        use crate::vocab::iam_roles::{BOUNDARY_KEY, GUARDED, KEEP_BOUNDARY, PROTECT_BOUNDARY};
+        let info = self.deployment_info();
+        let arn = info.boundary_policy_arn(&r.boundary.node);
+        let roles = match &r.roles {
+            Some(list) => sorted_unique(self.list(list)),
+            None => vec![format!(
+                "arn:aws:iam::${{account_id}}:role/{}-*",
+                info.base_name()
+            )],
+        };
+        let word = camel(&r.boundary.node);
+        let st = |sid: String, effect, actions: &[&str], resources: Vec<String>, guarded| {
+            let mut conditions = BTreeMap::new();
+            if guarded {
+                conditions.insert(
+                    "StringEquals".to_string(),
+                    BTreeMap::from([(BOUNDARY_KEY.to_string(), vec![arn.clone()])]),
+                );
+            }
+            model::AwsStatement {
+                sid: Some(sid),
+                effect,
+                not_action: false,
+                actions: actions.iter().map(|a| a.to_string()).collect(),
+                not_resource: false,
+                resources,
+                conditions,
+                span: r.span,
+            }
+        };
+        vec![
+            st(
+                format!("RolesUnder{word}{suffix}"),
+                Effect::Allow,
+                GUARDED,
+                roles.clone(),
+                true,
+            ),
+            st(
+                format!("KeepBoundary{word}{suffix}"),
+                Effect::Deny,
+                KEEP_BOUNDARY,
+                roles,
+                false,
+            ),
+            st(
+                format!("ProtectBoundary{word}{suffix}"),
+                Effect::Deny,
+                PROTECT_BOUNDARY,
+                vec![arn.clone()],
+                false,
+            ),
+        ]
     }
 
     fn default_name(&self, access: &str) -> String {
@@ -206,6 +500,7 @@ impl Lowerer<'_, '_> {
             span: a.span,
             aws: Vec::new(),
             aws_managed: Vec::new(),
+            aws_inline: a.aws_inline.is_some(),
             gcp: model::GcpRole::default(),
             azure: model::AzureRole::default(),
             k8s: Vec::new(),
@@ -258,7 +553,20 @@ impl Lowerer<'_, '_> {
                 span,
             });
         }
-        out.aws.extend(a.aws.iter().map(|st| self.statement(st)));
+        // Explicit statements and `roles under` guards, in source order.
+        let mut explicit: Vec<model::AwsStatement> =
+            a.aws.iter().map(|st| self.statement(st)).collect();
+        let n = a.aws_roles_under.len();
+        for (i, r) in a.aws_roles_under.iter().enumerate() {
+            let suffix = if n > 1 {
+                (i + 1).to_string()
+            } else {
+                String::new()
+            };
+            explicit.extend(self.roles_under(r, &suffix));
+        }
+        explicit.sort_by_key(|st| st.span);
+        out.aws.extend(explicit);
         out.aws_managed = sorted_unique(
             a.aws_managed
                 .iter()
@@ -664,7 +972,7 @@ impl Lowerer<'_, '_> {
                 "aws",
                 Some(Cloud::Aws),
                 !out.aws.is_empty() || !out.aws_managed.is_empty(),
-                principal.map(|p| p.aws_role.is_some()),
+                principal.map(|p| p.has_aws_role()),
                 first_span(
                     &mut a
                         .aws
@@ -856,6 +1164,14 @@ fn unbounded_writes(
         TargetKind::Store => "give the store a `name \"PATTERN\"`, the deployment a `name_prefix` (or a `managed_tag`), or make the level `unscoped \"REASON\"`",
         TargetKind::Engine => "give the deployment a `name_prefix` (or a `managed_tag`), or make the level `unscoped \"REASON\"`",
     })
+}
+
+/// An OIDC issuer as IAM names its provider: without `https://` and a trailing `/`.
+pub fn oidc_issuer(issuer: &str) -> &str {
+    issuer
+        .strip_prefix("https://")
+        .unwrap_or(issuer)
+        .trim_end_matches('/')
 }
 
 fn managed_arn(name: &str) -> String {

@@ -6,6 +6,7 @@ use crate::diag::{closest, Code, Diagnostic};
 use crate::resolve::params::Params;
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{self, Cloud, Item, TargetKind};
+use crate::vocab::resource_policies;
 use crate::Options;
 use std::collections::BTreeMap;
 
@@ -292,6 +293,9 @@ pub fn params(deployment: Option<&ast::Deployment>, options: &Options) -> Params
         let prefix =
             deployment.and_then(|d| d.name_prefix.as_ref().map(|p| (p.node.as_str(), p.span)));
         let mut params = Params::new(&declared, prefix, &options.set, &options.set_from);
+        if let Some(d) = deployment {
+            params.set_externals(d.externals.iter().map(|e| e.node.as_str()));
+        }
         for name in &options.unset {
             params.unset(name);
         }
@@ -381,9 +385,15 @@ impl<'a> Decls<'a> {
         }
         for p in self.principals.values() {
             repeated(&p.repeated, diags);
+            if let Some(b) = &p.aws_boundary {
+                self.expect(b, DeclKind::Access, diags);
+            }
         }
         for n in self.networks.values() {
             repeated(&n.repeated, diags);
+            for c in &n.connects {
+                self.expect(c, DeclKind::Network, diags);
+            }
             if n.cidr.is_none() {
                 diags.push(
                     Diagnostic::new(
@@ -411,6 +421,9 @@ impl<'a> Decls<'a> {
             for w in &a.within {
                 self.expect(w, DeclKind::Access, diags);
             }
+            for r in &a.aws_roles_under {
+                self.expect(&r.boundary, DeclKind::Access, diags);
+            }
             for g in &a.grants {
                 let want = match g.target.node {
                     TargetKind::Engine => DeclKind::Engine,
@@ -422,6 +435,9 @@ impl<'a> Decls<'a> {
             }
         }
         self.check_unused_principals(diags);
+        if let Some(d) = self.deployment {
+            super::params::check_externals(&d.externals, params, diags);
+        }
         // Lines copied by `include` are checked once, in their group.
         for file in &self.user_files {
             for item in &file.items {
@@ -494,6 +510,13 @@ impl<'a> Decls<'a> {
         }
     }
 
+    /// The resource policy a store of this kind has on AWS (bucket, key), if any.
+    pub fn store_policy(&self, s: &ast::Store) -> Option<&'static resource_policies::Info> {
+        let kind = self.store_kinds.get(s.kind.node.as_str())?;
+        let aws = kind.clouds.iter().find(|c| c.cloud.node == Cloud::Aws)?;
+        resource_policies::for_services(aws.services.iter().map(|x| x.node.as_str()))
+    }
+
     fn check_store(&self, s: &ast::Store, diags: &mut Vec<Diagnostic>) {
         match self.store_kinds.get(s.kind.node.as_str()) {
             None => diags.push(unknown_kind(
@@ -502,6 +525,13 @@ impl<'a> Decls<'a> {
                 self.store_kinds.keys().copied(),
             )),
             Some(k) => self.check_kind_clouds(&s.kind, k, diags),
+        }
+        for st in &s.policy {
+            for p in &st.principals {
+                if let ast::PolicyPrincipal::Declared(n) = p {
+                    self.expect(n, DeclKind::Principal, diags);
+                }
+            }
         }
     }
 
@@ -551,10 +581,18 @@ impl<'a> Decls<'a> {
             .accesses
             .values()
             .filter_map(|a| a.principal.as_ref().map(|p| p.node.as_str()))
+            .chain(self.stores.values().flat_map(|s| {
+                s.policy.iter().flat_map(|st| {
+                    st.principals.iter().filter_map(|p| match p {
+                        ast::PolicyPrincipal::Declared(n) => Some(n.node.as_str()),
+                        ast::PolicyPrincipal::Literal(_) => None,
+                    })
+                })
+            }))
             .collect();
         for p in self.principals.values() {
             // A principal with an AWS role still yields a trust policy on its own.
-            if !used.contains(p.name.node.as_str()) && p.aws_role.is_none() {
+            if !used.contains(p.name.node.as_str()) && !p.has_aws_role() {
                 diags.push(
                     Diagnostic::new(
                         Code::W0113,
@@ -671,6 +709,23 @@ pub fn for_each_string(item: &Item, f: &mut dyn FnMut(&ast::Str)) {
                 f(&r.arn);
                 r.external_id.iter().for_each(&mut *f);
             }
+            for t in &p.aws_trust {
+                t.principals.iter().for_each(&mut *f);
+                if let Some((sa, ns)) = &t.service_account {
+                    f(sa);
+                    f(ns);
+                }
+                t.actions.iter().flatten().for_each(&mut *f);
+                for c in &t.conditions {
+                    if let ast::Condition::Explicit { key, values, .. } = c {
+                        f(key);
+                        values.iter().for_each(&mut *f);
+                    }
+                }
+            }
+            if let Some(i) = &p.aws_instance_profile {
+                i.node.iter().for_each(&mut *f);
+            }
             if let Some(g) = &p.gcp_service_account {
                 f(&g.account);
                 g.impersonated_by.iter().for_each(&mut *f);
@@ -682,7 +737,17 @@ pub fn for_each_string(item: &Item, f: &mut dyn FnMut(&ast::Str)) {
             }
         }
         Item::Engine(e) => e.namespaces.iter().for_each(&mut *f),
-        Item::Store(s) => s.resource_name.iter().for_each(&mut *f),
+        Item::Store(s) => {
+            s.resource_name.iter().for_each(&mut *f);
+            for st in &s.policy {
+                for p in &st.principals {
+                    if let ast::PolicyPrincipal::Literal(x) = p {
+                        f(x);
+                    }
+                }
+                stmt(&st.statement, f);
+            }
+        }
         Item::Grants(g) => {
             for_each_string(&Item::Access(g.body.clone()), f);
             for p in &g.body.pieces {
@@ -701,6 +766,9 @@ pub fn for_each_string(item: &Item, f: &mut dyn FnMut(&ast::Str)) {
             a.description.iter().for_each(&mut *f);
             a.aws.iter().for_each(|s| stmt(s, f));
             a.aws_managed.iter().for_each(&mut *f);
+            for r in &a.aws_roles_under {
+                r.roles.iter().flatten().for_each(&mut *f);
+            }
             a.gcp_permissions.iter().for_each(&mut *f);
             a.gcp_roles.iter().for_each(&mut *f);
             a.azure_scopes.iter().for_each(&mut *f);
@@ -732,11 +800,15 @@ pub fn for_each_string(item: &Item, f: &mut dyn FnMut(&ast::Str)) {
             f(&s.ou);
             s.statements.iter().for_each(|st| stmt(st, f));
         }
-        Item::Use(_)
-        | Item::Network(_)
-        | Item::Kind(_)
-        | Item::Component(_)
-        | Item::Crd(_)
-        | Item::Ack(_) => {}
+        Item::Network(n) => {
+            for r in &n.rules {
+                for p in &r.peers {
+                    if let ast::Peer::Tag(t) = p {
+                        f(t);
+                    }
+                }
+            }
+        }
+        Item::Use(_) | Item::Kind(_) | Item::Component(_) | Item::Crd(_) | Item::Ack(_) => {}
     }
 }

@@ -31,6 +31,8 @@ pub enum Origin {
 pub struct Params {
     /// name -> value and its origin (None: stays a placeholder).
     values: BTreeMap<String, Option<(String, Origin)>>,
+    /// The deployment's `external` references (`var.vpc_id`).
+    externals: std::collections::BTreeSet<String>,
 }
 
 impl Params {
@@ -68,7 +70,10 @@ impl Params {
             }
         }
         // The name prefix may itself use parameters (`"demo-${env}"`).
-        let mut params = Params { values };
+        let mut params = Params {
+            values,
+            externals: Default::default(),
+        };
         if let Some(Some((p, origin))) = params.values.get("prefix").cloned() {
             let rendered = params.render(&p);
             params
@@ -120,8 +125,38 @@ impl Params {
         self.values.contains_key(name)
     }
 
-    /// Reports every `${x}` in `s` that names no parameter.
+    /// Declares the deployment's `external` references.
+    pub fn set_externals<'s>(&mut self, names: impl IntoIterator<Item = &'s str>) {
+        self.externals = names.into_iter().map(str::to_string).collect();
+    }
+
+    /// Reports every `${x}` in `s` that names no parameter (E0107), and every
+    /// `${a.b}` that is not a declared external reference (E0118).
     pub fn check(&self, s: &Str, diags: &mut Vec<Diagnostic>) {
+        for (path, range) in external_references(&s.node) {
+            if self.externals.contains(path) {
+                continue;
+            }
+            let span = reference_span(s, range);
+            let mut d = Diagnostic::new(
+                Code::E0118,
+                span,
+                format!("undeclared external reference `{path}`"),
+            )
+            .label("not declared `external` in the deployment");
+            if let Some(best) = closest(path, self.externals.iter().map(String::as_str)) {
+                d = d.suggest(
+                    span,
+                    format!("${{{best}}}"),
+                    format!("did you mean `{best}`?"),
+                );
+            } else {
+                d = d.help(format!(
+                    "declare it in the deployment: `external {path}`, so that a typo cannot pass unnoticed"
+                ));
+            }
+            diags.push(d);
+        }
         for (name, range) in references(&s.node) {
             if self.is_known(name) {
                 continue;
@@ -155,6 +190,63 @@ impl Params {
         }
         out.push_str(&s[last..]);
         out
+    }
+}
+
+/// E0119: an `external` reference declared twice, or one whose Terraform variable or
+/// CloudFormation parameter would be another's (a parameter's or an external's).
+pub fn check_externals(
+    externals: &[crate::syntax::ast::Name],
+    params: &Params,
+    diags: &mut Vec<Diagnostic>,
+) {
+    use crate::backend::cloudformation::pascal;
+    // variable or parameter name -> what holds it (`parameter `x`` / `external `a.b``)
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    for p in params.names() {
+        taken.insert(p.to_string(), format!("parameter `{p}`"));
+        taken.insert(format!("cfn:{}", pascal(p)), format!("parameter `{p}`"));
+    }
+    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+    for e in externals {
+        let path = e.node.as_str();
+        if let Some(first) = seen.get(path) {
+            diags.push(
+                Diagnostic::new(
+                    Code::E0119,
+                    e.span,
+                    format!("external reference `{path}` is declared twice"),
+                )
+                .label("declared again here")
+                .with_secondary(*first, "first declared here")
+                .help("remove one"),
+            );
+            continue;
+        }
+        seen.insert(path, e.span);
+        let var = external_variable(path);
+        let me = format!("external `{path}`");
+        for (key, what) in [
+            (var.clone(), format!("Terraform variable `{var}`")),
+            (
+                format!("cfn:{}", pascal(&var)),
+                format!("CloudFormation parameter `{}`", pascal(&var)),
+            ),
+        ] {
+            if let Some(other) = taken.get(&key) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::E0119,
+                        e.span,
+                        format!("external reference `{path}` would be {what}, as {other} is"),
+                    )
+                    .label("clashes in the Terraform and CloudFormation outputs")
+                    .help(format!("rename one of them, or use {other} alone")),
+                );
+                break;
+            }
+            taken.insert(key, me.clone());
+        }
     }
 }
 
@@ -195,6 +287,47 @@ pub fn references(s: &str) -> Vec<(&str, std::ops::Range<usize>)> {
     out
 }
 
+/// `${a.b...}` references to another tool's names (Terraform's `${var.x}`,
+/// `${aws_s3_bucket.b.arn}`, CloudFormation's `${Bucket.Arn}`) with their byte ranges:
+/// a name, then one or more `.`-separated parts of letters, digits, `_` and `-`.
+pub fn external_references(s: &str) -> Vec<(&str, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = s[from..].find("${") {
+        let start = from + i;
+        let Some(len) = s[start + 2..].find('}') else {
+            break;
+        };
+        let path = &s[start + 2..start + 2 + len];
+        if is_external(path) {
+            out.push((path, start..start + 3 + len));
+        }
+        from = start + 2;
+    }
+    out
+}
+
+/// `var.x`, `aws_s3_bucket.b.arn`: what `external` declares and `${...}` may hold.
+pub fn is_external(path: &str) -> bool {
+    let mut parts = path.split('.');
+    let first = parts.next().unwrap_or("");
+    let word = |w: &str| {
+        !w.is_empty()
+            && w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    path.contains('.')
+        && first.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && word(first)
+        && parts.all(word)
+}
+
+/// The Terraform variable a declared external reference becomes in engc's modules:
+/// `var.vpc_id` → `vpc_id`, `aws_s3_bucket.b.arn` → `aws_s3_bucket_b_arn`.
+pub fn external_variable(path: &str) -> String {
+    path.strip_prefix("var.").unwrap_or(path).replace('.', "_")
+}
+
 /// The span in the source of the part `range` of a string's value. Offsets in the value
 /// are not offsets in the literal when escapes come before (`\n` is two bytes written,
 /// one read), and a span counted in the value could end inside a character. The literal
@@ -231,6 +364,22 @@ mod tests {
             .map(|r| r.0)
             .collect();
         assert_eq!(refs, ["region", "x1"]);
+    }
+
+    #[test]
+    fn external_references_are_dotted_names() {
+        let refs: Vec<_> = external_references(
+            "${var.x}/${aws:username}/${a.b.arn}/${x}/${.a}/${a..b}/${a.}/${1a.b}/${aws:x.y}",
+        )
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+        assert_eq!(refs, ["var.x", "a.b.arn"]);
+        assert_eq!(external_variable("var.vpc_id"), "vpc_id");
+        assert_eq!(
+            external_variable("aws_s3_bucket.b.arn"),
+            "aws_s3_bucket_b_arn"
+        );
     }
 
     #[test]

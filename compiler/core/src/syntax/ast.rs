@@ -85,6 +85,9 @@ pub struct Deployment {
     pub managed_tag: Option<(Str, Str)>,
     pub name_prefix: Option<Str>,
     pub params: Vec<Param>,
+    /// `external var.vpc_id, ...`: another tool's references that strings may hold as
+    /// `${var.vpc_id}`.
+    pub externals: Vec<Name>,
     pub acks: Vec<Ack>,
     /// Settings given twice, for a diagnostic.
     pub repeated: Vec<(Span, Span, &'static str)>,
@@ -101,6 +104,12 @@ pub struct Principal {
     pub name: Name,
     pub span: Span,
     pub aws_role: Option<AwsRole>,
+    /// `aws trust ...`: who else may assume the role, in source order.
+    pub aws_trust: Vec<AwsTrust>,
+    /// `aws instance_profile ["NAME"]`: the name, if given (else the role's name).
+    pub aws_instance_profile: Option<Spanned<Option<Str>>>,
+    /// `aws boundary ACCESS`: the level whose policy is the role's permissions boundary.
+    pub aws_boundary: Option<Name>,
     pub gcp_service_account: Option<GcpServiceAccount>,
     pub azure_principal: Option<Str>,
     pub k8s_service_account: Option<K8sServiceAccount>,
@@ -112,6 +121,66 @@ pub struct Principal {
 pub struct AwsRole {
     pub arn: Str,
     pub external_id: Option<Str>,
+    pub span: Span,
+}
+
+impl Principal {
+    /// Whether the customer creates an AWS role for it.
+    pub fn has_aws_role(&self) -> bool {
+        self.aws_role.is_some() || !self.aws_trust.is_empty()
+    }
+}
+
+/// Whom a trust statement names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TrustKind {
+    /// An account (id or root ARN): `Principal.AWS`.
+    Account,
+    /// A role or user ARN: `Principal.AWS`.
+    Role,
+    /// A service principal such as `ec2.amazonaws.com`: `Principal.Service`.
+    Service,
+    /// An OIDC or SAML provider ARN, or a well-known provider: `Principal.Federated`.
+    Federated,
+    /// An OIDC issuer (`oidc.eks.REGION.amazonaws.com/id/ID`), whose provider in the
+    /// customer's account is the federated principal.
+    Oidc,
+}
+
+impl TrustKind {
+    pub fn parse(s: &str) -> Option<TrustKind> {
+        Some(match s {
+            "account" => TrustKind::Account,
+            "role" => TrustKind::Role,
+            "service" => TrustKind::Service,
+            "federated" => TrustKind::Federated,
+            "oidc" => TrustKind::Oidc,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrustKind::Account => "account",
+            TrustKind::Role => "role",
+            TrustKind::Service => "service",
+            TrustKind::Federated => "federated",
+            TrustKind::Oidc => "oidc",
+        }
+    }
+}
+
+/// `aws trust KIND STRINGS [service_account "SA" in "NS"] [actions STRINGS] [when ...] [as "SID"]`.
+#[derive(Clone, Debug)]
+pub struct AwsTrust {
+    pub kind: Spanned<TrustKind>,
+    pub principals: Vec<Str>,
+    /// `service_account "NAME" in "NAMESPACE"` (with `oidc`): the `sub` it requires.
+    pub service_account: Option<(Str, Str)>,
+    /// None: the kind's default action.
+    pub actions: Option<Vec<Str>>,
+    pub conditions: Vec<Condition>,
+    pub sid: Option<Str>,
     pub span: Span,
 }
 
@@ -141,6 +210,14 @@ pub struct Network {
     pub subnets: Vec<Subnet>,
     pub pods: Option<CidrText>,
     pub services: Option<CidrText>,
+    /// GCP Private Service Connect range.
+    pub psc: Option<CidrText>,
+    /// A private cluster's control-plane range (GKE `master_ipv4_cidr_block`).
+    pub master: Option<CidrText>,
+    /// Source order.
+    pub rules: Vec<NetRule>,
+    /// Networks this one is peered or otherwise connected with.
+    pub connects: Vec<Name>,
     pub acks: Vec<Ack>,
     pub repeated: Vec<(Span, Span, &'static str)>,
 }
@@ -151,6 +228,74 @@ pub struct Subnet {
     pub cidr: CidrText,
     pub zone: Option<Str>,
     pub public: Option<CidrText>,
+    /// Named secondary ranges (GCP), source order.
+    pub secondary: Vec<(Name, CidrText)>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Direction {
+    Ingress,
+    Egress,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ingress => "ingress",
+            Direction::Egress => "egress",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Protocol {
+    Tcp,
+    Udp,
+    Icmp,
+    All,
+}
+
+impl Protocol {
+    pub fn parse(s: &str) -> Option<Protocol> {
+        Some(match s {
+            "tcp" => Protocol::Tcp,
+            "udp" => Protocol::Udp,
+            "icmp" => Protocol::Icmp,
+            "all" => Protocol::All,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "tcp",
+            Protocol::Udp => "udp",
+            Protocol::Icmp => "icmp",
+            Protocol::All => "all",
+        }
+    }
+}
+
+/// The other end of a firewall rule.
+#[derive(Clone, Debug)]
+pub enum Peer {
+    Cidr(CidrText),
+    /// `subnet NAME`: a subnet of the same network, by name.
+    Subnet(Name),
+    /// `tag "NAME"`: a GCP network tag or an Azure service tag.
+    Tag(Str),
+}
+
+/// `ingress NAME PROTOCOL [PORTS] from PEERS` / `egress NAME PROTOCOL [PORTS] to PEERS`.
+#[derive(Clone, Debug)]
+pub struct NetRule {
+    pub direction: Spanned<Direction>,
+    pub name: Name,
+    pub protocol: Spanned<Protocol>,
+    /// As written (`443`, `8000-8999`); empty: every port.
+    pub ports: Vec<Spanned<String>>,
+    pub peers: Vec<Peer>,
     pub span: Span,
 }
 
@@ -178,9 +323,36 @@ pub struct Store {
     pub kind: Name,
     /// Resource name pattern overriding `<prefix>-*`.
     pub resource_name: Option<Str>,
+    /// The statements of its resource policy (bucket policy, key policy), in order.
+    pub policy: Vec<PolicyStatement>,
     pub acks: Vec<Ack>,
     pub span: Span,
     pub repeated: Vec<(Span, Span, &'static str)>,
+}
+
+/// A statement of a store's resource policy: an AWS statement with its principals.
+#[derive(Clone, Debug)]
+pub struct PolicyStatement {
+    /// Empty when `for` is missing (a diagnostic).
+    pub principals: Vec<PolicyPrincipal>,
+    pub statement: AwsStatement,
+}
+
+/// Who a resource policy statement is for.
+#[derive(Clone, Debug)]
+pub enum PolicyPrincipal {
+    /// `"*"`, an account id, an IAM ARN or a service principal, as written.
+    Literal(Str),
+    /// A declared principal: its AWS role.
+    Declared(Name),
+}
+
+impl PolicyPrincipal {
+    pub fn span(&self) -> Span {
+        match self {
+            PolicyPrincipal::Literal(s) | PolicyPrincipal::Declared(s) => s.span,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -268,6 +440,10 @@ pub struct Access {
     pub grants: Vec<AbstractGrant>,
     pub aws: Vec<AwsStatement>,
     pub aws_managed: Vec<Str>,
+    /// `aws inline`: the policy is inline in the principal's role.
+    pub aws_inline: Option<Span>,
+    /// `aws roles under BOUNDARY [on ROLES]`, in source order.
+    pub aws_roles_under: Vec<RolesUnder>,
     pub gcp_permissions: Vec<Str>,
     pub gcp_roles: Vec<Str>,
     pub gcp_role_id: Option<Str>,
@@ -298,6 +474,8 @@ impl Access {
             grants: Vec::new(),
             aws: Vec::new(),
             aws_managed: Vec::new(),
+            aws_inline: None,
+            aws_roles_under: Vec::new(),
             gcp_permissions: Vec::new(),
             gcp_roles: Vec::new(),
             gcp_role_id: None,
@@ -405,6 +583,16 @@ pub struct K8sBind {
     /// `user:NAME`, `group:NAME`, `serviceaccount:NS/NAME`; empty: the principal's
     /// service account.
     pub subjects: Vec<Str>,
+    pub span: Span,
+}
+
+/// `aws roles under BOUNDARY [on ROLES]`: may create and manage the roles only with
+/// the permissions boundary of level BOUNDARY.
+#[derive(Clone, Debug)]
+pub struct RolesUnder {
+    pub boundary: Name,
+    /// None: `arn:aws:iam::${account_id}:role/<prefix>-*`.
+    pub roles: Option<Vec<Str>>,
     pub span: Span,
 }
 

@@ -4,9 +4,15 @@
 //!
 //! - [`k8s_verbs`]: the RBAC verbs the API server authorizes;
 //! - [`iam_operators`]: the IAM condition operators;
+//! - [`iam_roles`]: trust actions, OIDC claims and the permissions boundary guard;
 //! - [`address_ranges`]: the private and shared address ranges;
+//! - [`resource_policies`]: the stores' resource policies and what limits a public one;
+//! - [`admin_ports`]: administrative ports and the sources that mean the internet;
 //! - cloud display names: [`crate::syntax::ast::Cloud::title`].
 
 pub mod address_ranges;
+pub mod admin_ports;
 pub mod iam_operators;
+pub mod iam_roles;
 pub mod k8s_verbs;
+pub mod resource_policies;

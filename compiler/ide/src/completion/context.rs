@@ -24,11 +24,21 @@ pub(crate) enum Frame {
 impl Frame {
     pub(crate) fn keywords(&self) -> &'static [&'static str] {
         match self {
-            Frame::Deployment => &["clouds", "managed_tag", "name_prefix", "param", "ack"],
+            Frame::Deployment => &[
+                "clouds",
+                "managed_tag",
+                "name_prefix",
+                "param",
+                "external",
+                "ack",
+            ],
             Frame::Principal => &["aws", "gcp", "azure", "k8s", "ack"],
-            Frame::Network => &["cidr", "subnet", "pods", "services", "ack"],
+            Frame::Network => &[
+                "cidr", "subnet", "pods", "services", "psc", "master", "ingress", "egress",
+                "connect", "ack",
+            ],
             Frame::Engine { .. } => &["namespace", "components", "ack"],
-            Frame::Store => &["name", "ack"],
+            Frame::Store => &["name", "aws", "ack"],
             Frame::Access { .. } => &[
                 "read",
                 "write",

@@ -230,9 +230,13 @@ pub(super) fn in_block(ctx: &mut Ctx, frame: &Frame, stmt: &[&str]) {
                 }
             }
         }
+        Frame::Principal if first == "aws" && stmt.len() > 1 && stmt[1] == "trust" => {
+            trust_statement(ctx, stmt)
+        }
         Frame::Principal => match (first, stmt.len()) {
-            ("aws", 1) => ctx.keywords(&["role"]),
-            ("aws", 3) => ctx.keywords(&["external_id"]),
+            ("aws", 1) => ctx.keywords(&["role", "trust", "instance_profile", "boundary"]),
+            ("aws", 2) if stmt[1] == "boundary" => ctx.decls(DeclKind::Access, None),
+            ("aws", 3) if stmt[1] == "role" => ctx.keywords(&["external_id"]),
             ("gcp", 1) => ctx.keywords(&["service_account"]),
             ("gcp", 3) => ctx.keywords(&["impersonated_by"]),
             ("azure", 1) => ctx.keywords(&["service_principal"]),
@@ -243,15 +247,31 @@ pub(super) fn in_block(ctx: &mut Ctx, frame: &Frame, stmt: &[&str]) {
         Frame::Network => {
             if first == "subnet" && stmt.len() >= 3 {
                 let mut kws = Vec::new();
-                if !stmt.contains(&"zone") {
+                if !stmt.contains(&"zone") && !stmt.contains(&"secondary") {
                     kws.push("zone");
                 }
-                if !stmt.contains(&"public") {
+                if !stmt.contains(&"public") && !stmt.contains(&"secondary") {
                     kws.push("public");
                 }
-                if last != "zone" && last != "public" {
+                kws.push("secondary");
+                if !matches!(last, "zone" | "public" | "secondary") {
                     ctx.keywords(&kws);
                 }
+            }
+            if first == "ingress" || first == "egress" {
+                // ingress NAME PROTOCOL [PORTS] from PEER, ...
+                let towards = if first == "ingress" { "from" } else { "to" };
+                match stmt.len() {
+                    2 => ctx.keywords(&["tcp", "udp", "icmp", "all"]),
+                    n if n >= 3 && !stmt.contains(&towards) && last != "," => {
+                        ctx.keywords(&[towards])
+                    }
+                    _ if last == towards || last == "," => ctx.keywords(&["subnet", "tag"]),
+                    _ => {}
+                }
+            }
+            if first == "connect" && (last == "connect" || last == ",") {
+                ctx.decls(DeclKind::Network, None);
             }
         }
         Frame::Engine { kind } => {
@@ -272,7 +292,7 @@ pub(super) fn in_block(ctx: &mut Ctx, frame: &Frame, stmt: &[&str]) {
             "within" if stmt.len() == 1 => ctx.decls(DeclKind::Access, name.as_deref()),
             "include" if stmt.len() == 1 => ctx.groups(),
             "if" if stmt.len() == 1 => ctx.params(false),
-            "aws" => aws_statement(ctx, stmt, true),
+            "aws" => aws_statement(ctx, stmt, Statement::Access),
             "gcp" if stmt.len() == 1 => ctx.keywords(&["permissions", "role", "role_id", "bind"]),
             // gcp bind "ROLE" on KIND "NAME" [to MEMBERS] [when "CEL" as "TITLE"]
             "gcp" if stmt[1] == "bind" => match last {
@@ -336,7 +356,7 @@ pub(super) fn in_block(ctx: &mut Ctx, frame: &Frame, stmt: &[&str]) {
         },
         Frame::Scp => {
             if first == "aws" {
-                aws_statement(ctx, stmt, false);
+                aws_statement(ctx, stmt, Statement::Scp);
             }
         }
         Frame::K8sRole => {
@@ -357,17 +377,40 @@ pub(super) fn in_block(ctx: &mut Ctx, frame: &Frame, stmt: &[&str]) {
             "data" if stmt.len() == 1 => ctx.keywords(LEVELS),
             _ => {}
         },
-        Frame::Kind | Frame::Store | Frame::Unknown => {}
+        Frame::Store => {
+            if first == "aws" {
+                aws_statement(ctx, stmt, Statement::Store);
+            }
+        }
+        Frame::Kind | Frame::Unknown => {}
     }
 }
 
-fn aws_statement(ctx: &mut Ctx, stmt: &[&str], access: bool) {
+/// Where an `aws` statement is: its words differ a little.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Statement {
+    Access,
+    Scp,
+    /// A store's resource policy: `for PRINCIPALS` after the actions.
+    Store,
+}
+
+fn aws_statement(ctx: &mut Ctx, stmt: &[&str], kind: Statement) {
     let last = *stmt.last().unwrap_or(&"");
     if stmt.len() == 1 {
-        if access {
-            ctx.keywords(&["allow", "deny", "managed_policy"]);
+        if kind == Statement::Access {
+            ctx.keywords(&["allow", "deny", "managed_policy", "inline", "roles"]);
         } else {
             ctx.keywords(&["allow", "deny"]);
+        }
+        return;
+    }
+    if kind == Statement::Access && stmt[1] == "roles" {
+        match stmt.len() {
+            2 => ctx.keywords(&["under"]),
+            3 => ctx.decls(DeclKind::Access, None),
+            4 => ctx.keywords(&["on"]),
+            _ => {}
         }
         return;
     }
@@ -379,6 +422,19 @@ fn aws_statement(ctx: &mut Ctx, stmt: &[&str], access: bool) {
         stmt.iter().filter(|w| **w == "[").count() > stmt.iter().filter(|w| **w == "]").count();
     if open {
         return;
+    }
+    let store = kind == Statement::Store;
+    let after = |w: &str| stmt.contains(&w);
+    // In a store, the principals after `for`: declared principals, then `on`...
+    if store && after("for") && !after("on") && !after("when") && !after("as") {
+        if last == "for" || last == "," {
+            ctx.decls(DeclKind::Principal, None);
+            return;
+        }
+        if last != "\"" && last != "]" {
+            ctx.keywords(&["on", "when", "as"]);
+            return;
+        }
     }
     match last {
         "allow" | "deny" => ctx.keywords(&["not"]),
@@ -393,6 +449,7 @@ fn aws_statement(ctx: &mut Ctx, stmt: &[&str], access: bool) {
                 );
             }
         }
+        "\"" | "]" if store && !after("for") => ctx.keywords(&["for"]),
         "\"" | "]" => {
             let mut kws = Vec::new();
             if !stmt.contains(&"on") && !stmt.contains(&"when") {
@@ -409,6 +466,60 @@ fn aws_statement(ctx: &mut Ctx, stmt: &[&str], access: bool) {
             ctx.keywords(&kws);
         }
         "tag" | "request_tag" => ctx.keywords(&["and", "as"]),
+        _ => {}
+    }
+}
+
+/// `aws trust KIND STRINGS [service_account "SA" in "NS"] [actions STRINGS] [when ...] [as "SID"]`.
+fn trust_statement(ctx: &mut Ctx, stmt: &[&str]) {
+    let last = *stmt.last().unwrap_or(&"");
+    if stmt.len() == 2 {
+        ctx.keywords(&["account", "role", "service", "federated", "oidc"]);
+        return;
+    }
+    let open =
+        stmt.iter().filter(|w| **w == "[").count() > stmt.iter().filter(|w| **w == "]").count();
+    if open {
+        return;
+    }
+    match last {
+        "when" | "and" => {
+            for op in engc_core::vocab::iam_operators::OPERATORS {
+                ctx.push(
+                    op.name,
+                    CompletionKind::Operator,
+                    Some(format!("IAM condition operator: {}", op.doc)),
+                );
+            }
+        }
+        "\"" | "]" if stmt.len() > 3 => {
+            let n = stmt.len();
+            // `service_account "SA"` is followed by `in`.
+            if n >= 3 && stmt[n - 2] == "service_account" {
+                ctx.keywords(&["in"]);
+                return;
+            }
+            let mut kws = Vec::new();
+            if stmt[2] == "oidc"
+                && !stmt.contains(&"service_account")
+                && !stmt.contains(&"actions")
+                && !stmt.contains(&"when")
+            {
+                kws.push("service_account");
+            }
+            if !stmt.contains(&"actions") && !stmt.contains(&"when") {
+                kws.push("actions");
+            }
+            if !stmt.contains(&"when") {
+                kws.push("when");
+            } else {
+                kws.push("and");
+            }
+            if !stmt.contains(&"as") {
+                kws.push("as");
+            }
+            ctx.keywords(&kws);
+        }
         _ => {}
     }
 }

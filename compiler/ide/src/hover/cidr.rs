@@ -56,6 +56,23 @@ fn all_blocks(a: &Analysis) -> Vec<(String, &ast::CidrText)> {
             if let Some(p) = &n.pods {
                 out.push((format!("pod range of `{net}`"), p));
             }
+            for s in &n.subnets {
+                for (name, c) in &s.secondary {
+                    out.push((
+                        format!(
+                            "secondary range `{}` of subnet `{}` of `{net}`",
+                            name.node, s.name.node
+                        ),
+                        c,
+                    ));
+                }
+            }
+            if let Some(p) = &n.psc {
+                out.push((format!("Private Service Connect range of `{net}`"), p));
+            }
+            if let Some(m) = &n.master {
+                out.push((format!("control-plane range of `{net}`"), m));
+            }
             if let Some(s) = &n.services {
                 out.push((format!("service range of `{net}`"), s));
             }

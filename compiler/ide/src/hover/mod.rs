@@ -129,6 +129,20 @@ fn string_hover(a: &Analysis, s: &ast::Str, ctx: StrCtx) -> Option<String> {
     let v = s.node.as_str();
     match ctx {
         StrCtx::AwsAction => Some(aws_action(v)),
+        StrCtx::TrustAction => {
+            let mut md = aws_action(v);
+            if let Some(t) = engc_core::vocab::iam_roles::trust_action(v) {
+                let kinds: Vec<&str> = t.kinds.iter().map(|k| k.as_str()).collect();
+                let _ = write!(
+                    md,
+                    "\n\n**in a trust policy**: {}; for `{}` principals",
+                    t.doc,
+                    kinds.join("`, `")
+                );
+            }
+            Some(md)
+        }
+        StrCtx::TrustPrincipal(kind) => Some(trust_principal_hover(kind, v)),
         StrCtx::KindPermission(Cloud::Aws) => Some(aws_action(v)),
         StrCtx::GcpPermission | StrCtx::KindPermission(Cloud::Gcp) => Some(gcp_permission(v)),
         StrCtx::AzureOperation { data } => Some(azure_operation(v, Some(data))),
@@ -173,9 +187,33 @@ fn string_hover(a: &Analysis, s: &ast::Str, ctx: StrCtx) -> Option<String> {
             "GCP predefined role `{v}`, bound to the principal's service account"
         )),
         StrCtx::AwsResourceType(services) => aws_resource_type(services, v),
+        StrCtx::PolicyPrincipal => Some(policy_principal(v)),
         StrCtx::AwsResource | StrCtx::Other => None,
     }
 }
+/// What a resource policy principal is, as the policy writes it.
+fn policy_principal(v: &str) -> String {
+    use engc_core::vocab::resource_policies::{principal_account, principal_form, PrincipalForm};
+    match principal_form(v) {
+        PrincipalForm::Any => "**principal** `*`: anyone, in any account or anonymous \
+             (`\"Principal\": \"*\"`); public unless a condition such as \
+             `aws:PrincipalOrgID` or `aws:SourceAccount` limits it"
+            .to_string(),
+        PrincipalForm::Aws => format!(
+            "**principal** in account `{}` (`\"Principal\": {{\"AWS\": ...}}`); \
+             cross-account unless it is `${{account_id}}`",
+            principal_account(v)
+        ),
+        PrincipalForm::Service => format!(
+            "**service principal** `{v}` (`\"Principal\": {{\"Service\": ...}}`): \
+             limit it with `aws:SourceAccount` or `aws:SourceArn`"
+        ),
+        PrincipalForm::Invalid => {
+            format!("`{v}` is not a principal: write `*`, an account id, an IAM ARN or a service")
+        }
+    }
+}
+
 fn short_list<'s>(items: impl Iterator<Item = &'s str>) -> String {
     let v: Vec<&str> = items.collect();
     let mut s: Vec<String> = v.iter().take(LIST_MAX).map(|x| format!("`{x}`")).collect();
@@ -187,4 +225,29 @@ fn short_list<'s>(items: impl Iterator<Item = &'s str>) -> String {
     } else {
         s.join(", ")
     }
+}
+
+/// What an `aws trust` principal becomes in the trust policy.
+fn trust_principal_hover(kind: ast::TrustKind, v: &str) -> String {
+    use ast::TrustKind::*;
+    let (key, what) = match kind {
+        Account => (
+            "AWS",
+            "every principal of the account that its own policies allow `sts:AssumeRole` on this role; narrow it with `aws:PrincipalArn`",
+        ),
+        Role => ("AWS", "this role or user of the account"),
+        Service => ("Service", "the AWS service, acting for the customer's resources"),
+        Federated => (
+            "Federated",
+            "identities of this OIDC or SAML provider; narrow them with a `sub` condition",
+        ),
+        Oidc => (
+            "Federated",
+            "the OIDC provider `arn:aws:iam::${account_id}:oidc-provider/ISSUER` (IAM roles for service accounts); `service_account` requires its `sub` and the `sts.amazonaws.com` audience",
+        ),
+    };
+    format!(
+        "**aws trust {}** `{v}`: `Principal.{key}` of the role's trust policy: {what}",
+        kind.as_str()
+    )
 }

@@ -163,6 +163,22 @@ pub fn name_hover(a: &Analysis, sym: &Sym) -> Option<String> {
                 ),
             }
         }
+        Sym::External(path) => {
+            let declared = a
+                .deployment()
+                .is_some_and(|d| d.externals.iter().any(|e| e.node == *path));
+            if !declared {
+                return Some(format!(
+                    "`{path}`: another tool's reference that the deployment does not declare `external` (E0118)"
+                ));
+            }
+            let var = engc_core::resolve::params::external_variable(path);
+            let _ = write!(
+                md,
+                "**external reference** `{path}`\n\n- documents: written as is, `${{{path}}}`\n- Terraform: the variable `{var}`\n- CloudFormation: the parameter `{}`",
+                engc_core::backend::cloudformation::external_parameter(path)
+            );
+        }
         Sym::Deployment(name) => {
             let d = a.deployment()?;
             let _ = write!(md, "**deployment** `{name}`\n\n");
@@ -199,6 +215,25 @@ fn decl_details(a: &Analysis, item: &Item, md: &mut String) {
             md.push_str("**principal**: who the vendor is on each cloud\n\n");
             if let Some(r) = &p.aws_role {
                 let _ = writeln!(md, "- AWS role `{}`", r.arn.node);
+            }
+            for t in &p.aws_trust {
+                let who: Vec<String> = t
+                    .principals
+                    .iter()
+                    .map(|x| format!("`{}`", x.node))
+                    .collect();
+                let _ = writeln!(
+                    md,
+                    "- AWS role trusted by {} {}",
+                    t.kind.node.as_str(),
+                    who.join(", ")
+                );
+            }
+            if let Some(b) = &p.aws_boundary {
+                let _ = writeln!(md, "- permissions boundary: the policy of `{}`", b.node);
+            }
+            if p.aws_instance_profile.is_some() {
+                md.push_str("- with an EC2 instance profile\n");
             }
             if let Some(g) = &p.gcp_service_account {
                 let _ = writeln!(md, "- GCP service account `{}`", g.account.node);
@@ -295,6 +330,24 @@ fn decl_details(a: &Analysis, item: &Item, md: &mut String) {
                     let _ = writeln!(md, "- resource names `{}`", n.node);
                 }
                 None => md.push_str("- resource names: the name prefix, then anything\n"),
+            }
+            let policy = kind
+                .and_then(|k| k.clouds.iter().find(|c| c.cloud.node == ast::Cloud::Aws))
+                .and_then(|c| {
+                    engc_core::vocab::resource_policies::for_services(
+                        c.services.iter().map(|x| x.node.as_str()),
+                    )
+                });
+            if let (Some(info), false) = (policy, s.policy.is_empty()) {
+                let _ = writeln!(
+                    md,
+                    "- {}: {} statement{}, written to `aws/{}.{}.json`",
+                    info.title,
+                    s.policy.len(),
+                    if s.policy.len() == 1 { "" } else { "s" },
+                    s.name.node,
+                    info.file_kind
+                );
             }
         }
         Item::Access(x) => {

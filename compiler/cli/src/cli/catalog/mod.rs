@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 use serde::Serialize;
 
-use super::{Format, EXIT_INPUT, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_INPUT, EXIT_OK, EXIT_USAGE};
 use aws::{lookup_aws, AwsJson};
 use azure::{lookup_azure, AzureJson};
 use engc_core::catalog::{query, Names, Query, Unknown};
@@ -73,6 +73,13 @@ pub struct CatalogArgs {
     /// Human-readable text, or one JSON document.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+}
+
+/// `--format`: the diagnostics' formats less SARIF (a look-up reports no findings).
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+enum Format {
+    Human,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]

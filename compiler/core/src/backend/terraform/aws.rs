@@ -1,11 +1,13 @@
 //! `terraform/aws/main.tf.json`: an IAM role per principal with an AWS role (its trust
 //! policy as `assume_role_policy`), a managed policy per policy file (every split part)
-//! attached to it, the AWS managed policies of its levels, and the SCPs with their
-//! attachments. `${region}` and `${account_id}` left unset are the provider's own.
+//! attached to it, the AWS managed policies of its levels, the SCPs with their
+//! attachments, and the stores' bucket policies (`aws_s3_bucket_policy`) and key
+//! policies (`aws_kms_key_policy`, on the key the store's `name` identifies). `${region}` and `${account_id}` left unset are the provider's own.
 
 use super::{ident, reference, Output, Rendered, Strings};
-use crate::backend::aws::{policy_documents, trust_document};
+use crate::backend::aws::{is_boundary, policy_documents, role_description, trust_document};
 use crate::model::Model;
+use crate::vocab::resource_policies::Kind;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -18,11 +20,33 @@ struct Resources {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     aws_iam_policy: BTreeMap<String, Policy>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    aws_iam_role_policy: BTreeMap<String, InlinePolicy>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     aws_iam_role_policy_attachment: BTreeMap<String, Attachment>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    aws_iam_instance_profile: BTreeMap<String, InstanceProfile>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     aws_organizations_policy: BTreeMap<String, OrganizationsPolicy>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     aws_organizations_policy_attachment: BTreeMap<String, OrganizationsAttachment>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    aws_s3_bucket_policy: BTreeMap<String, BucketPolicy>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    aws_kms_key_policy: BTreeMap<String, KeyPolicy>,
+    #[serde(flatten)]
+    firewall: super::firewall::Aws,
+}
+
+#[derive(Serialize)]
+struct BucketPolicy {
+    bucket: String,
+    policy: String,
+}
+
+#[derive(Serialize)]
+struct KeyPolicy {
+    key_id: String,
+    policy: String,
 }
 
 #[derive(Serialize)]
@@ -30,6 +54,21 @@ struct Role {
     name: String,
     description: String,
     assume_role_policy: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permissions_boundary: Option<String>,
+}
+
+#[derive(Serialize)]
+struct InlinePolicy {
+    name: String,
+    role: String,
+    policy: String,
+}
+
+#[derive(Serialize)]
+struct InstanceProfile {
+    name: String,
+    role: String,
 }
 
 #[derive(Serialize)]
@@ -85,13 +124,7 @@ fn provider_value(name: &str) -> Option<String> {
 /// The base of generated names: the name prefix, else the deployment's name, in
 /// lowercase with `-` for `_`.
 pub fn base_name(model: &Model) -> String {
-    let prefix = model
-        .deployment
-        .name_prefix
-        .as_deref()
-        .filter(|p| !crate::backend::template::has_params(p))
-        .unwrap_or(&model.deployment.name);
-    prefix.to_lowercase().replace('_', "-")
+    model.deployment.base_name()
 }
 
 /// The role's default name: `<prefix or deployment>-<principal>`.
@@ -110,25 +143,50 @@ pub fn module(model: &Model) -> Option<Rendered> {
     let mut r = Resources::default();
     let mut output = BTreeMap::new();
     for p in &model.principals {
-        let Some(role) = &p.aws_role else { continue };
+        if !p.has_aws_role() {
+            continue;
+        }
         let var = format!("role_name_{}", p.name);
         s.own_variable(
             &var,
             &role_name(model, &p.name),
             format!("The name of the IAM role principal `{}` assumes", p.name),
         );
-        let trust = trust_document(role);
+        let trust = trust_document(p);
         r.aws_iam_role.insert(
             p.name.clone(),
             Role {
                 name: format!("${{var.{var}}}"),
-                description: s.tf(&format!(
-                    "engc: {} principal {}",
-                    model.deployment.name, p.name
-                )),
+                description: s.tf(&role_description(model, p)),
                 assume_role_policy: s.tf(&trust),
+                permissions_boundary: p
+                    .aws_boundary
+                    .as_deref()
+                    .filter(|b| {
+                        model
+                            .accesses
+                            .iter()
+                            .any(|a| a.name == *b && !a.aws.is_empty())
+                    })
+                    .map(|b| reference("aws_iam_policy", b, "arn")),
             },
         );
+        if let Some(profile) = &p.aws_instance_profile {
+            r.aws_iam_instance_profile.insert(
+                p.name.clone(),
+                InstanceProfile {
+                    name: s.tf(profile),
+                    role: reference("aws_iam_role", &p.name, "name"),
+                },
+            );
+            output.insert(
+                ident(&["instance_profile_arn", &p.name]),
+                Output::new(
+                    reference("aws_iam_instance_profile", &p.name, "arn"),
+                    format!("The ARN of the instance profile of principal {}", p.name),
+                ),
+            );
+        }
         output.insert(
             ident(&["role_arn", &p.name]),
             Output::new(
@@ -153,7 +211,25 @@ pub fn module(model: &Model) -> Option<Rendered> {
             Some(p) => format!("${{var.role_name_{p}}}"),
             None => super::strings::escape(&base_name(model)),
         };
-        for (i, doc) in policy_documents(access).iter().enumerate() {
+        if access.aws_inline {
+            // Written whole, inside the role (checks require a role).
+            if let (Some(p), Some(doc)) = (role, policy_documents(access).first()) {
+                r.aws_iam_role_policy.insert(
+                    access.name.clone(),
+                    InlinePolicy {
+                        name: s.tf(&access.name),
+                        role: reference("aws_iam_role", p, "name"),
+                        policy: s.tf(doc),
+                    },
+                );
+            }
+        }
+        let managed_docs = if access.aws_inline {
+            Vec::new()
+        } else {
+            policy_documents(access)
+        };
+        for (i, doc) in managed_docs.iter().enumerate() {
             let key = if i == 0 {
                 access.name.clone()
             } else {
@@ -164,10 +240,15 @@ pub fn module(model: &Model) -> Option<Rendered> {
             } else {
                 format!("{}-{}", access.name.replace('_', "-"), i + 1)
             };
+            let name = if is_boundary(model, &access.name) {
+                super::strings::escape(&model.deployment.boundary_policy_name(&access.name))
+            } else {
+                format!("{name_base}-{suffix}")
+            };
             r.aws_iam_policy.insert(
                 key.clone(),
                 Policy {
-                    name: format!("{name_base}-{suffix}"),
+                    name,
                     description: s.tf(&crate::backend::description_of(model, access)),
                     policy: s.tf(doc),
                 },
@@ -222,9 +303,36 @@ pub fn module(model: &Model) -> Option<Rendered> {
             },
         );
     }
+    for p in &model.resource_policies {
+        let policy = s.tf(&crate::backend::aws::resource_policy_compact(&p.statements));
+        let target = s.tf(&p.target);
+        match p.kind {
+            Kind::Bucket => {
+                r.aws_s3_bucket_policy.insert(
+                    p.store.clone(),
+                    BucketPolicy {
+                        bucket: target,
+                        policy,
+                    },
+                );
+            }
+            Kind::Key => {
+                r.aws_kms_key_policy.insert(
+                    p.store.clone(),
+                    KeyPolicy {
+                        key_id: target,
+                        policy,
+                    },
+                );
+            }
+        }
+    }
+    r.firewall = super::firewall::aws(model, &s);
     if r.aws_iam_role.is_empty()
         && r.aws_iam_policy.is_empty()
         && r.aws_organizations_policy.is_empty()
+        && model.resource_policies.is_empty()
+        && r.firewall.aws_security_group.is_empty()
     {
         return None;
     }

@@ -12,6 +12,8 @@ const PROVIDERS: &[(&str, &str, &str)] = &[("azurerm", "hashicorp/azurerm", ">= 
 
 #[derive(Serialize, Default)]
 struct Resources {
+    #[serde(flatten)]
+    firewall: super::firewall::Azure,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     azurerm_role_definition: BTreeMap<String, Definition>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -107,7 +109,11 @@ pub fn module(model: &Model) -> Option<Rendered> {
             );
         }
     }
-    if r.azurerm_role_definition.is_empty() && r.azurerm_role_assignment.is_empty() {
+    r.firewall = super::firewall::azure(model, &s);
+    if r.azurerm_role_definition.is_empty()
+        && r.azurerm_role_assignment.is_empty()
+        && r.firewall.azurerm_network_security_group.is_empty()
+    {
         return None;
     }
     Some(s.render::<_, ()>(PROVIDERS, Some("azurerm"), None, r, output))

@@ -14,6 +14,8 @@ const PROVIDERS: &[(&str, &str, &str)] = &[("google", "hashicorp/google", ">= 5.
 #[derive(Serialize, Default)]
 struct Resources {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    google_compute_firewall: BTreeMap<String, super::firewall::Firewall>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     google_folder_iam_member: BTreeMap<String, Member>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     google_organization_iam_member: BTreeMap<String, Member>,
@@ -149,12 +151,14 @@ pub fn module(model: &Model) -> Option<Rendered> {
             );
         }
     }
+    r.google_compute_firewall = super::firewall::gcp(model, &s, &project);
     if r.google_project_iam_custom_role.is_empty()
         && r.google_project_iam_member.is_empty()
         && r.google_service_account_iam_member.is_empty()
         && r.google_storage_bucket_iam_member.is_empty()
         && r.google_folder_iam_member.is_empty()
         && r.google_organization_iam_member.is_empty()
+        && r.google_compute_firewall.is_empty()
     {
         return None;
     }

@@ -7,6 +7,7 @@
 
 pub mod aws;
 pub mod azure;
+pub mod firewall;
 pub mod gcp;
 pub mod k8s;
 pub mod strings;
@@ -51,6 +52,7 @@ fn file(cloud: &str, m: Rendered) -> OutputFile {
         access: None,
         principal: None,
         ou: None,
+        store: None,
         inputs: Some(m.variables),
         contents: m.contents,
     }
@@ -200,9 +202,13 @@ pub struct Strings<'m> {
     /// Placeholders that are not variables (`region` in the AWS module).
     special: &'m dyn Fn(&str) -> Option<String>,
     used: RefCell<BTreeSet<String>>,
+    /// Declared external references used (`var.vpc_id`): each a variable.
+    externals: RefCell<BTreeSet<String>>,
     special_used: RefCell<BTreeSet<String>>,
     /// Variables of the module's own (role names), with their definitions.
     own: RefCell<BTreeMap<String, Variable>>,
+    /// Variables of the module's own without a default (a VPC id): inputs.
+    required: RefCell<BTreeSet<String>>,
 }
 
 impl<'m> Strings<'m> {
@@ -211,23 +217,36 @@ impl<'m> Strings<'m> {
             model,
             special,
             used: RefCell::default(),
+            externals: RefCell::default(),
             special_used: RefCell::default(),
             own: RefCell::default(),
+            required: RefCell::default(),
         }
     }
 
-    /// `s` with its placeholders as interpolations, the rest escaped.
+    /// `s` with its placeholders and declared external references as interpolations
+    /// of variables, the rest escaped.
     pub fn tf(&self, s: &str) -> String {
-        strings::template(s, &|name| match (self.special)(name) {
-            Some(expr) => {
-                self.special_used.borrow_mut().insert(name.to_string());
-                expr
-            }
-            None => {
-                self.used.borrow_mut().insert(name.to_string());
-                format!("var.{}", variable_name(name))
-            }
-        })
+        strings::template_with(
+            s,
+            &|name| match (self.special)(name) {
+                Some(expr) => {
+                    self.special_used.borrow_mut().insert(name.to_string());
+                    expr
+                }
+                None => {
+                    self.used.borrow_mut().insert(name.to_string());
+                    format!("var.{}", variable_name(name))
+                }
+            },
+            &|path| {
+                self.externals.borrow_mut().insert(path.to_string());
+                format!(
+                    "${{var.{}}}",
+                    crate::resolve::params::external_variable(path)
+                )
+            },
+        )
     }
 
     /// Whether a placeholder with a value of the provider's own was rendered.
@@ -253,10 +272,37 @@ impl<'m> Strings<'m> {
         );
     }
 
+    /// A variable of the module's own that the caller must give (a VPC id).
+    pub fn required_variable(&self, name: &str, description: String) {
+        self.required.borrow_mut().insert(name.to_string());
+        self.own.borrow_mut().insert(
+            name.to_string(),
+            Variable {
+                ty: "string",
+                default: None,
+                description: strings::escape(&description),
+                sensitive: false,
+                validation: Vec::new(),
+            },
+        );
+    }
+
     /// The variables: one per parameter used (sorted), and the module's own.
     fn variables(&self) -> BTreeMap<String, Variable> {
         let formats = formats(self.model);
         let mut out = std::mem::take(&mut *self.own.borrow_mut());
+        for e in self.externals.borrow().iter() {
+            out.insert(
+                crate::resolve::params::external_variable(e),
+                Variable {
+                    ty: "string",
+                    default: None,
+                    description: format!("engc external reference `{e}`"),
+                    sensitive: false,
+                    validation: Vec::new(),
+                },
+            );
+        }
         for p in self.used.borrow().iter() {
             let name = variable_name(p);
             let format = formats.get(p.as_str()).copied();
@@ -299,7 +345,21 @@ impl<'m> Strings<'m> {
         };
         Rendered {
             contents: to_json(&module),
-            variables: self.used.borrow().iter().cloned().collect(),
+            variables: self
+                .used
+                .borrow()
+                .iter()
+                .cloned()
+                .chain(
+                    self.externals
+                        .borrow()
+                        .iter()
+                        .map(|e| crate::resolve::params::external_variable(e)),
+                )
+                .chain(self.required.borrow().iter().cloned())
+                .collect::<BTreeSet<String>>()
+                .into_iter()
+                .collect(),
         }
     }
 }
@@ -321,6 +381,16 @@ pub(crate) fn formats(model: &Model) -> BTreeMap<&str, Format> {
             let fields: Vec<&str> = role.arn.splitn(6, ':').collect();
             if let Some(n) = fields.get(4).and_then(|f| alone(f)) {
                 out.insert(n, Format::AwsAccount);
+            }
+        }
+        // An external id a trust statement requires.
+        for t in &p.aws_trust {
+            for keys in t.conditions.values() {
+                for v in keys.get("sts:ExternalId").into_iter().flatten() {
+                    if let Some(n) = alone(v) {
+                        out.insert(n, Format::ExternalId);
+                    }
+                }
             }
         }
         if let Some(n) = p.azure_principal.as_deref().and_then(alone) {
@@ -531,6 +601,28 @@ mod tests {
         assert!(files["terraform/azure/main.tf.json"]
             .contents
             .contains("Microsoft.Foo/$${aws:x}/read"));
+    }
+
+    #[test]
+    fn bucket_and_key_policies() {
+        let mut model = sample_model();
+        model.resource_policies = crate::backend::test_model::resource_policies();
+        let files = modules(&model);
+        let f = &files["terraform/aws/main.tf.json"];
+        let v: serde_json::Value = serde_json::from_str(&f.contents).unwrap();
+        let bucket = &v["resource"]["aws_s3_bucket_policy"]["datasets"];
+        assert_eq!(bucket["bucket"], "chalk-${var.bucket}");
+        let policy: serde_json::Value =
+            serde_json::from_str(bucket["policy"].as_str().unwrap()).unwrap();
+        assert_eq!(policy["Statement"][1]["Principal"], "*");
+        let key = &v["resource"]["aws_kms_key_policy"]["keys"];
+        assert_eq!(key["key_id"], "${var.key_id}");
+        assert!(key["policy"]
+            .as_str()
+            .unwrap()
+            .contains("arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"));
+        let inputs = f.inputs.as_ref().unwrap();
+        assert!(inputs.contains(&"bucket".to_string()) && inputs.contains(&"key_id".to_string()));
     }
 
     #[test]

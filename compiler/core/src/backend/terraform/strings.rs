@@ -7,8 +7,18 @@
 use crate::backend::template::{parts, Part};
 
 /// `s` as a Terraform template: text escaped (`${` → `$${`, `%{` → `%%{`), each
-/// placeholder `name` as `${EXPR}` with `EXPR = expr(name)`.
+/// placeholder `name` as `${EXPR}` with `EXPR = expr(name)`; a declared external
+/// reference is text here (see [`template_with`]).
 pub fn template(s: &str, expr: &dyn Fn(&str) -> String) -> String {
+    template_with(s, expr, &|path| escape(&format!("${{{path}}}")))
+}
+
+/// As [`template`], each declared external reference written `external(path)`.
+pub fn template_with(
+    s: &str,
+    expr: &dyn Fn(&str) -> String,
+    external: &dyn Fn(&str) -> String,
+) -> String {
     let parts = parts(s);
     let mut out = String::with_capacity(s.len() + 8);
     for (i, part) in parts.iter().enumerate() {
@@ -17,7 +27,8 @@ pub fn template(s: &str, expr: &dyn Fn(&str) -> String) -> String {
                 let escaped = escape(t);
                 // `$` right before an interpolation would make `$${`, an escape: write
                 // the trailing `$`s as an interpolation of their own (`${"$"}`).
-                let next_is_param = matches!(parts.get(i + 1), Some(Part::Param(_)));
+                let next_is_param =
+                    matches!(parts.get(i + 1), Some(Part::Param(_) | Part::External(_)));
                 let head = escaped.trim_end_matches('$');
                 let dollars = escaped.len() - head.len();
                 if next_is_param && dollars > 0 {
@@ -32,6 +43,7 @@ pub fn template(s: &str, expr: &dyn Fn(&str) -> String) -> String {
                 out.push_str(&expr(name));
                 out.push('}');
             }
+            Part::External(path) => out.push_str(&external(path)),
         }
     }
     out

@@ -36,12 +36,12 @@ pub struct NetworkInput<'a> {
 /// All CIDR checks over all networks; every problem reported, never stops at the first.
 pub fn check(networks: &[NetworkInput], diags: &mut Vec<Diagnostic>) {
     let mut vpcs = Vec::new();
-    for input in networks {
+    for (i, input) in networks.iter().enumerate() {
         if let Some(vpc) = check_network(input, diags) {
-            vpcs.push(vpc);
+            vpcs.push((i, vpc));
         }
     }
-    check_networks_overlap(&vpcs, diags);
+    check_networks_overlap(networks, &vpcs, diags);
 }
 
 // ---- one network --------------------------------------------------------------------
@@ -58,12 +58,21 @@ fn check_network<'a>(input: &NetworkInput<'a>, diags: &mut Vec<Diagnostic>) -> O
         if let Some(p) = &s.public {
             written.push((Role::Public(i), p));
         }
+        for (j, (_, c)) in s.secondary.iter().enumerate() {
+            written.push((Role::Secondary(i, j), c));
+        }
     }
     if let Some(c) = &n.pods {
         written.push((Role::Pods, c));
     }
     if let Some(c) = &n.services {
         written.push((Role::Services, c));
+    }
+    if let Some(c) = &n.psc {
+        written.push((Role::Psc, c));
+    }
+    if let Some(c) = &n.master {
+        written.push((Role::Master, c));
     }
 
     // E0201, E0202.
@@ -136,20 +145,35 @@ fn check_network<'a>(input: &NetworkInput<'a>, diags: &mut Vec<Diagnostic>) -> O
         .filter(|b| b.exact && b.v6() == family_v6)
         .collect();
     let vpc = usable.iter().copied().find(|b| b.role == Role::Vpc);
+    // Secondary ranges (GCP) may lie outside the network's block but not over another
+    // subnet block.
     let subnets: Vec<&Block<'a>> = usable
         .iter()
         .copied()
-        .filter(|b| matches!(b.role, Role::Subnet(_) | Role::Public(_)))
+        .filter(|b| {
+            matches!(
+                b.role,
+                Role::Subnet(_) | Role::Public(_) | Role::Secondary(..)
+            )
+        })
         .collect();
     let ranges: Vec<&Block<'a>> = usable
         .iter()
         .copied()
-        .filter(|b| matches!(b.role, Role::Pods | Role::Services))
+        .filter(|b| {
+            matches!(
+                b.role,
+                Role::Pods | Role::Services | Role::Psc | Role::Master
+            )
+        })
         .collect();
 
     // E0203.
     if let Some(vpc) = vpc {
-        for s in &subnets {
+        for s in subnets
+            .iter()
+            .filter(|s| !matches!(s.role, Role::Secondary(..)))
+        {
             if !vpc.contains(s) {
                 diags.push(
                     Diagnostic::new(
@@ -172,7 +196,7 @@ fn check_network<'a>(input: &NetworkInput<'a>, diags: &mut Vec<Diagnostic>) -> O
     let inside: Vec<&Block<'a>> = subnets
         .iter()
         .copied()
-        .filter(|s| vpc.is_none_or(|v| v.contains(s)))
+        .filter(|s| matches!(s.role, Role::Secondary(..)) || vpc.is_none_or(|v| v.contains(s)))
         .collect();
     let keys: Vec<Interval> = inside.iter().map(|b| b.interval()).collect();
     report_overlaps(
@@ -184,24 +208,30 @@ fn check_network<'a>(input: &NetworkInput<'a>, diags: &mut Vec<Diagnostic>) -> O
     );
 
     // E0206.
-    let help =
-        "pod and service ranges must lie outside the network's block, its subnets and each other";
+    let help = "pod, service, PSC and control-plane ranges must lie outside the network's block, its subnets and each other";
+    // An AKS service range may lie inside the VNet, as long as it overlaps no subnet.
+    let azure_only = input.clouds == [Cloud::Azure];
+    let range_ivs: Vec<Interval> = ranges.iter().map(|b| b.iv).collect();
     for r in &ranges {
-        if let Some(vpc) = vpc.filter(|v| v.overlaps(r)) {
+        let inside_ok = azure_only && r.role == Role::Services;
+        if let Some(vpc) = vpc.filter(|v| !inside_ok && v.overlaps(r)) {
             diags.push(overlap(Code::E0206, r, vpc, 1, help));
             continue;
         }
-        // Linear: one range against each subnet block.
-        let hits: Vec<&&Block> = subnets.iter().filter(|s| s.overlaps(r)).collect();
+        // Linear: one range against each subnet block. A secondary range that is
+        // exactly a pod or service range is that range (GKE takes them by name): it is
+        // checked as the range, below.
+        let hits: Vec<&&Block> = subnets
+            .iter()
+            .filter(|s| s.overlaps(r))
+            .filter(|s| !(matches!(s.role, Role::Secondary(..)) && range_ivs.contains(&s.iv)))
+            .collect();
         if let Some(first) = hits.iter().min_by_key(|s| s.pos()) {
             diags.push(overlap(Code::E0206, r, first, hits.len(), help));
         }
     }
-    if let [a, b] = ranges[..] {
-        if a.overlaps(b) {
-            report_overlaps(Code::E0206, &[a, b], &[(0, 1)], help, diags);
-        }
-    }
+    let keys: Vec<Interval> = ranges.iter().map(|b| b.interval()).collect();
+    report_overlaps(Code::E0206, &ranges, &nested_pairs(&keys), help, diags);
 
     vpc.copied()
 }
@@ -338,13 +368,39 @@ fn check_public_space(blocks: &[Block], diags: &mut Vec<Diagnostic>) {
 
 // ---- W0205 --------------------------------------------------------------------------
 
-fn check_networks_overlap(vpcs: &[Block], diags: &mut Vec<Diagnostic>) {
-    let blocks: Vec<&Block> = vpcs.iter().collect();
-    let keys: Vec<Interval> = vpcs.iter().map(|b| b.interval()).collect();
-    let pairs: Vec<(usize, usize)> = nested_pairs(&keys)
-        .into_iter()
-        .filter(|&(a, b)| !std::ptr::eq(vpcs[a].network, vpcs[b].network))
+/// W0205 between networks that can reach each other: those of one cloud (a network
+/// whose clouds are unknown belongs to every cloud), and those declared connected (`connect`, followed transitively). Each network's block takes
+/// part in one sweep per cloud it belongs to and one per connected group, so the check
+/// stays O(n log n); pairs found in several sweeps are reported once.
+fn check_networks_overlap(
+    inputs: &[NetworkInput],
+    vpcs: &[(usize, Block)],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut groups: Vec<Vec<usize>> = Cloud::ALL
+        .iter()
+        .map(|c| {
+            (0..vpcs.len())
+                .filter(|&v| {
+                    let clouds = &inputs[vpcs[v].0].clouds;
+                    clouds.is_empty() || clouds.contains(c)
+                })
+                .collect()
+        })
         .collect();
+    groups.extend(connected_groups(inputs, vpcs));
+    let mut pairs = std::collections::BTreeSet::new();
+    for group in &groups {
+        let keys: Vec<Interval> = group.iter().map(|&v| vpcs[v].1.interval()).collect();
+        for (a, b) in nested_pairs(&keys) {
+            let (a, b) = (group[a], group[b]);
+            if vpcs[a].0 != vpcs[b].0 {
+                pairs.insert((a.min(b), a.max(b)));
+            }
+        }
+    }
+    let blocks: Vec<&Block> = vpcs.iter().map(|(_, b)| b).collect();
+    let pairs: Vec<(usize, usize)> = pairs.into_iter().collect();
     report_overlaps(
         Code::W0205,
         &blocks,
@@ -352,4 +408,35 @@ fn check_networks_overlap(vpcs: &[Block], diags: &mut Vec<Diagnostic>) {
         "overlapping networks cannot be peered; give each network a block of its own",
         diags,
     );
+}
+
+/// The networks joined by `connect` (union-find over names), as groups of indices into
+/// `vpcs`; groups of one are left out.
+fn connected_groups(inputs: &[NetworkInput], vpcs: &[(usize, Block)]) -> Vec<Vec<usize>> {
+    let index: std::collections::HashMap<&str, usize> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.network.name.node.as_str(), i))
+        .collect();
+    let mut parent: Vec<usize> = (0..inputs.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for (i, n) in inputs.iter().enumerate() {
+        for c in &n.network.connects {
+            if let Some(&j) = index.get(c.node.as_str()) {
+                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                parent[a] = b;
+            }
+        }
+    }
+    let mut by_root: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for (v, (i, _)) in vpcs.iter().enumerate() {
+        by_root.entry(root(&mut parent, *i)).or_default().push(v);
+    }
+    by_root.into_values().filter(|g| g.len() > 1).collect()
 }

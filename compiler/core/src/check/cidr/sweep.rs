@@ -13,8 +13,12 @@ pub(super) enum Role {
     Vpc,
     Subnet(usize),
     Public(usize),
+    /// (subnet, secondary range) indices.
+    Secondary(usize, usize),
     Pods,
     Services,
+    Psc,
+    Master,
 }
 
 /// One parsed block of a network.
@@ -49,8 +53,14 @@ impl Block<'_> {
                 "public block of subnet `{}`",
                 self.network.subnets[i].name.node
             ),
+            Role::Secondary(i, j) => format!(
+                "secondary range `{}` of subnet `{}`",
+                self.network.subnets[i].secondary[j].0.node, self.network.subnets[i].name.node
+            ),
             Role::Pods => "pod range".to_string(),
             Role::Services => "service range".to_string(),
+            Role::Psc => "Private Service Connect range".to_string(),
+            Role::Master => "control-plane range".to_string(),
         }
     }
 

@@ -50,6 +50,7 @@ impl Gen {
                     cidr,
                     zone: None,
                     public,
+                    secondary: Vec::new(),
                     span: Span::new(FileId(0), s, self.pos),
                 }
             })
@@ -64,6 +65,10 @@ impl Gen {
             subnets,
             pods,
             services,
+            psc: None,
+            master: None,
+            rules: Vec::new(),
+            connects: Vec::new(),
             acks: Vec::new(),
             repeated: Vec::new(),
         }
@@ -474,6 +479,43 @@ fn overlapping_networks() {
     assert!(run(&[(&b, NONE), (&c, NONE)]).is_empty());
 }
 
+/// W0205 alone (the AWS /8 is E0207 as well).
+fn w0205(networks: &[(&ast::Network, &[Cloud])]) -> Vec<Diagnostic> {
+    run(networks)
+        .into_iter()
+        .filter(|d| d.code == Code::W0205)
+        .collect()
+}
+
+/// Only networks of one cloud, or connected ones, are compared: a GCP network inside
+/// both an AWS and an Azure network is compared with neither, as the two are not with
+/// each other; a fourth, AWS network inside all three is compared with the AWS one.
+#[test]
+fn overlap_only_within_a_cloud_or_when_connected() {
+    const AZURE: &[Cloud] = &[Cloud::Azure];
+    const GCP: &[Cloud] = &[Cloud::Gcp];
+    let mut g = Gen::default();
+    let a = g.network("a", Some("10.0.0.0/8"), &[], None, None);
+    let b = g.network("b", Some("10.0.0.0/12"), &[], None, None);
+    let mut c = g.network("c", Some("10.0.0.0/16"), &[], None, None);
+    let d = g.network("d", Some("10.0.0.0/24"), &[], None, None);
+    assert!(w0205(&[(&a, AWS), (&b, AZURE), (&c, GCP)]).is_empty());
+    let r = w0205(&[(&a, AWS), (&b, AZURE), (&c, GCP), (&d, AWS)]);
+    assert_eq!(codes(&r), ["W0205"]);
+    assert_eq!(
+        r[0].message,
+        "network `d` (`10.0.0.0/24`) overlaps network `a` (`10.0.0.0/8`)"
+    );
+    // c connected to a (declared on either side): compared, once.
+    c.connects.push(g.name("a"));
+    let r = w0205(&[(&a, AWS), (&b, AZURE), (&c, GCP)]);
+    assert_eq!(codes(&r), ["W0205"]);
+    assert!(r[0].message.starts_with("network `c`"), "{}", r[0].message);
+    // a network of several clouds is compared within each.
+    let r = w0205(&[(&a, AWS), (&b, &[Cloud::Aws, Cloud::Azure])]);
+    assert_eq!(codes(&r), ["W0205"]);
+}
+
 // ---- E0206 ----
 
 #[test]
@@ -681,4 +723,62 @@ fn every_message_follows_the_style() {
     for d in &d {
         style_ok(d);
     }
+}
+
+// ---- GCP secondary, PSC and control-plane ranges; AKS service ranges ----
+
+#[test]
+fn secondary_psc_and_master_ranges() {
+    const GCP: &[Cloud] = &[Cloud::Gcp];
+    let mut g = Gen::default();
+    let mut n = g.network(
+        "gke",
+        Some("10.30.0.0/16"),
+        &[("nodes", "10.30.0.0/20", None)],
+        Some("10.64.0.0/14"),
+        None,
+    );
+    // Outside the network's block, and the pod range is exactly the secondary range.
+    let pods = (g.name("pods"), g.text("10.64.0.0/14"));
+    n.subnets[0].secondary.push(pods);
+    n.psc = Some(g.text("10.31.0.0/24"));
+    n.master = Some(g.text("172.16.0.0/28"));
+    assert!(run(&[(&n, GCP)]).is_empty(), "{:?}", run(&[(&n, GCP)]));
+    // A secondary range over a subnet, a PSC range inside the block, a control-plane
+    // range over the pods.
+    let over = (g.name("over"), g.text("10.30.8.0/21"));
+    n.subnets[0].secondary.push(over);
+    n.psc = Some(g.text("10.30.64.0/24"));
+    n.master = Some(g.text("10.64.0.0/28"));
+    let d = run(&[(&n, GCP)]);
+    assert_eq!(codes(&d), ["E0204", "E0206", "E0206"], "{d:?}");
+    assert!(d[0]
+        .message
+        .contains("secondary range `over` of subnet `nodes`"));
+    assert!(d[1].message.starts_with("Private Service Connect range"));
+    assert!(d[2].message.starts_with("control-plane range"));
+}
+
+#[test]
+fn an_aks_service_range_may_lie_inside_the_vnet() {
+    const AZURE: &[Cloud] = &[Cloud::Azure];
+    let mut g = Gen::default();
+    let inside = g.network(
+        "aks",
+        Some("10.40.0.0/16"),
+        &[("nodes", "10.40.0.0/20", None)],
+        None,
+        Some("10.40.64.0/20"),
+    );
+    assert!(run(&[(&inside, AZURE)]).is_empty());
+    // Not on AWS, and not over a subnet.
+    assert_eq!(codes(&run(&[(&inside, AWS)])), ["E0206"]);
+    let over = g.network(
+        "aks2",
+        Some("10.40.0.0/16"),
+        &[("nodes", "10.40.0.0/20", None)],
+        None,
+        Some("10.40.0.0/22"),
+    );
+    assert_eq!(codes(&run(&[(&over, AZURE)])), ["E0206"]);
 }

@@ -78,6 +78,11 @@ impl Ctx {
             Rule::azure_assign => a.azure_assigns.push(self.azure_assign(s)),
             Rule::k8s_bind => a.k8s_binds.push(self.k8s_bind(s)),
             Rule::ack => a.acks.push(self.ack(s)),
+            Rule::aws_inline => {
+                note_repeat(&mut a.repeated, a.aws_inline, sspan, "aws inline");
+                a.aws_inline = Some(sspan);
+            }
+            Rule::aws_roles_under => a.aws_roles_under.push(self.roles_under(s)),
             Rule::include_stmt => {
                 let at = a.pos();
                 a.pieces.push(Piece::Include {
@@ -122,6 +127,18 @@ impl Ctx {
         Grants { name, body, span }
     }
 
+    fn roles_under(&self, p: P) -> RolesUnder {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let boundary = self.name(it.next().unwrap());
+        let roles = it.nth(1).map(|r| self.strings(r));
+        RolesUnder {
+            boundary,
+            roles,
+            span,
+        }
+    }
+
     fn access_scope(&self, p: P) -> Spanned<Scope> {
         let span = self.span(&p);
         let inner = p.into_inner().next().unwrap();
@@ -162,7 +179,23 @@ impl Ctx {
         Spanned::new(Level::parse(p.as_str()).expect("grammar"), self.span(&p))
     }
 
+    /// `policy_statement`: an AWS statement with `for PRINCIPALS`.
+    pub(super) fn policy_statement(&self, p: P) -> PolicyStatement {
+        let mut principals = Vec::new();
+        let statement = self.statement_parts(p, &mut principals);
+        PolicyStatement {
+            principals,
+            statement,
+        }
+    }
+
     fn aws_statement(&self, p: P) -> AwsStatement {
+        self.statement_parts(p, &mut Vec::new())
+    }
+
+    /// The parts of `aws_statement` and `policy_statement`; the principals of the
+    /// latter go to `principals`.
+    fn statement_parts(&self, p: P, principals: &mut Vec<PolicyPrincipal>) -> AwsStatement {
         let span = self.span(&p);
         let mut st = AwsStatement {
             effect: Spanned::new(Effect::Allow, span),
@@ -197,6 +230,16 @@ impl Ctx {
                     st.resources = Some(list);
                 }
                 Rule::condition => st.conditions.push(self.condition(s)),
+                Rule::principal_list => {
+                    for x in s.into_inner() {
+                        match x.as_rule() {
+                            Rule::kw_for => {}
+                            Rule::ident => principals.push(PolicyPrincipal::Declared(self.name(x))),
+                            _ => principals
+                                .extend(self.strings(x).into_iter().map(PolicyPrincipal::Literal)),
+                        }
+                    }
+                }
                 Rule::kw_as => after_as = true,
                 Rule::string if after_as => st.sid = Some(self.string(s)),
                 r => unreachable!("aws statement: {r:?}"),
@@ -219,7 +262,7 @@ impl Ctx {
         (not, list)
     }
 
-    fn condition(&self, p: P) -> Condition {
+    pub(super) fn condition(&self, p: P) -> Condition {
         let inner = p.into_inner().next().unwrap();
         let span = self.span(&inner);
         match inner.as_rule() {

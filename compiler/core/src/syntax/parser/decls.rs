@@ -97,6 +97,7 @@ impl Ctx {
             managed_tag: None,
             name_prefix: None,
             params: Vec::new(),
+            externals: Vec::new(),
             acks: Vec::new(),
             repeated: Vec::new(),
         };
@@ -132,6 +133,9 @@ impl Ctx {
                 Rule::param_stmt => {
                     d.params.extend(s.into_inner().map(|pd| self.param_def(pd)));
                 }
+                Rule::external_stmt => {
+                    d.externals.extend(s.into_inner().map(|e| self.name(e)));
+                }
                 Rule::ack => d.acks.push(self.ack(s)),
                 r => unreachable!("deployment: {r:?}"),
             }
@@ -154,6 +158,9 @@ impl Ctx {
             name: self.name(it.next().unwrap()),
             span,
             aws_role: None,
+            aws_trust: Vec::new(),
+            aws_instance_profile: None,
+            aws_boundary: None,
             gcp_service_account: None,
             azure_principal: None,
             k8s_service_account: None,
@@ -171,6 +178,29 @@ impl Ctx {
                         "aws role",
                     );
                     pr.aws_role = Some(self.aws_role(s));
+                }
+                Rule::aws_trust => pr.aws_trust.push(self.aws_trust(s)),
+                Rule::aws_instance_profile => {
+                    note_repeat(
+                        &mut pr.repeated,
+                        pr.aws_instance_profile.as_ref().map(|r| r.span),
+                        sspan,
+                        "aws instance_profile",
+                    );
+                    let name = s
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::string)
+                        .map(|x| self.string(x));
+                    pr.aws_instance_profile = Some(Spanned::new(name, sspan));
+                }
+                Rule::aws_boundary => {
+                    note_repeat(
+                        &mut pr.repeated,
+                        pr.aws_boundary.as_ref().map(|r| r.span),
+                        sspan,
+                        "aws boundary",
+                    );
+                    pr.aws_boundary = Some(self.name(s.into_inner().nth(1).unwrap()));
                 }
                 Rule::gcp_service_account => {
                     note_repeat(
@@ -216,6 +246,46 @@ impl Ctx {
         }
     }
 
+    fn aws_trust(&self, p: P) -> AwsTrust {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let k = it.next().unwrap();
+        let kind = Spanned::new(
+            TrustKind::parse(k.as_str()).expect("grammar"),
+            self.span(&k),
+        );
+        let mut t = AwsTrust {
+            kind,
+            principals: self.strings(it.next().unwrap()),
+            service_account: None,
+            actions: None,
+            conditions: Vec::new(),
+            sid: None,
+            span,
+        };
+        for s in it {
+            match s.as_rule() {
+                Rule::trust_subject => {
+                    let parts: Vec<P> = s
+                        .into_inner()
+                        .filter(|x| x.as_rule() == Rule::string)
+                        .collect();
+                    t.service_account =
+                        Some((self.string(parts[0].clone()), self.string(parts[1].clone())));
+                }
+                Rule::kw_when | Rule::kw_and => {}
+                Rule::condition => t.conditions.push(self.condition(s)),
+                Rule::trust_actions => {
+                    t.actions = Some(s.into_inner().flat_map(|x| self.strings(x)).collect())
+                }
+                Rule::kw_as => {}
+                Rule::string => t.sid = Some(self.string(s)),
+                r => unreachable!("aws trust: {r:?}"),
+            }
+        }
+        t
+    }
+
     fn gcp_service_account(&self, p: P) -> GcpServiceAccount {
         let span = self.span(&p);
         let mut it = p.into_inner().skip(1);
@@ -249,6 +319,10 @@ impl Ctx {
             subnets: Vec::new(),
             pods: None,
             services: None,
+            psc: None,
+            master: None,
+            rules: Vec::new(),
+            connects: Vec::new(),
             acks: Vec::new(),
             repeated: Vec::new(),
         };
@@ -285,6 +359,29 @@ impl Ctx {
                     );
                     n.services = Some(self.name(s.into_inner().next().unwrap()));
                 }
+                Rule::psc_range => {
+                    note_repeat(
+                        &mut n.repeated,
+                        n.psc.as_ref().map(|c| c.span),
+                        sspan,
+                        "psc",
+                    );
+                    n.psc = Some(self.name(s.into_inner().next().unwrap()));
+                }
+                Rule::master_range => {
+                    note_repeat(
+                        &mut n.repeated,
+                        n.master.as_ref().map(|c| c.span),
+                        sspan,
+                        "master",
+                    );
+                    n.master = Some(self.name(s.into_inner().next().unwrap()));
+                }
+                Rule::connect_stmt => {
+                    n.connects
+                        .extend(self.names(s.into_inner().next().unwrap()));
+                }
+                Rule::net_rule => n.rules.push(self.net_rule(s)),
                 Rule::ack => n.acks.push(self.ack(s)),
                 r => unreachable!("network: {r:?}"),
             }
@@ -299,10 +396,16 @@ impl Ctx {
         let cidr = self.name(it.next().unwrap());
         let mut zone = None;
         let mut public = None;
+        let mut secondary = Vec::new();
         for s in it {
             match s.as_rule() {
                 Rule::zone => zone = Some(self.zone(s)),
                 Rule::cidr => public = Some(self.name(s)),
+                Rule::secondary_range => {
+                    let mut i = s.into_inner();
+                    let n = self.name(i.next().unwrap());
+                    secondary.push((n, self.name(i.next().unwrap())));
+                }
                 r => unreachable!("subnet: {r:?}"),
             }
         }
@@ -311,6 +414,57 @@ impl Ctx {
             cidr,
             zone,
             public,
+            secondary,
+            span,
+        }
+    }
+
+    fn net_rule(&self, p: P) -> NetRule {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let d = it.next().unwrap();
+        let direction = Spanned::new(
+            if d.as_str() == "ingress" {
+                Direction::Ingress
+            } else {
+                Direction::Egress
+            },
+            self.span(&d),
+        );
+        let name = self.name(it.next().unwrap());
+        let pr = it.next().unwrap();
+        let protocol = Spanned::new(
+            Protocol::parse(pr.as_str()).expect("grammar"),
+            self.span(&pr),
+        );
+        let mut ports = Vec::new();
+        let mut peers = Vec::new();
+        for s in it {
+            match s.as_rule() {
+                Rule::port_list => ports.extend(s.into_inner().map(|x| self.name(x))),
+                Rule::peer => {
+                    let inner = s.into_inner().next().unwrap();
+                    peers.push(match inner.as_rule() {
+                        Rule::cidr => Peer::Cidr(self.name(inner)),
+                        Rule::peer_subnet => {
+                            Peer::Subnet(self.name(inner.into_inner().next().unwrap()))
+                        }
+                        Rule::peer_tag => {
+                            Peer::Tag(self.string(inner.into_inner().next().unwrap()))
+                        }
+                        r => unreachable!("peer: {r:?}"),
+                    });
+                }
+                Rule::kwc_from | Rule::kwc_to => {}
+                r => unreachable!("rule: {r:?}"),
+            }
+        }
+        NetRule {
+            direction,
+            name,
+            protocol,
+            ports,
+            peers,
             span,
         }
     }
@@ -370,6 +524,7 @@ impl Ctx {
             name: self.name(it.next().unwrap()),
             kind: self.name(it.next().unwrap()),
             resource_name: None,
+            policy: Vec::new(),
             acks: Vec::new(),
             span,
             repeated: Vec::new(),
@@ -386,6 +541,7 @@ impl Ctx {
                     );
                     st.resource_name = Some(self.string(s.into_inner().next().unwrap()));
                 }
+                Rule::policy_statement => st.policy.push(self.policy_statement(s)),
                 Rule::ack => st.acks.push(self.ack(s)),
                 r => unreachable!("store: {r:?}"),
             }

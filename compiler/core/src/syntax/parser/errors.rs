@@ -3,7 +3,7 @@
 //! misspelt keyword ("did you mean `principal`"), a list without `,`, a list in
 //! brackets where the setting takes bare strings, a block left open.
 
-use super::{Rule, DECLARATION_KEYWORDS};
+use super::{Rule, DECLARATION_KEYWORDS, RESERVED_WORDS};
 use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 
@@ -83,6 +83,26 @@ pub(super) fn rule_words(rule: &Rule) -> Option<&'static str> {
         kwc_verbs => "`verbs`",
         kwc_within => "`within`",
         kwc_zone => "`zone`",
+        kwc_connect => "`connect`",
+        kwc_external => "`external`",
+        kwc_from => "`from`",
+        kwc_master => "`master`",
+        kwc_psc => "`psc`",
+        kwc_secondary => "`secondary`",
+        kwc_tag => "`tag`",
+        external_stmt | external_ref => "an external reference such as `var.vpc_id`",
+        secondary_range => "`secondary`",
+        net_rule | direction => "a rule (`ingress` or `egress`)",
+        protocol => "a protocol (`tcp`, `udp`, `icmp`, `all`)",
+        port_list | port => "a port or port range such as `443` or `8000-8999`",
+        peer | peer_subnet | peer_tag => "a CIDR block, `subnet NAME` or `tag \"NAME\"`",
+        kwc_actions => "`actions`",
+        kwc_boundary => "`boundary`",
+        kwc_inline => "`inline`",
+        kwc_instance_profile => "`instance_profile`",
+        kwc_roles => "`roles`",
+        kwc_trust => "`trust`",
+        kwc_under => "`under`",
         declaration | item | use_decl | deployment | principal | network | engine | store
         | access | grants_decl | scp | kind_decl | component_decl | crd_decl | ack => {
             "a declaration"
@@ -93,16 +113,25 @@ pub(super) fn rule_words(rule: &Rule) -> Option<&'static str> {
         aws_role | gcp_service_account | azure_principal | k8s_service_account => {
             "an identity (`aws role`, `gcp service_account`, `azure service_principal`, `k8s service_account`)"
         }
-        network_cidr | subnet | pods_range | services_range => {
-            "a network setting (`cidr`, `subnet`, `pods`, `services`)"
+        aws_trust | aws_instance_profile | aws_boundary => {
+            "an AWS role setting (`aws trust`, `aws instance_profile`, `aws boundary`)"
+        }
+        trust_kind => "`account`, `role`, `service`, `federated` or `oidc`",
+        trust_subject => "`service_account`",
+        trust_actions => "`actions`",
+        network_cidr | subnet | pods_range | services_range | psc_range | master_range
+        | connect_stmt => {
+            "a network setting (`cidr`, `subnet`, `pods`, `services`, `psc`, `master`, `ingress`, `egress`, `connect`)"
         }
         zone => "a zone",
         engine_mode => "`create` or `import`",
         namespaces_stmt | components_stmt => "an engine setting (`namespace`, `components`)",
-        store_name => "a store setting (`name`)",
+        store_name | policy_statement => "a store setting (`name`, `aws allow|deny`)",
+        principal_list => "`for` and principals",
         access_scope | scoped | unscoped => "`scoped` or `unscoped \"reason\"`",
         title_stmt | description_stmt | within_stmt | abstract_grant | aws_statement
-        | aws_managed_policy | gcp_permissions | gcp_role | gcp_role_id | azure_list
+        | aws_managed_policy | aws_inline | aws_roles_under | gcp_permissions | gcp_role
+        | gcp_role_id | azure_list
         | azure_scope | k8s_role | gcp_bind | azure_assign | k8s_bind | include_stmt
         | if_block => "a grant",
         guard => "a guard (`PARAM = \"VALUE\"`)",
@@ -221,7 +250,10 @@ fn help(
         .flat_map(|e| e.split('`').skip(1).step_by(2))
         .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
         .collect();
-    if !word.is_empty() && !keywords.contains(&word) {
+    // A reserved word out of place (`as` after a grant) is not a misspelling of the
+    // keyword one edit away (`aws`): a suggestion there would mislead.
+    let reserved = DECLARATION_KEYWORDS.contains(&word) || RESERVED_WORDS.contains(&word);
+    if !word.is_empty() && !reserved && !keywords.contains(&word) {
         if let Some(k) = crate::catalog::did_you_mean(word, keywords.iter().copied()) {
             let span = Span::new(file, at, at + word.len());
             return d.suggest(span, k, format!("did you mean `{k}`?"));

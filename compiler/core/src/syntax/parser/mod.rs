@@ -42,6 +42,12 @@ pub const DECLARATION_KEYWORDS: &[&str] = &[
     "ack",
 ];
 
+/// Words the grammar reserves everywhere (besides the declaration keywords): never a
+/// name, and never "a misspelling" of another keyword.
+pub const RESERVED_WORDS: &[&str] = &[
+    "for", "on", "in", "when", "and", "as", "not", "aws", "gcp", "azure", "k8s",
+];
+
 /// Parses one file; syntax errors are returned as diagnostics, never as a panic.
 pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
     // Bounds pest's work on pathological input.

@@ -216,3 +216,70 @@ fn a_missing_brace_points_at_the_block_left_open() {
         diags[0]
     );
 }
+
+#[test]
+fn trust_statements_and_role_settings() {
+    let text = r#"principal p {
+  aws trust oidc ["a.example/id/1", "b.example"] service_account "sa" in "ns"
+    actions ["sts:AssumeRoleWithWebIdentity"]
+    when StringEquals "a.example/id/1:aud" = "sts.amazonaws.com" and tag as "Irsa"
+  aws trust service "ec2.amazonaws.com"
+  aws instance_profile "prof"
+  aws boundary limits
+}
+access a for p scoped {
+  aws inline
+  aws roles under limits on ["arn:aws:iam::1:role/x-*"]
+  aws roles under limits
+}"#;
+    let (file, diags) = parse(FileId(0), text);
+    assert!(diags.is_empty(), "{diags:?}");
+    let Item::Principal(p) = &file.items[0] else {
+        panic!("a principal")
+    };
+    assert_eq!(p.aws_trust.len(), 2);
+    let t = &p.aws_trust[0];
+    assert_eq!(t.kind.node, TrustKind::Oidc);
+    assert_eq!(t.principals.len(), 2);
+    let (sa, ns) = t.service_account.as_ref().unwrap();
+    assert_eq!((sa.node.as_str(), ns.node.as_str()), ("sa", "ns"));
+    assert_eq!(
+        t.actions.as_ref().unwrap()[0].node,
+        "sts:AssumeRoleWithWebIdentity"
+    );
+    assert_eq!(t.conditions.len(), 2);
+    assert_eq!(t.sid.as_ref().unwrap().node, "Irsa");
+    assert_eq!(p.aws_trust[1].kind.node, TrustKind::Service);
+    assert!(p.aws_trust[1].actions.is_none() && p.aws_trust[1].sid.is_none());
+    assert_eq!(
+        p.aws_instance_profile
+            .as_ref()
+            .unwrap()
+            .node
+            .as_ref()
+            .unwrap()
+            .node,
+        "prof"
+    );
+    assert_eq!(p.aws_boundary.as_ref().unwrap().node, "limits");
+    let Item::Access(a) = &file.items[1] else {
+        panic!("an access level")
+    };
+    assert!(a.aws_inline.is_some());
+    assert_eq!(a.aws_roles_under.len(), 2);
+    assert_eq!(a.aws_roles_under[0].roles.as_ref().unwrap().len(), 1);
+    assert!(a.aws_roles_under[1].roles.is_none());
+    // A kind the grammar does not know is a syntax error naming the kinds.
+    let (_, diags) = parse(FileId(0), "principal p { aws trust user \"x\" }");
+    assert!(diags[0].message.contains("`oidc`"), "{}", diags[0].message);
+}
+
+#[test]
+fn short_keywords_out_of_place_get_no_misleading_suggestion() {
+    // `as` is a keyword elsewhere, one edit from `aws`: no "did you mean `aws`".
+    let e = first_error(&format!(
+        "{HEAD}store data: bucket\naccess l scoped {{\n  read store data as \"X\"\n}}\n"
+    ));
+    assert!(e.2.contains("found `as`"), "{e:?}");
+    assert_eq!(e.3, None, "{e:?}");
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The editor configurations in editors/README.md, run as written against the built
+# engc binary: Debian's Neovim (0.7.2 on Debian 12) in headless mode and Emacs in
+# batch mode with eglot (Debian's emacs-nox and elpa-eglot), each opening a file with
+# a mistake and asserting on diagnostics, hover and completion; the Helix block is
+# checked as TOML only (Helix is not packaged for Debian 12).
+#
+# Needs the Rust toolchain, python3 and apt-get (as root or with sudo). Honours
+# CARGO_TARGET_DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+need_apt=()
+command -v nvim >/dev/null || need_apt+=(neovim)
+command -v emacs >/dev/null || need_apt+=(emacs-nox)
+# eglot: built into Emacs 29+, Debian's elpa-eglot before that.
+if ! emacs --batch --eval "(require 'eglot)" >/dev/null 2>&1; then need_apt+=(elpa-eglot); fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "== apt-get install ${need_apt[*]}"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+echo "== engc binary"
+cargo build --release --locked --bin engc
+export ENGC_BIN="${CARGO_TARGET_DIR:-$root/target}/release/engc"
+
+bash editors/test/nvim-headless.sh nvim
+bash editors/test/emacs-batch.sh emacs
+python3 editors/test/helix-toml.py
+echo "editors-e2e: all passed"
