@@ -4,7 +4,8 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     default: 60 seconds each, all targets
 #
 # Targets (fuzz/fuzz_targets/): compile (parser -> checker -> backends -> rendering),
-# ide (formatter and editor features), catalog (--catalog parsing). The corpus starts
+# ide (editor features), fmt (the formatter: idempotent, every token kept, the same
+# build), catalog (--catalog parsing). The corpus starts
 # from the examples, the test cases and the standard library (and, for catalog, the
 # test catalogs), in target/fuzz-corpus/TARGET, and grows there between runs. A crash
 # is saved in fuzz/artifacts/TARGET/ and the script fails; make it a regression test.
@@ -15,7 +16,7 @@ root=$PWD
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(compile ide catalog)
+[ ${#targets[@]} -gt 0 ] || targets=(compile ide fmt catalog)
 
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 rustup run nightly rustc --version >/dev/null 2>&1 || {

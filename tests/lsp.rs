@@ -940,6 +940,34 @@ fn formatting_keeps_tokens_is_idempotent_and_leaves_the_examples_alone() {
     );
     assert_eq!(edits[0].range.start, pos(0, 0));
     assert_eq!(edits[0].range.end, pos(7, 0));
+    // A file with a syntax error is formatted too (the formatter reads tokens).
+    let broken_path = dir.path().join("broken.eng");
+    c.open(
+        &broken_path,
+        "store s : s3
+network n {
+      cidr 10.0.0.0/16 zone
+}
+",
+    );
+    c.diagnostics(&broken_path);
+    let edits = c
+        .request::<lt::request::Formatting>(lt::DocumentFormattingParams {
+            text_document: lt::TextDocumentIdentifier {
+                uri: uri(&broken_path),
+            },
+            options: lt::FormattingOptions {
+                tab_size: 2,
+                insert_spaces: true,
+                ..Default::default()
+            },
+            work_done_progress_params: Default::default(),
+        })
+        .unwrap();
+    assert_eq!(
+        edits[0].new_text,
+        "store s: s3\nnetwork n {\n  cidr 10.0.0.0/16 zone\n}\n"
+    );
     assert_eq!(c.shutdown(), 0);
 }
 

@@ -796,6 +796,70 @@ fn mutants_of_clean_sources_compile_and_emit_without_panicking() {
     property("clean", seed(2), 700, clean, true, compile_render_emit);
 }
 
+/// What a build of `bytes` gives: its diagnostics' codes and its emitted files.
+fn build_result(bytes: &[u8]) -> (Vec<String>, Vec<(String, String)>) {
+    let c = compile(bytes, &Options::default());
+    let mut codes: Vec<String> = c
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str().to_string())
+        .collect();
+    codes.sort();
+    let files = match &c.model {
+        Some(model) if !c.has_errors() => {
+            let all: BTreeSet<Target> = Target::ALL.into_iter().collect();
+            backend::emit(model, &all)
+                .into_iter()
+                .map(|f| (f.path, f.contents))
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    (codes, files)
+}
+
+/// The formatter on any text: it settles (formatting twice changes nothing), keeps
+/// every token, and the formatted text builds to the same documents and diagnostics.
+fn formatting_keeps_meaning(bytes: &[u8]) {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    let once = engc::ide::format::try_format(text).expect("formats");
+    assert_eq!(engc::ide::format::format(&once), once, "idempotent");
+    let words = |s: &str| -> Vec<String> {
+        engc::ide::format::words(s)
+            .iter()
+            .map(|w| w.replace('\r', ""))
+            .collect()
+    };
+    assert_eq!(words(&once), words(text), "same tokens");
+    assert!(
+        build_result(once.as_bytes()) == build_result(bytes),
+        "same build"
+    );
+}
+
+#[test]
+fn formatting_mutants_keeps_their_tokens_and_their_build() {
+    property(
+        "fmt",
+        seed(9),
+        300,
+        |_| true,
+        false,
+        formatting_keeps_meaning,
+    );
+    let clean = |p: &str| p.starts_with("examples/") || p.ends_with(".ok.eng");
+    property(
+        "fmt-clean",
+        seed(10),
+        200,
+        clean,
+        true,
+        formatting_keeps_meaning,
+    );
+}
+
 #[test]
 fn editor_features_answer_at_any_offset_of_mutants() {
     property(

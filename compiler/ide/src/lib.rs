@@ -12,13 +12,14 @@ pub mod format;
 pub mod hover;
 pub mod index;
 pub mod inlay;
-pub mod lexer;
+/// The tokenizer lives in engc-core (the parser reads comments with it too).
+pub use engc_core::syntax::tokens as lexer;
 pub mod locate;
 pub mod semantic;
 pub mod structure;
 pub mod symbols;
 
-use engc_core::diag::{Code, Diagnostic, Severity};
+use engc_core::diag::{Diagnostic, Severity};
 use engc_core::source::{FileId, Span};
 use engc_core::syntax::ast::{self, Item};
 use engc_core::Compilation;
@@ -237,17 +238,9 @@ impl Analysis {
         }
     }
 
-    /// The whole file formatted, or None when it has a syntax error (a formatter must
-    /// not guess at broken text) or is already formatted.
+    /// The whole file formatted, or None when it is already formatted. The formatter
+    /// reads tokens, so a file with a syntax error is formatted too.
     pub fn format(&self, file: FileId) -> Option<String> {
-        let syntax_error = self
-            .comp
-            .diagnostics
-            .iter()
-            .any(|d| d.span.file == file && (d.code == Code::E0001 || d.code == Code::E0003));
-        if syntax_error {
-            return None;
-        }
         let text = self.text(file);
         let out = format::format(text);
         (out != text).then_some(out)

@@ -6,6 +6,7 @@ mod build;
 mod catalog;
 mod check;
 pub(crate) mod explain;
+mod fmt;
 mod graph;
 mod output;
 pub mod publish;
@@ -38,6 +39,9 @@ enum Command {
     Check(CommonArgs),
     /// Check files and write every document to an output folder.
     Build(build::BuildArgs),
+    /// Rewrite files in the canonical layout (`--check`: only report the ones that
+    /// are not); files with syntax errors are formatted too.
+    Fmt(fmt::FmtArgs),
     /// Explain a diagnostic code, or list them all.
     Explain(explain::ExplainArgs),
     /// Draw who can do what as Graphviz DOT: principals, their access levels, and the
@@ -162,6 +166,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Catalog(args) => catalog::run(&args),

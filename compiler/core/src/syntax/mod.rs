@@ -2,5 +2,6 @@
 
 pub mod ast;
 pub mod parser;
+pub mod tokens;
 
 pub use parser::parse;

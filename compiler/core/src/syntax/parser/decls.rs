@@ -601,25 +601,23 @@ pub(super) fn note_repeat(
     }
 }
 
-/// `text` without trailing white space and trailing `//` comment lines.
+/// `text` without trailing white space and trailing `//` comments (all of them but
+/// the first when there is nothing else).
 pub(super) fn trim_trailing_trivia(text: &str) -> &str {
-    let mut t = text.trim_end();
-    loop {
-        let last_line_start = t.rfind('\n').map_or(0, |i| i + 1);
-        let last = &t[last_line_start..];
-        match last.find("//") {
-            // A comment that is the whole line, or follows code outside a string.
-            Some(i)
-                if last[..i].trim().is_empty()
-                    || last[..i].matches('"').count().is_multiple_of(2) =>
-            {
-                let cut = &t[..last_line_start + i];
-                if cut.len() == t.len() || cut.trim_end().is_empty() {
-                    return t;
-                }
-                t = cut.trim_end();
-            }
-            _ => return t,
-        }
+    // Most pairs end at a token: only a last line with a `//` needs the tokens.
+    let t = text.trim_end();
+    if !t[t.rfind('\n').map_or(0, |i| i + 1)..].contains("//") {
+        return t;
+    }
+    let tokens = crate::syntax::tokens::tokenize(text);
+    let line_comment =
+        |t: &crate::syntax::tokens::Token| t.is_comment() && t.text(text).starts_with("//");
+    match tokens
+        .iter()
+        .rposition(|t| !line_comment(t))
+        .or((!tokens.is_empty()).then_some(0))
+    {
+        Some(i) => &text[..tokens[i].end],
+        None => text.trim_end(),
     }
 }

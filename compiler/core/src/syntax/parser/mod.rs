@@ -13,6 +13,7 @@ mod errors;
 mod tests;
 
 use super::ast::*;
+use super::tokens::{Tok, Tokens};
 use crate::diag::Diagnostic;
 use crate::source::FileId;
 use pest::iterators::Pair;
@@ -129,7 +130,7 @@ fn parse_item<'i>(
     let closes = |at: usize| layout.closes(at);
     // The window holds at least the declaration's first word, so that an error there
     // reports what pest expected after the white space before it.
-    let mut after = trivia_end(b, pos, b.len(), layout);
+    let mut after = trivia_end(text, pos, text.len(), layout);
     loop {
         let cut = layout
             .lines
@@ -143,10 +144,12 @@ fn parse_item<'i>(
         let settled = match &result {
             Ok(pairs) => {
                 let end = pos + pairs.peek().map_or(0, |p| p.as_span().end());
-                let t = trivia_end(b, end, cut, layout);
+                let t = trivia_end(text, end, cut, layout);
                 t == cut || (b[t..].starts_with(b"/*") && !closes(t))
             }
-            Err(e) => pos + error_offset(e) < cut && !open_comment(b, pos, cut).is_some_and(closes),
+            Err(e) => {
+                pos + error_offset(e) < cut && !open_comment(text, pos, cut).is_some_and(closes)
+            }
         };
         if settled {
             return result;
@@ -193,67 +196,32 @@ impl Layout {
 }
 
 /// Where the white space and comments that pest skips from `from` end, looking no
-/// further than `to`: at `to`, or at the first other character, or at a `/*` whose `*/`
-/// is not before `to`.
-fn trivia_end(b: &[u8], from: usize, to: usize, layout: &Layout) -> usize {
-    let mut i = from;
-    while i < to {
-        match b[i] {
-            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                i = b[i..to]
-                    .iter()
-                    .position(|&c| c == b'\n')
-                    .map_or(to, |n| i + n);
-            }
-            // (Searching for the `*/` of a comment that never closes would read to the end.)
-            b'/' if b.get(i + 1) == Some(&b'*') && !layout.closes(i) => break,
-            b'/' if b.get(i + 1) == Some(&b'*') => match find(&b[(i + 2).min(to)..to], b"*/") {
-                Some(n) => i += 2 + n + 2,
-                None => break,
-            },
-            _ => break,
+/// further than `to`: at `to`, or at the first other token, or at a `/*` whose `*/`
+/// is not before `to`. (Tokens, not pest: pest's skipping has no way to stop at `to`.)
+fn trivia_end(text: &str, from: usize, to: usize, layout: &Layout) -> usize {
+    let mut tokens = Tokens::at(&text[..to], from);
+    loop {
+        let at = tokens.skip_white();
+        // (Reading a comment that never closes would read to the end.)
+        if text[at..to].starts_with("/*") && !layout.closes(at) {
+            return at;
+        }
+        match tokens.next() {
+            None => return to,
+            Some(t) if t.kind == (Tok::Comment { closed: true }) => {}
+            Some(t) => return t.start,
         }
     }
-    i
 }
 
-/// The start of a block comment still open at `to` when `b` is read from `from`, the
-/// start of a declaration (`/*` inside a string or a line comment starts none).
-fn open_comment(b: &[u8], from: usize, to: usize) -> Option<usize> {
-    let mut i = from;
-    while i < to {
-        match b[i] {
-            b'"' => {
-                // Strings end at their closing quote or, unclosed, at the line's end.
-                i += 1;
-                while i < to && b[i] != b'"' && b[i] != b'\n' {
-                    i += if b[i] == b'\\' && b.get(i + 1).is_some_and(|&c| c != b'\n') {
-                        2
-                    } else {
-                        1
-                    };
-                }
-                i += 1;
-            }
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                i = b[i..to]
-                    .iter()
-                    .position(|&c| c == b'\n')
-                    .map_or(to, |n| i + n);
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => match find(&b[(i + 2).min(to)..to], b"*/") {
-                Some(n) => i += 2 + n + 2,
-                None => return Some(i),
-            },
-            _ => i += 1,
-        }
-    }
-    None
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+/// The start of a block comment still open at `to` when the text is read from `from`,
+/// the start of a declaration (`/*` inside a string or a line comment starts none).
+fn open_comment(text: &str, from: usize, to: usize) -> Option<usize> {
+    // An unclosed block comment runs to the end, so it is the last token.
+    Tokens::at(&text[..to], from)
+        .last()
+        .filter(|t| t.kind == (Tok::Comment { closed: false }))
+        .map(|t| t.start)
 }
 
 fn error_offset(e: &pest::error::Error<Rule>) -> usize {

@@ -119,6 +119,10 @@ fn trailing_trivia() {
     );
     assert_eq!(trim_trailing_trivia("a \"arn://x\" "), "a \"arn://x\"");
     assert_eq!(trim_trailing_trivia("a // c"), "a");
+    // (A `//` inside a string before a comment once kept the comment.)
+    assert_eq!(trim_trailing_trivia("a \"x//y\" // c\n"), "a \"x//y\"");
+    assert_eq!(trim_trailing_trivia("a /* b */ // c"), "a /* b */");
+    assert_eq!(trim_trailing_trivia("// a\n// b\n"), "// a");
 }
 
 /// `scope by`: either order of `tag and name`, in a deployment, a store and a level; a

@@ -1,7 +1,9 @@
-//! A tolerant tokenizer for `.eng` text. The parser stops at the first error of a
-//! declaration; completion and formatting need the tokens of text that is being typed
-//! and may be broken, so they read these instead. Every byte of the input ends up in
-//! exactly one token or in white space, and nothing here can fail.
+//! The tokens of `.eng` text: the one hand-written description of words, strings,
+//! address blocks, comments and the white space between them (the grammar,
+//! `grammar/eng.pest`, is the other, for pest). The parser reads comments and trivia
+//! with it between declarations; the editor layer (completion, highlighting) and the
+//! formatter read text that is being typed and may be broken with it. Every byte of the
+//! input ends up in exactly one token or in white space, and nothing here can fail.
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tok {
@@ -52,17 +54,63 @@ fn line_end(src: &str, start: usize) -> usize {
 
 /// All tokens of `src`, comments included, in order.
 pub fn tokenize(src: &str) -> Vec<Token> {
-    let b = src.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
+    Tokens::at(src, 0).collect()
+}
+
+/// The tokens of `src` from byte `at` on, one at a time (the parser reads only as far
+/// as it needs).
+pub struct Tokens<'s> {
+    src: &'s str,
+    i: usize,
+}
+
+impl<'s> Tokens<'s> {
+    /// Reads `src` from `at`, which must be a character boundary.
+    pub fn at(src: &'s str, at: usize) -> Tokens<'s> {
+        Tokens {
+            src,
+            i: at.min(src.len()),
+        }
+    }
+
+    /// Skips white space; returns where the next token (or the end) is.
+    pub fn skip_white(&mut self) -> usize {
+        let b = self.src.as_bytes();
+        while self.i < b.len() && is_white(b[self.i]) {
+            self.i += 1;
+        }
+        self.i
+    }
+}
+
+/// The white space between tokens (pest's `WHITESPACE`).
+pub fn is_white(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Whether an address block's run of characters goes on at `i`: not into a comment
+/// (`10.0.0.0/16// note`), where pest would start skipping one.
+fn cidr_char(b: &[u8], i: usize, extra: fn(u8) -> bool) -> bool {
+    let c = b[i];
+    if c == b'/' && matches!(b.get(i + 1), Some(b'/' | b'*')) {
+        return false;
+    }
+    extra(c) || matches!(c, b':' | b'/')
+}
+
+impl Iterator for Tokens<'_> {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        let src = self.src;
+        let b = src.as_bytes();
+        let mut i = self.skip_white();
+        if i >= b.len() {
+            return None;
+        }
         let c = b[i];
         let start = i;
         let kind = match c {
-            b' ' | b'\t' | b'\r' | b'\n' => {
-                i += 1;
-                continue;
-            }
             b'/' if b.get(i + 1) == Some(&b'/') => {
                 i = line_end(src, i);
                 Tok::Comment { closed: true }
@@ -102,7 +150,7 @@ pub fn tokenize(src: &str) -> Vec<Token> {
             c if c.is_ascii_digit() => {
                 // `10.0.0.0/16`, `fd00::/8`; an identifier that starts with a digit is
                 // not valid, but reading it as one run keeps the tokens whole.
-                while i < b.len() && (ident_char(b[i]) || matches!(b[i], b'.' | b':' | b'/')) {
+                while i < b.len() && cidr_char(b, i, |c| ident_char(c) || c == b'.') {
                     i += 1;
                 }
                 Tok::Cidr
@@ -118,7 +166,7 @@ pub fn tokenize(src: &str) -> Vec<Token> {
                     && b.get(i + 1) == Some(&b':')
                     && src[start..i].bytes().all(|c| c.is_ascii_hexdigit())
                 {
-                    while i < b.len() && (b[i].is_ascii_hexdigit() || matches!(b[i], b':' | b'/')) {
+                    while i < b.len() && cidr_char(b, i, |c| c.is_ascii_hexdigit()) {
                         i += 1;
                     }
                     Tok::Cidr
@@ -132,13 +180,13 @@ pub fn tokenize(src: &str) -> Vec<Token> {
                 Tok::Punct(ch)
             }
         };
-        out.push(Token {
+        self.i = i;
+        Some(Token {
             kind,
             start,
             end: i,
-        });
+        })
     }
-    out
 }
 
 /// The token that contains `offset` (a string or comment also when `offset` is at its

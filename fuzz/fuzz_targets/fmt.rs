@@ -1,0 +1,37 @@
+//! Any text through the formatter: it settles (never gives up), formatting twice
+//! changes nothing, every token is kept in order, and the formatted text builds to the
+//! same diagnostics' codes and the same documents.
+#![no_main]
+
+use engc::backend::{emit, Target};
+use engc::ide::format::{format, try_format, words};
+use engc::{compile_str, Options};
+use libfuzzer_sys::fuzz_target;
+
+fn build(text: &str) -> (Vec<String>, Vec<(String, String)>) {
+    let c = compile_str("fuzz.eng", text, &Options::default());
+    let codes = c
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str().to_string())
+        .collect();
+    let files = match &c.model {
+        Some(m) if !c.has_errors() => emit(m, &Target::ALL.into_iter().collect())
+            .into_iter()
+            .map(|f| (f.path, f.contents))
+            .collect(),
+        _ => Vec::new(),
+    };
+    (codes, files)
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let once = try_format(text).expect("the layout settles and keeps every token");
+    assert_eq!(format(&once), once, "formatting is idempotent");
+    let lf = |s: &str| -> Vec<String> { words(s).iter().map(|w| w.replace('\r', "")).collect() };
+    assert_eq!(lf(&once), lf(text), "formatting keeps every token");
+    assert!(build(&once) == build(text), "formatting keeps the build");
+});
