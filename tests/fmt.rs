@@ -233,3 +233,14 @@ fn fmt_exits_2_on_io_errors() {
     assert_eq!(code, 2);
     assert!(err.contains("missing.eng"), "{err}");
 }
+
+#[test]
+fn a_brace_after_an_unclosed_string_stays_on_its_line() {
+    // An unclosed string runs to the end of its line: joining the `{` below onto it
+    // would make the brace part of the string (found by the mutant runs).
+    for text in ["\"\"\"\n{", "engine x: \"abc\n{\n}\n"] {
+        let once = try_format(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        assert_eq!(words(&once), words(text), "{text:?} -> {once:?}");
+        assert_eq!(try_format(&once).unwrap(), once);
+    }
+}

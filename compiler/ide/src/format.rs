@@ -99,6 +99,9 @@ fn split_lines(text: &str, tokens: &[Token]) -> Vec<Line> {
             && t.is_punct('{')
             && brackets == 0
             && !tokens[k - 1].is_comment()
+            // An unclosed string runs to its line's end: a `{` joined after it would
+            // become part of the string.
+            && !matches!(tokens[k - 1].kind, Tok::Str { closed: false })
             && ends_line(text, tokens, k)
         {
             new_line = false;
