@@ -517,26 +517,6 @@ impl Model {
                     s.namespace.iter_mut().for_each(one);
                 }
             }
-            for b in &mut a.bindings.gcp {
-                one(&mut b.resource);
-                all(&mut b.members);
-                if let Some((t, e)) = &mut b.condition {
-                    one(t);
-                    one(e);
-                }
-            }
-            for z in &mut a.bindings.azure {
-                one(&mut z.scope);
-                all(&mut z.principals);
-            }
-            for k in &mut a.bindings.k8s {
-                one(&mut k.role);
-                k.namespace.iter_mut().for_each(one);
-                for s in &mut k.subjects {
-                    one(&mut s.name);
-                    s.namespace.iter_mut().for_each(one);
-                }
-            }
             for r in &mut a.k8s {
                 one(&mut r.name);
                 r.namespace.iter_mut().for_each(one);

@@ -4,7 +4,7 @@
 //! parameters are filled; this checks what has a meaning beyond its shape.
 
 use crate::catalog::azure_roles;
-use crate::check::cloud_names::valid_gcp_role;
+use crate::check::cloud_names::gcp_role_name;
 use crate::diag::{Code, Diagnostic};
 use crate::lower::bindings::{azure_role, k8s_subject};
 use crate::resolve::decls::Decls;
@@ -21,17 +21,7 @@ pub fn check(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) {
             .and_then(|p| decls.principals.get(p.node.as_str()));
         for b in &a.gcp_binds {
             for r in &b.roles {
-                if !valid_gcp_role(&r.node) {
-                    diags.push(
-                        Diagnostic::new(
-                            Code::E0403,
-                            r.span,
-                            format!("`{}` is not a GCP role name", r.node),
-                        )
-                        .label("expected `roles/NAME` or `projects/P/roles/NAME`")
-                        .help("predefined roles look like `roles/storage.objectViewer`"),
-                    );
-                }
+                gcp_role_name(r, "roles/storage.objectViewer", diags);
             }
             if let Some((when, expr, title)) = &b.condition {
                 if expr.node.trim().is_empty() {

@@ -23,17 +23,7 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
         }
         duplicates(&a.gcp_permissions, "permission", diags);
         for r in &a.gcp_roles {
-            if !valid_gcp_role(&r.node) {
-                diags.push(
-                    Diagnostic::new(
-                        Code::E0403,
-                        r.span,
-                        format!("`{}` is not a GCP role name", r.node),
-                    )
-                    .label("expected `roles/NAME` or `projects/P/roles/NAME`")
-                    .help("predefined roles look like `roles/container.admin`"),
-                );
-            }
+            gcp_role_name(r, "roles/container.admin", diags);
         }
         duplicates(&a.gcp_roles, "role", diags);
         let lists = [
@@ -70,6 +60,22 @@ pub fn valid_gcp_permission(s: &str) -> bool {
             .iter()
             .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
         && parts[0].starts_with(|c: char| c.is_ascii_lowercase())
+}
+
+/// E0403 for a GCP role that is not `roles/NAME` or `projects/P/roles/NAME`; the help
+/// shows `example`, a predefined role that fits where it is written.
+pub fn gcp_role_name(r: &crate::syntax::ast::Str, example: &str, diags: &mut Vec<Diagnostic>) {
+    if !valid_gcp_role(&r.node) {
+        diags.push(
+            Diagnostic::new(
+                Code::E0403,
+                r.span,
+                format!("`{}` is not a GCP role name", r.node),
+            )
+            .label("expected `roles/NAME` or `projects/P/roles/NAME`")
+            .help(format!("predefined roles look like `{example}`")),
+        );
+    }
 }
 
 pub fn valid_gcp_role(s: &str) -> bool {

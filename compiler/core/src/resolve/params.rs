@@ -267,6 +267,16 @@ pub fn template_in_value(value: &str) -> Option<&'static str> {
 /// `${name}` references (name = identifier) with their byte ranges. Other `${...}`
 /// forms, such as IAM's `${aws:username}`, are left alone.
 pub fn references(s: &str) -> Vec<(&str, std::ops::Range<usize>)> {
+    placeholders(s, |name| {
+        !name.is_empty()
+            && name.chars().enumerate().all(|(i, c)| {
+                c == '_' || c.is_ascii_alphabetic() || (i > 0 && (c.is_ascii_digit() || c == '-'))
+            })
+    })
+}
+
+/// Every `${...}` of `s` whose inside `keep` accepts: (inside, range of `${...}`).
+fn placeholders(s: &str, keep: impl Fn(&str) -> bool) -> Vec<(&str, std::ops::Range<usize>)> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(i) = s[from..].find("${") {
@@ -274,13 +284,9 @@ pub fn references(s: &str) -> Vec<(&str, std::ops::Range<usize>)> {
         let Some(len) = s[start + 2..].find('}') else {
             break;
         };
-        let name = &s[start + 2..start + 2 + len];
-        let ident = !name.is_empty()
-            && name.chars().enumerate().all(|(i, c)| {
-                c == '_' || c.is_ascii_alphabetic() || (i > 0 && (c.is_ascii_digit() || c == '-'))
-            });
-        if ident {
-            out.push((name, start..start + 3 + len));
+        let inside = &s[start + 2..start + 2 + len];
+        if keep(inside) {
+            out.push((inside, start..start + 3 + len));
         }
         from = start + 2;
     }
@@ -291,20 +297,7 @@ pub fn references(s: &str) -> Vec<(&str, std::ops::Range<usize>)> {
 /// `${aws_s3_bucket.b.arn}`, CloudFormation's `${Bucket.Arn}`) with their byte ranges:
 /// a name, then one or more `.`-separated parts of letters, digits, `_` and `-`.
 pub fn external_references(s: &str) -> Vec<(&str, std::ops::Range<usize>)> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(i) = s[from..].find("${") {
-        let start = from + i;
-        let Some(len) = s[start + 2..].find('}') else {
-            break;
-        };
-        let path = &s[start + 2..start + 2 + len];
-        if is_external(path) {
-            out.push((path, start..start + 3 + len));
-        }
-        from = start + 2;
-    }
-    out
+    placeholders(s, is_external)
 }
 
 /// `var.x`, `aws_s3_bucket.b.arn`: what `external` declares and `${...}` may hold.
