@@ -530,9 +530,15 @@ fn completion_of_keywords_names_kinds_and_catalogs() {
         !l.contains(&"vendor".into()) && !l.contains(&"cluster".into()),
         "{l:?}"
     );
+    assert!(!l.contains(&"as".into()), "{l:?}");
+    // After the names, `as` (the Sid of the generated statements).
+    let text2 = text.replace("read store data, images", "read store data ");
+    c.change(&path, 3, &text2);
+    let l = labels(&c.completion(&path, inside(&text2, "read store data \n", 16)));
+    assert_eq!(l, vec!["as".to_string()], "{l:?}");
     // Standard library kinds after `store x:`, components in `components`.
     let text3 = format!("{text}\nstore more: b");
-    c.change(&path, 3, &text3);
+    c.change(&path, 4, &text3);
     let end = find(&text3, "store more: b");
     let l = labels(&c.completion(&path, pos(end.line, end.character + 13)));
     assert!(
@@ -542,7 +548,7 @@ fn completion_of_keywords_names_kinds_and_catalogs() {
     assert!(!l.contains(&"eks".into()), "{l:?}");
     // Right after `: ` too (the space is a trigger character), and kinds are classes.
     let text3b = format!("{text}\nstore more: ");
-    c.change(&path, 3, &text3b);
+    c.change(&path, 5, &text3b);
     let end = find(&text3b, "store more: ");
     let items = c.completion(&path, pos(end.line, end.character + 12));
     let bucket = items
@@ -551,7 +557,7 @@ fn completion_of_keywords_names_kinds_and_catalogs() {
         .expect("kinds offered");
     assert_eq!(bucket.kind, Some(lt::CompletionItemKind::CLASS));
     let text4 = text.replace("components keda, argo_workflows", "components keda, ");
-    c.change(&path, 4, &text4);
+    c.change(&path, 6, &text4);
     let l = labels(&c.completion(&path, inside(&text4, "keda, \n", 6)));
     assert!(
         l.contains(&"karpenter".into()) && l.contains(&"cert_manager".into()),
@@ -559,7 +565,7 @@ fn completion_of_keywords_names_kinds_and_catalogs() {
     );
     // Keywords: at the top level, and in an access level.
     let text5 = format!("{text}\nacc");
-    c.change(&path, 5, &text5);
+    c.change(&path, 7, &text5);
     let end = find(&text5, "\nacc");
     let items = c.completion(&path, pos(end.line + 1, 3));
     assert_eq!(labels(&items), vec!["access".to_string()]);
@@ -568,7 +574,7 @@ fn completion_of_keywords_names_kinds_and_catalogs() {
         Some(lt::InsertTextFormat::SNIPPET)
     );
     let text6 = text.replace("  write store data\n", "  wr\n");
-    c.change(&path, 6, &text6);
+    c.change(&path, 8, &text6);
     let l = labels(&c.completion(&path, inside(&text6, "  wr\n", 4)));
     assert_eq!(l, vec!["write".to_string()]);
     // Kubernetes resources of the rule's group; parameters in `${`.
@@ -576,13 +582,13 @@ fn completion_of_keywords_names_kinds_and_catalogs() {
         "  azure scope",
         "  k8s role \"r\" in \"x\" {\n    rule groups [\"apps\"] resources [\"dep\"]\n  }\n  azure scope",
     );
-    c.change(&path, 7, &text7);
+    c.change(&path, 9, &text7);
     let l = labels(&c.completion(&path, inside(&text7, "\"dep\"", 4)));
     assert!(l.contains(&"deployments".to_string()), "{l:?}");
     assert!(l.contains(&"deployments/scale".to_string()), "{l:?}");
     assert!(l.iter().all(|x| x.starts_with("dep")), "{l:?}");
     let text8 = text.replace("resourceGroups/shop\"", "resourceGroups/${na\"");
-    c.change(&path, 8, &text8);
+    c.change(&path, 10, &text8);
     let items = c.completion(&path, inside(&text8, "${na\"", 4));
     assert_eq!(labels(&items), vec!["namespace".to_string()]);
     match &items[0].text_edit {
@@ -591,7 +597,7 @@ fn completion_of_keywords_names_kinds_and_catalogs() {
     }
     // In a comment: nothing.
     let text9 = format!("{text}// s3:Get");
-    c.change(&path, 9, &text9);
+    c.change(&path, 11, &text9);
     let end = find(&text9, "// s3:Get");
     assert!(c
         .completion(&path, pos(end.line, end.character + 9))

@@ -296,6 +296,9 @@ pub(super) fn in_block(ctx: &mut Ctx, frame: &Frame, stmt: &[&str]) {
                     ctx.decls(DeclKind::Engine, None);
                 } else if last == "store" || (last == "," && stmt[1] == "store") {
                     ctx.decls(DeclKind::Store, None);
+                } else if stmt.len() >= 3 && !stmt.contains(&"as") {
+                    // After a name: `as "SID"` names the generated statements.
+                    ctx.keywords(&["as"]);
                 }
             }
             "within" if stmt.len() == 1 => ctx.decls(DeclKind::Access, name.as_deref()),
