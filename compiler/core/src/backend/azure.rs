@@ -123,17 +123,8 @@ fn builtin_commands(access: &Access) -> Vec<Vec<String>> {
 }
 
 fn file(access: &Access, suffix: &str, kind: &'static str, contents: String) -> OutputFile {
-    OutputFile {
-        path: format!("azure/{}.{suffix}", access.name),
-        target: Some(Target::Azure),
-        kind,
-        access: Some(access.name.clone()),
-        principal: access.principal.clone(),
-        ou: None,
-        store: None,
-        inputs: None,
-        contents,
-    }
+    let path = format!("azure/{}.{suffix}", access.name);
+    OutputFile::of_access(Target::Azure, path, kind, access, contents)
 }
 
 /// What `az role definition create --role-definition` reads.

@@ -465,13 +465,7 @@ fn aws_statement(ctx: &mut Ctx, stmt: &[&str], kind: Statement) {
         "on" => ctx.keywords(&["not"]),
         "when" | "and" => {
             ctx.keywords(&["tag", "request_tag"]);
-            for op in engc_core::vocab::iam_operators::OPERATORS {
-                ctx.push(
-                    op.name,
-                    CompletionKind::Operator,
-                    Some(format!("IAM condition operator: {}", op.doc)),
-                );
-            }
+            condition_operators(ctx);
         }
         "\"" | "]" if store && !after("for") => ctx.keywords(&["for"]),
         "\"" | "]" => {
@@ -479,18 +473,34 @@ fn aws_statement(ctx: &mut Ctx, stmt: &[&str], kind: Statement) {
             if !stmt.contains(&"on") && !stmt.contains(&"when") {
                 kws.push("on");
             }
-            if !stmt.contains(&"when") {
-                kws.push("when");
-            } else {
-                kws.push("and");
-            }
-            if !stmt.contains(&"as") {
-                kws.push("as");
-            }
+            condition_and_sid(stmt, &mut kws);
             ctx.keywords(&kws);
         }
         "tag" | "request_tag" => ctx.keywords(&["and", "as"]),
         _ => {}
+    }
+}
+
+/// The IAM condition operators, after `when` or `and`.
+fn condition_operators(ctx: &mut Ctx) {
+    for op in engc_core::vocab::iam_operators::OPERATORS {
+        ctx.push(
+            op.name,
+            CompletionKind::Operator,
+            Some(format!("IAM condition operator: {}", op.doc)),
+        );
+    }
+}
+
+/// What may close a statement after a value: `when` (`and` once there is one), `as`.
+fn condition_and_sid(stmt: &[&str], kws: &mut Vec<&'static str>) {
+    kws.push(if stmt.contains(&"when") {
+        "and"
+    } else {
+        "when"
+    });
+    if !stmt.contains(&"as") {
+        kws.push("as");
     }
 }
 
@@ -508,13 +518,7 @@ fn trust_statement(ctx: &mut Ctx, stmt: &[&str]) {
     }
     match last {
         "when" | "and" => {
-            for op in engc_core::vocab::iam_operators::OPERATORS {
-                ctx.push(
-                    op.name,
-                    CompletionKind::Operator,
-                    Some(format!("IAM condition operator: {}", op.doc)),
-                );
-            }
+            condition_operators(ctx);
         }
         "\"" | "]" if stmt.len() > 3 => {
             let n = stmt.len();
@@ -534,14 +538,7 @@ fn trust_statement(ctx: &mut Ctx, stmt: &[&str]) {
             if !stmt.contains(&"actions") && !stmt.contains(&"when") {
                 kws.push("actions");
             }
-            if !stmt.contains(&"when") {
-                kws.push("when");
-            } else {
-                kws.push("and");
-            }
-            if !stmt.contains(&"as") {
-                kws.push("as");
-            }
+            condition_and_sid(stmt, &mut kws);
             ctx.keywords(&kws);
         }
         _ => {}
