@@ -84,12 +84,7 @@ fn as_names_the_statements_of_its_grant() {
 fn an_empty_as_leaves_the_sid_out() {
     let c = compile("access ops for vendor scoped {\n  read store data as \"\"\n}\n");
     assert_eq!(sids(&c), vec![None, None]);
-    let json = &c
-        .outputs
-        .iter()
-        .find(|f| f.path == "aws/ops.policy.json")
-        .unwrap()
-        .contents;
+    let json = &c.output("aws/ops.policy.json").unwrap().contents;
     assert!(!json.contains("\"Sid\""), "{json}");
 }
 

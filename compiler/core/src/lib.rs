@@ -57,6 +57,11 @@ impl Compilation {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
+
+    /// The document written at `path` (`aws/ops.policy.json`), if any.
+    pub fn output(&self, path: &str) -> Option<&backend::OutputFile> {
+        backend::find(&self.outputs, path)
+    }
 }
 
 /// Parses and checks `inputs` (and what they `use`) against the standard library.

@@ -699,14 +699,7 @@ fn decimal_digits(n: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::test_model::{sample_model, statement};
-
-    fn file<'a>(files: &'a [OutputFile], path: &str) -> &'a OutputFile {
-        files
-            .iter()
-            .find(|f| f.path == path)
-            .unwrap_or_else(|| panic!("no {path} in {:?}", paths(files)))
-    }
+    use crate::backend::test_model::{file, sample_model, statement};
 
     fn paths(files: &[OutputFile]) -> Vec<&str> {
         files.iter().map(|f| f.path.as_str()).collect()

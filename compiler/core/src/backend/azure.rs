@@ -191,7 +191,7 @@ fn script(access: &Access, assignee: &str, definition_json: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::test_model::sample_model;
+    use crate::backend::test_model::{file as get, sample_model};
 
     #[derive(serde::Deserialize, Debug)]
     #[serde(rename_all = "PascalCase", deny_unknown_fields)]
@@ -204,13 +204,6 @@ mod tests {
         data_actions: Vec<String>,
         not_data_actions: Vec<String>,
         assignable_scopes: Vec<String>,
-    }
-
-    fn get<'a>(files: &'a [OutputFile], path: &str) -> &'a OutputFile {
-        files
-            .iter()
-            .find(|f| f.path == path)
-            .unwrap_or_else(|| panic!("no {path}"))
     }
 
     /// The sample with the `ongoing` level's principal given an Azure identity.

@@ -239,11 +239,7 @@ fn script(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::test_model::{access, sample_model};
-
-    fn get<'a>(files: &'a [OutputFile], path: &str) -> &'a OutputFile {
-        files.iter().find(|f| f.path == path).unwrap()
-    }
+    use crate::backend::test_model::{access, file as get, sample_model};
 
     #[test]
     fn files_and_determinism() {

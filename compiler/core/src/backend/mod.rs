@@ -167,6 +167,11 @@ impl OutputFile {
     }
 }
 
+/// The document at `path` among `files`.
+pub fn find<'f>(files: &'f [OutputFile], path: &str) -> Option<&'f OutputFile> {
+    files.iter().find(|f| f.path == path)
+}
+
 /// A key of `taken` not used yet: `base`, else `base` + `sep` + 2, 3... (logical ids of
 /// a template, resource names of a module).
 pub(crate) fn unused_key<T>(taken: &BTreeMap<String, T>, base: String, sep: &str) -> String {
@@ -489,7 +494,7 @@ mod tests {
     fn manifest_lists_every_other_file() {
         let model = sample_model();
         let files = emit(&model, &all());
-        let manifest = files.iter().find(|f| f.path == MANIFEST_PATH).unwrap();
+        let manifest = find(&files, MANIFEST_PATH).unwrap();
         assert_eq!(manifest.target, None);
         insta::assert_snapshot!(manifest.contents);
 
