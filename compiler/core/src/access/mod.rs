@@ -341,22 +341,19 @@ fn gcp(
     p: &mut Principal,
 ) {
     let explicit: Vec<&ast::Str> = src.gcp_permissions.iter().collect();
-    for perm in &access.gcp.permissions {
-        let span = span_of(src, &explicit, &access.origins, perm);
+    let roles: Vec<&ast::Str> = src.gcp_roles.iter().collect();
+    // Permissions and roles, each as written; then what each predefined role holds.
+    let written = (access.gcp.permissions.iter().map(|n| (n, &explicit)))
+        .chain(access.gcp.roles.iter().map(|n| (n, &roles)));
+    for (name, lines) in written {
         p.gcp.push(GcpGrant {
-            name: perm.clone(),
+            name: name.clone(),
             via_role: None,
-            origin: origin(span),
+            origin: origin(span_of(src, lines, &access.origins, name)),
         });
     }
-    let roles: Vec<&ast::Str> = src.gcp_roles.iter().collect();
     for role in &access.gcp.roles {
         let span = span_of(src, &roles, &access.origins, role);
-        p.gcp.push(GcpGrant {
-            name: role.clone(),
-            via_role: None,
-            origin: origin(span),
-        });
         for perm in crate::catalog::gcp_roles::permissions(role) {
             p.gcp.push(GcpGrant {
                 name: perm.to_string(),

@@ -1334,31 +1334,25 @@ fn untaggable_actions(
     } else {
         "`scope by name` (or no `scope by`: the name where no tag applies)"
     };
-    let d = if some_tagged {
-        Diagnostic::new(
+    let (mode, on) = (by.mode.as_str(), &name.node);
+    let (code, message, label, note) = if some_tagged {
+        (
             Code::W0130,
-            name.span,
-            format!(
-                "`scope by {}` leaves out actions on `{}` that no tag condition can bound",
-                by.mode.as_str(),
-                name.node
-            ),
+            format!("`scope by {mode}` leaves out actions on `{on}` that no tag condition can bound"),
+            format!("`{first}`{more} not granted"),
+            "their resource types take no `aws:ResourceTag` condition, so a tag condition would never match; the other actions are granted under the tag",
         )
-        .label(format!("`{first}`{more} not granted"))
-        .note("their resource types take no `aws:ResourceTag` condition, so a tag condition would never match; the other actions are granted under the tag")
     } else {
-        Diagnostic::new(
+        (
             Code::E0130,
-            name.span,
-            format!(
-                "`scope by {}` cannot bound `{}`: its resource types take no tag condition",
-                by.mode.as_str(),
-                name.node
-            ),
+            format!("`scope by {mode}` cannot bound `{on}`: its resource types take no tag condition"),
+            format!("`{first}`{more} cannot be bounded by tag"),
+            "no AWS action of this grant takes an `aws:ResourceTag` condition on these resources, so nothing on its resources would be granted",
         )
-        .label(format!("`{first}`{more} cannot be bounded by tag"))
-        .note("no AWS action of this grant takes an `aws:ResourceTag` condition on these resources, so nothing on its resources would be granted")
     };
+    let d = Diagnostic::new(code, name.span, message)
+        .label(label)
+        .note(note);
     d.with_secondary(by.span, whose)
         .with_secondary(g.span, "granted here")
         .help(format!("bound it by name instead: {suggestion}"))
