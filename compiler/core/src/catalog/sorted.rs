@@ -84,7 +84,7 @@ mod tests {
             a.to_ascii_lowercase().cmp(&b.to_ascii_lowercase())
         });
         assert_eq!(caseless.len(), 2);
-        assert_eq!(caseless.get("B.X").map(|e| *e), Some("b.x"));
+        assert_eq!(caseless.get("B.X").copied(), Some("b.x"));
         assert_eq!(caseless.matching("*.Y").len(), 1);
         assert!(!caseless.any_match("c.*"));
     }
