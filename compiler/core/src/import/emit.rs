@@ -79,7 +79,7 @@ pub fn when(conds: &[(String, String, Vec<String>)], tag: Option<&(String, Strin
 }
 
 /// The one managed tag all tag conditions of the statements test, if there is one.
-fn managed_tag(desc: &Desc) -> Option<(String, String)> {
+pub(super) fn managed_tag(desc: &Desc) -> Option<(String, String)> {
     let mut tags = BTreeSet::new();
     for a in desc.accesses.values() {
         for s in &a.aws {
@@ -101,7 +101,7 @@ pub fn eng(desc: &Desc) -> String {
         .deployment
         .clone()
         .unwrap_or_else(|| "imported".to_string());
-    let tag = managed_tag(desc);
+    let tag = desc.managed_tag.clone();
     let mut body = String::new();
     for (name, p) in &desc.principals {
         principal(&mut body, name, p);
@@ -152,6 +152,9 @@ pub fn eng(desc: &Desc) -> String {
     let _ = writeln!(out, "  clouds {}", clouds.join(", "));
     if let Some((k, v)) = &tag {
         let _ = writeln!(out, "  managed_tag {} = {}", q(k), q(v));
+    }
+    if let Some(p) = &desc.name_prefix {
+        let _ = writeln!(out, "  name_prefix {}", q(p));
     }
     if !params.is_empty() {
         let _ = writeln!(

@@ -6,7 +6,7 @@
 //! become `param name` declarations. No I/O: the command line reads the files.
 
 pub mod abstracts;
-mod aws;
+pub(crate) mod aws;
 mod clouds;
 pub mod emit;
 mod k8s;
@@ -50,6 +50,10 @@ impl Imported {
 #[derive(Debug, Default)]
 pub struct Desc {
     pub deployment: Option<String>,
+    /// Found in the ARNs of statements replaced by abstract grants.
+    pub name_prefix: Option<String>,
+    /// The one tag every tag condition tests, written `managed_tag`.
+    pub managed_tag: Option<(String, String)>,
     pub principals: BTreeMap<String, Principal>,
     pub accesses: BTreeMap<String, Access>,
     /// Hints: a statement of an access level that an abstract grant would write.
@@ -312,9 +316,8 @@ pub fn import(inputs: Vec<ImportInput>, opts: &ImportOptions) -> Imported {
     let text = if diagnostics.iter().any(Diagnostic::is_error) {
         None
     } else {
-        if opts.abstract_form || !ctx.desc.accesses.is_empty() {
-            abstracts::find(&mut ctx.desc, opts.abstract_form);
-        }
+        ctx.desc.managed_tag = emit::managed_tag(&ctx.desc);
+        abstracts::find(&mut ctx.desc, opts.abstract_form);
         diagnostics.append(&mut ctx.desc.hints);
         Some(emit::eng(&ctx.desc))
     };
