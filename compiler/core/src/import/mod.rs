@@ -316,6 +316,9 @@ pub fn import(inputs: Vec<ImportInput>, opts: &ImportOptions) -> Imported {
     let text = if diagnostics.iter().any(Diagnostic::is_error) {
         None
     } else {
+        if ctx.desc.deployment.is_none() {
+            ctx.desc.deployment = opts.name.clone();
+        }
         ctx.desc.managed_tag = emit::managed_tag(&ctx.desc);
         abstracts::find(&mut ctx.desc, opts.abstract_form);
         diagnostics.append(&mut ctx.desc.hints);
