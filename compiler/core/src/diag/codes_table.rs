@@ -135,7 +135,7 @@ codes! {
     E1003 Error   "a field of an imported document with the wrong type, or missing",
     E1004 Error   "an imported document that `.eng` cannot express (a Deny in a trust policy, NotPrincipal...)",
     W1005 Warning "a part of an imported document that is not carried into the `.eng` file",
-    W1006 Note    "imported AWS statements that equal what an abstract grant writes",
+    W1006 Warning "imported AWS statements that equal what an abstract grant writes",
     // Acknowledgements.
     W0601 Warning "acknowledgement that matches no warning",
     E0602 Error   "acknowledgement of an error or of an unknown code",
