@@ -59,6 +59,9 @@ fn cases_dir() -> PathBuf {
 fn compile_case(file: &str) -> (Compilation, String) {
     let path = cases_dir().join(file);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    if let Some(doc) = String::from_utf8_lossy(&bytes).strip_prefix("// import: ") {
+        return import_case(doc.trim());
+    }
     let name = format!("tests/cases/{file}");
     let options = case_options(&bytes);
     let c = compile(
@@ -76,6 +79,30 @@ fn compile_case(file: &str) -> (Compilation, String) {
         .find(|(_, f)| f.name == name)
         .map(|(_, f)| f.text.clone())
         .expect("the input is in the source map");
+    (c, text)
+}
+
+/// The codes of `engc import` (E1001...) concern JSON and YAML documents: their case
+/// is one line, `// import: PATH`, and the document at PATH is imported.
+fn import_case(doc: &str) -> (Compilation, String) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(doc);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let i = engc::import::import(
+        vec![engc::import::ImportInput {
+            name: doc.to_string(),
+            bytes,
+        }],
+        &engc::import::ImportOptions::default(),
+    );
+    let c = Compilation {
+        sources: i.sources,
+        diagnostics: i.diagnostics,
+        model: None,
+        outputs: Vec::new(),
+        files: Vec::new(),
+        stdlib: Vec::new(),
+    };
     (c, text)
 }
 

@@ -13,6 +13,7 @@ pub mod backend;
 pub mod catalog;
 pub mod check;
 pub mod diag;
+pub mod import;
 pub mod loader;
 pub mod lower;
 pub mod model;

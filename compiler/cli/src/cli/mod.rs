@@ -8,6 +8,7 @@ mod check;
 pub(crate) mod explain;
 mod fmt;
 mod graph;
+mod import;
 mod output;
 pub mod publish;
 
@@ -47,6 +48,9 @@ enum Command {
     /// Draw who can do what as Graphviz DOT: principals, their access levels, and the
     /// stores and engines each level grants on (`engc graph x.eng | dot -Tsvg`).
     Graph(graph::GraphArgs),
+    /// Read AWS policies and trust policies, GCP custom roles, Azure role definitions and
+    /// Kubernetes RBAC (files, or a folder `engc build` wrote) into one .eng file.
+    Import(import::ImportArgs),
     /// Serve diagnostics and editor features over stdio (Language Server Protocol).
     Lsp(LspArgs),
     /// Look up a permission, action, operation or Kubernetes resource in the catalogs.
@@ -169,6 +173,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Fmt(args) => fmt::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Import(args) => import::run(&args),
         Command::Catalog(args) => catalog::run(&args),
         Command::Lsp(_) => crate::lsp::run(),
         Command::Completions(args) => {
