@@ -82,6 +82,17 @@ fn compile_case(file: &str) -> (Compilation, String) {
     (c, text)
 }
 
+/// The command a case stands for: `engc check tests/cases/CODE.eng`, or for an import
+/// case `engc import DOCUMENT`.
+fn command_of(code: &str) -> String {
+    let case = format!("tests/cases/{code}.eng");
+    let text = std::fs::read_to_string(cases_dir().join(format!("{code}.eng"))).unwrap_or_default();
+    match text.strip_prefix("// import: ") {
+        Some(doc) => format!("engc import {}", doc.trim()),
+        None => format!("engc check {case}"),
+    }
+}
+
 /// The codes of `engc import` (E1001...) concern JSON and YAML documents: their case
 /// is one line, `// import: PATH`, and the document at PATH is imported.
 fn import_case(doc: &str) -> (Compilation, String) {
@@ -209,7 +220,7 @@ fn check_code(code: &'static str, summary: &str) -> Vec<String> {
             ));
         }
         if gap(code).is_none() {
-            let text = format!("{source}\n=== engc check tests/cases/{code}.eng ===\n{rendered}");
+            let text = format!("{source}\n=== {} ===\n{rendered}", command_of(code));
             insta::with_settings!({
                 snapshot_path => "snapshots/diagnostics",
                 prepend_module_to_snapshot => false,
