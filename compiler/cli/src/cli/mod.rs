@@ -10,6 +10,7 @@ mod fmt;
 mod graph;
 mod output;
 pub mod publish;
+mod report;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
@@ -47,6 +48,10 @@ enum Command {
     /// Draw who can do what as Graphviz DOT: principals, their access levels, and the
     /// stores and engines each level grants on (`engc graph x.eng | dot -Tsvg`).
     Graph(graph::GraphArgs),
+    /// Write one self-contained HTML page for a reviewer: what each principal can do on
+    /// each cloud by access level and service, the findings, the acknowledgements and
+    /// the network plan (`engc report x.eng -o report.html`).
+    Report(report::ReportArgs),
     /// Serve diagnostics and editor features over stdio (Language Server Protocol).
     Lsp(LspArgs),
     /// Look up a permission, action, operation or Kubernetes resource in the catalogs.
@@ -169,6 +174,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Fmt(args) => fmt::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Catalog(args) => catalog::run(&args),
         Command::Lsp(_) => crate::lsp::run(),
         Command::Completions(args) => {
