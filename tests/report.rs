@@ -236,3 +236,39 @@ fn report_exit_codes_and_nothing_written_on_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(o.stdout.is_empty());
 }
+
+#[test]
+fn report_of_a_level_without_principal_and_a_range_outside_the_block() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "lone.eng",
+        br#"deployment d {
+  clouds gcp
+}
+network n {
+  cidr 10.0.0.0/8
+  subnet s 10.0.0.0/24 zone "a"
+  pods 192.168.0.0/16
+}
+access lone scoped {
+  gcp permissions ["storage.objects.get", "storage.buckets.setIamPolicy"]
+}
+"#,
+    );
+    let o = engc_in(dir.path(), &["report", "lone.eng"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let t = text(&String::from_utf8(o.stdout).unwrap());
+    for want in [
+        "Without a principal: access level lone",
+        "GCP: Permissions management",
+        "storage.buckets.setIamPolicy",
+        "GCP: Read",
+        "storage.objects.get",
+        "pod range (outside the block)",
+        "10.0.0.255",
+        "16777216",
+    ] {
+        assert!(t.contains(want), "no `{want}` on the page:\n{t}");
+    }
+}

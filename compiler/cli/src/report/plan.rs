@@ -211,7 +211,14 @@ fn table(page: &mut Page, n: &Network, ranges: &[Range], block: Option<(u128, u1
         esc(&n.name)
     ));
     page.line("<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Kind</th><th scope=\"col\">Block</th><th scope=\"col\">First address</th><th scope=\"col\">Last address</th><th scope=\"col\">Addresses</th><th scope=\"col\">Zone</th></tr></thead><tbody>");
-    for r in ranges {
+    let whole = n.cidr.as_ref().map(|c| Range {
+        name: n.name.clone(),
+        short: n.name.clone(),
+        kind: "block",
+        cidr: c.clone(),
+        zone: None,
+    });
+    for r in whole.iter().chain(ranges) {
         let (first, last, count, outside) = match bounds(&r.cidr) {
             Some((a, b, v4)) => (
                 address(a, v4),
