@@ -42,7 +42,7 @@ browse() {
 
 # A known action of each example (from its access levels).
 declare -A action=(
-  [aichor]="iam:PassRole"
+  [aichor]="iam:CreateRole"
   [chalk]="iam:PassRole"
   [iomete]="s3:GetObject"
   [lakeside]="s3:GetObject"

@@ -149,6 +149,15 @@ fn principal_title(name: &str) -> String {
     }
 }
 
+/// The principal's name as tables and headings show it (`access level x` for a level
+/// without a principal).
+fn who(name: &str) -> String {
+    match name.strip_prefix("access level `") {
+        Some(rest) => format!("access level {}", rest.trim_end_matches('`')),
+        None => name.to_string(),
+    }
+}
+
 /// `file:line` and the line's text.
 struct Where<'a> {
     sources: &'a SourceMap,
@@ -195,7 +204,7 @@ fn summary(page: &mut Page, tables: &Tables) {
             let mut row = format!(
                 "<tr><th scope=\"row\"><a href=\"#{}\">{}</a></th><td>{}</td>",
                 principal_id(&p.name),
-                esc(&p.name),
+                esc(&who(&p.name)),
                 cloud.title()
             );
             for class in Class::ALL {
@@ -301,7 +310,7 @@ fn principal(
         let cid = format!("{id}-{}", cloud.id());
         page.line(&format!(
             "<section aria-labelledby=\"{cid}\"><h3 id=\"{cid}\">{} on {}</h3>",
-            esc(&p.name),
+            esc(&who(&p.name)),
             cloud.title()
         ));
         for class in Class::ALL {
@@ -315,7 +324,7 @@ fn principal(
                     page,
                     &format!("{cid}-{}", class.id()),
                     &title,
-                    &p.name,
+                    &who(&p.name),
                     *cloud,
                     &these,
                     at,
@@ -329,7 +338,7 @@ fn principal(
                 page,
                 &format!("{cid}-denied"),
                 &title,
-                &p.name,
+                &who(&p.name),
                 *cloud,
                 &denied,
                 at,
