@@ -10,6 +10,7 @@ pub mod cli;
 pub mod graph;
 pub mod lsp;
 pub mod render;
+pub mod report;
 pub mod sarif;
 
 pub use engc_core::*;

@@ -11,6 +11,7 @@ mod graph;
 mod import;
 mod output;
 pub mod publish;
+mod report;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
@@ -51,6 +52,10 @@ enum Command {
     /// Read AWS policies and trust policies, GCP custom roles, Azure role definitions and
     /// Kubernetes RBAC (files, or a folder `engc build` wrote) into one .eng file.
     Import(import::ImportArgs),
+    /// Write one self-contained HTML page for a reviewer: what each principal can do on
+    /// each cloud by access level and service, the findings, the acknowledgements and
+    /// the network plan (`engc report x.eng -o report.html`).
+    Report(report::ReportArgs),
     /// Serve diagnostics and editor features over stdio (Language Server Protocol).
     Lsp(LspArgs),
     /// Look up a permission, action, operation or Kubernetes resource in the catalogs.
@@ -174,6 +179,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Explain(args) => explain::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Catalog(args) => catalog::run(&args),
         Command::Lsp(_) => crate::lsp::run(),
         Command::Completions(args) => {

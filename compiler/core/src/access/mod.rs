@@ -33,6 +33,10 @@ pub struct AwsGrant {
     pub managed: Option<String>,
     /// The action names as written, with their spans (explicit statements only).
     pub written: Vec<(String, Span)>,
+    /// The whole condition block, operator -> key -> values, of the level's own
+    /// statements (a managed policy's statements keep only their keys). Two statements
+    /// one abstract grant generates share a span, so this is how to tell them apart.
+    pub conditions: crate::model::Conditions,
     pub origin: Origin,
 }
 
@@ -293,6 +297,7 @@ fn aws(
                     .collect(),
             },
             managed: None,
+            conditions: st.conditions.clone(),
             origin: origin(st.span),
         });
     }
@@ -312,6 +317,7 @@ fn aws(
                 statement,
                 managed: Some(policy.name.to_string()),
                 written: Vec::new(),
+                conditions: Default::default(),
                 origin: origin(span),
             });
         }
