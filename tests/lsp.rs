@@ -1307,3 +1307,55 @@ fn external_references_in_the_editor() {
     assert_eq!(defs[0].range.start, inside(text, "var.log_bucket_arn\n", 0));
     assert_eq!(c.shutdown(), 0);
 }
+
+/// A JSON policy pasted into a `.eng` file: the code action on its selection replaces it
+/// with what `engc import` writes; in a file that has a deployment, without another one.
+#[test]
+fn import_this_document_code_action() {
+    let policy = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::shop-data/*\"}\n  ]\n}\n";
+    let action = |text: &str| -> Option<(String, String)> {
+        let (_dir, path, mut c) = opened("paste.eng", text);
+        c.diagnostics(&path);
+        let start = find(text, "{\n  \"Version\"");
+        let end = find(text, "]\n}\n");
+        let reply = c.request_raw(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri(&path)},
+                   "range": {"start": start, "end": pos(end.line + 1, 1)},
+                   "context": {"diagnostics": []}}),
+        );
+        assert_eq!(c.shutdown(), 0);
+        let result = reply.response_result.unwrap_or_default();
+        let found = result.as_array()?.iter().find(|a| {
+            a["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Import this document"))
+        })?;
+        let edit = &found["edit"]["changes"][uri(&path).to_string()][0];
+        Some((
+            found["kind"].as_str()?.to_string(),
+            edit["newText"].as_str()?.to_string(),
+        ))
+    };
+    let (kind, eng) = action(policy).expect("offered on a lone policy");
+    assert_eq!(kind, "refactor.rewrite");
+    assert!(
+        eng.contains("deployment ") && eng.contains("\"s3:GetObject\""),
+        "{eng}"
+    );
+    // Built as is, the replacement is a valid file.
+    let c = engc::compile_str("x.eng", &eng, &engc::Options::default());
+    assert!(!c.has_errors(), "{eng}\n{:?}", c.diagnostics);
+    // Inside a file with a deployment: the levels only.
+    let (_, eng) = action(&format!("deployment d {{\n  clouds aws\n}}\n\n{policy}"))
+        .expect("offered after a deployment");
+    assert!(
+        !eng.contains("deployment ") && eng.contains("access "),
+        "{eng}"
+    );
+    // Not on ordinary source.
+    assert_eq!(
+        action("deployment d {\n  clouds aws\n}\n// {\n  \"Version\"\n]\n}\n"),
+        None
+    );
+}

@@ -10,6 +10,7 @@ pub mod completion;
 pub mod expand;
 pub mod format;
 pub mod hover;
+pub mod import_action;
 pub mod index;
 pub mod inlay;
 /// The tokenizer lives in engc-core (the parser reads comments with it too).
