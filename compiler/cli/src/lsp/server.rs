@@ -30,9 +30,11 @@ use lsp_types as lt;
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use serde_json::Value;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What the client said it can take.
 #[derive(Default)]
@@ -58,7 +60,7 @@ struct Root {
     /// The protocol's lines of each file, found once: finding them for each span made
     /// publishing (or outlining) thousands of diagnostics (symbols) in a large file
     /// quadratic.
-    lines: HashMap<FileId, convert::Lines>,
+    lines: HashMap<FileId, Arc<convert::Lines>>,
     /// Its diagnostics in the protocol's terms, by URI, converted once when it is
     /// compiled (publishing merges those of every root after each edit).
     lsp_diagnostics: Vec<(String, lt::Diagnostic)>,
@@ -85,6 +87,8 @@ pub struct Server {
     /// The syntax trees of the files the compilations hold: an edit re-parses only
     /// the edited file, and the standard library is parsed once per session.
     parses: ParseCache,
+    /// The lines of each standard library file, by name: the same in every compilation.
+    stdlib_lines: RefCell<HashMap<String, Arc<convert::Lines>>>,
     /// What was last published per URI: (diagnostics, version).
     published: HashMap<String, (Vec<lt::Diagnostic>, Option<i32>)>,
     encoding: Encoding,
@@ -131,6 +135,7 @@ impl Server {
             closed: HashSet::new(),
             dirty_all: false,
             parses: ParseCache::new(),
+            stdlib_lines: RefCell::default(),
             published: HashMap::new(),
             encoding: Encoding::Utf16,
             caps: ClientCaps::default(),

@@ -15,6 +15,7 @@ use lsp_types::notification::Notification as _;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 impl Server {
     /// Recompiles what the edits since the last check touched and publishes the
@@ -210,7 +211,13 @@ impl Server {
             .comp
             .sources
             .files()
-            .map(|(fid, f)| (fid, LineIndex::lines(&f.text)))
+            .map(|(fid, f)| {
+                let lines = match comp.is_stdlib(fid) {
+                    true => self.stdlib_lines(&f.name, &f.text),
+                    false => Arc::new(LineIndex::lines(&f.text)),
+                };
+                (fid, lines)
+            })
             .collect();
         let mut root = Root {
             id,
@@ -223,6 +230,18 @@ impl Server {
         };
         root.lsp_diagnostics = self.converted(&root);
         Some(root)
+    }
+
+    /// The lines of a standard library file, found once per session.
+    fn stdlib_lines(&self, name: &str, text: &str) -> Arc<convert::Lines> {
+        if let Some(l) = self.stdlib_lines.borrow().get(name) {
+            return l.clone();
+        }
+        let l = Arc::new(LineIndex::lines(text));
+        self.stdlib_lines
+            .borrow_mut()
+            .insert(name.to_string(), l.clone());
+        l
     }
 
     /// The diagnostics of a compilation's user files in the protocol's terms.
