@@ -6,6 +6,7 @@
 //! are a [`FileId`] and a byte offset; the language server converts to and from the
 //! protocol's lines and UTF-16 columns at its own edge.
 
+pub mod cache;
 pub mod completion;
 pub mod expand;
 pub mod format;
@@ -66,11 +67,8 @@ pub struct Highlight {
 
 impl Analysis {
     pub fn new(comp: Compilation, options: Options) -> Analysis {
-        let mut all: Vec<(FileId, ast::File)> = Vec::new();
-        // The index reads both; cloning the ASTs is cheaper than a second borrow story.
-        all.extend(comp.stdlib.iter().cloned());
-        all.extend(comp.files.iter().cloned());
-        let index = Index::build(&comp.sources, &all);
+        // The index borrows the trees while it is built and keeps none of them.
+        let index = Index::build(&comp.sources, comp.stdlib.iter().chain(&comp.files));
         Analysis {
             comp,
             options,
