@@ -20,12 +20,13 @@
 //!   end, no trailing spaces; strings and comments are kept byte for byte (a block
 //!   comment's inner lines too), and a CRLF file stays CRLF.
 //!
-//! The tokens come from the lossless syntax tree of each pass (`engc_core::syntax::tree`),
-//! which also says where statements start ([`roles`]): inside a declaration pest
-//! parsed, a line starts a statement when its first token starts a statement node, and
-//! a comment between the tokens of one statement is indented as its continuation. In
-//! text pest could not parse, statement lines are found as completion finds them: a
-//! word that starts a statement of the enclosing block ([`Frame::keywords`]) after a
+//! Where statements start comes from the lossless syntax tree of the input
+//! (`engc_core::syntax::tree`, read once into per-token [`roles`]): inside a
+//! declaration pest parsed, a line starts a statement when its first token starts a
+//! statement node, a comment between the tokens of one statement is indented as its
+//! continuation, and a declaration after a broken one starts at the margin. In text
+//! pest could not parse, statement lines are found as completion finds them: a word
+//! that starts a statement of the enclosing block ([`Frame::keywords`]) after a
 //! complete line.
 
 use crate::completion::{frame_after_brace, Frame};
