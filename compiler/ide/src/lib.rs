@@ -20,6 +20,7 @@ pub mod locate;
 pub mod semantic;
 pub mod structure;
 pub mod symbols;
+pub mod tree;
 
 use engc_core::diag::{Diagnostic, Severity};
 use engc_core::source::{FileId, Span};
@@ -37,6 +38,7 @@ pub struct Analysis {
     pub comp: Compilation,
     pub options: Options,
     index: Index,
+    trees: tree::Trees,
 }
 
 /// A replacement of the text of `span`.
@@ -73,6 +75,7 @@ impl Analysis {
             comp,
             options,
             index,
+            trees: Default::default(),
         }
     }
 
@@ -323,12 +326,14 @@ impl Analysis {
             .take_while(|s| s.start <= d.span.start)
             .find(|s| s.contains(d.span) && s.start < s.end)
             .and_then(|s| {
-                let body = &text[s.range()];
-                // The block's `{`, outside strings and comments.
-                let toks = lexer::tokenize(body);
-                toks.iter()
-                    .find(|t| t.is_punct('{'))
-                    .map(|t| s.start as usize + t.end)
+                // The block's `{`, from the tree (not the first `{` of its text).
+                let tree = self.tree(file);
+                let decl = tree
+                    .root()
+                    .children()
+                    .find(|n| n.start() == s.start as usize)
+                    .and_then(engc_core::syntax::nodes::Declaration::cast)?;
+                decl.l_brace().map(|t| t.end())
             });
         let reason = "why this is acceptable";
         let edit = match block {
