@@ -186,7 +186,13 @@ mod tests {
                 "{}: {report}",
                 c.name
             );
-            for part in ["Example (", "engc check reports:", "Fixed ("] {
+            let ex = EXAMPLES.iter().find(|e| e.name == c.name).unwrap();
+            let parts = match imported(ex.fixed) {
+                // An import code: the documents are named, not shown.
+                Some(_) => ["Example (", "engc import reports:", "Fixed: the document "],
+                None => ["Example (", "engc check reports:", "Fixed ("],
+            };
+            for part in parts {
                 assert!(text.contains(part), "{}: no {part}", c.name);
             }
         }

@@ -555,12 +555,40 @@ impl Serialize for Txt<'_> {
 
 /// The size of one statement as it appears inside a policy.
 fn statement_size(st: &AwsStatement) -> usize {
-    policy_size(&to_compact_json(&StatementJson::new(st, Dialect::Plain)))
+    let mut count = Counter(0);
+    serde_json::to_writer(&mut count, &StatementJson::new(st, Dialect::Plain))
+        .expect("backend structs always serialize");
+    count.0
+}
+
+/// Counts what [`policy_size`] counts (characters other than white space) of the
+/// compact JSON written to it, without keeping the text: the size check and the
+/// splitter measure every statement.
+struct Counter(usize);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // A character is a byte that does not continue a UTF-8 sequence.
+        self.0 += buf
+            .iter()
+            .filter(|b| (**b & 0xC0) != 0x80 && !b.is_ascii_whitespace())
+            .count();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The size of a policy with no statements: `{"Version":"2012-10-17","Statement":[]}`.
 fn empty_policy_size() -> usize {
     policy_size(&to_compact_json(&PolicyDocument::new(&[])))
+}
+
+/// Whether a managed policy holding `st` alone stays within the size limit (the size
+/// check's common case, decided without building the document).
+pub fn fits_alone(st: &AwsStatement) -> bool {
+    empty_policy_size() + statement_size(st) <= MANAGED_POLICY_SIZE_LIMIT
 }
 
 /// Splits `statements` into policies of at most `limit` characters (white space
@@ -601,6 +629,27 @@ pub fn split_policy(statements: &[AwsStatement], limit: usize) -> Vec<Vec<AwsSta
 }
 
 /// Cuts one statement so that each piece is at most `budget` characters when it can.
+/// How many policies [`split_policy`] makes of `statements`, measured without building
+/// them where no statement needs cutting.
+pub fn policy_count(statements: &[AwsStatement], limit: usize) -> usize {
+    let header = empty_policy_size();
+    let sizes: Vec<usize> = statements.iter().map(statement_size).collect();
+    if sizes.iter().any(|s| *s > limit.saturating_sub(header)) {
+        return split_policy(statements, limit).len();
+    }
+    let (mut parts, mut current) = (0, None::<usize>);
+    for size in sizes {
+        current = match current {
+            Some(c) if c + 1 + size <= limit => Some(c + 1 + size),
+            Some(_) | None => {
+                parts += 1;
+                Some(header + size)
+            }
+        };
+    }
+    parts
+}
+
 fn split_statement(
     st: &AwsStatement,
     budget: usize,
@@ -931,6 +980,35 @@ mod tests {
         assert_eq!(parts.len(), 1);
         assert_eq!(parts[0].len(), ongoing.len());
         assert!(split_policy(&[], MANAGED_POLICY_SIZE_LIMIT).is_empty());
+    }
+
+    /// `policy_count` (the size check's) agrees with `split_policy` (the writer's), for
+    /// statements of every size around the limits, cut or not.
+    #[test]
+    fn policy_count_is_the_number_of_parts() {
+        let sizes = [1, 3, 10, 40, 90, 150, 400];
+        for limit in [300, 1_000, 2_048, MANAGED_POLICY_SIZE_LIMIT] {
+            for n in 0..sizes.len() {
+                let input: Vec<AwsStatement> = sizes[..=n]
+                    .iter()
+                    .chain(sizes[..n].iter().rev())
+                    .enumerate()
+                    .map(|(i, k)| {
+                        statement(
+                            Some(&format!("S{i}")),
+                            &many_actions(&format!("s{i}"), *k)[..],
+                            &["*"],
+                        )
+                    })
+                    .collect();
+                assert_eq!(
+                    policy_count(&input, limit),
+                    split_policy(&input, limit).len(),
+                    "limit {limit}, {} statements",
+                    input.len()
+                );
+            }
+        }
     }
 
     #[test]

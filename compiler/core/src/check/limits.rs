@@ -114,7 +114,7 @@ fn managed_policy_count(decls: &Decls, model: &Model, p: &Principal, diags: &mut
         let n = if a.aws_inline {
             0
         } else {
-            split_policy(&a.aws, MANAGED_POLICY_SIZE_LIMIT).len()
+            crate::backend::aws::policy_count(&a.aws, MANAGED_POLICY_SIZE_LIMIT)
         };
         if n + a.aws_managed.len() == 0 {
             continue;
@@ -175,6 +175,9 @@ fn managed_policy_count(decls: &Decls, model: &Model, p: &Principal, diags: &mut
 /// E0806: a statement still too large after the backend has cut it as far as it can
 /// (by actions, then by resources; never `NotAction` or `NotResource` lists).
 fn statement_size(decls: &Decls, a: &Access, st: &AwsStatement, diags: &mut Vec<Diagnostic>) {
+    if crate::backend::aws::fits_alone(st) {
+        return;
+    }
     let pieces = split_policy(std::slice::from_ref(st), MANAGED_POLICY_SIZE_LIMIT);
     let Some((largest, piece)) = pieces
         .iter()

@@ -16,7 +16,7 @@ use crate::source::Span;
 use crate::syntax::ast::{self, Cloud, Condition, Effect, EngineMode, Level, Scope, TargetKind};
 use crate::vocab::resource_policies::{principal_form, Kind, PrincipalForm};
 use scoping::Scoping;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 const VERB_ORDER: &[&str] = &[
     "get", "list", "watch", "create", "update", "patch", "delete",
@@ -47,7 +47,11 @@ pub fn lower(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) -> Mod
             modes: BTreeMap::new(),
         };
     }
-    let l = Lowerer { decls, params };
+    let l = Lowerer {
+        decls,
+        params,
+        placements: Default::default(),
+    };
     m.principals = decls.principals.values().map(|p| l.principal(p)).collect();
     m.networks = decls
         .network_inputs()
@@ -81,7 +85,25 @@ pub fn lower(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) -> Mod
 struct Lowerer<'a, 'd> {
     decls: &'d Decls<'a>,
     params: &'d Params,
+    /// Where each action went, per placement context: many levels grant the same kinds
+    /// under the same scope, and placing an action builds its ARNs.
+    placements: std::cell::RefCell<HashMap<PlaceKey, Placements>>,
 }
+
+/// What [`scoping::place`] reads besides the action: scoped, the `scope by` mode, the
+/// tag key, the name pattern, the written name, the kind's resource types.
+type PlaceKey = (
+    bool,
+    Option<ast::ScopeMode>,
+    Option<String>,
+    String,
+    Option<String>,
+    Vec<String>,
+);
+
+/// (service prefix, action name) -> where it goes, in one context.
+type Placements =
+    HashMap<(&'static str, &'static str), Result<Option<scoping::Placement>, scoping::NoTag>>;
 
 impl Lowerer<'_, '_> {
     fn fill(&self, s: &ast::Str) -> String {
@@ -885,10 +907,24 @@ impl Lowerer<'_, '_> {
                         // and service. An action only matches ARNs of its own resource
                         // types, so sharing its service's ARNs grants nothing more.
                         let mut alone: BTreeMap<(Scoping, String), AwsGroup> = BTreeMap::new();
+                        let key = (
+                            cx.scoped,
+                            cx.mode,
+                            cx.tag_key.map(str::to_string),
+                            cx.name_pattern.to_string(),
+                            cx.written_name.map(str::to_string),
+                            cx.resource_types.to_vec(),
+                        );
+                        let mut memo = self.placements.borrow_mut();
+                        let memo = memo.entry(key).or_default();
                         for (svc, action) in
                             self.aws_actions(section, levels, &listed, &perms, create)
                         {
-                            let placed = match scoping::place(svc, action, &cx) {
+                            let placed = memo
+                                .entry((svc.prefix, action.name))
+                                .or_insert_with(|| scoping::place(svc, action, &cx))
+                                .clone();
+                            let placed = match placed {
                                 Ok(p) => p,
                                 Err(scoping::NoTag) => {
                                     untaggable.insert(svc.full_name(action));
