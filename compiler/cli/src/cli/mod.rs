@@ -5,6 +5,7 @@ mod batch;
 mod build;
 mod catalog;
 mod check;
+mod diff;
 pub(crate) mod explain;
 mod fmt;
 mod graph;
@@ -47,6 +48,9 @@ enum Command {
     /// Draw who can do what as Graphviz DOT: principals, their access levels, and the
     /// stores and engines each level grants on (`engc graph x.eng | dot -Tsvg`).
     Graph(graph::GraphArgs),
+    /// What access NEW gains and loses against OLD, per principal and cloud, with the
+    /// risk findings that are new (`--git REV FILE`: FILE at REV against FILE now).
+    Diff(diff::DiffArgs),
     /// Serve diagnostics and editor features over stdio (Language Server Protocol).
     Lsp(LspArgs),
     /// Look up a permission, action, operation or Kubernetes resource in the catalogs.
@@ -169,6 +173,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Fmt(args) => fmt::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Catalog(args) => catalog::run(&args),
         Command::Lsp(_) => crate::lsp::run(),
         Command::Completions(args) => {

@@ -1,0 +1,135 @@
+//! AWS action sets, exact: each pattern stands for the catalog actions it matches, so
+//! `s3:Get*` and `s3:GetObject` compare as the sets they are. Whole services come back
+//! as `s3:*` (and the whole catalog as `*`) only when the set holds every action.
+
+use super::facts::{AwsEntry, AwsKey, Levels};
+use crate::catalog::{aws, glob_match, glob_match_by};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One concrete action: (service prefix, action name), as the catalog spells them; an
+/// action the catalog lacks is kept as written, in lowercase.
+pub type Act = (Cow<'static, str>, Cow<'static, str>);
+
+pub fn full(a: &Act) -> String {
+    format!("{}:{}", a.0, a.1)
+}
+
+/// The actions a pattern matches; the pattern itself when the catalog has none.
+fn expand_pattern(pattern: &str, out: &mut BTreeSet<Act>) {
+    let cat = aws::catalog();
+    let found = cat.matching(pattern);
+    if found.is_empty() {
+        let lower = pattern.to_ascii_lowercase();
+        let (s, n) = lower.split_once(':').unwrap_or(("*", lower.as_str()));
+        out.insert((Cow::Owned(s.to_string()), Cow::Owned(n.to_string())));
+        return;
+    }
+    for (svc, action) in found {
+        out.insert((
+            Cow::Borrowed(svc.prefix.as_str()),
+            Cow::Borrowed(action.name.as_str()),
+        ));
+    }
+}
+
+/// Every action an entry grants on its key.
+pub fn expand(key: &AwsKey, entry: &AwsEntry) -> BTreeSet<Act> {
+    let mut out = BTreeSet::new();
+    match &key.not_action {
+        None => {
+            for p in entry.patterns.keys() {
+                expand_pattern(p, &mut out);
+            }
+        }
+        Some(excluded) => {
+            expand_pattern("*", &mut out);
+            out.retain(|a| !matches_any(excluded.iter(), a));
+        }
+    }
+    out
+}
+
+fn matches_any<'a>(mut patterns: impl Iterator<Item = &'a String>, a: &Act) -> bool {
+    let name = full(a);
+    patterns.any(|p| !p.is_empty() && glob_match(p, &name))
+}
+
+/// Whether the statement of `key` and `entry` grants (or denies) action `a`.
+pub fn holds(key: &AwsKey, entry: &AwsEntry, a: &Act) -> bool {
+    match &key.not_action {
+        None => matches_any(entry.patterns.keys(), a),
+        Some(excluded) => !matches_any(excluded.iter(), a),
+    }
+}
+
+/// Whether `wide` reaches at least every request `narrow` reaches: same effect, a
+/// resource pattern that covers the other's, and conditions that are a subset of the
+/// other's (fewer conditions, more requests).
+pub fn covers(wide: &AwsKey, narrow: &AwsKey) -> bool {
+    wide.allow == narrow.allow
+        && wide.not_resource == narrow.not_resource
+        && resource_covers(wide, narrow)
+        && wide
+            .conditions
+            .iter()
+            .all(|c| narrow.conditions.contains(c))
+}
+
+fn resource_covers(wide: &AwsKey, narrow: &AwsKey) -> bool {
+    if wide.resource == narrow.resource {
+        return true;
+    }
+    if wide.not_resource {
+        // Every resource but W covers every resource but N only when N covers W.
+        return false;
+    }
+    // A `*` of the narrow pattern is a literal here: only a `*` of the wide one can
+    // stand for it, so coverage holds for every string the narrow one matches.
+    glob_match_by(&wide.resource, &narrow.resource, |p, t| {
+        (p == '?' && t != '*') || p == t
+    })
+}
+
+/// The levels of an entry whose patterns match one of `acts`.
+pub fn levels_of(key: &AwsKey, entry: &AwsEntry, acts: &BTreeSet<Act>) -> Levels {
+    let mut out = Levels::new();
+    for (p, levels) in &entry.patterns {
+        let hit = key.not_action.is_some() || acts.iter().any(|a| glob_match(p, &full(a)));
+        if hit {
+            out.extend(levels.iter().cloned());
+        }
+    }
+    out
+}
+
+/// The set as few names as say it exactly: `s3:*` for a whole service, `*` for the
+/// whole catalog, else each action; with the number of actions.
+pub fn compress(acts: &BTreeSet<Act>) -> (Vec<String>, usize) {
+    let cat = aws::catalog();
+    let mut by_service: BTreeMap<&str, Vec<&Act>> = BTreeMap::new();
+    for a in acts {
+        by_service.entry(a.0.as_ref()).or_default().push(a);
+    }
+    let mut names = Vec::new();
+    let mut whole = 0;
+    for (svc, list) in &by_service {
+        let known = list
+            .iter()
+            .filter(|a| matches!(a.1, Cow::Borrowed(_)))
+            .count();
+        match cat.service(svc) {
+            Some(s) if known == s.actions.len() => {
+                whole += 1;
+                names.push(format!("{svc}:*"));
+                let unknown = list.iter().filter(|a| matches!(a.1, Cow::Owned(_)));
+                names.extend(unknown.map(|a| full(a)));
+            }
+            _ => names.extend(list.iter().map(|a| full(a))),
+        }
+    }
+    if whole > 0 && whole == cat.services().count() && names.len() == whole {
+        names = vec!["*".to_string()];
+    }
+    (names, acts.len())
+}
