@@ -103,33 +103,61 @@ pub fn levels_of(key: &AwsKey, entry: &AwsEntry, acts: &BTreeSet<Act>) -> Levels
     out
 }
 
-/// The set as few names as say it exactly: `s3:*` for a whole service, `*` for the
-/// whole catalog, else each action; with the number of actions.
-pub fn compress(acts: &BTreeSet<Act>) -> (Vec<String>, usize) {
+/// The set as few names as say it exactly, with the number of actions: `s3:*` for a
+/// whole service, `*` for the whole catalog, a wildcard the source wrote when the set
+/// holds all its actions (`s3:Get*`) or all but a few (`s3:Get* except s3:GetObject`),
+/// else each action.
+pub fn compress<'a>(
+    acts: &BTreeSet<Act>,
+    written: impl Iterator<Item = &'a String>,
+) -> (Vec<String>, usize) {
     let cat = aws::catalog();
+    let mut rest = acts.clone();
+    let mut names = Vec::new();
     let mut by_service: BTreeMap<&str, Vec<&Act>> = BTreeMap::new();
     for a in acts {
         by_service.entry(a.0.as_ref()).or_default().push(a);
     }
-    let mut names = Vec::new();
     let mut whole = 0;
     for (svc, list) in &by_service {
         let known = list
             .iter()
             .filter(|a| matches!(a.1, Cow::Borrowed(_)))
             .count();
-        match cat.service(svc) {
-            Some(s) if known == s.actions.len() => {
-                whole += 1;
-                names.push(format!("{svc}:*"));
-                let unknown = list.iter().filter(|a| matches!(a.1, Cow::Owned(_)));
-                names.extend(unknown.map(|a| full(a)));
-            }
-            _ => names.extend(list.iter().map(|a| full(a))),
+        if cat.service(svc).is_some_and(|s| known == s.actions.len()) {
+            whole += 1;
+            names.push(format!("{svc}:*"));
+            rest.retain(|a| a.0 != *svc || matches!(a.1, Cow::Owned(_)));
         }
     }
-    if whole > 0 && whole == cat.services().count() && names.len() == whole {
-        names = vec!["*".to_string()];
+    if whole > 0 && whole == cat.services().count() && rest.is_empty() {
+        return (vec!["*".to_string()], acts.len());
     }
+    let mut wildcards: Vec<(&String, BTreeSet<Act>)> = written
+        .filter(|p| p.contains(['*', '?']) && !p.ends_with(":*") && p.as_str() != "*")
+        .map(|p| {
+            let mut m = BTreeSet::new();
+            expand_pattern(p, &mut m);
+            (p, m)
+        })
+        .collect();
+    wildcards.sort_by_key(|(p, m)| (std::cmp::Reverse(m.len()), *p));
+    for (p, m) in wildcards {
+        if m.iter().all(|a| !rest.contains(a)) {
+            continue;
+        }
+        let missing: Vec<String> = m.difference(acts).map(full).collect();
+        let held = m.len() - missing.len();
+        if missing.is_empty() {
+            names.push(p.clone());
+        } else if missing.len() <= 5 && held >= 2 * missing.len() {
+            names.push(format!("{p} except {}", missing.join(", ")));
+        } else {
+            continue;
+        }
+        rest.retain(|a| !m.contains(a));
+    }
+    names.extend(rest.iter().map(full));
+    names.sort();
     (names, acts.len())
 }

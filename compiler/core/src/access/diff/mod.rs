@@ -244,7 +244,7 @@ fn aws_changes(
                 if acts.is_empty() {
                     continue;
                 }
-                let (actions, action_count) = aws::compress(&acts);
+                let (actions, action_count) = aws::compress(&acts, entry.patterns.keys());
                 // A gained Allow, or a lost Deny, that nothing covers.
                 let widens = !is_covered && (change == Change::Gained) == key.allow;
                 out.push(AwsChange {
