@@ -415,3 +415,23 @@ fn whole_services_are_named_not_listed() {
     assert_eq!(d.principals[0].aws[0].actions, ["*"]);
     assert!(d.principals[0].aws[0].action_count > 10_000);
 }
+
+/// README's example is what the command prints.
+#[test]
+fn readme_example_is_real_output() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find("$ engc diff aws_widen.old.eng")
+        .expect("README shows engc diff");
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let mut runs = 0;
+    for part in block.split("$ ").filter(|p| !p.is_empty()) {
+        let (command, shown) = part.split_once('\n').unwrap();
+        let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+        let o = engc_in(&dir(), &args);
+        assert_eq!(stdout(&o).trim_end(), shown.trim_end(), "{command}");
+        runs += 1;
+    }
+    assert_eq!(runs, 2);
+}

@@ -7,6 +7,7 @@
 //! protocol's lines and UTF-16 columns at its own edge.
 
 pub mod completion;
+pub mod diff;
 pub mod expand;
 pub mod format;
 pub mod hover;
