@@ -101,9 +101,6 @@ fn conditions(list: &[String]) -> String {
 fn aws(c: &AwsChange) -> Vec<String> {
     let mut head = format!("aws: {} {}", verb(c.change), c.effect);
     let mut details = Vec::new();
-    if let Some(excluded) = &c.not_action {
-        let _ = write!(head, " every action but {}:", excluded.join(", "));
-    }
     let mut lines = wrap(&c.actions, WIDTH);
     if c.actions.len() != c.action_count {
         if let Some(last) = lines.last_mut() {

@@ -33,34 +33,45 @@ fn expand_pattern(pattern: &str, out: &mut BTreeSet<Act>) {
     }
 }
 
-/// Every action an entry grants on its key.
-pub fn expand(key: &AwsKey, entry: &AwsEntry) -> BTreeSet<Act> {
+/// Every action an entry grants (or denies) on its key.
+pub fn expand(entry: &AwsEntry) -> BTreeSet<Act> {
     let mut out = BTreeSet::new();
-    match &key.not_action {
-        None => {
-            for p in entry.patterns.keys() {
-                expand_pattern(p, &mut out);
-            }
-        }
-        Some(excluded) => {
-            expand_pattern("*", &mut out);
-            out.retain(|a| !matches_any(excluded.iter(), a));
-        }
+    for p in entry.patterns.keys() {
+        expand_pattern(p, &mut out);
+    }
+    for excluded in entry.not_actions.keys() {
+        out.extend(
+            all()
+                .iter()
+                .filter(|a| !matches_any(excluded.iter(), a))
+                .cloned(),
+        );
     }
     out
 }
 
-fn matches_any<'a>(mut patterns: impl Iterator<Item = &'a String>, a: &Act) -> bool {
-    let name = full(a);
-    patterns.any(|p| !p.is_empty() && glob_match(p, &name))
+/// Every action of the catalog, listed once.
+fn all() -> &'static [Act] {
+    static ALL: std::sync::OnceLock<Vec<Act>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut out = BTreeSet::new();
+        expand_pattern("*", &mut out);
+        out.into_iter().collect()
+    })
 }
 
-/// Whether the statement of `key` and `entry` grants (or denies) action `a`.
-pub fn holds(key: &AwsKey, entry: &AwsEntry, a: &Act) -> bool {
-    match &key.not_action {
-        None => matches_any(entry.patterns.keys(), a),
-        Some(excluded) => !matches_any(excluded.iter(), a),
-    }
+fn matches_any<'a>(mut patterns: impl Iterator<Item = &'a String>, a: &Act) -> bool {
+    let name = full(a);
+    patterns.any(|p| glob_match(p, &name))
+}
+
+/// Whether the entry grants (or denies) action `a`.
+pub fn holds(entry: &AwsEntry, a: &Act) -> bool {
+    matches_any(entry.patterns.keys(), a)
+        || entry
+            .not_actions
+            .keys()
+            .any(|excluded| !matches_any(excluded.iter(), a))
 }
 
 /// Whether `wide` reaches at least every request `narrow` reaches: same effect, a
@@ -91,12 +102,16 @@ fn resource_covers(wide: &AwsKey, narrow: &AwsKey) -> bool {
     })
 }
 
-/// The levels of an entry whose patterns match one of `acts`.
-pub fn levels_of(key: &AwsKey, entry: &AwsEntry, acts: &BTreeSet<Act>) -> Levels {
+/// The levels of an entry's statements that grant one of `acts`.
+pub fn levels_of(entry: &AwsEntry, acts: &BTreeSet<Act>) -> Levels {
     let mut out = Levels::new();
     for (p, levels) in &entry.patterns {
-        let hit = key.not_action.is_some() || acts.iter().any(|a| glob_match(p, &full(a)));
-        if hit {
+        if acts.iter().any(|a| glob_match(p, &full(a))) {
+            out.extend(levels.iter().cloned());
+        }
+    }
+    for (excluded, levels) in &entry.not_actions {
+        if acts.iter().any(|a| !matches_any(excluded.iter(), a)) {
             out.extend(levels.iter().cloned());
         }
     }

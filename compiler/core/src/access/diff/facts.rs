@@ -31,8 +31,8 @@ pub struct PrincipalFacts {
     pub trust: BTreeMap<TrustItem, Levels>,
 }
 
-/// What makes AWS statements grant on the same terms: the effect, one resource, the
-/// statement's conditions, and the excluded actions of a `NotAction` statement.
+/// What makes AWS statements grant on the same terms: the effect, one resource and the
+/// statement's conditions.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct AwsKey {
     pub allow: bool,
@@ -40,14 +40,15 @@ pub struct AwsKey {
     pub not_resource: bool,
     /// One entry per (operator, key, values), sorted: all must hold.
     pub conditions: Vec<String>,
-    /// `Some(patterns)`: a `NotAction` statement, every action but these.
-    pub not_action: Option<Vec<String>>,
 }
 
-/// The action patterns granted on one [`AwsKey`], each with its levels.
+/// The actions granted (or denied) on one [`AwsKey`]: the patterns of `Action`
+/// statements, and the excluded patterns of each `NotAction` statement (every action
+/// but those), each with its levels.
 #[derive(Clone, Debug, Default)]
 pub struct AwsEntry {
     pub patterns: BTreeMap<String, Levels>,
+    pub not_actions: BTreeMap<Vec<String>, Levels>,
 }
 
 /// A GCP permission of a custom role, or a role bound (predefined or basic).
@@ -287,31 +288,23 @@ fn add_statement(
 ) {
     conditions.sort();
     conditions.dedup();
-    let not_action = st.not_action.then(|| {
-        let mut v = st.actions.clone();
-        v.sort();
-        v.dedup();
-        v
-    });
+    let mut actions = st.actions.clone();
+    actions.sort();
+    actions.dedup();
     for resource in &st.resources {
         let key = AwsKey {
             allow: st.allow,
             resource: resource.clone(),
             not_resource: st.not_resource,
             conditions: conditions.clone(),
-            not_action: not_action.clone(),
         };
         let entry = p.aws.entry(key).or_default();
-        let patterns: &[String] = match st.not_action {
-            true => &[],
-            false => &st.actions,
-        };
-        for pattern in patterns {
-            level(&mut entry.patterns, pattern.clone(), from);
-        }
         if st.not_action {
-            // The levels of a NotAction statement, under an empty pattern.
-            level(&mut entry.patterns, String::new(), from);
+            level(&mut entry.not_actions, actions.clone(), from);
+        } else {
+            for pattern in &actions {
+                level(&mut entry.patterns, pattern.clone(), from);
+            }
         }
     }
 }

@@ -73,9 +73,6 @@ pub struct AwsChange {
     pub actions: Vec<String>,
     /// How many catalog actions `actions` stands for.
     pub action_count: usize,
-    /// `NotAction` statements: the actions excluded.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub not_action: Option<Vec<String>>,
     pub resources: Vec<String>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub not_resource: bool,
@@ -218,12 +215,14 @@ fn aws_changes(
     for key in keys {
         let (o, n) = (old.get(key), new.get(key));
         if let (Some(o), Some(n)) = (o, n) {
-            if o.patterns.keys().eq(n.patterns.keys()) {
+            if o.patterns.keys().eq(n.patterns.keys())
+                && o.not_actions.keys().eq(n.not_actions.keys())
+            {
                 continue; // the same patterns: the same actions
             }
         }
-        let os = o.map(|e| aws::expand(key, e)).unwrap_or_default();
-        let ns = n.map(|e| aws::expand(key, e)).unwrap_or_default();
+        let os = o.map(aws::expand).unwrap_or_default();
+        let ns = n.map(aws::expand).unwrap_or_default();
         for (change, this, gone, other) in [
             (Change::Gained, n, ns.difference(&os), old),
             (Change::Lost, o, os.difference(&ns), new),
@@ -234,7 +233,7 @@ fn aws_changes(
             for a in gone {
                 let held = other
                     .iter()
-                    .any(|(k, e)| k != key && aws::covers(k, key) && aws::holds(k, e, a));
+                    .any(|(k, e)| k != key && aws::covers(k, key) && aws::holds(e, a));
                 match held {
                     true => covered.insert(a.clone()),
                     false => open.insert(a.clone()),
@@ -254,11 +253,10 @@ fn aws_changes(
                     effect: if key.allow { "Allow" } else { "Deny" },
                     actions,
                     action_count,
-                    not_action: key.not_action.clone(),
                     resources: vec![key.resource.clone()],
                     not_resource: key.not_resource,
                     conditions: key.conditions.clone(),
-                    levels: list(&aws::levels_of(key, entry, &acts)),
+                    levels: list(&aws::levels_of(entry, &acts)),
                 });
             }
         }
@@ -277,7 +275,6 @@ fn merge_resources(changes: Vec<AwsChange>) -> Vec<AwsChange> {
                 m.covered,
                 m.effect,
                 &m.actions,
-                &m.not_action,
                 m.not_resource,
                 &m.conditions,
                 &m.levels,
@@ -287,7 +284,6 @@ fn merge_resources(changes: Vec<AwsChange>) -> Vec<AwsChange> {
                 c.covered,
                 c.effect,
                 &c.actions,
-                &c.not_action,
                 c.not_resource,
                 &c.conditions,
                 &c.levels,
