@@ -132,6 +132,28 @@ fn hostile_inputs() {
         assert!(stderr(&o).contains(code), "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains("nothing compared"), "{}", stderr(&o));
     }
+    // Kubernetes rules whose lists multiply past the limit: refused (2), not hours.
+    let list = |p: &str| {
+        (0..400)
+            .map(|i| format!("\"{p}{i}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let huge = format!(
+        "deployment d {{\n  clouds aws\n}}\nprincipal w {{\n  k8s service_account \"w\" in \"ns\"\n}}\naccess a for w scoped {{\n  k8s role \"r\" in \"ns\" {{\n    rule groups [\"x.example.com\"] resources [{}] verbs [\"get\"] names [{}]\n  }}\n}}\n",
+        list("r"),
+        list("n")
+    );
+    let huge = write(tmp.path(), "huge.eng", huge.as_bytes());
+    let o = engc(&["diff", ok, &huge]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert!(
+        stderr(&o).contains("too large to compare"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::remove_file(&huge).unwrap();
     // Nothing is written anywhere.
     let mut names: Vec<_> = std::fs::read_dir(tmp.path())
         .unwrap()

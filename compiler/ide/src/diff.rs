@@ -221,8 +221,9 @@ pub fn hover_changes(
         ast::Item::Principal(p) if on(&p.name.span) => Some((None, Some(p.name.node.clone()))),
         _ => None,
     })?;
-    let current = Facts::of(&now.comp, &now.options)?;
-    let d = diff::diff(&saved()?, &current);
+    let current = Facts::of(&now.comp, &now.options).filter(|f| f.too_large.is_none())?;
+    let saved = saved().filter(|f| f.too_large.is_none())?;
+    let d = diff::diff(&saved, &current);
     let from_level = |levels: &[String]| match &level {
         Some(l) => levels
             .iter()

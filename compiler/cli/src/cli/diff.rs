@@ -101,6 +101,12 @@ pub fn run(args: &DiffArgs) -> i32 {
         eprintln!("diff failed: fix the errors above; nothing compared");
         return EXIT_INPUT;
     };
+    for (name, f) in [(&old_name, &old_facts), (&new_name, &new_facts)] {
+        if let Some(why) = &f.too_large {
+            eprintln!("error: `{name}` is too large to compare: {why}");
+            return EXIT_USAGE;
+        }
+    }
     let d = diff::diff(&old_facts, &new_facts);
     let text = match args.format {
         DiffFormat::Human => crate::diff::human(&d, &old_name, &new_name),
@@ -158,8 +164,12 @@ fn at_revision(
     };
     let dir = std::fs::canonicalize(&dir)
         .map_err(|e| fail(format!("cannot read `{}`: {e}", dir.display())))?;
-    let top = git(&dir, &["rev-parse", "--show-toplevel"])
-        .map_err(|_| fail(format!("`{}` is not in a git repository", file.display())))?;
+    let top = git(&dir, &["rev-parse", "--show-toplevel"]).map_err(|e| {
+        fail(format!(
+            "`{}` is not in a git repository: {e}",
+            file.display()
+        ))
+    })?;
     let top = String::from_utf8_lossy(&top).trim_end().to_string();
     let root = std::fs::canonicalize(&top).map_err(|e| fail(format!("`{top}`: {e}")))?;
     let commit = format!("{rev}^{{commit}}");

@@ -20,7 +20,13 @@ pub struct Facts {
     pub principals: BTreeMap<String, PrincipalFacts>,
     /// (code, message) of the risk findings the compilation reported.
     pub findings: BTreeSet<(String, String)>,
+    /// Why the facts are incomplete: Kubernetes rules whose lists multiply into more
+    /// than [`MAX_K8S_ITEMS`] items (the diff refuses them rather than run for hours).
+    pub too_large: Option<String>,
 }
+
+/// The most (namespace, group, resource, name, verb) items one version may expand to.
+pub const MAX_K8S_ITEMS: usize = 1 << 17;
 
 #[derive(Clone, Debug, Default)]
 pub struct PrincipalFacts {
@@ -178,6 +184,7 @@ impl Facts {
                 }
             }
         }
+        let mut k8s_items = 0usize;
         for e in effective {
             let p = facts.principals.entry(e.name.clone()).or_default();
             for g in &e.gcp {
@@ -201,6 +208,18 @@ impl Facts {
                 }
             }
             for k in &e.k8s {
+                let names = k.names.len().max(1);
+                let n = [k.groups.len(), k.resources.len(), names, k.verbs.len()]
+                    .iter()
+                    .fold(1usize, |a, b| a.saturating_mul(*b));
+                k8s_items = k8s_items.saturating_add(n);
+                if k8s_items > MAX_K8S_ITEMS {
+                    facts.too_large = Some(format!(
+                        "the Kubernetes rules of `{}` multiply into more than {MAX_K8S_ITEMS} (verb, resource, name) items",
+                        e.name
+                    ));
+                    break;
+                }
                 k8s(k, &mut p.k8s);
             }
         }

@@ -228,12 +228,16 @@ fn aws_changes(
             (Change::Lost, o, os.difference(&ns), new),
         ] {
             let Some(entry) = this else { continue };
-            // Split by whether the other version holds the action through a wider key.
+            // Split by whether the other version holds the action through a wider key
+            // (the keys that cover this one found once, not once per action).
+            let wider: Vec<&AwsEntry> = other
+                .iter()
+                .filter(|(k, _)| *k != key && aws::covers(k, key))
+                .map(|(_, e)| e)
+                .collect();
             let (mut covered, mut open) = (BTreeSet::new(), BTreeSet::new());
             for a in gone {
-                let held = other
-                    .iter()
-                    .any(|(k, e)| k != key && aws::covers(k, key) && aws::holds(e, a));
+                let held = wider.iter().any(|e| aws::holds(e, a));
                 match held {
                     true => covered.insert(a.clone()),
                     false => open.insert(a.clone()),
@@ -326,13 +330,17 @@ type Covers<K> = fn(&K, &K) -> bool;
 fn items<K: Ord>(
     old: &BTreeMap<K, Levels>,
     new: &BTreeMap<K, Levels>,
-    shape: fn(&K) -> (Shape, Covers<K>),
+    shape: fn(&K) -> (Shape, Option<Covers<K>>),
 ) -> Vec<ItemChange> {
     let mut out = Vec::new();
     for (change, from, other) in [(Change::Gained, new, old), (Change::Lost, old, new)] {
         for (item, levels) in from.iter().filter(|(k, _)| !other.contains_key(k)) {
             let (s, covers) = shape(item);
-            let covered = other.keys().any(|k| covers(k, item));
+            let covered = match covers {
+                // Only itself covers it, and it is not in the other version.
+                None => false,
+                Some(covers) => other.keys().any(|k| covers(k, item)),
+            };
             out.push(ItemChange {
                 change,
                 widens: !covered && (change == Change::Gained) == s.grants,
@@ -352,11 +360,7 @@ fn items<K: Ord>(
     out
 }
 
-fn exact<K: PartialEq>(a: &K, b: &K) -> bool {
-    a == b
-}
-
-fn gcp_item(item: &GcpItem) -> (Shape, Covers<GcpItem>) {
+fn gcp_item(item: &GcpItem) -> (Shape, Option<Covers<GcpItem>>) {
     let shape = match item {
         GcpItem::Permission(p) => Shape {
             kind: "permission",
@@ -377,10 +381,10 @@ fn gcp_item(item: &GcpItem) -> (Shape, Covers<GcpItem>) {
             grants: true,
         },
     };
-    (shape, exact)
+    (shape, None)
 }
 
-fn azure_item(item: &AzureItem) -> (Shape, Covers<AzureItem>) {
+fn azure_item(item: &AzureItem) -> (Shape, Option<Covers<AzureItem>>) {
     let shape = match item {
         AzureItem::Operation {
             operation,
@@ -407,7 +411,7 @@ fn azure_item(item: &AzureItem) -> (Shape, Covers<AzureItem>) {
             grants: true,
         },
     };
-    (shape, azure_covers)
+    (shape, Some(azure_covers))
 }
 
 /// An operation pattern (Azure compares without case) at a scope or one above it.
@@ -454,7 +458,7 @@ fn azure_covers(wide: &AzureItem, narrow: &AzureItem) -> bool {
     }
 }
 
-fn trust_item(item: &TrustItem) -> (Shape, Covers<TrustItem>) {
+fn trust_item(item: &TrustItem) -> (Shape, Option<Covers<TrustItem>>) {
     let shape = match item {
         TrustItem::Assume {
             cloud,
@@ -479,7 +483,7 @@ fn trust_item(item: &TrustItem) -> (Shape, Covers<TrustItem>) {
             grants: true,
         },
     };
-    (shape, trust_covers)
+    (shape, Some(trust_covers))
 }
 
 /// The same party (or any, `*`) and action, on fewer conditions.
@@ -509,13 +513,37 @@ fn trust_covers(wide: &TrustItem, narrow: &TrustItem) -> bool {
     }
 }
 
-fn k8s_covers(wide: &K8sItem, narrow: &K8sItem) -> bool {
-    let one = |w: &str, n: &str| w == n || w == "*";
-    (wide.namespace.is_none() || wide.namespace == narrow.namespace)
-        && one(&wide.group, &narrow.group)
-        && one(&wide.resource, &narrow.resource)
-        && one(&wide.verb, &narrow.verb)
-        && (wide.name.is_none() || wide.name == narrow.name)
+/// Whether `other` holds an item at least as wide as `narrow`: cluster-wide or the same
+/// namespace, `*` or the same group, resource and verb, every object or the same name.
+/// Looked up (32 shapes), not scanned: rule lists multiply into many items.
+fn k8s_covered(other: &BTreeMap<K8sItem, Levels>, narrow: &K8sItem) -> bool {
+    let star = "*".to_string();
+    let namespaces = [narrow.namespace.clone(), None];
+    let groups = [&narrow.group, &star];
+    let resources = [&narrow.resource, &star];
+    let verbs = [&narrow.verb, &star];
+    let names = [narrow.name.clone(), None];
+    for namespace in &namespaces {
+        for group in groups {
+            for resource in resources {
+                for verb in verbs {
+                    for name in &names {
+                        let wide = K8sItem {
+                            namespace: namespace.clone(),
+                            group: group.clone(),
+                            resource: resource.clone(),
+                            name: name.clone(),
+                            verb: verb.clone(),
+                        };
+                        if wide != *narrow && other.contains_key(&wide) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    false
 }
 
 /// Verbs gained or lost, one change per (namespace, group, resource, name) and whether
@@ -533,7 +561,7 @@ fn k8s_changes(old: &BTreeMap<K8sItem, Levels>, new: &BTreeMap<K8sItem, Levels>)
     let mut grouped: BTreeMap<Key, (BTreeSet<String>, Levels)> = BTreeMap::new();
     for (change, from, other) in [(Change::Gained, new, old), (Change::Lost, old, new)] {
         for (item, levels) in from.iter().filter(|(k, _)| !other.contains_key(k)) {
-            let covered = other.keys().any(|k| k8s_covers(k, item));
+            let covered = k8s_covered(other, item);
             let widens = !covered && change == Change::Gained;
             let key = (
                 change,
