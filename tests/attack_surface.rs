@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{engc, engc_in, stderr, write};
+use common::{engc, engc_in, json_codes, stderr, write};
 use std::path::Path;
 
 const SECRET: &str = "AKIA-SECRET-MARKER";
@@ -128,11 +128,6 @@ fn use_graphs_with_cycles_and_fan_out_are_read_once() {
     assert!(start.elapsed().as_secs() < 20);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     // Each store once: W0113 (never used) per store, no duplicate-name errors.
-    let codes: Vec<&str> = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap())
-        .collect();
+    let codes = json_codes(&v);
     assert!(!codes.contains(&"E0102"), "{codes:?}");
 }

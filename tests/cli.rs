@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{engc, example, stderr, tree, write};
+use common::{engc, example, json_codes, stderr, tree, write};
 use std::process::Command;
 
 const BROKEN: &str = "deployment d {\n  clouds aws\n}\naccess a for nobody scoped {\n}\n";
@@ -99,12 +99,7 @@ fn json_format() {
     let open = engc(&["check", &example("chalk"), "--format", "json"]);
     assert_eq!(open.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&open.stdout).unwrap();
-    let codes: Vec<&str> = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap())
-        .collect();
+    let codes = json_codes(&v);
     assert_eq!(codes, ["W0117"; 5]);
 }
 
@@ -273,12 +268,7 @@ fn hostile_input() {
         assert_eq!(o.status.code(), Some(1), "{name}: {err}");
         let v: serde_json::Value =
             serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let codes: Vec<&str> = v["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["code"].as_str().unwrap())
-            .collect();
+        let codes = json_codes(&v);
         assert!(
             codes.contains(&code),
             "{name}: expected {code}, got {codes:?}"

@@ -10,20 +10,19 @@ use std::path::Path;
 
 /// Every file below `dir`, by relative path.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().display().to_string();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
+    common::tree(dir)
+        .into_iter()
+        .map(|(path, bytes)| (path.display().to_string(), bytes))
+        .collect()
+}
+
+/// `engc build` of the Chalk example for the customers of `customers` into `out`.
+fn build_chalk(customers: &str, out: &Path, more: &[&str]) -> std::process::Output {
+    let chalk = example("chalk");
+    let out = out.to_str().unwrap();
+    let mut args = vec!["build", &chalk, "--customers", customers, "-o", out];
+    args.extend_from_slice(more);
+    engc(&args)
 }
 
 const CUSTOMERS: &str = r#"{
@@ -37,14 +36,7 @@ fn each_customer_gets_what_a_single_build_with_its_values_writes() {
     let dir = tempfile::tempdir().unwrap();
     let customers = write(dir.path(), "customers.json", CUSTOMERS.as_bytes());
     let out = dir.path().join("out");
-    let o = engc(&[
-        "build",
-        &example("chalk"),
-        "--customers",
-        &customers,
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let o = build_chalk(&customers, &out, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("build `acme`: no problems; wrote"), "{err}");
@@ -99,15 +91,7 @@ fn a_customer_whose_values_fail_writes_nothing_and_the_others_are_written() {
         b"good:\n  external_id: good-0001\nbad:\n  namespace: Not A Label\n",
     );
     let out = dir.path().join("out");
-    let o = engc(&[
-        "build",
-        &example("chalk"),
-        "--customers",
-        &customers,
-        "-o",
-        out.to_str().unwrap(),
-        "--strict",
-    ]);
+    let o = build_chalk(&customers, &out, &["--strict"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("customer `bad`:"), "{err}");
@@ -119,14 +103,7 @@ fn a_customer_whose_values_fail_writes_nothing_and_the_others_are_written() {
     assert!(err.contains("error[W0117]"), "{err}");
     assert!(!out.join("bad").exists());
 
-    let o = engc(&[
-        "build",
-        &example("chalk"),
-        "--customers",
-        &customers,
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let o = build_chalk(&customers, &out, &[]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(out.join("good/manifest.json").exists());
     assert!(!out.join("bad").exists());
@@ -150,14 +127,7 @@ fn customer_files_that_cannot_be_used_are_usage_errors() {
         ),
     ] {
         let f = write(dir.path(), "c.json", text.as_bytes());
-        let o = engc(&[
-            "build",
-            &example("chalk"),
-            "--customers",
-            &f,
-            "-o",
-            out.to_str().unwrap(),
-        ]);
+        let o = build_chalk(&f, &out, &[]);
         assert_eq!(o.status.code(), Some(2), "{text}: {}", stderr(&o));
         assert!(stderr(&o).contains(says), "{text}: {}", stderr(&o));
         assert!(!out.exists(), "{text}: nothing is written");

@@ -59,6 +59,9 @@ fn cases_dir() -> PathBuf {
 fn compile_case(file: &str) -> (Compilation, String) {
     let path = cases_dir().join(file);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    if let Some(doc) = String::from_utf8_lossy(&bytes).strip_prefix("// import: ") {
+        return import_case(doc.trim());
+    }
     let name = format!("tests/cases/{file}");
     let options = case_options(&bytes);
     let c = compile(
@@ -76,6 +79,41 @@ fn compile_case(file: &str) -> (Compilation, String) {
         .find(|(_, f)| f.name == name)
         .map(|(_, f)| f.text.clone())
         .expect("the input is in the source map");
+    (c, text)
+}
+
+/// The command a case stands for: `engc check tests/cases/CODE.eng`, or for an import
+/// case `engc import DOCUMENT`.
+fn command_of(code: &str) -> String {
+    let case = format!("tests/cases/{code}.eng");
+    let text = std::fs::read_to_string(cases_dir().join(format!("{code}.eng"))).unwrap_or_default();
+    match text.strip_prefix("// import: ") {
+        Some(doc) => format!("engc import {}", doc.trim()),
+        None => format!("engc check {case}"),
+    }
+}
+
+/// The codes of `engc import` (E1001...) concern JSON and YAML documents: their case
+/// is one line, `// import: PATH`, and the document at PATH is imported.
+fn import_case(doc: &str) -> (Compilation, String) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(doc);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let i = engc::import::import(
+        vec![engc::import::ImportInput {
+            name: doc.to_string(),
+            bytes,
+        }],
+        &engc::import::ImportOptions::default(),
+    );
+    let c = Compilation {
+        sources: i.sources,
+        diagnostics: i.diagnostics,
+        model: None,
+        outputs: Vec::new(),
+        files: Vec::new(),
+        stdlib: Vec::new(),
+    };
     (c, text)
 }
 
@@ -182,7 +220,7 @@ fn check_code(code: &'static str, summary: &str) -> Vec<String> {
             ));
         }
         if gap(code).is_none() {
-            let text = format!("{source}\n=== engc check tests/cases/{code}.eng ===\n{rendered}");
+            let text = format!("{source}\n=== {} ===\n{rendered}", command_of(code));
             insta::with_settings!({
                 snapshot_path => "snapshots/diagnostics",
                 prepend_module_to_snapshot => false,

@@ -103,11 +103,8 @@ fn unknown_methods_and_bad_params_are_errors_not_crashes() {
 
 #[test]
 fn diagnostics_appear_with_the_right_range_and_clear_when_fixed() {
-    let dir = tmp();
-    let path = dir.path().join("shop.eng");
     let bad = QUICKSTART.replace("keda, argo_workflows", "keda, argo_workflow");
-    let mut c = Client::start();
-    c.open(&path, &bad);
+    let (_dir, path, mut c) = opened("shop.eng", &bad);
     let p = c.diagnostics(&path);
     assert_eq!(p.version, Some(1));
     assert_eq!(p.diagnostics.len(), 1, "{:?}", p.diagnostics);
@@ -138,14 +135,11 @@ fn diagnostics_appear_with_the_right_range_and_clear_when_fixed() {
 
 #[test]
 fn utf16_ranges_on_lines_with_non_ascii_text() {
-    let dir = tmp();
-    let path = dir.path().join("u.eng");
     let text = QUICKSTART.replace(
         "engine cluster: eks create on main {\n  namespace \"${namespace}\"\n  components keda, argo_workflows\n}",
         "engine cluster: eks create on main { namespace \"é🦀\" components karpentr }",
     );
-    let mut c = Client::start();
-    c.open(&path, &text);
+    let (_dir, path, mut c) = opened("u.eng", &text);
     let d = c.diagnostics(&path).diagnostics;
     let e = d
         .iter()
@@ -261,10 +255,7 @@ fn a_fragment_opened_alone_is_checked_through_the_file_on_disk_that_uses_it() {
 
 #[test]
 fn closing_a_document_clears_its_diagnostics() {
-    let dir = tmp();
-    let path = dir.path().join("x.eng");
-    let mut c = Client::start();
-    c.open(&path, "network n { cidr 10.0.0.0/16 }");
+    let (_dir, path, mut c) = opened("x.eng", "network n { cidr 10.0.0.0/16 }");
     assert!(!c.diagnostics(&path).diagnostics.is_empty()); // E0004
     c.notify(
         "textDocument/didClose",
@@ -276,10 +267,7 @@ fn closing_a_document_clears_its_diagnostics() {
 
 #[test]
 fn changes_queued_together_are_checked_once() {
-    let dir = tmp();
-    let path = dir.path().join("shop.eng");
-    let mut c = Client::start();
-    c.open(&path, QUICKSTART);
+    let (_dir, path, mut c) = opened("shop.eng", QUICKSTART);
     c.diagnostics_of_version(&path, 1);
     // 200 edits sent at once; the last one has an error.
     for v in 2..=200 {
@@ -312,14 +300,11 @@ fn changes_queued_together_are_checked_once() {
 
 #[test]
 fn hover_on_actions_grants_cidrs_and_names() {
-    let dir = tmp();
-    let path = dir.path().join("shop.eng");
     let text = QUICKSTART.replace(
         "  azure scope",
         "  gcp permissions [\"storage.buckets.get\"]\n  k8s role \"r\" in \"x\" {\n    rule groups [\"apps\"] resources [\"deployments\"] verbs [\"get\"]\n  }\n  azure actions [\"Microsoft.Storage/storageAccounts/read\"]\n  azure scope",
     );
-    let mut c = Client::start();
-    c.open(&path, &text);
+    let (_dir, path, mut c) = opened("shop.eng", &text);
     c.diagnostics(&path);
     // An AWS action: what the catalog knows.
     let h = c.hover(&path, inside(&text, "s3:GetObject", 3)).unwrap();
@@ -392,10 +377,7 @@ fn hover_on_actions_grants_cidrs_and_names() {
 
 #[test]
 fn definition_and_references_for_declared_names() {
-    let dir = tmp();
-    let path = dir.path().join("shop.eng");
-    let mut c = Client::start();
-    c.open(&path, QUICKSTART);
+    let (_dir, path, mut c) = opened("shop.eng", QUICKSTART);
     c.diagnostics(&path);
     // Principal, network, store: to the declaration.
     let l = c.definition(&path, inside(QUICKSTART, "for vendor", 5));
@@ -454,10 +436,7 @@ fn definition_and_references_for_declared_names() {
 
 #[test]
 fn rename_changes_every_occurrence() {
-    let dir = tmp();
-    let path = dir.path().join("shop.eng");
-    let mut c = Client::start();
-    c.open(&path, QUICKSTART);
+    let (_dir, path, mut c) = opened("shop.eng", QUICKSTART);
     c.diagnostics(&path);
     let at = inside(QUICKSTART, "data: bucket", 1);
     let r = c.request_raw(
@@ -530,9 +509,15 @@ fn completion_of_keywords_names_kinds_and_catalogs() {
         !l.contains(&"vendor".into()) && !l.contains(&"cluster".into()),
         "{l:?}"
     );
+    assert!(!l.contains(&"as".into()), "{l:?}");
+    // After the names, `as` (the Sid of the generated statements).
+    let text2 = text.replace("read store data, images", "read store data ");
+    c.change(&path, 3, &text2);
+    let l = labels(&c.completion(&path, inside(&text2, "read store data \n", 16)));
+    assert_eq!(l, vec!["as".to_string()], "{l:?}");
     // Standard library kinds after `store x:`, components in `components`.
     let text3 = format!("{text}\nstore more: b");
-    c.change(&path, 3, &text3);
+    c.change(&path, 4, &text3);
     let end = find(&text3, "store more: b");
     let l = labels(&c.completion(&path, pos(end.line, end.character + 13)));
     assert!(
@@ -542,7 +527,7 @@ fn completion_of_keywords_names_kinds_and_catalogs() {
     assert!(!l.contains(&"eks".into()), "{l:?}");
     // Right after `: ` too (the space is a trigger character), and kinds are classes.
     let text3b = format!("{text}\nstore more: ");
-    c.change(&path, 3, &text3b);
+    c.change(&path, 5, &text3b);
     let end = find(&text3b, "store more: ");
     let items = c.completion(&path, pos(end.line, end.character + 12));
     let bucket = items
@@ -551,7 +536,7 @@ fn completion_of_keywords_names_kinds_and_catalogs() {
         .expect("kinds offered");
     assert_eq!(bucket.kind, Some(lt::CompletionItemKind::CLASS));
     let text4 = text.replace("components keda, argo_workflows", "components keda, ");
-    c.change(&path, 4, &text4);
+    c.change(&path, 6, &text4);
     let l = labels(&c.completion(&path, inside(&text4, "keda, \n", 6)));
     assert!(
         l.contains(&"karpenter".into()) && l.contains(&"cert_manager".into()),
@@ -559,7 +544,7 @@ fn completion_of_keywords_names_kinds_and_catalogs() {
     );
     // Keywords: at the top level, and in an access level.
     let text5 = format!("{text}\nacc");
-    c.change(&path, 5, &text5);
+    c.change(&path, 7, &text5);
     let end = find(&text5, "\nacc");
     let items = c.completion(&path, pos(end.line + 1, 3));
     assert_eq!(labels(&items), vec!["access".to_string()]);
@@ -568,7 +553,7 @@ fn completion_of_keywords_names_kinds_and_catalogs() {
         Some(lt::InsertTextFormat::SNIPPET)
     );
     let text6 = text.replace("  write store data\n", "  wr\n");
-    c.change(&path, 6, &text6);
+    c.change(&path, 8, &text6);
     let l = labels(&c.completion(&path, inside(&text6, "  wr\n", 4)));
     assert_eq!(l, vec!["write".to_string()]);
     // Kubernetes resources of the rule's group; parameters in `${`.
@@ -576,13 +561,13 @@ fn completion_of_keywords_names_kinds_and_catalogs() {
         "  azure scope",
         "  k8s role \"r\" in \"x\" {\n    rule groups [\"apps\"] resources [\"dep\"]\n  }\n  azure scope",
     );
-    c.change(&path, 7, &text7);
+    c.change(&path, 9, &text7);
     let l = labels(&c.completion(&path, inside(&text7, "\"dep\"", 4)));
     assert!(l.contains(&"deployments".to_string()), "{l:?}");
     assert!(l.contains(&"deployments/scale".to_string()), "{l:?}");
     assert!(l.iter().all(|x| x.starts_with("dep")), "{l:?}");
     let text8 = text.replace("resourceGroups/shop\"", "resourceGroups/${na\"");
-    c.change(&path, 8, &text8);
+    c.change(&path, 10, &text8);
     let items = c.completion(&path, inside(&text8, "${na\"", 4));
     assert_eq!(labels(&items), vec!["namespace".to_string()]);
     match &items[0].text_edit {
@@ -591,7 +576,7 @@ fn completion_of_keywords_names_kinds_and_catalogs() {
     }
     // In a comment: nothing.
     let text9 = format!("{text}// s3:Get");
-    c.change(&path, 9, &text9);
+    c.change(&path, 11, &text9);
     let end = find(&text9, "// s3:Get");
     assert!(c
         .completion(&path, pos(end.line, end.character + 9))
@@ -601,11 +586,8 @@ fn completion_of_keywords_names_kinds_and_catalogs() {
 
 #[test]
 fn code_actions_apply_suggestions_and_offer_acks() {
-    let dir = tmp();
-    let path = dir.path().join("shop.eng");
     let bad = QUICKSTART.replace("store data: bucket", "store data: buckt");
-    let mut c = Client::start();
-    c.open(&path, &bad);
+    let (_dir, path, mut c) = opened("shop.eng", &bad);
     let d = c.diagnostics(&path).diagnostics;
     assert_eq!(d.len(), 1);
     let actions = c
@@ -694,10 +676,7 @@ fn code_actions_apply_suggestions_and_offer_acks() {
 
 #[test]
 fn document_symbols_outline_the_file() {
-    let dir = tmp();
-    let path = dir.path().join("shop.eng");
-    let mut c = Client::start();
-    c.open(&path, QUICKSTART);
+    let (_dir, path, mut c) = opened("shop.eng", QUICKSTART);
     c.diagnostics(&path);
     let r = c
         .request::<lt::request::DocumentSymbolRequest>(lt::DocumentSymbolParams {
@@ -973,11 +952,8 @@ network n {
 
 #[test]
 fn completion_after_a_semicolon_starts_a_statement() {
-    let dir = tmp();
-    let path = dir.path().join("s.eng");
     let text = "deployment d { clouds aws; man }\n";
-    let mut c = Client::start();
-    c.open(&path, text);
+    let (_dir, path, mut c) = opened("s.eng", text);
     c.diagnostics(&path);
     let items = c.completion(&path, inside(text, "man }", 3));
     let labels: Vec<String> = items.into_iter().map(|i| i.label).collect();
@@ -989,16 +965,13 @@ fn completion_after_a_semicolon_starts_a_statement() {
 /// note of how many are left out (50,000 garbage lines gave 50,000 in one message).
 #[test]
 fn published_diagnostics_are_capped() {
-    let dir = tmp();
-    let path = dir.path().join("many.eng");
     let mut text =
         String::from("deployment d {\n  clouds aws\n}\nnetwork n {\n  cidr 10.0.0.0/8\n");
     for i in 0..3000 {
         text.push_str(&format!("  subnet s{i} 10.0.0.0/24\n"));
     }
     text.push_str("}\n");
-    let mut c = Client::start();
-    c.open(&path, &text);
+    let (_dir, path, mut c) = opened("many.eng", &text);
     let d = c.diagnostics_of_version(&path, 1);
     assert_eq!(d.len(), engc::lsp::server::MAX_PUBLISHED);
     let last = d.last().unwrap();
@@ -1057,14 +1030,11 @@ fn use_is_confined_in_the_editor_too() {
 /// and actions, the boundary's name leads to its level, completion of the role words.
 #[test]
 fn roles_hover_definition_and_completion() {
-    let dir = tmp();
-    let path = dir.path().join("roles.eng");
     let text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/roles.eng"),
     )
     .unwrap();
-    let mut c = Client::start();
-    c.open(&path, &text);
+    let (_dir, path, mut c) = opened("roles.eng", &text);
     let d = c.diagnostics(&path).diagnostics;
     assert!(d.is_empty(), "{d:?}");
     let h = c
@@ -1129,10 +1099,7 @@ fn roles_hover_definition_and_completion() {
 
 #[test]
 fn incremental_changes_apply_their_ranges_in_order() {
-    let dir = tmp();
-    let path = dir.path().join("shop.eng");
-    let mut c = Client::start();
-    c.open(&path, QUICKSTART);
+    let (_dir, path, mut c) = opened("shop.eng", QUICKSTART);
     assert!(c.diagnostics(&path).diagnostics.is_empty());
     // Two edits in one notification, the second read against the text the first made:
     // a comment with non-ASCII text (UTF-16 columns) before the store, then a typo in
@@ -1169,11 +1136,8 @@ fn incremental_changes_apply_their_ranges_in_order() {
 
 #[test]
 fn hover_on_include_shows_the_groups_lines() {
-    let dir = tmp();
-    let path = dir.path().join("reuse.eng");
     let text = "deployment d {\n  clouds aws\n  param vpc = \"create\"\n}\n\ngrants inner {\n  aws allow [\"sqs:SendMessage\"] on \"arn:aws:sqs:${region}:${account_id}:d-*\"\n}\n\ngrants outer {\n  aws allow [\"logs:GetLogEvents\"] on \"*\"\n  include inner\n}\n\naccess l scoped {\n  include outer\n}\n";
-    let mut c = Client::start();
-    c.open(&path, text);
+    let (_dir, path, mut c) = opened("reuse.eng", text);
     c.diagnostics(&path);
     for at in [
         inside(text, "include outer", 1),
@@ -1191,11 +1155,8 @@ fn hover_on_include_shows_the_groups_lines() {
 
 #[test]
 fn hover_and_completion_of_scope_by() {
-    let dir = tmp();
-    let path = dir.path().join("scope.eng");
     let text = "deployment d {\n  clouds aws\n  managed_tag \"d.example/managed\" = \"true\"\n  name_prefix \"d\"\n}\n\nstore data: s3 { name \"d-data-*\"; scope by tag and name }\n\naccess l scoped {\n  scope by name\n  read store data\n}\n";
-    let mut c = Client::start();
-    c.open(&path, text);
+    let (_dir, path, mut c) = opened("scope.eng", text);
     c.diagnostics(&path);
     // On any word of the line: the mode, its tag and name, what it overrides.
     for at in [
@@ -1246,14 +1207,11 @@ fn hover_and_completion_of_scope_by() {
 
 #[test]
 fn network_rules_in_the_editor() {
-    let dir = tmp();
-    let path = dir.path().join("net.eng");
     let labels = |items: &[lt::CompletionItem]| -> Vec<String> {
         items.iter().map(|i| i.label.clone()).collect()
     };
     let text = "deployment d {\n  clouds aws\n}\n\nnetwork main for aws {\n  cidr 10.20.0.0/16\n  subnet a 10.20.0.0/20 zone \"a\"\n  ingress db tcp 5432 from subnet a\n  psc 10.31.0.0/24\n}\n";
-    let mut c = Client::start();
-    c.open(&path, text);
+    let (_dir, path, mut c) = opened("net.eng", text);
     c.diagnostics(&path);
     // `subnet a` in the rule goes to the subnet's declaration.
     let defs = c.definition(&path, inside(text, "subnet a\n", 7));
@@ -1281,14 +1239,11 @@ fn network_rules_in_the_editor() {
 
 #[test]
 fn hover_and_completion_in_store_policies() {
-    let dir = tmp();
-    let path = dir.path().join("shop.eng");
     let labels = |items: &[lt::CompletionItem]| -> Vec<String> {
         items.iter().map(|i| i.label.clone()).collect()
     };
     let text = "deployment shop {\n  clouds aws\n  param org_id\n}\n\nprincipal vendor {\n  aws role \"arn:aws:iam::111122223333:role/shop-control-plane\"\n}\n\nstore data: s3 {\n  name \"shop-data\"\n  aws allow \"s3:GetObject\" for vendor, \"*\" on \"arn:aws:s3:::shop-data/*\"\n    when StringEquals \"aws:PrincipalOrgID\" = \"${org_id}\"\n  ack W0447 \"the vendor reads it\"\n}\n";
-    let mut c = Client::start();
-    c.open(&path, text);
+    let (_dir, path, mut c) = opened("shop.eng", text);
     c.diagnostics(&path);
     // The store: its bucket policy and where it is written.
     let h = c.hover(&path, inside(text, "store data", 7)).unwrap();
@@ -1334,11 +1289,8 @@ fn hover_and_completion_in_store_policies() {
 
 #[test]
 fn external_references_in_the_editor() {
-    let dir = tmp();
-    let path = dir.path().join("ext.eng");
     let text = "deployment d {\n  clouds aws\n  external var.log_bucket_arn\n}\n\naccess logs scoped {\n  aws allow \"s3:PutObject\" on \"${var.log_bucket_arn}/*\"\n}\n";
-    let mut c = Client::start();
-    c.open(&path, text);
+    let (_dir, path, mut c) = opened("ext.eng", text);
     c.diagnostics(&path);
     let at = inside(text, "var.log_bucket_arn}", 4);
     let h = c.hover(&path, at).unwrap();
@@ -1354,4 +1306,56 @@ fn external_references_in_the_editor() {
     assert_eq!(defs.len(), 1, "{defs:?}");
     assert_eq!(defs[0].range.start, inside(text, "var.log_bucket_arn\n", 0));
     assert_eq!(c.shutdown(), 0);
+}
+
+/// A JSON policy pasted into a `.eng` file: the code action on its selection replaces it
+/// with what `engc import` writes; in a file that has a deployment, without another one.
+#[test]
+fn import_this_document_code_action() {
+    let policy = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::shop-data/*\"}\n  ]\n}\n";
+    let action = |text: &str| -> Option<(String, String)> {
+        let (_dir, path, mut c) = opened("paste.eng", text);
+        c.diagnostics(&path);
+        let start = find(text, "{\n  \"Version\"");
+        let end = find(text, "]\n}\n");
+        let reply = c.request_raw(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri(&path)},
+                   "range": {"start": start, "end": pos(end.line + 1, 1)},
+                   "context": {"diagnostics": []}}),
+        );
+        assert_eq!(c.shutdown(), 0);
+        let result = reply.response_result.unwrap_or_default();
+        let found = result.as_array()?.iter().find(|a| {
+            a["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Import this document"))
+        })?;
+        let edit = &found["edit"]["changes"][uri(&path).to_string()][0];
+        Some((
+            found["kind"].as_str()?.to_string(),
+            edit["newText"].as_str()?.to_string(),
+        ))
+    };
+    let (kind, eng) = action(policy).expect("offered on a lone policy");
+    assert_eq!(kind, "refactor.rewrite");
+    assert!(
+        eng.contains("deployment ") && eng.contains("\"s3:GetObject\""),
+        "{eng}"
+    );
+    // Built as is, the replacement is a valid file.
+    let c = engc::compile_str("x.eng", &eng, &engc::Options::default());
+    assert!(!c.has_errors(), "{eng}\n{:?}", c.diagnostics);
+    // Inside a file with a deployment: the levels only.
+    let (_, eng) = action(&format!("deployment d {{\n  clouds aws\n}}\n\n{policy}"))
+        .expect("offered after a deployment");
+    assert!(
+        !eng.contains("deployment ") && eng.contains("access "),
+        "{eng}"
+    );
+    // Not on ordinary source.
+    assert_eq!(
+        action("deployment d {\n  clouds aws\n}\n// {\n  \"Version\"\n]\n}\n"),
+        None
+    );
 }

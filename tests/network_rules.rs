@@ -32,6 +32,15 @@ fn build() -> BTreeMap<String, OutputFile> {
         .collect()
 }
 
+/// The codes of the diagnostics of `text`, in order.
+fn codes(text: &str) -> Vec<&'static str> {
+    compile_str("t.eng", text, &Options::default())
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect()
+}
+
 fn json(files: &BTreeMap<String, OutputFile>, path: &str) -> serde_json::Value {
     serde_json::from_str(&files[path].contents).unwrap()
 }
@@ -158,13 +167,6 @@ fn overlap_across_clouds_only_when_connected() {
              network b for azure {{\n  cidr 10.0.0.0/16\n}}\n"
         )
     };
-    let codes = |text: &str| -> Vec<&'static str> {
-        compile_str("t.eng", text, &Options::default())
-            .diagnostics
-            .iter()
-            .map(|d| d.code.as_str())
-            .collect()
-    };
     assert!(!codes(&src("")).contains(&"W0205"));
     assert!(codes(&src("connect b")).contains(&"W0205"));
     assert!(codes(&src("connect c")).contains(&"E0101"));
@@ -178,13 +180,6 @@ fn gcp_firewall_names() {
             "deployment d {{\n  clouds gcp\n  name_prefix \"shop\"\n}}\n\
              network n for gcp {{\n  cidr 10.0.0.0/16\n  ingress {rule} tcp 443 from 10.0.0.0/8\n}}\n"
         )
-    };
-    let codes = |text: &str| -> Vec<&'static str> {
-        compile_str("t.eng", text, &Options::default())
-            .diagnostics
-            .iter()
-            .map(|d| d.code.as_str())
-            .collect()
     };
     assert!(codes(&src("web_in")).is_empty());
     assert_eq!(codes(&src("ends-")), ["E0115"]);

@@ -26,9 +26,7 @@ fn build(src: &str, set: &[(&str, &str)]) -> engc::Compilation {
 }
 
 fn file<'c>(c: &'c engc::Compilation, path: &str) -> &'c str {
-    &c.outputs
-        .iter()
-        .find(|f| f.path == path)
+    &c.output(path)
         .unwrap_or_else(|| panic!("no {path}"))
         .contents
 }

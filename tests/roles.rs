@@ -36,10 +36,7 @@ fn fixture() -> Vec<OutputFile> {
 }
 
 fn json(files: &[OutputFile], path: &str) -> Value {
-    let f = files
-        .iter()
-        .find(|f| f.path == path)
-        .unwrap_or_else(|| panic!("no {path}"));
+    let f = engc::backend::find(files, path).unwrap_or_else(|| panic!("no {path}"));
     serde_json::from_str(&f.contents).unwrap()
 }
 
@@ -116,10 +113,7 @@ fn role_files_wire_policies_boundary_and_profile() {
         "aws/karpenter_controller.policy.json"
     );
     assert!(karpenter.get("ManagedPolicies").is_none());
-    let inline = files
-        .iter()
-        .find(|f| f.path == "aws/karpenter_controller.policy.json")
-        .unwrap();
+    let inline = engc::backend::find(&files, "aws/karpenter_controller.policy.json").unwrap();
     assert_eq!(inline.kind, "inline-policy");
 
     let vendor = json(&files, "aws/vendor.role.json");

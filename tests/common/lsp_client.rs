@@ -275,3 +275,13 @@ access operate for vendor scoped {
 pub fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
+
+/// A server started on a fresh folder with one document, `name`, opened on `text`
+/// (version 1). The folder lives as long as the returned guard.
+pub fn opened(name: &str, text: &str) -> (tempfile::TempDir, std::path::PathBuf, Client) {
+    let dir = tmp();
+    let path = dir.path().join(name);
+    let mut c = Client::start();
+    c.open(&path, text);
+    (dir, path, c)
+}

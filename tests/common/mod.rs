@@ -37,6 +37,16 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
     p.display().to_string()
 }
 
+/// The codes of `--format json`'s diagnostics, in order.
+pub fn json_codes(v: &serde_json::Value) -> Vec<&str> {
+    v["diagnostics"]
+        .as_array()
+        .expect("a diagnostics array")
+        .iter()
+        .map(|d| d["code"].as_str().expect("a code"))
+        .collect()
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }

@@ -162,18 +162,20 @@ async def test_hover(client: LanguageClient, tmp_path):
     assert "component" in text and "keda" in text
 
 
+async def completion_labels(client: LanguageClient, uri, at):
+    """The labels the server completes at `at` (a list or a CompletionList)."""
+    result = await client.text_document_completion_async(
+        types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=at)
+    )
+    items = result.items if hasattr(result, "items") else result
+    return [i.label for i in items]
+
+
 async def test_completion(client: LanguageClient, tmp_path):
     text = DEPLOYMENT.replace('["s3:GetObject"]', '["s3:Get"]')
     uri = open_doc(client, tmp_path / "shop.eng", text)
     await diagnostics_for(client, uri, 1)
-    result = await client.text_document_completion_async(
-        types.CompletionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            position=position(text, 's3:Get"', 6),
-        )
-    )
-    items = result.items if hasattr(result, "items") else result
-    labels = [i.label for i in items]
+    labels = await completion_labels(client, uri, position(text, 's3:Get"', 6))
     assert "s3:GetObject" in labels
     assert all(label.startswith("s3:Get") for label in labels)
 
@@ -181,14 +183,7 @@ async def test_completion(client: LanguageClient, tmp_path):
     text2 = text.replace("read store data", "read store ")
     change_doc(client, uri, 2, text2)
     await diagnostics_for(client, uri, 2)
-    result = await client.text_document_completion_async(
-        types.CompletionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            position=position(text2, "read store ", 11),
-        )
-    )
-    items = result.items if hasattr(result, "items") else result
-    assert [i.label for i in items] == ["data"]
+    assert await completion_labels(client, uri, position(text2, "read store ", 11)) == ["data"]
 
 
 async def test_definition_and_references(client: LanguageClient, tmp_path):

@@ -143,41 +143,38 @@ pub fn dot(c: &Compilation, options: &Options) -> Option<String> {
             .map(|c| c.as_str())
             .collect()
     };
-    for (name, s) in &decls.stores {
-        if !user.contains(&s.span.file) {
+    // Stores, then engines: (what, shape, kind of target, name, its kind, where).
+    let stores = decls.stores.iter().map(|(name, s)| {
+        (
+            "store",
+            "cylinder",
+            TargetKind::Store,
+            name,
+            &s.kind,
+            s.span,
+        )
+    });
+    let engines = decls
+        .engines
+        .iter()
+        .map(|(name, e)| ("engine", "box3d", TargetKind::Engine, name, &e.kind, e.span));
+    for (what, shape, target, name, kind, span) in stores.chain(engines) {
+        if !user.contains(&span.file) {
             continue;
         }
         let label = format!(
-            "store {name}\n{} ({})",
-            s.kind.node,
-            here(&s.kind.node, TargetKind::Store).join(", ")
+            "{what} {name}\n{} ({})",
+            kind.node,
+            here(&kind.node, target).join(", ")
         );
         Node {
-            id: format!("store:{name}"),
-            shape: "cylinder",
+            id: format!("{what}:{name}"),
+            shape,
             dashed: false,
             label,
             tooltip: None,
         }
-        .write(&mut out, findings.within(s.span));
-    }
-    for (name, e) in &decls.engines {
-        if !user.contains(&e.span.file) {
-            continue;
-        }
-        let label = format!(
-            "engine {name}\n{} ({})",
-            e.kind.node,
-            here(&e.kind.node, TargetKind::Engine).join(", ")
-        );
-        Node {
-            id: format!("engine:{name}"),
-            shape: "box3d",
-            dashed: false,
-            label,
-            tooltip: None,
-        }
-        .write(&mut out, findings.within(e.span));
+        .write(&mut out, findings.within(span));
     }
 
     out.push_str("\n  // Who holds which level, and what each level grants on what.\n");

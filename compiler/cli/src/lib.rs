@@ -11,6 +11,7 @@ pub mod diff;
 pub mod graph;
 pub mod lsp;
 pub mod render;
+pub mod report;
 pub mod sarif;
 
 pub use engc_core::*;

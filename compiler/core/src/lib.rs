@@ -13,6 +13,7 @@ pub mod backend;
 pub mod catalog;
 pub mod check;
 pub mod diag;
+pub mod import;
 pub mod loader;
 pub mod lower;
 pub mod model;
@@ -56,6 +57,11 @@ pub struct Compilation {
 impl Compilation {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The document written at `path` (`aws/ops.policy.json`), if any.
+    pub fn output(&self, path: &str) -> Option<&backend::OutputFile> {
+        backend::find(&self.outputs, path)
     }
 }
 

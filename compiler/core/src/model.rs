@@ -97,7 +97,7 @@ pub struct TrustStatement {
     /// Sorted, unique.
     pub actions: Vec<String>,
     /// operator -> key -> values (sorted).
-    pub conditions: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    pub conditions: Conditions,
     pub span: Span,
 }
 
@@ -317,6 +317,9 @@ pub struct K8sSubject {
     pub namespace: Option<String>,
 }
 
+/// An IAM condition block: operator -> key -> values, sorted.
+pub type Conditions = BTreeMap<String, BTreeMap<String, Vec<String>>>;
+
 #[derive(Clone, Debug)]
 pub struct AwsStatement {
     pub sid: Option<String>,
@@ -327,7 +330,7 @@ pub struct AwsStatement {
     /// Never empty: `["*"]` when the source named none.
     pub resources: Vec<String>,
     /// operator -> key -> values (sorted).
-    pub conditions: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    pub conditions: Conditions,
     /// Where it came from, for `explain` and size diagnostics.
     pub span: Span,
 }

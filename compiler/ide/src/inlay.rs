@@ -37,15 +37,7 @@ impl Analysis {
         if let Some(v) = self.options.set.get(name) {
             return Some(v.clone());
         }
-        let dep = self
-            .comp
-            .files
-            .iter()
-            .flat_map(|(_, f)| &f.items)
-            .find_map(|i| match i {
-                Item::Deployment(d) => Some(d),
-                _ => None,
-            })?;
+        let dep = self.deployment()?;
         match dep.params.iter().find(|p| p.name.node == name) {
             Some(p) => p.default.as_ref().map(|d| d.node.clone()),
             None if name == "prefix" => dep.name_prefix.as_ref().map(|p| p.node.clone()),

@@ -11,6 +11,7 @@ pub mod diff;
 pub mod expand;
 pub mod format;
 pub mod hover;
+pub mod import_action;
 pub mod index;
 pub mod inlay;
 /// The tokenizer lives in engc-core (the parser reads comments with it too).

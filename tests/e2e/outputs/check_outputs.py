@@ -144,26 +144,23 @@ def moto(venv_bin):
         proc.wait(timeout=10)
 
 
-def clients(endpoint):
-    kw = dict(
+def client(endpoint, service):
+    """A boto3 client of moto's `service` at `endpoint`, with moto's test credentials."""
+    return boto3.client(
+        service,
         endpoint_url=endpoint,
         region_name=REGION,
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
-    return boto3.client("iam", **kw), boto3.client("organizations", **kw), boto3.client(
-        "cloudformation", **kw
-    )
+
+
+def clients(endpoint):
+    return tuple(client(endpoint, s) for s in ("iam", "organizations", "cloudformation"))
 
 
 def store_clients(endpoint):
-    kw = dict(
-        endpoint_url=endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    return boto3.client("s3", **kw), boto3.client("kms", **kw)
+    return client(endpoint, "s3"), client(endpoint, "kms")
 
 
 def resource_policy_files(manifest):

@@ -82,16 +82,32 @@ fn explain(c: &codes::Entry) -> String {
     }
     if let Some(ex) = EXAMPLES.iter().find(|e| e.name == c.name) {
         let (source, report) = split_snapshot(ex.reported);
-        let file = format!("tests/cases/{}.eng", c.name);
+        // An `engc import` code's case names the document it imports.
+        let (file, command) = match imported(ex.fixed) {
+            Some(fixed) => (fixed.replace(".ok.", "."), "engc import"),
+            None => (format!("tests/cases/{}.eng", c.name), "engc check"),
+        };
         out.push_str(&format!("\nExample ({file}):\n\n{}", indent(source, &file)));
-        out.push_str(&format!("\nengc check reports:\n\n{}", indent(report, "")));
-        let fixed = format!("tests/cases/{}.ok.eng", c.name);
-        out.push_str(&format!(
-            "\nFixed ({fixed}):\n\n{}",
-            indent(ex.fixed, &fixed)
-        ));
+        out.push_str(&format!("\n{command} reports:\n\n{}", indent(report, "")));
+        match imported(ex.fixed) {
+            Some(fixed) => out.push_str(&format!(
+                "\nFixed: the document {fixed} in the repository.\n"
+            )),
+            None => {
+                let fixed = format!("tests/cases/{}.ok.eng", c.name);
+                out.push_str(&format!(
+                    "\nFixed ({fixed}):\n\n{}",
+                    indent(ex.fixed, &fixed)
+                ));
+            }
+        }
     }
     out
+}
+
+/// The document an import case (`// import: PATH`) imports.
+fn imported(case: &str) -> Option<&str> {
+    case.strip_prefix("// import: ").map(str::trim)
 }
 
 /// The section of docs/diagnostics.md headed `## CODE`, without its heading.

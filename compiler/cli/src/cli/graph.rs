@@ -84,7 +84,7 @@ pub fn run(args: &GraphArgs) -> i32 {
 
 /// Writes `text` beside `path`, then renames it over `path`: the file is the old one
 /// or the new one, never half of either.
-fn write_whole(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+pub(super) fn write_whole(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     let name = path
         .file_name()
         .ok_or_else(|| std::io::Error::other("not a file name"))?;

@@ -9,8 +9,10 @@ mod diff;
 pub(crate) mod explain;
 mod fmt;
 mod graph;
+mod import;
 mod output;
 pub mod publish;
+mod report;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
@@ -48,6 +50,13 @@ enum Command {
     /// Draw who can do what as Graphviz DOT: principals, their access levels, and the
     /// stores and engines each level grants on (`engc graph x.eng | dot -Tsvg`).
     Graph(graph::GraphArgs),
+    /// Read AWS policies and trust policies, GCP custom roles, Azure role definitions and
+    /// Kubernetes RBAC (files, or a folder `engc build` wrote) into one .eng file.
+    Import(import::ImportArgs),
+    /// Write one self-contained HTML page for a reviewer: what each principal can do on
+    /// each cloud by access level and service, the findings, the acknowledgements and
+    /// the network plan (`engc report x.eng -o report.html`).
+    Report(report::ReportArgs),
     /// What access NEW gains and loses against OLD, per principal and cloud, with the
     /// risk findings that are new (`--git REV FILE`: FILE at REV against FILE now).
     Diff(diff::DiffArgs),
@@ -173,6 +182,8 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Fmt(args) => fmt::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Import(args) => import::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Catalog(args) => catalog::run(&args),
         Command::Lsp(_) => crate::lsp::run(),

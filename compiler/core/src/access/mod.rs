@@ -34,6 +34,10 @@ pub struct AwsGrant {
     pub managed: Option<String>,
     /// The action names as written, with their spans (explicit statements only).
     pub written: Vec<(String, Span)>,
+    /// The whole condition block, operator -> key -> values, of the level's own
+    /// statements (a managed policy's statements keep only their keys). Two statements
+    /// one abstract grant generates share a span, so this is how to tell them apart.
+    pub conditions: crate::model::Conditions,
     pub origin: Origin,
 }
 
@@ -294,6 +298,7 @@ fn aws(
                     .collect(),
             },
             managed: None,
+            conditions: st.conditions.clone(),
             origin: origin(st.span),
         });
     }
@@ -313,6 +318,7 @@ fn aws(
                 statement,
                 managed: Some(policy.name.to_string()),
                 written: Vec::new(),
+                conditions: Default::default(),
                 origin: origin(span),
             });
         }
@@ -342,22 +348,19 @@ fn gcp(
     p: &mut Principal,
 ) {
     let explicit: Vec<&ast::Str> = src.gcp_permissions.iter().collect();
-    for perm in &access.gcp.permissions {
-        let span = span_of(src, &explicit, &access.origins, perm);
+    let roles: Vec<&ast::Str> = src.gcp_roles.iter().collect();
+    // Permissions and roles, each as written; then what each predefined role holds.
+    let written = (access.gcp.permissions.iter().map(|n| (n, &explicit)))
+        .chain(access.gcp.roles.iter().map(|n| (n, &roles)));
+    for (name, lines) in written {
         p.gcp.push(GcpGrant {
-            name: perm.clone(),
+            name: name.clone(),
             via_role: None,
-            origin: origin(span),
+            origin: origin(span_of(src, lines, &access.origins, name)),
         });
     }
-    let roles: Vec<&ast::Str> = src.gcp_roles.iter().collect();
     for role in &access.gcp.roles {
         let span = span_of(src, &roles, &access.origins, role);
-        p.gcp.push(GcpGrant {
-            name: role.clone(),
-            via_role: None,
-            origin: origin(span),
-        });
         for perm in crate::catalog::gcp_roles::permissions(role) {
             p.gcp.push(GcpGrant {
                 name: perm.to_string(),

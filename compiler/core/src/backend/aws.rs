@@ -53,16 +53,15 @@ pub fn emit(model: &Model) -> Vec<OutputFile> {
 
 fn resource_policy_file(p: &ResourcePolicy) -> OutputFile {
     let kind = p.kind.info().file_kind;
+    let contents = to_json(&PolicyDocument::resource(&p.statements, Dialect::Plain));
     OutputFile {
-        path: format!("aws/{}.{kind}.json", p.store),
-        target: Some(Target::Aws),
-        kind,
-        access: None,
-        principal: None,
-        ou: None,
         store: Some(p.store.clone()),
-        inputs: None,
-        contents: to_json(&PolicyDocument::resource(&p.statements, Dialect::Plain)),
+        ..OutputFile::new(
+            Target::Aws,
+            format!("aws/{}.{kind}.json", p.store),
+            kind,
+            contents,
+        )
     }
 }
 
@@ -73,24 +72,21 @@ pub fn resource_policy_compact(statements: &[ResourceStatement]) -> String {
 
 fn access_files(access: &Access) -> Vec<OutputFile> {
     let mut files = Vec::new();
-    let principal = access.principal.clone();
     let parts = policy_parts(access);
     for (i, part) in parts.iter().enumerate() {
-        files.push(OutputFile {
-            path: policy_path(access, i),
-            target: Some(Target::Aws),
-            kind: if access.aws_inline {
-                kind::INLINE_POLICY
-            } else {
-                kind::POLICY
-            },
-            access: Some(access.name.clone()),
-            principal: principal.clone(),
-            ou: None,
-            store: None,
-            inputs: None,
-            contents: policy_document(part),
-        });
+        let kind = if access.aws_inline {
+            kind::INLINE_POLICY
+        } else {
+            kind::POLICY
+        };
+        let path = policy_path(access, i);
+        files.push(OutputFile::of_access(
+            Target::Aws,
+            path,
+            kind,
+            access,
+            policy_document(part),
+        ));
     }
     if !access.aws_managed.is_empty() {
         #[derive(Serialize)]
@@ -98,19 +94,15 @@ fn access_files(access: &Access) -> Vec<OutputFile> {
             #[serde(rename = "ManagedPolicyArns")]
             arns: &'a [String],
         }
-        files.push(OutputFile {
-            path: format!("aws/{}.managed.json", access.name),
-            target: Some(Target::Aws),
-            kind: kind::MANAGED_POLICIES,
-            access: Some(access.name.clone()),
-            principal,
-            ou: None,
-            store: None,
-            inputs: None,
-            contents: to_json(&Managed {
+        files.push(OutputFile::of_access(
+            Target::Aws,
+            format!("aws/{}.managed.json", access.name),
+            kind::MANAGED_POLICIES,
+            access,
+            to_json(&Managed {
                 arns: &access.aws_managed,
             }),
-        });
+        ));
     }
     files
 }
@@ -241,17 +233,13 @@ fn role_file(model: &Model, principal: &Principal) -> Option<OutputFile> {
     }
     doc.aws_managed.sort_unstable();
     doc.aws_managed.dedup();
-    Some(OutputFile {
-        path: format!("aws/{}.role.json", principal.name),
-        target: Some(Target::Aws),
-        kind: kind::ROLE,
-        access: None,
-        principal: Some(principal.name.clone()),
-        ou: None,
-        store: None,
-        inputs: None,
-        contents: to_json(&doc),
-    })
+    Some(OutputFile::of_principal(
+        Target::Aws,
+        format!("aws/{}.role.json", principal.name),
+        kind::ROLE,
+        &principal.name,
+        to_json(&doc),
+    ))
 }
 
 /// A role's description: `engc: <deployment> principal <name>`.
@@ -267,17 +255,13 @@ fn trust_file(principal: &Principal) -> Option<OutputFile> {
         return None;
     }
     let statements = trust_statements(principal);
-    Some(OutputFile {
-        path: format!("aws/{}.trust.json", principal.name),
-        target: Some(Target::Aws),
-        kind: kind::TRUST_POLICY,
-        access: None,
-        principal: Some(principal.name.clone()),
-        ou: None,
-        store: None,
-        inputs: None,
-        contents: to_json(&TrustPolicy::with(&statements, Dialect::Plain)),
-    })
+    Some(OutputFile::of_principal(
+        Target::Aws,
+        format!("aws/{}.trust.json", principal.name),
+        kind::TRUST_POLICY,
+        &principal.name,
+        to_json(&TrustPolicy::with(&statements, Dialect::Plain)),
+    ))
 }
 
 /// The statements of a principal's trust policy: the vendor's role (`aws role`), then
@@ -404,16 +388,15 @@ fn conditions_json<'a>(
 }
 
 fn scp_file(scp: &Scp) -> OutputFile {
+    let path = format!("aws/{}.scp.json", scp.name);
     OutputFile {
-        path: format!("aws/{}.scp.json", scp.name),
-        target: Some(Target::Aws),
-        kind: kind::SCP,
-        access: None,
-        principal: None,
         ou: Some(scp.ou.clone()),
-        store: None,
-        inputs: None,
-        contents: policy_document(&scp.statements),
+        ..OutputFile::new(
+            Target::Aws,
+            path,
+            kind::SCP,
+            policy_document(&scp.statements),
+        )
     }
 }
 
@@ -716,14 +699,7 @@ fn decimal_digits(n: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::test_model::{sample_model, statement};
-
-    fn file<'a>(files: &'a [OutputFile], path: &str) -> &'a OutputFile {
-        files
-            .iter()
-            .find(|f| f.path == path)
-            .unwrap_or_else(|| panic!("no {path} in {:?}", paths(files)))
-    }
+    use crate::backend::test_model::{file, sample_model, statement};
 
     fn paths(files: &[OutputFile]) -> Vec<&str> {
         files.iter().map(|f| f.path.as_str()).collect()

@@ -123,17 +123,8 @@ fn builtin_commands(access: &Access) -> Vec<Vec<String>> {
 }
 
 fn file(access: &Access, suffix: &str, kind: &'static str, contents: String) -> OutputFile {
-    OutputFile {
-        path: format!("azure/{}.{suffix}", access.name),
-        target: Some(Target::Azure),
-        kind,
-        access: Some(access.name.clone()),
-        principal: access.principal.clone(),
-        ou: None,
-        store: None,
-        inputs: None,
-        contents,
-    }
+    let path = format!("azure/{}.{suffix}", access.name);
+    OutputFile::of_access(Target::Azure, path, kind, access, contents)
 }
 
 /// What `az role definition create --role-definition` reads.
@@ -200,7 +191,7 @@ fn script(access: &Access, assignee: &str, definition_json: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::test_model::sample_model;
+    use crate::backend::test_model::{file as get, sample_model};
 
     #[derive(serde::Deserialize, Debug)]
     #[serde(rename_all = "PascalCase", deny_unknown_fields)]
@@ -213,13 +204,6 @@ mod tests {
         data_actions: Vec<String>,
         not_data_actions: Vec<String>,
         assignable_scopes: Vec<String>,
-    }
-
-    fn get<'a>(files: &'a [OutputFile], path: &str) -> &'a OutputFile {
-        files
-            .iter()
-            .find(|f| f.path == path)
-            .unwrap_or_else(|| panic!("no {path}"))
     }
 
     /// The sample with the `ongoing` level's principal given an Azure identity.

@@ -27,16 +27,15 @@ pub const PATH: &str = "cloudformation/aws.template.json";
 /// The template, when the deployment has a role, a policy or an SCP for AWS.
 pub fn emit(model: &Model) -> Option<OutputFile> {
     let t = template(model)?;
+    let (contents, inputs) = t;
     Some(OutputFile {
-        path: PATH.into(),
-        target: Some(Target::CloudFormation),
-        kind: kind::CLOUDFORMATION_TEMPLATE,
-        access: None,
-        principal: None,
-        ou: None,
-        store: None,
-        inputs: Some(t.1),
-        contents: t.0,
+        inputs: Some(inputs),
+        ..OutputFile::new(
+            Target::CloudFormation,
+            PATH.into(),
+            kind::CLOUDFORMATION_TEMPLATE,
+            contents,
+        )
     })
 }
 
@@ -375,13 +374,7 @@ impl Strings {
 
 /// A logical id not taken yet: `base`, else `base2`, `base3`...
 fn fresh<T>(taken: &BTreeMap<String, T>, base: String) -> String {
-    if !taken.contains_key(&base) {
-        return base;
-    }
-    (2..)
-        .map(|n| format!("{base}{n}"))
-        .find(|k| !taken.contains_key(k))
-        .expect("an unused name")
+    super::unused_key(taken, base, "")
 }
 
 /// The template's text and the parameters it takes.

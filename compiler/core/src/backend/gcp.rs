@@ -64,17 +64,13 @@ fn role_file(model: &Model, access: &Access) -> Option<OutputFile> {
         stage: "GA",
         included_permissions: permissions,
     };
-    Some(OutputFile {
-        path: format!("gcp/{}.role.json", access.name),
-        target: Some(Target::Gcp),
-        kind: kind::CUSTOM_ROLE,
-        access: Some(access.name.clone()),
-        principal: access.principal.clone(),
-        ou: None,
-        store: None,
-        inputs: None,
-        contents: to_json(&role),
-    })
+    Some(OutputFile::of_access(
+        Target::Gcp,
+        format!("gcp/{}.role.json", access.name),
+        kind::CUSTOM_ROLE,
+        access,
+        to_json(&role),
+    ))
 }
 
 /// An IAM policy fragment: `{"bindings": [{"role", "members"}]}`, sorted by role, that
@@ -114,16 +110,9 @@ fn bindings_file(model: &Model, access: &Access) -> Vec<OutputFile> {
         files = own_bindings(model, access);
     }
     if let Some(doc) = super::gcp_bindings::document(access) {
-        let file = |suffix: &str, kind: &'static str, contents: String| OutputFile {
-            path: format!("gcp/{}.{suffix}", access.name),
-            target: Some(Target::Gcp),
-            kind,
-            access: Some(access.name.clone()),
-            principal: access.principal.clone(),
-            ou: None,
-            store: None,
-            inputs: None,
-            contents,
+        let file = |suffix: &str, kind: &'static str, contents: String| {
+            let path = format!("gcp/{}.{suffix}", access.name);
+            OutputFile::of_access(Target::Gcp, path, kind, access, contents)
         };
         files.push(file("resource-bindings.json", kind::ROLE_BINDINGS, doc));
         if !own {
@@ -164,15 +153,14 @@ fn own_bindings(model: &Model, access: &Access) -> Vec<OutputFile> {
     impersonators.sort_unstable();
     impersonators.dedup();
     let file = |suffix: &str, kind: &'static str, contents: String| OutputFile {
-        path: format!("gcp/{}.{suffix}", access.name),
-        target: Some(Target::Gcp),
-        kind,
-        access: Some(access.name.clone()),
         principal: Some(principal.name.clone()),
-        ou: None,
-        store: None,
-        inputs: None,
-        contents,
+        ..OutputFile::of_access(
+            Target::Gcp,
+            format!("gcp/{}.{suffix}", access.name),
+            kind,
+            access,
+            contents,
+        )
     };
     let mut files = vec![file("bindings.json", kind::ROLE_BINDINGS, to_json(&policy))];
     if !impersonators.is_empty() {
@@ -251,11 +239,7 @@ fn script(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::test_model::{access, sample_model};
-
-    fn get<'a>(files: &'a [OutputFile], path: &str) -> &'a OutputFile {
-        files.iter().find(|f| f.path == path).unwrap()
-    }
+    use crate::backend::test_model::{access, file as get, sample_model};
 
     #[test]
     fn files_and_determinism() {

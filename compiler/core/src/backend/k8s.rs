@@ -234,17 +234,13 @@ fn rbac_file(model: &Model, access: &Access) -> OutputFile {
     for b in &access.bindings.k8s {
         docs.push(existing_binding_doc(access, b));
     }
-    OutputFile {
-        path: format!("k8s/{}.rbac.yaml", access.name),
-        target: Some(Target::K8s),
-        kind: kind::RBAC,
-        access: Some(access.name.clone()),
-        principal: access.principal.clone(),
-        ou: None,
-        store: None,
-        inputs: None,
-        contents: multi_doc(&docs),
-    }
+    OutputFile::of_access(
+        Target::K8s,
+        format!("k8s/{}.rbac.yaml", access.name),
+        kind::RBAC,
+        access,
+        multi_doc(&docs),
+    )
 }
 
 #[cfg(test)]

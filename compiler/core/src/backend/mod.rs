@@ -113,6 +113,50 @@ pub struct OutputFile {
 }
 
 impl OutputFile {
+    /// A document of no access level or principal (a network plan, a module).
+    pub fn new(target: Target, path: String, kind: &'static str, contents: String) -> OutputFile {
+        OutputFile {
+            path,
+            target: Some(target),
+            kind,
+            access: None,
+            principal: None,
+            ou: None,
+            store: None,
+            inputs: None,
+            contents,
+        }
+    }
+
+    /// A document of access level `access` (and of its principal, if any).
+    pub fn of_access(
+        target: Target,
+        path: String,
+        kind: &'static str,
+        access: &crate::model::Access,
+        contents: String,
+    ) -> OutputFile {
+        OutputFile {
+            access: Some(access.name.clone()),
+            principal: access.principal.clone(),
+            ..OutputFile::new(target, path, kind, contents)
+        }
+    }
+
+    /// A document of principal `principal` alone (its role, its trust policy).
+    pub fn of_principal(
+        target: Target,
+        path: String,
+        kind: &'static str,
+        principal: &str,
+        contents: String,
+    ) -> OutputFile {
+        OutputFile {
+            principal: Some(principal.to_string()),
+            ..OutputFile::new(target, path, kind, contents)
+        }
+    }
+
     /// The `${name}` placeholders this document holds, sorted; none for a file that
     /// takes its parameters as variables ([`OutputFile::inputs`]).
     pub fn placeholders(&self) -> Vec<&str> {
@@ -121,6 +165,23 @@ impl OutputFile {
             None => placeholders_in(&self.contents),
         }
     }
+}
+
+/// The document at `path` among `files`.
+pub fn find<'f>(files: &'f [OutputFile], path: &str) -> Option<&'f OutputFile> {
+    files.iter().find(|f| f.path == path)
+}
+
+/// A key of `taken` not used yet: `base`, else `base` + `sep` + 2, 3... (logical ids of
+/// a template, resource names of a module).
+pub(crate) fn unused_key<T>(taken: &BTreeMap<String, T>, base: String, sep: &str) -> String {
+    if !taken.contains_key(&base) {
+        return base;
+    }
+    (2..)
+        .map(|n| format!("{base}{sep}{n}"))
+        .find(|k| !taken.contains_key(k))
+        .expect("finitely many keys are taken")
 }
 
 /// The values of [`OutputFile::kind`] (also written to `manifest.json`).
@@ -323,16 +384,16 @@ fn manifest(model: &Model, files: &[OutputFile]) -> OutputFile {
             })
             .collect(),
     };
+    let contents = json::to_json(&doc);
     OutputFile {
-        path: MANIFEST_PATH.to_string(),
+        // The manifest belongs to no target: it is written whatever `--target` says.
         target: None,
-        kind: kind::MANIFEST,
-        access: None,
-        principal: None,
-        ou: None,
-        store: None,
-        inputs: None,
-        contents: json::to_json(&doc),
+        ..OutputFile::new(
+            Target::Aws,
+            MANIFEST_PATH.to_string(),
+            kind::MANIFEST,
+            contents,
+        )
     }
 }
 
@@ -433,7 +494,7 @@ mod tests {
     fn manifest_lists_every_other_file() {
         let model = sample_model();
         let files = emit(&model, &all());
-        let manifest = files.iter().find(|f| f.path == MANIFEST_PATH).unwrap();
+        let manifest = find(&files, MANIFEST_PATH).unwrap();
         assert_eq!(manifest.target, None);
         insta::assert_snapshot!(manifest.contents);
 

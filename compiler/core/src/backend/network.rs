@@ -136,17 +136,8 @@ fn network_file(net: &Network) -> OutputFile {
         firewall_rules: net.rules.iter().map(rule_plan).collect(),
         connected_networks: &net.connects,
     };
-    OutputFile {
-        path: format!("network/{}.json", net.name),
-        target: Some(Target::Network),
-        kind: kind::NETWORK_PLAN,
-        access: None,
-        principal: None,
-        ou: None,
-        store: None,
-        inputs: None,
-        contents: to_json(&plan),
-    }
+    let path = format!("network/{}.json", net.name);
+    OutputFile::new(Target::Network, path, kind::NETWORK_PLAN, to_json(&plan))
 }
 
 #[cfg(test)]

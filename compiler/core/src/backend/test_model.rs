@@ -1,6 +1,7 @@
 //! A hand-built model shaped like the seeds (Chalk's roles and CIDR plan, AIchor's GCP
 //! and Azure roles, IOMETE's SCP) for the backends' unit tests.
 
+use crate::backend::OutputFile;
 use crate::model::*;
 use crate::source::Span;
 use crate::syntax::ast::{Cloud, Effect};
@@ -41,6 +42,14 @@ fn condition(
 }
 
 /// An access level with nothing in it.
+/// The document at `path`; a test fails naming the paths there are.
+pub fn file<'a>(files: &'a [OutputFile], path: &str) -> &'a OutputFile {
+    crate::backend::find(files, path).unwrap_or_else(|| {
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        panic!("no {path} in {paths:?}")
+    })
+}
+
 pub fn access(name: &str, principal: Option<&str>) -> Access {
     Access {
         name: name.to_string(),

@@ -24,7 +24,8 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use super::{cmp_ignore_ascii_case, did_you_mean, glob_match, suggest_pattern};
+use super::sorted::{Named, Sorted};
+use super::{cmp_ignore_ascii_case, did_you_mean, suggest_pattern};
 
 static BUILTIN: &str = include_str!("data/azure-stdlib.txt");
 
@@ -43,6 +44,12 @@ pub struct Operation {
     pub origin: String,
 }
 
+impl Named for Operation {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
 impl Operation {
     /// The provider namespace (`Microsoft.Storage`).
     pub fn provider(&self) -> &str {
@@ -57,7 +64,7 @@ fn provider_of(name: &str) -> &str {
 /// A set of Azure operations, sorted by name without regard to case.
 #[derive(Debug, Clone)]
 pub struct Catalog {
-    operations: Vec<Operation>,
+    operations: Sorted<Operation>,
     /// (namespace, display name), sorted by namespace without regard to case.
     providers: Vec<(String, String)>,
     source: String,
@@ -202,18 +209,16 @@ impl Catalog {
     }
 
     fn new(
-        mut operations: Vec<Operation>,
+        operations: Vec<Operation>,
         mut providers: Vec<(String, String)>,
     ) -> Result<Catalog, String> {
         if operations.is_empty() {
             return Err("not an Azure operation list: it holds no operations".to_owned());
         }
-        operations.sort_by(|a, b| cmp_ignore_ascii_case(&a.name, &b.name));
-        operations.dedup_by(|a, b| a.name.eq_ignore_ascii_case(&b.name));
         providers.sort_by(|a, b| cmp_ignore_ascii_case(&a.0, &b.0));
         providers.dedup_by(|a, b| a.0.eq_ignore_ascii_case(&b.0));
         Ok(Catalog {
-            operations,
+            operations: Sorted::new(operations, cmp_ignore_ascii_case),
             providers,
             source: String::new(),
         })
@@ -231,10 +236,7 @@ impl Catalog {
 
     /// The operation with this name, compared without regard to case (as Azure does).
     pub fn get(&self, name: &str) -> Option<&Operation> {
-        self.operations
-            .binary_search_by(|o| cmp_ignore_ascii_case(&o.name, name))
-            .ok()
-            .map(|i| &self.operations[i])
+        self.operations.get(name)
     }
 
     /// The operations matching a wildcard as role definitions write them (`*` any run of
@@ -244,10 +246,7 @@ impl Catalog {
     /// Both actions and data actions match; a role's `dataActions` only ever grant the
     /// data actions among them (filter on [`Operation::is_data_action`]).
     pub fn matching(&self, pattern: &str) -> Vec<&Operation> {
-        self.operations
-            .iter()
-            .filter(|o| glob_match(pattern, &o.name))
-            .collect()
+        self.operations.matching(pattern)
     }
 
     /// "Did you mean" for an operation that is not in the catalog
@@ -257,9 +256,7 @@ impl Catalog {
     pub fn suggest(&self, name: &str) -> Option<String> {
         if is_pattern(name) {
             let providers = self.providers.iter().map(|p| p.0.as_str());
-            return suggest_pattern(name, '/', providers, |p| {
-                self.operations.iter().any(|o| glob_match(p, &o.name))
-            });
+            return suggest_pattern(name, '/', providers, |p| self.operations.any_match(p));
         }
         if self.get(name).is_some() {
             return None;

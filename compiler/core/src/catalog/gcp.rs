@@ -22,7 +22,8 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use super::{did_you_mean, glob_match, suggest_pattern};
+use super::sorted::{Named, Sorted};
+use super::{did_you_mean, suggest_pattern};
 
 static BUILTIN: &str = include_str!("data/gcp-stdlib.txt");
 
@@ -81,6 +82,12 @@ pub struct Permission {
     pub api_disabled: bool,
 }
 
+impl Named for Permission {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
 impl Permission {
     /// The service part (`storage` for `storage.buckets.get`).
     pub fn service(&self) -> &str {
@@ -101,7 +108,7 @@ fn service_of(name: &str) -> &str {
 /// A set of GCP permissions, sorted by name.
 #[derive(Debug, Clone)]
 pub struct Catalog {
-    permissions: Vec<Permission>,
+    permissions: Sorted<Permission>,
     source: String,
 }
 
@@ -237,14 +244,12 @@ impl Catalog {
         Catalog::new(permissions)
     }
 
-    fn new(mut permissions: Vec<Permission>) -> Result<Catalog, String> {
+    fn new(permissions: Vec<Permission>) -> Result<Catalog, String> {
         if permissions.is_empty() {
             return Err("the list holds no permissions".to_owned());
         }
-        permissions.sort_by(|a, b| a.name.cmp(&b.name));
-        permissions.dedup_by(|a, b| a.name == b.name);
         Ok(Catalog {
-            permissions,
+            permissions: Sorted::new(permissions, str::cmp),
             source: String::new(),
         })
     }
@@ -261,19 +266,13 @@ impl Catalog {
 
     /// The permission with exactly this name (GCP names are case-sensitive).
     pub fn get(&self, name: &str) -> Option<&Permission> {
-        self.permissions
-            .binary_search_by(|p| p.name.as_str().cmp(name))
-            .ok()
-            .map(|i| &self.permissions[i])
+        self.permissions.get(name)
     }
 
     /// The permissions matching a glob (`*` any run, `?` one character; compared without
     /// regard to case), sorted by name: `storage.buckets.*`, `*.getIamPolicy`.
     pub fn matching(&self, pattern: &str) -> Vec<&Permission> {
-        self.permissions
-            .iter()
-            .filter(|p| glob_match(pattern, &p.name))
-            .collect()
+        self.permissions.matching(pattern)
     }
 
     /// "Did you mean" for a name that is not in the catalog (`storage.bucket.get` ->
@@ -282,7 +281,7 @@ impl Catalog {
     pub fn suggest(&self, name: &str) -> Option<String> {
         if is_pattern(name) {
             return suggest_pattern(name, '.', self.services(), |p| {
-                self.permissions.iter().any(|q| glob_match(p, &q.name))
+                self.permissions.any_match(p)
             });
         }
         if self.get(name).is_some() {

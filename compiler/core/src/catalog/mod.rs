@@ -21,6 +21,7 @@ pub mod k8s;
 pub mod k8s_roles;
 pub mod managed;
 pub mod query;
+pub mod sorted;
 
 pub use query::{is_pattern, query, Names, Query, Unknown, Why};
 

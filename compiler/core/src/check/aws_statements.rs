@@ -12,6 +12,7 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
     let has_tag = decls.deployment.is_some_and(|d| d.managed_tag.is_some());
     for a in decls.accesses.values() {
         check_policy(&a.aws, has_tag, diags);
+        abstract_sids(a, diags);
         for m in &a.aws_managed {
             managed_policy(m, diags);
         }
@@ -90,22 +91,14 @@ pub(crate) fn check_policy(
             }
         }
         if let Some(sid) = &st.sid {
-            if sid.node.is_empty() || !sid.node.chars().all(|c| c.is_ascii_alphanumeric()) {
-                let fixed: String = sid
-                    .node
-                    .chars()
-                    .filter(char::is_ascii_alphanumeric)
-                    .collect();
-                let mut d = Diagnostic::new(
-                    Code::E0114,
-                    sid.span,
-                    format!("Sid `{}` is not alphanumeric", sid.node),
-                )
-                .label("IAM accepts only A-Z, a-z and 0-9 in a Sid");
-                if !fixed.is_empty() {
-                    d = d.suggest(sid.span, format!("\"{fixed}\""), format!("use `{fixed}`"));
-                }
-                diags.push(d);
+            if sid.node.is_empty() {
+                diags.push(
+                    Diagnostic::new(Code::E0114, sid.span, "an empty Sid")
+                        .label("IAM refuses an empty Sid")
+                        .help("leave `as \"\"` out: a written statement has no Sid without it"),
+                );
+            } else if !is_sid(&sid.node) {
+                diags.push(not_alphanumeric(sid));
             } else if let Some(first) = sids.insert(&sid.node, sid) {
                 diags.push(
                     Diagnostic::new(
@@ -118,6 +111,40 @@ pub(crate) fn check_policy(
                     .help("give each statement its own Sid"),
                 );
             }
+        }
+    }
+}
+
+fn is_sid(s: &str) -> bool {
+    s.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// E0114 for a Sid with characters IAM refuses, with the Sid they leave as the fix.
+fn not_alphanumeric(sid: &ast::Str) -> Diagnostic {
+    let fixed: String = sid
+        .node
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    let d = Diagnostic::new(
+        Code::E0114,
+        sid.span,
+        format!("Sid `{}` is not alphanumeric", sid.node),
+    )
+    .label("IAM accepts only A-Z, a-z and 0-9 in a Sid");
+    if fixed.is_empty() {
+        d
+    } else {
+        d.suggest(sid.span, format!("\"{fixed}\""), format!("use `{fixed}`"))
+    }
+}
+
+/// E0114 for an abstract grant's `as`: the base of its statements' Sids (`""`, for
+/// none, is allowed there).
+fn abstract_sids(a: &ast::Access, diags: &mut Vec<Diagnostic>) {
+    for sid in a.grants.iter().filter_map(|g| g.sid.as_ref()) {
+        if !is_sid(&sid.node) {
+            diags.push(not_alphanumeric(sid));
         }
     }
 }

@@ -11,6 +11,7 @@
 use crate::catalog::is_pattern;
 use crate::diag::Code;
 use crate::diag::Diagnostic;
+use crate::lower::bindings::is_guid;
 use crate::resolve::decls::Decls;
 use crate::resolve::params::{Origin, Params};
 use crate::syntax::ast::{self, Str};
@@ -114,7 +115,7 @@ impl Slot {
                 "a GCP project id",
                 "expected 6 to 30 lowercase letters, digits and `-`, starting with a letter",
             ),
-            Slot::AzurePrincipal => guid(v).then_some(()).ok_or_else(|| {
+            Slot::AzurePrincipal => is_guid(v).then_some(()).ok_or_else(|| {
                 Problem::new(
                     Code::E0116,
                     "an Azure object id",
@@ -419,15 +420,6 @@ fn gcp_role_id(v: &str) -> Verdict {
     ))
 }
 
-fn guid(v: &str) -> bool {
-    let parts: Vec<&str> = v.split('-').collect();
-    parts.len() == 5
-        && parts
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
 fn azure_scope(v: &str) -> Verdict {
     if v.trim() == "/" {
         let mut p = Problem::new(
@@ -450,7 +442,7 @@ fn azure_scope(v: &str) -> Verdict {
     let ok = shaped
         && match segments.as_slice() {
             ["subscriptions", id, rest @ ..] => {
-                guid(id) && (rest.is_empty() || rest[0].eq_ignore_ascii_case("resourceGroups"))
+                is_guid(id) && (rest.is_empty() || rest[0].eq_ignore_ascii_case("resourceGroups"))
             }
             ["providers", ns, "managementGroups", _] => {
                 ns.eq_ignore_ascii_case("Microsoft.Management")
@@ -625,7 +617,7 @@ fn implicit(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) {
         (
             "subscription_id",
             Cloud::Azure,
-            guid,
+            is_guid,
             "an Azure subscription id (a GUID)",
         ),
     ];

@@ -129,6 +129,13 @@ codes! {
     W0907 Warning "an aggregated ClusterRole with rules of its own, which the controller replaces",
     E0908 Error   "a binding without members: no `to`, and the level's principal has no identity there",
     E0909 Error   "an IAM condition on a basic role or a public member, which GCP refuses",
+    // Documents read by `engc import`.
+    E1001 Error   "an imported file that is not valid JSON or YAML (or nested too deep)",
+    E1002 Error   "an imported document engc does not recognise as a policy, role or RBAC document",
+    E1003 Error   "a field of an imported document with the wrong type, or missing",
+    E1004 Error   "an imported document that `.eng` cannot express (a Deny in a trust policy, NotPrincipal...)",
+    W1005 Warning "a part of an imported document that is not carried into the `.eng` file",
+    W1006 Warning "imported AWS statements that equal what an abstract grant writes",
     // Acknowledgements.
     W0601 Warning "acknowledgement that matches no warning",
     E0602 Error   "acknowledgement of an error or of an unknown code",

@@ -519,20 +519,15 @@ impl Lowerer<'_, '_> {
         // the union of their (action, resource, condition) triples stays exact.
         let access_camel = camel(&a.name.node);
         let groups = gen.aws_statements();
-        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        let total: BTreeMap<&str, usize> = groups.iter().fold(BTreeMap::new(), |mut m, g| {
-            *m.entry(g.0.sid_word()).or_default() += 1;
-            m
-        });
-        for (scoping, actions, resources, span) in groups {
-            let kind = scoping.sid_word();
-            let n = counts.entry(kind).or_default();
-            *n += 1;
-            let sid = if total[kind] > 1 {
-                format!("{access_camel}{kind}{n}")
-            } else {
-                format!("{access_camel}{kind}")
-            };
+        let sids = generated_sids(&access_camel, &groups);
+        for (g, sid) in groups.into_iter().zip(sids) {
+            let GeneratedStatement {
+                scoping,
+                actions,
+                resources,
+                span,
+                ..
+            } = g;
             let mut conditions = BTreeMap::new();
             let tag_condition = match scoping {
                 Scoping::Tagged => Some("aws:ResourceTag"),
@@ -546,7 +541,7 @@ impl Lowerer<'_, '_> {
                 );
             }
             out.aws.push(model::AwsStatement {
-                sid: Some(sid),
+                sid,
                 effect: Effect::Allow,
                 not_action: false,
                 actions: sorted_unique_ci(actions.into_iter().collect()),
@@ -569,7 +564,9 @@ impl Lowerer<'_, '_> {
             explicit.extend(self.roles_under(r, &suffix));
         }
         explicit.sort_by_key(|st| st.span);
+        let generated = out.aws.len();
         out.aws.extend(explicit);
+        sid_collisions(&out.aws, generated, a, diags);
         out.aws_managed = sorted_unique(
             a.aws_managed
                 .iter()
@@ -921,7 +918,13 @@ impl Lowerer<'_, '_> {
                             }
                         }
                         for ((scoping, service), group) in alone {
-                            gen.add_aws(scoping, service, group, g.span);
+                            gen.add_aws(
+                                g.sid.as_ref().map(|s| self.fill(s)),
+                                scoping,
+                                service,
+                                group,
+                                g.span,
+                            );
                         }
                     }
                     Cloud::Gcp => {
@@ -1129,6 +1132,18 @@ struct AwsGroup {
     actions: BTreeSet<String>,
 }
 
+/// A grant's `as "SID"`; None for the level's own name.
+type SidBase = Option<String>;
+
+/// One AWS statement abstract grants generate, before it is named.
+struct GeneratedStatement {
+    sid: SidBase,
+    scoping: Scoping,
+    actions: Names,
+    resources: Names,
+    span: Span,
+}
+
 /// What abstract grants generated, and the first grant that generated each.
 type Origins = BTreeMap<String, Span>;
 
@@ -1137,9 +1152,11 @@ type Names = BTreeSet<String>;
 
 #[derive(Default)]
 struct Generated {
-    /// (scoping, service, resources) -> actions and the first grant: grants that share
-    /// all three merge their actions, which keeps the union of their triples exact.
-    aws: BTreeMap<(Scoping, String, Names), (Names, Span)>,
+    /// (Sid base, scoping, service, resources) -> actions and the first grant: grants
+    /// that share all four merge their actions, which keeps the union of their triples
+    /// exact. The base is the grant's `as` (None: the level's name), so a named grant's
+    /// statements never merge with another's.
+    aws: BTreeMap<(SidBase, Scoping, String, Names), (Names, Span)>,
     gcp: Origins,
     azure_actions: Origins,
     azure_data: Origins,
@@ -1147,7 +1164,14 @@ struct Generated {
 }
 
 impl Generated {
-    fn add_aws(&mut self, scoping: Scoping, service: String, group: AwsGroup, span: Span) {
+    fn add_aws(
+        &mut self,
+        sid: SidBase,
+        scoping: Scoping,
+        service: String,
+        group: AwsGroup,
+        span: Span,
+    ) {
         // `*` already covers every other resource.
         let resources = if group.resources.contains("*") {
             BTreeSet::from(["*".to_string()])
@@ -1155,33 +1179,133 @@ impl Generated {
             group.resources
         };
         self.aws
-            .entry((scoping, service, resources))
+            .entry((sid, scoping, service, resources))
             .or_insert_with(|| (BTreeSet::new(), span))
             .0
             .extend(group.actions);
     }
 
-    /// The AWS statements, as (scoping, actions, resources): groups with the same
-    /// scoping, service and actions merge their resources (A x R1 + A x R2 is
-    /// A x (R1 + R2)); nothing else merges. In (scoping, service, actions) order.
-    fn aws_statements(&self) -> Vec<(Scoping, BTreeSet<String>, BTreeSet<String>, Span)> {
-        let mut merged: BTreeMap<(Scoping, &str, &Names), (Names, Span)> = BTreeMap::new();
-        for ((scoping, service, resources), (actions, span)) in &self.aws {
+    /// The AWS statements: groups with the same Sid base, scoping, service and actions
+    /// merge their resources (A x R1 + A x R2 is A x (R1 + R2)); nothing else merges.
+    /// In (Sid base, scoping, service, actions) order, the level's own base first.
+    fn aws_statements(&self) -> Vec<GeneratedStatement> {
+        type Key<'a> = (&'a SidBase, Scoping, &'a str, &'a Names);
+        let mut merged: BTreeMap<Key, (Names, Span)> = BTreeMap::new();
+        for ((sid, scoping, service, resources), (actions, span)) in &self.aws {
             let slot = merged
-                .entry((*scoping, service.as_str(), actions))
+                .entry((sid, *scoping, service.as_str(), actions))
                 .or_insert_with(|| (BTreeSet::new(), *span));
             slot.0.extend(resources.iter().cloned());
             slot.1 = slot.1.min(*span);
         }
         merged
             .into_iter()
-            .map(|((scoping, _, actions), (mut resources, span))| {
+            .map(|((sid, scoping, _, actions), (mut resources, span))| {
                 if resources.contains("*") {
                     resources = BTreeSet::from(["*".to_string()]);
                 }
-                (scoping, actions.clone(), resources, span)
+                GeneratedStatement {
+                    sid: sid.clone(),
+                    scoping,
+                    actions: actions.clone(),
+                    resources,
+                    span,
+                }
             })
             .collect()
+    }
+}
+
+/// The Sids of the statements abstract grants generate: BASE + how the statement is
+/// scoped (`Tagged`, `Global`...), numbered where a base has several of a kind. The base
+/// is the level's name in CamelCase, or a grant's `as`: exactly that Sid when it yields
+/// one statement, none when it is `""`.
+fn generated_sids(level: &str, groups: &[GeneratedStatement]) -> Vec<Option<String>> {
+    let mut total: BTreeMap<(&SidBase, &str), usize> = BTreeMap::new();
+    let mut per_base: BTreeMap<&SidBase, usize> = BTreeMap::new();
+    for g in groups {
+        *total.entry((&g.sid, g.scoping.sid_word())).or_default() += 1;
+        *per_base.entry(&g.sid).or_default() += 1;
+    }
+    let mut counts: BTreeMap<(&SidBase, &str), usize> = BTreeMap::new();
+    groups
+        .iter()
+        .map(|g| {
+            let base = match &g.sid {
+                Some(b) if b.is_empty() => return None,
+                Some(b) if per_base[&g.sid] == 1 => return Some(b.clone()),
+                Some(b) => b.as_str(),
+                None => level,
+            };
+            let kind = g.scoping.sid_word();
+            let n = counts.entry((&g.sid, kind)).or_default();
+            *n += 1;
+            Some(if total[&(&g.sid, kind)] > 1 {
+                format!("{base}{kind}{n}")
+            } else {
+                format!("{base}{kind}")
+            })
+        })
+        .collect()
+}
+
+/// E0114 for a Sid that a generated statement shares with another statement of the
+/// level (two written ones are reported on the source, `check::aws_statements`).
+/// `statements[..generated]` came from abstract grants.
+fn sid_collisions(
+    statements: &[model::AwsStatement],
+    generated: usize,
+    a: &ast::Access,
+    diags: &mut Vec<Diagnostic>,
+) {
+    // Where a generated statement's Sid comes from: its grant's `as`, else the grant.
+    let origin = |i: usize| -> (Span, &'static str) {
+        let span = statements[i].span;
+        if i >= generated {
+            let sid = a
+                .aws
+                .iter()
+                .find(|st| st.span == span)
+                .and_then(|st| st.sid.as_ref());
+            return (sid.map_or(span, |s| s.span), "written here");
+        }
+        match a
+            .grants
+            .iter()
+            .find(|g| g.span == span)
+            .and_then(|g| g.sid.as_ref())
+        {
+            Some(sid) => (sid.span, "named here"),
+            None => (span, "generated from this grant and the level's name"),
+        }
+    };
+    let mut first: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, st) in statements.iter().enumerate() {
+        let Some(sid) = st.sid.as_deref() else {
+            continue;
+        };
+        let Some(&j) = first.get(sid) else {
+            first.insert(sid, i);
+            continue;
+        };
+        if i >= generated && j >= generated {
+            continue;
+        }
+        let (at, label) = origin(i);
+        let (before, before_label) = origin(j);
+        diags.push(
+            Diagnostic::new(
+                Code::E0114,
+                at,
+                format!(
+                    "Sid `{sid}` is used twice in the policy of `{}`",
+                    a.name.node
+                ),
+            )
+            .label(label)
+            .with_secondary(before, before_label)
+            .help("give the grant another Sid with `as \"...\"`, or rename the written one"),
+        );
     }
 }
 
@@ -1210,31 +1334,25 @@ fn untaggable_actions(
     } else {
         "`scope by name` (or no `scope by`: the name where no tag applies)"
     };
-    let d = if some_tagged {
-        Diagnostic::new(
+    let (mode, on) = (by.mode.as_str(), &name.node);
+    let (code, message, label, note) = if some_tagged {
+        (
             Code::W0130,
-            name.span,
-            format!(
-                "`scope by {}` leaves out actions on `{}` that no tag condition can bound",
-                by.mode.as_str(),
-                name.node
-            ),
+            format!("`scope by {mode}` leaves out actions on `{on}` that no tag condition can bound"),
+            format!("`{first}`{more} not granted"),
+            "their resource types take no `aws:ResourceTag` condition, so a tag condition would never match; the other actions are granted under the tag",
         )
-        .label(format!("`{first}`{more} not granted"))
-        .note("their resource types take no `aws:ResourceTag` condition, so a tag condition would never match; the other actions are granted under the tag")
     } else {
-        Diagnostic::new(
+        (
             Code::E0130,
-            name.span,
-            format!(
-                "`scope by {}` cannot bound `{}`: its resource types take no tag condition",
-                by.mode.as_str(),
-                name.node
-            ),
+            format!("`scope by {mode}` cannot bound `{on}`: its resource types take no tag condition"),
+            format!("`{first}`{more} cannot be bounded by tag"),
+            "no AWS action of this grant takes an `aws:ResourceTag` condition on these resources, so nothing on its resources would be granted",
         )
-        .label(format!("`{first}`{more} cannot be bounded by tag"))
-        .note("no AWS action of this grant takes an `aws:ResourceTag` condition on these resources, so nothing on its resources would be granted")
     };
+    let d = Diagnostic::new(code, name.span, message)
+        .label(label)
+        .note(note);
     d.with_secondary(by.span, whose)
         .with_secondary(g.span, "granted here")
         .help(format!("bound it by name instead: {suggestion}"))

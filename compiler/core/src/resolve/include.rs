@@ -384,6 +384,9 @@ fn mark_access(a: &mut Access, via: u32) {
         mark(&mut g.level.span, via);
         mark(&mut g.target.span, via);
         g.names.iter_mut().for_each(|n| mark(&mut n.span, via));
+        if let Some(sid) = &mut g.sid {
+            mark(&mut sid.span, via);
+        }
     }
     for st in &mut a.aws {
         mark_statement(st, via);

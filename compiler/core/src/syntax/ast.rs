@@ -642,6 +642,8 @@ pub struct AbstractGrant {
     pub level: Spanned<Level>,
     pub target: Spanned<TargetKind>,
     pub names: Vec<Name>,
+    /// `as "SID"`: the Sid (base) of the AWS statements it generates; `""` for none.
+    pub sid: Option<Spanned<String>>,
     pub span: Span,
 }
 

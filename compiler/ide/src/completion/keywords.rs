@@ -296,6 +296,9 @@ pub(super) fn in_block(ctx: &mut Ctx, frame: &Frame, stmt: &[&str]) {
                     ctx.decls(DeclKind::Engine, None);
                 } else if last == "store" || (last == "," && stmt[1] == "store") {
                     ctx.decls(DeclKind::Store, None);
+                } else if stmt.len() >= 3 && !stmt.contains(&"as") {
+                    // After a name: `as "SID"` names the generated statements.
+                    ctx.keywords(&["as"]);
                 }
             }
             "within" if stmt.len() == 1 => ctx.decls(DeclKind::Access, name.as_deref()),
@@ -462,13 +465,7 @@ fn aws_statement(ctx: &mut Ctx, stmt: &[&str], kind: Statement) {
         "on" => ctx.keywords(&["not"]),
         "when" | "and" => {
             ctx.keywords(&["tag", "request_tag"]);
-            for op in engc_core::vocab::iam_operators::OPERATORS {
-                ctx.push(
-                    op.name,
-                    CompletionKind::Operator,
-                    Some(format!("IAM condition operator: {}", op.doc)),
-                );
-            }
+            condition_operators(ctx);
         }
         "\"" | "]" if store && !after("for") => ctx.keywords(&["for"]),
         "\"" | "]" => {
@@ -476,18 +473,34 @@ fn aws_statement(ctx: &mut Ctx, stmt: &[&str], kind: Statement) {
             if !stmt.contains(&"on") && !stmt.contains(&"when") {
                 kws.push("on");
             }
-            if !stmt.contains(&"when") {
-                kws.push("when");
-            } else {
-                kws.push("and");
-            }
-            if !stmt.contains(&"as") {
-                kws.push("as");
-            }
+            condition_and_sid(stmt, &mut kws);
             ctx.keywords(&kws);
         }
         "tag" | "request_tag" => ctx.keywords(&["and", "as"]),
         _ => {}
+    }
+}
+
+/// The IAM condition operators, after `when` or `and`.
+fn condition_operators(ctx: &mut Ctx) {
+    for op in engc_core::vocab::iam_operators::OPERATORS {
+        ctx.push(
+            op.name,
+            CompletionKind::Operator,
+            Some(format!("IAM condition operator: {}", op.doc)),
+        );
+    }
+}
+
+/// What may close a statement after a value: `when` (`and` once there is one), `as`.
+fn condition_and_sid(stmt: &[&str], kws: &mut Vec<&'static str>) {
+    kws.push(if stmt.contains(&"when") {
+        "and"
+    } else {
+        "when"
+    });
+    if !stmt.contains(&"as") {
+        kws.push("as");
     }
 }
 
@@ -505,13 +518,7 @@ fn trust_statement(ctx: &mut Ctx, stmt: &[&str]) {
     }
     match last {
         "when" | "and" => {
-            for op in engc_core::vocab::iam_operators::OPERATORS {
-                ctx.push(
-                    op.name,
-                    CompletionKind::Operator,
-                    Some(format!("IAM condition operator: {}", op.doc)),
-                );
-            }
+            condition_operators(ctx);
         }
         "\"" | "]" if stmt.len() > 3 => {
             let n = stmt.len();
@@ -531,14 +538,7 @@ fn trust_statement(ctx: &mut Ctx, stmt: &[&str]) {
             if !stmt.contains(&"actions") && !stmt.contains(&"when") {
                 kws.push("actions");
             }
-            if !stmt.contains(&"when") {
-                kws.push("when");
-            } else {
-                kws.push("and");
-            }
-            if !stmt.contains(&"as") {
-                kws.push("as");
-            }
+            condition_and_sid(stmt, &mut kws);
             ctx.keywords(&kws);
         }
         _ => {}

@@ -44,12 +44,8 @@ fn azure_human(c: &azure::Catalog, o: &azure::Operation) -> String {
             format!("{} ({})", j.provider, j.provider_display),
         );
     }
-    if !o.display.is_empty() {
-        f.one("display name", &o.display);
-    }
-    if !o.description.is_empty() {
-        f.one("description", &o.description);
-    }
+    f.unless_empty("display name", &o.display);
+    f.unless_empty("description", &o.description);
     f.one(
         "data action",
         if o.is_data_action {
@@ -58,9 +54,7 @@ fn azure_human(c: &azure::Catalog, o: &azure::Operation) -> String {
             "no (control plane: goes in a role's `actions`)"
         },
     );
-    if !o.origin.is_empty() {
-        f.one("origin", &o.origin);
-    }
+    f.unless_empty("origin", &o.origin);
     f.catalog(
         c.source(),
         c.is_builtin().then_some("display names or descriptions"),

@@ -33,15 +33,9 @@ const GCP_FULL_NOTE: &str = "note: without --catalog only the built-in subset is
 fn gcp_human(c: &gcp::Catalog, p: &gcp::Permission) -> String {
     let mut f = Fields::new();
     f.one("permission", &p.name);
-    if !p.title.is_empty() {
-        f.one("title", &p.title);
-    }
-    if !p.description.is_empty() {
-        f.one("description", &p.description);
-    }
-    if !p.stage.is_empty() {
-        f.one("stage", &p.stage);
-    }
+    f.unless_empty("title", &p.title);
+    f.unless_empty("description", &p.description);
+    f.unless_empty("stage", &p.stage);
     let support = match p.custom_roles {
         gcp::Support::Supported => "SUPPORTED (can go in a custom role)",
         gcp::Support::Testing => "TESTING (custom-role support is being tested)",

@@ -91,9 +91,7 @@ fn k8s_human(r: &'static k8s::Resource) -> String {
     if let Some(sub) = r.subresource() {
         f.one("subresource", format!("`{sub}` of {}", r.parent()));
     }
-    if !r.kind.is_empty() {
-        f.one("kind", &r.kind);
-    }
+    f.unless_empty("kind", &r.kind);
     f.one(
         "scope",
         if r.namespaced {

@@ -240,6 +240,13 @@ impl Fields {
         self.list(label, [value.as_ref().to_owned()]);
     }
 
+    /// A field the catalog may leave empty (titles, descriptions): shown when it is not.
+    fn unless_empty(&mut self, label: &str, value: &str) {
+        if !value.is_empty() {
+            self.one(label, value);
+        }
+    }
+
     /// The catalog's source, and for engc's built-in subset what it lacks that
     /// `--catalog FILE` adds (`titles or stages`).
     fn catalog(&mut self, source: &str, builtin_lacks: Option<&str>) {

@@ -2,9 +2,9 @@
 //! actions, document symbols, formatting and rename, each answered from `engc_ide` and
 //! converted to the protocol's types.
 
-use super::{to_value, Fail, Reply, Server};
+use super::{to_value, Fail, Reply, Root, Server};
 use crate::lsp::convert::{self, LineIndex};
-use engc_core::source::Span;
+use engc_core::source::{FileId, Span};
 use engc_ide::{self as ide, CompletionKind, SymbolKind};
 use lsp_server::ErrorCode;
 use lsp_types as lt;
@@ -177,7 +177,45 @@ impl Server {
                 ..Default::default()
             }));
         }
+        if let Some(action) = self.import_action(r, file, uri, start, end) {
+            out.push(action);
+        }
         to_value(out)
+    }
+
+    /// "Import this document as .eng" on a selected (or pasted) JSON or YAML access
+    /// document: the selection is replaced by what `engc import` writes for it.
+    #[allow(clippy::mutable_key_type)]
+    fn import_action(
+        &self,
+        r: &Root,
+        file: FileId,
+        uri: &str,
+        start: usize,
+        end: usize,
+    ) -> Option<lt::CodeActionOrCommand> {
+        let text = &r.analysis.comp.sources.get(file).text;
+        let selected = text.get(start..end).filter(|s| !s.trim().is_empty())?;
+        let outside = format!("{}{}", &text[..start], &text[end..]);
+        let has_deployment = outside
+            .lines()
+            .any(|l| l.trim_start().starts_with("deployment "));
+        let eng = ide::import_action::import_selection(selected, has_deployment)?;
+        let span = Span::new(file, start, end);
+        let edit = lt::TextEdit {
+            range: self.range(r, span),
+            new_text: eng,
+        };
+        let changes = HashMap::from([(convert::uri(uri)?, vec![edit])]);
+        Some(lt::CodeActionOrCommand::CodeAction(lt::CodeAction {
+            title: "Import this document as .eng (engc import)".into(),
+            kind: Some(lt::CodeActionKind::REFACTOR_REWRITE),
+            edit: Some(lt::WorkspaceEdit {
+                changes: Some(changes),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }))
     }
 
     pub(super) fn document_symbols(&self, p: lt::DocumentSymbolParams) -> Reply {

@@ -31,13 +31,7 @@ fn resource_name(model: &Model, parts: &[&str]) -> String {
 
 /// A key not taken yet in `map`: `base`, else `base_2`, `base_3`...
 fn fresh<T>(map: &BTreeMap<String, T>, base: String) -> String {
-    if !map.contains_key(&base) {
-        return base;
-    }
-    (2..)
-        .map(|n| format!("{base}_{n}"))
-        .find(|k| !map.contains_key(k))
-        .expect("an unused key")
+    crate::backend::unused_key(map, base, "_")
 }
 
 fn description(model: &Model, net: &Network, r: &NetRule) -> String {

@@ -45,16 +45,10 @@ pub struct Rendered {
 }
 
 fn file(cloud: &str, m: Rendered) -> OutputFile {
+    let path = format!("terraform/{cloud}/main.tf.json");
     OutputFile {
-        path: format!("terraform/{cloud}/main.tf.json"),
-        target: Some(Target::Terraform),
-        kind: kind::TERRAFORM_MODULE,
-        access: None,
-        principal: None,
-        ou: None,
-        store: None,
         inputs: Some(m.variables),
-        contents: m.contents,
+        ..OutputFile::new(Target::Terraform, path, kind::TERRAFORM_MODULE, m.contents)
     }
 }
 

@@ -176,10 +176,16 @@ impl Ctx {
         let level = self.level(it.next().unwrap());
         let t = it.next().unwrap();
         let target = self.target_kind(t);
+        let names = self.names(it.next().unwrap());
+        // `as` is an atomic keyword pair: the string follows it.
+        let sid = it
+            .find(|s| s.as_rule() == Rule::string)
+            .map(|s| self.string(s));
         AbstractGrant {
             level,
             target,
-            names: self.names(it.next().unwrap()),
+            names,
+            sid,
             span,
         }
     }

@@ -309,7 +309,7 @@ access a for p scoped {
 fn short_keywords_out_of_place_get_no_misleading_suggestion() {
     // `as` is a keyword elsewhere, one edit from `aws`: no "did you mean `aws`".
     let e = first_error(&format!(
-        "{HEAD}store data: bucket\naccess l scoped {{\n  read store data as \"X\"\n}}\n"
+        "{HEAD}access l scoped {{\n  title \"T\" as \"X\"\n}}\n"
     ));
     assert!(e.2.contains("found `as`"), "{e:?}");
     assert_eq!(e.3, None, "{e:?}");

@@ -1,0 +1,91 @@
+//! A list of named catalog entries kept sorted by name, as the GCP permission and Azure
+//! operation catalogs hold them: exact lookup by binary search, wildcard matching, and
+//! the order of names (GCP compares with case, Azure without).
+
+use super::glob_match;
+use std::cmp::Ordering;
+
+/// An entry with a name.
+pub trait Named {
+    fn name(&self) -> &str;
+}
+
+/// How names are ordered and compared.
+pub type Order = fn(&str, &str) -> Ordering;
+
+#[derive(Debug, Clone)]
+pub struct Sorted<E> {
+    entries: Vec<E>,
+    order: Order,
+}
+
+impl<E: Named> Sorted<E> {
+    /// Sorts `entries` under `order` and keeps one entry per name (the first).
+    pub fn new(mut entries: Vec<E>, order: Order) -> Sorted<E> {
+        entries.sort_by(|a, b| order(a.name(), b.name()));
+        entries.dedup_by(|a, b| order(a.name(), b.name()) == Ordering::Equal);
+        Sorted { entries, order }
+    }
+
+    /// The entry named `name`, under the list's order.
+    pub fn get(&self, name: &str) -> Option<&E> {
+        self.entries
+            .binary_search_by(|e| (self.order)(e.name(), name))
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+
+    /// The entries a wildcard matches (`*` any run, `?` one character, without case),
+    /// in order.
+    pub fn matching(&self, pattern: &str) -> Vec<&E> {
+        self.entries
+            .iter()
+            .filter(|e| glob_match(pattern, e.name()))
+            .collect()
+    }
+
+    /// Whether the wildcard matches any entry.
+    pub fn any_match(&self, pattern: &str) -> bool {
+        self.entries.iter().any(|e| glob_match(pattern, e.name()))
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, E> {
+        self.entries.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    impl Named for &str {
+        fn name(&self) -> &str {
+            self
+        }
+    }
+
+    #[test]
+    fn sorted_once_per_name_under_the_order() {
+        let exact = Sorted::new(vec!["b.x", "a.y", "b.x", "A.y"], str::cmp);
+        assert_eq!(
+            exact.iter().copied().collect::<Vec<_>>(),
+            ["A.y", "a.y", "b.x"]
+        );
+        assert!(exact.get("a.y").is_some() && exact.get("B.x").is_none());
+        let caseless = Sorted::new(vec!["b.x", "a.y", "A.y"], |a: &str, b: &str| {
+            a.to_ascii_lowercase().cmp(&b.to_ascii_lowercase())
+        });
+        assert_eq!(caseless.len(), 2);
+        assert_eq!(caseless.get("B.X").copied(), Some("b.x"));
+        assert_eq!(caseless.matching("*.Y").len(), 1);
+        assert!(!caseless.any_match("c.*"));
+    }
+}
