@@ -6,7 +6,12 @@
 //! server's own work), and through the `engc lsp` binary over stdio (what an editor
 //! sees: JSON encoding and pipes included).
 //!
-//! Run with `cargo bench --bench lsp` (add `-- --quick` for fewer rounds).
+//! Each edit is one keystroke as an editor sends it with incremental sync: a space typed
+//! at the start of the middle line (a range and one character), then deleted, in turn.
+//!
+//! Run with `cargo bench --bench lsp` (add `-- --quick` for fewer rounds, `--in-process`
+//! to skip the stdio runs, and any other argument to run only the inputs whose name
+//! contains it, e.g. `-- generated`).
 
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use serde_json::{json, Value};
@@ -76,10 +81,15 @@ fn did_open(uri: &str, text: &str) -> Notification {
     )
 }
 
-fn did_change(uri: &str, version: i32, text: &str) -> Notification {
+/// One keystroke at the start of `line`: a space typed (`insert`) or deleted.
+fn did_change(uri: &str, version: i32, line: usize, insert: bool) -> Notification {
+    let end = if insert { 0 } else { 1 };
+    let range =
+        json!({"start": {"line": line, "character": 0}, "end": {"line": line, "character": end}});
+    let text = if insert { " " } else { "" };
     Notification::new(
         "textDocument/didChange".into(),
-        json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"range": range, "text": text}]}),
     )
 }
 
@@ -200,8 +210,8 @@ impl Drop for Stdio_ {
     }
 }
 
-/// Per-change latencies: open, then `rounds` edits (a comment line appended, as a
-/// keystroke would), each timed until its diagnostics are published.
+/// Per-change latencies: open, then `rounds` keystrokes in the middle line, each timed
+/// until its diagnostics are published.
 fn measure(t: &mut dyn Transport, path: &Path, text: &str, rounds: usize) -> Vec<Duration> {
     let uri = uri(path);
     t.send(initialize().into());
@@ -214,11 +224,11 @@ fn measure(t: &mut dyn Transport, path: &Path, text: &str, rounds: usize) -> Vec
     t.send(did_open(&uri, text).into());
     while published_version(&t.recv(), &uri) != Some(1) {}
     let mut out = Vec::with_capacity(rounds);
+    let line = text.lines().count() / 2;
     for r in 0..rounds {
         let version = r as i32 + 2;
-        let edited = format!("{text}// edit {version}\n");
         let start = Instant::now();
-        t.send(did_change(&uri, version, &edited).into());
+        t.send(did_change(&uri, version, line, r % 2 == 0).into());
         while published_version(&t.recv(), &uri) != Some(version as i64) {}
         out.push(start.elapsed());
     }
@@ -242,7 +252,11 @@ fn row(name: &str, lines: usize, how: &str, mut v: Vec<Duration>) {
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let in_process_only = args.iter().any(|a| a == "--in-process");
+    // `cargo bench` passes `--bench`; other words choose inputs by name.
+    let only: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut inputs: Vec<(String, PathBuf, String)> = Vec::new();
     let mut examples: Vec<PathBuf> = std::fs::read_dir(root.join("examples"))
@@ -281,6 +295,9 @@ fn main() {
         "", "", "", "", "", "", ""
     );
     for (name, path, text) in &inputs {
+        if !only.is_empty() && !only.iter().any(|o| name.contains(o.as_str())) {
+            continue;
+        }
         let lines = text.lines().count();
         let rounds = match (quick, lines > 1000) {
             (true, true) => 5,
@@ -290,6 +307,9 @@ fn main() {
         };
         let v = measure(&mut InProcess::start(), path, text, rounds);
         row(name, lines, "in process", v);
+        if in_process_only {
+            continue;
+        }
         let v = measure(&mut Stdio_::start(), path, text, rounds);
         row(name, lines, "stdio", v);
     }

@@ -16,7 +16,7 @@ Sources (pinned, verified by hash, fetched with the registries' own clients):
 Output (deterministic: everything sorted, no timestamps):
 
 * aws.catalog  -- small header index (prefix -> byte range) + one text block per
-                  service, parsed lazily by compiler/core/src/catalog/aws.rs
+                  service, turned into static Rust tables by compiler/core/build.rs
 * k8s.catalog  -- one line per (group, version, resource)
 * aws-managed-policies.catalog -- one line per AWS managed policy: name, path and its
                   latest document (minified JSON), read when a policy is named

@@ -48,9 +48,13 @@ fn lf_words(s: &str) -> Vec<String> {
     words(s).iter().map(|w| w.replace('\r', "")).collect()
 }
 
-/// fmt(fmt(x)) == fmt(x), the same tokens, and the same build.
+/// fmt(fmt(x)) == fmt(x), the same tokens, and the same build; the lossless tree the
+/// formatter reads holds the text byte for byte, before and after.
 fn check_formats(name: &str, text: &str) {
+    let tree = |s: &str| engc::syntax::parse_full(engc::source::FileId::default(), s).tree;
+    assert_eq!(tree(text).text(), text, "{name}: the tree lost bytes");
     let once = try_format(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(tree(&once).text(), once, "{name}: the tree lost bytes");
     assert_eq!(format(&once), once, "{name}: not idempotent");
     assert_eq!(lf_words(&once), lf_words(text), "{name}: tokens changed");
     assert!(

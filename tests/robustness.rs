@@ -819,11 +819,14 @@ fn build_result(bytes: &[u8]) -> (Vec<String>, Vec<(String, String)>) {
 }
 
 /// The formatter on any text: it settles (formatting twice changes nothing), keeps
-/// every token, and the formatted text builds to the same documents and diagnostics.
+/// every token, and the formatted text builds to the same documents and diagnostics;
+/// the lossless tree it reads holds the mutant byte for byte.
 fn formatting_keeps_meaning(bytes: &[u8]) {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return;
     };
+    let tree = engc::syntax::parse_full(engc::source::FileId::default(), text).tree;
+    assert_eq!(tree.text(), text, "the tree keeps every byte");
     let once = engc::ide::format::try_format(text).expect("formats");
     assert_eq!(engc::ide::format::format(&once), once, "idempotent");
     let words = |s: &str| -> Vec<String> {

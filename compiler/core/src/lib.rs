@@ -70,6 +70,17 @@ pub fn compile(inputs: Vec<Input>, loader: &dyn FileLoader, options: &Options) -
     compile_batch(inputs, loader, options, &[]).0
 }
 
+/// [`compile`] with the syntax trees from `parses` (the language server keeps those of
+/// unchanged files).
+pub fn compile_with(
+    inputs: Vec<Input>,
+    loader: &dyn FileLoader,
+    options: &Options,
+    parses: &dyn pipeline::Parses,
+) -> Compilation {
+    compile_parsed(inputs, loader, options, &[], parses).0
+}
+
 /// [`compile`] once, then each customer's documents from the shared model (see
 /// [`pipeline::run_batch`]). The customers' results are empty when the source has
 /// errors.
@@ -79,12 +90,22 @@ pub fn compile_batch(
     options: &Options,
     customers: &[pipeline::Customer],
 ) -> (Compilation, Vec<pipeline::Checked>) {
+    compile_parsed(inputs, loader, options, customers, &pipeline::Fresh)
+}
+
+fn compile_parsed(
+    inputs: Vec<Input>,
+    loader: &dyn FileLoader,
+    options: &Options,
+    customers: &[pipeline::Customer],
+    parses: &dyn pipeline::Parses,
+) -> (Compilation, Vec<pipeline::Checked>) {
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
     let mut stdlib = Vec::new();
     for (name, text) in stdlib::FILES {
         let id = sources.add(name.to_string(), None, text.to_string());
-        let (file, diags) = syntax::parse(id, text);
+        let (file, diags) = parses.parse(id, text);
         diagnostics.extend(diags);
         stdlib.push((id, file));
     }
@@ -102,7 +123,7 @@ pub fn compile_batch(
         diagnostics.extend(bad);
         roots.push((id, root));
     }
-    let loaded = loader::load(&mut sources, &roots, loader);
+    let loaded = loader::load(&mut sources, &roots, loader, parses);
     diagnostics.extend(loaded.diagnostics);
     let (checked, per_customer) = pipeline::run_batch(&stdlib, &loaded.files, options, customers);
     let (model, mut outputs, mut check_diags) =

@@ -3,7 +3,7 @@
 use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::source::{FileId, SourceMap, Span};
-use crate::syntax::{self, ast};
+use crate::syntax::ast;
 use std::path::{Path, PathBuf};
 
 /// Where file contents come from: the disk for the CLI, open buffers for the editor.
@@ -114,6 +114,7 @@ pub fn load(
     sources: &mut SourceMap,
     roots: &[(FileId, PathBuf)],
     loader: &dyn FileLoader,
+    parses: &dyn crate::pipeline::Parses,
 ) -> Loaded {
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
@@ -126,7 +127,7 @@ pub fn load(
     while i < queue.len() {
         let (id, root) = queue[i].clone();
         i += 1;
-        let (ast, diags) = syntax::parse(id, &sources.get(id).text);
+        let (ast, diags) = parses.parse(id, &sources.get(id).text);
         diagnostics.extend(diags);
         let base = sources
             .get(id)

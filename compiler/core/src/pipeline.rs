@@ -15,8 +15,27 @@ use crate::backend::{OutputFile, Target};
 use crate::diag::Diagnostic;
 use crate::model::Model;
 use crate::source::FileId;
-use crate::syntax::ast;
+use crate::syntax::{self, ast};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// Where a compilation gets the syntax tree of each file it reads (the standard
+/// library's and the user's): parsed afresh ([`Fresh`]), or kept from an earlier
+/// compilation by the language server, which re-parses only the files an edit changed.
+/// A parse depends only on the file's id and text, so an implementation may return any
+/// earlier result for the same pair.
+pub trait Parses {
+    /// The syntax tree of `text` as file `id`, and its syntax diagnostics.
+    fn parse(&self, id: FileId, text: &str) -> (ast::File, Vec<Diagnostic>);
+}
+
+/// Parses every file.
+pub struct Fresh;
+
+impl Parses for Fresh {
+    fn parse(&self, id: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
+        syntax::parse(id, text)
+    }
+}
 
 #[derive(Clone, Default)]
 pub struct Options {

@@ -20,11 +20,21 @@
 //!   end, no trailing spaces; strings and comments are kept byte for byte (a block
 //!   comment's inner lines too), and a CRLF file stays CRLF.
 //!
-//! Statement lines are found as completion finds them: a word that starts a statement
-//! of the enclosing block ([`Frame::keywords`]) after a complete line.
+//! Where statements start comes from the lossless syntax tree of the input
+//! (`engc_core::syntax::tree`, read once into per-token [`roles`]): inside a
+//! declaration pest parsed, a line starts a statement when its first token starts a
+//! statement node, a comment between the tokens of one statement is indented as its
+//! continuation, and a declaration after a broken one starts at the margin. In text
+//! pest could not parse, statement lines are found as completion finds them: a word
+//! that starts a statement of the enclosing block ([`Frame::keywords`]) after a
+//! complete line.
 
 use crate::completion::{frame_after_brace, Frame};
 use crate::lexer::{self, Tok, Token};
+use engc_core::source::FileId;
+use roles::Role;
+
+mod roles;
 
 const INDENT: usize = 2;
 
@@ -44,10 +54,12 @@ pub fn try_format(text: &str) -> Result<String, String> {
     };
     // Keeping an alignment depends on the neighbouring lines, which one pass may change:
     // passes repeat until nothing changes (each can only narrow gaps, so they end).
-    let mut out = pass(&lf);
+    let tree = engc_core::syntax::parse_full(FileId::default(), &lf).tree;
+    let roles = roles::roles(&tree);
+    let mut out = pass(&lf, &roles);
     let mut settled = false;
     for _ in 0..16 {
-        let next = pass(&out);
+        let next = pass(&out, &roles);
         if next == out {
             settled = true;
             break;
@@ -77,11 +89,19 @@ struct Line {
     blank_before: bool,
 }
 
-fn pass(text: &str) -> String {
+fn pass(text: &str, roles: &[Option<Role>]) -> String {
     let tokens = lexer::tokenize(text);
+    // (The same tokens as the tree's, in every pass; without roles the layout is found
+    // from the keywords alone.)
+    let none = vec![None; tokens.len()];
+    let roles = if roles.len() == tokens.len() {
+        roles
+    } else {
+        &none
+    };
     let lines = split_lines(text, &tokens);
     let cols = Columns::new(text, &tokens);
-    render(text, &tokens, &lines, &cols)
+    render(text, &tokens, &lines, &cols, roles)
 }
 
 /// The tokens by output line: the source's lines, but with a lone `{` joined to the
@@ -197,7 +217,13 @@ struct Stmt<'t> {
     line: bool,
 }
 
-fn render(text: &str, tokens: &[Token], lines: &[Line], cols: &Columns) -> String {
+fn render(
+    text: &str,
+    tokens: &[Token],
+    lines: &[Line],
+    cols: &Columns,
+    roles: &[Option<Role>],
+) -> String {
     let mut out = String::with_capacity(text.len() + 64);
     let mut stack: Vec<Frame> = Vec::new();
     // Per open `[`: the indent of the lines of its items, and of a line that starts
@@ -214,6 +240,12 @@ fn render(text: &str, tokens: &[Token], lines: &[Line], cols: &Columns) -> Strin
         if line.blank_before && !out.is_empty() {
             out.push('\n');
         }
+        if roles[line.toks[0]] == Some(Role::Declares) {
+            stack.clear();
+            brackets.clear();
+            stmt = Stmt::default();
+            prev = None;
+        }
         let depth = stack.len();
         let goes_on = continues(prev, text);
         let cont = || match prev {
@@ -229,15 +261,19 @@ fn render(text: &str, tokens: &[Token], lines: &[Line], cols: &Columns) -> Strin
                 items
             }
         } else if first.is_comment() {
-            if goes_on {
+            if goes_on || roles[line.toks[0]] == Some(Role::Inside) {
                 cont()
             } else {
                 depth * INDENT
             }
-        } else if !goes_on
-            && (stmt.first.is_none()
-                || (first.kind == Tok::Ident && keywords(&stack, first.text(text))))
-        {
+        } else if match roles[line.toks[0]] {
+            Some(role) => role != Role::Inside,
+            None => {
+                !goes_on
+                    && (stmt.first.is_none()
+                        || (first.kind == Tok::Ident && keywords(&stack, first.text(text))))
+            }
+        } {
             depth * INDENT
         } else {
             cont()
@@ -311,11 +347,16 @@ fn render(text: &str, tokens: &[Token], lines: &[Line], cols: &Columns) -> Strin
                 _ => {}
             }
             let starts = stmt.first.is_none()
-                || (j == 0
-                    && brackets.is_empty()
-                    && t.kind == Tok::Ident
-                    && prev.is_none_or(|p| !continues(Some(p), text))
-                    && keywords(&stack, t.text(text)));
+                || match roles[k] {
+                    Some(role) => role != Role::Inside,
+                    None => {
+                        j == 0
+                            && brackets.is_empty()
+                            && t.kind == Tok::Ident
+                            && prev.is_none_or(|p| !continues(Some(p), text))
+                            && keywords(&stack, t.text(text))
+                    }
+                };
             if starts && t.kind == Tok::Ident {
                 stmt = Stmt {
                     first: Some(t.text(text)),

@@ -100,7 +100,10 @@ pub const BUILTIN_PARAMS: &[(&str, &str)] = &[
 ];
 
 impl Index {
-    pub fn build(sources: &SourceMap, files: &[(FileId, ast::File)]) -> Index {
+    pub fn build<'a>(
+        sources: &SourceMap,
+        files: impl IntoIterator<Item = &'a (FileId, ast::File)>,
+    ) -> Index {
         let mut b = Builder {
             out: Vec::new(),
             sources,

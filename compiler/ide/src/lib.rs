@@ -6,6 +6,7 @@
 //! are a [`FileId`] and a byte offset; the language server converts to and from the
 //! protocol's lines and UTF-16 columns at its own edge.
 
+pub mod cache;
 pub mod completion;
 pub mod diff;
 pub mod expand;
@@ -20,6 +21,7 @@ pub mod locate;
 pub mod semantic;
 pub mod structure;
 pub mod symbols;
+pub mod tree;
 
 use engc_core::diag::{Diagnostic, Severity};
 use engc_core::source::{FileId, Span};
@@ -37,6 +39,7 @@ pub struct Analysis {
     pub comp: Compilation,
     pub options: Options,
     index: Index,
+    trees: tree::Trees,
 }
 
 /// A replacement of the text of `span`.
@@ -67,15 +70,13 @@ pub struct Highlight {
 
 impl Analysis {
     pub fn new(comp: Compilation, options: Options) -> Analysis {
-        let mut all: Vec<(FileId, ast::File)> = Vec::new();
-        // The index reads both; cloning the ASTs is cheaper than a second borrow story.
-        all.extend(comp.stdlib.iter().cloned());
-        all.extend(comp.files.iter().cloned());
-        let index = Index::build(&comp.sources, &all);
+        // The index borrows the trees while it is built and keeps none of them.
+        let index = Index::build(&comp.sources, comp.stdlib.iter().chain(&comp.files));
         Analysis {
             comp,
             options,
             index,
+            trees: Default::default(),
         }
     }
 
@@ -326,12 +327,14 @@ impl Analysis {
             .take_while(|s| s.start <= d.span.start)
             .find(|s| s.contains(d.span) && s.start < s.end)
             .and_then(|s| {
-                let body = &text[s.range()];
-                // The block's `{`, outside strings and comments.
-                let toks = lexer::tokenize(body);
-                toks.iter()
-                    .find(|t| t.is_punct('{'))
-                    .map(|t| s.start as usize + t.end)
+                // The block's `{`, from the tree (not the first `{` of its text).
+                let tree = self.tree(file);
+                let decl = tree
+                    .root()
+                    .children()
+                    .find(|n| n.start() == s.start as usize)
+                    .and_then(engc_core::syntax::nodes::Declaration::cast)?;
+                decl.l_brace().map(|t| t.end())
             });
         let reason = "why this is acceptable";
         let edit = match block {

@@ -7,6 +7,7 @@ use crate::symbols::Symbol;
 use crate::Analysis;
 use engc_core::source::{FileId, Span};
 use engc_core::syntax::ast::Item;
+use engc_core::syntax::tree::TokenKind;
 
 /// A `use` path and the file it loaded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,44 +113,60 @@ impl Analysis {
     }
 
     /// The ranges around `offset`, innermost first, each containing the one before:
-    /// the token, then each declaration part that holds it, then the whole file.
+    /// the token, then each node of the syntax tree that holds it (a list, a statement,
+    /// a block) and each declaration part of the outline, then the whole file.
     pub fn selection_ranges(&self, file: FileId, offset: usize) -> Vec<Span> {
         let text = self.text(file);
         let offset = crate::clamp(text, offset);
-        let mut out: Vec<Span> = Vec::new();
-        let push = |s: Span, out: &mut Vec<Span>| {
-            let grows = out.last().is_none_or(|l| {
-                s.start <= l.start && l.end <= s.end && (s.start, s.end) != (l.start, l.end)
-            });
-            if grows {
-                out.push(s);
-            }
-        };
-        let tokens = lexer::tokenize(text);
-        if let Some(i) = lexer::token_at(&tokens, offset) {
-            let t = tokens[i];
+        let tree = self.tree(file);
+        // Candidates, each containing `offset`; sorted by size, those that do not
+        // contain the one before are left out.
+        let mut around: Vec<(usize, usize)> = Vec::new();
+        // The token at `offset` (the one that ends there, if two touch).
+        let token = tree
+            .root()
+            .tokens()
+            .filter(|t| t.kind() != TokenKind::White)
+            .find(|t| t.end() >= offset)
+            .filter(|t| t.start() <= offset);
+        if let Some(t) = token {
             // Inside a string, its contents first, then the string with its quotes.
-            if let Tok::Str { closed: true } = t.kind {
-                if t.end - t.start > 2 {
-                    push(Span::new(file, t.start + 1, t.end - 1), &mut out);
-                }
+            if t.kind() == TokenKind::Tok(Tok::Str { closed: true }) && t.end() - t.start() > 2 {
+                around.push((t.start() + 1, t.end() - 1));
             }
-            push(Span::new(file, t.start, t.end), &mut out);
+            around.push((t.start(), t.end()));
+        }
+        let (from, to) = token.map_or((offset, offset), |t| (t.start(), t.end()));
+        let mut node = tree.root();
+        while let Some(c) = node
+            .children()
+            .find(|c| c.start() <= from && to <= c.end() && c.start() < c.end())
+        {
+            around.push((c.start(), c.end()));
+            node = c;
         }
         let mut level: Vec<Symbol> = self.symbols(file);
-        let mut chain = Vec::new();
         while let Some(s) = level
             .iter()
             .find(|s| crate::within(s.span, offset))
             .cloned()
         {
-            chain.push(s.span);
+            around.push((s.span.start as usize, s.span.end as usize));
             level = s.children;
         }
-        for s in chain.into_iter().rev() {
-            push(s, &mut out);
+        around.push((0, text.len()));
+        around.sort_by_key(|&(s, e)| (e - s, std::cmp::Reverse(s)));
+        let mut out: Vec<Span> = Vec::new();
+        for (s, e) in around {
+            let grows = out.last().is_none_or(|l| {
+                s <= l.start as usize
+                    && l.end as usize <= e
+                    && (s, e) != (l.start as usize, l.end as usize)
+            });
+            if grows {
+                out.push(Span::new(file, s, e));
+            }
         }
-        push(Span::new(file, 0, text.len()), &mut out);
         out
     }
 

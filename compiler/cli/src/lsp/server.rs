@@ -21,18 +21,21 @@ pub use positions::stdlib_dir;
 pub use publish::MAX_PUBLISHED;
 
 use super::convert::{self, key, Encoding, LineIndex};
-use super::workspace::Doc;
+use super::workspace::{self, Doc};
 use engc_core::source::FileId;
 use engc_core::Options;
+use engc_ide::cache::ParseCache;
 use engc_ide::Analysis;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types as lt;
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use serde_json::Value;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What the client said it can take.
 #[derive(Default)]
@@ -58,7 +61,10 @@ struct Root {
     /// The protocol's lines of each file, found once: finding them for each span made
     /// publishing (or outlining) thousands of diagnostics (symbols) in a large file
     /// quadratic.
-    lines: HashMap<FileId, convert::Lines>,
+    lines: HashMap<FileId, Arc<convert::Lines>>,
+    /// Its diagnostics in the protocol's terms, by URI, converted once when it is
+    /// compiled (publishing merges those of every root after each edit).
+    lsp_diagnostics: Vec<(String, lt::Diagnostic)>,
 }
 
 enum State {
@@ -72,10 +78,18 @@ pub struct Server {
     state: State,
     docs: BTreeMap<String, Doc>,
     roots: Vec<Root>,
-    /// Documents edited since the last check.
+    /// Documents edited or opened since the last check.
     dirty: HashSet<String>,
-    /// Recompile everything (a document opened or closed, files changed on disk).
+    /// Keys of documents closed since the last check: the compilations that read them
+    /// read the disk now.
+    closed: HashSet<PathBuf>,
+    /// Recompile everything (files changed on disk, parameters set).
     dirty_all: bool,
+    /// The syntax trees of the files the compilations hold: an edit re-parses only
+    /// the edited file, and the standard library is parsed once per session.
+    parses: ParseCache,
+    /// The lines of each standard library file, by name: the same in every compilation.
+    stdlib_lines: RefCell<HashMap<String, Arc<convert::Lines>>>,
     /// What was last published per URI: (diagnostics, version).
     published: HashMap<String, (Vec<lt::Diagnostic>, Option<i32>)>,
     encoding: Encoding,
@@ -119,7 +133,10 @@ impl Server {
             docs: BTreeMap::new(),
             roots: Vec::new(),
             dirty: HashSet::new(),
+            closed: HashSet::new(),
             dirty_all: false,
+            parses: ParseCache::new(),
+            stdlib_lines: RefCell::default(),
             published: HashMap::new(),
             encoding: Encoding::Utf16,
             caps: ClientCaps::default(),
@@ -281,8 +298,7 @@ impl Server {
             }
             DidCloseTextDocument::METHOD => {
                 if let Ok(p) = serde_json::from_value::<lt::DidCloseTextDocumentParams>(n.params) {
-                    self.docs.remove(p.text_document.uri.as_str());
-                    self.dirty_all = true;
+                    self.close(p.text_document.uri.as_str());
                 }
             }
             DidSaveTextDocument::METHOD | DidChangeWatchedFiles::METHOD => {
@@ -474,6 +490,7 @@ impl Server {
     fn open(&mut self, p: lt::DidOpenTextDocumentParams) {
         let uri = p.text_document.uri.as_str().to_string();
         let path = convert::uri_to_path(&uri);
+        let text = p.text_document.text;
         self.docs.insert(
             uri.clone(),
             Doc {
@@ -481,11 +498,24 @@ impl Server {
                 path,
                 uri: uri.clone(),
                 version: p.text_document.version,
-                text: p.text_document.text,
+                deployment: workspace::has_deployment(&text),
+                text,
             },
         );
+        // The compilations that read it from the disk read the buffer now, and a
+        // fragment may have found its parent (both are found again by the check).
         self.dirty.insert(uri);
-        self.dirty_all = true;
+        self.parents.clear();
+    }
+
+    fn close(&mut self, uri: &str) {
+        let Some(doc) = self.docs.remove(uri) else {
+            return;
+        };
+        // The compilations that hold it read the disk now; any that had it as root or
+        // fragment is found again by the check.
+        self.closed.extend(doc.key);
+        self.parents.clear();
     }
 
     fn change(&mut self, p: lt::DidChangeTextDocumentParams) {
@@ -505,6 +535,7 @@ impl Server {
             }
         }
         doc.version = p.text_document.version;
+        doc.deployment = workspace::has_deployment(&doc.text);
         self.dirty.insert(uri.to_string());
     }
 }

@@ -25,6 +25,8 @@ pub struct Doc {
     pub key: Option<PathBuf>,
     /// The path as the URI gives it.
     pub path: Option<PathBuf>,
+    /// Whether the text declares a deployment (a root), found once per edit.
+    pub deployment: bool,
 }
 
 /// Serves open documents by path, the disk otherwise. Refuses anything that is not a

@@ -159,15 +159,15 @@ fn aws_rows(p: &Principal) -> Vec<Row> {
             for (svc, action) in found {
                 let class = Class::of_aws(action.access_level);
                 let r = by
-                    .entry((class, svc.prefix.clone()))
-                    .or_insert_with(|| row(class, svc.prefix.clone()));
+                    .entry((class, svc.prefix.to_string()))
+                    .or_insert_with(|| row(class, svc.prefix.to_string()));
                 r.actions.push(svc.full_name(action));
                 if !r.written.contains(pattern) {
                     r.written.push(pattern.clone());
                 }
-                let arns = takes.entry((class, svc.prefix.clone())).or_default();
-                for t in &action.resource_types {
-                    let Some(rt) = svc.resource_type(&t.name) else {
+                let arns = takes.entry((class, svc.prefix.to_string())).or_default();
+                for t in action.resource_types {
+                    let Some(rt) = svc.resource_type(t.name) else {
                         continue;
                     };
                     for arn in rt.arns() {

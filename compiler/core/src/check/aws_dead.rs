@@ -132,8 +132,8 @@ impl<'a> Statement<'a> {
                             .iter()
                             .filter(|r| {
                                 *named
-                                    .entry((svc.prefix.as_str(), r.name.as_str()))
-                                    .or_insert_with(|| names(svc, &r.name, &resources))
+                                    .entry((svc.prefix, r.name))
+                                    .or_insert_with(|| names(svc, r.name, &resources))
                             })
                             .collect();
                         if rows.is_empty() {
@@ -181,11 +181,7 @@ impl<'a> Statement<'a> {
                 .iter()
                 .filter(|h| h.action.resource_types.is_empty())
                 .collect();
-            if dead.is_empty()
-                || dead
-                    .iter()
-                    .all(|h| explained.contains(&h.svc.prefix.as_str()))
-            {
+            if dead.is_empty() || dead.iter().all(|h| explained.contains(&h.svc.prefix)) {
                 continue;
             }
             let whole = dead.len() == hits.len();
@@ -212,12 +208,7 @@ impl<'a> Statement<'a> {
                 if !h.action.resource_types.is_empty() {
                     d = d.note(format!(
                         "it acts on {}",
-                        formats(
-                            h.action
-                                .resource_types
-                                .iter()
-                                .map(|r| (h.svc, r.name.as_str()))
-                        )
+                        formats(h.action.resource_types.iter().map(|r| (h.svc, r.name)))
                     ));
                 }
                 d
@@ -287,9 +278,9 @@ impl<'a> Statement<'a> {
         let mut types: Vec<(&Service, &str)> = Vec::new();
         for (_, hits) in &self.written {
             for h in hits {
-                for r in &h.action.resource_types {
-                    if seen.insert((&h.svc.prefix, &r.name)) {
-                        types.push((h.svc, &r.name));
+                for r in h.action.resource_types {
+                    if seen.insert((h.svc.prefix, r.name)) {
+                        types.push((h.svc, r.name));
                     }
                 }
             }
@@ -338,8 +329,8 @@ impl<'a> Statement<'a> {
             let is = own.and_then(|svc| {
                 svc.resource_types
                     .iter()
-                    .find(|t| names(svc, &t.name, &[w]))
-                    .map(|t| t.name.as_str())
+                    .find(|t| names(svc, t.name, &[w]))
+                    .map(|t| t.name)
             });
             let mut d = match (is, own) {
                 (Some(_), _) | (None, None) if all_dead => continue,
@@ -362,7 +353,7 @@ impl<'a> Statement<'a> {
                 )
                 .label("matches no ARN format of these actions"),
                 (None, Some(svc)) => {
-                    services.push(svc.prefix.as_str());
+                    services.push(svc.prefix);
                     Diagnostic::new(
                         Code::W0419,
                         w.span,
@@ -436,9 +427,7 @@ impl<'a> Statement<'a> {
                     continue;
                 }
                 let carried = match h.reach {
-                    Reach::All => {
-                        aws_keys::carries(h.svc, h.action, &h.action.resource_types, &key)
-                    }
+                    Reach::All => aws_keys::carries(h.svc, h.action, h.action.resource_types, &key),
                     _ => aws_keys::carries(h.svc, h.action, rows.iter().copied(), &key),
                 };
                 match carried {
@@ -533,7 +522,7 @@ impl<'a> Statement<'a> {
 /// first, so most patterns are ruled out without a glob.
 fn names_action(p: &str, svc: &Service, action: &Action) -> bool {
     match p.split_once(':') {
-        Some((s, a)) => glob_match(s, &svc.prefix) && glob_match(a, &action.name),
+        Some((s, a)) => glob_match(s, svc.prefix) && glob_match(a, action.name),
         None => p == "*",
     }
 }
@@ -573,7 +562,7 @@ fn formats<'t>(types: impl Iterator<Item = (&'t Service, &'t str)>) -> String {
     for (svc, t) in types {
         n += 1;
         if out.len() < 4 {
-            let arn = svc.resource_type(t).map(|r| r.arn.as_str()).unwrap_or("?");
+            let arn = svc.resource_type(t).map(|r| r.arn).unwrap_or("?");
             out.push(format!("`{t}` ({arn})"));
         }
     }

@@ -909,7 +909,7 @@ impl Lowerer<'_, '_> {
                                 }
                                 let service = match p.scoping {
                                     Scoping::Global | Scoping::All => String::new(),
-                                    _ => svc.prefix.clone(),
+                                    _ => svc.prefix.to_string(),
                                 };
                                 let slot = alone.entry((p.scoping, service)).or_default();
                                 slot.resources

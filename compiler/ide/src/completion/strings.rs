@@ -68,13 +68,12 @@ impl Ctx<'_> {
                     return;
                 };
                 let act_l = act.to_ascii_lowercase();
-                for a in &service.actions {
+                for a in service.actions {
                     if !a.name.to_ascii_lowercase().starts_with(&act_l) {
                         continue;
                     }
                     let full = format!("{}:{}", service.prefix, a.name);
-                    let resources: Vec<&str> =
-                        a.resource_types.iter().map(|r| r.name.as_str()).collect();
+                    let resources: Vec<&str> = a.resource_types.iter().map(|r| r.name).collect();
                     let doc = format!(
                         "{} — {}\n\nresource types: {}",
                         service.name,
@@ -231,7 +230,7 @@ impl Ctx<'_> {
     fn condition_keys(&mut self, actions: &[String]) {
         let cat = catalog::aws::catalog();
         for (k, t) in cat.global_condition_keys() {
-            self.push(k, CompletionKind::ConditionKey, Some(t.clone()));
+            self.push(k, CompletionKind::ConditionKey, Some(t.to_string()));
         }
         let mut seen: Vec<String> = Vec::new();
         for a in actions {
@@ -243,8 +242,8 @@ impl Ctx<'_> {
             }
             seen.push(prefix.to_string());
             if let Some(svc) = cat.service(prefix) {
-                for (k, t) in &svc.condition_keys {
-                    self.push(k, CompletionKind::ConditionKey, Some(t.clone()));
+                for (k, t) in svc.condition_keys {
+                    self.push(k, CompletionKind::ConditionKey, Some(t.to_string()));
                 }
             }
         }

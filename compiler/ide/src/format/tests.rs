@@ -46,7 +46,9 @@ fn comments_are_kept_byte_for_byte() {
 fn text_with_syntax_errors_is_formatted_too() {
     check(
         "store s: s3 { }\nbroken {{ stuff \" unclosed  \nstore t : s3\n",
-        "store s: s3 {}\nbroken { { stuff \" unclosed\n  store t : s3\n",
+        // pest resumes at `store t`: a declaration, at the margin, whatever the broken
+        // line before left open.
+        "store s: s3 {}\nbroken { { stuff \" unclosed\nstore t: s3\n",
     );
 }
 
@@ -95,4 +97,18 @@ fn fuzz_regressions() {
             |s: &str| -> Vec<String> { words(s).iter().map(|w| w.replace('\r', "")).collect() };
         assert_eq!(lf(&once), lf(input), "{input:?} -> {once:?}");
     }
+}
+
+#[test]
+fn the_tree_says_where_statements_are() {
+    // A comment between the tokens of one statement continues it.
+    check(
+        "access a for p scoped {\n  aws allow [\"s3:x\"]\n// only the bucket\n  on \"arn:aws:s3:::b\"\n  read store s\n}\n",
+        "access a for p scoped {\n  aws allow [\"s3:x\"]\n    // only the bucket\n    on \"arn:aws:s3:::b\"\n  read store s\n}\n",
+    );
+    // Two statements on a line: the second is a statement of its own.
+    check(
+        "deployment d {\n  clouds aws; param a,\n b\n}\n",
+        "deployment d {\n  clouds aws; param a,\n                    b\n}\n",
+    );
 }

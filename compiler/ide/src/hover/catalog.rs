@@ -72,9 +72,9 @@ fn aws_action_details(
         md.push_str("resources: only `*` (the action names no resource type)\n\n");
     } else {
         md.push_str("resource types:\n");
-        for r in &act.resource_types {
+        for r in act.resource_types {
             let arn = svc
-                .resource_type(&r.name)
+                .resource_type(r.name)
                 .map(|t| format!(" `{}`", t.arn))
                 .unwrap_or_default();
             let _ = writeln!(
@@ -115,7 +115,7 @@ ARN `{}`",
                 let _ = write!(
                     md,
                     "\n\ncondition keys: {}",
-                    short_list(t.condition_keys.iter().map(String::as_str))
+                    short_list(t.condition_keys.iter().copied())
                 );
             }
             let actions = svc

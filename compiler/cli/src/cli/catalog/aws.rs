@@ -12,8 +12,8 @@ pub(super) struct AwsJson<'a> {
     service_name: &'a str,
     access_level: &'a str,
     resource_types: Vec<AwsResourceJson<'a>>,
-    condition_keys: &'a [String],
-    dependent_actions: &'a [String],
+    condition_keys: &'a [&'a str],
+    dependent_actions: &'a [&'a str],
 }
 
 #[derive(Serialize)]
@@ -21,34 +21,34 @@ struct AwsResourceJson<'a> {
     name: &'a str,
     required: bool,
     arns: Vec<&'a str>,
-    condition_keys: &'a [String],
-    resource_type_condition_keys: &'a [String],
-    dependent_actions: &'a [String],
+    condition_keys: &'a [&'a str],
+    resource_type_condition_keys: &'a [&'a str],
+    dependent_actions: &'a [&'a str],
 }
 
 fn aws_json<'a>(svc: &'a aws::Service, a: &'a aws::Action) -> AwsJson<'a> {
     AwsJson {
         name: svc.full_name(a),
-        service: &svc.prefix,
-        service_name: &svc.name,
+        service: svc.prefix,
+        service_name: svc.name,
         access_level: a.access_level.as_str(),
         resource_types: a
             .resource_types
             .iter()
             .map(|r| {
-                let rt = svc.resource_type(&r.name);
+                let rt = svc.resource_type(r.name);
                 AwsResourceJson {
-                    name: &r.name,
+                    name: r.name,
                     required: r.required,
                     arns: rt.map(|t| t.arns().collect()).unwrap_or_default(),
-                    condition_keys: &r.condition_keys,
-                    resource_type_condition_keys: rt.map_or(&[][..], |t| &t.condition_keys),
-                    dependent_actions: &r.dependent_actions,
+                    condition_keys: r.condition_keys,
+                    resource_type_condition_keys: rt.map_or(&[][..], |t| t.condition_keys),
+                    dependent_actions: r.dependent_actions,
                 }
             })
             .collect(),
-        condition_keys: &a.condition_keys,
-        dependent_actions: &a.dependent_actions,
+        condition_keys: a.condition_keys,
+        dependent_actions: a.dependent_actions,
     }
 }
 
@@ -58,10 +58,10 @@ fn aws_human(svc: &aws::Service, a: &aws::Action) -> String {
     f.one("service", format!("{} ({})", svc.name, svc.prefix));
     f.one("access level", a.access_level.as_str());
     let mut res = Vec::new();
-    for r in &a.resource_types {
+    for r in a.resource_types {
         let kind = if r.required { "required" } else { "optional" };
         res.push(format!("{} ({kind})", r.name));
-        let rt = svc.resource_type(&r.name);
+        let rt = svc.resource_type(r.name);
         if let Some(rt) = rt {
             res.extend(rt.arns().map(|arn| format!("  {arn}")));
         }
@@ -86,8 +86,14 @@ fn aws_human(svc: &aws::Service, a: &aws::Action) -> String {
         res.push("none: the action takes only `\"Resource\": \"*\"`".to_owned());
     }
     f.list("resource types", res);
-    f.list("condition keys", a.condition_keys.iter().cloned());
-    f.list("dependent actions", a.dependent_actions.iter().cloned());
+    f.list(
+        "condition keys",
+        a.condition_keys.iter().map(|k| k.to_string()),
+    );
+    f.list(
+        "dependent actions",
+        a.dependent_actions.iter().map(|d| d.to_string()),
+    );
     f.out
 }
 

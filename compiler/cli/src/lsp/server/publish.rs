@@ -15,19 +15,22 @@ use lsp_types::notification::Notification as _;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 impl Server {
     /// Recompiles what the edits since the last check touched and publishes the
     /// diagnostics that changed (and those of every edited document).
     pub(super) fn check(&mut self) {
-        if !self.dirty_all && self.dirty.is_empty() {
+        if !self.dirty_all && self.dirty.is_empty() && self.closed.is_empty() {
             return;
         }
         let dirty: HashSet<String> = std::mem::take(&mut self.dirty);
-        let dirty_keys: HashSet<PathBuf> = dirty
-            .iter()
-            .filter_map(|u| self.docs.get(u).and_then(|d| d.key.clone()))
-            .collect();
+        let mut dirty_keys: HashSet<PathBuf> = std::mem::take(&mut self.closed);
+        dirty_keys.extend(
+            dirty
+                .iter()
+                .filter_map(|u| self.docs.get(u).and_then(|d| d.key.clone())),
+        );
         let all = std::mem::take(&mut self.dirty_all);
         if all {
             self.parents.clear();
@@ -35,8 +38,13 @@ impl Server {
         let mut old: HashMap<String, Root> =
             self.roots.drain(..).map(|r| (r.id.clone(), r)).collect();
         let mut roots: Vec<Root> = Vec::new();
+        // Recompiled: the roots that hold an edited, opened or closed document.
+        let open: HashSet<String> = self.docs.keys().cloned().collect();
         let stale = |r: &Root| {
-            all || r.docs.iter().any(|d| dirty.contains(d))
+            all || r
+                .docs
+                .iter()
+                .any(|d| dirty.contains(d) || !open.contains(d))
                 || r.keys.iter().any(|k| dirty_keys.contains(k))
         };
         // Documents with a deployment are roots. The standard library's read-only
@@ -45,13 +53,18 @@ impl Server {
             .docs
             .values()
             .filter(|d| !is_stdlib_copy(d.path.as_deref()))
-            .filter(|d| workspace::has_deployment(&d.text))
+            .filter(|d| d.deployment)
             .map(|d| d.uri.clone())
             .collect();
+        // Replaced compilations, freed after the diagnostics are out.
+        let mut replaced: Vec<Root> = Vec::new();
         for uri in root_docs {
             match old.remove(&uri) {
                 Some(r) if !stale(&r) => roots.push(r),
-                _ => roots.extend(self.compile_doc(&uri)),
+                r => {
+                    replaced.extend(r);
+                    roots.extend(self.compile_doc(&uri));
+                }
             }
         }
         // Fragments: in a root already, else in a file on disk that uses them, else alone.
@@ -64,7 +77,7 @@ impl Server {
             .docs
             .values()
             .filter(|d| !is_stdlib_copy(d.path.as_deref()))
-            .filter(|d| !workspace::has_deployment(&d.text))
+            .filter(|d| !d.deployment)
             .map(|d| d.uri.clone())
             .collect();
         for uri in fragments {
@@ -79,14 +92,27 @@ impl Server {
                 .unwrap_or_else(|| uri.clone());
             match old.remove(&id) {
                 Some(r) if !stale(&r) => roots.push(r),
-                _ => match parent {
-                    Some(p) => roots.extend(self.compile_path(&p)),
-                    None => roots.extend(self.compile_doc(&uri)),
-                },
+                r => {
+                    replaced.extend(r);
+                    match parent {
+                        Some(p) => roots.extend(self.compile_path(&p)),
+                        None => roots.extend(self.compile_doc(&uri)),
+                    }
+                }
             }
         }
         self.roots = roots;
         self.publish(&dirty);
+        // Only the trees of the files the compilations hold are kept.
+        let live = self.roots.iter().flat_map(|r| {
+            let c = &r.analysis.comp;
+            c.stdlib
+                .iter()
+                .chain(&c.files)
+                .map(|(id, _)| (*id, c.sources.get(*id).text.as_str()))
+        });
+        self.parses.retain(live);
+        drop((old, replaced));
     }
 
     fn parent_of(&mut self, fragment: &Path) -> Option<PathBuf> {
@@ -138,7 +164,7 @@ impl Server {
                 .cloned()
         });
         let comp = match catch_unwind(AssertUnwindSafe(|| {
-            let comp = engc_core::compile(vec![input], &overlay, &options);
+            let comp = engc_core::compile_with(vec![input], &overlay, &options, &self.parses);
             Analysis::new(comp, options.clone())
         })) {
             Ok(c) => c,
@@ -185,43 +211,73 @@ impl Server {
             .comp
             .sources
             .files()
-            .map(|(fid, f)| (fid, LineIndex::lines(&f.text)))
+            .map(|(fid, f)| {
+                let lines = match comp.is_stdlib(fid) {
+                    true => self.stdlib_lines(&f.name, &f.text),
+                    false => Arc::new(LineIndex::lines(&f.text)),
+                };
+                (fid, lines)
+            })
             .collect();
-        Some(Root {
+        let mut root = Root {
             id,
             analysis: comp,
             uris,
             keys,
             docs,
             lines,
-        })
+            lsp_diagnostics: Vec::new(),
+        };
+        root.lsp_diagnostics = self.converted(&root);
+        Some(root)
+    }
+
+    /// The lines of a standard library file, found once per session.
+    fn stdlib_lines(&self, name: &str, text: &str) -> Arc<convert::Lines> {
+        if let Some(l) = self.stdlib_lines.borrow().get(name) {
+            return l.clone();
+        }
+        let l = Arc::new(LineIndex::lines(text));
+        self.stdlib_lines
+            .borrow_mut()
+            .insert(name.to_string(), l.clone());
+        l
+    }
+
+    /// The diagnostics of a compilation's user files in the protocol's terms.
+    fn converted(&self, r: &Root) -> Vec<(String, lt::Diagnostic)> {
+        let location = |s: Span| self.location(r, s);
+        let range = |s: Span| self.range(r, s);
+        let mut out = Vec::new();
+        for d in &r.analysis.comp.diagnostics {
+            let Some(u) = r.uris.get(&d.span.file) else {
+                continue; // the standard library's own
+            };
+            let mut lsp = convert::diagnostic(d, &range, &location);
+            if !self.caps.related_information {
+                lsp.related_information = None;
+            }
+            out.push((u.clone(), lsp));
+        }
+        out
     }
 
     fn publish(&mut self, dirty: &HashSet<String>) {
         let mut now: BTreeMap<String, Vec<lt::Diagnostic>> = BTreeMap::new();
-        // What each list holds, to drop the copies other roots give: searching the list
-        // instead was quadratic in the number of diagnostics.
-        let mut seen: HashSet<(String, String)> = HashSet::new();
+        // Where each list holds a diagnostic, by a hash of its place and message, to
+        // drop the copies other roots give: searching the list instead was quadratic
+        // in the number of diagnostics, and serializing each to compare was slow.
+        let mut seen: HashMap<(&str, u64), Vec<usize>> = HashMap::new();
         for r in &self.roots {
             for u in r.uris.values() {
                 now.entry(u.clone()).or_default();
             }
-            let location = |s: Span| self.location(r, s);
-            let range = |s: Span| self.range(r, s);
-            for d in &r.analysis.comp.diagnostics {
-                let Some(u) = r.uris.get(&d.span.file) else {
-                    continue; // the standard library's own
-                };
-                let mut lsp = convert::diagnostic(d, &range, &location);
-                if !self.caps.related_information {
-                    lsp.related_information = None;
-                }
-                let fresh = match serde_json::to_string(&lsp) {
-                    Ok(k) => seen.insert((u.clone(), k)),
-                    Err(_) => true,
-                };
-                if fresh {
-                    now.entry(u.clone()).or_default().push(lsp);
+            for (u, lsp) in &r.lsp_diagnostics {
+                let list = now.entry(u.clone()).or_default();
+                let at = seen.entry((u.as_str(), hash(lsp))).or_default();
+                if at.iter().all(|&i| list[i] != *lsp) {
+                    at.push(list.len());
+                    list.push(lsp.clone());
                 }
             }
         }
@@ -263,6 +319,21 @@ impl Server {
             }
         }
     }
+}
+
+/// A hash of a diagnostic's range, code and message: equal diagnostics hash equal.
+fn hash(d: &lt::Diagnostic) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let r = d.range;
+    (r.start.line, r.start.character, r.end.line, r.end.character).hash(&mut h);
+    match &d.code {
+        Some(lt::NumberOrString::String(s)) => s.hash(&mut h),
+        Some(lt::NumberOrString::Number(n)) => n.hash(&mut h),
+        None => {}
+    }
+    d.message.hash(&mut h);
+    h.finish()
 }
 
 /// The most diagnostics published for one file: 50,000 garbage lines gave 50,000 in one

@@ -123,7 +123,7 @@ fn expand(pattern: &str) -> Vec<(String, String)> {
     catalog()
         .matching(pattern)
         .into_iter()
-        .map(|(svc, a)| (svc.prefix.clone(), svc.full_name(a)))
+        .map(|(svc, a)| (svc.prefix.to_string(), svc.full_name(a)))
         .collect()
 }
 

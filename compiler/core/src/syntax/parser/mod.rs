@@ -14,10 +14,12 @@ mod tests;
 
 use super::ast::*;
 use super::tokens::{Tok, Tokens};
+use super::tree::{Builder, SyntaxTree};
 use crate::diag::Diagnostic;
 use crate::source::FileId;
 use pest::iterators::Pair;
 use pest::Parser as _;
+use std::sync::Arc;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../../grammar/eng.pest"]
@@ -53,7 +55,31 @@ pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
     // Bounds pest's work on pathological input.
     pest::set_call_limit(Some(std::num::NonZeroUsize::new(50_000_000).unwrap()));
     let layout = Layout::new(text);
-    parse_each(file, text, |pos| parse_item(text, pos, &layout))
+    parse_each(file, text, None, |pos| parse_item(text, pos, &layout))
+}
+
+/// A file's parse: the lossless tree, the typed AST and the syntax errors.
+#[derive(Clone, Debug)]
+pub struct Parsed {
+    pub tree: Arc<SyntaxTree>,
+    pub ast: File,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// [`parse`], and the lossless tree of the same parse (for the formatter and the
+/// editor; the compiler needs only the AST).
+pub fn parse_full(file: FileId, text: &str) -> Parsed {
+    pest::set_call_limit(Some(std::num::NonZeroUsize::new(50_000_000).unwrap()));
+    let layout = Layout::new(text);
+    let mut builder = Builder::new(text);
+    let (ast, diags) = parse_each(file, text, Some(&mut builder), |pos| {
+        parse_item(text, pos, &layout)
+    });
+    Parsed {
+        tree: Arc::new(builder.finish()),
+        ast,
+        diags,
+    }
 }
 
 /// The loop over a file's declarations: `next(pos)` parses the declaration at `pos`
@@ -61,6 +87,7 @@ pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
 fn parse_each<'i>(
     file: FileId,
     text: &'i str,
+    mut tree: Option<&mut Builder<'i>>,
     next: impl Fn(usize) -> Result<pest::iterators::Pairs<'i, Rule>, pest::error::Error<Rule>>,
 ) -> (File, Vec<Diagnostic>) {
     let mut items = Vec::new();
@@ -74,6 +101,9 @@ fn parse_each<'i>(
                 let mut inner = item.into_inner();
                 match inner.next() {
                     Some(decl) if decl.as_rule() != Rule::EOI => {
+                        if let Some(b) = tree.as_deref_mut() {
+                            b.declaration(decl.clone(), pos);
+                        }
                         items.push(Ctx { file, base: pos }.declaration(decl));
                     }
                     // (Defensive: a window holds a declaration's first word, so only
@@ -89,7 +119,11 @@ fn parse_each<'i>(
             Err(e) => {
                 let at = pos + error_offset(&e);
                 diags.push(errors::syntax_error(file, text, pos, at, &e));
-                match resume_point(text, at) {
+                let resume = resume_point(text, at);
+                if let Some(b) = tree.as_deref_mut() {
+                    b.error(resume.unwrap_or(text.len()));
+                }
+                match resume {
                     Some(next) => pos = next,
                     None => break,
                 }

@@ -1,0 +1,460 @@
+//! The lossless syntax tree: every byte of a file, in order, in a token of a node.
+//!
+//! Nodes are the grammar's rules (a pest pair each: `deployment`, `clouds_stmt`,
+//! `string`...), under one [`NodeKind::Root`]; tokens are those of
+//! [`tokens`](super::tokens), the one tokenizer, plus the runs of white space between
+//! them. Where pest failed, an [`NodeKind::Error`] node holds the tokens up to where
+//! parsing resumed, so the tree of a broken file is as complete as that of a good one.
+//! Comments and white space sit in the smallest node that spans them: between two
+//! statements of a block in the block's node, between declarations in the root.
+//!
+//! Built once per parse and never changed (shared as `Arc<SyntaxTree>` by the
+//! language server's cache); [`SyntaxNode`] and [`SyntaxToken`] are cursors into it
+//! that know the text. Typed accessors over it are in [`nodes`](super::nodes).
+
+use super::parser::Rule;
+use super::tokens::{Tok, Tokens};
+use pest::iterators::Pair;
+use std::fmt::Write as _;
+
+/// What a node is: a grammar rule, the file, or text pest could not parse.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NodeKind {
+    Root,
+    Error,
+    Rule(Rule),
+}
+
+/// What a token is: one of the tokenizer's, or white space between them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    White,
+    Tok(Tok),
+}
+
+impl TokenKind {
+    /// White space or a comment: what pest skips.
+    pub fn is_trivia(self) -> bool {
+        matches!(self, TokenKind::White | TokenKind::Tok(Tok::Comment { .. }))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Leaf {
+    kind: TokenKind,
+    start: usize,
+    end: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Child {
+    Node(Node),
+    Token(Leaf),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Node {
+    kind: NodeKind,
+    start: usize,
+    end: usize,
+    children: Vec<Child>,
+}
+
+/// A file's tree and its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxTree {
+    text: String,
+    root: Node,
+}
+
+impl SyntaxTree {
+    pub fn root(&self) -> SyntaxNode<'_> {
+        SyntaxNode {
+            tree: self,
+            node: &self.root,
+        }
+    }
+
+    /// The source text (what the tokens add up to).
+    pub fn source(&self) -> &str {
+        &self.text
+    }
+
+    /// The tokens' texts, concatenated in tree order: the input, byte for byte.
+    pub fn text(&self) -> String {
+        let mut out = String::with_capacity(self.text.len());
+        for t in self.root().tokens() {
+            out.push_str(t.text());
+        }
+        out
+    }
+
+    /// rust-analyzer's kind of dump: each node and token with its byte range, one a
+    /// line, indented by depth; tokens with their text.
+    pub fn debug_dump(&self) -> String {
+        let mut out = String::new();
+        dump(self.root(), 0, &mut out);
+        out
+    }
+}
+
+fn dump(n: SyntaxNode, depth: usize, out: &mut String) {
+    let pad = "  ".repeat(depth);
+    let _ = writeln!(out, "{pad}{}@{}..{}", n.kind_name(), n.start(), n.end());
+    for c in n.children_with_tokens() {
+        match c {
+            Element::Node(c) => dump(c, depth + 1, out),
+            Element::Token(t) => {
+                let _ = writeln!(
+                    out,
+                    "{pad}  {}@{}..{} {:?}",
+                    t.kind_name(),
+                    t.start(),
+                    t.end(),
+                    t.text()
+                );
+            }
+        }
+    }
+}
+
+/// A node of a tree, with access to the text.
+#[derive(Clone, Copy)]
+pub struct SyntaxNode<'t> {
+    tree: &'t SyntaxTree,
+    node: &'t Node,
+}
+
+/// A token of a tree, with access to the text.
+#[derive(Clone, Copy)]
+pub struct SyntaxToken<'t> {
+    tree: &'t SyntaxTree,
+    leaf: &'t Leaf,
+}
+
+/// A child: a node or a token.
+#[derive(Clone, Copy, Debug)]
+pub enum Element<'t> {
+    Node(SyntaxNode<'t>),
+    Token(SyntaxToken<'t>),
+}
+
+impl std::fmt::Debug for SyntaxNode<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}@{}..{}", self.kind_name(), self.start(), self.end())
+    }
+}
+
+impl std::fmt::Debug for SyntaxToken<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}@{}..{} {:?}",
+            self.kind_name(),
+            self.start(),
+            self.end(),
+            self.text()
+        )
+    }
+}
+
+impl PartialEq for SyntaxNode<'_> {
+    fn eq(&self, o: &Self) -> bool {
+        std::ptr::eq(self.node, o.node)
+    }
+}
+
+impl<'t> SyntaxNode<'t> {
+    pub fn kind(&self) -> NodeKind {
+        self.node.kind
+    }
+
+    /// The grammar rule, if the node is one.
+    pub fn rule(&self) -> Option<Rule> {
+        match self.node.kind {
+            NodeKind::Rule(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    fn kind_name(&self) -> String {
+        match self.node.kind {
+            NodeKind::Root => "ROOT".into(),
+            NodeKind::Error => "ERROR".into(),
+            NodeKind::Rule(r) => format!("{r:?}"),
+        }
+    }
+
+    pub fn start(&self) -> usize {
+        self.node.start
+    }
+
+    pub fn end(&self) -> usize {
+        self.node.end
+    }
+
+    /// The node's text (its tokens', trivia inside it included).
+    pub fn text(&self) -> &'t str {
+        &self.tree.text[self.node.start..self.node.end]
+    }
+
+    pub fn children_with_tokens(&self) -> impl Iterator<Item = Element<'t>> + 't {
+        let tree = self.tree;
+        self.node.children.iter().map(move |c| match c {
+            Child::Node(node) => Element::Node(SyntaxNode { tree, node }),
+            Child::Token(leaf) => Element::Token(SyntaxToken { tree, leaf }),
+        })
+    }
+
+    /// The child nodes.
+    pub fn children(&self) -> impl Iterator<Item = SyntaxNode<'t>> + 't {
+        self.children_with_tokens().filter_map(|e| match e {
+            Element::Node(n) => Some(n),
+            Element::Token(_) => None,
+        })
+    }
+
+    /// The tokens directly under this node (not those of its child nodes).
+    pub fn child_tokens(&self) -> impl Iterator<Item = SyntaxToken<'t>> + 't {
+        self.children_with_tokens().filter_map(|e| match e {
+            Element::Token(t) => Some(t),
+            Element::Node(_) => None,
+        })
+    }
+
+    /// The first child node of rule `r`.
+    pub fn child(&self, r: Rule) -> Option<SyntaxNode<'t>> {
+        self.children().find(|c| c.rule() == Some(r))
+    }
+
+    /// Every token under this node, in order.
+    pub fn tokens(&self) -> impl Iterator<Item = SyntaxToken<'t>> + 't {
+        let mut stack = vec![self.children_with_tokens()];
+        std::iter::from_fn(move || loop {
+            let top = stack.last_mut()?;
+            match top.next() {
+                None => {
+                    stack.pop();
+                }
+                Some(Element::Token(t)) => return Some(t),
+                Some(Element::Node(n)) => stack.push(n.children_with_tokens()),
+            }
+        })
+    }
+
+    /// The tokens under this node that are not white space or comments.
+    pub fn significant_tokens(&self) -> impl Iterator<Item = SyntaxToken<'t>> + 't {
+        self.tokens().filter(|t| !t.kind().is_trivia())
+    }
+
+    /// The node and every node under it, depth first, in order.
+    pub fn descendants(&self) -> impl Iterator<Item = SyntaxNode<'t>> + 't {
+        let mut stack = vec![*self];
+        std::iter::from_fn(move || {
+            let n = stack.pop()?;
+            let mut kids: Vec<_> = n.children().collect();
+            kids.reverse();
+            stack.extend(kids);
+            Some(n)
+        })
+    }
+
+    /// The innermost nodes that contain `offset` (or end at it), outermost first.
+    pub fn ancestors_at(&self, offset: usize) -> Vec<SyntaxNode<'t>> {
+        let mut out = vec![*self];
+        let mut n = *self;
+        while let Some(c) = n
+            .children()
+            .find(|c| c.start() <= offset && offset <= c.end() && c.start() < c.end())
+        {
+            out.push(c);
+            n = c;
+        }
+        out
+    }
+}
+
+impl<'t> SyntaxToken<'t> {
+    pub fn kind(&self) -> TokenKind {
+        self.leaf.kind
+    }
+
+    fn kind_name(&self) -> String {
+        match self.leaf.kind {
+            TokenKind::White => "White".into(),
+            TokenKind::Tok(Tok::Punct(c)) => format!("Punct({c:?})"),
+            TokenKind::Tok(t) => format!("{t:?}"),
+        }
+    }
+
+    pub fn start(&self) -> usize {
+        self.leaf.start
+    }
+
+    pub fn end(&self) -> usize {
+        self.leaf.end
+    }
+
+    pub fn text(&self) -> &'t str {
+        &self.tree.text[self.leaf.start..self.leaf.end]
+    }
+
+    /// As the tokenizer's token (white space has none).
+    pub fn token(&self) -> Option<super::tokens::Token> {
+        match self.leaf.kind {
+            TokenKind::Tok(kind) => Some(super::tokens::Token {
+                kind,
+                start: self.leaf.start,
+                end: self.leaf.end,
+            }),
+            TokenKind::White => None,
+        }
+    }
+}
+
+/// Builds the tree while the parser goes over the file: the tokens come from the
+/// tokenizer, the nodes from pest's pairs. A token belongs to the innermost pair in
+/// which it starts; white space and comments at a pair's end belong to the pair
+/// around it (pest's spans take in the skipping after an optional part that did not
+/// match). Since each token is taken exactly once, in order, the tree holds the text
+/// byte for byte whatever pest did.
+pub(crate) struct Builder<'s> {
+    text: &'s str,
+    leaves: Vec<Leaf>,
+    i: usize,
+    root: Vec<Child>,
+}
+
+impl<'s> Builder<'s> {
+    pub(crate) fn new(text: &'s str) -> Builder<'s> {
+        let mut leaves = Vec::new();
+        let mut at = 0;
+        for t in Tokens::at(text, 0) {
+            if t.start > at {
+                leaves.push(Leaf {
+                    kind: TokenKind::White,
+                    start: at,
+                    end: t.start,
+                });
+            }
+            leaves.push(Leaf {
+                kind: TokenKind::Tok(t.kind),
+                start: t.start,
+                end: t.end,
+            });
+            at = t.end;
+        }
+        if text.len() > at {
+            leaves.push(Leaf {
+                kind: TokenKind::White,
+                start: at,
+                end: text.len(),
+            });
+        }
+        Builder {
+            text,
+            leaves,
+            i: 0,
+            root: Vec::new(),
+        }
+    }
+
+    /// Takes the tokens that start before `end` into `out`.
+    fn take(&mut self, out: &mut Vec<Child>, end: usize) {
+        while let Some(l) = self.leaves.get(self.i).filter(|l| l.start < end) {
+            out.push(Child::Token(*l));
+            self.i += 1;
+        }
+    }
+
+    /// The end of the last token that starts before `end` and is not trivia (not
+    /// before the next token to take).
+    fn trimmed(&self, end: usize) -> usize {
+        let mut k = self.leaves.partition_point(|l| l.start < end);
+        while k > self.i && self.leaves[k - 1].kind.is_trivia() {
+            k -= 1;
+        }
+        if k > self.i {
+            self.leaves[k - 1].end
+        } else {
+            self.leaves.get(self.i).map_or(self.text.len(), |l| l.start)
+        }
+    }
+
+    /// A declaration that pest parsed from `base` on.
+    pub(crate) fn declaration(&mut self, p: Pair<Rule>, base: usize) {
+        let start = base + p.as_span().start();
+        let mut root = std::mem::take(&mut self.root);
+        self.take(&mut root, start);
+        if let Some(n) = self.node(p, base) {
+            root.push(Child::Node(n));
+        }
+        self.root = root;
+    }
+
+    fn node(&mut self, p: Pair<Rule>, base: usize) -> Option<Node> {
+        let kind = NodeKind::Rule(p.as_rule());
+        let at = self.leaves.get(self.i).map_or(self.text.len(), |l| l.start);
+        let end = self.trimmed(base + p.as_span().end());
+        let mut children = Vec::new();
+        for c in p.into_inner() {
+            if c.as_rule() == Rule::EOI {
+                continue;
+            }
+            self.take(&mut children, base + c.as_span().start());
+            // A pair inside a token (a string's contents) is no node of its own.
+            if let Some(n) = self.node(c, base) {
+                children.push(Child::Node(n));
+            }
+        }
+        self.take(&mut children, end);
+        if children.is_empty() {
+            return None;
+        }
+        Some(close(kind, at, children))
+    }
+
+    /// Text pest could not parse, up to `end` (where parsing resumes): an error node
+    /// from its first token that is not trivia to its last.
+    pub(crate) fn error(&mut self, end: usize) {
+        let mut root = std::mem::take(&mut self.root);
+        let first = self.leaves[self.i..]
+            .iter()
+            .find(|l| !l.kind.is_trivia())
+            .map(|l| l.start);
+        if let Some(first) = first.filter(|&f| f < end) {
+            self.take(&mut root, first);
+            let stop = self.trimmed(end);
+            let mut children = Vec::new();
+            self.take(&mut children, stop);
+            root.push(Child::Node(close(NodeKind::Error, first, children)));
+        }
+        self.take(&mut root, end);
+        self.root = root;
+    }
+
+    pub(crate) fn finish(mut self) -> SyntaxTree {
+        let mut root = std::mem::take(&mut self.root);
+        self.take(&mut root, usize::MAX);
+        SyntaxTree {
+            text: self.text.to_string(),
+            root: close(NodeKind::Root, 0, root),
+        }
+    }
+}
+
+/// A node over `children`; `at` is where an empty one stands.
+fn close(kind: NodeKind, at: usize, children: Vec<Child>) -> Node {
+    let edge = |c: &Child| match c {
+        Child::Node(n) => (n.start, n.end),
+        Child::Token(l) => (l.start, l.end),
+    };
+    let start = children.first().map_or(at, |c| edge(c).0);
+    let end = children.last().map_or(at, |c| edge(c).1);
+    Node {
+        kind,
+        start,
+        end,
+        children,
+    }
+}

@@ -1,0 +1,112 @@
+//! Syntax trees kept between compilations. The language server compiles after each
+//! edit, and an edit changes one file: the standard library and every other file parse
+//! as they did before. A parse depends only on the file's id and text, so a tree is
+//! reused when both are the same (the text compared in full, not by a hash).
+
+use engc_core::diag::Diagnostic;
+use engc_core::pipeline::Parses;
+use engc_core::source::FileId;
+use engc_core::syntax::{self, ast};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+#[derive(Default)]
+pub struct ParseCache {
+    /// Per file id, the texts parsed as that id (more than one when two compilations
+    /// give the id to different files).
+    entries: RefCell<HashMap<FileId, Vec<Entry>>>,
+    /// Parses done and reused, for tests.
+    parsed: Cell<usize>,
+    reused: Cell<usize>,
+}
+
+struct Entry {
+    text: String,
+    file: ast::File,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl ParseCache {
+    pub fn new() -> ParseCache {
+        ParseCache::default()
+    }
+
+    /// Keeps only the trees of `live` files (id and text), those of the compilations
+    /// the caller still holds; the rest (an edited file's earlier texts) are dropped.
+    pub fn retain<'a>(&mut self, live: impl IntoIterator<Item = (FileId, &'a str)>) {
+        let mut keep: HashMap<FileId, Vec<&str>> = HashMap::new();
+        for (id, text) in live {
+            keep.entry(id).or_default().push(text);
+        }
+        self.entries.get_mut().retain(|id, entries| {
+            let texts = keep.get(id).map(Vec::as_slice).unwrap_or_default();
+            entries.retain(|e| texts.contains(&e.text.as_str()));
+            !entries.is_empty()
+        });
+    }
+
+    /// How many files were parsed, and how many trees reused, since the cache was made.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.parsed.get(), self.reused.get())
+    }
+
+    /// How many trees are kept.
+    pub fn len(&self) -> usize {
+        self.entries.borrow().values().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Parses for ParseCache {
+    fn parse(&self, id: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
+        let mut entries = self.entries.borrow_mut();
+        let list = entries.entry(id).or_default();
+        if let Some(e) = list.iter().find(|e| e.text == text) {
+            self.reused.set(self.reused.get() + 1);
+            return (e.file.clone(), e.diagnostics.clone());
+        }
+        self.parsed.set(self.parsed.get() + 1);
+        let (file, diagnostics) = syntax::parse(id, text);
+        list.push(Entry {
+            text: text.to_string(),
+            file: file.clone(),
+            diagnostics: diagnostics.clone(),
+        });
+        (file, diagnostics)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reuses_same_id_and_text_only() {
+        let mut c = ParseCache::new();
+        let (a, _) = c.parse(FileId(1), "store s: bucket\n");
+        let (b, _) = c.parse(FileId(1), "store s: bucket\n");
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        assert_eq!(c.counts(), (1, 1));
+        c.parse(FileId(2), "store s: bucket\n");
+        c.parse(FileId(1), "store t: bucket\n");
+        assert_eq!(c.counts(), (3, 1));
+        c.retain([(FileId(1), "store t: bucket\n")]);
+        assert_eq!(c.len(), 1);
+    }
+
+    #[test]
+    fn same_trees_and_diagnostics_as_a_fresh_parse() {
+        let text = "store s: bucket\naccess a for p scoped { read store s\n";
+        let c = ParseCache::new();
+        for _ in 0..2 {
+            let (file, diags) = c.parse(FileId(7), text);
+            let (fresh, fresh_diags) = syntax::parse(FileId(7), text);
+            assert_eq!(format!("{file:?}"), format!("{fresh:?}"));
+            assert_eq!(diags, fresh_diags);
+            assert!(!diags.is_empty());
+        }
+    }
+}
