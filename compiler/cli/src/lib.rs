@@ -7,6 +7,7 @@
 //! [`cli`] writes files, [`lsp`] speaks the protocol.
 
 pub mod cli;
+pub mod diff;
 pub mod graph;
 pub mod lsp;
 pub mod render;

@@ -8,6 +8,7 @@
 
 pub mod cache;
 pub mod completion;
+pub mod diff;
 pub mod expand;
 pub mod format;
 pub mod hover;

@@ -5,6 +5,7 @@ mod batch;
 mod build;
 mod catalog;
 mod check;
+mod diff;
 pub(crate) mod explain;
 mod fmt;
 mod graph;
@@ -56,6 +57,9 @@ enum Command {
     /// each cloud by access level and service, the findings, the acknowledgements and
     /// the network plan (`engc report x.eng -o report.html`).
     Report(report::ReportArgs),
+    /// What access NEW gains and loses against OLD, per principal and cloud, with the
+    /// risk findings that are new (`--git REV FILE`: FILE at REV against FILE now).
+    Diff(diff::DiffArgs),
     /// Serve diagnostics and editor features over stdio (Language Server Protocol).
     Lsp(LspArgs),
     /// Look up a permission, action, operation or Kubernetes resource in the catalogs.
@@ -180,6 +184,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Graph(args) => graph::run(&args),
         Command::Import(args) => import::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Catalog(args) => catalog::run(&args),
         Command::Lsp(_) => crate::lsp::run(),
         Command::Completions(args) => {

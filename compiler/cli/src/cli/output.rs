@@ -138,7 +138,7 @@ pub fn compile_with_options(
     compile_full(args, outputs, &[]).map(|(c, _, options)| (c, options))
 }
 
-type Compiled = (Compilation, Vec<engc_core::pipeline::Checked>, Options);
+pub type Compiled = (Compilation, Vec<engc_core::pipeline::Checked>, Options);
 
 fn compile_full(
     args: &CommonArgs,
@@ -146,6 +146,24 @@ fn compile_full(
     customers: &[engc_core::pipeline::Customer],
 ) -> Result<Compiled, i32> {
     let inputs = read_inputs(args)?;
+    compile_loaded(
+        args,
+        inputs,
+        &engc_core::loader::DiskLoader,
+        outputs,
+        customers,
+    )
+}
+
+/// [`compile_full`] of inputs already read, whose `use`s `loader` reads (`diff --git`
+/// reads them at a revision).
+pub fn compile_loaded(
+    args: &CommonArgs,
+    inputs: Vec<Input>,
+    loader: &dyn engc_core::loader::FileLoader,
+    outputs: std::collections::BTreeSet<engc_core::backend::Target>,
+    customers: &[engc_core::pipeline::Customer],
+) -> Result<Compiled, i32> {
     if let Some(root) = &args.root {
         if !root.is_dir() {
             eprintln!("error: `--root {}` is not a folder", root.display());
@@ -172,8 +190,7 @@ fn compile_full(
     for path in &args.catalogs {
         load_catalog(path, &mut options)?;
     }
-    let (c, per_customer) =
-        engc_core::compile_batch(inputs, &engc_core::loader::DiskLoader, &options, customers);
+    let (c, per_customer) = engc_core::compile_batch(inputs, loader, &options, customers);
     // A value for a parameter nobody declared is a usage mistake, not an input error.
     if let Some(dep) = c
         .files

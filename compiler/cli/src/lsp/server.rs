@@ -14,6 +14,7 @@
 mod handlers;
 mod positions;
 mod publish;
+mod saved;
 mod structure;
 
 pub use positions::stdlib_dir;

@@ -7,6 +7,7 @@
 //! principal do X on Y?" ([`Principal::aws_can`] and friends).
 
 pub mod capabilities;
+pub mod diff;
 pub mod risk;
 
 use crate::catalog::{glob_match, glob_match_by, managed};

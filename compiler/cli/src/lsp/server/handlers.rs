@@ -18,8 +18,22 @@ impl Server {
             return Ok(Value::Null);
         };
         let offset = self.offset(r, file, pp.position);
-        let Some(h) = r.analysis.hover(file, offset) else {
-            return Ok(Value::Null);
+        // On an access level's or principal's name: what unsaved edits add to it.
+        let changes = ide::diff::hover_changes(&r.analysis, file, offset, || {
+            super::saved::facts(&r.analysis)
+        });
+        let h = match (r.analysis.hover(file, offset), changes) {
+            (Some(mut h), Some(c)) => {
+                h.markdown.push_str("\n\n---\n\n");
+                h.markdown.push_str(&c);
+                h
+            }
+            (Some(h), None) => h,
+            (None, Some(c)) => ide::Hover {
+                span: Span::new(file, offset, offset),
+                markdown: c,
+            },
+            (None, None) => return Ok(Value::Null),
         };
         let contents = if self.caps.markdown {
             lt::MarkupContent {
