@@ -5,7 +5,7 @@
 //! the label and the messages in the tooltip. Everything comes out in name order.
 
 use engc_core::diag::{Code, Diagnostic, Severity};
-use engc_core::resolve::{decls, include};
+use engc_core::resolve::decls;
 use engc_core::source::Span;
 use engc_core::syntax::ast::{self, Level, TargetKind};
 use engc_core::{Compilation, Options};
@@ -16,25 +16,9 @@ use std::fmt::Write;
 /// (there is no model to draw).
 pub fn dot(c: &Compilation, options: &Options) -> Option<String> {
     let model = c.model.as_ref()?;
-    // The source again as the checks saw it: `include` and `if` expanded with the same
-    // parameter values (it had no errors the first time, so none are reported now).
-    let deployment = c
-        .files
-        .iter()
-        .flat_map(|(_, f)| &f.items)
-        .find_map(|i| match i {
-            ast::Item::Deployment(d) => Some(d),
-            _ => None,
-        });
-    let mut scratch = Vec::new();
-    let expanded = include::expand(
-        &c.files,
-        &decls::params(deployment, options),
-        &options.unset,
-        &mut scratch,
-    );
-    let mut decls = decls::collect(&c.stdlib, &expanded.files, &mut scratch);
-    decls.inclusions = expanded.inclusions;
+    // The source again as the checks saw it: `include` and `if` expanded.
+    let expanded = c.expanded(options);
+    let decls = expanded.decls(&c.stdlib);
     let user: BTreeSet<_> = c.files.iter().map(|(id, _)| *id).collect();
     let findings = Findings::new(&decls, &c.diagnostics);
 

@@ -59,6 +59,24 @@ impl Compilation {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
+    /// The user's files as the checks saw them: `include` and `if` expanded with the
+    /// parameter values of `options` (the ones it was compiled with). For the tools that
+    /// read a compilation without errors again (graph, report, diff): nothing is
+    /// reported a second time. [`resolve::include::Expanded::decls`] gives the
+    /// declarations.
+    pub fn expanded(&self, options: &Options) -> resolve::include::Expanded {
+        let deployment = self
+            .files
+            .iter()
+            .flat_map(|(_, f)| &f.items)
+            .find_map(|i| match i {
+                ast::Item::Deployment(d) => Some(d),
+                _ => None,
+            });
+        let params = resolve::decls::params(deployment, options);
+        resolve::include::expand(&self.files, &params, &options.unset, &mut Vec::new())
+    }
+
     /// The document written at `path` (`aws/ops.policy.json`), if any.
     pub fn output(&self, path: &str) -> Option<&backend::OutputFile> {
         backend::find(&self.outputs, path)

@@ -13,6 +13,7 @@ mod import;
 mod output;
 pub mod publish;
 mod report;
+mod view;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;

@@ -14,9 +14,7 @@ mod plan;
 use access::{Cloud, Row};
 use engc_core::diag::codes;
 use engc_core::resolve::decls::{AckScope, Decls};
-use engc_core::resolve::{decls, include};
 use engc_core::source::{SourceMap, Span};
-use engc_core::syntax::ast;
 use engc_core::vocab::access_classes::Class;
 use engc_core::{Compilation, Options};
 use html::{esc, Page};
@@ -32,25 +30,9 @@ const FOLD: usize = 12;
 /// (there is no model to report).
 pub fn html(c: &Compilation, options: &Options) -> Option<String> {
     let model = c.model.as_ref()?;
-    // The source again as the checks saw it (as `engc graph` does): `include` and `if`
-    // expanded with the same parameter values; it had no errors the first time.
-    let deployment = c
-        .files
-        .iter()
-        .flat_map(|(_, f)| &f.items)
-        .find_map(|i| match i {
-            ast::Item::Deployment(d) => Some(d),
-            _ => None,
-        });
-    let mut scratch = Vec::new();
-    let expanded = include::expand(
-        &c.files,
-        &decls::params(deployment, options),
-        &options.unset,
-        &mut scratch,
-    );
-    let mut decls = decls::collect(&c.stdlib, &expanded.files, &mut scratch);
-    decls.inclusions = expanded.inclusions;
+    // The source again as the checks saw it: `include` and `if` expanded.
+    let expanded = c.expanded(options);
+    let decls = expanded.decls(&c.stdlib);
     let principals = access::principals(&decls, model);
     let user: BTreeSet<_> = c.files.iter().map(|(id, _)| *id).collect();
     let at = Where {

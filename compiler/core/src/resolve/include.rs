@@ -32,6 +32,19 @@ pub struct Expanded {
     pub modes: BTreeMap<String, String>,
 }
 
+impl Expanded {
+    /// The declarations of the expanded files beside the standard library's, with the
+    /// inclusions (a compilation without errors: nothing is reported).
+    pub fn decls<'a>(
+        &'a self,
+        stdlib: &'a [(FileId, ast::File)],
+    ) -> crate::resolve::decls::Decls<'a> {
+        let mut decls = crate::resolve::decls::collect(stdlib, &self.files, &mut Vec::new());
+        decls.inclusions = self.inclusions.clone();
+        decls
+    }
+}
+
 /// Expands `user`; reports unknown groups (E0126), cycles (E0127), guards on unknown
 /// parameters (E0128) or on parameters without a build-time value (E0129), and groups
 /// nothing includes (W0126). `per_customer`: parameters a batch build sets per customer,

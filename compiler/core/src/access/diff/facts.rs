@@ -6,7 +6,6 @@
 use crate::access::{self, Principal as Effective};
 use crate::catalog::managed;
 use crate::model::{self, Model};
-use crate::resolve::{decls, include};
 use crate::syntax::ast;
 use crate::{Compilation, Options};
 use std::collections::{BTreeMap, BTreeSet};
@@ -118,23 +117,9 @@ impl Facts {
     /// must be the ones it was compiled with: the source is expanded again with them.
     pub fn of(c: &Compilation, options: &Options) -> Option<Facts> {
         let model = c.model.as_ref()?;
-        let deployment = c
-            .files
-            .iter()
-            .flat_map(|(_, f)| &f.items)
-            .find_map(|i| match i {
-                ast::Item::Deployment(d) => Some(d),
-                _ => None,
-            });
-        // As `engc graph` does: the checks passed, so nothing is reported again.
-        let mut scratch = Vec::new();
-        let expanded = include::expand(
-            &c.files,
-            &decls::params(deployment, options),
-            &options.unset,
-            &mut scratch,
-        );
-        let decls = decls::collect(&c.stdlib, &expanded.files, &mut scratch);
+        // As the checks saw it: `include` and `if` expanded.
+        let expanded = c.expanded(options);
+        let decls = expanded.decls(&c.stdlib);
         let effective = access::effective(&decls, model);
         let mut facts = Facts::from_model(model, &effective);
         facts.findings = c
