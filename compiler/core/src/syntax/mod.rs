@@ -9,3 +9,23 @@ pub mod tree;
 mod tree_tests;
 
 pub use parser::{parse, parse_full, Parsed};
+
+/// A string literal's text between its quotes with its escapes read: `\n`, `\t`, and
+/// `\` before any other character stands for that character (`\"`, `\\`).
+pub fn unescape(inner: &str) -> String {
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(o) => out.push(o),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

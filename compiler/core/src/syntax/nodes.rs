@@ -310,20 +310,6 @@ impl<'t> StringLit<'t> {
     pub fn value(&self) -> Option<String> {
         let t = self.token()?.text();
         let inner = t.strip_prefix('"')?.strip_suffix('"')?;
-        let mut out = String::with_capacity(inner.len());
-        let mut chars = inner.chars();
-        while let Some(c) = chars.next() {
-            if c == '\\' {
-                match chars.next() {
-                    Some('n') => out.push('\n'),
-                    Some('t') => out.push('\t'),
-                    Some(o) => out.push(o),
-                    None => {}
-                }
-            } else {
-                out.push(c);
-            }
-        }
-        Some(out)
+        Some(super::unescape(inner))
     }
 }

@@ -45,21 +45,7 @@ impl Ctx {
     pub(super) fn string(&self, p: P) -> Str {
         let span = self.span(&p);
         let inner = p.into_inner().next().map(|i| i.as_str()).unwrap_or("");
-        let mut out = String::with_capacity(inner.len());
-        let mut chars = inner.chars();
-        while let Some(c) = chars.next() {
-            if c == '\\' {
-                match chars.next() {
-                    Some('n') => out.push('\n'),
-                    Some('t') => out.push('\t'),
-                    Some(o) => out.push(o),
-                    None => {}
-                }
-            } else {
-                out.push(c);
-            }
-        }
-        Spanned::new(out, span)
+        Spanned::new(crate::syntax::unescape(inner), span)
     }
 
     /// `strings`: one string or a bracketed list.
