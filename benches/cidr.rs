@@ -46,19 +46,9 @@ impl Gen {
             })
             .collect();
         Network {
-            name,
-            span: Span::new(FileId(0), start, self.pos),
-            cloud: None,
             cidr,
             subnets,
-            pods: None,
-            services: None,
-            psc: None,
-            master: None,
-            rules: Vec::new(),
-            connects: Vec::new(),
-            acks: Vec::new(),
-            repeated: Vec::new(),
+            ..Network::empty(name, Span::new(FileId(0), start, self.pos))
         }
     }
 }

@@ -224,6 +224,27 @@ pub struct Network {
     pub repeated: Vec<(Span, Span, &'static str)>,
 }
 
+impl Network {
+    /// A network named `name` with nothing declared in it yet.
+    pub fn empty(name: Name, span: Span) -> Network {
+        Network {
+            name,
+            span,
+            cloud: None,
+            cidr: None,
+            subnets: Vec::new(),
+            pods: None,
+            services: None,
+            psc: None,
+            master: None,
+            rules: Vec::new(),
+            connects: Vec::new(),
+            acks: Vec::new(),
+            repeated: Vec::new(),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Subnet {
     pub name: Name,

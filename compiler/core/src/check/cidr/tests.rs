@@ -58,19 +58,11 @@ impl Gen {
         let pods = pods.map(|c| self.text(c));
         let services = services.map(|c| self.text(c));
         ast::Network {
-            name,
-            span: Span::new(FileId(0), start, self.pos),
-            cloud: None,
             cidr,
             subnets,
             pods,
             services,
-            psc: None,
-            master: None,
-            rules: Vec::new(),
-            connects: Vec::new(),
-            acks: Vec::new(),
-            repeated: Vec::new(),
+            ..ast::Network::empty(name, Span::new(FileId(0), start, self.pos))
         }
     }
 }

@@ -307,21 +307,7 @@ impl Ctx {
     fn network(&self, p: P) -> Network {
         let span = self.span(&p);
         let mut it = p.into_inner().skip(1).peekable();
-        let mut n = Network {
-            name: self.name(it.next().unwrap()),
-            span,
-            cloud: None,
-            cidr: None,
-            subnets: Vec::new(),
-            pods: None,
-            services: None,
-            psc: None,
-            master: None,
-            rules: Vec::new(),
-            connects: Vec::new(),
-            acks: Vec::new(),
-            repeated: Vec::new(),
-        };
+        let mut n = Network::empty(self.name(it.next().unwrap()), span);
         for s in it {
             let sspan = self.span(&s);
             match s.as_rule() {
