@@ -87,6 +87,34 @@ pub struct Row {
     pub spans: Vec<Span>,
 }
 
+impl Row {
+    /// A row of `class` and `service` granted by `level` (through `via`), on
+    /// `resources`: no names yet, no conditions, granted rather than taken away.
+    fn new(
+        class: Class,
+        service: String,
+        level: &str,
+        via: Option<String>,
+        resources: Vec<String>,
+    ) -> Row {
+        Row {
+            class,
+            service,
+            actions: Vec::new(),
+            written: Vec::new(),
+            except: false,
+            resources,
+            not_resource: false,
+            never: false,
+            conditions: Vec::new(),
+            deny: false,
+            level: level.to_string(),
+            via,
+            spans: Vec::new(),
+        }
+    }
+}
+
 /// The rows of one principal on one cloud, sorted by class, service and source.
 pub fn rows(p: &Principal, cloud: Cloud, model: &Model) -> Vec<Row> {
     let mut out = match cloud {
@@ -122,19 +150,17 @@ fn aws_rows(p: &Principal) -> Vec<Row> {
             Some(_) => vec![format!("on {}", g.condition_keys.join(", "))],
         };
         let row = |class, service: String| Row {
-            class,
-            service,
-            actions: Vec::new(),
-            written: Vec::new(),
-            except: false,
-            resources: g.resources.clone(),
             not_resource: g.not_resource,
-            never: false,
             conditions: conds.clone(),
             deny: !g.allow,
-            level: g.origin.level.clone(),
-            via: g.managed.clone(),
             spans: vec![g.origin.span],
+            ..Row::new(
+                class,
+                service,
+                &g.origin.level,
+                g.managed.clone(),
+                g.resources.clone(),
+            )
         };
         if g.not_action {
             let mut r = row(Class::Every, "*".into());
@@ -253,26 +279,24 @@ fn gcp_rows(p: &Principal, model: &Model) -> Vec<Row> {
             g.via_role.clone(),
             bound.map(|b| b.span),
         );
-        let r = by.entry(key).or_insert_with(|| Row {
-            class,
-            service,
-            actions: Vec::new(),
-            written: Vec::new(),
-            except: false,
-            resources: vec![match bound {
+        let r = by.entry(key).or_insert_with(|| {
+            let resource = match bound {
                 Some(b) => format!("{} {}", b.target.as_str().replace('_', " "), b.resource),
                 None => project.clone(),
-            }],
-            not_resource: false,
-            never: false,
-            conditions: bound
-                .and_then(|b| b.condition.as_ref())
-                .map(|(title, expr)| vec![format!("{title}: {expr}")])
-                .unwrap_or_default(),
-            deny: false,
-            level: g.origin.level.clone(),
-            via: g.via_role.clone(),
-            spans: Vec::new(),
+            };
+            Row {
+                conditions: bound
+                    .and_then(|b| b.condition.as_ref())
+                    .map(|(title, expr)| vec![format!("{title}: {expr}")])
+                    .unwrap_or_default(),
+                ..Row::new(
+                    class,
+                    service,
+                    &g.origin.level,
+                    g.via_role.clone(),
+                    vec![resource],
+                )
+            }
         });
         r.actions.push(g.name.clone());
         r.spans.push(g.origin.span);
@@ -299,19 +323,14 @@ fn azure_rows(p: &Principal) -> Vec<Row> {
             g.scopes.clone(),
         );
         let r = by.entry(key).or_insert_with(|| Row {
-            class,
-            service,
-            actions: Vec::new(),
-            written: Vec::new(),
-            except: false,
-            resources: g.scopes.clone(),
-            not_resource: false,
-            never: false,
-            conditions: Vec::new(),
             deny: g.not,
-            level: g.origin.level.clone(),
-            via: g.via_role.clone(),
-            spans: Vec::new(),
+            ..Row::new(
+                class,
+                service,
+                &g.origin.level,
+                g.via_role.clone(),
+                g.scopes.clone(),
+            )
         });
         r.actions.push(g.operation.clone());
         r.spans.push(g.origin.span);
@@ -348,24 +367,22 @@ fn k8s_rows(p: &Principal) -> Vec<Row> {
             })
             .collect();
         for (class, verbs) in by {
+            let via = match (g.bound, &g.namespace) {
+                (true, _) => format!("bound role {}", g.role),
+                (false, Some(_)) => format!("Role {}", g.role),
+                (false, None) => format!("ClusterRole {}", g.role),
+            };
+            let service = groups.join(", ");
             out.push(Row {
-                class,
-                service: groups.join(", "),
                 actions: verbs,
-                written: Vec::new(),
-                except: false,
-                resources: resources.clone(),
-                not_resource: false,
-                never: false,
-                conditions: Vec::new(),
-                deny: false,
-                level: g.origin.level.clone(),
-                via: Some(match (g.bound, &g.namespace) {
-                    (true, _) => format!("bound role {}", g.role),
-                    (false, Some(_)) => format!("Role {}", g.role),
-                    (false, None) => format!("ClusterRole {}", g.role),
-                }),
                 spans: vec![g.origin.span],
+                ..Row::new(
+                    class,
+                    service,
+                    &g.origin.level,
+                    Some(via),
+                    resources.clone(),
+                )
             });
         }
     }
