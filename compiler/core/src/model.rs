@@ -320,6 +320,17 @@ pub struct K8sSubject {
 /// An IAM condition block: operator -> key -> values, sorted.
 pub type Conditions = BTreeMap<String, BTreeMap<String, Vec<String>>>;
 
+/// A condition block as lines, one per operator and key (`StringEquals
+/// aws:ResourceTag/k = v`), the values joined by `sep`: what the report and the diff show.
+pub fn condition_lines(c: &Conditions, sep: &str) -> Vec<String> {
+    c.iter()
+        .flat_map(|(op, keys)| {
+            keys.iter()
+                .map(move |(k, v)| format!("{op} {k} = {}", v.join(sep)))
+        })
+        .collect()
+}
+
 #[derive(Clone, Debug)]
 pub struct AwsStatement {
     pub sid: Option<String>,

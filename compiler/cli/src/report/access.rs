@@ -131,13 +131,8 @@ pub fn rows(p: &Principal, cloud: Cloud, model: &Model) -> Vec<Row> {
 }
 
 /// `StringEquals aws:ResourceTag/k = v`, one line per operator and key.
-pub fn conditions(c: &BTreeMap<String, BTreeMap<String, Vec<String>>>) -> Vec<String> {
-    c.iter()
-        .flat_map(|(op, keys)| {
-            keys.iter()
-                .map(move |(k, v)| format!("{op} {k} = {}", v.join(", ")))
-        })
-        .collect()
+pub fn conditions(c: &engc_core::model::Conditions) -> Vec<String> {
+    engc_core::model::condition_lines(c, ", ")
 }
 
 fn aws_rows(p: &Principal) -> Vec<Row> {

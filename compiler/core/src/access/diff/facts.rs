@@ -250,14 +250,7 @@ fn gcp_role(role: &str, on: &str, condition: Option<String>) -> GcpItem {
 /// the AWS managed policies it attaches (whose conditions are known by key only).
 fn aws(a: &model::Access, p: &mut PrincipalFacts) {
     for st in &a.aws {
-        let conditions = st
-            .conditions
-            .iter()
-            .flat_map(|(op, keys)| {
-                keys.iter()
-                    .map(move |(k, v)| format!("{op} {k} = {}", v.join(" | ")))
-            })
-            .collect();
+        let conditions = model::condition_lines(&st.conditions, " | ");
         let statement = managed::Statement {
             allow: st.effect == ast::Effect::Allow,
             actions: st.actions.clone(),
@@ -342,14 +335,7 @@ fn k8s(k: &access::K8sGrant, out: &mut BTreeMap<K8sItem, Levels>) {
 
 fn trust(p: &model::Principal, out: &mut PrincipalFacts) {
     for st in crate::backend::aws::trust_statements(p) {
-        let mut conditions: Vec<String> = st
-            .conditions
-            .iter()
-            .flat_map(|(op, keys)| {
-                keys.iter()
-                    .map(move |(k, v)| format!("{op} {k} = {}", v.join(" | ")))
-            })
-            .collect();
+        let mut conditions = model::condition_lines(&st.conditions, " | ");
         conditions.sort();
         for who in &st.principals {
             for action in &st.actions {
