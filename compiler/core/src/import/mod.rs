@@ -413,20 +413,7 @@ pub fn stem(name: &str) -> String {
 
 /// `s` as a `.eng` name: letters, digits, `_` and `-`, not starting with a digit.
 pub fn ident(s: &str) -> String {
-    let mut out: String = s
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if !out.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-        out.insert(0, '_');
-    }
-    out
+    crate::backend::terraform::ident(&[s])
 }
 
 /// Recognises one document by its shape and imports it.

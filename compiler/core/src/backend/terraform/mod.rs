@@ -415,7 +415,8 @@ pub fn alone(s: &str) -> Option<&str> {
     }
 }
 
-/// A resource or output name: the characters Terraform takes in an identifier.
+/// A resource or output name: the characters Terraform takes in an identifier (the
+/// same as a `.eng` name's: `import` names declarations with it too).
 pub fn ident(parts: &[&str]) -> String {
     let mut s: String = parts
         .join("_")
