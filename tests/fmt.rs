@@ -3,11 +3,8 @@
 //! behaviour (in place, `--check`, stdin, exit codes). Mutants are formatted in
 //! tests/robustness.rs.
 
-use engc::backend::{emit, Target};
-use engc::ide::format::{format, try_format, words};
-use engc::{compile_str, Options};
+use engc::ide::format::{build_outcome as build, format, try_format, words};
 use proptest::prelude::*;
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -24,24 +21,6 @@ fn files(dirs: &[&str]) -> Vec<PathBuf> {
     }
     out.sort();
     out
-}
-
-/// A build's diagnostics' codes and emitted files.
-fn build(text: &str) -> (Vec<String>, Vec<(String, String)>) {
-    let c = compile_str("f.eng", text, &Options::default());
-    let codes = c
-        .diagnostics
-        .iter()
-        .map(|d| d.code.as_str().to_string())
-        .collect();
-    let files = match &c.model {
-        Some(m) if !c.has_errors() => emit(m, &Target::ALL.into_iter().collect::<BTreeSet<_>>())
-            .into_iter()
-            .map(|f| (f.path, f.contents))
-            .collect(),
-        _ => Vec::new(),
-    };
-    (codes, files)
 }
 
 fn lf_words(s: &str) -> Vec<String> {

@@ -5,29 +5,10 @@
 //! formatting.
 #![no_main]
 
-use engc::backend::{emit, Target};
-use engc::ide::format::{format, try_format, words};
+use engc::ide::format::{build_outcome as build, format, try_format, words};
 use engc::source::FileId;
 use engc::syntax::parse_full;
-use engc::{compile_str, Options};
 use libfuzzer_sys::fuzz_target;
-
-fn build(text: &str) -> (Vec<String>, Vec<(String, String)>) {
-    let c = compile_str("fuzz.eng", text, &Options::default());
-    let codes = c
-        .diagnostics
-        .iter()
-        .map(|d| d.code.as_str().to_string())
-        .collect();
-    let files = match &c.model {
-        Some(m) if !c.has_errors() => emit(m, &Target::ALL.into_iter().collect())
-            .into_iter()
-            .map(|f| (f.path, f.contents))
-            .collect(),
-        _ => Vec::new(),
-    };
-    (codes, files)
-}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

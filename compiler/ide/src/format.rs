@@ -78,6 +78,27 @@ pub fn try_format(text: &str) -> Result<String, String> {
     Ok(out)
 }
 
+/// What a source builds to: its diagnostics' codes in order and, when it has no error,
+/// every document (path and text) of every target. Formatting must not change it: the
+/// formatter's tests and fuzz target compare it before and after.
+pub fn build_outcome(text: &str) -> (Vec<String>, Vec<(String, String)>) {
+    use engc_core::backend::{emit, Target};
+    let c = engc_core::compile_str("f.eng", text, &engc_core::Options::default());
+    let codes = c
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str().to_string())
+        .collect();
+    let files = match &c.model {
+        Some(m) if !c.has_errors() => emit(m, &Target::ALL.into_iter().collect())
+            .into_iter()
+            .map(|f| (f.path, f.contents))
+            .collect(),
+        _ => Vec::new(),
+    };
+    (codes, files)
+}
+
 /// The tokens' texts (what formatting must keep).
 pub fn words(s: &str) -> Vec<&str> {
     lexer::tokenize(s).iter().map(|t| t.text(s)).collect()
