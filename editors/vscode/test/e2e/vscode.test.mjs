@@ -110,6 +110,9 @@ async function session(name, { machine = {}, workspaceSettings, trust = false } 
       'chat.disableAIFeatures': true,
       'editor.hover.delay': 100,
       'editor.quickSuggestions': { other: false, comments: false, strings: false },
+      // Enter ends the typed line even when a suggestion list opened late (a loaded
+      // machine): it never replaces the word typed (`buckt`) by a suggestion.
+      'editor.acceptSuggestionOnEnter': 'off',
       'security.workspace.trust.enabled': trust,
       'security.workspace.trust.startupPrompt': 'always',
     })
