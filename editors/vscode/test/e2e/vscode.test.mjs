@@ -276,10 +276,19 @@ test('diagnostics, hover, completion and go to definition', async () => {
 
     // The quick fix "did you mean" is offered on the error.
     await gotoLine(page, count + 1, 15);
-    // Code actions are asked for once the cursor rests; Ctrl+. then lists them.
-    await page.waitForTimeout(500);
-    await page.keyboard.press('Control+.');
-    await waitForText(page, '.context-view .action-widget', /Replace with `bucket` \(E0104\)/);
+    // Code actions are asked for once the cursor rests; Ctrl+. then lists them. On a
+    // loaded machine the list can open empty before the answer: it is asked again.
+    let fixes = '';
+    for (let attempt = 1; attempt <= 3 && !fixes; attempt++) {
+      await page.waitForTimeout(500 * attempt);
+      await page.keyboard.press('Control+.');
+      fixes = await waitForText(page, '.context-view .action-widget', /Replace with `bucket` \(E0104\)/, 7000)
+        .catch(() => '');
+      if (!fixes) {
+        await page.keyboard.press('Escape');
+      }
+    }
+    assert.match(fixes, /Replace with `bucket` \(E0104\)/);
     await s.shot('quick-fix');
     await page.keyboard.press('Escape');
 
