@@ -170,57 +170,9 @@ network main {
 
 #[test]
 fn report_exit_codes_and_nothing_written_on_error() {
+    common::check_rendering_command("report", "report.html");
+    // A folder is not a page's file.
     let dir = tempfile::tempdir().unwrap();
-    let empty = write(dir.path(), "empty.eng", b"");
-    let broken = write(
-        dir.path(),
-        "broken.eng",
-        b"deployment d {\n  clouds aws\n}\naccess a for {\n",
-    );
-    let out = dir.path().join("report.html");
-    let out_s = out.display().to_string();
-    for (f, code) in [(&empty, "E0004"), (&broken, "E0001")] {
-        let o = engc(&["report", f]);
-        assert_eq!(o.status.code(), Some(1), "{f}");
-        assert!(o.stdout.is_empty(), "nothing on stdout on error");
-        let err = stderr(&o);
-        assert!(err.contains(&format!("error[{code}]")), "{err}");
-        assert!(err.contains("report failed") && err.contains("nothing written"));
-        let o = engc(&["report", f, "-o", &out_s]);
-        assert_eq!(o.status.code(), Some(1));
-        assert!(!out.exists(), "no file on error");
-    }
-    // -o writes the page whole, and nothing on stdout; an error leaves it as it was.
-    let o = engc(&["report", &example("quickstart"), "-o", &out_s]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(o.stdout.is_empty());
-    assert!(stderr(&o).contains("wrote"));
-    let written = std::fs::read_to_string(&out).unwrap();
-    assert_eq!(
-        written,
-        String::from_utf8(engc(&["report", &example("quickstart")]).stdout).unwrap()
-    );
-    assert_eq!(
-        engc(&["report", &broken, "-o", &out_s]).status.code(),
-        Some(1)
-    );
-    assert_eq!(std::fs::read_to_string(&out).unwrap(), written);
-    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-    assert_eq!(left.len(), 3, "no temporary file left behind");
-    // Usage and I/O: 2, and nothing written.
-    assert_eq!(engc(&["report"]).status.code(), Some(2));
-    assert_eq!(
-        engc(&["report", "/nonexistent/x.eng"]).status.code(),
-        Some(2)
-    );
-    let o = engc(&[
-        "report",
-        &example("quickstart"),
-        "-o",
-        "/nonexistent/dir/r.html",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
     let folder = dir.path().join("folder");
     std::fs::create_dir(&folder).unwrap();
     let o = engc(&[

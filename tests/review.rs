@@ -248,51 +248,7 @@ access quiet for vendor scoped {
 
 #[test]
 fn graph_exit_codes_and_hostile_input() {
-    let dir = tempfile::tempdir().unwrap();
-    let empty = write(dir.path(), "empty.eng", b"");
-    let broken = write(
-        dir.path(),
-        "broken.eng",
-        b"deployment d {\n  clouds aws\n}\naccess a for {\n",
-    );
-    let out = dir.path().join("g.dot");
-    let out_s = out.display().to_string();
-    for (f, code) in [(&empty, "E0004"), (&broken, "E0001")] {
-        let o = engc(&["graph", f]);
-        assert_eq!(o.status.code(), Some(1), "{f}");
-        assert!(o.stdout.is_empty(), "nothing written on error");
-        let err = stderr(&o);
-        assert!(err.contains(&format!("error[{code}]")), "{err}");
-        assert!(
-            err.contains("graph failed") && err.contains("nothing written"),
-            "{err}"
-        );
-        let o = engc(&["graph", f, "-o", &out_s]);
-        assert_eq!(o.status.code(), Some(1));
-        assert!(!out.exists(), "no file on error");
-    }
-    // -o writes the file, and nothing on stdout.
-    let o = engc(&["graph", &example("quickstart"), "-o", &out_s]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(o.stdout.is_empty());
-    assert_eq!(
-        std::fs::read_to_string(&out).unwrap(),
-        graph(&example("quickstart"))
-    );
-    // Usage and I/O: 2.
-    assert_eq!(engc(&["graph"]).status.code(), Some(2));
-    assert_eq!(
-        engc(&["graph", "/nonexistent/x.eng"]).status.code(),
-        Some(2)
-    );
-    let o = engc(&[
-        "graph",
-        &example("quickstart"),
-        "-o",
-        "/nonexistent/dir/g.dot",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
+    common::check_rendering_command("graph", "g.dot");
 }
 
 #[test]

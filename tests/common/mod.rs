@@ -71,3 +71,57 @@ pub fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// The exit codes and writing of a command that renders one text from a deployment
+/// (`engc graph`, `engc report`): input errors exit 1 with nothing on stdout and no
+/// file; `-o` writes the same text as stdout, whole, and an error later leaves it as it
+/// was, with no temporary file behind; usage and I/O errors exit 2.
+pub fn check_rendering_command(command: &str, out_name: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = write(dir.path(), "empty.eng", b"");
+    let broken = write(
+        dir.path(),
+        "broken.eng",
+        b"deployment d {\n  clouds aws\n}\naccess a for {\n",
+    );
+    let out = dir.path().join(out_name);
+    let out_s = out.display().to_string();
+    for (f, code) in [(&empty, "E0004"), (&broken, "E0001")] {
+        let o = engc(&[command, f]);
+        assert_eq!(o.status.code(), Some(1), "{f}");
+        assert!(o.stdout.is_empty(), "nothing on stdout on error");
+        let err = stderr(&o);
+        assert!(err.contains(&format!("error[{code}]")), "{err}");
+        assert!(
+            err.contains(&format!("{command} failed")) && err.contains("nothing written"),
+            "{err}"
+        );
+        assert_eq!(engc(&[command, f, "-o", &out_s]).status.code(), Some(1));
+        assert!(!out.exists(), "no file on error");
+    }
+    let quickstart = example("quickstart");
+    let o = engc(&[command, &quickstart, "-o", &out_s]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert!(stderr(&o).contains("wrote"));
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(
+        written,
+        String::from_utf8(engc(&[command, &quickstart]).stdout).unwrap()
+    );
+    assert_eq!(
+        engc(&[command, &broken, "-o", &out_s]).status.code(),
+        Some(1)
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), written);
+    let left = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(left, 3, "no temporary file left behind");
+    assert_eq!(engc(&[command]).status.code(), Some(2));
+    assert_eq!(
+        engc(&[command, "/nonexistent/x.eng"]).status.code(),
+        Some(2)
+    );
+    let o = engc(&[command, &quickstart, "-o", "/nonexistent/dir/x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
+}
