@@ -5,7 +5,7 @@
 
 use engc::backend::{emit, Target};
 use engc::import::{import, ImportInput, ImportOptions};
-use engc::{compile, compile_str, Input, Options};
+use engc::{compile_str, Options};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -156,15 +156,7 @@ fn examples() -> Vec<String> {
 }
 
 fn build(name: &str, text: &str) -> Vec<engc::backend::OutputFile> {
-    let c = compile(
-        vec![Input {
-            name: name.to_string(),
-            path: None,
-            bytes: text.as_bytes().to_vec(),
-        }],
-        &engc::loader::DiskLoader,
-        &Options::default(),
-    );
+    let c = compile_str(name, text, &Options::default());
     let rendered = engc::render::plain(&c.sources, &c.diagnostics);
     let model = c
         .model

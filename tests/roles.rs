@@ -6,21 +6,13 @@
 //! the CloudFormation template. `.ci/outputs-e2e.sh` applies the same outputs to moto.
 
 use engc::backend::{emit, OutputFile, Target};
-use engc::{compile, Input, Options};
+use engc::{compile_str, Options};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
 
 fn compile_source(name: &str, text: &str) -> engc::Compilation {
-    compile(
-        vec![Input {
-            name: name.to_string(),
-            path: None,
-            bytes: text.as_bytes().to_vec(),
-        }],
-        &engc::loader::DiskLoader,
-        &Options::default(),
-    )
+    compile_str(name, text, &Options::default())
 }
 
 fn fixture() -> Vec<OutputFile> {

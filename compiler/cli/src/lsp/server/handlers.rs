@@ -196,9 +196,9 @@ impl Server {
     ) -> Option<lt::CodeActionOrCommand> {
         let text = &r.analysis.comp.sources.get(file).text;
         let selected = text.get(start..end).filter(|s| !s.trim().is_empty())?;
-        let outside = format!("{}{}", &text[..start], &text[end..]);
-        let has_deployment = outside
-            .lines()
+        let has_deployment = [&text[..start], &text[end..]]
+            .iter()
+            .flat_map(|part| part.lines())
             .any(|l| l.trim_start().starts_with("deployment "));
         let eng = ide::import_action::import_selection(selected, has_deployment)?;
         let span = Span::new(file, start, end);
