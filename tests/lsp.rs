@@ -304,8 +304,7 @@ fn hover_on_actions_grants_cidrs_and_names() {
         "  azure scope",
         "  gcp permissions [\"storage.buckets.get\"]\n  k8s role \"r\" in \"x\" {\n    rule groups [\"apps\"] resources [\"deployments\"] verbs [\"get\"]\n  }\n  azure actions [\"Microsoft.Storage/storageAccounts/read\"]\n  azure scope",
     );
-    let (_dir, path, mut c) = opened("shop.eng", &text);
-    c.diagnostics(&path);
+    let (_dir, path, mut c) = checked("shop.eng", &text);
     // An AWS action: what the catalog knows.
     let h = c.hover(&path, inside(&text, "s3:GetObject", 3)).unwrap();
     assert!(h.contains("s3:GetObject") && h.contains("Read"), "{h}");
@@ -377,8 +376,7 @@ fn hover_on_actions_grants_cidrs_and_names() {
 
 #[test]
 fn definition_and_references_for_declared_names() {
-    let (_dir, path, mut c) = opened("shop.eng", QUICKSTART);
-    c.diagnostics(&path);
+    let (_dir, path, mut c) = checked("shop.eng", QUICKSTART);
     // Principal, network, store: to the declaration.
     let l = c.definition(&path, inside(QUICKSTART, "for vendor", 5));
     assert_eq!(l.len(), 1);
@@ -436,8 +434,7 @@ fn definition_and_references_for_declared_names() {
 
 #[test]
 fn rename_changes_every_occurrence() {
-    let (_dir, path, mut c) = opened("shop.eng", QUICKSTART);
-    c.diagnostics(&path);
+    let (_dir, path, mut c) = checked("shop.eng", QUICKSTART);
     let at = inside(QUICKSTART, "data: bucket", 1);
     let r = c.request_raw(
         "textDocument/prepareRename",
@@ -474,9 +471,6 @@ fn rename_changes_every_occurrence() {
 fn completion_of_keywords_names_kinds_and_catalogs() {
     let dir = tmp();
     let path = dir.path().join("shop.eng");
-    let labels = |items: &[lt::CompletionItem]| -> Vec<String> {
-        items.iter().map(|i| i.label.clone()).collect()
-    };
     let mut c = Client::start();
     // Catalog names: `s3:Get` lists the S3 actions that start so.
     let text = QUICKSTART.replace("[\"s3:GetObject\"]", "[\"s3:Get\"]");
@@ -676,8 +670,7 @@ fn code_actions_apply_suggestions_and_offer_acks() {
 
 #[test]
 fn document_symbols_outline_the_file() {
-    let (_dir, path, mut c) = opened("shop.eng", QUICKSTART);
-    c.diagnostics(&path);
+    let (_dir, path, mut c) = checked("shop.eng", QUICKSTART);
     let r = c
         .request::<lt::request::DocumentSymbolRequest>(lt::DocumentSymbolParams {
             text_document: lt::TextDocumentIdentifier { uri: uri(&path) },
@@ -953,8 +946,7 @@ network n {
 #[test]
 fn completion_after_a_semicolon_starts_a_statement() {
     let text = "deployment d { clouds aws; man }\n";
-    let (_dir, path, mut c) = opened("s.eng", text);
-    c.diagnostics(&path);
+    let (_dir, path, mut c) = checked("s.eng", text);
     let items = c.completion(&path, inside(text, "man }", 3));
     let labels: Vec<String> = items.into_iter().map(|i| i.label).collect();
     assert_eq!(labels, vec!["managed_tag".to_string()]);
@@ -1067,32 +1059,29 @@ fn roles_hover_definition_and_completion() {
         "{h}"
     );
     // Completion: the role words of a principal and of a trust statement.
-    let labels = |items: Vec<lt::CompletionItem>| -> Vec<String> {
-        items.into_iter().map(|i| i.label).collect()
-    };
     let t2 = text.replace("  aws instance_profile\n", "  aws \n");
     c.change(&path, 2, &t2);
-    let l = labels(c.completion(&path, inside(&t2, "aws \n", 4)));
+    let l = labels(&c.completion(&path, inside(&t2, "aws \n", 4)));
     for w in ["role", "trust", "instance_profile", "boundary"] {
         assert!(l.contains(&w.to_string()), "{l:?}");
     }
     let t3 = text.replace("  aws instance_profile\n", "  aws trust \n");
     c.change(&path, 3, &t3);
-    let l = labels(c.completion(&path, inside(&t3, "aws trust \n", 10)));
+    let l = labels(&c.completion(&path, inside(&t3, "aws trust \n", 10)));
     assert_eq!(l, ["account", "role", "service", "federated", "oidc"]);
     let t4 = text.replace(
         "  aws instance_profile\n",
         "  aws trust oidc \"x.example.com\" \n",
     );
     c.change(&path, 4, &t4);
-    let l = labels(c.completion(&path, inside(&t4, "example.com\" \n", 13)));
+    let l = labels(&c.completion(&path, inside(&t4, "example.com\" \n", 13)));
     assert!(
         l.contains(&"service_account".to_string()) && l.contains(&"actions".to_string()),
         "{l:?}"
     );
     let t5 = text.replace("  aws inline\n", "  aws roles \n");
     c.change(&path, 5, &t5);
-    let l = labels(c.completion(&path, inside(&t5, "aws roles \n", 10)));
+    let l = labels(&c.completion(&path, inside(&t5, "aws roles \n", 10)));
     assert_eq!(l, ["under"]);
     assert_eq!(c.shutdown(), 0);
 }
@@ -1137,8 +1126,7 @@ fn incremental_changes_apply_their_ranges_in_order() {
 #[test]
 fn hover_on_include_shows_the_groups_lines() {
     let text = "deployment d {\n  clouds aws\n  param vpc = \"create\"\n}\n\ngrants inner {\n  aws allow [\"sqs:SendMessage\"] on \"arn:aws:sqs:${region}:${account_id}:d-*\"\n}\n\ngrants outer {\n  aws allow [\"logs:GetLogEvents\"] on \"*\"\n  include inner\n}\n\naccess l scoped {\n  include outer\n}\n";
-    let (_dir, path, mut c) = opened("reuse.eng", text);
-    c.diagnostics(&path);
+    let (_dir, path, mut c) = checked("reuse.eng", text);
     for at in [
         inside(text, "include outer", 1),
         inside(text, "include outer", 10),
@@ -1156,8 +1144,7 @@ fn hover_on_include_shows_the_groups_lines() {
 #[test]
 fn hover_and_completion_of_scope_by() {
     let text = "deployment d {\n  clouds aws\n  managed_tag \"d.example/managed\" = \"true\"\n  name_prefix \"d\"\n}\n\nstore data: s3 { name \"d-data-*\"; scope by tag and name }\n\naccess l scoped {\n  scope by name\n  read store data\n}\n";
-    let (_dir, path, mut c) = opened("scope.eng", text);
-    c.diagnostics(&path);
+    let (_dir, path, mut c) = checked("scope.eng", text);
     // On any word of the line: the mode, its tag and name, what it overrides.
     for at in [
         inside(text, "scope by tag and name", 1),
@@ -1178,11 +1165,6 @@ fn hover_and_completion_of_scope_by() {
     let h = c.hover(&path, inside(text, "scope by name\n", 9)).unwrap();
     assert!(h.contains("**scope by name** (access level `l`)"), "{h}");
     // Completion, word by word.
-    let labels = |items: Vec<lt::CompletionItem>| -> Vec<String> {
-        let mut l: Vec<String> = items.into_iter().map(|i| i.label).collect();
-        l.sort();
-        l
-    };
     for (version, (line, want)) in [
         ("  scope \n", vec!["by"]),
         ("  scope by \n", vec!["name", "tag"]),
@@ -1194,25 +1176,21 @@ fn hover_and_completion_of_scope_by() {
     {
         let t = text.replace("  scope by name\n", line);
         c.change(&path, version as i32 + 2, &t);
-        let l = labels(c.completion(&path, inside(&t, line, line.len() as u32 - 1)));
+        let l = sorted_labels(&c.completion(&path, inside(&t, line, line.len() as u32 - 1)));
         assert_eq!(l, want, "{line:?}");
     }
     // At the start of a store's line, `scope` is offered.
     let t = text.replace("{ name \"d-data-*\"; scope by tag and name }", "{\n  sc\n}");
     c.change(&path, 10, &t);
-    let l = labels(c.completion(&path, inside(&t, "  sc\n", 4)));
+    let l = sorted_labels(&c.completion(&path, inside(&t, "  sc\n", 4)));
     assert_eq!(l, vec!["scope".to_string()]);
     assert_eq!(c.shutdown(), 0);
 }
 
 #[test]
 fn network_rules_in_the_editor() {
-    let labels = |items: &[lt::CompletionItem]| -> Vec<String> {
-        items.iter().map(|i| i.label.clone()).collect()
-    };
     let text = "deployment d {\n  clouds aws\n}\n\nnetwork main for aws {\n  cidr 10.20.0.0/16\n  subnet a 10.20.0.0/20 zone \"a\"\n  ingress db tcp 5432 from subnet a\n  psc 10.31.0.0/24\n}\n";
-    let (_dir, path, mut c) = opened("net.eng", text);
-    c.diagnostics(&path);
+    let (_dir, path, mut c) = checked("net.eng", text);
     // `subnet a` in the rule goes to the subnet's declaration.
     let defs = c.definition(&path, inside(text, "subnet a\n", 7));
     assert_eq!(defs.len(), 1, "{defs:?}");
@@ -1239,12 +1217,8 @@ fn network_rules_in_the_editor() {
 
 #[test]
 fn hover_and_completion_in_store_policies() {
-    let labels = |items: &[lt::CompletionItem]| -> Vec<String> {
-        items.iter().map(|i| i.label.clone()).collect()
-    };
     let text = "deployment shop {\n  clouds aws\n  param org_id\n}\n\nprincipal vendor {\n  aws role \"arn:aws:iam::111122223333:role/shop-control-plane\"\n}\n\nstore data: s3 {\n  name \"shop-data\"\n  aws allow \"s3:GetObject\" for vendor, \"*\" on \"arn:aws:s3:::shop-data/*\"\n    when StringEquals \"aws:PrincipalOrgID\" = \"${org_id}\"\n  ack W0447 \"the vendor reads it\"\n}\n";
-    let (_dir, path, mut c) = opened("shop.eng", text);
-    c.diagnostics(&path);
+    let (_dir, path, mut c) = checked("shop.eng", text);
     // The store: its bucket policy and where it is written.
     let h = c.hover(&path, inside(text, "store data", 7)).unwrap();
     assert!(
@@ -1290,8 +1264,7 @@ fn hover_and_completion_in_store_policies() {
 #[test]
 fn external_references_in_the_editor() {
     let text = "deployment d {\n  clouds aws\n  external var.log_bucket_arn\n}\n\naccess logs scoped {\n  aws allow \"s3:PutObject\" on \"${var.log_bucket_arn}/*\"\n}\n";
-    let (_dir, path, mut c) = opened("ext.eng", text);
-    c.diagnostics(&path);
+    let (_dir, path, mut c) = checked("ext.eng", text);
     let at = inside(text, "var.log_bucket_arn}", 4);
     let h = c.hover(&path, at).unwrap();
     assert!(

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{engc, stderr};
+use common::{engc, exits, stderr};
 use std::path::Path;
 use std::process::Output;
 
@@ -64,21 +64,22 @@ fn a_scope_from_set_is_checked_and_names_the_flag() {
         "empty.eng",
         &AZURE.replace("\"${root}\"", "\"\""),
     );
-    let o = engc(&["check", &f]);
-    assert_eq!(o.status.code(), Some(1));
+    let err = exits(&["check", &f], 1);
     assert!(
-        stderr(&o).contains("error[E0116]: `` is not an Azure assignable scope"),
+        err.contains("error[E0116]: `` is not an Azure assignable scope"),
         "{}",
-        stderr(&o)
+        err
     );
     // A proper scope from --set builds.
-    let o = engc(&[
-        "check",
-        &f.replace("empty", "azure"),
-        "--set",
-        "root=/subscriptions/00000000-0000-0000-0000-000000000000",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    exits(
+        &[
+            "check",
+            &f.replace("empty", "azure"),
+            "--set",
+            "root=/subscriptions/00000000-0000-0000-0000-000000000000",
+        ],
+        0,
+    );
 }
 
 #[test]
@@ -100,9 +101,8 @@ fn a_namespace_from_set_must_be_a_dns_label() {
     );
     // Every place the namespace lands is reported.
     assert!(err.matches("error[E0115]").count() >= 3, "{err}");
-    let o = engc(&["check", chalk, "--set", "external_id=has space"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("is not a valid external id"));
+    let err = exits(&["check", chalk, "--set", "external_id=has space"], 1);
+    assert!(err.contains("is not a valid external id"));
 }
 
 #[test]
@@ -110,15 +110,17 @@ fn parameters_reach_generated_names() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let quickstart = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/quickstart.eng");
-    let o = engc(&[
-        "build",
-        quickstart,
-        "-o",
-        out.to_str().unwrap(),
-        "--set",
-        "project_id=acme-prod",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    exits(
+        &[
+            "build",
+            quickstart,
+            "-o",
+            out.to_str().unwrap(),
+            "--set",
+            "project_id=acme-prod",
+        ],
+        0,
+    );
     let bindings = std::fs::read_to_string(out.join("gcp/operate.bindings.json")).unwrap();
     assert!(
         bindings.contains("projects/acme-prod/roles/shop_operate"),
@@ -132,9 +134,7 @@ fn placeholders_are_never_silent() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let chalk = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/chalk.eng");
-    let o = engc(&["build", chalk, "-o", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0));
-    let err = stderr(&o);
+    let err = exits(&["build", chalk, "-o", out.to_str().unwrap()], 0);
     assert!(err.contains("warning[W0117]: parameter `external_id` has no value: 1 document keeps `${external_id}`"), "{err}");
     assert!(err.contains("in `aws/chalk_api.trust.json`"), "{err}");
     assert!(err.contains("build: 5 warnings"), "{err}");
@@ -161,18 +161,20 @@ fn placeholders_are_never_silent() {
 
     // --strict: an error, and nothing is written (the folder stays as it was).
     let before = std::fs::read(out.join("manifest.json")).unwrap();
-    let o = engc(&[
-        "build",
-        chalk,
-        "-o",
-        out.to_str().unwrap(),
-        "--strict",
-        "--set",
-        "region=us-east-1",
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("error[W0117]"), "{}", stderr(&o));
-    assert!(stderr(&o).contains("an error because of `--strict`"));
+    let err = exits(
+        &[
+            "build",
+            chalk,
+            "-o",
+            out.to_str().unwrap(),
+            "--strict",
+            "--set",
+            "region=us-east-1",
+        ],
+        1,
+    );
+    assert!(err.contains("error[W0117]"), "{}", err);
+    assert!(err.contains("an error because of `--strict`"));
     assert_eq!(std::fs::read(out.join("manifest.json")).unwrap(), before);
 
     // Every value given: no warning, even with --strict, and no `${` left anywhere but
@@ -226,17 +228,11 @@ fn set_and_set_file() {
     let dir = tempfile::tempdir().unwrap();
     let chalk = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/chalk.eng");
     // An empty value is refused: leaving a parameter unset is done by leaving it out.
-    let o = engc(&["check", chalk, "--set", "external_id="]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("`external_id` is given an empty value"));
+    let err = exits(&["check", chalk, "--set", "external_id="], 2);
+    assert!(err.contains("`external_id` is given an empty value"));
     // An unknown name, with "did you mean".
-    let o = engc(&["check", chalk, "--set", "externl_id=x"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("did you mean `external_id`?"),
-        "{}",
-        stderr(&o)
-    );
+    let err = exits(&["check", chalk, "--set", "externl_id=x"], 2);
+    assert!(err.contains("did you mean `external_id`?"), "{}", err);
     // JSON, and --set overrides the file.
     let json = write(
         dir.path(),
@@ -244,48 +240,34 @@ fn set_and_set_file() {
         r#"{"external_id": "from-file", "namespace": "chalk"}"#,
     );
     let out = dir.path().join("out");
-    let o = engc(&[
-        "build",
-        chalk,
-        "-o",
-        out.to_str().unwrap(),
-        "--set-file",
-        &json,
-        "--set",
-        "external_id=from-flag",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    exits(
+        &[
+            "build",
+            chalk,
+            "-o",
+            out.to_str().unwrap(),
+            "--set-file",
+            &json,
+            "--set",
+            "external_id=from-flag",
+        ],
+        0,
+    );
     let trust = std::fs::read_to_string(out.join("aws/chalk_api.trust.json")).unwrap();
     assert!(trust.contains("from-flag") && !trust.contains("from-file"));
     // A number is refused (an account id could lose a leading zero on the way), as are
     // an unknown name in the file, a list and a missing file.
     let bad = write(dir.path(), "n.yaml", "account_id: 123456789012\n");
-    let o = engc(&["check", chalk, "--set-file", &bad]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("is not a string; quote it"),
-        "{}",
-        stderr(&o)
-    );
+    let err = exits(&["check", chalk, "--set-file", &bad], 2);
+    assert!(err.contains("is not a string; quote it"), "{}", err);
     let bad = write(dir.path(), "u.json", r#"{"regoin": "us-east-1"}"#);
-    let o = engc(&["check", chalk, "--set-file", &bad]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("u.json` names `regoin`"),
-        "{}",
-        stderr(&o)
-    );
-    assert!(
-        stderr(&o).contains("did you mean `region`?"),
-        "{}",
-        stderr(&o)
-    );
+    let err = exits(&["check", chalk, "--set-file", &bad], 2);
+    assert!(err.contains("u.json` names `regoin`"), "{}", err);
+    assert!(err.contains("did you mean `region`?"), "{}", err);
     let bad = write(dir.path(), "l.yaml", "- a\n- b\n");
-    let o = engc(&["check", chalk, "--set-file", &bad]);
-    assert_eq!(o.status.code(), Some(2));
-    let o = engc(&["check", chalk, "--set-file", "/no/such/file.json"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("no such file"));
+    exits(&["check", chalk, "--set-file", &bad], 2);
+    let err = exits(&["check", chalk, "--set-file", "/no/such/file.json"], 2);
+    assert!(err.contains("no such file"));
 }
 
 /// The implicit parameters land in generated names (every ARN holds `region` and
@@ -293,20 +275,21 @@ fn set_and_set_file() {
 #[test]
 fn implicit_parameters_are_checked_for_the_names_they_land_in() {
     let quickstart = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/quickstart.eng");
-    let o = engc(&[
-        "check",
-        quickstart,
-        "--set",
-        "region=us-east-1\"}",
-        "--set",
-        "account_id=12345",
-        "--set",
-        "project_id=My Project",
-        "--set",
-        "subscription_id=prod",
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    let err = stderr(&o);
+    let err = exits(
+        &[
+            "check",
+            quickstart,
+            "--set",
+            "region=us-east-1\"}",
+            "--set",
+            "account_id=12345",
+            "--set",
+            "project_id=My Project",
+            "--set",
+            "subscription_id=prod",
+        ],
+        1,
+    );
     for what in [
         "is not an AWS region",
         "is not an AWS account id",
@@ -316,19 +299,21 @@ fn implicit_parameters_are_checked_for_the_names_they_land_in() {
         assert!(err.contains(what), "{what}: {err}");
     }
     assert!(err.contains("from `--set region=...`"), "{err}");
-    let o = engc(&[
-        "check",
-        quickstart,
-        "--set",
-        "region=eu-central-2",
-        "--set",
-        "account_id=012345678901",
-        "--set",
-        "project_id=acme-prod-1",
-        "--set",
-        "subscription_id=00000000-1111-2222-3333-444444444444",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    exits(
+        &[
+            "check",
+            quickstart,
+            "--set",
+            "region=eu-central-2",
+            "--set",
+            "account_id=012345678901",
+            "--set",
+            "project_id=acme-prod-1",
+            "--set",
+            "subscription_id=00000000-1111-2222-3333-444444444444",
+        ],
+        0,
+    );
 }
 
 /// Values never hold `${` or `%{`: they would be read as a placeholder by engc, or as
@@ -346,9 +331,7 @@ fn values_with_template_syntax_are_refused() {
         "\"/subscriptions/${subscription_id}/resourceGroups/${rg}\"",
     );
     let f = write(dir.path(), "t.eng", &src);
-    let o = engc(&["check", &f]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let err = stderr(&o);
+    let err = exits(&["check", &f], 1);
     assert!(
         err.contains("error[E0116]: the value of `rg` holds `${`"),
         "{err}"
@@ -361,18 +344,12 @@ fn values_with_template_syntax_are_refused() {
         &src.replace("param rg = \"${file(\\\"/etc/passwd\\\")}\"", "param rg"),
     );
     for v in ["rg=${x}", "rg=a%{ if true }b"] {
-        let o = engc(&["check", &plain, "--set", v]);
-        assert_eq!(o.status.code(), Some(2), "{v}: {}", stderr(&o));
-        assert!(stderr(&o).contains("values cannot hold"), "{}", stderr(&o));
+        let err = exits(&["check", &plain, "--set", v], 2);
+        assert!(err.contains("values cannot hold"), "{v}: {err}");
     }
     let file = write(dir.path(), "v.yaml", "rg: \"${aws:username}\"\n");
-    let o = engc(&["check", &plain, "--set-file", &file]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("the value of `rg` holds `${`"),
-        "{}",
-        stderr(&o)
-    );
+    let err = exits(&["check", &plain, "--set-file", &file], 2);
+    assert!(err.contains("the value of `rg` holds `${`"), "{err}");
     // `$` and `{` apart are fine.
     let o = engc(&["check", &plain, "--set", "rg=a$b{c}"]);
     assert_ne!(o.status.code(), Some(2), "{}", stderr(&o));

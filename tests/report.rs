@@ -130,36 +130,18 @@ fn report_escapes_hostile_source_text() {
     write(
         dir.path(),
         "evil.eng",
-        br#"deployment evil {
-  clouds aws
-  managed_tag "evil.example/managed" = "true"
-  param external_id = "ab12cd34"
-}
-principal vendor {
-  aws role "arn:aws:iam::111122223333:role/x" external_id "${external_id}"
-}
-access setup for vendor unscoped "<script>alert(4)</script> & 'quotes'" {
-  ack W0411 "</td></tr></table><script>alert(5)</script>"
-  aws allow ["iam:PassRole"] on "*"
-  aws allow ["s3:GetObject"] on "arn:aws:s3:::<b>x</b>/*"
-  aws allow ["s3:GetObject"] on "*" when StringEquals "aws:PrincipalTag/team" = "<u>ops</u>"
-}
-network main {
-  cidr 10.0.0.0/16
-  subnet a 10.0.0.0/20 zone "<i>z</i>"
-}
-"#,
+        include_bytes!("e2e/report/hostile.eng"),
     );
     let o = engc_in(dir.path(), &["report", "evil.eng"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let page = String::from_utf8(o.stdout).unwrap();
-    for bad in ["<script", "<b>", "<i>", "<u>"] {
+    for bad in ["<script", "<img", "<b>", "<i>", "<u>"] {
         assert!(!page.contains(bad), "`{bad}` reached the page unescaped");
     }
     let t = text(&page);
     for kept in [
-        "<script>alert(4)</script> & 'quotes'",
-        "</td></tr></table><script>alert(5)</script>",
+        "<script>document.title='pwned'</script> & 'quotes'",
+        "</td></tr></table><img src=x onerror=\"document.title='pwned'\">",
         "arn:aws:s3:::<b>x</b>/*",
         "StringEquals aws:PrincipalTag/team = <u>ops</u>",
         "<i>z</i>",

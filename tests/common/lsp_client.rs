@@ -272,6 +272,18 @@ access operate for vendor scoped {
 }
 "#;
 
+/// The labels of completion items, in the server's order.
+pub fn labels(items: &[lt::CompletionItem]) -> Vec<String> {
+    items.iter().map(|i| i.label.clone()).collect()
+}
+
+/// The labels of completion items, sorted.
+pub fn sorted_labels(items: &[lt::CompletionItem]) -> Vec<String> {
+    let mut l = labels(items);
+    l.sort();
+    l
+}
+
 pub fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
@@ -283,5 +295,12 @@ pub fn opened(name: &str, text: &str) -> (tempfile::TempDir, std::path::PathBuf,
     let path = dir.path().join(name);
     let mut c = Client::start();
     c.open(&path, text);
+    (dir, path, c)
+}
+
+/// [`opened`], once its first diagnostics are published (the document is compiled).
+pub fn checked(name: &str, text: &str) -> (tempfile::TempDir, std::path::PathBuf, Client) {
+    let (dir, path, mut c) = opened(name, text);
+    c.diagnostics(&path);
     (dir, path, c)
 }

@@ -21,6 +21,15 @@ pub fn engc(args: &[&str]) -> Output {
     engc_in(Path::new("."), args)
 }
 
+/// Runs `engc` with `args`, asserts that it exits with `code` (showing its stderr when
+/// not), and returns its stderr.
+pub fn exits(args: &[&str], code: i32) -> String {
+    let o = engc(args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(code), "engc {args:?}: {err}");
+    err
+}
+
 /// The path of `examples/<name>.eng`.
 pub fn example(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -8,7 +8,7 @@ use super::json::to_json;
 use super::shell;
 use super::yaml::to_yaml;
 use super::{description_of, kind, principal_of, title_of, OutputFile, Target};
-use crate::model::{Access, Model};
+use crate::model::{Access, AzureRole, Model};
 use serde::Serialize;
 
 pub mod arm;
@@ -152,6 +152,49 @@ pub(crate) fn definition<'a>(model: &Model, access: &'a Access) -> RoleDefinitio
         data_actions: &role.data_actions,
         not_data_actions: &role.not_data_actions,
         assignable_scopes: &role.scopes,
+    }
+}
+
+/// A role definition's four operation lists as one `permissions` entry, under the key
+/// names of the format that writes it (ARM templates and Terraform spell them apart).
+pub(crate) struct Permissions {
+    keys: &'static [&'static str; 4],
+    lists: [Vec<String>; 4],
+}
+
+/// The keys of an ARM template's `permissions`.
+pub(crate) const ARM_KEYS: [&str; 4] = ["actions", "notActions", "dataActions", "notDataActions"];
+/// The keys of `azurerm_role_definition`'s `permissions` block.
+pub(crate) const TERRAFORM_KEYS: [&str; 4] =
+    ["actions", "not_actions", "data_actions", "not_data_actions"];
+
+impl Permissions {
+    /// The role's lists, each operation written by `write` (as a literal or an
+    /// expression of the format).
+    pub(crate) fn of(
+        role: &AzureRole,
+        keys: &'static [&'static str; 4],
+        write: impl Fn(&str) -> String,
+    ) -> Permissions {
+        let lists = [
+            &role.actions,
+            &role.not_actions,
+            &role.data_actions,
+            &role.not_data_actions,
+        ]
+        .map(|l| l.iter().map(|s| write(s)).collect());
+        Permissions { keys, lists }
+    }
+}
+
+impl Serialize for Permissions {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(4))?;
+        for (k, v) in self.keys.iter().zip(&self.lists) {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
     }
 }
 

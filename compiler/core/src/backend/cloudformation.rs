@@ -19,6 +19,7 @@ use super::{kind, optional_description, OutputFile, Target};
 use crate::model::{AwsStatement, Model, ResourceStatement};
 use crate::vocab::resource_policies::Kind;
 use serde::Serialize;
+use serde_with::skip_serializing_none;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -93,19 +94,17 @@ struct Template<'a> {
     outputs: BTreeMap<String, Output>,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct Parameter {
     #[serde(rename = "Type")]
     ty: &'static str,
     description: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     default: Option<String>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     no_echo: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     allowed_pattern: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     constraint_description: Option<&'static str>,
 }
 
@@ -148,19 +147,15 @@ struct BucketPolicyProperties<'a> {
     policy_document: Document<'a>,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct SgRule {
     ip_protocol: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     from_port: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     to_port: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     cidr_ip: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     cidr_ipv6: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
 }
 
@@ -183,6 +178,7 @@ impl SgRule {
     }
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct RoleProperties<'a> {
@@ -191,7 +187,6 @@ struct RoleProperties<'a> {
     assume_role_policy_document: TrustDocument<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     managed_policy_arns: Vec<Str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     permissions_boundary: Option<Ref>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     policies: Vec<InlinePolicy<'a>>,
@@ -211,14 +206,13 @@ struct InstanceProfileProperties {
     roles: [Ref; 1],
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct ManagedPolicyProperties<'a> {
     /// Set only for a permissions boundary, whose ARN conditions name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     managed_policy_name: Option<Str>,
     /// Left out for `description ""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<Str>,
     policy_document: Document<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -6,6 +6,7 @@ use super::shell;
 use super::{kind, optional_description, principal_of, title_of, OutputFile, Target};
 use crate::model::{Access, Model};
 use serde::Serialize;
+use serde_with::skip_serializing_none;
 
 /// The role that lets a member impersonate a service account.
 pub const TOKEN_CREATOR_ROLE: &str = "roles/iam.serviceAccountTokenCreator";
@@ -44,12 +45,12 @@ fn role_file(model: &Model, access: &Access) -> Option<OutputFile> {
         return None;
     }
 
+    #[skip_serializing_none]
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Role<'a> {
         title: &'a str,
         /// Left out for `description ""`: GCP's description is optional.
-        #[serde(skip_serializing_if = "Option::is_none")]
         description: Option<String>,
         stage: &'static str,
         included_permissions: Vec<&'a str>,

@@ -6,6 +6,7 @@ use super::json::to_json;
 use super::shell;
 use crate::model::{Access, GcpBinding, GcpTarget};
 use serde::Serialize;
+use serde_with::skip_serializing_none;
 use std::collections::BTreeMap;
 
 #[derive(Serialize)]
@@ -21,11 +22,11 @@ struct Resource<'a> {
     bindings: Vec<Binding<'a>>,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct Binding<'a> {
     role: &'a str,
     members: &'a [String],
-    #[serde(skip_serializing_if = "Option::is_none")]
     condition: Option<Condition<'a>>,
 }
 

@@ -5,6 +5,7 @@ use super::yaml::{multi_doc, to_yaml};
 use super::{kind, principal_of, OutputFile, Target};
 use crate::model::{Access, K8sBinding, K8sRole, K8sRule, K8sServiceAccount, K8sSubject, Model};
 use serde::Serialize;
+use serde_with::skip_serializing_none;
 use std::collections::BTreeMap;
 
 pub const RBAC_API_GROUP: &str = "rbac.authorization.k8s.io";
@@ -20,13 +21,13 @@ pub fn emit(model: &Model) -> Vec<OutputFile> {
         .collect()
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct RoleDoc<'a> {
     api_version: &'static str,
     kind: &'static str,
     metadata: Metadata<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     aggregation_rule: Option<AggregationRule<'a>>,
     rules: Vec<RuleDoc<'a>>,
 }
@@ -43,21 +44,20 @@ struct Selector<'a> {
     match_labels: BTreeMap<&'a str, &'a str>,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct Metadata<'a> {
     name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     namespace: Option<&'a str>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     labels: BTreeMap<&'a str, &'a str>,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct RuleDoc<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
     api_groups: Option<&'a [String]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     resources: Option<&'a [String]>,
     verbs: &'a [String],
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
@@ -87,14 +87,13 @@ struct RoleRef<'a> {
     name: &'a str,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Subject<'a> {
     kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     api_group: Option<&'static str>,
     name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     namespace: Option<&'a str>,
 }
 

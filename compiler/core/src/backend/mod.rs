@@ -25,6 +25,7 @@ use crate::model::Model;
 use crate::syntax::ast::Cloud;
 use schemars::JsonSchema;
 use serde::Serialize;
+use serde_with::skip_serializing_none;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What `engc build --target` selects.
@@ -278,20 +279,18 @@ struct Manifest<'a> {
 }
 
 /// An access level.
+#[skip_serializing_none]
 #[derive(Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 struct AccessEntry<'a> {
     name: &'a str,
     /// The principal it is granted to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     principal: Option<&'a str>,
     /// `scoped` or `unscoped`.
     scope: &'static str,
     /// Why an unscoped level is unscoped.
-    #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
     /// The id to pass to `gcloud iam roles create` for its custom role.
-    #[serde(skip_serializing_if = "Option::is_none")]
     gcp_role_id: Option<&'a str>,
 }
 

@@ -5,24 +5,21 @@ use super::json::to_json;
 use super::{kind, OutputFile, Target};
 use crate::model::{Model, NetRule, Network, Peer};
 use serde::Serialize;
+use serde_with::skip_serializing_none;
 
 /// `network/<name>.json` for every network.
 pub fn emit(model: &Model) -> Vec<OutputFile> {
     model.networks.iter().map(network_file).collect()
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct Plan<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
     vpc_cidr_block: Option<&'a str>,
     vpc_subnets: Vec<SubnetPlan<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pod_cidr_block: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     service_cidr_block: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     psc_cidr_block: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     master_cidr_block: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     firewall_rules: Vec<RulePlan<'a>>,
@@ -41,13 +38,11 @@ struct RulePlan<'a> {
     peers: Vec<PeerPlan<'a>>,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct PeerPlan<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
     subnet: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     cidr_block: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     tag: Option<&'a str>,
 }
 
@@ -96,13 +91,12 @@ fn rule_plan(r: &NetRule) -> RulePlan<'_> {
     }
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct SubnetPlan<'a> {
     name: &'a str,
     cidr_block: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     az: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     public_cidr_block: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     secondary_ip_ranges: Vec<SecondaryPlan<'a>>,

@@ -234,21 +234,6 @@ impl Catalog {
         std::ptr::eq(self, Catalog::builtin())
     }
 
-    /// The operation with this name, compared without regard to case (as Azure does).
-    pub fn get(&self, name: &str) -> Option<&Operation> {
-        self.operations.get(name)
-    }
-
-    /// The operations matching a wildcard as role definitions write them (`*` any run of
-    /// characters, `/` included; compared without regard to case), sorted by name:
-    /// `Microsoft.Storage/storageAccounts/*`, `Microsoft.Resources/*/read`, `*/read`.
-    ///
-    /// Both actions and data actions match; a role's `dataActions` only ever grant the
-    /// data actions among them (filter on [`Operation::is_data_action`]).
-    pub fn matching(&self, pattern: &str) -> Vec<&Operation> {
-        self.operations.matching(pattern)
-    }
-
     /// "Did you mean" for an operation that is not in the catalog
     /// (`Microsoft.Storage/storageAccount/read` -> `Microsoft.Storage/storageAccounts/read`),
     /// or for a wildcard whose provider is unknown (`Microsoft.Storag/*` ->
@@ -289,43 +274,30 @@ impl Catalog {
             .ok()
             .map(|i| (self.providers[i].0.as_str(), self.providers[i].1.as_str()))
     }
+}
 
-    /// All operations, sorted by name without regard to case.
-    pub fn iter(&self) -> impl Iterator<Item = &Operation> {
-        self.operations.iter()
-    }
-
-    pub fn len(&self) -> usize {
-        self.operations.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.operations.is_empty()
+/// Lookup by name (without case, as Azure compares), wildcard matching (`*` any run, `/`
+/// included: `Microsoft.Resources/*/read`) and iteration in name order are the sorted
+/// list's. Both actions and data actions match a wildcard; a role's `dataActions` only
+/// ever grant the data actions among them (filter on [`Operation::is_data_action`]).
+impl std::ops::Deref for Catalog {
+    type Target = Sorted<Operation>;
+    fn deref(&self) -> &Sorted<Operation> {
+        &self.operations
     }
 }
 
 impl super::Names for Catalog {
-    type Entry<'c> = &'c Operation;
     const CLOUD: &'static str = "Azure";
     const WHAT: &'static str = "operation";
     const SERVICE: &'static str = "provider";
     const SEPARATOR: char = '/';
     const EXAMPLE: &'static str = "Microsoft.Storage/storageAccounts/read";
 
-    fn get<'c>(&'c self, name: &str) -> Option<Self::Entry<'c>> {
-        Catalog::get(self, name)
-    }
-    fn matching<'c>(&'c self, pattern: &str) -> Vec<Self::Entry<'c>> {
-        Catalog::matching(self, pattern)
-    }
-    fn suggest(&self, name: &str) -> Option<String> {
-        Catalog::suggest(self, name)
-    }
+    super::sorted::sorted_names!(Operation, operations);
+
     fn service<'c>(&'c self, service: &str) -> Option<&'c str> {
         self.provider(service).map(|(ns, _)| ns)
-    }
-    fn partial(&self) -> bool {
-        self.is_builtin()
     }
 }
 

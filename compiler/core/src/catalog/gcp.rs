@@ -264,17 +264,6 @@ impl Catalog {
         std::ptr::eq(self, Catalog::builtin())
     }
 
-    /// The permission with exactly this name (GCP names are case-sensitive).
-    pub fn get(&self, name: &str) -> Option<&Permission> {
-        self.permissions.get(name)
-    }
-
-    /// The permissions matching a glob (`*` any run, `?` one character; compared without
-    /// regard to case), sorted by name: `storage.buckets.*`, `*.getIamPolicy`.
-    pub fn matching(&self, pattern: &str) -> Vec<&Permission> {
-        self.permissions.matching(pattern)
-    }
-
     /// "Did you mean" for a name that is not in the catalog (`storage.bucket.get` ->
     /// `storage.buckets.get`), or for a pattern whose service is unknown (`storag.*` ->
     /// `storage.*`). None when `name` is known, or nothing is close.
@@ -301,43 +290,28 @@ impl Catalog {
     pub fn has_service(&self, service: &str) -> bool {
         self.permissions.iter().any(|p| p.service() == service)
     }
+}
 
-    /// All permissions, sorted by name.
-    pub fn iter(&self) -> impl Iterator<Item = &Permission> {
-        self.permissions.iter()
-    }
-
-    pub fn len(&self) -> usize {
-        self.permissions.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.permissions.is_empty()
+/// Lookup by name (with case: GCP names are case-sensitive), wildcard matching and
+/// iteration in name order are the sorted list's.
+impl std::ops::Deref for Catalog {
+    type Target = Sorted<Permission>;
+    fn deref(&self) -> &Sorted<Permission> {
+        &self.permissions
     }
 }
 
 impl super::Names for Catalog {
-    type Entry<'c> = &'c Permission;
     const CLOUD: &'static str = "GCP";
     const WHAT: &'static str = "permission";
     const SERVICE: &'static str = "service";
     const SEPARATOR: char = '.';
     const EXAMPLE: &'static str = "storage.buckets.get";
 
-    fn get<'c>(&'c self, name: &str) -> Option<Self::Entry<'c>> {
-        Catalog::get(self, name)
-    }
-    fn matching<'c>(&'c self, pattern: &str) -> Vec<Self::Entry<'c>> {
-        Catalog::matching(self, pattern)
-    }
-    fn suggest(&self, name: &str) -> Option<String> {
-        Catalog::suggest(self, name)
-    }
+    super::sorted::sorted_names!(Permission, permissions);
+
     fn service<'c>(&'c self, service: &str) -> Option<&'c str> {
         self.services().into_iter().find(|s| *s == service)
-    }
-    fn partial(&self) -> bool {
-        self.is_builtin()
     }
 }
 

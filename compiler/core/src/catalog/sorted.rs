@@ -13,6 +13,28 @@ pub trait Named {
 /// How names are ordered and compared.
 pub type Order = fn(&str, &str) -> Ordering;
 
+/// The parts of [`Names`](super::Names) that a catalog keeping its entries in a
+/// [`Sorted`] field (`$field`) shares with the other such catalogs: lookup, matching,
+/// its own `suggest`, and "partial" for the built-in subset.
+macro_rules! sorted_names {
+    ($entry:ty, $field:ident) => {
+        type Entry<'c> = &'c $entry;
+        fn get<'c>(&'c self, name: &str) -> Option<&'c $entry> {
+            self.$field.get(name)
+        }
+        fn matching<'c>(&'c self, pattern: &str) -> Vec<&'c $entry> {
+            self.$field.matching(pattern)
+        }
+        fn suggest(&self, name: &str) -> Option<String> {
+            Catalog::suggest(self, name)
+        }
+        fn partial(&self) -> bool {
+            self.is_builtin()
+        }
+    };
+}
+pub(crate) use sorted_names;
+
 #[derive(Debug, Clone)]
 pub struct Sorted<E> {
     entries: Vec<E>,

@@ -17,6 +17,7 @@ pub mod facts;
 pub use facts::Facts;
 use facts::{AwsEntry, AwsKey, AzureItem, GcpItem, K8sItem, Levels, PrincipalFacts, TrustItem};
 use serde::Serialize;
+use serde_with::skip_serializing_none;
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
@@ -81,6 +82,7 @@ pub struct AwsChange {
 }
 
 /// A GCP, Azure or trust item gained or lost.
+#[skip_serializing_none]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ItemChange {
     pub change: Change,
@@ -93,7 +95,6 @@ pub struct ItemChange {
     pub name: String,
     /// Where: the role's binding (`project`, `bucket NAME`), the Azure scope, the
     /// trust action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub on: Option<String>,
     pub conditions: Vec<String>,
     pub levels: Vec<String>,

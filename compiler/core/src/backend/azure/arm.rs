@@ -11,11 +11,12 @@
 //! cannot reach it (the script and the Terraform module can).
 
 use super::super::json::to_json;
-use super::{definition, RoleDefinition};
+use super::{Permissions, ARM_KEYS};
 use crate::backend::template::has_params;
 use crate::backend::{description_of, title_of};
 use crate::model::{Access, Model};
 use serde::Serialize;
+use serde_with::skip_serializing_none;
 use std::collections::BTreeMap;
 
 pub const SCHEMA: &str =
@@ -150,15 +151,7 @@ struct DefinitionProperties {
     assignable_scopes: Vec<String>,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Permissions {
-    actions: Vec<String>,
-    not_actions: Vec<String>,
-    data_actions: Vec<String>,
-    not_data_actions: Vec<String>,
-}
-
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct AssignmentResource {
     #[serde(rename = "type")]
@@ -166,7 +159,6 @@ struct AssignmentResource {
     #[serde(rename = "apiVersion")]
     api_version: &'static str,
     name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     scope: Option<String>,
     #[serde(rename = "dependsOn", skip_serializing_if = "Vec::is_empty")]
     depends_on: Vec<&'static str>,
@@ -327,7 +319,6 @@ pub fn template(model: &Model, access: &Access, assignee: &str) -> Option<String
         .iter()
         .map(|s| place(s, home))
         .collect::<Option<_>>()?;
-    let def: RoleDefinition = definition(model, access);
     let mut resources = vec![Resource::Definition(DefinitionResource {
         ty: "Microsoft.Authorization/roleDefinitions",
         api_version: AUTHORIZATION_API,
@@ -336,12 +327,7 @@ pub fn template(model: &Model, access: &Access, assignee: &str) -> Option<String
             role_name: "[parameters('roleName')]",
             description: literal(&description_of(model, access)),
             ty: "CustomRole",
-            permissions: [Permissions {
-                actions: def.actions.iter().map(|s| literal(s)).collect(),
-                not_actions: def.not_actions.iter().map(|s| literal(s)).collect(),
-                data_actions: def.data_actions.iter().map(|s| literal(s)).collect(),
-                not_data_actions: def.not_data_actions.iter().map(|s| literal(s)).collect(),
-            }],
+            permissions: [Permissions::of(&access.azure, &ARM_KEYS, literal)],
             assignable_scopes: scopes.iter().map(|s| literal(s)).collect(),
         },
     })];

@@ -9,6 +9,7 @@ use crate::backend::aws::{is_boundary, policy_documents, role_description, trust
 use crate::model::Model;
 use crate::vocab::resource_policies::Kind;
 use serde::Serialize;
+use serde_with::skip_serializing_none;
 use std::collections::BTreeMap;
 
 const PROVIDERS: &[(&str, &str, &str)] = &[("aws", "hashicorp/aws", ">= 5.0, < 6.0")];
@@ -49,12 +50,12 @@ struct KeyPolicy {
     policy: String,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct Role {
     name: String,
     description: String,
     assume_role_policy: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     permissions_boundary: Option<String>,
 }
 
@@ -71,11 +72,11 @@ struct InstanceProfile {
     role: String,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct Policy {
     name: String,
     /// Left out for `description ""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
     policy: String,
 }
@@ -101,11 +102,10 @@ struct OrganizationsAttachment {
     target_id: String,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct Data {
-    #[serde(skip_serializing_if = "Option::is_none")]
     aws_region: Option<Current>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     aws_caller_identity: Option<Current>,
 }
 

@@ -3,9 +3,11 @@
 //! scope.
 
 use super::{ident, reference, Output, Rendered, Strings};
+use crate::backend::azure::{Permissions, TERRAFORM_KEYS};
 use crate::backend::{description_of, principal_of, title_of};
 use crate::model::Model;
 use serde::Serialize;
+use serde_with::skip_serializing_none;
 use std::collections::BTreeMap;
 
 const PROVIDERS: &[(&str, &str, &str)] = &[("azurerm", "hashicorp/azurerm", ">= 3.0")];
@@ -29,23 +31,13 @@ struct Definition {
     permissions: [Permissions; 1],
 }
 
-#[derive(Serialize)]
-struct Permissions {
-    actions: Vec<String>,
-    not_actions: Vec<String>,
-    data_actions: Vec<String>,
-    not_data_actions: Vec<String>,
-}
-
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct Assignment {
     scope: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     role_definition_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     role_definition_name: Option<String>,
     principal_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     principal_type: Option<&'static str>,
 }
 
@@ -71,12 +63,7 @@ pub fn module(model: &Model) -> Option<Rendered> {
                 scope: s.tf(first),
                 description: s.tf(&description_of(model, access)),
                 assignable_scopes: s.tf_all(&role.scopes),
-                permissions: [Permissions {
-                    actions: s.tf_all(&role.actions),
-                    not_actions: s.tf_all(&role.not_actions),
-                    data_actions: s.tf_all(&role.data_actions),
-                    not_data_actions: s.tf_all(&role.not_data_actions),
-                }],
+                permissions: [Permissions::of(role, &TERRAFORM_KEYS, |a| s.tf(a))],
             },
         );
         output.insert(

@@ -9,6 +9,7 @@ use crate::backend::network::port_text;
 use crate::model::{Model, NetRule, Network, Peer};
 use crate::syntax::ast::{Cloud, Direction, Protocol};
 use serde::Serialize;
+use serde_with::skip_serializing_none;
 use std::collections::BTreeMap;
 
 /// The networks of `cloud` that have firewall rules.
@@ -60,18 +61,15 @@ pub struct SecurityGroup {
     vpc_id: String,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 pub struct SgRule {
     security_group_id: String,
     description: String,
     ip_protocol: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     from_port: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     to_port: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     cidr_ipv4: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     cidr_ipv6: Option<String>,
 }
 
@@ -241,6 +239,7 @@ pub struct Nsg {
     resource_group_name: String,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 pub struct NsgRule {
     name: String,
@@ -250,7 +249,6 @@ pub struct NsgRule {
     access: &'static str,
     protocol: &'static str,
     source_port_range: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     destination_port_range: Option<&'static str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     destination_port_ranges: Vec<String>,

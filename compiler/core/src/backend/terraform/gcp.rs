@@ -7,6 +7,7 @@ use crate::backend::gcp::{service_account_email, TOKEN_CREATOR_ROLE};
 use crate::backend::{optional_description, principal_of, title_of};
 use crate::model::Model;
 use serde::Serialize;
+use serde_with::skip_serializing_none;
 use std::collections::BTreeMap;
 
 const PROVIDERS: &[(&str, &str, &str)] = &[("google", "hashicorp/google", ">= 5.0")];
@@ -47,13 +48,13 @@ struct Condition {
     expression: String,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct CustomRole {
     project: String,
     role_id: String,
     title: String,
     /// Left out for `description ""`, as in the role's JSON.
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
     stage: &'static str,
     permissions: Vec<String>,

@@ -6,6 +6,7 @@ use crate::backend::k8s::RBAC_API_GROUP;
 use crate::backend::principal_of;
 use crate::model::{K8sRule, Model};
 use serde::Serialize;
+use serde_with::skip_serializing_none;
 use std::collections::BTreeMap;
 
 const PROVIDERS: &[(&str, &str, &str)] = &[("kubernetes", "hashicorp/kubernetes", ">= 2.0")];
@@ -22,10 +23,10 @@ struct Resources {
     kubernetes_role_binding_v1: BTreeMap<String, Binding>,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct Metadata {
     name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     namespace: Option<String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     labels: BTreeMap<String, String>,
@@ -76,13 +77,12 @@ struct RoleRef {
     name: String,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct Subject {
     kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     api_group: Option<&'static str>,
     name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     namespace: Option<String>,
 }
 

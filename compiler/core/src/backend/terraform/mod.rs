@@ -17,6 +17,7 @@ use super::{kind, OutputFile, Target};
 use crate::model::Model;
 use crate::syntax::ast::Cloud;
 use serde::Serialize;
+use serde_with::skip_serializing_none;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -53,14 +54,13 @@ fn file(cloud: &str, m: Rendered) -> OutputFile {
 }
 
 /// A module: `terraform`, then the blocks Terraform's JSON syntax names.
+#[skip_serializing_none]
 #[derive(Serialize)]
 pub struct Module<R: Serialize, D: Serialize> {
     terraform: Settings,
-    #[serde(skip_serializing_if = "Option::is_none")]
     provider: Option<BTreeMap<&'static str, Features>>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     variable: BTreeMap<String, Variable>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     data: Option<D>,
     resource: R,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -87,11 +87,11 @@ pub struct Features {
 #[derive(Serialize)]
 pub struct Empty {}
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 pub struct Variable {
     #[serde(rename = "type")]
     ty: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     default: Option<String>,
     description: String,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
