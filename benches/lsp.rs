@@ -13,9 +13,12 @@
 //! to skip the stdio runs, and any other argument to run only the inputs whose name
 //! contains it, e.g. `-- generated`).
 
+#[path = "../tests/common/generate.rs"]
+mod generate;
+
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -183,21 +186,7 @@ impl Transport for Stdio_ {
         m.write(&mut self.stdin).unwrap();
     }
     fn recv(&mut self) -> Value {
-        let mut len = 0usize;
-        loop {
-            let mut line = String::new();
-            self.stdout.read_line(&mut line).unwrap();
-            let line = line.trim();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(v) = line.strip_prefix("Content-Length: ") {
-                len = v.parse().unwrap();
-            }
-        }
-        let mut body = vec![0; len];
-        self.stdout.read_exact(&mut body).unwrap();
-        serde_json::from_slice(&body).unwrap()
+        generate::read_lsp_message(&mut self.stdout)
     }
 }
 

@@ -11,6 +11,9 @@
 //!
 //! It prints figures only: timings belong here, not in tests.
 
+#[path = "../tests/common/generate.rs"]
+mod generate;
+
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -59,26 +62,13 @@ fn row(what: &str, (cpu, rss): (Duration, u64)) {
     );
 }
 
-/// 10,000 principals, each with one scoped access level (an explicit AWS and GCP grant;
-/// one level in 50 also reads a store), as `tests/robustness.rs` checks them.
+/// 10,000 principals, each with one scoped access level, as `tests/robustness.rs`
+/// checks them.
 fn ten_thousand_levels() -> String {
-    let mut text = String::from(
+    let header =
         "deployment big {\n  clouds aws, gcp, azure\n  managed_tag \"big/managed\" = \"true\"\n  \
-         name_prefix \"big\"\n  param external_id, client_id\n}\n\nstore data: bucket\n\n",
-    );
-    for i in 0..10_000 {
-        text.push_str(&format!(
-            "principal p{i} {{\n  aws role \"arn:aws:iam::111122223333:role/p{i}\" external_id \"${{external_id}}\"\n  \
-             gcp service_account \"p{i}@${{project_id}}.iam.gserviceaccount.com\"\n  \
-             azure service_principal \"${{client_id}}\"\n}}\n\
-             access a{i} for p{i} scoped {{\n  {grant}\n  \
-             aws allow [\"s3:GetObject\"] on \"arn:aws:s3:::big-{i}/*\"\n  \
-             gcp permissions [\"storage.objects.get\"]\n  \
-             azure scope \"/subscriptions/${{subscription_id}}\"\n}}\n",
-            grant = if i % 50 == 0 { "read store data" } else { "" },
-        ));
-    }
-    text
+                  name_prefix \"big\"\n  param external_id, client_id\n}\n\nstore data: bucket\n\n";
+    format!("{header}{}", generate::access_levels(10_000))
 }
 
 /// 99,999 pairs of subnets on the same /28 (the second of each pair overlaps the

@@ -1,6 +1,8 @@
 //! The language server in process: a client on an in-memory connection drives
 //! `engc::lsp::serve` through each feature, and through input meant to break it.
 
+#[path = "common/generate.rs"]
+mod generate;
 #[path = "common/lsp_client.rs"]
 mod lsp_client;
 
@@ -797,7 +799,7 @@ fn the_binary_refuses_transports_it_does_not_have() {
 }
 
 fn serve_over_stdio(args: &[&str]) {
-    use std::io::{BufRead, BufReader, Read, Write};
+    use std::io::{BufReader, Write};
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_engc"))
         .args(args)
@@ -812,23 +814,7 @@ fn serve_over_stdio(args: &[&str]) {
         write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
         stdin.flush().unwrap();
     };
-    let mut recv = || -> Value {
-        let mut len = 0;
-        loop {
-            let mut line = String::new();
-            out.read_line(&mut line).unwrap();
-            let line = line.trim();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(v) = line.strip_prefix("Content-Length: ") {
-                len = v.parse().unwrap();
-            }
-        }
-        let mut body = vec![0; len];
-        out.read_exact(&mut body).unwrap();
-        serde_json::from_slice(&body).unwrap()
-    };
+    let mut recv = || -> Value { generate::read_lsp_message(&mut out) };
     send("{this is not json");
     let r = recv();
     assert_eq!(r["error"]["code"], -32700);

@@ -10,6 +10,9 @@
 //! `ENGC_ROBUSTNESS_SCALE=50 ENGC_ROBUSTNESS_SEED=7 cargo test --release --test
 //! robustness` searches longer, with other mutants.
 
+#[path = "common/generate.rs"]
+mod generate;
+
 use engc::backend::{self, Target};
 use engc::ide::Analysis;
 use engc::loader::FileLoader;
@@ -1242,20 +1245,7 @@ fn fifty_thousand_subnets() {
 
 #[test]
 fn ten_thousand_access_levels() {
-    let mut text = String::from(BIG_HEADER);
-    for i in 0..10_000 {
-        text.push_str(&format!(
-            "principal p{i} {{\n  aws role \"arn:aws:iam::111122223333:role/p{i}\" external_id \"${{external_id}}\"\n  \
-             gcp service_account \"p{i}@${{project_id}}.iam.gserviceaccount.com\"\n  \
-             azure service_principal \"${{client_id}}\"\n}}\n\
-             access a{i} for p{i} scoped {{\n  {grant}\n  \
-             aws allow [\"s3:GetObject\"] on \"arn:aws:s3:::big-{i}/*\"\n  \
-             gcp permissions [\"storage.objects.get\"]\n  \
-             azure scope \"/subscriptions/${{subscription_id}}\"\n}}\n",
-            // An abstract grant costs a walk of the catalog; one level in 50 has one.
-            grant = if i % 50 == 0 { "read store data" } else { "" },
-        ));
-    }
+    let text = format!("{BIG_HEADER}{}", generate::access_levels(10_000));
     assert_clean(&big("10,000 access levels", &text));
 }
 
