@@ -207,6 +207,18 @@ impl Client {
         }
     }
 
+    /// The hover at `p`, which must exist and contain each of `wants`; returned for
+    /// further checks.
+    pub fn hover_has(&mut self, path: &Path, p: lt::Position, wants: &[&str]) -> String {
+        let h = self
+            .hover(path, p)
+            .unwrap_or_else(|| panic!("no hover at {p:?}"));
+        for want in wants {
+            assert!(h.contains(want), "no `{want}` in the hover: {h}");
+        }
+        h
+    }
+
     pub fn completion(&mut self, path: &Path, p: lt::Position) -> Vec<lt::CompletionItem> {
         match self.request::<lt::request::Completion>(lt::CompletionParams {
             text_document_position: Client::tdp(path, p),

@@ -67,7 +67,6 @@ pub struct Catalog {
     operations: Sorted<Operation>,
     /// (namespace, display name), sorted by namespace without regard to case.
     providers: Vec<(String, String)>,
-    source: String,
 }
 
 #[derive(Deserialize)]
@@ -117,10 +116,8 @@ impl Catalog {
         CATALOG.get_or_init(|| {
             let mut c = Catalog::parse_lines(BUILTIN)
                 .unwrap_or_else(|e| panic!("embedded Azure subset is corrupt: {e}"));
-            c.source = format!(
-                "built-in subset ({} operations the standard library and examples use)",
-                c.len()
-            );
+            c.operations
+                .set_source(super::sorted::builtin_source(c.len(), "operations"));
             c
         })
     }
@@ -128,10 +125,8 @@ impl Catalog {
     /// Reads a full catalog: the JSON of `az provider operation list --output json` (or of
     /// `az provider operation show --namespace N`).
     pub fn load_file(path: &Path) -> Result<Catalog, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-        let mut c = Catalog::parse(&text).map_err(|e| format!("`{}`: {e}", path.display()))?;
-        c.source = path.display().to_string();
+        let mut c = super::sorted::read_file(path, Catalog::parse)?;
+        c.operations.set_source(path.display().to_string());
         Ok(c)
     }
 
@@ -220,13 +215,7 @@ impl Catalog {
         Ok(Catalog {
             operations: Sorted::new(operations, cmp_ignore_ascii_case),
             providers,
-            source: String::new(),
         })
-    }
-
-    /// Where the operations come from: the built-in subset or a file path.
-    pub fn source(&self) -> &str {
-        &self.source
     }
 
     /// Whether this is the embedded subset (which has no display names or descriptions).

@@ -109,7 +109,6 @@ fn service_of(name: &str) -> &str {
 #[derive(Debug, Clone)]
 pub struct Catalog {
     permissions: Sorted<Permission>,
-    source: String,
 }
 
 /// `Permission` as the IAM API and gcloud write it.
@@ -141,10 +140,8 @@ impl Catalog {
         CATALOG.get_or_init(|| {
             let mut c = Catalog::parse_lines(BUILTIN, true)
                 .unwrap_or_else(|e| panic!("embedded GCP subset is corrupt: {e}"));
-            c.source = format!(
-                "built-in subset ({} permissions the standard library and examples use)",
-                c.len()
-            );
+            c.permissions
+                .set_source(super::sorted::builtin_source(c.len(), "permissions"));
             c
         })
     }
@@ -152,10 +149,8 @@ impl Catalog {
     /// Reads a full catalog: the JSON of `gcloud iam list-testable-permissions ...
     /// --format=json`, the REST response `{"permissions": [...]}`, or one name a line.
     pub fn load_file(path: &Path) -> Result<Catalog, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-        let mut c = Catalog::parse(&text).map_err(|e| format!("`{}`: {e}", path.display()))?;
-        c.source = path.display().to_string();
+        let mut c = super::sorted::read_file(path, Catalog::parse)?;
+        c.permissions.set_source(path.display().to_string());
         Ok(c)
     }
 
@@ -250,13 +245,7 @@ impl Catalog {
         }
         Ok(Catalog {
             permissions: Sorted::new(permissions, str::cmp),
-            source: String::new(),
         })
-    }
-
-    /// Where the permissions come from: the built-in subset or a file path.
-    pub fn source(&self) -> &str {
-        &self.source
     }
 
     /// Whether this is the embedded subset (which has no titles or stages).

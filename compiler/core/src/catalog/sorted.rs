@@ -13,6 +13,21 @@ pub trait Named {
 /// How names are ordered and compared.
 pub type Order = fn(&str, &str) -> Ordering;
 
+/// Reads a catalog file with `parse`, naming the file in any error.
+pub fn read_file<C>(
+    path: &std::path::Path,
+    parse: impl Fn(&str) -> Result<C, String>,
+) -> Result<C, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    parse(&text).map_err(|e| format!("`{}`: {e}", path.display()))
+}
+
+/// How `engc catalog` names an embedded subset of `n` entries (`permissions`...).
+pub fn builtin_source(n: usize, entries: &str) -> String {
+    format!("built-in subset ({n} {entries} the standard library and examples use)")
+}
+
 /// The parts of [`Names`](super::Names) that a catalog keeping its entries in a
 /// [`Sorted`] field (`$field`) shares with the other such catalogs: lookup, matching,
 /// its own `suggest`, and "partial" for the built-in subset.
@@ -39,6 +54,7 @@ pub(crate) use sorted_names;
 pub struct Sorted<E> {
     entries: Vec<E>,
     order: Order,
+    source: String,
 }
 
 impl<E: Named> Sorted<E> {
@@ -46,7 +62,20 @@ impl<E: Named> Sorted<E> {
     pub fn new(mut entries: Vec<E>, order: Order) -> Sorted<E> {
         entries.sort_by(|a, b| order(a.name(), b.name()));
         entries.dedup_by(|a, b| order(a.name(), b.name()) == Ordering::Equal);
-        Sorted { entries, order }
+        Sorted {
+            entries,
+            order,
+            source: String::new(),
+        }
+    }
+
+    /// Where the entries come from: the built-in subset or a file path.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    pub fn set_source(&mut self, source: String) {
+        self.source = source;
     }
 
     /// The entry named `name`, under the list's order.
