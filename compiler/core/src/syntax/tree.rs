@@ -14,7 +14,7 @@
 
 use super::parser::Rule;
 use super::tokens::{Tok, Tokens};
-use pest::iterators::Pair;
+use pest::iterators::{Pair, Pairs};
 use std::fmt::Write as _;
 
 /// What a node is: a grammar rule, the file, or text pest could not parse.
@@ -57,6 +57,9 @@ struct Node {
     kind: NodeKind,
     start: usize,
     end: usize,
+    /// Where pest ended the rule: past `end` by the white space and comments that its
+    /// skipping took after an optional part that did not match.
+    rule_end: usize,
     children: Vec<Child>,
 }
 
@@ -191,6 +194,12 @@ impl<'t> SyntaxNode<'t> {
 
     pub fn end(&self) -> usize {
         self.node.end
+    }
+
+    /// The text pest matched for the rule: the node's, and the trivia its skipping took
+    /// after an optional part that did not match (which spans trim, but not all of).
+    pub fn rule_text(&self) -> &'t str {
+        &self.tree.text[self.node.start..self.node.rule_end.max(self.node.end)]
     }
 
     /// The node's text (its tokens', trivia inside it included).
@@ -328,29 +337,7 @@ pub(crate) struct Builder<'s> {
 impl<'s> Builder<'s> {
     pub(crate) fn new(text: &'s str) -> Builder<'s> {
         let mut leaves = Vec::new();
-        let mut at = 0;
-        for t in Tokens::at(text, 0) {
-            if t.start > at {
-                leaves.push(Leaf {
-                    kind: TokenKind::White,
-                    start: at,
-                    end: t.start,
-                });
-            }
-            leaves.push(Leaf {
-                kind: TokenKind::Tok(t.kind),
-                start: t.start,
-                end: t.end,
-            });
-            at = t.end;
-        }
-        if text.len() > at {
-            leaves.push(Leaf {
-                kind: TokenKind::White,
-                start: at,
-                end: text.len(),
-            });
-        }
+        push_leaves(&mut leaves, text, 0, |_| false);
         Builder {
             text,
             leaves,
@@ -359,10 +346,35 @@ impl<'s> Builder<'s> {
         }
     }
 
+    /// Cuts the token `k` at `at` (inside it), where pest sees a boundary the tokenizer
+    /// does not: a rule that ends inside a word (`10.0.0.0/8ingress` is an address and
+    /// a keyword to pest), or parsing resumed after an error inside a comment that
+    /// runs over lines. The tokens from `at` are read again, up to where they meet
+    /// the old ones.
+    fn split(&mut self, k: usize, at: usize) {
+        let tail = self.leaves.split_off(k + 1);
+        self.leaves[k].end = at;
+        let mut j = 0;
+        let meets = |start: usize| {
+            while tail.get(j).is_some_and(|l| l.start < start) {
+                j += 1;
+            }
+            tail.get(j).is_some_and(|l| l.start == start && l.kind != TokenKind::White)
+        };
+        let met = push_leaves(&mut self.leaves, self.text, at, meets);
+        if met {
+            let from = tail.partition_point(|l| l.start < self.leaves.last().map_or(at, |l| l.end));
+            self.leaves.extend_from_slice(&tail[from..]);
+        }
+    }
+
     /// Takes the tokens that start before `end` into `out`.
     fn take(&mut self, out: &mut Vec<Child>, end: usize) {
         while let Some(l) = self.leaves.get(self.i).filter(|l| l.start < end) {
-            out.push(Child::Token(*l));
+            if l.end > end {
+                self.split(self.i, end);
+            }
+            out.push(Child::Token(self.leaves[self.i]));
             self.i += 1;
         }
     }
@@ -375,14 +387,34 @@ impl<'s> Builder<'s> {
             k -= 1;
         }
         if k > self.i {
-            self.leaves[k - 1].end
+            self.leaves[k - 1].end.min(end)
         } else {
             self.leaves.get(self.i).map_or(self.text.len(), |l| l.start)
         }
     }
 
+    /// What pest parsed from `base` on (rule `item`): a declaration or the end of the
+    /// input. Returns the item's length and whether it is a declaration.
+    pub(crate) fn item(&mut self, pairs: Pairs<Rule>, base: usize) -> (usize, bool) {
+        let mut pairs = pairs;
+        // (pest's `item` rule always yields one pair.)
+        let Some(item) = pairs.next() else {
+            return (0, false);
+        };
+        let end = item.as_span().end();
+        match item.into_inner().next() {
+            Some(decl) if decl.as_rule() != Rule::EOI => {
+                #[cfg(test)]
+                super::parser::old_lowering(&decl, base);
+                self.declaration(decl, base);
+                (end, true)
+            }
+            _ => (end, false),
+        }
+    }
+
     /// A declaration that pest parsed from `base` on.
-    pub(crate) fn declaration(&mut self, p: Pair<Rule>, base: usize) {
+    fn declaration(&mut self, p: Pair<Rule>, base: usize) {
         let start = base + p.as_span().start();
         let mut root = std::mem::take(&mut self.root);
         self.take(&mut root, start);
@@ -396,8 +428,11 @@ impl<'s> Builder<'s> {
         let kind = NodeKind::Rule(p.as_rule());
         let at = self.leaves.get(self.i).map_or(self.text.len(), |l| l.start);
         let end = self.trimmed(base + p.as_span().end());
+        let rule_end = base + p.as_span().end();
         let mut children = Vec::new();
-        for c in p.into_inner() {
+        // A string's contents are inside its token: no node of their own.
+        let inner = (p.as_rule() != Rule::string).then(|| p.into_inner());
+        for c in inner.into_iter().flatten() {
             if c.as_rule() == Rule::EOI {
                 continue;
             }
@@ -411,7 +446,9 @@ impl<'s> Builder<'s> {
         if children.is_empty() {
             return None;
         }
-        Some(close(kind, at, children))
+        let mut n = close(kind, at, children);
+        n.rule_end = rule_end;
+        Some(n)
     }
 
     /// Text pest could not parse, up to `end` (where parsing resumes): an error node
@@ -443,6 +480,44 @@ impl<'s> Builder<'s> {
     }
 }
 
+/// Reads the tokens of `text` from `at` into `leaves`, white space between them
+/// included, until one starts where `stop` says (then returns true, and the white
+/// space before that token is the last leaf).
+fn push_leaves(
+    leaves: &mut Vec<Leaf>,
+    text: &str,
+    at: usize,
+    mut stop: impl FnMut(usize) -> bool,
+) -> bool {
+    let mut at = at;
+    for t in Tokens::at(text, at) {
+        if t.start > at {
+            leaves.push(Leaf {
+                kind: TokenKind::White,
+                start: at,
+                end: t.start,
+            });
+        }
+        if stop(t.start) {
+            return true;
+        }
+        leaves.push(Leaf {
+            kind: TokenKind::Tok(t.kind),
+            start: t.start,
+            end: t.end,
+        });
+        at = t.end;
+    }
+    if text.len() > at {
+        leaves.push(Leaf {
+            kind: TokenKind::White,
+            start: at,
+            end: text.len(),
+        });
+    }
+    false
+}
+
 /// A node over `children`; `at` is where an empty one stands.
 fn close(kind: NodeKind, at: usize, children: Vec<Child>) -> Node {
     let edge = |c: &Child| match c {
@@ -455,6 +530,7 @@ fn close(kind: NodeKind, at: usize, children: Vec<Child>) -> Node {
         kind,
         start,
         end,
+        rule_end: end,
         children,
     }
 }
