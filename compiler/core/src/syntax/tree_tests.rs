@@ -33,25 +33,8 @@ fn check_ranges(n: SyntaxNode) {
     }
 }
 
-pub(crate) static COMPARED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-/// TEMPORARY: the AST read from the tree is the old pair-based lowering's.
-fn same_ast_as_before(text: &str) {
-    crate::syntax::parser::take_old();
-    let (ast, _) = super::parse(FileId(0), text);
-    let old = crate::syntax::ast::File { items: crate::syntax::parser::take_old() };
-    if format!("{old:#?}") != format!("{ast:#?}") {
-        std::fs::write("/tmp/treeast-old.txt", format!("{old:#?}")).unwrap();
-        std::fs::write("/tmp/treeast-new.txt", format!("{ast:#?}")).unwrap();
-        std::fs::write("/tmp/treeast-in.eng", text).unwrap();
-        panic!("AST differs");
-    }
-    COMPARED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-}
-
 /// The tree of `text` holds it byte for byte, and its AST is [`parse`]'s.
 fn lossless(text: &str) {
-    same_ast_as_before(text);
     let p = parse_full(file(), text);
     assert_eq!(p.tree.text(), text, "the tree's text is the input");
     let root = p.tree.root();
@@ -103,7 +86,6 @@ fn every_file_is_kept_byte_for_byte() {
         let r = std::panic::catch_unwind(|| lossless(text));
         assert!(r.is_ok(), "{name}");
     }
-    eprintln!("COMPARED corpus {} files, {} inputs", all.len(), COMPARED.load(std::sync::atomic::Ordering::Relaxed));
 }
 
 #[test]
@@ -180,7 +162,6 @@ fn mutated_and_broken_inputs_are_kept() {
     ] {
         lossless(text);
     }
-    eprintln!("COMPARED after mutations: {}", COMPARED.load(std::sync::atomic::Ordering::Relaxed));
 }
 
 #[test]
@@ -253,67 +234,30 @@ fn tree_dump_of_a_small_file() {
     insta::assert_snapshot!(p.tree.debug_dump());
 }
 
+/// Where pest sees a boundary inside a token, the tree cuts the token there: the AST,
+/// read from the tree, has what pest parsed (a declaration where parsing resumed inside
+/// a comment that never closes, a keyword glued to an address).
 #[test]
-fn dbg_one() {
-    let Ok(text) = std::fs::read_to_string("/tmp/treeast-in.eng") else { return };
-    let p = parse_full(FileId(0), &text);
-    for c in p.tree.root().children() {
-        eprintln!("DBG {:?} {:?}", c, &c.text()[..c.text().len().min(40)]);
-    }
-    for d in &p.diags { eprintln!("DBG diag {:?}", d); }
-}
+fn tokens_are_cut_where_pest_sees_a_boundary() {
+    let text = "store a: s3 x\n/* open\nstore b: s3\n";
+    lossless(text);
+    let p = parse_full(file(), text);
+    let root = Root::cast(p.tree.root()).unwrap();
+    let names: Vec<_> = root
+        .declarations()
+        .filter_map(|d| d.name())
+        .map(|t| t.text())
+        .collect();
+    assert_eq!(names, ["a", "b"]);
+    assert_eq!(p.ast.items.len(), 2);
 
-#[test]
-fn compare_many() {
-    let inserts = [
-        "}", "{", "/*", "*/", "// x\n", "\"", "\\", "é🦀", "\r\n", "\t", "store s: s3\n",
-        "engine e: eks on\n", "access a for b scoped {\n", "[", "]", ",", "fd00::/8",
-        "10.0.0.0/8x", "ack W0402 \"x\"\n", "\n\n", "=", ":", "/* c */", "/* c\n store x: s3 */\n",
-        "10.0.0.0/8ingress", "abc::/8", " ", "\nstore z: s3 /* open\n",
-    ];
-    let mut state = 0x1234_5678_9abc_def1u64;
-    let mut next = |n: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % n.max(1) as u64) as usize
+    let text = "network n {\n  ingress a tcp from 10.0.0.0/8egress b udp from 1.2.3.4/32\n}\n";
+    lossless(text);
+    let p = parse_full(file(), text);
+    let Item::Network(n) = &p.ast.items[0] else {
+        panic!("{:?}", p.ast)
     };
-    let all = corpus();
-    let before = COMPARED.load(std::sync::atomic::Ordering::Relaxed);
-    for (_, src) in &all {
-        for _ in 0..60 {
-            let mut text = src.clone();
-            for _ in 0..1 + next(5) {
-                let at = next(text.len() + 1);
-                if !text.is_char_boundary(at) {
-                    continue;
-                }
-                match next(4) {
-                    0 | 3 => text.insert_str(at, inserts[next(inserts.len())]),
-                    1 => {
-                        let end = (at + next(40)).min(text.len());
-                        if text.is_char_boundary(end) {
-                            text.replace_range(at..end, "");
-                        }
-                    }
-                    _ => {
-                        // Glue two words: drop one white space.
-                        if let Some(w) = text[at..].find(' ') {
-                            text.remove(at + w);
-                        }
-                    }
-                }
-            }
-            same_ast_as_before(&text);
-        }
-    }
-    for t in [
-        "network n { cidr 10.0.0.0/8\n ingress ssh tcp 22 from 10.0.0.0/8ingress x tcp from 1.2.3.4/32 }",
-        "network n { subnet abc::/8 }",
-        "store a: s3\n/* open\nstore b: s3\n",
-        "store a: s3 x\n/* closed\nstore b: s3\n*/ store c: s3\n",
-    ] {
-        same_ast_as_before(t);
-    }
-    eprintln!("COMPARED many: {}", COMPARED.load(std::sync::atomic::Ordering::Relaxed) - before);
+    let rules: Vec<_> = n.rules.iter().map(|r| r.name.node.as_str()).collect();
+    assert_eq!(rules, ["a", "b"]);
+    assert!(p.diags.is_empty());
 }

@@ -480,16 +480,17 @@ impl Ctx {
         let mut c = ComponentDecl {
             name: self.name(n.child(Rule::ident)?),
             doc: n.child(Rule::string).map(|s| self.string(s)),
-            engine_kinds: n.child(Rule::names).map(|k| self.names(k)).unwrap_or_default(),
+            engine_kinds: n
+                .child(Rule::names)
+                .map(|k| self.names(k))
+                .unwrap_or_default(),
             resources: Vec::new(),
             clouds: Vec::new(),
             span: self.span(n),
         };
         for s in n.children() {
             match s.rule() {
-                Some(Rule::component_resource) => {
-                    c.resources.extend(self.component_resource(s))
-                }
+                Some(Rule::component_resource) => c.resources.extend(self.component_resource(s)),
                 Some(Rule::kind_cloud) => c.clouds.extend(self.kind_cloud(s)),
                 _ => {}
             }

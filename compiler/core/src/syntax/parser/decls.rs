@@ -100,9 +100,7 @@ impl Ctx {
                 Some(Rule::clouds_stmt) => {
                     note_repeat(&mut d.repeated, d.clouds_span, sspan, "clouds");
                     d.clouds_span = Some(sspan);
-                    d.clouds = kids(s, Rule::cloud)
-                        .filter_map(|c| self.cloud(c))
-                        .collect();
+                    d.clouds = kids(s, Rule::cloud).filter_map(|c| self.cloud(c)).collect();
                 }
                 Some(Rule::managed_tag_stmt) => {
                     let mut i = kids(s, Rule::string);
@@ -391,7 +389,12 @@ impl Ctx {
             zone: n.child(Rule::zone).and_then(|z| self.zone(z)),
             public: cidrs.next().map(|c| self.name(c)),
             secondary: kids(n, Rule::secondary_range)
-                .filter_map(|s| Some((self.name(s.child(Rule::ident)?), self.name(s.child(Rule::cidr)?))))
+                .filter_map(|s| {
+                    Some((
+                        self.name(s.child(Rule::ident)?),
+                        self.name(s.child(Rule::cidr)?),
+                    ))
+                })
                 .collect(),
             span: self.span(n),
         })

@@ -13,8 +13,6 @@ mod access;
 mod decls;
 mod errors;
 #[cfg(test)]
-mod old;
-#[cfg(test)]
 mod tests;
 
 use super::ast::*;
@@ -287,24 +285,4 @@ fn resume_point(text: &str, at: usize) -> Option<usize> {
 #[derive(Clone, Copy)]
 struct Ctx {
     file: FileId,
-}
-
-/// TEMPORARY: the declarations the old lowering read since the last call.
-#[cfg(test)]
-pub(crate) fn take_old() -> Vec<Item> {
-    old::OLD.with(|o| std::mem::take(&mut *o.borrow_mut()))
-}
-
-/// TEMPORARY: the old pair-based lowering of a declaration, for the comparison.
-#[cfg(test)]
-pub(crate) fn old_lowering(decl: &pest::iterators::Pair<Rule>, base: usize) {
-    old::OLD.with(|o| {
-        o.borrow_mut().push(
-            old::Ctx {
-                file: FileId(0),
-                base,
-            }
-            .declaration(decl.clone()),
-        )
-    });
 }
