@@ -10,11 +10,14 @@
 //!
 //! Built once per parse and never changed (shared as `Arc<SyntaxTree>` by the
 //! language server's cache); [`SyntaxNode`] and [`SyntaxToken`] are cursors into it
-//! that know the text. Typed accessors over it are in [`nodes`](super::nodes).
+//! that know the text. Typed accessors over it are in [`nodes`](super::nodes). The
+//! compiler reads every file's AST from its tree, so the tree is flat (two vectors:
+//! the tokens in order, the nodes in pre-order, each a range of both) rather than a
+//! vector of children per node.
 
 use super::parser::Rule;
 use super::tokens::{Tok, Tokens};
-use pest::iterators::Pair;
+use pest::iterators::{Pair, Pairs};
 use std::fmt::Write as _;
 
 /// What a node is: a grammar rule, the file, or text pest could not parse.
@@ -46,33 +49,35 @@ struct Leaf {
     end: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Child {
-    Node(Node),
-    Token(Leaf),
-}
-
+/// A node: a range of the tokens and, in pre-order, of the nodes (itself and those
+/// under it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Node {
     kind: NodeKind,
     start: usize,
     end: usize,
-    children: Vec<Child>,
+    /// Where pest ended the rule: past `end` by the white space and comments that its
+    /// skipping took after an optional part that did not match.
+    rule_end: usize,
+    /// The node's tokens: `leaves[first..last]`.
+    first: u32,
+    last: u32,
+    /// The index after the last node under this one.
+    after: u32,
 }
 
 /// A file's tree and its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxTree {
     text: String,
-    root: Node,
+    leaves: Vec<Leaf>,
+    /// Root first, then every node in pre-order.
+    nodes: Vec<Node>,
 }
 
 impl SyntaxTree {
     pub fn root(&self) -> SyntaxNode<'_> {
-        SyntaxNode {
-            tree: self,
-            node: &self.root,
-        }
+        SyntaxNode { tree: self, i: 0 }
     }
 
     /// The source text (what the tokens add up to).
@@ -122,7 +127,7 @@ fn dump(n: SyntaxNode, depth: usize, out: &mut String) {
 #[derive(Clone, Copy)]
 pub struct SyntaxNode<'t> {
     tree: &'t SyntaxTree,
-    node: &'t Node,
+    i: u32,
 }
 
 /// A token of a tree, with access to the text.
@@ -160,25 +165,29 @@ impl std::fmt::Debug for SyntaxToken<'_> {
 
 impl PartialEq for SyntaxNode<'_> {
     fn eq(&self, o: &Self) -> bool {
-        std::ptr::eq(self.node, o.node)
+        std::ptr::eq(self.tree, o.tree) && self.i == o.i
     }
 }
 
 impl<'t> SyntaxNode<'t> {
+    fn data(&self) -> &'t Node {
+        &self.tree.nodes[self.i as usize]
+    }
+
     pub fn kind(&self) -> NodeKind {
-        self.node.kind
+        self.data().kind
     }
 
     /// The grammar rule, if the node is one.
     pub fn rule(&self) -> Option<Rule> {
-        match self.node.kind {
+        match self.data().kind {
             NodeKind::Rule(r) => Some(r),
             _ => None,
         }
     }
 
     fn kind_name(&self) -> String {
-        match self.node.kind {
+        match self.data().kind {
             NodeKind::Root => "ROOT".into(),
             NodeKind::Error => "ERROR".into(),
             NodeKind::Rule(r) => format!("{r:?}"),
@@ -186,31 +195,60 @@ impl<'t> SyntaxNode<'t> {
     }
 
     pub fn start(&self) -> usize {
-        self.node.start
+        self.data().start
     }
 
     pub fn end(&self) -> usize {
-        self.node.end
+        self.data().end
+    }
+
+    /// The text pest matched for the rule: the node's, and the trivia its skipping took
+    /// after an optional part that did not match (which spans trim, but not all of).
+    pub fn rule_text(&self) -> &'t str {
+        let n = self.data();
+        &self.tree.text[n.start..n.rule_end.max(n.end)]
     }
 
     /// The node's text (its tokens', trivia inside it included).
     pub fn text(&self) -> &'t str {
-        &self.tree.text[self.node.start..self.node.end]
+        let n = self.data();
+        &self.tree.text[n.start..n.end]
     }
 
     pub fn children_with_tokens(&self) -> impl Iterator<Item = Element<'t>> + 't {
         let tree = self.tree;
-        self.node.children.iter().map(move |c| match c {
-            Child::Node(node) => Element::Node(SyntaxNode { tree, node }),
-            Child::Token(leaf) => Element::Token(SyntaxToken { tree, leaf }),
+        let n = self.data();
+        let (mut leaf, mut child) = (n.first, self.i + 1);
+        std::iter::from_fn(move || {
+            if child < n.after && tree.nodes[child as usize].first == leaf {
+                let c = &tree.nodes[child as usize];
+                let e = Element::Node(SyntaxNode { tree, i: child });
+                leaf = c.last;
+                child = c.after;
+                return Some(e);
+            }
+            if leaf < n.last {
+                leaf += 1;
+                return Some(Element::Token(SyntaxToken {
+                    tree,
+                    leaf: &tree.leaves[leaf as usize - 1],
+                }));
+            }
+            None
         })
     }
 
     /// The child nodes.
     pub fn children(&self) -> impl Iterator<Item = SyntaxNode<'t>> + 't {
-        self.children_with_tokens().filter_map(|e| match e {
-            Element::Node(n) => Some(n),
-            Element::Token(_) => None,
+        let tree = self.tree;
+        let after = self.data().after;
+        let mut child = self.i + 1;
+        std::iter::from_fn(move || {
+            (child < after).then(|| {
+                let c = SyntaxNode { tree, i: child };
+                child = tree.nodes[child as usize].after;
+                c
+            })
         })
     }
 
@@ -229,17 +267,11 @@ impl<'t> SyntaxNode<'t> {
 
     /// Every token under this node, in order.
     pub fn tokens(&self) -> impl Iterator<Item = SyntaxToken<'t>> + 't {
-        let mut stack = vec![self.children_with_tokens()];
-        std::iter::from_fn(move || loop {
-            let top = stack.last_mut()?;
-            match top.next() {
-                None => {
-                    stack.pop();
-                }
-                Some(Element::Token(t)) => return Some(t),
-                Some(Element::Node(n)) => stack.push(n.children_with_tokens()),
-            }
-        })
+        let tree = self.tree;
+        let n = self.data();
+        tree.leaves[n.first as usize..n.last as usize]
+            .iter()
+            .map(move |leaf| SyntaxToken { tree, leaf })
     }
 
     /// The tokens under this node that are not white space or comments.
@@ -249,14 +281,8 @@ impl<'t> SyntaxNode<'t> {
 
     /// The node and every node under it, depth first, in order.
     pub fn descendants(&self) -> impl Iterator<Item = SyntaxNode<'t>> + 't {
-        let mut stack = vec![*self];
-        std::iter::from_fn(move || {
-            let n = stack.pop()?;
-            let mut kids: Vec<_> = n.children().collect();
-            kids.reverse();
-            stack.extend(kids);
-            Some(n)
-        })
+        let tree = self.tree;
+        (self.i..self.data().after).map(move |i| SyntaxNode { tree, i })
     }
 
     /// The innermost nodes that contain `offset` (or end at it), outermost first.
@@ -321,48 +347,63 @@ impl<'t> SyntaxToken<'t> {
 pub(crate) struct Builder<'s> {
     text: &'s str,
     leaves: Vec<Leaf>,
+    /// The next token to take.
     i: usize,
-    root: Vec<Child>,
+    nodes: Vec<Node>,
 }
 
 impl<'s> Builder<'s> {
     pub(crate) fn new(text: &'s str) -> Builder<'s> {
-        let mut leaves = Vec::new();
-        let mut at = 0;
-        for t in Tokens::at(text, 0) {
-            if t.start > at {
-                leaves.push(Leaf {
-                    kind: TokenKind::White,
-                    start: at,
-                    end: t.start,
-                });
-            }
-            leaves.push(Leaf {
-                kind: TokenKind::Tok(t.kind),
-                start: t.start,
-                end: t.end,
-            });
-            at = t.end;
-        }
-        if text.len() > at {
-            leaves.push(Leaf {
-                kind: TokenKind::White,
-                start: at,
-                end: text.len(),
-            });
-        }
+        let mut leaves = Vec::with_capacity(text.len() / 3);
+        push_leaves(&mut leaves, text, 0, |_| false);
+        let root = Node {
+            kind: NodeKind::Root,
+            start: 0,
+            end: text.len(),
+            rule_end: text.len(),
+            first: 0,
+            last: 0,
+            after: 0,
+        };
+        let mut nodes = Vec::with_capacity(leaves.len() / 2 + 1);
+        nodes.push(root);
         Builder {
             text,
             leaves,
             i: 0,
-            root: Vec::new(),
+            nodes,
         }
     }
 
-    /// Takes the tokens that start before `end` into `out`.
-    fn take(&mut self, out: &mut Vec<Child>, end: usize) {
+    /// Cuts the token `k` at `at` (inside it), where pest sees a boundary the tokenizer
+    /// does not: a rule that ends inside a word (`10.0.0.0/8ingress` is an address and
+    /// a keyword to pest), or parsing resumed after an error inside a comment that
+    /// runs over lines. The tokens from `at` are read again, up to where they meet
+    /// the old ones.
+    fn split(&mut self, k: usize, at: usize) {
+        let tail = self.leaves.split_off(k + 1);
+        self.leaves[k].end = at;
+        let mut j = 0;
+        let meets = |start: usize| {
+            while tail.get(j).is_some_and(|l| l.start < start) {
+                j += 1;
+            }
+            tail.get(j)
+                .is_some_and(|l| l.start == start && l.kind != TokenKind::White)
+        };
+        if push_leaves(&mut self.leaves, self.text, at, meets) {
+            let end = self.leaves.last().map_or(at, |l| l.end);
+            let from = tail.partition_point(|l| l.start < end);
+            self.leaves.extend_from_slice(&tail[from..]);
+        }
+    }
+
+    /// Takes the tokens that start before `end` (cutting one that runs past it).
+    fn take(&mut self, end: usize) {
         while let Some(l) = self.leaves.get(self.i).filter(|l| l.start < end) {
-            out.push(Child::Token(*l));
+            if l.end > end {
+                self.split(self.i, end);
+            }
             self.i += 1;
         }
     }
@@ -375,86 +416,159 @@ impl<'s> Builder<'s> {
             k -= 1;
         }
         if k > self.i {
-            self.leaves[k - 1].end
+            self.leaves[k - 1].end.min(end)
         } else {
             self.leaves.get(self.i).map_or(self.text.len(), |l| l.start)
         }
     }
 
-    /// A declaration that pest parsed from `base` on.
-    pub(crate) fn declaration(&mut self, p: Pair<Rule>, base: usize) {
-        let start = base + p.as_span().start();
-        let mut root = std::mem::take(&mut self.root);
-        self.take(&mut root, start);
-        if let Some(n) = self.node(p, base) {
-            root.push(Child::Node(n));
+    /// What pest parsed from `base` on (rule `item`): a declaration or the end of the
+    /// input. Returns the item's length and whether it is a declaration.
+    pub(crate) fn item(&mut self, pairs: Pairs<Rule>, base: usize) -> (usize, bool) {
+        let mut pairs = pairs;
+        // (pest's `item` rule always yields one pair.)
+        let Some(item) = pairs.next() else {
+            return (0, false);
+        };
+        let end = item.as_span().end();
+        match item.into_inner().next() {
+            Some(decl) if decl.as_rule() != Rule::EOI => {
+                self.take(base + decl.as_span().start());
+                self.node(decl, base);
+                (end, true)
+            }
+            _ => (end, false),
         }
-        self.root = root;
     }
 
-    fn node(&mut self, p: Pair<Rule>, base: usize) -> Option<Node> {
+    /// The node of pair `p` and those of the pairs inside it; none when it holds no
+    /// token (a pair inside a token).
+    fn node(&mut self, p: Pair<Rule>, base: usize) {
         let kind = NodeKind::Rule(p.as_rule());
-        let at = self.leaves.get(self.i).map_or(self.text.len(), |l| l.start);
-        let end = self.trimmed(base + p.as_span().end());
-        let mut children = Vec::new();
-        for c in p.into_inner() {
-            if c.as_rule() == Rule::EOI {
-                continue;
-            }
-            self.take(&mut children, base + c.as_span().start());
-            // A pair inside a token (a string's contents) is no node of its own.
-            if let Some(n) = self.node(c, base) {
-                children.push(Child::Node(n));
+        let first = self.i;
+        let index = self.nodes.len();
+        let span = p.as_span();
+        let rule_end = base + span.end();
+        let end = self.trimmed(rule_end);
+        self.nodes.push(Node {
+            kind,
+            start: 0,
+            end: 0,
+            rule_end,
+            first: 0,
+            last: 0,
+            after: 0,
+        });
+        // A string's contents are inside its token: no node of their own.
+        if p.as_rule() != Rule::string {
+            for c in p.into_inner() {
+                if c.as_rule() == Rule::EOI {
+                    continue;
+                }
+                self.take(base + c.as_span().start());
+                self.node(c, base);
             }
         }
-        self.take(&mut children, end);
-        if children.is_empty() {
-            return None;
+        self.take(end);
+        if self.i == first {
+            self.nodes.truncate(index);
+            return;
         }
-        Some(close(kind, at, children))
+        self.close(index, first);
+    }
+
+    /// Fills in node `index`, whose tokens start at `first` and end at the next to
+    /// take, and which the nodes pushed after it are under.
+    fn close(&mut self, index: usize, first: usize) {
+        let after = self.nodes.len() as u32;
+        let (start, end) = (self.leaves[first].start, self.leaves[self.i - 1].end);
+        let n = &mut self.nodes[index];
+        n.start = start;
+        n.end = end;
+        n.rule_end = n.rule_end.max(end);
+        n.first = first as u32;
+        n.last = self.i as u32;
+        n.after = after;
     }
 
     /// Text pest could not parse, up to `end` (where parsing resumes): an error node
     /// from its first token that is not trivia to its last.
     pub(crate) fn error(&mut self, end: usize) {
-        let mut root = std::mem::take(&mut self.root);
         let first = self.leaves[self.i..]
             .iter()
             .find(|l| !l.kind.is_trivia())
             .map(|l| l.start);
         if let Some(first) = first.filter(|&f| f < end) {
-            self.take(&mut root, first);
+            self.take(first);
             let stop = self.trimmed(end);
-            let mut children = Vec::new();
-            self.take(&mut children, stop);
-            root.push(Child::Node(close(NodeKind::Error, first, children)));
+            let (index, from) = (self.nodes.len(), self.i);
+            self.nodes.push(Node {
+                kind: NodeKind::Error,
+                start: 0,
+                end: 0,
+                rule_end: 0,
+                first: 0,
+                last: 0,
+                after: 0,
+            });
+            self.take(stop);
+            if self.i == from {
+                self.nodes.truncate(index);
+            } else {
+                self.close(index, from);
+            }
         }
-        self.take(&mut root, end);
-        self.root = root;
+        self.take(end);
     }
 
     pub(crate) fn finish(mut self) -> SyntaxTree {
-        let mut root = std::mem::take(&mut self.root);
-        self.take(&mut root, usize::MAX);
+        self.take(usize::MAX);
+        let after = self.nodes.len() as u32;
+        let root = &mut self.nodes[0];
+        root.last = self.leaves.len() as u32;
+        root.after = after;
         SyntaxTree {
             text: self.text.to_string(),
-            root: close(NodeKind::Root, 0, root),
+            leaves: self.leaves,
+            nodes: self.nodes,
         }
     }
 }
 
-/// A node over `children`; `at` is where an empty one stands.
-fn close(kind: NodeKind, at: usize, children: Vec<Child>) -> Node {
-    let edge = |c: &Child| match c {
-        Child::Node(n) => (n.start, n.end),
-        Child::Token(l) => (l.start, l.end),
-    };
-    let start = children.first().map_or(at, |c| edge(c).0);
-    let end = children.last().map_or(at, |c| edge(c).1);
-    Node {
-        kind,
-        start,
-        end,
-        children,
+/// Reads the tokens of `text` from `at` into `leaves`, white space between them
+/// included, until one starts where `stop` says (then returns true, and the white
+/// space before that token is the last leaf).
+fn push_leaves(
+    leaves: &mut Vec<Leaf>,
+    text: &str,
+    at: usize,
+    mut stop: impl FnMut(usize) -> bool,
+) -> bool {
+    let mut at = at;
+    for t in Tokens::at(text, at) {
+        if t.start > at {
+            leaves.push(Leaf {
+                kind: TokenKind::White,
+                start: at,
+                end: t.start,
+            });
+        }
+        if stop(t.start) {
+            return true;
+        }
+        leaves.push(Leaf {
+            kind: TokenKind::Tok(t.kind),
+            start: t.start,
+            end: t.end,
+        });
+        at = t.end;
     }
+    if text.len() > at {
+        leaves.push(Leaf {
+            kind: TokenKind::White,
+            start: at,
+            end: text.len(),
+        });
+    }
+    false
 }

@@ -233,3 +233,31 @@ fn tree_dump_of_a_small_file() {
     let p = parse_full(file(), text);
     insta::assert_snapshot!(p.tree.debug_dump());
 }
+
+/// Where pest sees a boundary inside a token, the tree cuts the token there: the AST,
+/// read from the tree, has what pest parsed (a declaration where parsing resumed inside
+/// a comment that never closes, a keyword glued to an address).
+#[test]
+fn tokens_are_cut_where_pest_sees_a_boundary() {
+    let text = "store a: s3 x\n/* open\nstore b: s3\n";
+    lossless(text);
+    let p = parse_full(file(), text);
+    let root = Root::cast(p.tree.root()).unwrap();
+    let names: Vec<_> = root
+        .declarations()
+        .filter_map(|d| d.name())
+        .map(|t| t.text())
+        .collect();
+    assert_eq!(names, ["a", "b"]);
+    assert_eq!(p.ast.items.len(), 2);
+
+    let text = "network n {\n  ingress a tcp from 10.0.0.0/8egress b udp from 1.2.3.4/32\n}\n";
+    lossless(text);
+    let p = parse_full(file(), text);
+    let Item::Network(n) = &p.ast.items[0] else {
+        panic!("{:?}", p.ast)
+    };
+    let rules: Vec<_> = n.rules.iter().map(|r| r.name.node.as_str()).collect();
+    assert_eq!(rules, ["a", "b"]);
+    assert!(p.diags.is_empty());
+}

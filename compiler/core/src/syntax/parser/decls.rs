@@ -1,83 +1,89 @@
 //! The rule functions shared by every declaration (spans, names, strings, the
 //! dispatch over declarations) and those of `use`, `ack`, `deployment`, `principal`,
 //! `network`, `engine` and `store`.
+//!
+//! Each takes the tree node of its rule and finds the parts by their rule. A part the
+//! grammar requires is there for every declaration pest accepted; where one is missing
+//! all the same, the function returns `None` and the statement or declaration is left
+//! out (no panic, no diagnostic: it cannot happen for a file that parsed).
 
-use super::{Ctx, Rule, P};
+use super::{Ctx, Rule, N};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::*;
 
 impl Ctx {
-    /// The pair's span without the white space and line comments that pest's implicit
+    /// The node's span without the white space and line comments that pest's implicit
     /// skipping attaches after an optional part that did not match.
-    pub(super) fn span(&self, p: &P) -> Span {
-        let s = p.as_span();
-        let text = trim_trailing_trivia(p.as_str());
-        Span::new(
-            self.file,
-            self.base + s.start(),
-            self.base + s.start() + text.len(),
-        )
+    pub(super) fn span(&self, n: N) -> Span {
+        let text = trim_trailing_trivia(n.rule_text());
+        Span::new(self.file, n.start(), n.start() + text.len())
     }
 
-    pub(super) fn name(&self, p: P) -> Name {
-        Spanned::new(p.as_str().to_string(), self.span(&p))
+    pub(super) fn name(&self, n: N) -> Name {
+        Spanned::new(n.text().to_string(), self.span(n))
     }
 
-    pub(super) fn declaration(&self, p: P) -> Item {
-        match p.as_rule() {
-            Rule::use_decl => Item::Use(self.string(p.into_inner().nth(1).unwrap())),
-            Rule::deployment => Item::Deployment(self.deployment(p)),
-            Rule::principal => Item::Principal(self.principal(p)),
-            Rule::network => Item::Network(self.network(p)),
-            Rule::engine => Item::Engine(self.engine(p)),
-            Rule::store => Item::Store(self.store(p)),
-            Rule::access => Item::Access(self.access(p)),
-            Rule::grants_decl => Item::Grants(self.grants_decl(p)),
-            Rule::scp => Item::Scp(self.scp(p)),
-            Rule::kind_decl => Item::Kind(self.kind_decl(p)),
-            Rule::component_decl => Item::Component(self.component_decl(p)),
-            Rule::crd_decl => Item::Crd(self.crd_decl(p)),
-            Rule::ack => Item::Ack(self.ack(p)),
-            r => unreachable!("not a declaration: {r:?}"),
-        }
+    pub(super) fn declaration(&self, n: N) -> Option<Item> {
+        Some(match n.rule()? {
+            Rule::use_decl => Item::Use(self.string(n.child(Rule::string)?)),
+            Rule::deployment => Item::Deployment(self.deployment(n)?),
+            Rule::principal => Item::Principal(self.principal(n)?),
+            Rule::network => Item::Network(self.network(n)?),
+            Rule::engine => Item::Engine(self.engine(n)?),
+            Rule::store => Item::Store(self.store(n)?),
+            Rule::access => Item::Access(self.access(n)?),
+            Rule::grants_decl => Item::Grants(self.grants_decl(n)?),
+            Rule::scp => Item::Scp(self.scp(n)?),
+            Rule::kind_decl => Item::Kind(self.kind_decl(n)?),
+            Rule::component_decl => Item::Component(self.component_decl(n)?),
+            Rule::crd_decl => Item::Crd(self.crd_decl(n)?),
+            Rule::ack => Item::Ack(self.ack(n)?),
+            _ => return None,
+        })
     }
 
-    pub(super) fn string(&self, p: P) -> Str {
-        let span = self.span(&p);
-        let inner = p.into_inner().next().map(|i| i.as_str()).unwrap_or("");
-        Spanned::new(crate::syntax::unescape(inner), span)
+    pub(super) fn string(&self, n: N) -> Str {
+        let text = n.text();
+        let inner = text
+            .strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
+            .unwrap_or("");
+        Spanned::new(crate::syntax::unescape(inner), self.span(n))
     }
 
     /// `strings`: one string or a bracketed list.
-    pub(super) fn strings(&self, p: P) -> Vec<Str> {
-        match p.as_rule() {
-            Rule::string_list => p.into_inner().map(|s| self.string(s)).collect(),
-            _ => vec![self.string(p)],
+    pub(super) fn strings(&self, n: N) -> Vec<Str> {
+        match n.rule() {
+            Some(Rule::string_list) => kids(n, Rule::string).map(|s| self.string(s)).collect(),
+            _ => vec![self.string(n)],
         }
     }
 
-    pub(super) fn names(&self, p: P) -> Vec<Name> {
-        p.into_inner().map(|n| self.name(n)).collect()
+    /// Every `strings` directly under `n`, in one list.
+    pub(super) fn all_strings(&self, n: N) -> Vec<Str> {
+        string_parts(n).flat_map(|s| self.strings(s)).collect()
     }
 
-    pub(super) fn ack(&self, p: P) -> Ack {
-        let span = self.span(&p);
-        let mut it = p.into_inner().skip(1);
-        let code = self.name(it.next().unwrap());
-        let reason = self.string(it.next().unwrap());
-        Ack { code, reason, span }
+    pub(super) fn names(&self, n: N) -> Vec<Name> {
+        kids(n, Rule::ident).map(|i| self.name(i)).collect()
     }
 
-    pub(super) fn cloud(&self, p: P) -> Spanned<Cloud> {
-        Spanned::new(Cloud::parse(p.as_str()).expect("grammar"), self.span(&p))
+    pub(super) fn ack(&self, n: N) -> Option<Ack> {
+        Some(Ack {
+            code: self.name(n.child(Rule::code)?),
+            reason: self.string(n.child(Rule::string)?),
+            span: self.span(n),
+        })
     }
 
-    fn deployment(&self, p: P) -> Deployment {
-        let span = self.span(&p);
-        let mut it = p.into_inner().skip(1);
+    pub(super) fn cloud(&self, n: N) -> Option<Spanned<Cloud>> {
+        Some(Spanned::new(Cloud::parse(n.text())?, self.span(n)))
+    }
+
+    fn deployment(&self, n: N) -> Option<Deployment> {
         let mut d = Deployment {
-            name: self.name(it.next().unwrap()),
-            span,
+            name: self.name(n.child(Rule::ident)?),
+            span: self.span(n),
             clouds: Vec::new(),
             clouds_span: None,
             managed_tag: None,
@@ -88,36 +94,40 @@ impl Ctx {
             acks: Vec::new(),
             repeated: Vec::new(),
         };
-        for s in it {
-            let sspan = self.span(&s);
-            match s.as_rule() {
-                Rule::clouds_stmt => {
+        for s in n.children() {
+            let sspan = self.span(s);
+            match s.rule() {
+                Some(Rule::clouds_stmt) => {
                     note_repeat(&mut d.repeated, d.clouds_span, sspan, "clouds");
                     d.clouds_span = Some(sspan);
-                    d.clouds = s.into_inner().map(|c| self.cloud(c)).collect();
+                    d.clouds = kids(s, Rule::cloud).filter_map(|c| self.cloud(c)).collect();
                 }
-                Rule::managed_tag_stmt => {
+                Some(Rule::managed_tag_stmt) => {
+                    let mut i = kids(s, Rule::string);
+                    let (Some(k), Some(v)) = (i.next(), i.next()) else {
+                        continue;
+                    };
                     note_repeat(
                         &mut d.repeated,
                         d.managed_tag.as_ref().map(|t| t.0.span),
                         sspan,
                         "managed_tag",
                     );
-                    let mut i = s.into_inner();
-                    let k = self.string(i.next().unwrap());
-                    let v = self.string(i.next().unwrap());
-                    d.managed_tag = Some((k, v));
+                    d.managed_tag = Some((self.string(k), self.string(v)));
                 }
-                Rule::name_prefix_stmt => {
+                Some(Rule::name_prefix_stmt) => {
+                    let Some(v) = s.child(Rule::string) else {
+                        continue;
+                    };
                     note_repeat(
                         &mut d.repeated,
                         d.name_prefix.as_ref().map(|t| t.span),
                         sspan,
                         "name_prefix",
                     );
-                    d.name_prefix = Some(self.string(s.into_inner().next().unwrap()));
+                    d.name_prefix = Some(self.string(v));
                 }
-                Rule::scope_by => {
+                Some(Rule::scope_by) => {
                     note_repeat(
                         &mut d.repeated,
                         d.scope_by.map(|b| b.span),
@@ -126,33 +136,33 @@ impl Ctx {
                     );
                     d.scope_by = Some(self.scope_by(s));
                 }
-                Rule::param_stmt => {
-                    d.params.extend(s.into_inner().map(|pd| self.param_def(pd)));
+                Some(Rule::param_stmt) => {
+                    d.params
+                        .extend(kids(s, Rule::param_def).filter_map(|pd| self.param_def(pd)));
                 }
-                Rule::external_stmt => {
-                    d.externals.extend(s.into_inner().map(|e| self.name(e)));
+                Some(Rule::external_stmt) => {
+                    d.externals
+                        .extend(kids(s, Rule::external_ref).map(|e| self.name(e)));
                 }
-                Rule::ack => d.acks.push(self.ack(s)),
-                r => unreachable!("deployment: {r:?}"),
+                Some(Rule::ack) => d.acks.extend(self.ack(s)),
+                // The keyword and the name.
+                _ => {}
             }
         }
-        d
+        Some(d)
     }
 
-    fn param_def(&self, p: P) -> Param {
-        let mut it = p.into_inner();
-        Param {
-            name: self.name(it.next().unwrap()),
-            default: it.next().map(|s| self.string(s)),
-        }
+    fn param_def(&self, n: N) -> Option<Param> {
+        Some(Param {
+            name: self.name(n.child(Rule::ident)?),
+            default: n.child(Rule::string).map(|s| self.string(s)),
+        })
     }
 
-    fn principal(&self, p: P) -> Principal {
-        let span = self.span(&p);
-        let mut it = p.into_inner().skip(1);
+    fn principal(&self, n: N) -> Option<Principal> {
         let mut pr = Principal {
-            name: self.name(it.next().unwrap()),
-            span,
+            name: self.name(n.child(Rule::ident)?),
+            span: self.span(n),
             aws_role: None,
             aws_trust: Vec::new(),
             aws_instance_profile: None,
@@ -163,394 +173,366 @@ impl Ctx {
             acks: Vec::new(),
             repeated: Vec::new(),
         };
-        for s in it {
-            let sspan = self.span(&s);
-            match s.as_rule() {
-                Rule::aws_role => {
+        for s in n.children() {
+            let sspan = self.span(s);
+            match s.rule() {
+                Some(Rule::aws_role) => {
+                    let Some(role) = self.aws_role(s) else {
+                        continue;
+                    };
                     note_repeat(
                         &mut pr.repeated,
                         pr.aws_role.as_ref().map(|r| r.span),
                         sspan,
                         "aws role",
                     );
-                    pr.aws_role = Some(self.aws_role(s));
+                    pr.aws_role = Some(role);
                 }
-                Rule::aws_trust => pr.aws_trust.push(self.aws_trust(s)),
-                Rule::aws_instance_profile => {
+                Some(Rule::aws_trust) => pr.aws_trust.extend(self.aws_trust(s)),
+                Some(Rule::aws_instance_profile) => {
                     note_repeat(
                         &mut pr.repeated,
                         pr.aws_instance_profile.as_ref().map(|r| r.span),
                         sspan,
                         "aws instance_profile",
                     );
-                    let name = s
-                        .into_inner()
-                        .find(|x| x.as_rule() == Rule::string)
-                        .map(|x| self.string(x));
+                    let name = s.child(Rule::string).map(|x| self.string(x));
                     pr.aws_instance_profile = Some(Spanned::new(name, sspan));
                 }
-                Rule::aws_boundary => {
+                Some(Rule::aws_boundary) => {
+                    let Some(b) = s.child(Rule::ident) else {
+                        continue;
+                    };
                     note_repeat(
                         &mut pr.repeated,
                         pr.aws_boundary.as_ref().map(|r| r.span),
                         sspan,
                         "aws boundary",
                     );
-                    pr.aws_boundary = Some(self.name(s.into_inner().nth(1).unwrap()));
+                    pr.aws_boundary = Some(self.name(b));
                 }
-                Rule::gcp_service_account => {
+                Some(Rule::gcp_service_account) => {
+                    let Some(sa) = self.gcp_service_account(s) else {
+                        continue;
+                    };
                     note_repeat(
                         &mut pr.repeated,
                         pr.gcp_service_account.as_ref().map(|r| r.span),
                         sspan,
                         "gcp service_account",
                     );
-                    pr.gcp_service_account = Some(self.gcp_service_account(s));
+                    pr.gcp_service_account = Some(sa);
                 }
-                Rule::azure_principal => {
+                Some(Rule::azure_principal) => {
+                    let Some(id) = s.child(Rule::string) else {
+                        continue;
+                    };
                     note_repeat(
                         &mut pr.repeated,
                         pr.azure_principal.as_ref().map(|r| r.span),
                         sspan,
                         "azure service_principal",
                     );
-                    pr.azure_principal = Some(self.string(s.into_inner().nth(1).unwrap()));
+                    pr.azure_principal = Some(self.string(id));
                 }
-                Rule::k8s_service_account => {
+                Some(Rule::k8s_service_account) => {
+                    let Some(sa) = self.k8s_service_account(s) else {
+                        continue;
+                    };
                     note_repeat(
                         &mut pr.repeated,
                         pr.k8s_service_account.as_ref().map(|r| r.span),
                         sspan,
                         "k8s service_account",
                     );
-                    pr.k8s_service_account = Some(self.k8s_service_account(s));
+                    pr.k8s_service_account = Some(sa);
                 }
-                Rule::ack => pr.acks.push(self.ack(s)),
-                r => unreachable!("principal: {r:?}"),
+                Some(Rule::ack) => pr.acks.extend(self.ack(s)),
+                _ => {}
             }
         }
-        pr
+        Some(pr)
     }
 
-    fn aws_role(&self, p: P) -> AwsRole {
-        let span = self.span(&p);
-        let mut it = p.into_inner().skip(1);
-        AwsRole {
-            arn: self.string(it.next().unwrap()),
-            external_id: it.next().map(|s| self.string(s)),
-            span,
-        }
+    fn aws_role(&self, n: N) -> Option<AwsRole> {
+        let mut strings = kids(n, Rule::string);
+        Some(AwsRole {
+            arn: self.string(strings.next()?),
+            external_id: strings.next().map(|s| self.string(s)),
+            span: self.span(n),
+        })
     }
 
-    fn aws_trust(&self, p: P) -> AwsTrust {
-        let span = self.span(&p);
-        let mut it = p.into_inner().skip(1);
-        let k = it.next().unwrap();
-        let kind = Spanned::new(
-            TrustKind::parse(k.as_str()).expect("grammar"),
-            self.span(&k),
-        );
+    fn aws_trust(&self, n: N) -> Option<AwsTrust> {
+        let k = n.child(Rule::trust_kind)?;
+        let kind = Spanned::new(TrustKind::parse(k.text())?, self.span(k));
         let mut t = AwsTrust {
             kind,
-            principals: self.strings(it.next().unwrap()),
+            // The first strings are the principals; a string after `as` is the Sid.
+            principals: self.strings(string_parts(n).next()?),
             service_account: None,
             actions: None,
             conditions: Vec::new(),
             sid: None,
-            span,
+            span: self.span(n),
         };
-        for s in it {
-            match s.as_rule() {
-                Rule::trust_subject => {
-                    let parts: Vec<P> = s
-                        .into_inner()
-                        .filter(|x| x.as_rule() == Rule::string)
-                        .collect();
-                    t.service_account =
-                        Some((self.string(parts[0].clone()), self.string(parts[1].clone())));
+        let mut after_as = false;
+        for s in n.children() {
+            match s.rule() {
+                Some(Rule::trust_subject) => {
+                    let mut parts = kids(s, Rule::string);
+                    if let (Some(a), Some(ns)) = (parts.next(), parts.next()) {
+                        t.service_account = Some((self.string(a), self.string(ns)));
+                    }
                 }
-                Rule::kw_when | Rule::kw_and => {}
-                Rule::condition => t.conditions.push(self.condition(s)),
-                Rule::trust_actions => {
-                    t.actions = Some(s.into_inner().flat_map(|x| self.strings(x)).collect())
-                }
-                Rule::kw_as => {}
-                Rule::string => t.sid = Some(self.string(s)),
-                r => unreachable!("aws trust: {r:?}"),
+                Some(Rule::condition) => t.conditions.extend(self.condition(s)),
+                Some(Rule::trust_actions) => t.actions = Some(self.all_strings(s)),
+                Some(Rule::kw_as) => after_as = true,
+                Some(Rule::string) if after_as => t.sid = Some(self.string(s)),
+                _ => {}
             }
         }
-        t
+        Some(t)
     }
 
-    fn gcp_service_account(&self, p: P) -> GcpServiceAccount {
-        let span = self.span(&p);
-        let mut it = p.into_inner().skip(1);
-        GcpServiceAccount {
-            account: self.string(it.next().unwrap()),
-            impersonated_by: it.flat_map(|s| self.strings(s)).collect(),
-            span,
-        }
+    fn gcp_service_account(&self, n: N) -> Option<GcpServiceAccount> {
+        let mut parts = string_parts(n);
+        Some(GcpServiceAccount {
+            account: self.string(parts.next()?),
+            impersonated_by: parts.flat_map(|s| self.strings(s)).collect(),
+            span: self.span(n),
+        })
     }
 
-    fn k8s_service_account(&self, p: P) -> K8sServiceAccount {
-        let span = self.span(&p);
-        let mut it = p.into_inner().skip(1);
-        let name = self.string(it.next().unwrap());
-        let namespace = self.string(it.nth(1).unwrap());
-        K8sServiceAccount {
-            name,
-            namespace,
-            span,
-        }
+    fn k8s_service_account(&self, n: N) -> Option<K8sServiceAccount> {
+        let mut strings = kids(n, Rule::string);
+        Some(K8sServiceAccount {
+            name: self.string(strings.next()?),
+            namespace: self.string(strings.next()?),
+            span: self.span(n),
+        })
     }
 
-    fn network(&self, p: P) -> Network {
-        let span = self.span(&p);
-        let mut it = p.into_inner().skip(1).peekable();
-        let mut n = Network::empty(self.name(it.next().unwrap()), span);
-        for s in it {
-            let sspan = self.span(&s);
-            match s.as_rule() {
-                Rule::kw_for => {}
-                Rule::cloud => n.cloud = Some(self.cloud(s)),
-                Rule::network_cidr => {
+    fn network(&self, n: N) -> Option<Network> {
+        let mut net = Network::empty(self.name(n.child(Rule::ident)?), self.span(n));
+        for s in n.children() {
+            let sspan = self.span(s);
+            // The setting's address block (present in every one pest accepted).
+            let cidr = || s.child(Rule::cidr).map(|c| self.name(c));
+            match s.rule() {
+                Some(Rule::cloud) => net.cloud = self.cloud(s),
+                Some(Rule::network_cidr) => {
                     note_repeat(
-                        &mut n.repeated,
-                        n.cidr.as_ref().map(|c| c.span),
+                        &mut net.repeated,
+                        net.cidr.as_ref().map(|c| c.span),
                         sspan,
                         "cidr",
                     );
-                    n.cidr = Some(self.name(s.into_inner().next().unwrap()));
+                    net.cidr = cidr();
                 }
-                Rule::subnet => n.subnets.push(self.subnet(s)),
-                Rule::pods_range => {
+                Some(Rule::subnet) => net.subnets.extend(self.subnet(s)),
+                Some(Rule::pods_range) => {
                     note_repeat(
-                        &mut n.repeated,
-                        n.pods.as_ref().map(|c| c.span),
+                        &mut net.repeated,
+                        net.pods.as_ref().map(|c| c.span),
                         sspan,
                         "pods",
                     );
-                    n.pods = Some(self.name(s.into_inner().next().unwrap()));
+                    net.pods = cidr();
                 }
-                Rule::services_range => {
+                Some(Rule::services_range) => {
                     note_repeat(
-                        &mut n.repeated,
-                        n.services.as_ref().map(|c| c.span),
+                        &mut net.repeated,
+                        net.services.as_ref().map(|c| c.span),
                         sspan,
                         "services",
                     );
-                    n.services = Some(self.name(s.into_inner().next().unwrap()));
+                    net.services = cidr();
                 }
-                Rule::psc_range => {
+                Some(Rule::psc_range) => {
                     note_repeat(
-                        &mut n.repeated,
-                        n.psc.as_ref().map(|c| c.span),
+                        &mut net.repeated,
+                        net.psc.as_ref().map(|c| c.span),
                         sspan,
                         "psc",
                     );
-                    n.psc = Some(self.name(s.into_inner().next().unwrap()));
+                    net.psc = cidr();
                 }
-                Rule::master_range => {
+                Some(Rule::master_range) => {
                     note_repeat(
-                        &mut n.repeated,
-                        n.master.as_ref().map(|c| c.span),
+                        &mut net.repeated,
+                        net.master.as_ref().map(|c| c.span),
                         sspan,
                         "master",
                     );
-                    n.master = Some(self.name(s.into_inner().next().unwrap()));
+                    net.master = cidr();
                 }
-                Rule::connect_stmt => {
-                    n.connects
-                        .extend(self.names(s.into_inner().next().unwrap()));
+                Some(Rule::connect_stmt) => {
+                    if let Some(names) = s.child(Rule::names) {
+                        net.connects.extend(self.names(names));
+                    }
                 }
-                Rule::net_rule => n.rules.push(self.net_rule(s)),
-                Rule::ack => n.acks.push(self.ack(s)),
-                r => unreachable!("network: {r:?}"),
+                Some(Rule::net_rule) => net.rules.extend(self.net_rule(s)),
+                Some(Rule::ack) => net.acks.extend(self.ack(s)),
+                _ => {}
             }
         }
-        n
+        Some(net)
     }
 
-    fn subnet(&self, p: P) -> Subnet {
-        let span = self.span(&p);
-        let mut it = p.into_inner();
-        let name = self.name(it.next().unwrap());
-        let cidr = self.name(it.next().unwrap());
-        let mut zone = None;
-        let mut public = None;
-        let mut secondary = Vec::new();
-        for s in it {
-            match s.as_rule() {
-                Rule::zone => zone = Some(self.zone(s)),
-                Rule::cidr => public = Some(self.name(s)),
-                Rule::secondary_range => {
-                    let mut i = s.into_inner();
-                    let n = self.name(i.next().unwrap());
-                    secondary.push((n, self.name(i.next().unwrap())));
-                }
-                r => unreachable!("subnet: {r:?}"),
-            }
-        }
-        Subnet {
-            name,
-            cidr,
-            zone,
-            public,
-            secondary,
-            span,
-        }
+    fn subnet(&self, n: N) -> Option<Subnet> {
+        // The subnet's block, then the public one.
+        let mut cidrs = kids(n, Rule::cidr);
+        Some(Subnet {
+            name: self.name(n.child(Rule::ident)?),
+            cidr: self.name(cidrs.next()?),
+            zone: n.child(Rule::zone).and_then(|z| self.zone(z)),
+            public: cidrs.next().map(|c| self.name(c)),
+            secondary: kids(n, Rule::secondary_range)
+                .filter_map(|s| {
+                    Some((
+                        self.name(s.child(Rule::ident)?),
+                        self.name(s.child(Rule::cidr)?),
+                    ))
+                })
+                .collect(),
+            span: self.span(n),
+        })
     }
 
-    fn net_rule(&self, p: P) -> NetRule {
-        let span = self.span(&p);
-        let mut it = p.into_inner();
-        let d = it.next().unwrap();
+    fn net_rule(&self, n: N) -> Option<NetRule> {
+        let d = n.child(Rule::direction)?;
         let direction = Spanned::new(
-            if d.as_str() == "ingress" {
+            if d.text() == "ingress" {
                 Direction::Ingress
             } else {
                 Direction::Egress
             },
-            self.span(&d),
+            self.span(d),
         );
-        let name = self.name(it.next().unwrap());
-        let pr = it.next().unwrap();
-        let protocol = Spanned::new(
-            Protocol::parse(pr.as_str()).expect("grammar"),
-            self.span(&pr),
-        );
-        let mut ports = Vec::new();
-        let mut peers = Vec::new();
-        for s in it {
-            match s.as_rule() {
-                Rule::port_list => ports.extend(s.into_inner().map(|x| self.name(x))),
-                Rule::peer => {
-                    let inner = s.into_inner().next().unwrap();
-                    peers.push(match inner.as_rule() {
-                        Rule::cidr => Peer::Cidr(self.name(inner)),
-                        Rule::peer_subnet => {
-                            Peer::Subnet(self.name(inner.into_inner().next().unwrap()))
-                        }
-                        Rule::peer_tag => {
-                            Peer::Tag(self.string(inner.into_inner().next().unwrap()))
-                        }
-                        r => unreachable!("peer: {r:?}"),
-                    });
-                }
-                Rule::kwc_from | Rule::kwc_to => {}
-                r => unreachable!("rule: {r:?}"),
-            }
-        }
-        NetRule {
+        let pr = n.child(Rule::protocol)?;
+        let protocol = Spanned::new(Protocol::parse(pr.text())?, self.span(pr));
+        let ports = n
+            .child(Rule::port_list)
+            .map(|l| kids(l, Rule::port).map(|x| self.name(x)).collect())
+            .unwrap_or_default();
+        let peers = kids(n, Rule::peer)
+            .filter_map(|s| {
+                let inner = s.children().next()?;
+                Some(match inner.rule()? {
+                    Rule::cidr => Peer::Cidr(self.name(inner)),
+                    Rule::peer_subnet => Peer::Subnet(self.name(inner.child(Rule::ident)?)),
+                    Rule::peer_tag => Peer::Tag(self.string(inner.child(Rule::string)?)),
+                    _ => return None,
+                })
+            })
+            .collect();
+        Some(NetRule {
             direction,
-            name,
+            name: self.name(n.child(Rule::ident)?),
             protocol,
             ports,
             peers,
-            span,
-        }
+            span: self.span(n),
+        })
     }
 
-    fn zone(&self, p: P) -> Str {
-        let inner = p.into_inner().next().unwrap();
-        match inner.as_rule() {
+    fn zone(&self, n: N) -> Option<Str> {
+        let inner = n.children().next()?;
+        Some(match inner.rule()? {
             Rule::string => self.string(inner),
             _ => self.name(inner),
-        }
+        })
     }
 
-    fn engine(&self, p: P) -> Engine {
-        let span = self.span(&p);
-        let mut it = p.into_inner().skip(1);
+    fn engine(&self, n: N) -> Option<Engine> {
+        // The name, the kind after `:` and the network after `on`.
+        let mut idents = kids(n, Rule::ident);
         let mut e = Engine {
-            name: self.name(it.next().unwrap()),
-            kind: self.name(it.next().unwrap()),
+            name: self.name(idents.next()?),
+            kind: self.name(idents.next()?),
             mode: None,
-            network: None,
+            network: idents.next().map(|i| self.name(i)),
             namespaces: Vec::new(),
             components: Vec::new(),
             acks: Vec::new(),
-            span,
+            span: self.span(n),
         };
-        let mut after_on = false;
-        for s in it {
-            match s.as_rule() {
-                Rule::engine_mode => {
-                    let m = if s.as_str() == "create" {
+        for s in n.children() {
+            match s.rule() {
+                Some(Rule::engine_mode) => {
+                    let m = if s.text() == "create" {
                         EngineMode::Create
                     } else {
                         EngineMode::Import
                     };
-                    e.mode = Some(Spanned::new(m, self.span(&s)));
+                    e.mode = Some(Spanned::new(m, self.span(s)));
                 }
-                Rule::kw_on => after_on = true,
-                Rule::ident if after_on => e.network = Some(self.name(s)),
-                Rule::namespaces_stmt => {
-                    e.namespaces.extend(s.into_inner().map(|n| self.string(n)))
+                Some(Rule::namespaces_stmt) => e
+                    .namespaces
+                    .extend(kids(s, Rule::string).map(|n| self.string(n))),
+                Some(Rule::components_stmt) => {
+                    if let Some(names) = s.child(Rule::names) {
+                        e.components.extend(self.names(names))
+                    }
                 }
-                Rule::components_stmt => {
-                    let names = s.into_inner().find(|x| x.as_rule() == Rule::names).unwrap();
-                    e.components.extend(self.names(names))
-                }
-                Rule::ack => e.acks.push(self.ack(s)),
-                r => unreachable!("engine: {r:?}"),
+                Some(Rule::ack) => e.acks.extend(self.ack(s)),
+                _ => {}
             }
         }
-        e
+        Some(e)
     }
 
-    fn store(&self, p: P) -> Store {
-        let span = self.span(&p);
-        let mut it = p.into_inner().skip(1);
+    fn store(&self, n: N) -> Option<Store> {
+        // The name and the kind after `:`.
+        let mut idents = kids(n, Rule::ident);
         let mut st = Store {
-            name: self.name(it.next().unwrap()),
-            kind: self.name(it.next().unwrap()),
+            name: self.name(idents.next()?),
+            kind: self.name(idents.next()?),
             resource_name: None,
             scope_by: None,
             policy: Vec::new(),
             acks: Vec::new(),
-            span,
+            span: self.span(n),
             repeated: Vec::new(),
         };
-        for s in it {
-            match s.as_rule() {
-                Rule::store_name => {
-                    let sspan = self.span(&s);
+        for s in n.children() {
+            match s.rule() {
+                Some(Rule::store_name) => {
+                    let Some(v) = s.child(Rule::string) else {
+                        continue;
+                    };
                     note_repeat(
                         &mut st.repeated,
                         st.resource_name.as_ref().map(|n| n.span),
-                        sspan,
+                        self.span(s),
                         "name",
                     );
-                    st.resource_name = Some(self.string(s.into_inner().next().unwrap()));
+                    st.resource_name = Some(self.string(v));
                 }
-                Rule::scope_by => {
-                    let sspan = self.span(&s);
+                Some(Rule::scope_by) => {
                     note_repeat(
                         &mut st.repeated,
                         st.scope_by.map(|b| b.span),
-                        sspan,
+                        self.span(s),
                         "scope by",
                     );
                     st.scope_by = Some(self.scope_by(s));
                 }
-                Rule::policy_statement => st.policy.push(self.policy_statement(s)),
-                Rule::ack => st.acks.push(self.ack(s)),
-                r => unreachable!("store: {r:?}"),
+                Some(Rule::policy_statement) => st.policy.push(self.policy_statement(s)),
+                Some(Rule::ack) => st.acks.extend(self.ack(s)),
+                _ => {}
             }
         }
-        st
+        Some(st)
     }
-}
 
-impl Ctx {
     /// `scope by tag`, `scope by name`, `scope by tag and name` (either order).
-    pub(super) fn scope_by(&self, p: P) -> ScopeBy {
-        let span = self.span(&p);
-        let words: Vec<Rule> = p
-            .into_inner()
-            .flat_map(|m| m.into_inner())
-            .map(|w| w.as_rule())
+    pub(super) fn scope_by(&self, n: N) -> ScopeBy {
+        let words: Vec<Rule> = n
+            .children()
+            .flat_map(|m| m.children())
+            .filter_map(|w| w.rule())
             .filter(|r| matches!(r, Rule::scope_tag | Rule::scope_name))
             .collect();
         let mode = match words.as_slice() {
@@ -558,8 +540,22 @@ impl Ctx {
             [Rule::scope_name] => ScopeMode::Name,
             _ => ScopeMode::TagAndName,
         };
-        ScopeBy { mode, span }
+        ScopeBy {
+            mode,
+            span: self.span(n),
+        }
     }
+}
+
+/// The children of `n` of rule `r`, in order.
+pub(super) fn kids<'t>(n: N<'t>, r: Rule) -> impl Iterator<Item = N<'t>> + 't {
+    n.children().filter(move |c| c.rule() == Some(r))
+}
+
+/// The `strings` children of `n` (each a string or a bracketed list), in order.
+pub(super) fn string_parts<'t>(n: N<'t>) -> impl Iterator<Item = N<'t>> + 't {
+    n.children()
+        .filter(|c| matches!(c.rule(), Some(Rule::string | Rule::string_list)))
 }
 
 pub(super) fn note_repeat(

@@ -1,10 +1,13 @@
-//! pest pairs to the typed AST: one function per grammar rule. Each top-level
+//! Source text to the lossless tree, and the tree to the typed AST. pest (the grammar,
+//! `grammar/eng.pest`) validates each top-level declaration and drives the tree's
+//! [`Builder`]; the AST is then read from the tree alone, by one function per grammar
+//! rule that finds the parts of its node by their rule (`Option`s, no positions). Each
 //! declaration is parsed on its own so that parsing resumes after a syntax error at the
 //! next line that starts a declaration.
 //!
-//! This file holds the entry [`parse`], the windows a declaration is parsed from and
-//! the recovery after a syntax error; `errors` words the error's message and help;
-//! `decls` and `access` hold the rule functions.
+//! This file holds the entries [`parse`] and [`parse_full`], the windows a declaration
+//! is parsed from and the recovery after a syntax error; `errors` words the error's
+//! message and help; `decls` and `access` hold the rule functions.
 
 mod access;
 mod decls;
@@ -14,10 +17,9 @@ mod tests;
 
 use super::ast::*;
 use super::tokens::{Tok, Tokens};
-use super::tree::{Builder, SyntaxTree};
+use super::tree::{Builder, SyntaxNode, SyntaxTree};
 use crate::diag::Diagnostic;
 use crate::source::FileId;
-use pest::iterators::Pair;
 use pest::Parser as _;
 use std::sync::Arc;
 
@@ -25,7 +27,7 @@ use std::sync::Arc;
 #[grammar = "../../grammar/eng.pest"]
 struct EngParser;
 
-type P<'i> = Pair<'i, Rule>;
+type N<'t> = SyntaxNode<'t>;
 
 /// Words that start a top-level declaration: where parsing resumes after an error.
 pub const DECLARATION_KEYWORDS: &[&str] = &[
@@ -52,10 +54,8 @@ pub const RESERVED_WORDS: &[&str] = &[
 
 /// Parses one file; syntax errors are returned as diagnostics, never as a panic.
 pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
-    // Bounds pest's work on pathological input.
-    pest::set_call_limit(Some(std::num::NonZeroUsize::new(50_000_000).unwrap()));
-    let layout = Layout::new(text);
-    parse_each(file, text, None, |pos| parse_item(text, pos, &layout))
+    let p = parse_full(file, text);
+    (p.ast, p.diags)
 }
 
 /// A file's parse: the lossless tree, the typed AST and the syntax errors.
@@ -66,50 +66,51 @@ pub struct Parsed {
     pub diags: Vec<Diagnostic>,
 }
 
-/// [`parse`], and the lossless tree of the same parse (for the formatter and the
-/// editor; the compiler needs only the AST).
+/// The lossless tree of a file, the typed AST read from it, and the syntax errors.
 pub fn parse_full(file: FileId, text: &str) -> Parsed {
+    // Bounds pest's work on pathological input.
     pest::set_call_limit(Some(std::num::NonZeroUsize::new(50_000_000).unwrap()));
     let layout = Layout::new(text);
-    let mut builder = Builder::new(text);
-    let (ast, diags) = parse_each(file, text, Some(&mut builder), |pos| {
-        parse_item(text, pos, &layout)
-    });
+    let (tree, diags) = parse_each(file, text, |pos| parse_item(text, pos, &layout));
+    let ast = lower(file, &tree);
     Parsed {
-        tree: Arc::new(builder.finish()),
+        tree: Arc::new(tree),
         ast,
         diags,
     }
 }
 
+/// The typed AST of a tree: its declarations, in order.
+fn lower(file: FileId, tree: &SyntaxTree) -> File {
+    let cx = Ctx { file };
+    File {
+        items: tree
+            .root()
+            .children()
+            .filter_map(|d| cx.declaration(d))
+            .collect(),
+    }
+}
+
 /// The loop over a file's declarations: `next(pos)` parses the declaration at `pos`
-/// (from a window, or from the whole rest in the tests that compare the two).
+/// (from a window, or from the whole rest in the tests that compare the two), which
+/// goes into the tree.
 fn parse_each<'i>(
     file: FileId,
     text: &'i str,
-    mut tree: Option<&mut Builder<'i>>,
     next: impl Fn(usize) -> Result<pest::iterators::Pairs<'i, Rule>, pest::error::Error<Rule>>,
-) -> (File, Vec<Diagnostic>) {
-    let mut items = Vec::new();
+) -> (SyntaxTree, Vec<Diagnostic>) {
+    let mut tree = Builder::new(text);
     let mut diags = Vec::new();
     let mut pos = 0;
     while pos <= text.len() {
         match next(pos) {
-            Ok(mut pairs) => {
-                let item = pairs.next().expect("item");
-                let end = item.as_span().end();
-                let mut inner = item.into_inner();
-                match inner.next() {
-                    Some(decl) if decl.as_rule() != Rule::EOI => {
-                        if let Some(b) = tree.as_deref_mut() {
-                            b.declaration(decl.clone(), pos);
-                        }
-                        items.push(Ctx { file, base: pos }.declaration(decl));
-                    }
-                    // (Defensive: a window holds a declaration's first word, so only
-                    // the whole rest can end in EOI.)
-                    Some(_) if pos + end < text.len() => {}
-                    _ => break,
+            Ok(pairs) => {
+                let (end, declaration) = tree.item(pairs, pos);
+                // (Defensive: a window holds a declaration's first word, so only the
+                // whole rest can end in EOI.)
+                if !declaration && pos + end >= text.len() {
+                    break;
                 }
                 if end == 0 {
                     break;
@@ -120,9 +121,7 @@ fn parse_each<'i>(
                 let at = pos + error_offset(&e);
                 diags.push(errors::syntax_error(file, text, pos, at, &e));
                 let resume = resume_point(text, at);
-                if let Some(b) = tree.as_deref_mut() {
-                    b.error(resume.unwrap_or(text.len()));
-                }
+                tree.error(resume.unwrap_or(text.len()));
                 match resume {
                     Some(next) => pos = next,
                     None => break,
@@ -130,7 +129,7 @@ fn parse_each<'i>(
             }
         }
     }
-    (File { items }, diags)
+    (tree.finish(), diags)
 }
 
 /// Parses the declaration at `pos` (or the end of the input).
@@ -282,9 +281,8 @@ fn resume_point(text: &str, at: usize) -> Option<usize> {
     }
 }
 
-/// Positions of one declaration parse: the file and the offset of the parsed slice.
+/// What the rule functions need besides the node: the file the spans are in.
 #[derive(Clone, Copy)]
 struct Ctx {
     file: FileId,
-    base: usize,
 }
