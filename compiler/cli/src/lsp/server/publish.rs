@@ -165,7 +165,14 @@ impl Server {
         });
         let comp = match catch_unwind(AssertUnwindSafe(|| {
             let comp = engc_core::compile_with(vec![input], &overlay, &options, &self.parses);
-            Analysis::new(comp, options.clone())
+            let a = Analysis::new(comp, options.clone());
+            // The trees of the same parses: the editor features read them, none parses.
+            for (fid, _) in a.comp.stdlib.iter().chain(&a.comp.files) {
+                if let Some(tree) = self.parses.tree(*fid, a.text(*fid)) {
+                    a.set_tree(*fid, tree);
+                }
+            }
+            a
         })) {
             Ok(c) => c,
             Err(e) => {
