@@ -112,7 +112,13 @@ impl Server {
                 .map(|(id, _)| (*id, c.sources.get(*id).text.as_str()))
         });
         self.parses.retain(live);
-        drop((old, replaced));
+        // Freeing the replaced compilations (their ASTs, indexes and syntax trees) takes
+        // milliseconds on a large file: on a thread of its own, so that a request sent
+        // with the edit (a completion) is answered meanwhile.
+        let garbage = (old, replaced);
+        let _ = std::thread::Builder::new()
+            .name("engc-free".into())
+            .spawn(move || drop(garbage));
     }
 
     fn parent_of(&mut self, fragment: &Path) -> Option<PathBuf> {
