@@ -9,6 +9,11 @@
 //! Each edit is one keystroke as an editor sends it with incremental sync: a space typed
 //! at the start of the middle line (a range and one character), then deleted, in turn.
 //!
+//! Two more tables time `textDocument/completion` at the end of the middle line, sent
+//! after each edit's diagnostics are published (the server may still be freeing the
+//! compilation the edit replaced), and the same request again at once: the
+//! completion's own work (reading the cursor's context), not the compilation before it.
+//!
 //! Run with `cargo bench --bench lsp` (add `-- --quick` for fewer rounds, `--in-process`
 //! to skip the stdio runs, and any other argument to run only the inputs whose name
 //! contains it, e.g. `-- generated`).
@@ -93,6 +98,15 @@ fn did_change(uri: &str, version: i32, line: usize, insert: bool) -> Notificatio
     Notification::new(
         "textDocument/didChange".into(),
         json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"range": range, "text": text}]}),
+    )
+}
+
+/// A completion request at `line`, `character`.
+fn completion(id: i32, uri: &str, line: usize, character: usize) -> Request {
+    Request::new(
+        RequestId::from(id),
+        "textDocument/completion".into(),
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
     )
 }
 
@@ -200,8 +214,9 @@ impl Drop for Stdio_ {
 }
 
 /// Per-change latencies: open, then `rounds` keystrokes in the middle line, each timed
-/// until its diagnostics are published.
-fn measure(t: &mut dyn Transport, path: &Path, text: &str, rounds: usize) -> Vec<Duration> {
+/// until its diagnostics are published; and after each, a completion at the end of that
+/// line, timed until its answer.
+fn measure(t: &mut dyn Transport, path: &Path, text: &str, rounds: usize) -> [Vec<Duration>; 3] {
     let uri = uri(path);
     t.send(initialize().into());
     loop {
@@ -213,19 +228,45 @@ fn measure(t: &mut dyn Transport, path: &Path, text: &str, rounds: usize) -> Vec
     t.send(did_open(&uri, text).into());
     while published_version(&t.recv(), &uri) != Some(1) {}
     let mut out = Vec::with_capacity(rounds);
+    let mut completions = Vec::with_capacity(rounds);
+    let mut again = Vec::with_capacity(rounds);
     let line = text.lines().count() / 2;
+    let line_len: usize = text
+        .lines()
+        .nth(line)
+        .map_or(0, |l| l.encode_utf16().count());
     for r in 0..rounds {
         let version = r as i32 + 2;
         let start = Instant::now();
         t.send(did_change(&uri, version, line, r % 2 == 0).into());
         while published_version(&t.recv(), &uri) != Some(version as i64) {}
         out.push(start.elapsed());
+        // The space typed at the line's start is there after an odd number of edits.
+        for (k, times) in [&mut completions, &mut again].into_iter().enumerate() {
+            let id = 10_000 + 2 * r as i32 + k as i32;
+            let start = Instant::now();
+            t.send(completion(id, &uri, line, line_len + usize::from(r % 2 == 0)).into());
+            while t.recv()["id"] != id {}
+            times.push(start.elapsed());
+        }
     }
-    out
+    [out, completions, again]
 }
 
 fn ms(d: Duration) -> String {
-    format!("{:.1}", d.as_secs_f64() * 1000.0)
+    format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
+fn header(title: &str) {
+    println!("{title}\n");
+    println!(
+        "| {:<24} | {:>6} | {:<10} | {:>7} | {:>7} | {:>7} | {:>7} |",
+        "input", "lines", "transport", "min", "median", "p95", "max"
+    );
+    println!(
+        "|{:-<26}|{:->8}|{:-<12}|{:->9}|{:->9}|{:->9}|{:->9}|",
+        "", "", "", "", "", "", ""
+    );
 }
 
 fn row(name: &str, lines: usize, how: &str, mut v: Vec<Duration>) {
@@ -274,15 +315,9 @@ fn main() {
     );
     inputs.push(("generated (5,000 lines)".into(), big_path, big));
 
-    println!("didChange -> publishDiagnostics, milliseconds\n");
-    println!(
-        "| {:<24} | {:>6} | {:<10} | {:>7} | {:>7} | {:>7} | {:>7} |",
-        "input", "lines", "transport", "min", "median", "p95", "max"
-    );
-    println!(
-        "|{:-<26}|{:->8}|{:-<12}|{:->9}|{:->9}|{:->9}|{:->9}|",
-        "", "", "", "", "", "", ""
-    );
+    let mut completion_rows = Vec::new();
+    let mut again_rows = Vec::new();
+    header("didChange -> publishDiagnostics, milliseconds");
     for (name, path, text) in &inputs {
         if !only.is_empty() && !only.iter().any(|o| name.contains(o.as_str())) {
             continue;
@@ -294,13 +329,27 @@ fn main() {
             (false, true) => 20,
             (false, false) => 50,
         };
-        let v = measure(&mut InProcess::start(), path, text, rounds);
+        let [v, c, a] = measure(&mut InProcess::start(), path, text, rounds);
         row(name, lines, "in process", v);
+        completion_rows.push((name.clone(), lines, "in process", c));
+        again_rows.push((name.clone(), lines, "in process", a));
         if in_process_only {
             continue;
         }
-        let v = measure(&mut Stdio_::start(), path, text, rounds);
+        let [v, c, a] = measure(&mut Stdio_::start(), path, text, rounds);
         row(name, lines, "stdio", v);
+        completion_rows.push((name.clone(), lines, "stdio", c));
+        again_rows.push((name.clone(), lines, "stdio", a));
+    }
+    println!();
+    header("completion at the end of the edited line (after its diagnostics), milliseconds");
+    for (name, lines, how, c) in completion_rows {
+        row(&name, lines, how, c);
+    }
+    println!();
+    header("the same completion again at once, milliseconds");
+    for (name, lines, how, c) in again_rows {
+        row(&name, lines, how, c);
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -311,3 +311,62 @@ fn completion_offers_the_binding_statements_words_in_order() {
     }
     assert_eq!(c.shutdown(), 0);
 }
+
+/// A level with a syntax error in its block: the server's tree holds it as an `ERROR`
+/// node, which folds as a whole and is coloured from its tokens, and the declarations
+/// around it fold and colour as in a file without the error.
+#[test]
+fn a_broken_block_still_folds_and_colours_the_rest() {
+    let text = QUICKSTART.replace(
+        "access operate",
+        "access broken for vendor scoped {\n  read store data ,,, {\n  aws allow [\"s3:GetObject\"]\n}\n\naccess operate",
+    );
+    let (_dir, path, mut c) = opened("shop.eng", &text);
+    assert!(c
+        .diagnostics(&path)
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Some(lt::DiagnosticSeverity::ERROR)));
+    let doc = || lt::TextDocumentIdentifier { uri: uri(&path) };
+    let folds = c
+        .request::<lt::request::FoldingRangeRequest>(lt::FoldingRangeParams {
+            text_document: doc(),
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        })
+        .unwrap();
+    let starts = |needle: &str| {
+        folds
+            .iter()
+            .any(|f| f.start_line == find(&text, needle).line)
+    };
+    assert!(starts("deployment shop"), "{folds:?}");
+    assert!(starts("access broken"), "{folds:?}");
+    assert!(starts("access operate"), "{folds:?}");
+    let r = c
+        .request::<lt::request::SemanticTokensFullRequest>(lt::SemanticTokensParams {
+            text_document: doc(),
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        })
+        .unwrap();
+    let lt::SemanticTokensResult::Tokens(tokens) = r else {
+        panic!("{r:?}")
+    };
+    let toks = decode(&tokens);
+    let at = |needle: &str, k: u32| {
+        let p = inside(&text, needle, k);
+        toks.iter()
+            .find(|t| t.0 == p.line && t.1 <= p.character && p.character < t.1 + t.2)
+            .map(|t| t.3)
+    };
+    assert_eq!(at("access broken", 0), Some("keyword"));
+    assert_eq!(at("[\"s3:GetObject\"]\n}\n\n", 2), Some("string"));
+    assert_eq!(at("access operate", 0), Some("keyword"));
+    assert_eq!(
+        at("for vendor scoped {\n  read store data,", 4),
+        Some("interface")
+    );
+    assert_eq!(at("store data: bucket", 12), Some("type"));
+    assert_eq!(c.shutdown(), 0);
+}

@@ -2,13 +2,20 @@
 //! edit, and an edit changes one file: the standard library and every other file parse
 //! as they did before. A parse depends only on the file's id and text, so a tree is
 //! reused when both are the same (the text compared in full, not by a hash).
+//!
+//! Each entry keeps the file's lossless tree of the same parse too: the server hands it
+//! to the [`Analysis`](crate::Analysis) of each compilation ([`ParseCache::tree`],
+//! [`Analysis::set_tree`](crate::Analysis::set_tree)), so completion, semantic tokens
+//! and folding read it without parsing or tokenizing the file again.
 
 use engc_core::diag::Diagnostic;
 use engc_core::pipeline::Parses;
 use engc_core::source::FileId;
+use engc_core::syntax::tree::SyntaxTree;
 use engc_core::syntax::{self, ast};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 #[derive(Default)]
 pub struct ParseCache {
@@ -21,7 +28,8 @@ pub struct ParseCache {
 }
 
 struct Entry {
-    text: String,
+    /// Holds the text too ([`SyntaxTree::source`]).
+    tree: Arc<SyntaxTree>,
     file: ast::File,
     diagnostics: Vec<Diagnostic>,
 }
@@ -40,7 +48,7 @@ impl ParseCache {
         }
         self.entries.get_mut().retain(|id, entries| {
             let texts = keep.get(id).map(Vec::as_slice).unwrap_or_default();
-            entries.retain(|e| texts.contains(&e.text.as_str()));
+            entries.retain(|e| texts.contains(&e.tree.source()));
             !entries.is_empty()
         });
     }
@@ -58,24 +66,31 @@ impl ParseCache {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The lossless tree of `text` as file `id`, if it was parsed (a clone of the `Arc`).
+    pub fn tree(&self, id: FileId, text: &str) -> Option<Arc<SyntaxTree>> {
+        let entries = self.entries.borrow();
+        let e = entries.get(&id)?.iter().find(|e| e.tree.source() == text)?;
+        Some(e.tree.clone())
+    }
 }
 
 impl Parses for ParseCache {
     fn parse(&self, id: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
         let mut entries = self.entries.borrow_mut();
         let list = entries.entry(id).or_default();
-        if let Some(e) = list.iter().find(|e| e.text == text) {
+        if let Some(e) = list.iter().find(|e| e.tree.source() == text) {
             self.reused.set(self.reused.get() + 1);
             return (e.file.clone(), e.diagnostics.clone());
         }
         self.parsed.set(self.parsed.get() + 1);
-        let (file, diagnostics) = syntax::parse(id, text);
+        let p = syntax::parse_full(id, text);
         list.push(Entry {
-            text: text.to_string(),
-            file: file.clone(),
-            diagnostics: diagnostics.clone(),
+            tree: p.tree,
+            file: p.ast.clone(),
+            diagnostics: p.diags.clone(),
         });
-        (file, diagnostics)
+        (p.ast, p.diags)
     }
 }
 
@@ -95,6 +110,9 @@ mod tests {
         assert_eq!(c.counts(), (3, 1));
         c.retain([(FileId(1), "store t: bucket\n")]);
         assert_eq!(c.len(), 1);
+        assert!(c.tree(FileId(1), "store s: bucket\n").is_none());
+        let t = c.tree(FileId(1), "store t: bucket\n").unwrap();
+        assert_eq!(t.source(), "store t: bucket\n");
     }
 
     #[test]
@@ -106,6 +124,8 @@ mod tests {
             let (fresh, fresh_diags) = syntax::parse(FileId(7), text);
             assert_eq!(format!("{file:?}"), format!("{fresh:?}"));
             assert_eq!(diags, fresh_diags);
+            let tree = c.tree(FileId(7), text).unwrap();
+            assert_eq!(*tree, *syntax::parse_full(FileId(7), text).tree);
             assert!(!diags.is_empty());
         }
     }

@@ -32,6 +32,7 @@
 use crate::completion::{frame_after_brace, Frame};
 use crate::lexer::{self, Tok, Token};
 use engc_core::source::FileId;
+use engc_core::syntax::tree::SyntaxTree;
 use roles::Role;
 
 mod roles;
@@ -46,6 +47,16 @@ pub fn format(text: &str) -> String {
 /// The canonical layout, or why the formatter gave up (a bug: it would have changed a
 /// token, or not settled). [`format`] then keeps the text as it is.
 pub fn try_format(text: &str) -> Result<String, String> {
+    try_format_with(text, None)
+}
+
+/// [`format`] reading `tree`, the lossless tree of `text` the caller holds (the
+/// language server's), instead of parsing the text again.
+pub fn format_with(text: &str, tree: &SyntaxTree) -> String {
+    try_format_with(text, Some(tree)).unwrap_or_else(|_| text.to_string())
+}
+
+fn try_format_with(text: &str, tree: Option<&SyntaxTree>) -> Result<String, String> {
     let crlf = text.contains("\r\n");
     let lf = if crlf {
         text.replace("\r\n", "\n")
@@ -54,8 +65,16 @@ pub fn try_format(text: &str) -> Result<String, String> {
     };
     // Keeping an alignment depends on the neighbouring lines, which one pass may change:
     // passes repeat until nothing changes (each can only narrow gaps, so they end).
-    let tree = engc_core::syntax::parse_full(FileId::default(), &lf).tree;
-    let roles = roles::roles(&tree);
+    // A tree of the CRLF text is not that of the text formatted (LF line ends).
+    let parsed;
+    let tree = match tree.filter(|t| t.source() == lf) {
+        Some(t) => t,
+        None => {
+            parsed = engc_core::syntax::parse_full(FileId::default(), &lf).tree;
+            &parsed
+        }
+    };
+    let roles = roles::roles(tree);
     let mut out = pass(&lf, &roles);
     let mut settled = false;
     for _ in 0..16 {
@@ -99,7 +118,7 @@ pub fn build_outcome(text: &str) -> (Vec<String>, Vec<(String, String)>) {
     (codes, files)
 }
 
-/// The tokens' texts (what formatting must keep).
+/// The tokens' texts (what formatting must keep; of any text, the output's too).
 pub fn words(s: &str) -> Vec<&str> {
     lexer::tokenize(s).iter().map(|t| t.text(s)).collect()
 }
@@ -111,6 +130,7 @@ struct Line {
 }
 
 fn pass(text: &str, roles: &[Option<Role>]) -> String {
+    // A pass after the first reads its own output, which no tree holds.
     let tokens = lexer::tokenize(text);
     // (The same tokens as the tree's, in every pass; without roles the layout is found
     // from the keywords alone.)

@@ -242,10 +242,15 @@ impl Analysis {
     }
 
     /// The whole file formatted, or None when it is already formatted. The formatter
-    /// reads tokens, so a file with a syntax error is formatted too.
+    /// reads tokens, so a file with a syntax error is formatted too; and the file's
+    /// tree, unless its lines end in CRLF (it formats the text with LF line ends).
     pub fn format(&self, file: FileId) -> Option<String> {
         let text = self.text(file);
-        let out = format::format(text);
+        let out = if text.contains("\r\n") {
+            format::format(text)
+        } else {
+            format::format_with(text, &self.tree(file))
+        };
         (out != text).then_some(out)
     }
 

@@ -1,12 +1,14 @@
 //! Semantic tokens: what each word of a file is, so editors without a grammar for
 //! `.eng` (Neovim, Helix, Emacs) colour it, and those with one colour names by what
 //! they refer to. Keywords, strings, comments and address blocks come from the
-//! lexer; names from the index, by the kind of declaration they name. Tokens never
+//! tokens of the file's lossless tree (which holds the tokens of text pest could not
+//! parse too, so a broken block is coloured like the rest); names from the index, by
+//! the kind of declaration they name. Tokens never
 //! overlap and never span lines: a `${param}` inside a string cuts the string, and a
 //! block comment over several lines becomes one token per line.
 
 use crate::index::Sym;
-use crate::lexer::{self, Tok};
+use crate::lexer::Tok;
 use crate::symbols::{Symbol, SymbolKind};
 use crate::Analysis;
 use engc_core::source::FileId;
@@ -47,6 +49,7 @@ impl Analysis {
     /// The tokens of `file`, sorted by position.
     pub fn semantic_tokens(&self, file: FileId) -> Vec<SemanticToken> {
         let text = self.text(file);
+        let tree = self.tree(file);
         let kinds = self.declaration_kinds();
         // The file's name occurrences, sorted by start (the index is sorted by file
         // and start).
@@ -67,7 +70,7 @@ impl Analysis {
             .collect();
         let mut out = Vec::new();
         let mut n = 0;
-        for t in lexer::tokenize(text) {
+        for t in tree.root().tokens().filter_map(|t| t.token()) {
             // Names inside this token (a word, or `${x}` in a string).
             let first = n;
             while n < names.len() && names[n].start < t.end {
@@ -184,5 +187,46 @@ mod tests {
             1,
             "{tokens:?}"
         );
+    }
+
+    /// A block pest could not parse (an `ERROR` node of the tree) is coloured from its
+    /// tokens, and the declarations after it as in a file without the error.
+    #[test]
+    fn a_broken_block_and_the_rest_are_coloured() {
+        let src = "store data: bucket
+access broken scoped {
+  read store data ,,, {
+  aws allow [\"s3:GetObject\"] // why
+}
+access ok scoped {
+  read store data
+}
+";
+        let a = Analysis::new(
+            compile_str("t.eng", src, &Options::default()),
+            Options::default(),
+        );
+        let file = a.comp.files[0].0;
+        assert!(a.comp.diagnostics.iter().any(|d| d.is_error()));
+        let tokens = a.semantic_tokens(file);
+        let ty = |needle: &str, k: usize| {
+            let at = src.find(needle).unwrap() + k;
+            tokens
+                .iter()
+                .find(|t| t.start <= at && at < t.end)
+                .map(|t| super::TYPES[t.ty as usize])
+        };
+        // In the broken block: keywords, the string, the comment.
+        assert_eq!(ty("access broken", 0), Some("keyword"));
+        assert_eq!(ty("\"s3:GetObject\"", 1), Some("string"));
+        assert_eq!(ty("// why", 3), Some("comment"));
+        // After it: the declaration, its keyword and the store it names.
+        assert_eq!(ty("access ok", 0), Some("keyword"));
+        assert_eq!(ty("access ok", 7), Some("variable"));
+        assert_eq!(ty("store data\n}", 6), Some("struct"));
+        assert_eq!(ty("store data: bucket", 12), Some("type"));
+        for w in tokens.windows(2) {
+            assert!(w[0].end <= w[1].start, "{w:?}");
+        }
     }
 }

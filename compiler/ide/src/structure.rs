@@ -1,13 +1,15 @@
 //! The shape of a file, for the editor's structural features: links on `use` paths,
 //! folding ranges (blocks and comment runs), selection ranges (from the token at the
-//! cursor out to the whole file), and workspace symbols.
+//! cursor out to the whole file), and workspace symbols. Links, folding and selection
+//! read the file's lossless tree (its nodes and tokens, those of text pest could not
+//! parse included); workspace symbols the outline.
 
-use crate::lexer::{self, Tok};
+use crate::lexer::Tok;
 use crate::symbols::Symbol;
 use crate::Analysis;
 use engc_core::source::{FileId, Span};
-use engc_core::syntax::ast::Item;
-use engc_core::syntax::tree::TokenKind;
+use engc_core::syntax::nodes::{AstNode, Use};
+use engc_core::syntax::tree::{NodeKind, SyntaxNode, TokenKind};
 
 /// A `use` path and the file it loaded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,45 +27,55 @@ pub struct Fold {
 }
 
 impl Analysis {
-    /// Every `use "..."` of `file` whose file was loaded.
+    /// Every `use "..."` of `file` whose file was loaded: the path's string.
     pub fn document_links(&self, file: FileId) -> Vec<Link> {
-        let Some(ast) = self.ast(file) else {
-            return Vec::new();
-        };
-        ast.items
-            .iter()
-            .filter_map(|item| match item {
-                Item::Use(s) => self.resolve_use(file, &s.node).map(|target| Link {
-                    span: s.span,
+        let tree = self.tree(file);
+        tree.root()
+            .children()
+            .filter_map(Use::cast)
+            .filter_map(|u| {
+                let path = u.path()?;
+                let target = self.resolve_use(file, &path.value()?)?;
+                let s = path.syntax();
+                Some(Link {
+                    span: Span::new(file, s.start(), s.end()),
                     target,
-                }),
-                _ => None,
+                })
             })
             .collect()
     }
 
-    /// Declarations and their blocks that span lines, and runs of two or more comment
-    /// lines (or a block comment over several lines).
+    /// Declarations, stretches pest could not parse and the statements of blocks that
+    /// span lines (a subnet, a grant, a Kubernetes role and its rules), and runs of two
+    /// or more comment lines (or a block comment over several lines).
     pub fn folding_ranges(&self, file: FileId) -> Vec<Fold> {
         let text = self.text(file);
+        let tree = self.tree(file);
         let multiline = |s: usize, e: usize| text[s..e].contains('\n');
         let mut out = Vec::new();
-        fn walk(syms: &[Symbol], out: &mut Vec<Fold>, multiline: &dyn Fn(usize, usize) -> bool) {
-            for s in syms {
-                let (start, end) = (s.span.start as usize, s.span.end as usize);
-                if multiline(start, end) {
+        fn walk(n: SyntaxNode, out: &mut Vec<Fold>, multiline: &dyn Fn(usize, usize) -> bool) {
+            // The statements of a block: the nodes after its `{` (all, at the top).
+            let open = match n.kind() {
+                NodeKind::Root => 0,
+                _ => n
+                    .child_tokens()
+                    .find(|t| t.kind() == TokenKind::Tok(Tok::Punct('{')))
+                    .map_or(usize::MAX, |t| t.end()),
+            };
+            for c in n.children().filter(|c| c.start() >= open) {
+                if multiline(c.start(), c.end()) {
                     out.push(Fold {
-                        start,
-                        end,
+                        start: c.start(),
+                        end: c.end(),
                         comment: false,
                     });
                 }
-                walk(&s.children, out, multiline);
+                walk(c, out, multiline);
             }
         }
-        walk(&self.symbols(file), &mut out, &multiline);
+        walk(tree.root(), &mut out, &multiline);
         let mut run: Option<(usize, usize, usize)> = None; // start, end, lines
-        for t in lexer::tokenize(text) {
+        for t in tree.root().tokens().filter_map(|t| t.token()) {
             if !t.is_comment() {
                 if let Some((s, e, n)) = run.take() {
                     if n > 1 || multiline(s, e) {
@@ -211,6 +223,110 @@ pub fn fuzzy(query: &str, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use engc_core::{compile_str, Options};
+
+    fn analysis(text: &str) -> (Analysis, FileId) {
+        let a = Analysis::new(
+            compile_str("t.eng", text, &Options::default()),
+            Options::default(),
+        );
+        let file = a.comp.files[0].0;
+        (a, file)
+    }
+
+    fn line(text: &str, at: usize) -> usize {
+        text[..at].matches('\n').count()
+    }
+
+    /// Every block the outline's symbols fold (what folding read before the tree) is
+    /// folded on the same lines from the tree's nodes.
+    #[test]
+    fn the_tree_folds_every_block_of_the_outline() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+        let mut checked = 0;
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.extension().is_none_or(|x| x != "eng") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let (a, file) = analysis(&text);
+            let folds: Vec<(usize, usize)> = a
+                .folding_ranges(file)
+                .iter()
+                .filter(|f| !f.comment)
+                .map(|f| (line(&text, f.start), line(&text, f.end)))
+                .collect();
+            fn walk(syms: &[Symbol], out: &mut Vec<Span>) {
+                for s in syms {
+                    out.push(s.span);
+                    walk(&s.children, out);
+                }
+            }
+            let mut spans = Vec::new();
+            walk(&a.symbols(file), &mut spans);
+            for s in spans {
+                let (start, end) = (s.start as usize, s.end as usize);
+                if line(&text, start) < line(&text, end) {
+                    let l = (line(&text, start), line(&text, end));
+                    assert!(folds.contains(&l), "{path:?}: {l:?} not in {folds:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 20, "{checked}");
+    }
+
+    /// A block with a syntax error folds as a whole (its `ERROR` node), and the blocks
+    /// and comment runs around it fold as in a file without the error.
+    #[test]
+    fn folds_around_a_broken_block() {
+        let text = "// one\n// two\nstore data: bucket\naccess broken scoped {\n  read store data ,,, {\n  aws allow [\"s3:GetObject\"]\n}\n\naccess ok scoped {\n  read store data\n  k8s role \"r\" in \"n\" {\n    rule groups [\"\"]\n      resources [\"pods\"] verbs [\"get\"]\n  }\n}\n";
+        let (a, file) = analysis(text);
+        assert!(a.comp.diagnostics.iter().any(|d| d.is_error()));
+        let folds: Vec<(usize, usize, bool)> = a
+            .folding_ranges(file)
+            .iter()
+            .map(|f| (line(text, f.start), line(text, f.end), f.comment))
+            .collect();
+        assert_eq!(
+            folds,
+            vec![
+                (0, 1, true),    // the comments
+                (3, 6, false),   // the broken level
+                (8, 14, false),  // `access ok`
+                (10, 13, false), // its role
+                (11, 12, false), // the rule over two lines
+            ]
+        );
+    }
+
+    #[test]
+    fn links_read_the_tree_and_skip_unloaded_files() {
+        let dir = std::env::temp_dir().join(format!("engc-ide-links-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("shared.eng"), "store extra: bucket\n").unwrap();
+        let path = dir.join("main.eng");
+        let text = "use \"shared.eng\"\nuse \"missing.eng\"\nstore s: bucket\n";
+        std::fs::write(&path, text).unwrap();
+        let input = engc_core::Input {
+            name: "main.eng".into(),
+            path: Some(path.clone()),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let c = engc_core::compile(
+            vec![input],
+            &engc_core::loader::DiskLoader,
+            &Options::default(),
+        );
+        let a = Analysis::new(c, Options::default());
+        let file = a.comp.files[0].0;
+        let links = a.document_links(file);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(links.len(), 1, "{links:?}");
+        assert_eq!((links[0].span.start, links[0].span.end), (4, 16));
+        assert_eq!(a.text(links[0].target), "store extra: bucket\n");
+    }
 
     #[test]
     fn fuzzy_matches_characters_in_order() {

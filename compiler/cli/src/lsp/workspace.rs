@@ -76,6 +76,7 @@ impl FileLoader for Overlay<'_> {
 /// Whether the text declares a `deployment` (a top-level `deployment` keyword).
 pub fn has_deployment(text: &str) -> bool {
     let mut depth = 0i32;
+    // Tokens, not the tree: it decides how the edited text is compiled, before any parse.
     for t in lexer::tokenize(text) {
         match t.kind {
             Tok::Punct('{') => depth += 1,
@@ -89,6 +90,7 @@ pub fn has_deployment(text: &str) -> bool {
 
 /// The `use "..."` targets of a text, resolved against its directory.
 pub fn uses(text: &str, dir: &Path) -> Vec<PathBuf> {
+    // Tokens, not the tree: files on disk near a fragment, never compiled or parsed.
     let toks: Vec<_> = lexer::tokenize(text)
         .into_iter()
         .filter(|t| !t.is_comment())

@@ -1,8 +1,10 @@
-//! Reading the context of the cursor from the tolerant tokens: the blocks open there
-//! (`Frame`) and the words of the statement being written.
+//! Reading the context of the cursor from the tokens of the file's lossless tree: the
+//! blocks open there (`Frame`) and the words of the statement being written.
 
 use super::CLOUDS;
 use crate::lexer::{Tok, Token};
+use engc_core::syntax::nodes::Declaration;
+use engc_core::syntax::tree::{Element, SyntaxNode, SyntaxToken, SyntaxTree};
 
 /// Where a block's statements are: what the `{` belongs to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,6 +126,46 @@ fn frame_for(parent: Option<&Frame>, stmt: &[&str]) -> Frame {
 /// The block a `{` opens when only the first word of its statement is known.
 pub(crate) fn frame_after_brace(parent: Option<&Frame>, first_word: &str) -> Frame {
     frame_for(parent, &[first_word])
+}
+
+/// The tokens completion reads at `offset`, from the tree: comments included, white
+/// space not, up to the last one that starts at or before `offset`. They start at the
+/// top-level declaration the cursor is in (or the last before it) when pest parsed it
+/// and every declaration before it: no block is open there (a parsed declaration's
+/// braces pair up) and its keyword starts a statement, so the tokens before it cannot
+/// change what [`frames`] reads. From the first stretch pest could not parse (an
+/// `ERROR` node, which may leave a block open) on, every token is read.
+pub(super) fn tokens_to(tree: &SyntaxTree, offset: usize) -> Vec<Token> {
+    let root = tree.root();
+    let mut from = 0;
+    for (i, e) in root.children_with_tokens().enumerate() {
+        match e {
+            Element::Token(t) if t.kind().is_trivia() => {}
+            Element::Node(n) if n.start() < offset && parsed_declaration(n) => from = i,
+            _ => break,
+        }
+    }
+    let mut out = Vec::new();
+    for e in root.children_with_tokens().skip(from) {
+        let toks: Box<dyn Iterator<Item = SyntaxToken>> = match e {
+            Element::Node(n) => Box::new(n.tokens()),
+            Element::Token(t) => Box::new(std::iter::once(t)),
+        };
+        for t in toks {
+            if t.start() > offset {
+                return out;
+            }
+            out.extend(t.token());
+        }
+    }
+    out
+}
+
+/// A declaration pest parsed, starting with its keyword.
+fn parsed_declaration(n: SyntaxNode) -> bool {
+    Declaration::cast(n)
+        .and_then(|d| d.keyword())
+        .is_some_and(|k| crate::DECLARATION_KEYWORDS.contains(&k.text()))
 }
 
 /// The frames open at the end of `toks`, and where the current statement starts.

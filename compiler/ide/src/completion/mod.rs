@@ -2,14 +2,18 @@
 //! standard library kinds and components, and catalog names inside strings (`s3:Get`
 //! lists the S3 actions that start so).
 //!
-//! Completion runs on text being typed, which is often not valid, so it reads the
-//! tolerant tokens of [`lexer`](crate::lexer) rather than the syntax tree: it finds the
-//! block the cursor is in and the statement it is writing from the tokens before it.
+//! Completion runs on text being typed, which is often not valid. It reads the file's
+//! lossless syntax tree (kept by the language server's parse cache, see
+//! [`Analysis::tree`]): the tokens of the top-level declaration the cursor is in, or
+//! from the first stretch pest could not parse (an `ERROR` node, whose tokens the tree
+//! holds too) on. From them it finds the block the cursor is in and the statement it is
+//! writing, as the tokens before the cursor show it, so a half-typed statement
+//! completes as a whole one does.
 //!
 //! This file holds the entry [`complete`] and the completions' types; `context` reads
-//! the open blocks and the current statement from the tokens, `keywords` completes
-//! keywords and declared names, `strings` names inside strings (catalogs, parameters,
-//! files).
+//! the tokens from the tree and the open blocks and the current statement from the
+//! tokens, `keywords` completes keywords and declared names, `strings` names inside
+//! strings (catalogs, parameters, files).
 
 mod context;
 mod keywords;
@@ -19,7 +23,7 @@ pub(crate) use context::{frame_after_brace, Frame};
 
 use crate::lexer::{self, Tok, Token};
 use crate::Analysis;
-use context::{continues, first_on_line, frames, word};
+use context::{continues, first_on_line, frames, tokens_to, word};
 use engc_core::source::{FileId, Span};
 use keywords::{in_block, top_level};
 use strings::string_completion;
@@ -92,8 +96,15 @@ impl Ctx<'_> {
 }
 
 pub fn complete(a: &Analysis, file: FileId, offset: usize) -> Vec<Completion> {
+    let tree = a.tree(file);
+    complete_in(a, file, offset, &tokens_to(&tree, offset))
+}
+
+/// Completion at `offset` from `all`, tokens of the file in order (comments, no white
+/// space): from the file's start, or from a declaration pest parsed with only parsed
+/// declarations before it, through every token that starts at or before `offset`.
+fn complete_in(a: &Analysis, file: FileId, offset: usize, all: &[Token]) -> Vec<Completion> {
     let text = a.text(file);
-    let all = lexer::tokenize(text);
     let mut ctx = Ctx {
         a,
         file,
@@ -103,7 +114,7 @@ pub fn complete(a: &Analysis, file: FileId, offset: usize) -> Vec<Completion> {
         prefix: String::new(),
     };
     let mut before_end = offset;
-    if let Some(i) = lexer::token_at(&all, offset) {
+    if let Some(i) = lexer::token_at(all, offset) {
         let t = all[i];
         match t.kind {
             Tok::Comment { .. } if offset > t.start => return Vec::new(),
@@ -156,3 +167,6 @@ pub fn complete(a: &Analysis, file: FileId, offset: usize) -> Vec<Completion> {
     });
     ctx.out
 }
+
+#[cfg(test)]
+mod tests;

@@ -533,9 +533,19 @@ fn includes(pieces: &[ast::Piece], name: &str) -> bool {
 fn group_text(a: &Analysis, name: &str, stack: &mut Vec<String>) -> Option<String> {
     let g = find_group(a, name)?;
     let text = a.comp.sources.slice(g.span);
-    let open = text.find('{')? + 1;
-    let close = text.rfind('}').filter(|c| *c >= open)?;
     let base = g.span.start as usize;
+    // The block's braces from the tree (a `{` in a comment before it is no brace).
+    let tree = a.tree(g.span.file);
+    let decl = tree
+        .root()
+        .children()
+        .find(|n| n.start() == base)
+        .and_then(engc_core::syntax::nodes::Declaration::cast)?;
+    let open = decl.l_brace()?.end() - base;
+    let close = decl.r_brace()?.start() - base;
+    if close < open || close > text.len() {
+        return None;
+    }
     let mut sites: Vec<(usize, usize, &str)> = Vec::new();
     fn collect<'p>(pieces: &'p [ast::Piece], base: usize, out: &mut Vec<(usize, usize, &'p str)>) {
         for p in pieces {

@@ -112,7 +112,13 @@ impl Server {
                 .map(|(id, _)| (*id, c.sources.get(*id).text.as_str()))
         });
         self.parses.retain(live);
-        drop((old, replaced));
+        // Freeing the replaced compilations (their ASTs, indexes and syntax trees) takes
+        // milliseconds on a large file: on a thread of its own, so that a request sent
+        // with the edit (a completion) is answered meanwhile.
+        let garbage = (old, replaced);
+        let _ = std::thread::Builder::new()
+            .name("engc-free".into())
+            .spawn(move || drop(garbage));
     }
 
     fn parent_of(&mut self, fragment: &Path) -> Option<PathBuf> {
@@ -165,7 +171,14 @@ impl Server {
         });
         let comp = match catch_unwind(AssertUnwindSafe(|| {
             let comp = engc_core::compile_with(vec![input], &overlay, &options, &self.parses);
-            Analysis::new(comp, options.clone())
+            let a = Analysis::new(comp, options.clone());
+            // The trees of the same parses: the editor features read them, none parses.
+            for (fid, _) in a.comp.stdlib.iter().chain(&a.comp.files) {
+                if let Some(tree) = self.parses.tree(*fid, a.text(*fid)) {
+                    a.set_tree(*fid, tree);
+                }
+            }
+            a
         })) {
             Ok(c) => c,
             Err(e) => {
