@@ -1117,22 +1117,20 @@ fn incremental_changes_apply_their_ranges_in_order() {
 fn hover_on_include_shows_the_groups_lines() {
     let text = "deployment d {\n  clouds aws\n  param vpc = \"create\"\n}\n\ngrants inner {\n  aws allow [\"sqs:SendMessage\"] on \"arn:aws:sqs:${region}:${account_id}:d-*\"\n}\n\ngrants outer {\n  aws allow [\"logs:GetLogEvents\"] on \"*\"\n  include inner\n}\n\naccess l scoped {\n  include outer\n}\n";
     let (_dir, path, mut c) = checked("reuse.eng", text);
-    for at in [
-        inside(text, "include outer", 1),
-        inside(text, "include outer", 10),
-    ] {
-        // The nested group's lines, expanded.
-        c.hover_has(
-            &path,
-            at,
-            &[
-                "**grants** `outer`",
-                "logs:GetLogEvents",
-                "sqs:SendMessage",
-                "included by: `l`",
-            ],
-        );
-    }
+    // The nested group's lines, expanded.
+    c.hovers_have(
+        &path,
+        &[
+            inside(text, "include outer", 1),
+            inside(text, "include outer", 10),
+        ],
+        &[
+            "**grants** `outer`",
+            "logs:GetLogEvents",
+            "sqs:SendMessage",
+            "included by: `l`",
+        ],
+    );
     assert_eq!(c.shutdown(), 0);
 }
 
@@ -1141,21 +1139,19 @@ fn hover_and_completion_of_scope_by() {
     let text = "deployment d {\n  clouds aws\n  managed_tag \"d.example/managed\" = \"true\"\n  name_prefix \"d\"\n}\n\nstore data: s3 { name \"d-data-*\"; scope by tag and name }\n\naccess l scoped {\n  scope by name\n  read store data\n}\n";
     let (_dir, path, mut c) = checked("scope.eng", text);
     // On any word of the line: the mode, its tag and name, what it overrides.
-    for at in [
-        inside(text, "scope by tag and name", 1),
-        inside(text, "scope by tag and name", 14),
-    ] {
-        c.hover_has(
-            &path,
-            at,
-            &[
-                "**scope by tag and name** (store `data`)",
-                "`d-data-*`",
-                "`d.example/managed` = `true`",
-                "overrides the level's and the deployment's",
-            ],
-        );
-    }
+    c.hovers_have(
+        &path,
+        &[
+            inside(text, "scope by tag and name", 1),
+            inside(text, "scope by tag and name", 14),
+        ],
+        &[
+            "**scope by tag and name** (store `data`)",
+            "`d-data-*`",
+            "`d.example/managed` = `true`",
+            "overrides the level's and the deployment's",
+        ],
+    );
     c.hover_has(
         &path,
         inside(text, "scope by name\n", 9),

@@ -219,6 +219,13 @@ impl Client {
         h
     }
 
+    /// [`Client::hover_has`] at each of `at`: the same hover anywhere on a span.
+    pub fn hovers_have(&mut self, path: &Path, at: &[lt::Position], wants: &[&str]) {
+        for &p in at {
+            self.hover_has(path, p, wants);
+        }
+    }
+
     pub fn completion(&mut self, path: &Path, p: lt::Position) -> Vec<lt::CompletionItem> {
         match self.request::<lt::request::Completion>(lt::CompletionParams {
             text_document_position: Client::tdp(path, p),
