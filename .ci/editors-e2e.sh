@@ -9,6 +9,7 @@
 # CARGO_TARGET_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source .ci/lib.sh
 root=$PWD
 
 need_apt=()
@@ -16,7 +17,6 @@ command -v nvim >/dev/null || need_apt+=(neovim)
 command -v emacs >/dev/null || need_apt+=(emacs-nox)
 # eglot: built into Emacs 29+, Debian's elpa-eglot before that.
 if ! emacs --batch --eval "(require 'eglot)" >/dev/null 2>&1; then need_apt+=(elpa-eglot); fi
-source .ci/apt.sh
 apt_install --no-install-recommends "${need_apt[@]}"
 
 echo "== engc binary"

@@ -11,6 +11,7 @@
 # packages to editors/vscode/node_modules, from its package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source .ci/lib.sh
 root=$PWD
 
 echo "== engc binary"

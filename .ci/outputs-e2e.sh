@@ -25,11 +25,10 @@
 # ~/.cache/engc-outputs-e2e. Honours CARGO_TARGET_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target="${CARGO_TARGET_DIR:-$PWD/target}"
+source .ci/lib.sh
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/engc-outputs-e2e"
 mirror="${ENGC_TF_MIRROR:-/opt/tf-plugins}"
 
-fail() { echo "error: outputs-e2e: $*" >&2; exit 2; }
 command -v terraform >/dev/null || fail "needs \`terraform\` (1.5 or later) on PATH"
 command -v python3 >/dev/null || fail "needs python3 with the venv module"
 command -v npm >/dev/null || fail "needs Node.js with npm"

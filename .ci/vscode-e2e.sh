@@ -9,14 +9,13 @@
 # npm packages from editors/vscode/test/e2e/package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source .ci/lib.sh
 root=$PWD
-target="${CARGO_TARGET_DIR:-$root/target}"
 node_version=24.22.3
 
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 [ -e /usr/include/krb5.h ] || [ -e /usr/include/gssapi/gssapi.h ] || need_apt+=(libkrb5-dev)
-source .ci/apt.sh
 apt_install "${need_apt[@]}"
 
 echo "== Node $node_version"

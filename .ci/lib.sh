@@ -1,0 +1,23 @@
+# Sourced by the CI scripts, from the repository's root (they `cd` there first):
+#   $target                  the cargo target folder (honours CARGO_TARGET_DIR)
+#   fail MESSAGE             prints `error: SCRIPT: MESSAGE` and exits 2
+#   apt_install [OPTIONS] PACKAGE...
+#                            installs Debian packages (as root, or through sudo); with
+#                            no package it does nothing
+target="${CARGO_TARGET_DIR:-$PWD/target}"
+
+fail() {
+  echo "error: $(basename "$0" .sh): $*" >&2
+  exit 2
+}
+
+apt_install() {
+  local pkgs=0 a
+  for a in "$@"; do [[ $a == -* ]] || pkgs=$((pkgs + 1)); done
+  [ "$pkgs" -gt 0 ] || return 0
+  echo "== apt-get install $*"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
