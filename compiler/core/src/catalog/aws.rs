@@ -430,17 +430,22 @@ impl Catalog {
 /// `aws:PrincipalTag/tag-key`, `codebuild:secondarySources/${sourceIdentifier}.location`)
 /// matches a concrete key. A placeholder matches one or more characters.
 pub fn key_template_matches(template: &str, key: &str) -> bool {
-    let Some(stop) = template
-        .bytes()
-        .position(|b| matches!(b, b'$' | b'<' | b'/'))
-    else {
-        return false;
-    };
-    // Most templates differ from the key before their first placeholder: no glob needed.
-    let head = &template.as_bytes()[..stop];
-    if key.len() < stop || !key.as_bytes()[..stop].eq_ignore_ascii_case(head) {
-        return false;
+    // Most templates differ from the key before their first placeholder, usually in the
+    // first bytes: compared while looking for it, no glob needed.
+    let key_bytes = key.as_bytes();
+    for (i, &b) in template.as_bytes().iter().enumerate() {
+        if matches!(b, b'$' | b'<' | b'/') {
+            return placeholder_matches(template, key);
+        }
+        if !key_bytes.get(i).is_some_and(|k| k.eq_ignore_ascii_case(&b)) {
+            return false;
+        }
     }
+    false
+}
+
+/// [`key_template_matches`] once the text before the first placeholder matched.
+fn placeholder_matches(template: &str, key: &str) -> bool {
     // Turn the template into a glob: each placeholder becomes "?*" (one or more
     // characters). On the stack: templates are short ASCII (a glob is at most 2 longer).
     let mut buf = [0u8; 256];
