@@ -129,8 +129,11 @@ struct Tables {
     pool: String,
     strings: HashMap<String, (usize, usize)>,
     /// Rows of each table as Rust expressions, and the lists already written to it.
-    rows: HashMap<&'static str, (Vec<String>, HashMap<Vec<String>, usize>)>,
+    rows: HashMap<&'static str, Rows>,
 }
+
+/// One table's rows, and where each list written to it starts.
+type Rows = (Vec<String>, HashMap<Vec<String>, usize>);
 
 impl Tables {
     /// `s(start,len)` of `s` in the pool, each distinct string once.

@@ -642,7 +642,7 @@ mod tests {
         assert!(!obj.required);
         let rt = svc.resource_type(&obj.name).unwrap();
         assert_eq!(rt.arn, "arn:${Partition}:s3:::${BucketName}/${ObjectName}");
-        assert!(a.condition_keys.contains(&"s3:ExistingObjectTag/<key>"));
+        assert!(a.condition_keys.contains("s3:ExistingObjectTag/<key>"));
         // Case-insensitive, as IAM.
         let (_, a2) = catalog().action("S3:getobject").unwrap();
         assert_eq!(a2.name, "GetObject");
@@ -666,7 +666,7 @@ mod tests {
         assert_eq!(a.resource_types.len(), 1);
         assert_eq!(a.resource_types[0].name, "role");
         assert!(a.resource_types[0].required);
-        assert!(a.condition_keys.contains(&"iam:PassedToService"));
+        assert!(a.condition_keys.contains("iam:PassedToService"));
         assert_eq!(
             svc.resource_type("role").unwrap().arn,
             "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}"
@@ -693,7 +693,7 @@ mod tests {
             rt.arn,
             "arn:${Partition}:eks:${Region}:${Account}:cluster/${ClusterName}"
         );
-        assert!(rt.condition_keys.contains(&"aws:ResourceTag/${TagKey}"));
+        assert!(rt.condition_keys.contains("aws:ResourceTag/${TagKey}"));
     }
 
     #[test]
@@ -702,7 +702,7 @@ mod tests {
         let (_, a) = catalog().action("ec2:RunInstances").unwrap();
         let image = a.resource("image").unwrap();
         assert!(image.required);
-        assert!(image.condition_keys.contains(&"ec2:ImageType"));
+        assert!(image.condition_keys.contains("ec2:ImageType"));
         // Dependent actions (from the older package version, see LICENSES.md) sit on the resource type.
         let (_, a) = catalog().action("lambda:CreateFunction").unwrap();
         assert!(a.dependent_actions.is_empty());
@@ -710,7 +710,7 @@ mod tests {
             .resource("function")
             .unwrap()
             .dependent_actions
-            .contains(&"iam:PassRole"));
+            .contains("iam:PassRole"));
         assert_eq!(a.all_dependent_actions()[0], "iam:PassRole");
         assert!(a.all_condition_keys().contains(&"lambda:Layer"));
         let (_, a) = catalog().action("s3:GetObject").unwrap();
