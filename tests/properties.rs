@@ -529,7 +529,7 @@ fn relevant(a: &str, r: &str) -> bool {
         return false;
     };
     action.resource_types.iter().any(|t| {
-        svc.resource_type(t.name)
+        svc.resource_type(&t.name)
             .is_some_and(|rt| rt.arns().any(|template| template_matches(template, r)))
     })
 }

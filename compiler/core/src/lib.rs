@@ -120,13 +120,23 @@ fn compile_parsed(
 ) -> (Compilation, Vec<pipeline::Checked>) {
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
-    let mut stdlib = Vec::new();
-    for (name, text) in stdlib::FILES {
-        let id = sources.add(name.to_string(), None, text.to_string());
-        let (file, diags) = parses.parse(id, text);
-        diagnostics.extend(diags);
-        stdlib.push((id, file));
-    }
+    let ids: Vec<FileId> = stdlib::FILES
+        .iter()
+        .map(|(name, text)| sources.add(name.to_string(), None, text.to_string()))
+        .collect();
+    // Prepared ahead of time; parsed only when the prepared trees do not fit.
+    let stdlib: Vec<(FileId, ast::File)> = match stdlib::prepared(&ids) {
+        Some(files) => ids.into_iter().zip(files).collect(),
+        None => ids
+            .into_iter()
+            .zip(stdlib::FILES)
+            .map(|(id, (_, text))| {
+                let (file, diags) = parses.parse(id, text);
+                diagnostics.extend(diags);
+                (id, file)
+            })
+            .collect(),
+    };
     let mut roots = Vec::new();
     for input in inputs {
         let key = input

@@ -188,7 +188,7 @@ fn aws_rows(p: &Principal) -> Vec<Row> {
                 }
                 let arns = takes.entry((class, svc.prefix.to_string())).or_default();
                 for t in action.resource_types {
-                    let Some(rt) = svc.resource_type(t.name) else {
+                    let Some(rt) = svc.resource_type(&t.name) else {
                         continue;
                     };
                     for arn in rt.arns() {

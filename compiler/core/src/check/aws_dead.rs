@@ -132,8 +132,8 @@ impl<'a> Statement<'a> {
                             .iter()
                             .filter(|r| {
                                 *named
-                                    .entry((svc.prefix, r.name))
-                                    .or_insert_with(|| names(svc, r.name, &resources))
+                                    .entry((svc.prefix.as_str(), r.name.as_str()))
+                                    .or_insert_with(|| names(svc, &r.name, &resources))
                             })
                             .collect();
                         if rows.is_empty() {
@@ -181,7 +181,11 @@ impl<'a> Statement<'a> {
                 .iter()
                 .filter(|h| h.action.resource_types.is_empty())
                 .collect();
-            if dead.is_empty() || dead.iter().all(|h| explained.contains(&h.svc.prefix)) {
+            if dead.is_empty()
+                || dead
+                    .iter()
+                    .all(|h| explained.contains(&h.svc.prefix.as_str()))
+            {
                 continue;
             }
             let whole = dead.len() == hits.len();
@@ -208,7 +212,12 @@ impl<'a> Statement<'a> {
                 if !h.action.resource_types.is_empty() {
                     d = d.note(format!(
                         "it acts on {}",
-                        formats(h.action.resource_types.iter().map(|r| (h.svc, r.name)))
+                        formats(
+                            h.action
+                                .resource_types
+                                .iter()
+                                .map(|r| (h.svc, r.name.as_str()))
+                        )
                     ));
                 }
                 d
@@ -279,8 +288,8 @@ impl<'a> Statement<'a> {
         for (_, hits) in &self.written {
             for h in hits {
                 for r in h.action.resource_types {
-                    if seen.insert((h.svc.prefix, r.name)) {
-                        types.push((h.svc, r.name));
+                    if seen.insert((h.svc.prefix.as_str(), r.name.as_str())) {
+                        types.push((h.svc, r.name.as_str()));
                     }
                 }
             }
@@ -329,8 +338,8 @@ impl<'a> Statement<'a> {
             let is = own.and_then(|svc| {
                 svc.resource_types
                     .iter()
-                    .find(|t| names(svc, t.name, &[w]))
-                    .map(|t| t.name)
+                    .find(|t| names(svc, &t.name, &[w]))
+                    .map(|t| t.name.as_str())
             });
             let mut d = match (is, own) {
                 (Some(_), _) | (None, None) if all_dead => continue,
@@ -353,7 +362,7 @@ impl<'a> Statement<'a> {
                 )
                 .label("matches no ARN format of these actions"),
                 (None, Some(svc)) => {
-                    services.push(svc.prefix);
+                    services.push(svc.prefix.as_str());
                     Diagnostic::new(
                         Code::W0419,
                         w.span,
@@ -522,7 +531,7 @@ impl<'a> Statement<'a> {
 /// first, so most patterns are ruled out without a glob.
 fn names_action(p: &str, svc: &Service, action: &Action) -> bool {
     match p.split_once(':') {
-        Some((s, a)) => glob_match(s, svc.prefix) && glob_match(a, action.name),
+        Some((s, a)) => glob_match(s, &svc.prefix) && glob_match(a, &action.name),
         None => p == "*",
     }
 }
@@ -532,7 +541,6 @@ fn always_present(key: &str) -> bool {
     KeyKind::of(key) == KeyKind::Other
         && cat::catalog()
             .global_condition_keys()
-            .iter()
             .any(|(k, _)| k.eq_ignore_ascii_case(key) || cat::key_template_matches(k, key))
 }
 
@@ -562,7 +570,7 @@ fn formats<'t>(types: impl Iterator<Item = (&'t Service, &'t str)>) -> String {
     for (svc, t) in types {
         n += 1;
         if out.len() < 4 {
-            let arn = svc.resource_type(t).map(|r| r.arn).unwrap_or("?");
+            let arn = svc.resource_type(t).map_or("?", |r| r.arn.as_str());
             out.push(format!("`{t}` ({arn})"));
         }
     }

@@ -29,23 +29,28 @@ fn unknown<C: Names>(cat: &C, code: Code, s: &Str) -> Diagnostic {
 }
 
 pub fn check(decls: &Decls, options: &Options, diags: &mut Vec<Diagnostic>) {
-    let gcp = options
-        .gcp_catalog
-        .as_deref()
-        .unwrap_or_else(|| gcp::Catalog::builtin());
-    let azure = options
-        .azure_catalog
-        .as_deref()
-        .unwrap_or_else(|| azure::Catalog::builtin());
+    // Built on first use: a deployment without GCP or Azure names never loads them.
+    let gcp = || {
+        options
+            .gcp_catalog
+            .as_deref()
+            .unwrap_or_else(|| gcp::Catalog::builtin())
+    };
+    let azure = || {
+        options
+            .azure_catalog
+            .as_deref()
+            .unwrap_or_else(|| azure::Catalog::builtin())
+    };
     for a in decls.accesses.values() {
         for p in &a.gcp_permissions {
-            gcp_permission(gcp, p, diags);
+            gcp_permission(gcp(), p, diags);
         }
         for op in a.azure.actions.iter().chain(&a.azure.not_actions) {
-            azure_operation(azure, op, false, diags);
+            azure_operation(azure(), op, false, diags);
         }
         for op in a.azure.data_actions.iter().chain(&a.azure.not_data_actions) {
-            azure_operation(azure, op, true, diags);
+            azure_operation(azure(), op, true, diags);
         }
     }
 }

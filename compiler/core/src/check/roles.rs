@@ -263,7 +263,6 @@ fn condition_keys(t: &ast::AwsTrust, actions: &[&str], diags: &mut Vec<Diagnosti
         let k = key.node.as_str();
         let global = cat
             .global_condition_keys()
-            .iter()
             .any(|(g, _)| g.eq_ignore_ascii_case(k) || key_template_matches(g, k));
         let of_action = actions.iter().any(|a| {
             cat.action(a).is_some_and(|(_, act)| {

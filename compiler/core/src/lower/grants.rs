@@ -55,7 +55,9 @@ impl Lowerer<'_, '_> {
                     .any(|c| crate::catalog::glob_match(&c.node, &full))
             });
         }
-        out.sort_by(|x, y| (&x.0.prefix, &x.1.name).cmp(&(&y.0.prefix, &y.1.name)));
+        out.sort_by(|x, y| {
+            (x.0.prefix.as_str(), x.1.name.as_str()).cmp(&(y.0.prefix.as_str(), y.1.name.as_str()))
+        });
         out.dedup_by(|x, y| x.0.prefix == y.0.prefix && x.1.name == y.1.name);
         out
     }
@@ -193,7 +195,7 @@ impl Lowerer<'_, '_> {
                             self.aws_actions(section, levels, &listed, &perms, create)
                         {
                             let placed = memo
-                                .entry((svc.prefix, action.name))
+                                .entry((svc.prefix.as_str(), action.name.as_str()))
                                 .or_insert_with(|| scoping::place(svc, action, &cx))
                                 .clone();
                             let placed = match placed {

@@ -81,7 +81,7 @@ pub fn minimize_actions(actions: &[String]) -> Vec<String> {
     let granted = |e: &Expansion| -> BTreeMap<&'static str, Vec<bool>> {
         e.services
             .iter()
-            .map(|(svc, g)| (svc.0.prefix, g.granted.clone()))
+            .map(|(svc, g)| (svc.0.prefix.as_str(), g.granted.clone()))
             .collect()
     };
     let lower = |e: &Expansion| -> BTreeSet<String> {
@@ -131,7 +131,7 @@ impl PartialOrd for ServiceKey {
 }
 impl Ord for ServiceKey {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.prefix.cmp(other.0.prefix)
+        self.0.prefix.as_str().cmp(other.0.prefix.as_str())
     }
 }
 
@@ -185,7 +185,7 @@ fn provable(entry: &str) -> Option<(&'static Service, Vec<&'static Action>)> {
 fn index_of(svc: &Service, a: &Action) -> usize {
     match svc
         .actions
-        .binary_search_by(|x| cmp_ignore_ascii_case(x.name, a.name))
+        .binary_search_by(|x| cmp_ignore_ascii_case(&x.name, &a.name))
     {
         Ok(i) if std::ptr::eq(&svc.actions[i], a) => i,
         _ => svc
@@ -208,7 +208,7 @@ fn index_of(svc: &Service, a: &Action) -> usize {
 /// exact name (a wildcard must replace at least two names); a larger one as the longest
 /// prefix its actions share, which matches the same range (`s3:Get*`, not `s3:G*`).
 fn compress(svc: &Service, granted: &[bool]) -> Vec<String> {
-    let names: Vec<&str> = svc.actions.iter().map(|a| a.name).collect();
+    let names: Vec<&str> = svc.actions.iter().map(|a| a.name.as_str()).collect();
     debug_assert!(names
         .windows(2)
         .all(|w| cmp_ignore_ascii_case(w[0], w[1]).is_lt()));

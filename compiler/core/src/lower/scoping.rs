@@ -75,7 +75,7 @@ pub fn place(svc: &Service, action: &Action, cx: &Context) -> Result<Option<Plac
     let types: Vec<&str> = action
         .resource_types
         .iter()
-        .map(|r| r.name)
+        .map(|r| r.name.as_str())
         .filter(|t| {
             cx.resource_types.is_empty()
                 || cx.resource_types.iter().any(|k| k.eq_ignore_ascii_case(t))

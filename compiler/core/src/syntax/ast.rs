@@ -6,7 +6,9 @@ pub type Name = Spanned<String>;
 /// A string literal after unescaping; may hold `${param}` references.
 pub type Str = Spanned<String>;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Cloud {
     Aws,
     Gcp,
@@ -44,14 +46,14 @@ impl Cloud {
 }
 
 /// One parsed file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct File {
     pub items: Vec<Item>,
 }
 
 // An access level is the largest item, and the common one: boxing it would buy nothing.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum Item {
     Use(Str),
     Deployment(Deployment),
@@ -69,14 +71,14 @@ pub enum Item {
 }
 
 /// `ack W0402 "reason"`: acknowledges warnings of that code inside the enclosing block.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Ack {
     pub code: Spanned<String>,
     pub reason: Str,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Deployment {
     pub name: Name,
     pub span: Span,
@@ -92,16 +94,17 @@ pub struct Deployment {
     pub externals: Vec<Name>,
     pub acks: Vec<Ack>,
     /// Settings given twice, for a diagnostic.
+    #[serde(skip)] // empty in the stdlib (prepared_equals_a_parse checks)
     pub repeated: Vec<(Span, Span, &'static str)>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Param {
     pub name: Name,
     pub default: Option<Str>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Principal {
     pub name: Name,
     pub span: Span,
@@ -116,10 +119,11 @@ pub struct Principal {
     pub azure_principal: Option<Str>,
     pub k8s_service_account: Option<K8sServiceAccount>,
     pub acks: Vec<Ack>,
+    #[serde(skip)] // empty in the stdlib (prepared_equals_a_parse checks)
     pub repeated: Vec<(Span, Span, &'static str)>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AwsRole {
     pub arn: Str,
     pub external_id: Option<Str>,
@@ -134,7 +138,9 @@ impl Principal {
 }
 
 /// Whom a trust statement names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum TrustKind {
     /// An account (id or root ARN): `Principal.AWS`.
     Account,
@@ -173,7 +179,7 @@ impl TrustKind {
 }
 
 /// `aws trust KIND STRINGS [service_account "SA" in "NS"] [actions STRINGS] [when ...] [as "SID"]`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AwsTrust {
     pub kind: Spanned<TrustKind>,
     pub principals: Vec<Str>,
@@ -186,14 +192,14 @@ pub struct AwsTrust {
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct GcpServiceAccount {
     pub account: Str,
     pub impersonated_by: Vec<Str>,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct K8sServiceAccount {
     pub name: Str,
     pub namespace: Str,
@@ -203,7 +209,7 @@ pub struct K8sServiceAccount {
 /// A CIDR block as written; parsed and checked by `check::cidr`.
 pub type CidrText = Spanned<String>;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Network {
     pub name: Name,
     pub span: Span,
@@ -221,6 +227,7 @@ pub struct Network {
     /// Networks this one is peered or otherwise connected with.
     pub connects: Vec<Name>,
     pub acks: Vec<Ack>,
+    #[serde(skip)] // empty in the stdlib (prepared_equals_a_parse checks)
     pub repeated: Vec<(Span, Span, &'static str)>,
 }
 
@@ -245,7 +252,7 @@ impl Network {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Subnet {
     pub name: Name,
     pub cidr: CidrText,
@@ -256,7 +263,9 @@ pub struct Subnet {
     pub span: Span,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Direction {
     Ingress,
     Egress,
@@ -271,7 +280,9 @@ impl Direction {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Protocol {
     Tcp,
     Udp,
@@ -301,7 +312,7 @@ impl Protocol {
 }
 
 /// The other end of a firewall rule.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum Peer {
     Cidr(CidrText),
     /// `subnet NAME`: a subnet of the same network, by name.
@@ -311,7 +322,7 @@ pub enum Peer {
 }
 
 /// `ingress NAME PROTOCOL [PORTS] from PEERS` / `egress NAME PROTOCOL [PORTS] to PEERS`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct NetRule {
     pub direction: Spanned<Direction>,
     pub name: Name,
@@ -322,13 +333,15 @@ pub struct NetRule {
     pub span: Span,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum EngineMode {
     Create,
     Import,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Engine {
     pub name: Name,
     pub kind: Name,
@@ -340,7 +353,7 @@ pub struct Engine {
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Store {
     pub name: Name,
     pub kind: Name,
@@ -352,11 +365,12 @@ pub struct Store {
     pub policy: Vec<PolicyStatement>,
     pub acks: Vec<Ack>,
     pub span: Span,
+    #[serde(skip)] // empty in the stdlib (prepared_equals_a_parse checks)
     pub repeated: Vec<(Span, Span, &'static str)>,
 }
 
 /// A statement of a store's resource policy: an AWS statement with its principals.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PolicyStatement {
     /// Empty when `for` is missing (a diagnostic).
     pub principals: Vec<PolicyPrincipal>,
@@ -364,7 +378,7 @@ pub struct PolicyStatement {
 }
 
 /// Who a resource policy statement is for.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum PolicyPrincipal {
     /// `"*"`, an account id, an IAM ARN or a service principal, as written.
     Literal(Str),
@@ -380,7 +394,9 @@ impl PolicyPrincipal {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Level {
     List,
     Read,
@@ -433,7 +449,9 @@ impl Level {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum TargetKind {
     Engine,
     Store,
@@ -448,7 +466,7 @@ impl TargetKind {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum Scope {
     Scoped,
     Unscoped(Str),
@@ -456,7 +474,9 @@ pub enum Scope {
 
 /// What bounds a scoped level's AWS resources: the managed tag, the name pattern, or
 /// both (`scope by tag and name`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum ScopeMode {
     Tag,
     Name,
@@ -482,13 +502,13 @@ impl ScopeMode {
 }
 
 /// A `scope by ...` line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScopeBy {
     pub mode: ScopeMode,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Access {
     pub name: Name,
     pub principal: Option<Name>,
@@ -516,6 +536,7 @@ pub struct Access {
     pub k8s_binds: Vec<K8sBind>,
     pub acks: Vec<Ack>,
     pub span: Span,
+    #[serde(skip)] // empty in the stdlib (prepared_equals_a_parse checks)
     pub repeated: Vec<(Span, Span, &'static str)>,
     /// `include` and `if` lines, in source order; expansion (`resolve::include`) puts
     /// their grants where they stand and leaves this empty.
@@ -576,11 +597,11 @@ impl Access {
 }
 
 /// The length of each list of grants of an [`Access`] at one line (see [`Access::pos`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Pos(pub [usize; 14]);
 
 /// A line that stands for other lines.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum Piece {
     /// `include NAME`: the grants of the group `NAME`.
     Include { name: Name, span: Span, at: Pos },
@@ -588,7 +609,7 @@ pub enum Piece {
     If(Box<Guarded>),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Guarded {
     pub param: Name,
     /// `!=` rather than `=`.
@@ -601,7 +622,7 @@ pub struct Guarded {
 }
 
 /// `grants NAME { ... }`: grant lines that access levels `include`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Grants {
     pub name: Name,
     /// The lines, held as an access level's (name and scope unused).
@@ -612,7 +633,7 @@ pub struct Grants {
 /// `gcp bind ROLES on KIND "NAME" [to MEMBERS] [when "CEL" as "TITLE"]`: roles bound
 /// on one resource (a bucket, a service account, a project, a folder, the
 /// organization), to the level's service account or to the members named.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct GcpBind {
     pub roles: Vec<Str>,
     /// `bucket`, `service_account`, `project`, `folder` or `organization`.
@@ -627,7 +648,7 @@ pub struct GcpBind {
 
 /// `azure assign ROLES on SCOPES [to PRINCIPAL_IDS]`: built-in roles (by name or id)
 /// assigned at each scope, to the level's service principal or to the ids named.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AzureAssign {
     pub roles: Vec<Str>,
     pub scopes: Vec<Str>,
@@ -637,7 +658,7 @@ pub struct AzureAssign {
 
 /// `k8s bind cluster_role|role "NAME" [in "NS"] [to SUBJECTS]`: a binding to a role
 /// that exists in the cluster (`view`, `edit`) or that the source writes.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct K8sBind {
     pub cluster_role: bool,
     pub role: Str,
@@ -650,7 +671,7 @@ pub struct K8sBind {
 
 /// `aws roles under BOUNDARY [on ROLES]`: may create and manage the roles only with
 /// the permissions boundary of level BOUNDARY.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct RolesUnder {
     pub boundary: Name,
     /// None: `arn:aws:iam::${account_id}:role/<prefix>-*`.
@@ -658,7 +679,7 @@ pub struct RolesUnder {
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AbstractGrant {
     pub level: Spanned<Level>,
     pub target: Spanned<TargetKind>,
@@ -668,13 +689,15 @@ pub struct AbstractGrant {
     pub span: Span,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Effect {
     Allow,
     Deny,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AwsStatement {
     pub effect: Spanned<Effect>,
     pub not_action: bool,
@@ -687,7 +710,7 @@ pub struct AwsStatement {
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum Condition {
     /// `aws:ResourceTag/<managed tag>` = value.
     Tag(Span),
@@ -710,7 +733,7 @@ impl Condition {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureLists {
     pub actions: Vec<Str>,
     pub not_actions: Vec<Str>,
@@ -718,7 +741,7 @@ pub struct AzureLists {
     pub not_data_actions: Vec<Str>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct K8sRole {
     /// None: a ClusterRole.
     pub namespace: Option<Str>,
@@ -732,7 +755,7 @@ pub struct K8sRole {
     pub span: Span,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct K8sRule {
     pub groups: Vec<Str>,
     pub resources: Vec<Str>,
@@ -742,7 +765,7 @@ pub struct K8sRule {
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Scp {
     pub name: Name,
     pub ou: Str,
@@ -752,7 +775,7 @@ pub struct Scp {
 }
 
 /// `kind store s3 "Amazon S3 bucket" { aws { ... } }` (usually in the stdlib).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct KindDecl {
     pub target: Spanned<TargetKind>,
     pub name: Name,
@@ -761,7 +784,7 @@ pub struct KindDecl {
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct KindCloud {
     pub cloud: Spanned<Cloud>,
     pub services: Vec<Str>,
@@ -773,7 +796,7 @@ pub struct KindCloud {
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ComponentDecl {
     pub name: Name,
     pub doc: Option<Str>,
@@ -784,7 +807,7 @@ pub struct ComponentDecl {
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ComponentResource {
     pub group: Str,
     pub resource: Str,
@@ -794,7 +817,7 @@ pub struct ComponentResource {
 }
 
 /// A custom resource's scope, so RBAC checks know it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Crd {
     pub group: Str,
     pub resource: Str,

@@ -73,7 +73,8 @@ impl Ctx<'_> {
                         continue;
                     }
                     let full = format!("{}:{}", service.prefix, a.name);
-                    let resources: Vec<&str> = a.resource_types.iter().map(|r| r.name).collect();
+                    let resources: Vec<&str> =
+                        a.resource_types.iter().map(|r| r.name.as_str()).collect();
                     let doc = format!(
                         "{} — {}\n\nresource types: {}",
                         service.name,

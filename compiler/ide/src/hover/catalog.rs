@@ -74,7 +74,7 @@ fn aws_action_details(
         md.push_str("resource types:\n");
         for r in act.resource_types {
             let arn = svc
-                .resource_type(r.name)
+                .resource_type(&r.name)
                 .map(|t| format!(" `{}`", t.arn))
                 .unwrap_or_default();
             let _ = writeln!(
@@ -115,7 +115,7 @@ ARN `{}`",
                 let _ = write!(
                     md,
                     "\n\ncondition keys: {}",
-                    short_list(t.condition_keys.iter().copied())
+                    short_list(t.condition_keys.strs())
                 );
             }
             let actions = svc

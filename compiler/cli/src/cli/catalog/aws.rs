@@ -12,8 +12,8 @@ pub(super) struct AwsJson<'a> {
     service_name: &'a str,
     access_level: &'a str,
     resource_types: Vec<AwsResourceJson<'a>>,
-    condition_keys: &'a [&'a str],
-    dependent_actions: &'a [&'a str],
+    condition_keys: Vec<&'a str>,
+    dependent_actions: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -21,34 +21,36 @@ struct AwsResourceJson<'a> {
     name: &'a str,
     required: bool,
     arns: Vec<&'a str>,
-    condition_keys: &'a [&'a str],
-    resource_type_condition_keys: &'a [&'a str],
-    dependent_actions: &'a [&'a str],
+    condition_keys: Vec<&'a str>,
+    resource_type_condition_keys: Vec<&'a str>,
+    dependent_actions: Vec<&'a str>,
 }
 
 fn aws_json<'a>(svc: &'a aws::Service, a: &'a aws::Action) -> AwsJson<'a> {
     AwsJson {
         name: svc.full_name(a),
-        service: svc.prefix,
-        service_name: svc.name,
+        service: &svc.prefix,
+        service_name: &svc.name,
         access_level: a.access_level.as_str(),
         resource_types: a
             .resource_types
             .iter()
             .map(|r| {
-                let rt = svc.resource_type(r.name);
+                let rt = svc.resource_type(&r.name);
                 AwsResourceJson {
-                    name: r.name,
+                    name: &r.name,
                     required: r.required,
                     arns: rt.map(|t| t.arns().collect()).unwrap_or_default(),
-                    condition_keys: r.condition_keys,
-                    resource_type_condition_keys: rt.map_or(&[][..], |t| t.condition_keys),
-                    dependent_actions: r.dependent_actions,
+                    condition_keys: r.condition_keys.strs().collect(),
+                    resource_type_condition_keys: rt
+                        .map(|t| t.condition_keys.strs().collect())
+                        .unwrap_or_default(),
+                    dependent_actions: r.dependent_actions.strs().collect(),
                 }
             })
             .collect(),
-        condition_keys: a.condition_keys,
-        dependent_actions: a.dependent_actions,
+        condition_keys: a.condition_keys.strs().collect(),
+        dependent_actions: a.dependent_actions.strs().collect(),
     }
 }
 
@@ -61,7 +63,7 @@ fn aws_human(svc: &aws::Service, a: &aws::Action) -> String {
     for r in a.resource_types {
         let kind = if r.required { "required" } else { "optional" };
         res.push(format!("{} ({kind})", r.name));
-        let rt = svc.resource_type(r.name);
+        let rt = svc.resource_type(&r.name);
         if let Some(rt) = rt {
             res.extend(rt.arns().map(|arn| format!("  {arn}")));
         }

@@ -26,7 +26,10 @@ fn expand_pattern(pattern: &str, out: &mut BTreeSet<Act>) {
         return;
     }
     for (svc, action) in found {
-        out.insert((Cow::Borrowed(svc.prefix), Cow::Borrowed(action.name)));
+        out.insert((
+            Cow::Borrowed(svc.prefix.as_str()),
+            Cow::Borrowed(action.name.as_str()),
+        ));
     }
 }
 
