@@ -6,8 +6,6 @@
 //! `UPDATE_STDLIB=1`), so that a process does not parse them at start-up; the text is
 //! still embedded for diagnostics, hover and go-to-definition.
 
-mod binary;
-
 use crate::source::FileId;
 use crate::syntax::ast;
 
@@ -64,7 +62,7 @@ pub fn prepared(ids: &[FileId]) -> Option<Vec<ast::File>> {
         return None;
     }
     let ((made_from, files), rest): ((u64, Vec<ast::File>), _) =
-        binary::from_bytes(PREPARED).ok()?;
+        postcard::take_from_bytes(PREPARED).ok()?;
     (made_from == SOURCES && rest.is_empty() && files.len() == FILES.len()).then_some(files)
 }
 
@@ -81,7 +79,7 @@ fn prepare() -> Vec<u8> {
             file
         })
         .collect();
-    binary::to_bytes(&(SOURCES, files)).expect("the syntax tree serializes")
+    postcard::to_allocvec(&(SOURCES, files)).expect("the syntax tree serializes")
 }
 
 #[cfg(test)]
