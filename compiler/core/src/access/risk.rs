@@ -19,12 +19,34 @@ struct Hit {
 /// Every capability each principal holds, as diagnostics.
 pub fn findings(principals: &[Principal]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // The probes' alternatives, expanded once rather than per principal.
+    let alternatives: Vec<Vec<Vec<(&'static str, String)>>> = CAPABILITIES
+        .iter()
+        .map(|c| {
+            c.needs
+                .iter()
+                .map(|n| match n {
+                    Need::Aws(_, probe) => probe.alternatives(),
+                    _ => Vec::new(),
+                })
+                .collect()
+        })
+        .collect();
     for p in principals {
         let held: Vec<(&Capability, Vec<Vec<Hit>>)> = CAPABILITIES
             .iter()
-            .filter_map(|c| {
-                let hits: Vec<Vec<Hit>> = c.needs.iter().map(|n| meets(p, n)).collect();
-                hits.iter().all(|h| !h.is_empty()).then_some((c, hits))
+            .zip(&alternatives)
+            .filter_map(|(c, alts)| {
+                // A capability needs every need met: stop at the first that is not.
+                let mut hits = Vec::with_capacity(c.needs.len());
+                for (n, alts) in c.needs.iter().zip(alts) {
+                    let h = meets(p, n, alts);
+                    if h.is_empty() {
+                        return None;
+                    }
+                    hits.push(h);
+                }
+                Some((c, hits))
             })
             .collect();
         for (c, hits) in &held {
@@ -88,14 +110,13 @@ fn subject(p: &Principal) -> String {
     }
 }
 
-/// The grants of `p` that meet `need`.
-fn meets(p: &Principal, need: &Need) -> Vec<Hit> {
+/// The grants of `p` that meet `need` (`alternatives`: those of an AWS need's probe).
+fn meets(p: &Principal, need: &Need, alternatives: &[(&'static str, String)]) -> Vec<Hit> {
     let mut out = Vec::new();
     match need {
         Need::Aws(actions, probe) => {
-            let alternatives = probe.alternatives();
             for action in actions.iter() {
-                for (service, resource) in &alternatives {
+                for (service, resource) in alternatives {
                     let unbounded = probe.service != "*";
                     for g in p.aws_can(action, service, resource, unbounded) {
                         let on = g

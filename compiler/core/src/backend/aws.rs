@@ -38,9 +38,14 @@ pub fn emit(model: &Model) -> Vec<OutputFile> {
     for access in &model.accesses {
         files.extend(access_files(access));
     }
+    let boundaries = Boundaries::of(model);
+    let levels = super::levels_by_principal(model);
     for principal in &model.principals {
         files.extend(trust_file(principal));
-        files.extend(role_file(model, principal));
+        let own = levels
+            .get(principal.name.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        files.extend(role_file(model, &boundaries, principal, own));
     }
     for scp in &model.scps {
         files.push(scp_file(scp));
@@ -120,11 +125,11 @@ pub fn policy_path(access: &Access, i: usize) -> String {
 /// CloudFormation template name it with their default role names: a boundary
 /// `<base>-<access>`; a policy of a principal's role `<role>-<access>[-N]`; otherwise
 /// `<base>-<access>[-N]`. An inline policy is named by its level.
-pub fn policy_name(model: &Model, access: &Access, i: usize) -> String {
+pub fn policy_name(model: &Model, boundaries: &Boundaries, access: &Access, i: usize) -> String {
     if access.aws_inline {
         return access.name.clone();
     }
-    if is_boundary(model, &access.name) {
+    if boundaries.contains(&access.name) {
         return model.deployment.boundary_policy_name(&access.name);
     }
     let suffix = match i {
@@ -138,27 +143,59 @@ pub fn policy_name(model: &Model, access: &Access, i: usize) -> String {
     format!("{base}-{suffix}")
 }
 
-/// Whether a level's policy is a permissions boundary: a principal's `aws boundary`
-/// or a `roles under` names it.
-pub fn is_boundary(model: &Model, access: &str) -> bool {
-    model
-        .principals
-        .iter()
-        .any(|p| p.aws_boundary.as_deref() == Some(access))
-        || model.accesses.iter().any(|a| {
-            a.aws.iter().any(|st| {
-                st.conditions.values().any(|keys| {
-                    keys.get(crate::vocab::iam_roles::BOUNDARY_KEY)
-                        .is_some_and(|v| v.contains(&model.deployment.boundary_policy_arn(access)))
-                })
-            })
-        })
+/// The levels whose policies are permissions boundaries: a principal's `aws boundary`
+/// or a `roles under` names them. Found in one pass over the model, then asked per
+/// level (asking the whole model per level is quadratic).
+pub struct Boundaries<'m> {
+    deployment: &'m crate::model::DeploymentInfo,
+    /// The levels named by `aws boundary`.
+    named: std::collections::BTreeSet<&'m str>,
+    /// The values of every `iam:PermissionsBoundary` condition.
+    arns: std::collections::BTreeSet<&'m str>,
+}
+
+impl<'m> Boundaries<'m> {
+    pub fn of(model: &'m Model) -> Self {
+        let named = model
+            .principals
+            .iter()
+            .filter_map(|p| p.aws_boundary.as_deref())
+            .collect();
+        let arns = model
+            .accesses
+            .iter()
+            .flat_map(|a| &a.aws)
+            .flat_map(|st| st.conditions.values())
+            .filter_map(|keys| keys.get(crate::vocab::iam_roles::BOUNDARY_KEY))
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        Boundaries {
+            deployment: &model.deployment,
+            named,
+            arns,
+        }
+    }
+
+    /// Whether the policy of level `access` is a permissions boundary.
+    pub fn contains(&self, access: &str) -> bool {
+        self.named.contains(access)
+            || (!self.arns.is_empty()
+                && self
+                    .arns
+                    .contains(self.deployment.boundary_policy_arn(access).as_str()))
+    }
 }
 
 /// `aws/<principal>.role.json`: how the customer's role is made: its name, trust
 /// policy, permissions boundary, the policies attached to it (every split part), its
 /// inline policies and its instance profile, each policy by the file that holds it.
-fn role_file(model: &Model, principal: &Principal) -> Option<OutputFile> {
+fn role_file(
+    model: &Model,
+    boundaries: &Boundaries,
+    principal: &Principal,
+    levels: &[&Access],
+) -> Option<OutputFile> {
     if !principal.has_aws_role() {
         return None;
     }
@@ -197,7 +234,7 @@ fn role_file(model: &Model, principal: &Principal) -> Option<OutputFile> {
         instance_profile: Option<&'a str>,
     }
     let reference = |a: &Access, i: usize| PolicyRef {
-        name: policy_name(model, a, i),
+        name: policy_name(model, boundaries, a, i),
         path: policy_path(a, i),
         access: a.name.clone(),
     };
@@ -208,7 +245,7 @@ fn role_file(model: &Model, principal: &Principal) -> Option<OutputFile> {
         boundary: principal
             .aws_boundary
             .as_deref()
-            .and_then(|b| model.accesses.iter().find(|a| a.name == b))
+            .and_then(|b| super::access_named(model, b))
             .filter(|a| !a.aws.is_empty())
             .map(|a| reference(a, 0)),
         managed: Vec::new(),
@@ -216,11 +253,7 @@ fn role_file(model: &Model, principal: &Principal) -> Option<OutputFile> {
         inline: Vec::new(),
         instance_profile: principal.aws_instance_profile.as_deref(),
     };
-    for a in model
-        .accesses
-        .iter()
-        .filter(|a| a.principal.as_deref() == Some(principal.name.as_str()))
-    {
+    for &a in levels {
         for i in 0..policy_parts(a).len() {
             if a.aws_inline {
                 doc.inline.push(reference(a, i));

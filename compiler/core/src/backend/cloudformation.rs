@@ -390,11 +390,20 @@ fn template(model: &Model) -> Option<(String, Vec<String>)> {
         .iter()
         .map(super::aws::trust_statements)
         .collect();
-    let parts: Vec<(&crate::model::Access, Vec<Vec<AwsStatement>>)> = model
+    type Parts<'m> = (&'m crate::model::Access, Vec<Vec<AwsStatement>>);
+    let parts: Vec<Parts> = model
         .accesses
         .iter()
         .map(|a| (a, super::aws::policy_parts(a)))
         .collect();
+    // Each principal's levels with their parts, in one pass (a scan per principal is
+    // quadratic).
+    let mut levels: BTreeMap<&str, Vec<&Parts>> = BTreeMap::new();
+    for part in &parts {
+        if let Some(p) = part.0.principal.as_deref() {
+            levels.entry(p).or_default().push(part);
+        }
+    }
     for (p, trust) in model.principals.iter().zip(&trusts) {
         if !p.has_aws_role() {
             continue;
@@ -412,16 +421,15 @@ fn template(model: &Model) -> Option<(String, Vec<String>)> {
                 constraint_description: Some("1 to 64 letters, digits and +=,.@_-"),
             },
         );
-        let managed: Vec<Str> = model
-            .accesses
+        let own = levels.get(p.name.as_str()).map_or(&[][..], Vec::as_slice);
+        let managed: Vec<Str> = own
             .iter()
-            .filter(|a| a.principal.as_deref() == Some(p.name.as_str()))
-            .flat_map(|a| &a.aws_managed)
+            .flat_map(|(a, _)| &a.aws_managed)
             .map(|arn| s.str(arn))
             .collect();
-        let policies: Vec<InlinePolicy> = parts
+        let policies: Vec<InlinePolicy> = own
             .iter()
-            .filter(|(a, _)| a.aws_inline && a.principal.as_deref() == Some(p.name.as_str()))
+            .filter(|(a, _)| a.aws_inline)
             .flat_map(|(a, split)| {
                 split.iter().map(|part| InlinePolicy {
                     policy_name: s.str(&a.name),
@@ -473,12 +481,13 @@ fn template(model: &Model) -> Option<(String, Vec<String>)> {
         role_ids.insert(&p.name, id);
     }
     let mut policy_ids: BTreeMap<&str, String> = BTreeMap::new();
+    let boundaries = super::aws::Boundaries::of(model);
     for (access, split) in &parts {
         if access.aws_inline {
             continue;
         }
         let role = access.principal.as_deref().and_then(|p| role_ids.get(p));
-        let boundary = super::aws::is_boundary(model, &access.name);
+        let boundary = boundaries.contains(&access.name);
         for (i, part) in split.iter().enumerate() {
             let base = match i {
                 0 => format!("{}Policy", pascal(&access.name)),

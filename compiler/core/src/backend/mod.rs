@@ -441,7 +441,38 @@ pub(crate) fn principal_of<'m>(
     access: &crate::model::Access,
 ) -> Option<&'m crate::model::Principal> {
     let name = access.principal.as_deref()?;
-    model.principals.iter().find(|p| p.name == name)
+    // Sorted by name: a binary search (a scan per level is quadratic), and a scan
+    // should a model built by hand not be sorted.
+    match model
+        .principals
+        .binary_search_by(|p| p.name.as_str().cmp(name))
+    {
+        Ok(i) => Some(&model.principals[i]),
+        Err(_) => model.principals.iter().find(|p| p.name == name),
+    }
+}
+
+/// Each principal's access levels, in the model's order, found in one pass (a scan of
+/// every level per principal is quadratic).
+pub(crate) fn levels_by_principal(model: &Model) -> BTreeMap<&str, Vec<&crate::model::Access>> {
+    let mut levels: BTreeMap<&str, Vec<&crate::model::Access>> = BTreeMap::new();
+    for a in &model.accesses {
+        if let Some(p) = a.principal.as_deref() {
+            levels.entry(p).or_default().push(a);
+        }
+    }
+    levels
+}
+
+/// The access level named `name` (binary search: the levels are sorted by name).
+pub(crate) fn access_named<'m>(model: &'m Model, name: &str) -> Option<&'m crate::model::Access> {
+    match model
+        .accesses
+        .binary_search_by(|a| a.name.as_str().cmp(name))
+    {
+        Ok(i) => Some(&model.accesses[i]),
+        Err(_) => model.accesses.iter().find(|a| a.name == name),
+    }
 }
 
 #[cfg(test)]

@@ -39,8 +39,10 @@ pub const GCP_DESCRIPTION_LIMIT: usize = 300;
 pub fn check(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
     let clouds = &model.deployment.clouds;
     if clouds.contains(&Cloud::Aws) {
+        let levels = crate::backend::levels_by_principal(model);
         for p in &model.principals {
-            managed_policy_count(decls, model, p, diags);
+            let own = levels.get(p.name.as_str()).map_or(&[][..], Vec::as_slice);
+            managed_policy_count(decls, p, own, diags);
             trust_policy(decls, p, diags);
         }
         for a in model.accesses.iter().filter(|a| !a.aws_inline) {
@@ -98,18 +100,19 @@ fn access_name_span(decls: &Decls, a: &Access) -> Span {
 }
 
 /// E0801: the policies attached to one role, over every level `for` its principal.
-fn managed_policy_count(decls: &Decls, model: &Model, p: &Principal, diags: &mut Vec<Diagnostic>) {
+fn managed_policy_count(
+    decls: &Decls,
+    p: &Principal,
+    own: &[&Access],
+    diags: &mut Vec<Diagnostic>,
+) {
     if !p.has_aws_role() {
         return;
     }
     let mut levels: Vec<(&Access, usize, usize)> = Vec::new();
     let mut managed: BTreeSet<&str> = BTreeSet::new();
     let mut files = 0;
-    for a in model
-        .accesses
-        .iter()
-        .filter(|a| a.principal.as_deref() == Some(p.name.as_str()))
-    {
+    for &a in own {
         // An inline policy is not a managed one (E0429 counts its size).
         let n = if a.aws_inline {
             0

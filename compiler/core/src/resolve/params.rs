@@ -279,8 +279,14 @@ pub fn references(s: &str) -> Vec<(&str, std::ops::Range<usize>)> {
 fn placeholders(s: &str, keep: impl Fn(&str) -> bool) -> Vec<(&str, std::ops::Range<usize>)> {
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(i) = s[from..].find("${") {
+    // A search for `$` (memchr), then a look at the next byte: faster than a substring
+    // search, and this runs over every document written.
+    while let Some(i) = s[from..].find('$') {
         let start = from + i;
+        if s.as_bytes().get(start + 1) != Some(&b'{') {
+            from = start + 1;
+            continue;
+        }
         let Some(len) = s[start + 2..].find('}') else {
             break;
         };

@@ -5,7 +5,7 @@
 //! policies (`aws_kms_key_policy`, on the key the store's `name` identifies). `${region}` and `${account_id}` left unset are the provider's own.
 
 use super::{ident, reference, Output, Rendered, Strings};
-use crate::backend::aws::{is_boundary, policy_documents, role_description, trust_document};
+use crate::backend::aws::{policy_documents, role_description, trust_document, Boundaries};
 use crate::model::Model;
 use crate::vocab::resource_policies::Kind;
 use serde::Serialize;
@@ -165,10 +165,7 @@ pub fn module(model: &Model) -> Option<Rendered> {
                     .aws_boundary
                     .as_deref()
                     .filter(|b| {
-                        model
-                            .accesses
-                            .iter()
-                            .any(|a| a.name == *b && !a.aws.is_empty())
+                        crate::backend::access_named(model, b).is_some_and(|a| !a.aws.is_empty())
                     })
                     .map(|b| reference("aws_iam_policy", b, "arn")),
             },
@@ -204,6 +201,7 @@ pub fn module(model: &Model) -> Option<Rendered> {
             ),
         );
     }
+    let boundaries = Boundaries::of(model);
     for access in &model.accesses {
         let role = access
             .principal
@@ -242,7 +240,7 @@ pub fn module(model: &Model) -> Option<Rendered> {
             } else {
                 format!("{}-{}", access.name.replace('_', "-"), i + 1)
             };
-            let name = if is_boundary(model, &access.name) {
+            let name = if boundaries.contains(&access.name) {
                 super::strings::escape(&model.deployment.boundary_policy_name(&access.name))
             } else {
                 format!("{name_base}-{suffix}")
