@@ -108,6 +108,10 @@ enum Edit {
     Store(usize),
     /// A blank line inserted at the start of a line (moves every later span).
     Blank(f64),
+    /// A whole line deleted (a grant taken away, mostly still valid).
+    DeleteLine(f64),
+    /// A line copied below itself (a grant given twice, or to a second level).
+    CopyLine(f64, f64),
 }
 
 fn apply(text: &mut String, e: &Edit) {
@@ -149,12 +153,29 @@ fn apply(text: &mut String, e: &Edit) {
                 None => text.push_str("\nstore added_store: bucket\n"),
             }
         }
+        Edit::DeleteLine(f) => {
+            let (s, e) = line_at(text, at(f));
+            text.replace_range(s..e, "");
+        }
+        Edit::CopyLine(f, to) => {
+            let (s, e) = line_at(text, at(f));
+            let line = text[s..e].to_string();
+            let (dest, _) = line_at(text, at(to));
+            text.insert_str(dest, &line);
+        }
         Edit::Blank(f) => {
             let i = at(f);
             let line_start = text[..i].rfind('\n').map_or(0, |k| k + 1);
             text.insert(line_start, '\n');
         }
     }
+}
+
+/// The line (with its newline) holding byte `i`.
+fn line_at(text: &str, i: usize) -> (usize, usize) {
+    let s = text[..i].rfind('\n').map_or(0, |k| k + 1);
+    let e = text[i..].find('\n').map_or(text.len(), |k| i + k + 1);
+    (s, e)
 }
 
 /// `text` with whole-word `from` replaced by `to`.
@@ -191,6 +212,8 @@ fn edit_strategy() -> impl Strategy<Value = Edit> {
         (0..40usize).prop_map(Edit::RenameDecl),
         (0..40usize).prop_map(Edit::Store),
         (0.0..1.0f64).prop_map(Edit::Blank),
+        (0.0..1.0f64).prop_map(Edit::DeleteLine),
+        (0.0..1.0f64, 0.0..1.0f64).prop_map(|(f, t)| Edit::CopyLine(f, t)),
     ]
 }
 
@@ -224,7 +247,7 @@ fn check_sequence(path: &Path, edits: &[Edit], outputs: bool) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
     #[test]
     fn cached_lowering_equals_a_fresh_compile(
