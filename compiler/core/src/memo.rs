@@ -96,6 +96,8 @@ pub struct Context<'a> {
     /// Options and the unnamed items.
     global: u64,
     stdlib: HashSet<FileId>,
+    /// Frames found, by level span: lowering and the risk findings both ask.
+    frames: RefCell<HashMap<Span, Option<Frame>>>,
 }
 
 struct ItemInfo<'a> {
@@ -106,6 +108,7 @@ struct ItemInfo<'a> {
 
 /// A level's key and the items it read, in position order: where its relative spans
 /// are measured from.
+#[derive(Clone)]
 pub struct Frame {
     key: u64,
     spans: Vec<Span>,
@@ -164,12 +167,22 @@ impl<'a> Context<'a> {
             by_name,
             global: global.finish(),
             stdlib: stdlib.into_iter().collect(),
+            frames: RefCell::default(),
         }
     }
 
     /// The key and frame of the level written at `span`; None when it is not one of
     /// the user items (an `include`d copy, say).
     pub fn frame(&self, span: Span) -> Option<Frame> {
+        if let Some(f) = self.frames.borrow().get(&span) {
+            return f.clone();
+        }
+        let f = self.find_frame(span);
+        self.frames.borrow_mut().insert(span, f.clone());
+        f
+    }
+
+    fn find_frame(&self, span: Span) -> Option<Frame> {
         let at = self.item_at(span.written())?;
         if self.items[at].span != span.written() {
             return None;

@@ -23,18 +23,25 @@ pub fn check_with(
         return check(decls, model, diags);
     };
     let principals = crate::access::effective(decls, model);
-    // The bindings of a level can give grants to other principals: such a level is
-    // counted for every principal its bindings' text names.
-    let bindings: Vec<(usize, String)> = model
-        .accesses
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| {
-            let b = &a.bindings;
-            !(b.gcp.is_empty() && b.azure.is_empty() && b.k8s.is_empty())
-        })
-        .map(|(i, a)| (i, format!("{:?}", a.bindings)))
-        .collect();
+    // The bindings of a level can give grants to other principals (named as
+    // `access::effective` names them): such a level is counted for each of them.
+    let mut bound: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    for (i, a) in model.accesses.iter().enumerate() {
+        let b = &a.bindings;
+        let k8s = b
+            .k8s
+            .iter()
+            .flat_map(|k| &k.subjects)
+            .map(|s| match &s.namespace {
+                Some(ns) => format!("{}:{ns}/{}", s.kind, s.name),
+                None => format!("{}:{}", s.kind, s.name),
+            });
+        let names = b.gcp.iter().flat_map(|g| g.members.iter().cloned());
+        let names = names.chain(b.azure.iter().flat_map(|z| z.principals.iter().cloned()));
+        for n in names.chain(k8s) {
+            bound.entry(n).or_default().push(i);
+        }
+    }
     let mut own: std::collections::HashMap<String, Vec<usize>> = Default::default();
     for (i, a) in model.accesses.iter().enumerate() {
         let key = a
@@ -45,12 +52,7 @@ pub fn check_with(
     }
     for p in &principals {
         let mut levels: Vec<usize> = own.get(&p.name).cloned().unwrap_or_default();
-        levels.extend(
-            bindings
-                .iter()
-                .filter(|(_, text)| text.contains(p.name.as_str()))
-                .map(|(i, _)| *i),
-        );
+        levels.extend(bound.get(&p.name).into_iter().flatten());
         levels.sort_unstable();
         levels.dedup();
         let spans: Option<Vec<_>> = levels
