@@ -3,7 +3,7 @@
 //! (its [`model::Access`] and the diagnostics lowering gives it) is kept, keyed by what
 //! it reads, so an edit redoes only the levels it can change; and so are each
 //! principal's risk findings (W0411), keyed by the keys of the levels that give it
-//! grants.
+//! grants, and each level's dead-grant findings (`check::aws_dead`).
 //!
 //! The key of a level is a hash of the options, of every top-level item that has no
 //! name (the deployment, `use`, `crd`, top-level `ack`), and of the source text of the
@@ -30,11 +30,13 @@ pub struct Memo {
     levels: RefCell<HashMap<u64, Kept>>,
     /// A principal's risk findings (W0411), by a key made of its levels' keys.
     risks: RefCell<HashMap<u64, Kept>>,
+    /// A level's dead-grant findings (`check::aws_dead`), by the level's key.
+    dead: RefCell<HashMap<u64, Kept>>,
     /// Bumped by [`Memo::sweep`]; each entry remembers the sweep it was last used in.
     epoch: Cell<u64>,
-    /// Reused and computed, for levels \[0\] and principals \[1\].
-    hits: [Cell<usize>; 2],
-    misses: [Cell<usize>; 2],
+    /// Reused and computed, for levels \[0\], principals \[1\], dead grants \[2\].
+    hits: [Cell<usize>; 3],
+    misses: [Cell<usize>; 3],
 }
 
 struct Kept {
@@ -67,7 +69,7 @@ impl Memo {
     }
 
     pub fn len(&self) -> usize {
-        self.levels.borrow().len() + self.risks.borrow().len()
+        self.levels.borrow().len() + self.risks.borrow().len() + self.dead.borrow().len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -81,6 +83,7 @@ impl Memo {
         let keep = |_: &u64, k: &mut Kept| k.used + KEEP_SWEEPS > epoch;
         self.levels.get_mut().retain(keep);
         self.risks.get_mut().retain(keep);
+        self.dead.get_mut().retain(keep);
         self.epoch.set(epoch + 1);
     }
 }
@@ -240,12 +243,21 @@ impl<'a> Context<'a> {
         self.keep(&self.memo.risks, frame, None, diagnostics);
     }
 
+    /// A level's dead-grant findings kept for its frame.
+    pub fn get_dead(&self, frame: &Frame) -> Option<Vec<Diagnostic>> {
+        Some(self.take(2, frame)?.1)
+    }
+
+    pub fn put_dead(&self, frame: &Frame, diagnostics: &[Diagnostic]) {
+        self.keep(&self.memo.dead, frame, None, diagnostics);
+    }
+
     fn take(
         &self,
         which: usize,
         frame: &Frame,
     ) -> Option<(Option<model::Access>, Vec<Diagnostic>)> {
-        let mut map = [&self.memo.levels, &self.memo.risks][which].borrow_mut();
+        let mut map = [&self.memo.levels, &self.memo.risks, &self.memo.dead][which].borrow_mut();
         let (hits, misses) = (&self.memo.hits[which], &self.memo.misses[which]);
         let Some(k) = map.get_mut(&frame.key) else {
             misses.set(misses.get() + 1);

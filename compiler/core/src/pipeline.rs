@@ -153,7 +153,7 @@ pub fn run_batch_with(
     aws_statements::check(&decls, &mut diags);
     scope_by::check(&decls, &mut diags);
     aws_catalog::check(&decls, &mut diags);
-    aws_dead::check(&decls, &mut diags);
+    aws_dead::check_with(&decls, &mut diags, memo);
     resource_policies::check(&decls, &params, &mut diags);
     cloud_names::check(&decls, &mut diags);
     bindings::check(&decls, &params, &mut diags);
