@@ -14,9 +14,10 @@
 //! compilation the edit replaced), and the same request again at once: the
 //! completion's own work (reading the cursor's context), not the compilation before it.
 //!
-//! Run with `cargo bench --bench lsp` (add `-- --quick` for fewer rounds, `--in-process`
-//! to skip the stdio runs, and any other argument to run only the inputs whose name
-//! contains it, e.g. `-- generated`).
+//! Run with `cargo bench --bench lsp` (add `-- --quick` for fewer rounds, `--rounds=N`
+//! for exactly N, `--in-process` to skip the stdio runs, and any other argument to run
+//! only the inputs whose name contains it, e.g. `-- generated`). Instructions per edit:
+//! run under `valgrind --tool=callgrind` with two `--rounds` and take the difference.
 
 #[path = "../tests/common/generate.rs"]
 mod generate;
@@ -285,6 +286,9 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quick = args.iter().any(|a| a == "--quick");
     let in_process_only = args.iter().any(|a| a == "--in-process");
+    let fixed_rounds: Option<usize> = args
+        .iter()
+        .find_map(|a| a.strip_prefix("--rounds=")?.parse().ok());
     // `cargo bench` passes `--bench`; other words choose inputs by name.
     let only: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -323,12 +327,12 @@ fn main() {
             continue;
         }
         let lines = text.lines().count();
-        let rounds = match (quick, lines > 1000) {
+        let rounds = fixed_rounds.unwrap_or(match (quick, lines > 1000) {
             (true, true) => 5,
             (true, false) => 10,
             (false, true) => 20,
             (false, false) => 50,
-        };
+        });
         let [v, c, a] = measure(&mut InProcess::start(), path, text, rounds);
         row(name, lines, "in process", v);
         completion_rows.push((name.clone(), lines, "in process", c));

@@ -16,6 +16,7 @@ pub mod diag;
 pub mod import;
 pub mod loader;
 pub mod lower;
+pub mod memo;
 pub mod model;
 pub mod pipeline;
 pub mod resolve;
@@ -153,7 +154,18 @@ fn compile_parsed(
     }
     let loaded = loader::load(&mut sources, &roots, loader, parses);
     diagnostics.extend(loaded.diagnostics);
-    let (checked, per_customer) = pipeline::run_batch(&stdlib, &loaded.files, options, customers);
+    let memo = parses.memo().map(|m| {
+        memo::Context::new(
+            m,
+            stdlib.iter().map(|(id, _)| *id),
+            &loaded.files,
+            &|id| sources.get(id).text.as_str(),
+            pipeline::options_hash(options),
+        )
+    });
+    let (checked, per_customer) =
+        pipeline::run_batch_with(&stdlib, &loaded.files, options, customers, memo.as_ref());
+    drop(memo);
     let (model, mut outputs, mut check_diags) =
         (checked.model, checked.outputs, checked.diagnostics);
     // A deployment block lost to a syntax error is already reported.

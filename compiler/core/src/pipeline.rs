@@ -26,6 +26,11 @@ use std::collections::{BTreeMap, BTreeSet};
 pub trait Parses {
     /// The syntax tree of `text` as file `id`, and its syntax diagnostics.
     fn parse(&self, id: FileId, text: &str) -> (ast::File, Vec<Diagnostic>);
+
+    /// Access levels lowered by earlier compilations, if the implementation keeps them.
+    fn memo(&self) -> Option<&crate::memo::Memo> {
+        None
+    }
 }
 
 /// Parses every file.
@@ -100,6 +105,17 @@ pub fn run_batch(
     options: &Options,
     customers: &[Customer],
 ) -> (Checked, Vec<Checked>) {
+    run_batch_with(stdlib, user, options, customers, None)
+}
+
+/// [`run_batch`], reusing the lowered access levels `memo` kept.
+pub fn run_batch_with(
+    stdlib: &[(FileId, ast::File)],
+    user: &[(FileId, ast::File)],
+    options: &Options,
+    customers: &[Customer],
+    memo: Option<&crate::memo::Context>,
+) -> (Checked, Vec<Checked>) {
     let mut diags = Vec::new();
     // `include` and `if` first: everything after sees plain access levels.
     let deployment = user
@@ -137,16 +153,16 @@ pub fn run_batch(
     aws_statements::check(&decls, &mut diags);
     scope_by::check(&decls, &mut diags);
     aws_catalog::check(&decls, &mut diags);
-    aws_dead::check(&decls, &mut diags);
+    aws_dead::check_with(&decls, &mut diags, memo);
     resource_policies::check(&decls, &params, &mut diags);
     cloud_names::check(&decls, &mut diags);
     bindings::check(&decls, &params, &mut diags);
     cloud_catalogs::check(&decls, options, &mut diags);
 
-    let mut model = lower::lower(&decls, &params, &mut diags);
+    let mut model = lower::lower_with(&decls, &params, &mut diags, memo);
     model.deployment.modes = expanded.modes;
     relations::check(&decls, &model, &mut diags);
-    risk::check(&decls, &model, &mut diags);
+    risk::check_with(&decls, &model, &mut diags, memo);
     roles::check(&decls, &model, &mut diags);
     if options.minimize {
         minimize::minimize(&mut model);
@@ -164,6 +180,31 @@ pub fn run_batch(
         None => Vec::new(),
     };
     (shared, per_customer)
+}
+
+/// A hash of everything in `options` that lowering may read.
+pub(crate) fn options_hash(o: &Options) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        &o.set,
+        &o.set_from,
+        &o.unset,
+        o.minimize,
+        o.strict,
+        &o.use_root,
+    )
+        .hash(&mut h);
+    o.outputs.hash(&mut h);
+    o.gcp_catalog
+        .as_ref()
+        .map(std::sync::Arc::as_ptr)
+        .hash(&mut h);
+    o.azure_catalog
+        .as_ref()
+        .map(std::sync::Arc::as_ptr)
+        .hash(&mut h);
+    h.finish()
 }
 
 /// One customer of [`run_batch`]: its values checked, filled into the shared model, the

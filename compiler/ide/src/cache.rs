@@ -7,8 +7,12 @@
 //! to the [`Analysis`](crate::Analysis) of each compilation ([`ParseCache::tree`],
 //! [`Analysis::set_tree`](crate::Analysis::set_tree)), so completion, semantic tokens
 //! and folding read it without parsing or tokenizing the file again.
+//!
+//! It also holds the session's [`Memo`]: the access levels lowered by earlier
+//! compilations, which an edit outside them leaves as they were.
 
 use engc_core::diag::Diagnostic;
+use engc_core::memo::Memo;
 use engc_core::pipeline::Parses;
 use engc_core::source::FileId;
 use engc_core::syntax::tree::SyntaxTree;
@@ -25,6 +29,7 @@ pub struct ParseCache {
     /// Parses done and reused, for tests.
     parsed: Cell<usize>,
     reused: Cell<usize>,
+    memo: Memo,
 }
 
 struct Entry {
@@ -51,6 +56,12 @@ impl ParseCache {
             entries.retain(|e| texts.contains(&e.tree.source()));
             !entries.is_empty()
         });
+        self.memo.sweep();
+    }
+
+    /// The access levels kept; see [`Memo`].
+    pub fn levels(&self) -> &Memo {
+        &self.memo
     }
 
     /// How many files were parsed, and how many trees reused, since the cache was made.
@@ -91,6 +102,10 @@ impl Parses for ParseCache {
             diagnostics: p.diags.clone(),
         });
         (p.ast, p.diags)
+    }
+
+    fn memo(&self) -> Option<&Memo> {
+        Some(&self.memo)
     }
 }
 

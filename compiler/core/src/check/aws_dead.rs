@@ -37,6 +37,34 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// [`check`], reusing the findings `memo` kept for a level whose text and the items
+/// it names are as they were (the deployment, which gives the tag key, is in every key).
+pub fn check_with(decls: &Decls, diags: &mut Vec<Diagnostic>, memo: Option<&crate::memo::Context>) {
+    let Some(memo) = memo else {
+        return check(decls, diags);
+    };
+    let tag_key = decls
+        .deployment
+        .and_then(|d| d.managed_tag.as_ref())
+        .map(|(k, _)| k.node.as_str());
+    for a in decls.accesses.values() {
+        let Some(frame) = memo.frame(a.span) else {
+            group(&a.aws, false, tag_key, diags);
+            continue;
+        };
+        if let Some(kept) = memo.get_dead(&frame) {
+            diags.extend(kept);
+            continue;
+        }
+        let first = diags.len();
+        group(&a.aws, false, tag_key, diags);
+        memo.put_dead(&frame, &diags[first..]);
+    }
+    for s in decls.scps.values() {
+        group(&s.statements, true, tag_key, diags);
+    }
+}
+
 /// The statements of one access level or SCP.
 pub(crate) fn group(
     statements: &[AwsStatement],

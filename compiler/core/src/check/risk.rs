@@ -10,3 +10,68 @@ pub fn check(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
     let principals = crate::access::effective(decls, model);
     diags.extend(crate::access::risk::findings(&principals));
 }
+
+/// [`check`], reusing the findings `memo` kept for a principal whose levels and
+/// declaration are as they were.
+pub fn check_with(
+    decls: &Decls,
+    model: &Model,
+    diags: &mut Vec<Diagnostic>,
+    memo: Option<&crate::memo::Context>,
+) {
+    let Some(memo) = memo else {
+        return check(decls, model, diags);
+    };
+    let principals = crate::access::effective(decls, model);
+    // The bindings of a level can give grants to other principals (named as
+    // `access::effective` names them): such a level is counted for each of them.
+    let mut bound: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    for (i, a) in model.accesses.iter().enumerate() {
+        let b = &a.bindings;
+        let k8s = b
+            .k8s
+            .iter()
+            .flat_map(|k| &k.subjects)
+            .map(|s| match &s.namespace {
+                Some(ns) => format!("{}:{ns}/{}", s.kind, s.name),
+                None => format!("{}:{}", s.kind, s.name),
+            });
+        let names = b.gcp.iter().flat_map(|g| g.members.iter().cloned());
+        let names = names.chain(b.azure.iter().flat_map(|z| z.principals.iter().cloned()));
+        for n in names.chain(k8s) {
+            bound.entry(n).or_default().push(i);
+        }
+    }
+    let mut own: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    for (i, a) in model.accesses.iter().enumerate() {
+        let key = a
+            .principal
+            .clone()
+            .unwrap_or_else(|| format!("access level `{}`", a.name));
+        own.entry(key).or_default().push(i);
+    }
+    for p in &principals {
+        let mut levels: Vec<usize> = own.get(&p.name).cloned().unwrap_or_default();
+        levels.extend(bound.get(&p.name).into_iter().flatten());
+        levels.sort_unstable();
+        levels.dedup();
+        let spans: Option<Vec<_>> = levels
+            .iter()
+            .map(|&i| Some(decls.accesses.get(model.accesses[i].name.as_str())?.span))
+            .collect();
+        let decl = decls.principals.get(p.name.as_str()).map(|d| d.span);
+        let frame = spans.and_then(|s| memo.principal_frame(&p.name, &s, decl));
+        let one = std::slice::from_ref(p);
+        match frame {
+            None => diags.extend(crate::access::risk::findings(one)),
+            Some(f) => match memo.get_findings(&f) {
+                Some(kept) => diags.extend(kept),
+                None => {
+                    let found = crate::access::risk::findings(one);
+                    memo.put_findings(&f, &found);
+                    diags.extend(found);
+                }
+            },
+        }
+    }
+}

@@ -35,6 +35,17 @@ fn k8s_verbs(level: Level) -> &'static [&'static str] {
 }
 
 pub fn lower(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) -> Model {
+    lower_with(decls, params, diags, None)
+}
+
+/// [`lower`], reusing the levels `memo` kept from an earlier compilation and keeping
+/// the others.
+pub fn lower_with(
+    decls: &Decls,
+    params: &Params,
+    diags: &mut Vec<Diagnostic>,
+    memo: Option<&crate::memo::Context>,
+) -> Model {
     let mut m = Model::default();
     if let Some(d) = decls.deployment {
         m.deployment = model::DeploymentInfo {
@@ -63,7 +74,19 @@ pub fn lower(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) -> Mod
     m.accesses = decls
         .accesses
         .values()
-        .map(|a| l.access(a, diags))
+        .map(|a| {
+            let Some((memo, frame)) = memo.and_then(|c| Some((c, c.frame(a.span)?))) else {
+                return l.access(a, diags);
+            };
+            if let Some((access, kept)) = memo.get(&frame) {
+                diags.extend(kept);
+                return access;
+            }
+            let first = diags.len();
+            let access = l.access(a, diags);
+            memo.put(&frame, &access, &diags[first..]);
+            access
+        })
         .collect();
     m.scps = decls
         .scps

@@ -1,0 +1,469 @@
+//! Work kept between compilations of the same files: the language server compiles after
+//! each keystroke, and a keystroke changes one declaration. Each access level's lowering
+//! (its [`model::Access`] and the diagnostics lowering gives it) is kept, keyed by what
+//! it reads, so an edit redoes only the levels it can change; and so are each
+//! principal's risk findings (W0411), keyed by the keys of the levels that give it
+//! grants, and each level's dead-grant findings (`check::aws_dead`).
+//!
+//! The key of a level is a hash of the options, of every top-level item that has no
+//! name (the deployment, `use`, `crd`, top-level `ack`), and of the source text of the
+//! level and of each item it may read: the user items named by any word of its text,
+//! and, in turn, those their texts name (a store's kind, an engine's network and
+//! components; the standard library never changes in a session). The items' order and
+//! files are hashed too, not their positions: a level below an edit is reused though
+//! its spans moved. So a result is stored with its spans relative to the item that
+//! holds them ([`Frame`]) and moved to where that item is now when reused; a result
+//! with a span in no item of its key (an `include`d grant, for one) is not kept.
+
+use crate::diag::{Diagnostic, Label};
+use crate::model;
+use crate::source::{FileId, Span};
+use crate::syntax::ast::{self, Item};
+use std::cell::{Cell, RefCell};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+/// Kept lowerings, by key. One per language server session (see `engc_ide::cache`).
+#[derive(Default)]
+pub struct Memo {
+    levels: RefCell<HashMap<u64, Kept>>,
+    /// A principal's risk findings (W0411), by a key made of its levels' keys.
+    risks: RefCell<HashMap<u64, Kept>>,
+    /// A level's dead-grant findings (`check::aws_dead`), by the level's key.
+    dead: RefCell<HashMap<u64, Kept>>,
+    /// Bumped by [`Memo::sweep`]; each entry remembers the sweep it was last used in.
+    epoch: Cell<u64>,
+    /// Reused and computed, for levels \[0\], principals \[1\], dead grants \[2\].
+    hits: [Cell<usize>; 3],
+    misses: [Cell<usize>; 3],
+}
+
+struct Kept {
+    /// None for a principal's findings.
+    access: Option<model::Access>,
+    diagnostics: Vec<Diagnostic>,
+    used: u64,
+}
+
+/// How many sweeps an unused entry survives: a compilation the server did not redo in
+/// that time (another root) recomputes its levels once.
+const KEEP_SWEEPS: u64 = 8;
+
+/// Marks a relative span: the low bits are the index of its item in the key's frame.
+const RELATIVE: u32 = 0x8000_0000;
+
+impl Memo {
+    pub fn new() -> Memo {
+        Memo::default()
+    }
+
+    /// (levels reused, levels lowered) since the memo was made, for tests.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.hits[0].get(), self.misses[0].get())
+    }
+
+    /// (principals whose findings were reused, principals analysed).
+    pub fn finding_counts(&self) -> (usize, usize) {
+        (self.hits[1].get(), self.misses[1].get())
+    }
+
+    pub fn len(&self) -> usize {
+        self.levels.borrow().len() + self.risks.borrow().len() + self.dead.borrow().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Drops what the last few compilations did not use (the earlier texts of an
+    /// edited level).
+    pub fn sweep(&mut self) {
+        let epoch = self.epoch.get();
+        let keep = |_: &u64, k: &mut Kept| k.used + KEEP_SWEEPS > epoch;
+        self.levels.get_mut().retain(keep);
+        self.risks.get_mut().retain(keep);
+        self.dead.get_mut().retain(keep);
+        self.epoch.set(epoch + 1);
+    }
+}
+
+/// What one compilation knows to key its levels: every user item's text hash, name and
+/// position. Built once per compilation, in a pass over the user files' items.
+pub struct Context<'a> {
+    memo: &'a Memo,
+    /// User items in file and position order.
+    items: Vec<ItemInfo<'a>>,
+    /// Item indexes by name.
+    by_name: HashMap<&'a str, Vec<usize>>,
+    /// Options and the unnamed items.
+    global: u64,
+    stdlib: HashSet<FileId>,
+    /// Frames found, by level span: lowering and the risk findings both ask.
+    frames: RefCell<HashMap<Span, Option<Frame>>>,
+}
+
+struct ItemInfo<'a> {
+    span: Span,
+    text: &'a str,
+    hash: u64,
+}
+
+/// A level's key and the items it read, in position order: where its relative spans
+/// are measured from.
+#[derive(Clone)]
+pub struct Frame {
+    key: u64,
+    spans: Vec<Span>,
+}
+
+impl<'a> Context<'a> {
+    /// `text` gives the source of a user file; `options` is hashed by the caller.
+    pub fn new(
+        memo: &'a Memo,
+        stdlib: impl IntoIterator<Item = FileId>,
+        user: &'a [(FileId, ast::File)],
+        text: &dyn Fn(FileId) -> &'a str,
+        options: u64,
+    ) -> Context<'a> {
+        let mut items = Vec::new();
+        let mut names: Vec<Option<&'a str>> = Vec::new();
+        let mut global = DefaultHasher::new();
+        options.hash(&mut global);
+        for (file, f) in user {
+            let src = text(*file);
+            for item in &f.items {
+                let (span, name) = span_and_name(item);
+                let Some(slice) = src.get(span.range()) else {
+                    continue;
+                };
+                let mut h = DefaultHasher::new();
+                (file.0, item_kind(item), slice).hash(&mut h);
+                let hash = h.finish();
+                if name.is_none() {
+                    hash.hash(&mut global);
+                }
+                items.push(ItemInfo {
+                    span,
+                    text: slice,
+                    hash,
+                });
+                names.push(name);
+            }
+        }
+        // Spans are searched by position; files keep their order of loading.
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        order.sort_by_key(|&i| (items[i].span.file, items[i].span.start));
+        let items: Vec<ItemInfo> = {
+            let mut slots: Vec<Option<ItemInfo>> = items.into_iter().map(Some).collect();
+            order.iter().map(|&i| slots[i].take().unwrap()).collect()
+        };
+        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (pos, &i) in order.iter().enumerate() {
+            if let Some(n) = names[i] {
+                by_name.entry(n).or_default().push(pos);
+            }
+        }
+        Context {
+            memo,
+            items,
+            by_name,
+            global: global.finish(),
+            stdlib: stdlib.into_iter().collect(),
+            frames: RefCell::default(),
+        }
+    }
+
+    /// The key and frame of the level written at `span`; None when it is not one of
+    /// the user items (an `include`d copy, say).
+    pub fn frame(&self, span: Span) -> Option<Frame> {
+        if let Some(f) = self.frames.borrow().get(&span) {
+            return f.clone();
+        }
+        let f = self.find_frame(span);
+        self.frames.borrow_mut().insert(span, f.clone());
+        f
+    }
+
+    fn find_frame(&self, span: Span) -> Option<Frame> {
+        let at = self.item_at(span.written())?;
+        if self.items[at].span != span.written() {
+            return None;
+        }
+        // The level and every item named in it, in turn.
+        let mut read: BTreeSet<usize> = BTreeSet::from([at]);
+        let mut queue = vec![at];
+        while let Some(i) = queue.pop() {
+            for word in words(self.items[i].text) {
+                for &j in self.by_name.get(word).into_iter().flatten() {
+                    if read.insert(j) {
+                        queue.push(j);
+                    }
+                }
+            }
+        }
+        let mut h = DefaultHasher::new();
+        self.global.hash(&mut h);
+        // Which item is the level, and the rest in order.
+        read.iter().position(|&i| i == at).hash(&mut h);
+        for &i in &read {
+            self.items[i].hash.hash(&mut h);
+        }
+        Some(Frame {
+            key: h.finish(),
+            spans: read.iter().map(|&i| self.items[i].span).collect(),
+        })
+    }
+
+    fn item_at(&self, s: Span) -> Option<usize> {
+        let i = self
+            .items
+            .partition_point(|it| (it.span.file, it.span.start) <= (s.file, s.start));
+        let i = i.checked_sub(1)?;
+        self.items[i].span.contains(s).then_some(i)
+    }
+
+    /// The level's lowering kept for `frame`, moved to where its items are now.
+    pub fn get(&self, frame: &Frame) -> Option<(model::Access, Vec<Diagnostic>)> {
+        let (access, diagnostics) = self.take(0, frame)?;
+        Some((access?, diagnostics))
+    }
+
+    /// Keeps a level's lowering, unless a span of it lies outside its frame.
+    pub fn put(&self, frame: &Frame, access: &model::Access, diagnostics: &[Diagnostic]) {
+        self.keep(&self.memo.levels, frame, Some(access), diagnostics);
+    }
+
+    /// A principal's findings kept for `frame` (see [`Context::principal_frame`]).
+    pub fn get_findings(&self, frame: &Frame) -> Option<Vec<Diagnostic>> {
+        Some(self.take(1, frame)?.1)
+    }
+
+    pub fn put_findings(&self, frame: &Frame, diagnostics: &[Diagnostic]) {
+        self.keep(&self.memo.risks, frame, None, diagnostics);
+    }
+
+    /// A level's dead-grant findings kept for its frame.
+    pub fn get_dead(&self, frame: &Frame) -> Option<Vec<Diagnostic>> {
+        Some(self.take(2, frame)?.1)
+    }
+
+    pub fn put_dead(&self, frame: &Frame, diagnostics: &[Diagnostic]) {
+        self.keep(&self.memo.dead, frame, None, diagnostics);
+    }
+
+    fn take(
+        &self,
+        which: usize,
+        frame: &Frame,
+    ) -> Option<(Option<model::Access>, Vec<Diagnostic>)> {
+        let mut map = [&self.memo.levels, &self.memo.risks, &self.memo.dead][which].borrow_mut();
+        let (hits, misses) = (&self.memo.hits[which], &self.memo.misses[which]);
+        let Some(k) = map.get_mut(&frame.key) else {
+            misses.set(misses.get() + 1);
+            return None;
+        };
+        k.used = self.memo.epoch.get();
+        hits.set(hits.get() + 1);
+        let mut access = k.access.clone();
+        let mut diagnostics = k.diagnostics.clone();
+        let mut place = |s: &mut Span| {
+            if s.via & RELATIVE != 0 {
+                let base = frame.spans[(s.via & !RELATIVE) as usize];
+                *s = Span {
+                    file: base.file,
+                    start: base.start + s.start,
+                    end: base.start + s.end,
+                    via: 0,
+                };
+            }
+        };
+        if let Some(a) = &mut access {
+            access_spans(a, &mut place);
+        }
+        for d in &mut diagnostics {
+            diagnostic_spans(d, &mut place);
+        }
+        Some((access, diagnostics))
+    }
+
+    /// Keeps a result, unless a span of it lies outside its frame's items.
+    fn keep(
+        &self,
+        map: &RefCell<HashMap<u64, Kept>>,
+        frame: &Frame,
+        access: Option<&model::Access>,
+        diagnostics: &[Diagnostic],
+    ) {
+        let mut access = access.cloned();
+        let mut diagnostics = diagnostics.to_vec();
+        let mut ok = true;
+        let mut relative = |s: &mut Span| {
+            if self.stdlib.contains(&s.file) {
+                return;
+            }
+            let at = (s.via == 0)
+                .then(|| frame.spans.iter().position(|f| f.contains(*s)))
+                .flatten();
+            match at {
+                Some(i) => {
+                    let base = frame.spans[i];
+                    *s = Span {
+                        file: s.file,
+                        start: s.start - base.start,
+                        end: s.end - base.start,
+                        via: RELATIVE | i as u32,
+                    };
+                }
+                None => ok = false,
+            }
+        };
+        if let Some(a) = &mut access {
+            access_spans(a, &mut relative);
+        }
+        for d in &mut diagnostics {
+            diagnostic_spans(d, &mut relative);
+        }
+        if ok {
+            map.borrow_mut().insert(
+                frame.key,
+                Kept {
+                    access,
+                    diagnostics,
+                    used: self.memo.epoch.get(),
+                },
+            );
+        }
+    }
+
+    /// The key and frame of a principal's findings, from the levels that give it
+    /// grants (`levels`, the written spans of those levels, in the model's order) and
+    /// its declaration: the findings read only what those levels lower to. The items
+    /// of all their frames are hashed in position order, since the findings compare
+    /// spans across levels (the first grant in the source is the primary one).
+    pub fn principal_frame(
+        &self,
+        name: &str,
+        levels: &[Span],
+        decl: Option<Span>,
+    ) -> Option<Frame> {
+        let mut h = DefaultHasher::new();
+        (self.global, name).hash(&mut h);
+        let mut items: BTreeSet<usize> = BTreeSet::new();
+        for &l in levels {
+            let f = self.frame(l)?;
+            f.key.hash(&mut h);
+            for s in f.spans {
+                items.insert(self.item_at(s)?);
+            }
+        }
+        if let Some(d) = decl {
+            let i = self.item_at(d.written())?;
+            (self.items[i].span == d.written()).then_some(())?;
+            items.insert(i);
+        }
+        for &i in &items {
+            self.items[i].hash.hash(&mut h);
+        }
+        // Which of them is the declaration.
+        decl.map(|d| {
+            items
+                .iter()
+                .position(|&i| self.items[i].span == d.written())
+        })
+        .hash(&mut h);
+        Some(Frame {
+            key: h.finish(),
+            spans: items.iter().map(|&i| self.items[i].span).collect(),
+        })
+    }
+}
+
+/// The words of a text that may name a declaration.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+}
+
+fn item_kind(item: &Item) -> u8 {
+    match item {
+        Item::Use(_) => 0,
+        Item::Deployment(_) => 1,
+        Item::Principal(_) => 2,
+        Item::Network(_) => 3,
+        Item::Engine(_) => 4,
+        Item::Store(_) => 5,
+        Item::Access(_) => 6,
+        Item::Grants(_) => 7,
+        Item::Scp(_) => 8,
+        Item::Kind(_) => 9,
+        Item::Component(_) => 10,
+        Item::Crd(_) => 11,
+        Item::Ack(_) => 12,
+    }
+}
+
+/// An item's whole span, and its name when others can refer to it by one.
+fn span_and_name(item: &Item) -> (Span, Option<&str>) {
+    fn named(span: Span, name: &ast::Name) -> (Span, Option<&str>) {
+        (span, Some(name.node.as_str()))
+    }
+    match item {
+        Item::Use(s) => (s.span, None),
+        Item::Deployment(d) => (d.span, None),
+        Item::Principal(p) => named(p.span, &p.name),
+        Item::Network(n) => named(n.span, &n.name),
+        Item::Engine(e) => named(e.span, &e.name),
+        Item::Store(s) => named(s.span, &s.name),
+        Item::Access(a) => named(a.span, &a.name),
+        Item::Grants(g) => named(g.span, &g.name),
+        Item::Scp(s) => named(s.span, &s.name),
+        Item::Kind(k) => named(k.span, &k.name),
+        Item::Component(c) => named(c.span, &c.name),
+        Item::Crd(c) => (c.span, None),
+        Item::Ack(a) => (a.span, None),
+    }
+}
+
+/// Every span of a lowered level.
+/// Every field is named, so that a new one is considered here.
+fn access_spans(a: &mut model::Access, f: &mut impl FnMut(&mut Span)) {
+    let model::Access {
+        name: _,
+        principal: _,
+        unscoped_reason: _,
+        title: _,
+        description: _,
+        span,
+        aws,
+        aws_managed: _,
+        aws_inline: _,
+        gcp: _,
+        azure: _,
+        k8s,
+        bindings,
+        origins,
+    } = a;
+    f(span);
+    aws.iter_mut().for_each(|s| f(&mut s.span));
+    for r in k8s {
+        f(&mut r.span);
+        r.rule_spans.iter_mut().for_each(&mut *f);
+    }
+    let model::Bindings { gcp, azure, k8s } = bindings;
+    gcp.iter_mut().for_each(|b| f(&mut b.span));
+    azure.iter_mut().for_each(|b| f(&mut b.span));
+    k8s.iter_mut().for_each(|b| f(&mut b.span));
+    origins.values_mut().for_each(f);
+}
+
+/// Every span of a diagnostic.
+fn diagnostic_spans(d: &mut Diagnostic, f: &mut impl FnMut(&mut Span)) {
+    f(&mut d.span);
+    d.secondary
+        .iter_mut()
+        .for_each(|Label { span, .. }| f(span));
+    if let Some(s) = &mut d.suggestion {
+        f(&mut s.span);
+    }
+}

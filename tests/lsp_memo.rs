@@ -1,0 +1,331 @@
+//! The language server keeps each access level's lowering between compilations
+//! (`engc_core::memo`): after any sequence of edits, a compilation that reuses them must
+//! give what a compilation from scratch gives (diagnostics, model and documents).
+
+use engc_core::loader::DiskLoader;
+use engc_core::{backend::Target, compile, compile_with, Compilation, Input, Options};
+use engc_ide::cache::ParseCache;
+use proptest::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn examples() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eng"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn input(path: &Path, text: &str) -> Input {
+    Input {
+        name: path.display().to_string(),
+        path: Some(path.to_path_buf()),
+        bytes: text.as_bytes().to_vec(),
+    }
+}
+
+fn options(outputs: bool) -> Options {
+    Options {
+        outputs: outputs.then(|| Target::ALL.iter().copied().collect()),
+        ..Options::default()
+    }
+}
+
+fn same(cached: &Compilation, fresh: &Compilation, what: &str) {
+    let pairs = [
+        (
+            "diagnostics",
+            &cached.diagnostics as &dyn std::fmt::Debug,
+            &fresh.diagnostics as &dyn std::fmt::Debug,
+        ),
+        ("model", &cached.model, &fresh.model),
+        ("documents", &cached.outputs, &fresh.outputs),
+    ];
+    for (name, a, b) in pairs {
+        let (a, b) = (format!("{a:?}"), format!("{b:?}"));
+        if a != b {
+            // Where they part, not two whole models.
+            let at = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+            let near =
+                |s: &str| s[floor(s, at.saturating_sub(200))..floor(s, at + 200)].to_string();
+            panic!(
+                "{name} after {what} differ:\ncached: …{}…\nfresh:  …{}…",
+                near(&a),
+                near(&b)
+            );
+        }
+    }
+}
+
+/// The largest char boundary at or before `at`.
+fn floor(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// A declared name of the text (`store NAME`, `engine NAME`...), the `n`th one.
+fn declared(text: &str, n: usize) -> Option<(String, String)> {
+    let decls: Vec<(String, String)> = text
+        .lines()
+        .filter_map(|l| {
+            let mut w = l.split_whitespace();
+            let kw = w.next()?;
+            [
+                "store",
+                "engine",
+                "principal",
+                "network",
+                "access",
+                "grants",
+            ]
+            .contains(&kw)
+            .then(|| w.next())
+            .flatten()
+            .map(|n| (kw.to_string(), n.trim_end_matches(':').to_string()))
+        })
+        .collect();
+    (!decls.is_empty()).then(|| decls[n % decls.len()].clone())
+}
+
+/// One edit, as an editor's keystrokes or a refactoring would make it.
+#[derive(Clone, Debug)]
+enum Edit {
+    /// A character typed at a position (a fraction of the length).
+    Insert(f64, char),
+    /// Up to `len` bytes deleted at a position.
+    Delete(f64, usize),
+    /// Every whole-word use of the `n`th declared name renamed (a rename).
+    Rename(usize),
+    /// Only the declaration of the `n`th name renamed (its uses now dangle).
+    RenameDecl(usize),
+    /// The kind of the `n`th store changed, or a store appended.
+    Store(usize),
+    /// A blank line inserted at the start of a line (moves every later span).
+    Blank(f64),
+    /// A whole line deleted (a grant taken away, mostly still valid).
+    DeleteLine(f64),
+    /// A line copied below itself (a grant given twice, or to a second level).
+    CopyLine(f64, f64),
+}
+
+fn apply(text: &mut String, e: &Edit) {
+    let at = |f: f64| floor(text, (f * text.len() as f64) as usize);
+    match *e {
+        Edit::Insert(f, c) => {
+            let i = at(f);
+            text.insert(i, c);
+        }
+        Edit::Delete(f, len) => {
+            let i = at(f);
+            let j = floor(text, i + len);
+            text.replace_range(i..j, "");
+        }
+        Edit::Rename(n) => {
+            if let Some((_, name)) = declared(text, n) {
+                *text = rename_words(text, &name, &format!("{name}_x"), usize::MAX);
+            }
+        }
+        Edit::RenameDecl(n) => {
+            if let Some((kw, name)) = declared(text, n) {
+                let from = format!("{kw} {name}");
+                *text = text.replacen(&from, &format!("{from}_y"), 1);
+            }
+        }
+        Edit::Store(n) => {
+            let stores: Vec<usize> = text.match_indices("\nstore ").map(|(i, _)| i).collect();
+            match stores.get(n % stores.len().max(1)) {
+                Some(&i) => {
+                    let line_end = text[i + 1..].find('\n').map_or(text.len(), |e| i + 1 + e);
+                    let line = &text[i + 1..line_end];
+                    let kinds = ["bucket", "registry", "secrets", "queue", "s3"];
+                    let new = match line.split_once(':') {
+                        Some((head, _)) => format!("{head}: {}", kinds[n % kinds.len()]),
+                        None => line.to_string(),
+                    };
+                    text.replace_range(i + 1..line_end, &new);
+                }
+                None => text.push_str("\nstore added_store: bucket\n"),
+            }
+        }
+        Edit::DeleteLine(f) => {
+            let (s, e) = line_at(text, at(f));
+            text.replace_range(s..e, "");
+        }
+        Edit::CopyLine(f, to) => {
+            let (s, e) = line_at(text, at(f));
+            let line = text[s..e].to_string();
+            let (dest, _) = line_at(text, at(to));
+            text.insert_str(dest, &line);
+        }
+        Edit::Blank(f) => {
+            let i = at(f);
+            let line_start = text[..i].rfind('\n').map_or(0, |k| k + 1);
+            text.insert(line_start, '\n');
+        }
+    }
+}
+
+/// The line (with its newline) holding byte `i`.
+fn line_at(text: &str, i: usize) -> (usize, usize) {
+    let s = text[..i].rfind('\n').map_or(0, |k| k + 1);
+    let e = text[i..].find('\n').map_or(text.len(), |k| i + k + 1);
+    (s, e)
+}
+
+/// `text` with whole-word `from` replaced by `to`.
+fn rename_words(text: &str, from: &str, to: &str, limit: usize) -> String {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = String::new();
+    let mut rest = text;
+    let mut done = 0;
+    while let Some(i) = rest.find(from) {
+        let before = rest[..i].chars().next_back();
+        let after = rest[i + from.len()..].chars().next();
+        out.push_str(&rest[..i]);
+        if done < limit && !before.is_some_and(word) && !after.is_some_and(word) {
+            out.push_str(to);
+            done += 1;
+        } else {
+            out.push_str(from);
+        }
+        rest = &rest[i + from.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn edit_strategy() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (
+            0.0..1.0f64,
+            prop::sample::select(vec![' ', 'a', '\n', '{', '}', '"', '_', 'x'])
+        )
+            .prop_map(|(f, c)| Edit::Insert(f, c)),
+        (0.0..1.0f64, 1..8usize).prop_map(|(f, n)| Edit::Delete(f, n)),
+        (0..40usize).prop_map(Edit::Rename),
+        (0..40usize).prop_map(Edit::RenameDecl),
+        (0..40usize).prop_map(Edit::Store),
+        (0.0..1.0f64).prop_map(Edit::Blank),
+        (0.0..1.0f64).prop_map(Edit::DeleteLine),
+        (0.0..1.0f64, 0.0..1.0f64).prop_map(|(f, t)| Edit::CopyLine(f, t)),
+    ]
+}
+
+/// Compiles each step with the session's cache and from scratch, and compares.
+fn check_sequence(path: &Path, edits: &[Edit], outputs: bool) {
+    let mut text = std::fs::read_to_string(path).unwrap();
+    let mut cache = ParseCache::new();
+    let o = options(outputs);
+    for (i, e) in std::iter::once(None)
+        .chain(edits.iter().map(Some))
+        .enumerate()
+    {
+        if let Some(e) = e {
+            apply(&mut text, e);
+        }
+        let cached = compile_with(vec![input(path, &text)], &DiskLoader, &o, &cache);
+        let fresh = compile(vec![input(path, &text)], &DiskLoader, &o);
+        same(
+            &cached,
+            &fresh,
+            &format!("edit {i} ({e:?}) of {}", path.display()),
+        );
+        let live: Vec<_> = cached
+            .stdlib
+            .iter()
+            .chain(&cached.files)
+            .map(|(id, _)| (*id, cached.sources.get(*id).text.clone()))
+            .collect();
+        cache.retain(live.iter().map(|(id, t)| (*id, t.as_str())));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn cached_lowering_equals_a_fresh_compile(
+        example in 0..5usize,
+        outputs in any::<bool>(),
+        edits in prop::collection::vec(edit_strategy(), 1..12),
+    ) {
+        let ex = examples();
+        check_sequence(&ex[example % ex.len()], &edits, outputs);
+    }
+}
+
+/// A blank line above a level moves it: it is reused, not lowered again; an edit
+/// inside one level lowers that one only; an edit to a store the levels read lowers
+/// those that name it.
+#[test]
+fn only_the_levels_an_edit_can_change_are_lowered_again() {
+    let path = examples()
+        .into_iter()
+        .find(|p| p.ends_with("chalk.eng"))
+        .unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let levels = text.matches("\naccess ").count();
+    assert!(levels >= 2);
+    let cache = ParseCache::new();
+    let o = Options::default();
+    let run = |t: &str| {
+        let c = compile_with(vec![input(&path, t)], &DiskLoader, &o, &cache);
+        let fresh = compile(vec![input(&path, t)], &DiskLoader, &o);
+        same(&c, &fresh, "an edit");
+    };
+    let principals = text.matches("\nprincipal ").count();
+    run(&text);
+    assert_eq!(cache.levels().counts(), (0, levels));
+    assert_eq!(cache.levels().finding_counts(), (0, principals));
+    // A blank line at the top moves every level.
+    let moved = format!("\n{text}");
+    run(&moved);
+    assert_eq!(cache.levels().counts(), (levels, levels));
+    assert_eq!(cache.levels().finding_counts(), (principals, principals));
+    // A character typed in the first level's name: that level only.
+    let first = moved.find("\naccess ").unwrap() + "\naccess ".len();
+    let mut typed = moved.clone();
+    typed.insert(first, 'z');
+    run(&typed);
+    assert_eq!(cache.levels().counts(), (2 * levels - 1, levels + 1));
+    // Its principal's findings only.
+    assert_eq!(
+        cache.levels().finding_counts(),
+        (2 * principals - 1, principals + 1)
+    );
+}
+
+/// A store's kind changed: the levels that name it are lowered again, the rest reused.
+#[test]
+fn an_edit_to_a_store_lowers_the_levels_that_name_it() {
+    let path = examples()
+        .into_iter()
+        .find(|p| p.ends_with("lakeside.eng"))
+        .unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let levels = text.matches("\naccess ").count();
+    let naming = text
+        .split("\naccess ")
+        .skip(1)
+        .filter(|l| l.split(|c: char| !c.is_alphanumeric()).any(|w| w == "jobs"))
+        .count();
+    assert!(naming > 0 && naming < levels);
+    let cache = ParseCache::new();
+    let o = Options::default();
+    let run = |t: &str| {
+        let c = compile_with(vec![input(&path, t)], &DiskLoader, &o, &cache);
+        let fresh = compile(vec![input(&path, t)], &DiskLoader, &o);
+        same(&c, &fresh, "an edit");
+    };
+    run(&text);
+    let changed = text.replace("store jobs: queue", "store jobs: bucket");
+    assert_ne!(changed, text);
+    run(&changed);
+    assert_eq!(cache.levels().counts(), (levels - naming, levels + naming));
+}
