@@ -1,0 +1,449 @@
+use super::*;
+use crate::backend::test_model::{file, sample_model, statement};
+
+fn paths(files: &[OutputFile]) -> Vec<&str> {
+    files.iter().map(|f| f.path.as_str()).collect()
+}
+
+fn check_all_json(files: &[OutputFile]) {
+    for f in files {
+        assert!(f.contents.ends_with("}\n"), "{}", f.path);
+        serde_json::from_str::<serde::de::IgnoredAny>(&f.contents)
+            .unwrap_or_else(|e| panic!("{}: {e}", f.path));
+    }
+}
+
+#[test]
+fn emits_the_expected_files() {
+    let model = sample_model();
+    let files = emit(&model);
+    assert_eq!(emit(&model), files, "byte-identical on a second run");
+    check_all_json(&files);
+    insta::assert_snapshot!(paths(&files).join("\n"));
+}
+
+#[test]
+fn bucket_and_key_policies() {
+    let mut model = sample_model();
+    model.resource_policies = crate::backend::test_model::resource_policies();
+    let files = emit(&model);
+    check_all_json(&files);
+    let bucket = file(&files, "aws/datasets.bucket-policy.json");
+    assert_eq!(bucket.kind, kind::BUCKET_POLICY);
+    assert_eq!(bucket.store.as_deref(), Some("datasets"));
+    insta::assert_snapshot!("bucket_policy", bucket.contents);
+    let v: serde_json::Value = serde_json::from_str(&bucket.contents).unwrap();
+    assert_eq!(v["Statement"][1]["Principal"], "*");
+    assert_eq!(
+        v["Statement"][0]["Principal"]["AWS"],
+        "arn:aws:iam::754784422779:role/chalk-api-server"
+    );
+    let key = file(&files, "aws/keys.key-policy.json");
+    assert_eq!(key.kind, kind::KEY_POLICY);
+    let v: serde_json::Value = serde_json::from_str(&key.contents).unwrap();
+    assert_eq!(v["Statement"][0]["Resource"], "*");
+}
+
+#[test]
+fn ongoing_policy() {
+    let files = emit(&sample_model());
+    let f = file(&files, "aws/ongoing.policy.json");
+    assert_eq!(f.kind, kind::POLICY);
+    assert_eq!(f.access.as_deref(), Some("ongoing"));
+    assert_eq!(f.principal.as_deref(), Some("chalk_api"));
+    insta::assert_snapshot!(f.contents);
+}
+
+#[test]
+fn logs_policy_single_elements_are_strings() {
+    let files = emit(&sample_model());
+    let f = file(&files, "aws/logs.policy.json");
+    insta::assert_snapshot!(f.contents);
+    #[derive(serde::Deserialize)]
+    #[allow(non_snake_case)]
+    struct Doc {
+        Version: String,
+        Statement: Vec<serde_json::Map<String, serde_json::Value>>,
+    }
+    let doc: Doc = serde_json::from_str(&f.contents).unwrap();
+    assert_eq!(doc.Version, "2012-10-17");
+    let deny = &doc.Statement[1];
+    assert_eq!(deny["Action"], serde_json::json!("logs:StopQuery"));
+    assert_eq!(deny["Resource"], serde_json::json!("*"));
+    assert!(!deny.contains_key("Condition"));
+    assert!(!deny.contains_key("Sid"));
+    assert!(doc.Statement[0]["Action"].is_array());
+}
+
+#[test]
+fn statement_key_order() {
+    let mut st = statement(Some("S1"), &["a:B", "a:C"], &["r1"]);
+    st.not_action = true;
+    st.not_resource = true;
+    st.effect = Effect::Deny;
+    st.conditions.insert(
+        "StringEquals".into(),
+        [("aws:RequestTag/x".to_string(), vec!["true".to_string()])]
+            .into_iter()
+            .collect(),
+    );
+    st.conditions.insert(
+        "ForAnyValue:StringLike".into(),
+        [(
+            "aws:TagKeys".to_string(),
+            vec!["a*".to_string(), "b*".to_string()],
+        )]
+        .into_iter()
+        .collect(),
+    );
+    let text = policy_document(&[st]);
+    insta::assert_snapshot!(text);
+    let order = [
+        "\"Sid\"",
+        "\"Effect\"",
+        "\"NotAction\"",
+        "\"NotResource\"",
+        "\"Condition\"",
+    ];
+    let positions: Vec<usize> = order.iter().map(|k| text.find(k).unwrap()).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
+    assert!(!text.contains("\"Action\"") && !text.contains("\"Resource\""));
+}
+
+#[test]
+fn managed_trust_and_scp() {
+    let files = emit(&sample_model());
+    let managed = file(&files, "aws/setup.managed.json");
+    assert_eq!(managed.kind, kind::MANAGED_POLICIES);
+    insta::assert_snapshot!("managed", managed.contents);
+
+    let trust = file(&files, "aws/chalk_api.trust.json");
+    assert_eq!(trust.kind, kind::TRUST_POLICY);
+    assert_eq!(trust.principal.as_deref(), Some("chalk_api"));
+    assert_eq!(trust.access, None);
+    insta::assert_snapshot!("trust", trust.contents);
+    assert!(trust
+        .contents
+        .starts_with("{\n  \"Version\": \"2012-10-17\",\n"));
+
+    // no external id: no Condition
+    let trust = file(&files, "aws/chalk_workload.trust.json");
+    assert!(!trust.contents.contains("Condition"), "{}", trust.contents);
+
+    let scp = file(&files, "aws/tag_guard.scp.json");
+    assert_eq!(scp.kind, kind::SCP);
+    assert_eq!(scp.ou.as_deref(), Some("ou-abcd-11111111"));
+    insta::assert_snapshot!("scp", scp.contents);
+}
+
+#[test]
+fn policy_size_ignores_white_space_only() {
+    assert_eq!(policy_size("{ \"a b\" :\n\t[1] }\n"), 10);
+    assert_eq!(policy_size(""), 0);
+    assert_eq!(policy_size("é"), 1);
+    assert_eq!(
+        empty_policy_size(),
+        r#"{"Version":"2012-10-17","Statement":[]}"#.len()
+    );
+    // pretty and compact render to the same size
+    let st = statement(
+        Some("A"),
+        &["s3:GetObject", "s3:PutObject"],
+        &["arn:aws:s3:::b/*"],
+    );
+    let pretty = policy_document(std::slice::from_ref(&st));
+    let compact = to_compact_json(&PolicyDocument::new(std::slice::from_ref(&st)));
+    assert_eq!(policy_size(&pretty), policy_size(&compact));
+    assert_eq!(
+        policy_size(&pretty),
+        empty_policy_size() + statement_size(&st)
+    );
+}
+
+fn many_actions(prefix: &str, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| format!("{prefix}:SomeRatherLongActionName{i:04}"))
+        .collect()
+}
+
+/// The pieces, read in order, cover each input statement's (action, resource) pairs
+/// exactly once and in order (so every action appears, in order, and only in the
+/// pieces of its statement), with the same effect, negations and conditions.
+fn assert_split_faithful(input: &[AwsStatement], parts: &[Vec<AwsStatement>]) {
+    let mut flat = parts.iter().flatten();
+    for st in input {
+        let expected: Vec<(&String, &String)> = st
+            .actions
+            .iter()
+            .flat_map(|a| st.resources.iter().map(move |r| (a, r)))
+            .collect();
+        let mut seen = Vec::new();
+        let mut actions = Vec::new();
+        while seen.len() < expected.len() {
+            let piece = flat.next().expect("pieces missing");
+            assert_eq!(piece.effect, st.effect);
+            assert_eq!(piece.not_action, st.not_action);
+            assert_eq!(piece.not_resource, st.not_resource);
+            assert_eq!(piece.conditions, st.conditions);
+            match (&st.sid, &piece.sid) {
+                (None, None) => {}
+                (Some(base), Some(sid)) => assert!(
+                    sid == base
+                        || sid
+                            .strip_prefix(base.as_str())
+                            .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n >= 2)),
+                    "{sid} from {base}"
+                ),
+                other => panic!("sid changed: {other:?}"),
+            }
+            for a in &piece.actions {
+                if actions.last() != Some(a) {
+                    actions.push(a.clone());
+                }
+                for r in &piece.resources {
+                    seen.push((a, r));
+                }
+            }
+        }
+        assert_eq!(seen, expected, "pairs of {:?}", st.sid);
+        assert_eq!(actions, st.actions, "each action once, in order");
+    }
+    assert!(flat.next().is_none(), "no extra statements");
+}
+
+fn assert_parts_fit(parts: &[Vec<AwsStatement>], limit: usize) {
+    for (n, part) in parts.iter().enumerate() {
+        let size = policy_size(&policy_document(part));
+        assert!(size <= limit, "part {} is {size} > {limit}", n + 1);
+    }
+}
+
+#[test]
+fn small_policy_is_not_split() {
+    let model = sample_model();
+    let ongoing = &model
+        .accesses
+        .iter()
+        .find(|a| a.name == "ongoing")
+        .unwrap()
+        .aws;
+    let parts = split_policy(ongoing, MANAGED_POLICY_SIZE_LIMIT);
+    assert_eq!(parts.len(), 1);
+    assert_eq!(parts[0].len(), ongoing.len());
+    assert!(split_policy(&[], MANAGED_POLICY_SIZE_LIMIT).is_empty());
+}
+
+/// `policy_count` (the size check's) agrees with `split_policy` (the writer's), for
+/// statements of every size around the limits, cut or not.
+#[test]
+fn policy_count_is_the_number_of_parts() {
+    let sizes = [1, 3, 10, 40, 90, 150, 400];
+    for limit in [300, 1_000, 2_048, MANAGED_POLICY_SIZE_LIMIT] {
+        for n in 0..sizes.len() {
+            let input: Vec<AwsStatement> = sizes[..=n]
+                .iter()
+                .chain(sizes[..n].iter().rev())
+                .enumerate()
+                .map(|(i, k)| {
+                    statement(
+                        Some(&format!("S{i}")),
+                        &many_actions(&format!("s{i}"), *k)[..],
+                        &["*"],
+                    )
+                })
+                .collect();
+            assert_eq!(
+                policy_count(&input, limit),
+                split_policy(&input, limit).len(),
+                "limit {limit}, {} statements",
+                input.len()
+            );
+        }
+    }
+}
+
+#[test]
+fn greedy_packing_by_statements() {
+    // 6 statements of ~1,700 chars: 3 per policy.
+    let input: Vec<AwsStatement> = (0..6)
+        .map(|i| {
+            statement(
+                Some(&format!("S{i}")),
+                &many_actions(&format!("svc{i}"), 40)[..],
+                &["*"],
+            )
+        })
+        .collect();
+    let parts = split_policy(&input, MANAGED_POLICY_SIZE_LIMIT);
+    assert_parts_fit(&parts, MANAGED_POLICY_SIZE_LIMIT);
+    assert_split_faithful(&input, &parts);
+    assert!(parts.len() >= 2);
+    // no statement was cut
+    assert_eq!(parts.iter().map(Vec::len).sum::<usize>(), 6);
+    // greedy: nothing from the next part would have fitted
+    for w in parts.windows(2) {
+        let mut joined = w[0].clone();
+        joined.push(w[1][0].clone());
+        assert!(policy_size(&policy_document(&joined)) > MANAGED_POLICY_SIZE_LIMIT);
+    }
+}
+
+#[test]
+fn one_huge_statement_is_cut_by_actions() {
+    let actions = many_actions("ec2", 500);
+    let mut big = statement(Some("Big"), &actions[..], &["arn:aws:ec2:*:*:instance/*"]);
+    big.conditions.insert(
+        "StringEquals".into(),
+        [(
+            "aws:ResourceTag/managed".to_string(),
+            vec!["true".to_string()],
+        )]
+        .into_iter()
+        .collect(),
+    );
+    let small = statement(Some("Small"), &["s3:GetObject"], &["*"]);
+    let input = vec![small.clone(), big, small];
+    let parts = split_policy(&input, MANAGED_POLICY_SIZE_LIMIT);
+    assert!(parts.len() >= 3, "{}", parts.len());
+    assert_parts_fit(&parts, MANAGED_POLICY_SIZE_LIMIT);
+    assert_split_faithful(&input, &parts);
+
+    let sids: Vec<&str> = parts
+        .iter()
+        .flatten()
+        .map(|s| s.sid.as_deref().unwrap())
+        .collect();
+    assert_eq!(sids[0], "Small");
+    assert_eq!(sids[1], "Big");
+    assert_eq!(sids[2], "Big2");
+    assert_eq!(*sids.last().unwrap(), "Small");
+    let mut unique = sids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), sids.len() - 1, "only Small repeats: {sids:?}");
+
+    let summary: String = parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let stmts: Vec<String> = p
+                .iter()
+                .map(|s| format!("{}({})", s.sid.as_deref().unwrap(), s.actions.len()))
+                .collect();
+            format!(
+                "part {}: size {} {}\n",
+                i + 1,
+                policy_size(&policy_document(p)),
+                stmts.join(" ")
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(summary);
+}
+
+#[test]
+fn cut_without_sid_and_by_resources() {
+    let resources: Vec<String> = (0..400)
+        .map(|i| format!("arn:aws:s3:::some-customer-bucket-{i:04}/*"))
+        .collect();
+    let mut st = statement(None, &["s3:GetObject"], &resources[..]);
+    st.sid = None;
+    let input = vec![st];
+    let parts = split_policy(&input, MANAGED_POLICY_SIZE_LIMIT);
+    assert!(parts.len() > 1);
+    assert_parts_fit(&parts, MANAGED_POLICY_SIZE_LIMIT);
+    assert_split_faithful(&input, &parts);
+    assert!(parts.iter().flatten().all(|s| s.sid.is_none()));
+    let all: Vec<&String> = parts.iter().flatten().flat_map(|s| &s.resources).collect();
+    assert_eq!(all.len(), 400);
+}
+
+#[test]
+fn not_action_is_never_cut() {
+    let mut st = statement(Some("Deny"), &many_actions("iam", 400)[..], &["*"]);
+    st.not_action = true;
+    st.effect = Effect::Deny;
+    let parts = split_policy(std::slice::from_ref(&st), MANAGED_POLICY_SIZE_LIMIT);
+    assert_eq!(parts.len(), 1);
+    assert_eq!(policy_document(&parts[0]), policy_document(&[st]));
+}
+
+#[test]
+fn emit_names_split_parts() {
+    let mut model = sample_model();
+    let access = model
+        .accesses
+        .iter_mut()
+        .find(|a| a.name == "logs")
+        .unwrap();
+    access.aws = vec![statement(
+        Some("Big"),
+        &many_actions("logs", 600)[..],
+        &["*"],
+    )];
+    let files = emit(&model);
+    let names: Vec<&str> = paths(&files)
+        .into_iter()
+        .filter(|p| p.starts_with("aws/logs"))
+        .collect();
+    assert!(names.len() >= 3, "{names:?}");
+    assert!(names.contains(&"aws/logs.policy.json"));
+    assert!(names.contains(&"aws/logs-2.policy.json"));
+    assert!(names.contains(&"aws/logs-3.policy.json"));
+    check_all_json(&files);
+    for f in files.iter().filter(|f| f.path.starts_with("aws/logs")) {
+        assert!(policy_size(&f.contents) <= MANAGED_POLICY_SIZE_LIMIT);
+        assert_eq!(f.access.as_deref(), Some("logs"));
+    }
+}
+
+#[test]
+fn sid_suffix_fits_when_the_budget_is_tight() {
+    // Try a range of limits so that the suffix digits land right at the edge.
+    let actions = many_actions("ec2", 60);
+    let st = statement(Some("Tight"), &actions[..], &["*"]);
+    for limit in 200..400 {
+        let parts = split_policy(std::slice::from_ref(&st), limit);
+        assert_parts_fit(&parts, limit);
+        assert_split_faithful(std::slice::from_ref(&st), &parts);
+    }
+}
+
+#[test]
+fn oversized_single_statement_is_kept_for_the_checker() {
+    let st = statement(Some("One"), &many_actions("x", 1)[..], &["*"]);
+    let parts = split_policy(std::slice::from_ref(&st), 10);
+    assert_eq!(parts.len(), 1);
+    assert_eq!(policy_document(&parts[0]), policy_document(&[st]));
+}
+
+#[test]
+fn split_sids_stay_unique() {
+    let actions: Vec<String> = (0..400)
+        .map(|i| format!("ec2:DescribeThing{i:04}"))
+        .collect();
+    let big = AwsStatement {
+        sid: Some("Big".into()),
+        effect: Effect::Allow,
+        not_action: false,
+        actions,
+        not_resource: false,
+        resources: vec!["*".into()],
+        conditions: Default::default(),
+        span: Default::default(),
+    };
+    let other = AwsStatement {
+        sid: Some("Big2".into()),
+        actions: vec!["s3:GetObject".into()],
+        ..big.clone()
+    };
+    let parts = split_policy(&[big, other], MANAGED_POLICY_SIZE_LIMIT);
+    let sids: Vec<String> = parts
+        .iter()
+        .flatten()
+        .filter_map(|s| s.sid.clone())
+        .collect();
+    let unique: std::collections::BTreeSet<&String> = sids.iter().collect();
+    assert!(sids.len() > 2);
+    assert_eq!(unique.len(), sids.len(), "{sids:?}");
+}
