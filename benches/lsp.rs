@@ -291,15 +291,8 @@ fn main() {
         .find_map(|a| a.strip_prefix("--rounds=")?.parse().ok());
     // `cargo bench` passes `--bench`; other words choose inputs by name.
     let only: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut inputs: Vec<(String, PathBuf, String)> = Vec::new();
-    let mut examples: Vec<PathBuf> = std::fs::read_dir(root.join("examples"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "eng"))
-        .collect();
-    examples.sort();
-    for p in examples {
+    for p in generate::example_paths() {
         let text = std::fs::read_to_string(&p).unwrap();
         let name = p.file_name().unwrap().to_string_lossy().into_owned();
         inputs.push((name, p, text));

@@ -9,7 +9,7 @@ use lsp_client::*;
 use lsp_types as lt;
 use proptest::prelude::*;
 use serde_json::json;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The protocol's position (line, UTF-16 column) of a byte offset.
 fn position(text: &str, at: usize) -> lt::Position {
@@ -50,16 +50,10 @@ fn fresh(path: &Path, text: &str, others: &[(&Path, &str)]) -> Vec<lt::Diagnosti
     d
 }
 
-fn examples() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "eng"))
-        .collect();
-    v.sort();
-    v
-}
+#[path = "common/generate.rs"]
+mod generate;
+
+use generate::example_paths as examples;
 
 /// Texts typed: keystrokes, pieces of declarations, and what breaks the syntax.
 const TYPED: &[&str] = &[

@@ -6,18 +6,12 @@ use engc_core::loader::DiskLoader;
 use engc_core::{backend::Target, compile, compile_with, Compilation, Input, Options};
 use engc_ide::cache::ParseCache;
 use proptest::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn examples() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "eng"))
-        .collect();
-    v.sort();
-    v
-}
+#[path = "common/generate.rs"]
+mod generate;
+
+use generate::example_paths as examples;
 
 fn input(path: &Path, text: &str) -> Input {
     Input {

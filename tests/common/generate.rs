@@ -1,6 +1,18 @@
-//! Inputs generated for the tests and the benches that must agree on them (the scale
+//! Inputs for the tests and the benches that must agree on them (the scale
 //! bench measures what `tests/robustness.rs` checks). Included with `#[path]`.
 #![allow(dead_code)] // each includer uses its own share
+
+/// Every `examples/*.eng`, sorted: a new example is covered without listing it.
+pub fn example_paths() -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut v: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eng"))
+        .collect();
+    v.sort();
+    v
+}
 
 /// `n` principals, each with one scoped access level: an explicit AWS, GCP and Azure
 /// grant, and one level in 50 also reads the store `data`, which the caller declares
