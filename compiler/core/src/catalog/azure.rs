@@ -113,21 +113,18 @@ impl Catalog {
     /// The embedded subset: every operation the standard library and the examples name.
     pub fn builtin() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
-        CATALOG.get_or_init(|| {
-            let mut c = Catalog::parse_lines(BUILTIN)
-                .unwrap_or_else(|e| panic!("embedded Azure subset is corrupt: {e}"));
-            c.operations
-                .set_source(super::sorted::builtin_source(c.len(), "operations"));
-            c
-        })
+        super::sorted::builtin(
+            &CATALOG,
+            || Catalog::parse_lines(BUILTIN),
+            "Azure",
+            "operations",
+        )
     }
 
     /// Reads a full catalog: the JSON of `az provider operation list --output json` (or of
     /// `az provider operation show --namespace N`).
     pub fn load_file(path: &Path) -> Result<Catalog, String> {
-        let mut c = super::sorted::read_file(path, Catalog::parse)?;
-        c.operations.set_source(path.display().to_string());
-        Ok(c)
+        super::sorted::load_file(path, Catalog::parse)
     }
 
     /// Parses the JSON text of a catalog file (see [`Catalog::load_file`]).
@@ -273,6 +270,13 @@ impl std::ops::Deref for Catalog {
     type Target = Sorted<Operation>;
     fn deref(&self) -> &Sorted<Operation> {
         &self.operations
+    }
+}
+
+impl super::sorted::SortedCatalog for Catalog {
+    type Entry = Operation;
+    fn list_mut(&mut self) -> &mut Sorted<Operation> {
+        &mut self.operations
     }
 }
 

@@ -137,21 +137,18 @@ impl Catalog {
     /// The embedded subset: every permission the standard library and the examples name.
     pub fn builtin() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
-        CATALOG.get_or_init(|| {
-            let mut c = Catalog::parse_lines(BUILTIN, true)
-                .unwrap_or_else(|e| panic!("embedded GCP subset is corrupt: {e}"));
-            c.permissions
-                .set_source(super::sorted::builtin_source(c.len(), "permissions"));
-            c
-        })
+        super::sorted::builtin(
+            &CATALOG,
+            || Catalog::parse_lines(BUILTIN, true),
+            "GCP",
+            "permissions",
+        )
     }
 
     /// Reads a full catalog: the JSON of `gcloud iam list-testable-permissions ...
     /// --format=json`, the REST response `{"permissions": [...]}`, or one name a line.
     pub fn load_file(path: &Path) -> Result<Catalog, String> {
-        let mut c = super::sorted::read_file(path, Catalog::parse)?;
-        c.permissions.set_source(path.display().to_string());
-        Ok(c)
+        super::sorted::load_file(path, Catalog::parse)
     }
 
     /// Parses the text of a catalog file (see [`Catalog::load_file`]).
@@ -287,6 +284,13 @@ impl std::ops::Deref for Catalog {
     type Target = Sorted<Permission>;
     fn deref(&self) -> &Sorted<Permission> {
         &self.permissions
+    }
+}
+
+impl super::sorted::SortedCatalog for Catalog {
+    type Entry = Permission;
+    fn list_mut(&mut self) -> &mut Sorted<Permission> {
+        &mut self.permissions
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::glob_match;
 use std::cmp::Ordering;
+use std::sync::OnceLock;
 
 /// An entry with a name.
 pub trait Named {
@@ -13,19 +14,41 @@ pub trait Named {
 /// How names are ordered and compared.
 pub type Order = fn(&str, &str) -> Ordering;
 
-/// Reads a catalog file with `parse`, naming the file in any error.
-pub fn read_file<C>(
+/// A catalog that keeps its entries in a [`Sorted`] list (GCP, Azure).
+pub trait SortedCatalog: Sized + Send + Sync + 'static {
+    type Entry: Named;
+    fn list_mut(&mut self) -> &mut Sorted<Self::Entry>;
+}
+
+/// The embedded subset in `cell`, parsed by `parse` on first use; `cloud` and
+/// `entries` name it (`GCP`, `permissions`).
+pub fn builtin<C: SortedCatalog>(
+    cell: &'static OnceLock<C>,
+    parse: impl FnOnce() -> Result<C, String>,
+    cloud: &str,
+    entries: &str,
+) -> &'static C {
+    cell.get_or_init(|| {
+        let mut c = parse().unwrap_or_else(|e| panic!("embedded {cloud} subset is corrupt: {e}"));
+        let list = c.list_mut();
+        list.source = format!(
+            "built-in subset ({} {entries} the standard library and examples use)",
+            list.len()
+        );
+        c
+    })
+}
+
+/// Reads a catalog file with `parse`, naming the file in any error and as the source.
+pub fn load_file<C: SortedCatalog>(
     path: &std::path::Path,
     parse: impl Fn(&str) -> Result<C, String>,
 ) -> Result<C, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    parse(&text).map_err(|e| format!("`{}`: {e}", path.display()))
-}
-
-/// How `engc catalog` names an embedded subset of `n` entries (`permissions`...).
-pub fn builtin_source(n: usize, entries: &str) -> String {
-    format!("built-in subset ({n} {entries} the standard library and examples use)")
+    let mut c = parse(&text).map_err(|e| format!("`{}`: {e}", path.display()))?;
+    c.list_mut().source = path.display().to_string();
+    Ok(c)
 }
 
 /// The parts of [`Names`](super::Names) that a catalog keeping its entries in a
@@ -72,10 +95,6 @@ impl<E: Named> Sorted<E> {
     /// Where the entries come from: the built-in subset or a file path.
     pub fn source(&self) -> &str {
         &self.source
-    }
-
-    pub fn set_source(&mut self, source: String) {
-        self.source = source;
     }
 
     /// The entry named `name`, under the list's order.
