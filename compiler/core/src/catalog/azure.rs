@@ -262,23 +262,11 @@ impl Catalog {
     }
 }
 
-/// Lookup by name (without case, as Azure compares), wildcard matching (`*` any run, `/`
-/// included: `Microsoft.Resources/*/read`) and iteration in name order are the sorted
-/// list's. Both actions and data actions match a wildcard; a role's `dataActions` only
-/// ever grant the data actions among them (filter on [`Operation::is_data_action`]).
-impl std::ops::Deref for Catalog {
-    type Target = Sorted<Operation>;
-    fn deref(&self) -> &Sorted<Operation> {
-        &self.operations
-    }
-}
-
-impl super::sorted::SortedCatalog for Catalog {
-    type Entry = Operation;
-    fn list_mut(&mut self) -> &mut Sorted<Operation> {
-        &mut self.operations
-    }
-}
+// Lookup by name (without case, as Azure compares), wildcard matching (`*` any run, `/`
+// included: `Microsoft.Resources/*/read`) and iteration in name order are the sorted
+// list's. Both actions and data actions match a wildcard; a role's `dataActions` only
+// ever grant the data actions among them (filter on [`Operation::is_data_action`]).
+super::sorted::sorted_catalog!(Operation, operations);
 
 impl super::Names for Catalog {
     const CLOUD: &'static str = "Azure";

@@ -278,21 +278,9 @@ impl Catalog {
     }
 }
 
-/// Lookup by name (with case: GCP names are case-sensitive), wildcard matching and
-/// iteration in name order are the sorted list's.
-impl std::ops::Deref for Catalog {
-    type Target = Sorted<Permission>;
-    fn deref(&self) -> &Sorted<Permission> {
-        &self.permissions
-    }
-}
-
-impl super::sorted::SortedCatalog for Catalog {
-    type Entry = Permission;
-    fn list_mut(&mut self) -> &mut Sorted<Permission> {
-        &mut self.permissions
-    }
-}
+// Lookup by name (with case: GCP names are case-sensitive), wildcard matching and
+// iteration in name order are the sorted list's.
+super::sorted::sorted_catalog!(Permission, permissions);
 
 impl super::Names for Catalog {
     const CLOUD: &'static str = "GCP";

@@ -51,6 +51,27 @@ pub fn load_file<C: SortedCatalog>(
     Ok(c)
 }
 
+/// `Catalog` derefs to its sorted list `$field` of `$entry`s (lookup, matching and
+/// iteration are the list's) and is a [`SortedCatalog`].
+macro_rules! sorted_catalog {
+    ($entry:ty, $field:ident) => {
+        impl std::ops::Deref for Catalog {
+            type Target = Sorted<$entry>;
+            fn deref(&self) -> &Sorted<$entry> {
+                &self.$field
+            }
+        }
+
+        impl super::sorted::SortedCatalog for Catalog {
+            type Entry = $entry;
+            fn list_mut(&mut self) -> &mut Sorted<$entry> {
+                &mut self.$field
+            }
+        }
+    };
+}
+pub(crate) use sorted_catalog;
+
 /// The parts of [`Names`](super::Names) that a catalog keeping its entries in a
 /// [`Sorted`] field (`$field`) shares with the other such catalogs: lookup, matching,
 /// its own `suggest`, and "partial" for the built-in subset.
