@@ -14,7 +14,7 @@
 //! is not reported: it is granted anyway.
 
 use crate::catalog::arn;
-use crate::catalog::aws::{self as cat, Action, ActionResource, Service};
+use crate::catalog::aws::{self as cat, Action, ActionResource, Service, Str, Table};
 use crate::catalog::aws_keys::{self, Carried, KeyKind};
 use crate::catalog::{glob_match, is_pattern};
 use crate::diag::{Code, Diagnostic};
@@ -23,6 +23,7 @@ use crate::source::Span;
 use crate::syntax::ast::{self, AwsStatement, Condition, Effect};
 use crate::vocab::iam_operators;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
     let tag_key = decls
@@ -45,7 +46,8 @@ pub(crate) fn group(
     diags: &mut Vec<Diagnostic>,
 ) {
     // Actions granted on `*` without a condition: never dead, whatever other statements say.
-    let everywhere: Vec<&str> = statements
+    // As (service, action) patterns; one without `:` other than `*` names nothing.
+    let everywhere: Vec<(&str, &str)> = statements
         .iter()
         .filter(|s| {
             s.effect.node == Effect::Allow
@@ -57,6 +59,10 @@ pub(crate) fn group(
                     .is_none_or(|r| r.iter().any(|x| arn::covers_star(&x.node)))
         })
         .flat_map(|s| s.actions.iter().map(|a| a.node.as_str()))
+        .filter_map(|p| match p.split_once(':') {
+            Some(parts) => Some(parts),
+            None => (p == "*").then_some(("*", "*")),
+        })
         .collect();
     for st in statements {
         if st.not_action {
@@ -106,7 +112,7 @@ struct Statement<'a> {
 }
 
 impl<'a> Statement<'a> {
-    fn new(st: &'a AwsStatement, everywhere: &[&str]) -> Statement<'a> {
+    fn new(st: &'a AwsStatement, everywhere: &[(&str, &str)]) -> Statement<'a> {
         let resources: Vec<&ast::Str> = match &st.resources {
             Some(r) if !st.not_resource && !r.iter().any(|x| arn::covers_star(&x.node)) => {
                 r.iter().collect()
@@ -114,7 +120,12 @@ impl<'a> Statement<'a> {
             _ => Vec::new(),
         };
         // Whether the resources name a type: once per (service, type).
-        let mut named: HashMap<(&str, &str), bool> = HashMap::new();
+        let mut named: HashMap<(Str, Str), bool, BuildHasherDefault<RangeHasher>> =
+            HashMap::default();
+        // The action parts of the `everywhere` patterns whose service part names the
+        // service of the last hit: matches come grouped by service.
+        let mut elsewhere: Option<(&Service, Vec<&str>)> = None;
+        let allow = st.effect.node == Effect::Allow;
         let mut written = Vec::new();
         for a in &st.actions {
             if !crate::check::aws_statements::valid_action(&a.node) {
@@ -132,7 +143,7 @@ impl<'a> Statement<'a> {
                             .iter()
                             .filter(|r| {
                                 *named
-                                    .entry((svc.prefix.as_str(), r.name.as_str()))
+                                    .entry((svc.prefix, r.name))
                                     .or_insert_with(|| names(svc, &r.name, &resources))
                             })
                             .collect();
@@ -146,8 +157,20 @@ impl<'a> Statement<'a> {
                         svc,
                         action,
                         reach,
-                        elsewhere: st.effect.node == Effect::Allow
-                            && everywhere.iter().any(|p| names_action(p, svc, action)),
+                        elsewhere: allow && {
+                            let actions = match &mut elsewhere {
+                                Some((last, actions)) if std::ptr::eq(*last, svc) => actions,
+                                slot => {
+                                    let actions = everywhere
+                                        .iter()
+                                        .filter(|(s, _)| glob_match(s, &svc.prefix))
+                                        .map(|&(_, a)| a)
+                                        .collect();
+                                    &mut slot.insert((svc, actions)).1
+                                }
+                            };
+                            actions.iter().any(|a| glob_match(a, &action.name))
+                        },
                     }
                 })
                 .collect();
@@ -306,10 +329,14 @@ impl<'a> Statement<'a> {
             .all(|h| matches!(h.reach, Reach::None));
         // The types by the service of their ARN format, so each resource is compared
         // with its own service's types only.
+        let of_type: Vec<Option<&str>> = types
+            .iter()
+            .map(|&(svc, t)| template_service(svc, t))
+            .collect();
         let mut by_service: HashMap<&str, Vec<(&Service, &str)>> = HashMap::new();
-        for &(svc, t) in &types {
+        for (&(svc, t), ts) in types.iter().zip(&of_type) {
             by_service
-                .entry(template_service(svc, t).unwrap_or(""))
+                .entry(ts.unwrap_or(""))
                 .or_default()
                 .push((svc, t));
         }
@@ -329,9 +356,9 @@ impl<'a> Statement<'a> {
             let service = arn::service(&w.node);
             let same: Vec<&(&Service, &str)> = types
                 .iter()
-                .filter(|(svc, t)| {
-                    service.is_none_or(|s| template_service(svc, t).is_none_or(|ts| ts == s))
-                })
+                .zip(&of_type)
+                .filter(|(_, ts)| service.is_none_or(|s| ts.is_none_or(|ts| ts == s)))
+                .map(|(t, _)| t)
                 .collect();
             // What the ARN is, in its own service's formats.
             let own = service.and_then(|s| cat::catalog().service(s));
@@ -419,6 +446,8 @@ impl<'a> Statement<'a> {
         if always_present(&key) {
             return;
         }
+        let kind = KeyKind::of(&key);
+        let mut lists = KeyLists::new(&key);
         let mut entries: Vec<String> = Vec::new();
         let mut creates: Vec<String> = Vec::new();
         let (mut dead_total, mut total) = (0, 0);
@@ -435,15 +464,26 @@ impl<'a> Statement<'a> {
                 if h.elsewhere {
                     continue;
                 }
+                let mut by_list = |t| lists.get(t);
                 let carried = match h.reach {
-                    Reach::All => aws_keys::carries(h.svc, h.action, h.action.resource_types, &key),
-                    _ => aws_keys::carries(h.svc, h.action, rows.iter().copied(), &key),
+                    Reach::All => aws_keys::carries_by(
+                        h.svc,
+                        h.action,
+                        h.action.resource_types,
+                        kind,
+                        &mut by_list,
+                    ),
+                    _ => aws_keys::carries_by(
+                        h.svc,
+                        h.action,
+                        rows.iter().copied(),
+                        kind,
+                        &mut by_list,
+                    ),
                 };
                 match carried {
                     Carried::Yes => {}
-                    Carried::Created
-                        if !is_pattern(&src.node) && KeyKind::of(&key) == KeyKind::ResourceTag =>
-                    {
+                    Carried::Created if !is_pattern(&src.node) && kind == KeyKind::ResourceTag => {
                         creates.push(format!("`{}`", h.svc.full_name(h.action)));
                     }
                     _ => dead += 1,
@@ -527,12 +567,61 @@ impl<'a> Statement<'a> {
     }
 }
 
-/// Whether the action pattern `p` (`ec2:Describe*`) names the action: the service part
-/// first, so most patterns are ruled out without a glob.
-fn names_action(p: &str, svc: &Service, action: &Action) -> bool {
-    match p.split_once(':') {
-        Some((s, a)) => glob_match(s, &svc.prefix) && glob_match(a, &action.name),
-        None => p == "*",
+/// Whether the catalog's key lists name one condition key, remembered per list: equal
+/// lists are one range of the catalog, so a wildcard's thousands of actions share a few
+/// hundred lists, each matched against the key once.
+struct KeyLists<'k> {
+    key: &'k str,
+    known: HashMap<(usize, usize), bool, BuildHasherDefault<RangeHasher>>,
+}
+
+impl<'k> KeyLists<'k> {
+    fn new(key: &'k str) -> KeyLists<'k> {
+        KeyLists {
+            key,
+            known: HashMap::default(),
+        }
+    }
+
+    fn get(&mut self, keys: Table<Str>) -> bool {
+        let list = keys.as_slice();
+        if list.is_empty() {
+            return false;
+        }
+        let key = self.key;
+        *self
+            .known
+            .entry((list.as_ptr() as usize, list.len()))
+            .or_insert_with(|| aws_keys::lists(keys, key))
+    }
+}
+
+/// Hashes a list's (address, length): a multiply per word, as the standard hasher's
+/// SipHash would cost more than the lookup it saves.
+#[derive(Default)]
+struct RangeHasher(u64);
+
+impl Hasher for RangeHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
