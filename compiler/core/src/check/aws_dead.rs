@@ -18,7 +18,7 @@ use crate::catalog::aws::{self as cat, Action, ActionResource, Service, Str, Tab
 use crate::catalog::aws_keys::{self, Carried, KeyKind};
 use crate::catalog::{glob_match, is_pattern};
 use crate::diag::{Code, Diagnostic};
-use crate::resolve::decls::Decls;
+use crate::resolve::decls::{AckScope, Decls};
 use crate::source::Span;
 use crate::syntax::ast::{self, AwsStatement, Condition, Effect};
 use crate::vocab::iam_operators;
@@ -30,11 +30,22 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
         .deployment
         .and_then(|d| d.managed_tag.as_ref())
         .map(|(k, _)| k.node.as_str());
+    // Whether an `ack CODE` covers the whole span: every warning of that code there is
+    // removed, so the check only needs to find one (which the ack then uses).
+    let acked = |code: Code, span: Span| {
+        decls.acks.iter().any(|a| {
+            a.ack.code.node == code.as_str()
+                && match a.scope {
+                    AckScope::Block(block) => block.contains(span),
+                    AckScope::File(file) => file == span.file,
+                }
+        })
+    };
     for a in decls.accesses.values() {
-        group(&a.aws, false, tag_key, diags);
+        statements(&a.aws, false, tag_key, &acked, diags);
     }
     for s in decls.scps.values() {
-        group(&s.statements, true, tag_key, diags);
+        statements(&s.statements, true, tag_key, &acked, diags);
     }
 }
 
@@ -43,6 +54,17 @@ pub(crate) fn group(
     statements: &[AwsStatement],
     scp: bool,
     tag_key: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    self::statements(statements, scp, tag_key, &|_, _| false, diags);
+}
+
+/// [`group`], knowing which warnings an `ack` covers (`acked`).
+fn statements(
+    statements: &[AwsStatement],
+    scp: bool,
+    tag_key: Option<&str>,
+    acked: &dyn Fn(Code, Span) -> bool,
     diags: &mut Vec<Diagnostic>,
 ) {
     // Actions granted on `*` without a condition: never dead, whatever other statements say.
@@ -80,7 +102,7 @@ pub(crate) fn group(
         let explained = cx.resources_dead(diags);
         cx.actions_dead(&explained, diags);
         for c in &st.conditions {
-            cx.condition(c, scp, tag_key, diags);
+            cx.condition(c, scp, tag_key, acked, diags);
         }
     }
 }
@@ -119,6 +141,11 @@ impl<'a> Statement<'a> {
             }
             _ => Vec::new(),
         };
+        // With the service of each ARN, found once.
+        let arns: Vec<(&str, Option<&str>)> = resources
+            .iter()
+            .map(|w| (w.node.as_str(), arn::service(&w.node)))
+            .collect();
         // Whether the resources name a type: once per (service, type).
         let mut named: HashMap<(Str, Str), bool, BuildHasherDefault<RangeHasher>> =
             HashMap::default();
@@ -144,7 +171,7 @@ impl<'a> Statement<'a> {
                             .filter(|r| {
                                 *named
                                     .entry((svc.prefix, r.name))
-                                    .or_insert_with(|| names(svc, &r.name, &resources))
+                                    .or_insert_with(|| names(svc, &r.name, &arns))
                             })
                             .collect();
                         if rows.is_empty() {
@@ -306,12 +333,12 @@ impl<'a> Statement<'a> {
         if self.resources.is_empty() || self.written.is_empty() {
             return services;
         }
-        let mut seen: HashSet<(&str, &str)> = HashSet::new();
+        let mut seen: HashSet<(Str, Str), BuildHasherDefault<RangeHasher>> = HashSet::default();
         let mut types: Vec<(&Service, &str)> = Vec::new();
         for (_, hits) in &self.written {
             for h in hits {
                 for r in h.action.resource_types {
-                    if seen.insert((h.svc.prefix.as_str(), r.name.as_str())) {
+                    if seen.insert((h.svc.prefix, r.name)) {
                         types.push((h.svc, r.name.as_str()));
                     }
                 }
@@ -341,7 +368,9 @@ impl<'a> Statement<'a> {
                 .push((svc, t));
         }
         for w in &self.resources {
-            let candidates: Vec<&(&Service, &str)> = match arn::service(&w.node) {
+            let service = arn::service(&w.node);
+            let arns = [(w.node.as_str(), service)];
+            let candidates: Vec<&(&Service, &str)> = match service {
                 Some(s) => by_service
                     .get(s)
                     .into_iter()
@@ -350,10 +379,9 @@ impl<'a> Statement<'a> {
                     .collect(),
                 None => types.iter().collect(),
             };
-            if candidates.iter().any(|(svc, t)| names(svc, t, &[w])) {
+            if candidates.iter().any(|(svc, t)| names(svc, t, &arns)) {
                 continue;
             }
-            let service = arn::service(&w.node);
             let same: Vec<&(&Service, &str)> = types
                 .iter()
                 .zip(&of_type)
@@ -365,7 +393,7 @@ impl<'a> Statement<'a> {
             let is = own.and_then(|svc| {
                 svc.resource_types
                     .iter()
-                    .find(|t| names(svc, &t.name, &[w]))
+                    .find(|t| names(svc, &t.name, &arns))
                     .map(|t| t.name.as_str())
             });
             let mut d = match (is, own) {
@@ -427,6 +455,7 @@ impl<'a> Statement<'a> {
         c: &Condition,
         scp: bool,
         tag_key: Option<&str>,
+        acked: &dyn Fn(Code, Span) -> bool,
         diags: &mut Vec<Diagnostic>,
     ) {
         let (key, span) = match c {
@@ -447,6 +476,10 @@ impl<'a> Statement<'a> {
             return;
         }
         let kind = KeyKind::of(&key);
+        // Every W0408 of this statement is acknowledged, and no W0409 can arise (only a
+        // resource tag is `Created`): the first dead action decides, as the warning is
+        // then removed whatever it says (a wildcard's thousands are not judged).
+        let first_only = kind != KeyKind::ResourceTag && acked(Code::W0408, self.st.span);
         let mut lists = KeyLists::new(&key);
         let mut entries: Vec<String> = Vec::new();
         let mut creates: Vec<String> = Vec::new();
@@ -488,9 +521,16 @@ impl<'a> Statement<'a> {
                     }
                     _ => dead += 1,
                 }
+                if first_only && dead > 0 {
+                    break;
+                }
             }
             total += reached;
             dead_total += dead;
+            if first_only && dead > 0 {
+                entries.push(format!("`{}`", src.node));
+                break;
+            }
             if dead == 0 {
                 continue;
             }
@@ -633,17 +673,16 @@ fn always_present(key: &str) -> bool {
             .any(|(k, _)| k.eq_ignore_ascii_case(key) || cat::key_template_matches(k, key))
 }
 
-/// Whether one of the written resources names a resource of type `t` of `svc`. A type
-/// the catalog does not describe counts as named.
-fn names(svc: &Service, t: &str, resources: &[&ast::Str]) -> bool {
+/// Whether one of the written resources (each with its [`arn::service`]) names a
+/// resource of type `t` of `svc`. A type the catalog does not describe counts as named.
+fn names(svc: &Service, t: &str, resources: &[(&str, Option<&str>)]) -> bool {
     let Some(rt) = svc.resource_type(t) else {
         return true;
     };
     rt.arns().any(|template| {
         let ts = template.split(':').nth(2);
-        resources.iter().any(|w| {
-            arn::service(&w.node).is_none_or(|s| ts.is_none_or(|ts| ts == s))
-                && arn::names_type(&w.node, template)
+        resources.iter().any(|&(w, service)| {
+            service.is_none_or(|s| ts.is_none_or(|ts| ts == s)) && arn::names_type(w, template)
         })
     })
 }
