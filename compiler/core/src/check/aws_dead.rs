@@ -476,10 +476,10 @@ impl<'a> Statement<'a> {
             return;
         }
         let kind = KeyKind::of(&key);
-        // Every W0408 of this statement is acknowledged, and no W0409 can arise (only a
-        // resource tag is `Created`): the first dead action decides, as the warning is
-        // then removed whatever it says (a wildcard's thousands are not judged).
-        let first_only = kind != KeyKind::ResourceTag && acked(Code::W0408, self.st.span);
+        // The W0408 at `span` is acknowledged, and no W0409 can arise (only a resource
+        // tag is `Created`): the first dead action decides, as the warning is then
+        // removed whatever it says (a wildcard's thousands are not judged).
+        let first_only = kind != KeyKind::ResourceTag && acked(Code::W0408, span);
         let mut lists = KeyLists::new(&key);
         let mut entries: Vec<String> = Vec::new();
         let mut creates: Vec<String> = Vec::new();
