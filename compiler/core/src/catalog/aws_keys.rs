@@ -55,7 +55,8 @@ pub enum Carried {
     Yes,
 }
 
-fn lists(keys: Table<Str>, key: &str) -> bool {
+/// Whether the key list names `key`, or has a template that matches it.
+pub fn lists(keys: Table<Str>, key: &str) -> bool {
     keys.strs()
         .any(|k| k.eq_ignore_ascii_case(key) || key_template_matches(k, key))
 }
@@ -91,10 +92,24 @@ pub fn creates(action: &Action, row: &ActionResource) -> bool {
 
 /// Whether the request of `action` on a resource of the type of `row` carries `key`.
 pub fn row_carries(svc: &Service, action: &Action, row: &ActionResource, key: &str) -> Carried {
-    if lists(action.condition_keys, key) || lists(row.condition_keys, key) {
+    if lists(action.condition_keys, key) {
         return Carried::Yes;
     }
-    let kind = KeyKind::of(key);
+    row_carries_by(svc, action, row, KeyKind::of(key), &mut |t| lists(t, key))
+}
+
+/// [`row_carries`] once the action's own list does not name the key, with `lists`
+/// answering whether a key list names it (a caller may remember that per list).
+fn row_carries_by(
+    svc: &Service,
+    action: &Action,
+    row: &ActionResource,
+    kind: KeyKind,
+    lists: &mut impl FnMut(Table<Str>) -> bool,
+) -> Carried {
+    if lists(row.condition_keys) {
+        return Carried::Yes;
+    }
     if kind == KeyKind::Request {
         return Carried::No;
     }
@@ -104,7 +119,7 @@ pub fn row_carries(svc: &Service, action: &Action, row: &ActionResource, key: &s
     let by_type = row.condition_keys.is_empty()
         && svc
             .resource_type(&row.name)
-            .is_some_and(|t| lists(t.condition_keys, key));
+            .is_some_and(|t| lists(t.condition_keys));
     if by_type {
         Carried::Yes
     } else {
@@ -120,12 +135,25 @@ pub fn carries<'a>(
     rows: impl IntoIterator<Item = &'a ActionResource>,
     key: &str,
 ) -> Carried {
-    if lists(action.condition_keys, key) {
+    carries_by(svc, action, rows, KeyKind::of(key), &mut |t| lists(t, key))
+}
+
+/// [`carries`] for a key of `kind`, with `lists` answering whether a key list names
+/// it: the catalog shares one range among equal lists, so a caller asking about many
+/// actions can remember the answer per list.
+pub fn carries_by<'a>(
+    svc: &Service,
+    action: &Action,
+    rows: impl IntoIterator<Item = &'a ActionResource>,
+    kind: KeyKind,
+    lists: &mut impl FnMut(Table<Str>) -> bool,
+) -> Carried {
+    if lists(action.condition_keys) {
         return Carried::Yes;
     }
     let mut best = Carried::No;
     for r in rows {
-        match row_carries(svc, action, r, key) {
+        match row_carries_by(svc, action, r, kind, lists) {
             Carried::Yes => return Carried::Yes,
             c => best = best.max(c),
         }

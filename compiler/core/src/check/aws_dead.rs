@@ -14,26 +14,38 @@
 //! is not reported: it is granted anyway.
 
 use crate::catalog::arn;
-use crate::catalog::aws::{self as cat, Action, ActionResource, Service};
+use crate::catalog::aws::{self as cat, Action, ActionResource, Service, Str, Table};
 use crate::catalog::aws_keys::{self, Carried, KeyKind};
 use crate::catalog::{glob_match, is_pattern};
 use crate::diag::{Code, Diagnostic};
-use crate::resolve::decls::Decls;
+use crate::resolve::decls::{AckScope, Decls};
 use crate::source::Span;
 use crate::syntax::ast::{self, AwsStatement, Condition, Effect};
 use crate::vocab::iam_operators;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
     let tag_key = decls
         .deployment
         .and_then(|d| d.managed_tag.as_ref())
         .map(|(k, _)| k.node.as_str());
+    // Whether an `ack CODE` covers the whole span: every warning of that code there is
+    // removed, so the check only needs to find one (which the ack then uses).
+    let acked = |code: Code, span: Span| {
+        decls.acks.iter().any(|a| {
+            a.ack.code.node == code.as_str()
+                && match a.scope {
+                    AckScope::Block(block) => block.contains(span),
+                    AckScope::File(file) => file == span.file,
+                }
+        })
+    };
     for a in decls.accesses.values() {
-        group(&a.aws, false, tag_key, diags);
+        statements(&a.aws, false, tag_key, &acked, diags);
     }
     for s in decls.scps.values() {
-        group(&s.statements, true, tag_key, diags);
+        statements(&s.statements, true, tag_key, &acked, diags);
     }
 }
 
@@ -72,8 +84,20 @@ pub(crate) fn group(
     tag_key: Option<&str>,
     diags: &mut Vec<Diagnostic>,
 ) {
+    self::statements(statements, scp, tag_key, &|_, _| false, diags);
+}
+
+/// [`group`], knowing which warnings an `ack` covers (`acked`).
+fn statements(
+    statements: &[AwsStatement],
+    scp: bool,
+    tag_key: Option<&str>,
+    acked: &dyn Fn(Code, Span) -> bool,
+    diags: &mut Vec<Diagnostic>,
+) {
     // Actions granted on `*` without a condition: never dead, whatever other statements say.
-    let everywhere: Vec<&str> = statements
+    // As (service, action) patterns; one without `:` other than `*` names nothing.
+    let everywhere: Vec<(&str, &str)> = statements
         .iter()
         .filter(|s| {
             s.effect.node == Effect::Allow
@@ -85,6 +109,10 @@ pub(crate) fn group(
                     .is_none_or(|r| r.iter().any(|x| arn::covers_star(&x.node)))
         })
         .flat_map(|s| s.actions.iter().map(|a| a.node.as_str()))
+        .filter_map(|p| match p.split_once(':') {
+            Some(parts) => Some(parts),
+            None => (p == "*").then_some(("*", "*")),
+        })
         .collect();
     for st in statements {
         if st.not_action {
@@ -102,7 +130,7 @@ pub(crate) fn group(
         let explained = cx.resources_dead(diags);
         cx.actions_dead(&explained, diags);
         for c in &st.conditions {
-            cx.condition(c, scp, tag_key, diags);
+            cx.condition(c, scp, tag_key, acked, diags);
         }
     }
 }
@@ -134,15 +162,25 @@ struct Statement<'a> {
 }
 
 impl<'a> Statement<'a> {
-    fn new(st: &'a AwsStatement, everywhere: &[&str]) -> Statement<'a> {
+    fn new(st: &'a AwsStatement, everywhere: &[(&str, &str)]) -> Statement<'a> {
         let resources: Vec<&ast::Str> = match &st.resources {
             Some(r) if !st.not_resource && !r.iter().any(|x| arn::covers_star(&x.node)) => {
                 r.iter().collect()
             }
             _ => Vec::new(),
         };
+        // With the service of each ARN, found once.
+        let arns: Vec<(&str, Option<&str>)> = resources
+            .iter()
+            .map(|w| (w.node.as_str(), arn::service(&w.node)))
+            .collect();
         // Whether the resources name a type: once per (service, type).
-        let mut named: HashMap<(&str, &str), bool> = HashMap::new();
+        let mut named: HashMap<(Str, Str), bool, BuildHasherDefault<RangeHasher>> =
+            HashMap::default();
+        // The action parts of the `everywhere` patterns whose service part names the
+        // service of the last hit: matches come grouped by service.
+        let mut elsewhere: Option<(&Service, Vec<&str>)> = None;
+        let allow = st.effect.node == Effect::Allow;
         let mut written = Vec::new();
         for a in &st.actions {
             if !crate::check::aws_statements::valid_action(&a.node) {
@@ -160,8 +198,8 @@ impl<'a> Statement<'a> {
                             .iter()
                             .filter(|r| {
                                 *named
-                                    .entry((svc.prefix.as_str(), r.name.as_str()))
-                                    .or_insert_with(|| names(svc, &r.name, &resources))
+                                    .entry((svc.prefix, r.name))
+                                    .or_insert_with(|| names(svc, &r.name, &arns))
                             })
                             .collect();
                         if rows.is_empty() {
@@ -174,8 +212,20 @@ impl<'a> Statement<'a> {
                         svc,
                         action,
                         reach,
-                        elsewhere: st.effect.node == Effect::Allow
-                            && everywhere.iter().any(|p| names_action(p, svc, action)),
+                        elsewhere: allow && {
+                            let actions = match &mut elsewhere {
+                                Some((last, actions)) if std::ptr::eq(*last, svc) => actions,
+                                slot => {
+                                    let actions = everywhere
+                                        .iter()
+                                        .filter(|(s, _)| glob_match(s, &svc.prefix))
+                                        .map(|&(_, a)| a)
+                                        .collect();
+                                    &mut slot.insert((svc, actions)).1
+                                }
+                            };
+                            actions.iter().any(|a| glob_match(a, &action.name))
+                        },
                     }
                 })
                 .collect();
@@ -311,12 +361,12 @@ impl<'a> Statement<'a> {
         if self.resources.is_empty() || self.written.is_empty() {
             return services;
         }
-        let mut seen: HashSet<(&str, &str)> = HashSet::new();
+        let mut seen: HashSet<(Str, Str), BuildHasherDefault<RangeHasher>> = HashSet::default();
         let mut types: Vec<(&Service, &str)> = Vec::new();
         for (_, hits) in &self.written {
             for h in hits {
                 for r in h.action.resource_types {
-                    if seen.insert((h.svc.prefix.as_str(), r.name.as_str())) {
+                    if seen.insert((h.svc.prefix, r.name)) {
                         types.push((h.svc, r.name.as_str()));
                     }
                 }
@@ -334,15 +384,21 @@ impl<'a> Statement<'a> {
             .all(|h| matches!(h.reach, Reach::None));
         // The types by the service of their ARN format, so each resource is compared
         // with its own service's types only.
+        let of_type: Vec<Option<&str>> = types
+            .iter()
+            .map(|&(svc, t)| template_service(svc, t))
+            .collect();
         let mut by_service: HashMap<&str, Vec<(&Service, &str)>> = HashMap::new();
-        for &(svc, t) in &types {
+        for (&(svc, t), ts) in types.iter().zip(&of_type) {
             by_service
-                .entry(template_service(svc, t).unwrap_or(""))
+                .entry(ts.unwrap_or(""))
                 .or_default()
                 .push((svc, t));
         }
         for w in &self.resources {
-            let candidates: Vec<&(&Service, &str)> = match arn::service(&w.node) {
+            let service = arn::service(&w.node);
+            let arns = [(w.node.as_str(), service)];
+            let candidates: Vec<&(&Service, &str)> = match service {
                 Some(s) => by_service
                     .get(s)
                     .into_iter()
@@ -351,22 +407,21 @@ impl<'a> Statement<'a> {
                     .collect(),
                 None => types.iter().collect(),
             };
-            if candidates.iter().any(|(svc, t)| names(svc, t, &[w])) {
+            if candidates.iter().any(|(svc, t)| names(svc, t, &arns)) {
                 continue;
             }
-            let service = arn::service(&w.node);
             let same: Vec<&(&Service, &str)> = types
                 .iter()
-                .filter(|(svc, t)| {
-                    service.is_none_or(|s| template_service(svc, t).is_none_or(|ts| ts == s))
-                })
+                .zip(&of_type)
+                .filter(|(_, ts)| service.is_none_or(|s| ts.is_none_or(|ts| ts == s)))
+                .map(|(t, _)| t)
                 .collect();
             // What the ARN is, in its own service's formats.
             let own = service.and_then(|s| cat::catalog().service(s));
             let is = own.and_then(|svc| {
                 svc.resource_types
                     .iter()
-                    .find(|t| names(svc, &t.name, &[w]))
+                    .find(|t| names(svc, &t.name, &arns))
                     .map(|t| t.name.as_str())
             });
             let mut d = match (is, own) {
@@ -428,6 +483,7 @@ impl<'a> Statement<'a> {
         c: &Condition,
         scp: bool,
         tag_key: Option<&str>,
+        acked: &dyn Fn(Code, Span) -> bool,
         diags: &mut Vec<Diagnostic>,
     ) {
         let (key, span) = match c {
@@ -447,6 +503,12 @@ impl<'a> Statement<'a> {
         if always_present(&key) {
             return;
         }
+        let kind = KeyKind::of(&key);
+        // The W0408 at `span` is acknowledged, and no W0409 can arise (only a resource
+        // tag is `Created`): the first dead action decides, as the warning is then
+        // removed whatever it says (a wildcard's thousands are not judged).
+        let first_only = kind != KeyKind::ResourceTag && acked(Code::W0408, span);
+        let mut lists = KeyLists::new(&key);
         let mut entries: Vec<String> = Vec::new();
         let mut creates: Vec<String> = Vec::new();
         let (mut dead_total, mut total) = (0, 0);
@@ -463,22 +525,40 @@ impl<'a> Statement<'a> {
                 if h.elsewhere {
                     continue;
                 }
+                let mut by_list = |t| lists.get(t);
                 let carried = match h.reach {
-                    Reach::All => aws_keys::carries(h.svc, h.action, h.action.resource_types, &key),
-                    _ => aws_keys::carries(h.svc, h.action, rows.iter().copied(), &key),
+                    Reach::All => aws_keys::carries_by(
+                        h.svc,
+                        h.action,
+                        h.action.resource_types,
+                        kind,
+                        &mut by_list,
+                    ),
+                    _ => aws_keys::carries_by(
+                        h.svc,
+                        h.action,
+                        rows.iter().copied(),
+                        kind,
+                        &mut by_list,
+                    ),
                 };
                 match carried {
                     Carried::Yes => {}
-                    Carried::Created
-                        if !is_pattern(&src.node) && KeyKind::of(&key) == KeyKind::ResourceTag =>
-                    {
+                    Carried::Created if !is_pattern(&src.node) && kind == KeyKind::ResourceTag => {
                         creates.push(format!("`{}`", h.svc.full_name(h.action)));
                     }
                     _ => dead += 1,
                 }
+                if first_only && dead > 0 {
+                    break;
+                }
             }
             total += reached;
             dead_total += dead;
+            if first_only && dead > 0 {
+                entries.push(format!("`{}`", src.node));
+                break;
+            }
             if dead == 0 {
                 continue;
             }
@@ -555,12 +635,61 @@ impl<'a> Statement<'a> {
     }
 }
 
-/// Whether the action pattern `p` (`ec2:Describe*`) names the action: the service part
-/// first, so most patterns are ruled out without a glob.
-fn names_action(p: &str, svc: &Service, action: &Action) -> bool {
-    match p.split_once(':') {
-        Some((s, a)) => glob_match(s, &svc.prefix) && glob_match(a, &action.name),
-        None => p == "*",
+/// Whether the catalog's key lists name one condition key, remembered per list: equal
+/// lists are one range of the catalog, so a wildcard's thousands of actions share a few
+/// hundred lists, each matched against the key once.
+struct KeyLists<'k> {
+    key: &'k str,
+    known: HashMap<(usize, usize), bool, BuildHasherDefault<RangeHasher>>,
+}
+
+impl<'k> KeyLists<'k> {
+    fn new(key: &'k str) -> KeyLists<'k> {
+        KeyLists {
+            key,
+            known: HashMap::default(),
+        }
+    }
+
+    fn get(&mut self, keys: Table<Str>) -> bool {
+        let list = keys.as_slice();
+        if list.is_empty() {
+            return false;
+        }
+        let key = self.key;
+        *self
+            .known
+            .entry((list.as_ptr() as usize, list.len()))
+            .or_insert_with(|| aws_keys::lists(keys, key))
+    }
+}
+
+/// Hashes a list's (address, length): a multiply per word, as the standard hasher's
+/// SipHash would cost more than the lookup it saves.
+#[derive(Default)]
+struct RangeHasher(u64);
+
+impl Hasher for RangeHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -572,17 +701,16 @@ fn always_present(key: &str) -> bool {
             .any(|(k, _)| k.eq_ignore_ascii_case(key) || cat::key_template_matches(k, key))
 }
 
-/// Whether one of the written resources names a resource of type `t` of `svc`. A type
-/// the catalog does not describe counts as named.
-fn names(svc: &Service, t: &str, resources: &[&ast::Str]) -> bool {
+/// Whether one of the written resources (each with its [`arn::service`]) names a
+/// resource of type `t` of `svc`. A type the catalog does not describe counts as named.
+fn names(svc: &Service, t: &str, resources: &[(&str, Option<&str>)]) -> bool {
     let Some(rt) = svc.resource_type(t) else {
         return true;
     };
     rt.arns().any(|template| {
         let ts = template.split(':').nth(2);
-        resources.iter().any(|w| {
-            arn::service(&w.node).is_none_or(|s| ts.is_none_or(|ts| ts == s))
-                && arn::names_type(&w.node, template)
+        resources.iter().any(|&(w, service)| {
+            service.is_none_or(|s| ts.is_none_or(|ts| ts == s)) && arn::names_type(w, template)
         })
     })
 }
