@@ -6,12 +6,21 @@ use engc_core::loader::DiskLoader;
 use engc_core::{backend::Target, compile, compile_with, Compilation, Input, Options};
 use engc_ide::cache::ParseCache;
 use proptest::prelude::*;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[path = "common/generate.rs"]
 mod generate;
 
 use generate::example_paths as examples;
+
+/// `examples/NAME.eng`: its path and text.
+fn example(name: &str) -> (PathBuf, String) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(format!("{name}.eng"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    (path, text)
+}
 
 fn input(path: &Path, text: &str) -> Input {
     Input {
@@ -259,11 +268,7 @@ proptest! {
 /// those that name it.
 #[test]
 fn only_the_levels_an_edit_can_change_are_lowered_again() {
-    let path = examples()
-        .into_iter()
-        .find(|p| p.ends_with("chalk.eng"))
-        .unwrap();
-    let text = std::fs::read_to_string(&path).unwrap();
+    let (path, text) = example("chalk");
     let levels = text.matches("\naccess ").count();
     assert!(levels >= 2);
     let cache = ParseCache::new();
@@ -298,11 +303,7 @@ fn only_the_levels_an_edit_can_change_are_lowered_again() {
 /// A store's kind changed: the levels that name it are lowered again, the rest reused.
 #[test]
 fn an_edit_to_a_store_lowers_the_levels_that_name_it() {
-    let path = examples()
-        .into_iter()
-        .find(|p| p.ends_with("lakeside.eng"))
-        .unwrap();
-    let text = std::fs::read_to_string(&path).unwrap();
+    let (path, text) = example("lakeside");
     let levels = text.matches("\naccess ").count();
     let naming = text
         .split("\naccess ")

@@ -7,6 +7,24 @@ mod lsp_client;
 use lsp_client::*;
 use lsp_types as lt;
 
+/// The file's semantic tokens from the server, decoded.
+fn semantic_tokens(
+    c: &mut Client,
+    path: &std::path::Path,
+) -> Vec<(u32, u32, u32, &'static str, u32)> {
+    let r = c
+        .request::<lt::request::SemanticTokensFullRequest>(lt::SemanticTokensParams {
+            text_document: lt::TextDocumentIdentifier { uri: uri(path) },
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        })
+        .unwrap();
+    let lt::SemanticTokensResult::Tokens(tokens) = r else {
+        panic!("{r:?}")
+    };
+    decode(&tokens)
+}
+
 /// Semantic tokens decoded to (line, column, length, type name, modifiers).
 fn decode(tokens: &lt::SemanticTokens) -> Vec<(u32, u32, u32, &'static str, u32)> {
     let (mut line, mut col) = (0, 0);
@@ -38,17 +56,7 @@ fn open_quickstart() -> (tempfile::TempDir, std::path::PathBuf, Client) {
 #[test]
 fn semantic_tokens_colour_keywords_names_strings_and_parameters() {
     let (_dir, path, mut c) = open_quickstart();
-    let r = c
-        .request::<lt::request::SemanticTokensFullRequest>(lt::SemanticTokensParams {
-            text_document: lt::TextDocumentIdentifier { uri: uri(&path) },
-            work_done_progress_params: Default::default(),
-            partial_result_params: Default::default(),
-        })
-        .unwrap();
-    let lt::SemanticTokensResult::Tokens(tokens) = r else {
-        panic!("{r:?}")
-    };
-    let toks = decode(&tokens);
+    let toks = semantic_tokens(&mut c, &path);
     let at = |needle: &str, k: u32| {
         let p = inside(QUICKSTART, needle, k);
         *toks
@@ -343,17 +351,7 @@ fn a_broken_block_still_folds_and_colours_the_rest() {
     assert!(starts("deployment shop"), "{folds:?}");
     assert!(starts("access broken"), "{folds:?}");
     assert!(starts("access operate"), "{folds:?}");
-    let r = c
-        .request::<lt::request::SemanticTokensFullRequest>(lt::SemanticTokensParams {
-            text_document: doc(),
-            work_done_progress_params: Default::default(),
-            partial_result_params: Default::default(),
-        })
-        .unwrap();
-    let lt::SemanticTokensResult::Tokens(tokens) = r else {
-        panic!("{r:?}")
-    };
-    let toks = decode(&tokens);
+    let toks = semantic_tokens(&mut c, &path);
     let at = |needle: &str, k: u32| {
         let p = inside(&text, needle, k);
         toks.iter()
