@@ -13,6 +13,14 @@ mod generate;
 
 use generate::example_paths as examples;
 
+/// Compiles `text` as `path` through `cache` and from scratch: they must agree.
+fn same_as_fresh(path: &Path, cache: &ParseCache, text: &str) {
+    let o = Options::default();
+    let c = compile_with(vec![input(path, text)], &DiskLoader, &o, cache);
+    let fresh = compile(vec![input(path, text)], &DiskLoader, &o);
+    same(&c, &fresh, "an edit");
+}
+
 /// `examples/NAME.eng`: its path and text.
 fn example(name: &str) -> (PathBuf, String) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -272,12 +280,7 @@ fn only_the_levels_an_edit_can_change_are_lowered_again() {
     let levels = text.matches("\naccess ").count();
     assert!(levels >= 2);
     let cache = ParseCache::new();
-    let o = Options::default();
-    let run = |t: &str| {
-        let c = compile_with(vec![input(&path, t)], &DiskLoader, &o, &cache);
-        let fresh = compile(vec![input(&path, t)], &DiskLoader, &o);
-        same(&c, &fresh, "an edit");
-    };
+    let run = |t: &str| same_as_fresh(&path, &cache, t);
     let principals = text.matches("\nprincipal ").count();
     run(&text);
     assert_eq!(cache.levels().counts(), (0, levels));
@@ -312,12 +315,7 @@ fn an_edit_to_a_store_lowers_the_levels_that_name_it() {
         .count();
     assert!(naming > 0 && naming < levels);
     let cache = ParseCache::new();
-    let o = Options::default();
-    let run = |t: &str| {
-        let c = compile_with(vec![input(&path, t)], &DiskLoader, &o, &cache);
-        let fresh = compile(vec![input(&path, t)], &DiskLoader, &o);
-        same(&c, &fresh, "an edit");
-    };
+    let run = |t: &str| same_as_fresh(&path, &cache, t);
     run(&text);
     let changed = text.replace("store jobs: queue", "store jobs: bucket");
     assert_ne!(changed, text);
