@@ -3,7 +3,7 @@
 //! acknowledged.
 
 use crate::diag::{codes, Code, Diagnostic, Severity};
-use crate::resolve::decls::{AckScope, Decls};
+use crate::resolve::decls::Decls;
 
 pub fn apply(decls: &Decls, diags: &mut Vec<Diagnostic>) {
     let mut used = vec![false; decls.acks.len()];
@@ -93,11 +93,7 @@ fn retain_unacknowledged(decls: &Decls, diags: &mut Vec<Diagnostic>, used: &mut 
         let at = decls.sites(d.span);
         for &i in by_code.get(d.code.as_str()).into_iter().flatten() {
             let site = &decls.acks[i];
-            let covers = at.iter().any(|s| match site.scope {
-                AckScope::Block(span) => span.contains(*s),
-                AckScope::File(file) => s.file == file,
-            });
-            if covers {
+            if at.iter().any(|s| site.scope.covers(*s)) {
                 used[i] = true;
                 acked = true;
             }

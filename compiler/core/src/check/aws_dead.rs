@@ -18,28 +18,30 @@ use crate::catalog::aws::{self as cat, Action, ActionResource, Service, Str, Tab
 use crate::catalog::aws_keys::{self, Carried, KeyKind};
 use crate::catalog::{glob_match, is_pattern};
 use crate::diag::{Code, Diagnostic};
-use crate::resolve::decls::{AckScope, Decls};
+use crate::resolve::decls::Decls;
 use crate::source::Span;
 use crate::syntax::ast::{self, AwsStatement, Condition, Effect};
 use crate::vocab::iam_operators;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
-pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
-    let tag_key = decls
+/// The deployment's managed tag key, which a `scoped` level's conditions name.
+fn tag_key<'a>(decls: &Decls<'a>) -> Option<&'a str> {
+    decls
         .deployment
         .and_then(|d| d.managed_tag.as_ref())
-        .map(|(k, _)| k.node.as_str());
+        .map(|(k, _)| k.node.as_str())
+}
+
+pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
+    let tag_key = tag_key(decls);
     // Whether an `ack CODE` covers the whole span: every warning of that code there is
     // removed, so the check only needs to find one (which the ack then uses).
     let acked = |code: Code, span: Span| {
-        decls.acks.iter().any(|a| {
-            a.ack.code.node == code.as_str()
-                && match a.scope {
-                    AckScope::Block(block) => block.contains(span),
-                    AckScope::File(file) => file == span.file,
-                }
-        })
+        decls
+            .acks
+            .iter()
+            .any(|a| a.ack.code.node == code.as_str() && a.scope.covers(span))
     };
     for a in decls.accesses.values() {
         statements(&a.aws, false, tag_key, &acked, diags);
@@ -55,10 +57,7 @@ pub fn check_with(decls: &Decls, diags: &mut Vec<Diagnostic>, memo: Option<&crat
     let Some(memo) = memo else {
         return check(decls, diags);
     };
-    let tag_key = decls
-        .deployment
-        .and_then(|d| d.managed_tag.as_ref())
-        .map(|(k, _)| k.node.as_str());
+    let tag_key = tag_key(decls);
     for a in decls.accesses.values() {
         let Some(frame) = memo.frame(a.span) else {
             group(&a.aws, false, tag_key, diags);

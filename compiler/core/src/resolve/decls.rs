@@ -53,6 +53,16 @@ pub enum AckScope {
     File(FileId),
 }
 
+impl AckScope {
+    /// Whether a warning at `span` is in this ack's reach.
+    pub fn covers(&self, span: Span) -> bool {
+        match *self {
+            AckScope::Block(block) => block.contains(span),
+            AckScope::File(file) => span.file == file,
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Decls<'a> {
     pub deployment: Option<&'a ast::Deployment>,
