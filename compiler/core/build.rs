@@ -3,6 +3,9 @@
 //! catalog without parsing or allocating anything: `$OUT_DIR/aws_catalog.rs`, included
 //! by `src/catalog/aws.rs`. The file format is described in the generator.
 
+#[path = "build/k8s.rs"]
+mod k8s;
+
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -240,8 +243,14 @@ fn main() {
                 .rows
                 .iter()
                 .map(|r| {
+                    // The row's type, found once here rather than searched per use.
+                    let ty = s
+                        .resource_types
+                        .iter()
+                        .position(|rt| rt.0.eq_ignore_ascii_case(r.name))
+                        .map_or(u16::MAX, |i| u16::try_from(i).unwrap());
                     format!(
-                        "ActionResource{{name:{},required:{},condition_keys:{},dependent_actions:{}}}",
+                        "ActionResource{{name:{},ty:{ty},required:{},condition_keys:{},dependent_actions:{}}}",
                         t.str(r.name),
                         r.required,
                         t.strs(&r.keys),
@@ -313,4 +322,5 @@ fn main() {
     }
     std::fs::write(Path::new(&out_dir).join("aws_pool.txt"), &t.pool).unwrap();
     std::fs::write(Path::new(&out_dir).join("aws_catalog.rs"), out).unwrap();
+    k8s::generate(Path::new(&out_dir));
 }

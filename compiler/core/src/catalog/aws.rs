@@ -235,6 +235,9 @@ pub struct Action {
 pub struct ActionResource {
     /// Name of a [`ResourceType`] of the same service.
     pub name: Str,
+    /// Its index in the service's `resource_types` (`u16::MAX`: not described); see
+    /// [`Service::type_of`].
+    pub ty: u16,
     /// Whether the action always acts on this resource type (an asterisk in the reference).
     pub required: bool,
     /// Condition keys that apply when the action acts on this resource type.
@@ -519,6 +522,11 @@ impl Service {
     /// The resource type with this name, case-insensitive.
     pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
         find_ci(self.resource_types.as_slice(), |r| r.name.as_str(), name)
+    }
+
+    /// The resource type of one of its actions' rows, without a search.
+    pub fn type_of(&self, row: &ActionResource) -> Option<&'static ResourceType> {
+        self.resource_types.as_slice().get(usize::from(row.ty))
     }
 
     /// The type of one of this service's condition keys (exact key, case-insensitive).
@@ -812,7 +820,8 @@ mod tests {
                 assert!(!a.name.is_empty() && !a.name.contains(':'));
                 for r in a.resource_types {
                     assert!(
-                        svc.resource_type(&r.name).is_some(),
+                        svc.resource_type(&r.name)
+                            .is_some_and(|t| std::ptr::eq(svc.type_of(r).unwrap(), t)),
                         "{prefix}:{} -> {}",
                         a.name,
                         r.name

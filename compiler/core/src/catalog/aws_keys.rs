@@ -116,10 +116,8 @@ fn row_carries_by(
     if kind == KeyKind::ResourceTag && creates(action, row) {
         return Carried::Created;
     }
-    let by_type = row.condition_keys.is_empty()
-        && svc
-            .resource_type(&row.name)
-            .is_some_and(|t| lists(t.condition_keys));
+    let by_type =
+        row.condition_keys.is_empty() && svc.type_of(row).is_some_and(|t| lists(t.condition_keys));
     if by_type {
         Carried::Yes
     } else {

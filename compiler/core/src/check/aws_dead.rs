@@ -14,7 +14,7 @@
 //! is not reported: it is granted anyway.
 
 use crate::catalog::arn;
-use crate::catalog::aws::{self as cat, Action, ActionResource, Service, Str, Table};
+use crate::catalog::aws::{self as cat, Action, ActionResource, ResourceType, Service, Str, Table};
 use crate::catalog::aws_keys::{self, Carried, KeyKind};
 use crate::catalog::{glob_match, is_pattern};
 use crate::diag::{Code, Diagnostic};
@@ -198,7 +198,7 @@ impl<'a> Statement<'a> {
                             .filter(|r| {
                                 *named
                                     .entry((svc.prefix, r.name))
-                                    .or_insert_with(|| names(svc, &r.name, &arns))
+                                    .or_insert_with(|| names(svc.type_of(r), &arns))
                             })
                             .collect();
                         if rows.is_empty() {
@@ -289,12 +289,7 @@ impl<'a> Statement<'a> {
                 if !h.action.resource_types.is_empty() {
                     d = d.note(format!(
                         "it acts on {}",
-                        formats(
-                            h.action
-                                .resource_types
-                                .iter()
-                                .map(|r| (h.svc, r.name.as_str()))
-                        )
+                        formats(h.action.resource_types.iter().map(|r| (h.svc, r)))
                     ));
                 }
                 d
@@ -361,12 +356,12 @@ impl<'a> Statement<'a> {
             return services;
         }
         let mut seen: HashSet<(Str, Str), BuildHasherDefault<RangeHasher>> = HashSet::default();
-        let mut types: Vec<(&Service, &str)> = Vec::new();
+        let mut types: Vec<(&Service, &ActionResource)> = Vec::new();
         for (_, hits) in &self.written {
             for h in hits {
                 for r in h.action.resource_types {
                     if seen.insert((h.svc.prefix, r.name)) {
-                        types.push((h.svc, r.name.as_str()));
+                        types.push((h.svc, r));
                     }
                 }
             }
@@ -385,9 +380,9 @@ impl<'a> Statement<'a> {
         // with its own service's types only.
         let of_type: Vec<Option<&str>> = types
             .iter()
-            .map(|&(svc, t)| template_service(svc, t))
+            .map(|&(svc, r)| template_service(svc.type_of(r)))
             .collect();
-        let mut by_service: HashMap<&str, Vec<(&Service, &str)>> = HashMap::new();
+        let mut by_service: HashMap<&str, Vec<(&Service, &ActionResource)>> = HashMap::new();
         for (&(svc, t), ts) in types.iter().zip(&of_type) {
             by_service
                 .entry(ts.unwrap_or(""))
@@ -397,7 +392,7 @@ impl<'a> Statement<'a> {
         for w in &self.resources {
             let service = arn::service(&w.node);
             let arns = [(w.node.as_str(), service)];
-            let candidates: Vec<&(&Service, &str)> = match service {
+            let candidates: Vec<&(&Service, &ActionResource)> = match service {
                 Some(s) => by_service
                     .get(s)
                     .into_iter()
@@ -406,10 +401,13 @@ impl<'a> Statement<'a> {
                     .collect(),
                 None => types.iter().collect(),
             };
-            if candidates.iter().any(|(svc, t)| names(svc, t, &arns)) {
+            if candidates
+                .iter()
+                .any(|(svc, r)| names(svc.type_of(r), &arns))
+            {
                 continue;
             }
-            let same: Vec<&(&Service, &str)> = types
+            let same: Vec<&(&Service, &ActionResource)> = types
                 .iter()
                 .zip(&of_type)
                 .filter(|(_, ts)| service.is_none_or(|s| ts.is_none_or(|ts| ts == s)))
@@ -420,7 +418,7 @@ impl<'a> Statement<'a> {
             let is = own.and_then(|svc| {
                 svc.resource_types
                     .iter()
-                    .find(|t| names(svc, &t.name, &arns))
+                    .find(|t| names(Some(t), &arns))
                     .map(|t| t.name.as_str())
             });
             let mut d = match (is, own) {
@@ -463,7 +461,7 @@ impl<'a> Statement<'a> {
             } else {
                 d = d.note(format!(
                     "the formats are {}",
-                    formats(same.iter().map(|(s, t)| (*s, *t)))
+                    formats(same.iter().map(|(s, r)| (*s, *r)))
                 ));
                 if no_account_field(&same, &w.node) {
                     d = d.note("this ARN has an account id where the format has none");
@@ -702,8 +700,8 @@ fn always_present(key: &str) -> bool {
 
 /// Whether one of the written resources (each with its [`arn::service`]) names a
 /// resource of type `t` of `svc`. A type the catalog does not describe counts as named.
-fn names(svc: &Service, t: &str, resources: &[(&str, Option<&str>)]) -> bool {
-    let Some(rt) = svc.resource_type(t) else {
+fn names(rt: Option<&ResourceType>, resources: &[(&str, Option<&str>)]) -> bool {
+    let Some(rt) = rt else {
         return true;
     };
     rt.arns().any(|template| {
@@ -714,19 +712,19 @@ fn names(svc: &Service, t: &str, resources: &[(&str, Option<&str>)]) -> bool {
     })
 }
 
-fn template_service<'s>(svc: &'s Service, t: &str) -> Option<&'s str> {
-    svc.resource_type(t)?.arns().next()?.split(':').nth(2)
+fn template_service(rt: Option<&ResourceType>) -> Option<&str> {
+    rt?.arns().next()?.split(':').nth(2)
 }
 
 /// `volume` (`arn:${Partition}:ec2:...:volume/${VolumeId}`), up to four types.
-fn formats<'t>(types: impl Iterator<Item = (&'t Service, &'t str)>) -> String {
+fn formats<'t>(types: impl Iterator<Item = (&'t Service, &'t ActionResource)>) -> String {
     let mut out: Vec<String> = Vec::new();
     let mut n = 0;
-    for (svc, t) in types {
+    for (svc, r) in types {
         n += 1;
         if out.len() < 4 {
-            let arn = svc.resource_type(t).map_or("?", |r| r.arn.as_str());
-            out.push(format!("`{t}` ({arn})"));
+            let arn = svc.type_of(r).map_or("?", |t| t.arn.as_str());
+            out.push(format!("`{}` ({arn})", r.name));
         }
     }
     if n > 4 {
@@ -736,14 +734,14 @@ fn formats<'t>(types: impl Iterator<Item = (&'t Service, &'t str)>) -> String {
 }
 
 /// Whether the ARN would match one of the formats if its account field were empty.
-fn no_account_field(types: &[&(&Service, &str)], written: &str) -> bool {
+fn no_account_field(types: &[&(&Service, &ActionResource)], written: &str) -> bool {
     let f: Vec<&str> = written.splitn(6, ':').collect();
     if f.len() != 6 || f[4].is_empty() || f[4].contains(['*', '$']) {
         return false;
     }
     let blanked = format!("{}:{}:{}:{}::{}", f[0], f[1], f[2], f[3], f[5]);
-    types.iter().any(|(svc, t)| {
-        svc.resource_type(t)
+    types.iter().any(|(svc, r)| {
+        svc.type_of(r)
             .is_some_and(|rt| rt.arns().any(|a| arn::names_type(&blanked, a)))
     })
 }

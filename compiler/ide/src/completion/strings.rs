@@ -206,7 +206,10 @@ impl Ctx<'_> {
                 } else {
                     "cluster"
                 };
-                found.push((r.resource.clone(), format!("{} ({scope})", r.api_version())));
+                found.push((
+                    r.resource.to_owned(),
+                    format!("{} ({scope})", r.api_version()),
+                ));
             }
             for (cg, cr, ns) in &custom {
                 if cg == g {

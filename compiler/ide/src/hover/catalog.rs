@@ -324,7 +324,7 @@ pub(super) fn k8s_group(a: &Analysis, g: &str) -> String {
         let mut names: Vec<&str> = builtin
             .iter()
             .filter(|r| !r.is_subresource())
-            .map(|r| r.resource.as_str())
+            .map(|r| r.resource)
             .collect();
         names.dedup();
         return format!(

@@ -14,7 +14,7 @@ pub(super) struct K8sJson<'a> {
     resource: &'a str,
     kind: &'a str,
     namespaced: bool,
-    verbs: &'a [String],
+    verbs: &'a [&'a str],
     subresources: Vec<&'a str>,
 }
 
@@ -24,13 +24,13 @@ fn k8s_json(r: &'static k8s::Resource) -> K8sJson<'static> {
         version: &r.version,
         versions: k8s::versions(&r.group, &r.resource)
             .iter()
-            .map(|v| v.version.as_str())
+            .map(|v| v.version)
             .collect(),
         api_version: r.api_version(),
         resource: &r.resource,
         kind: &r.kind,
         namespaced: r.namespaced,
-        verbs: &r.verbs,
+        verbs: r.verbs,
         subresources: subresources_of(r),
     }
 }
@@ -42,7 +42,7 @@ fn subresources_of(r: &'static k8s::Resource) -> Vec<&'static str> {
     k8s::resources_in_group(&r.group)
         .into_iter()
         .filter(|s| s.is_subresource() && s.parent() == r.resource)
-        .map(|s| s.resource.as_str())
+        .map(|s| s.resource)
         .collect()
 }
 
@@ -69,7 +69,7 @@ fn k8s_human(r: &'static k8s::Resource) -> String {
     f.one("group", group_label(&r.group));
     let others: Vec<&str> = k8s::versions(&r.group, &r.resource)
         .iter()
-        .map(|v| v.version.as_str())
+        .map(|v| v.version)
         .filter(|v| *v != r.version)
         .collect();
     if others.is_empty() {
@@ -135,7 +135,7 @@ pub(super) fn lookup_k8s(name: &str) -> Found<'static> {
                 } else {
                     "cluster"
                 };
-                vec![r.api_version(), r.resource.clone(), scope.to_owned()]
+                vec![r.api_version(), r.resource.to_owned(), scope.to_owned()]
             })
             .collect();
         let human = table(
