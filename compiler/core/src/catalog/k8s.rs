@@ -252,8 +252,8 @@ pub fn matching(pattern: &str) -> Vec<&'static Resource> {
     preferred()
         .into_iter()
         .filter(|r| {
-            let group = if r.group.is_empty() { "core" } else { &r.group };
-            super::glob_match(pattern, &r.resource)
+            let group = if r.group.is_empty() { "core" } else { r.group };
+            super::glob_match(pattern, r.resource)
                 || super::glob_match(pattern, &format!("{group}/{}", r.resource))
         })
         .collect()
@@ -338,7 +338,7 @@ pub fn missing(n: &Name) -> (Missing, Vec<String>) {
                     super::did_you_mean(resource, all_names())
                         .and_then(|s| preferred().into_iter().find(|r| r.resource == s))
                         .map(|r| {
-                            let other = if r.group.is_empty() { "core" } else { &r.group };
+                            let other = if r.group.is_empty() { "core" } else { r.group };
                             format!("{other}/{}", r.resource)
                         })
                 };

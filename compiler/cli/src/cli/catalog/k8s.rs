@@ -20,15 +20,15 @@ pub(super) struct K8sJson<'a> {
 
 fn k8s_json(r: &'static k8s::Resource) -> K8sJson<'static> {
     K8sJson {
-        group: &r.group,
-        version: &r.version,
-        versions: k8s::versions(&r.group, &r.resource)
+        group: r.group,
+        version: r.version,
+        versions: k8s::versions(r.group, r.resource)
             .iter()
             .map(|v| v.version)
             .collect(),
         api_version: r.api_version(),
-        resource: &r.resource,
-        kind: &r.kind,
+        resource: r.resource,
+        kind: r.kind,
         namespaced: r.namespaced,
         verbs: r.verbs,
         subresources: subresources_of(r),
@@ -39,7 +39,7 @@ fn subresources_of(r: &'static k8s::Resource) -> Vec<&'static str> {
     if r.is_subresource() {
         return Vec::new();
     }
-    k8s::resources_in_group(&r.group)
+    k8s::resources_in_group(r.group)
         .into_iter()
         .filter(|s| s.is_subresource() && s.parent() == r.resource)
         .map(|s| s.resource)
@@ -65,9 +65,9 @@ fn group_label(group: &str) -> String {
 
 fn k8s_human(r: &'static k8s::Resource) -> String {
     let mut f = Fields::new();
-    f.one("resource", &r.resource);
-    f.one("group", group_label(&r.group));
-    let others: Vec<&str> = k8s::versions(&r.group, &r.resource)
+    f.one("resource", r.resource);
+    f.one("group", group_label(r.group));
+    let others: Vec<&str> = k8s::versions(r.group, r.resource)
         .iter()
         .map(|v| v.version)
         .filter(|v| *v != r.version)
@@ -91,7 +91,7 @@ fn k8s_human(r: &'static k8s::Resource) -> String {
     if let Some(sub) = r.subresource() {
         f.one("subresource", format!("`{sub}` of {}", r.parent()));
     }
-    f.unless_empty("kind", &r.kind);
+    f.unless_empty("kind", r.kind);
     f.one(
         "scope",
         if r.namespaced {
