@@ -51,6 +51,17 @@ pub fn meets(a: &str, b: &str) -> bool {
     if any(a) || any(b) {
         return true;
     }
+    // Text before the first and after the last wildcard must agree character for
+    // character: most formats are told apart there (`volume/` against `instance/`),
+    // before any tokens are built.
+    let Some((a, b)) = literal_ends(a, b) else {
+        return false;
+    };
+    shared(a, b)
+}
+
+/// [`meets`] by tokens, with no shortcut.
+fn shared(a: &str, b: &str) -> bool {
     let (a, b) = (tokens(a), tokens(b));
     let (n, m) = (a.len(), b.len());
     let mut seen = vec![false; (n + 1) * (m + 1)];
@@ -88,6 +99,33 @@ pub fn meets(a: &str, b: &str) -> bool {
         }
     }
     false
+}
+
+/// The two patterns without the literal text they begin and end with, or None where
+/// that text differs. `{` and `}` stop the scan too: `}` ends a `${Var}` run.
+fn literal_ends<'a>(a: &'a str, b: &'a str) -> Option<(&'a str, &'a str)> {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let literal = |c: u8| !matches!(c, b'*' | b'?' | b'$' | b'{' | b'}');
+    let mut i = 0;
+    while i < x.len() && i < y.len() && literal(x[i]) && literal(y[i]) {
+        if x[i] != y[i] {
+            return None;
+        }
+        i += 1;
+    }
+    let mut j = 0;
+    while j < x.len() - i && j < y.len() - i {
+        let (p, q) = (x[x.len() - 1 - j], y[y.len() - 1 - j]);
+        if !literal(p) || !literal(q) {
+            break;
+        }
+        if p != q {
+            return None;
+        }
+        j += 1;
+    }
+    // Both scans stop on ASCII or at an end, so these are character boundaries.
+    Some((&a[i..a.len() - j], &b[i..b.len() - j]))
 }
 
 /// Whether a written resource pattern can name a resource of the ARN format `template`.
@@ -130,6 +168,28 @@ mod tests {
     const VOLUME: &str = "arn:${Partition}:ec2:${Region}:${Account}:volume/${VolumeId}";
     const IMAGE: &str = "arn:${Partition}:ec2:${Region}::image/${ImageId}";
     const KEY: &str = "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}";
+
+    /// The shortcuts of [`meets`] answer as the tokens do, on every pair drawn from
+    /// fields built of literals, runs, single characters and variables.
+    #[test]
+    fn shortcuts_agree_with_tokens() {
+        let parts = ["a", "b", "ab", "*", "?", "${X}", "/", "é", "$", "}"];
+        let mut fields = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> = fields
+                .iter()
+                .flat_map(|f| parts.iter().map(move |p| format!("{f}{p}")))
+                .collect();
+            fields.extend(longer);
+        }
+        fields.sort();
+        fields.dedup();
+        for a in &fields {
+            for b in fields.iter().step_by(7) {
+                assert_eq!(meets(a, b), shared(a, b), "{a:?} / {b:?}");
+            }
+        }
+    }
 
     #[test]
     fn written_patterns_against_formats() {
