@@ -5,7 +5,8 @@
 #
 # Targets (fuzz/fuzz_targets/): compile (parser -> checker -> backends -> rendering),
 # ide (editor features), fmt (the formatter: idempotent, every token kept, the same
-# build), catalog (--catalog parsing). The corpus starts
+# build), fastparse (the hand-written parser gives pest's tree, AST and diagnostics
+# wherever it accepts), catalog (--catalog parsing). The corpus starts
 # from the examples, the test cases and the standard library (and, for catalog, the
 # test catalogs), in target/fuzz-corpus/TARGET, and grows there between runs. A crash
 # is saved in fuzz/artifacts/TARGET/ and the script fails; make it a regression test.
@@ -16,7 +17,7 @@ root=$PWD
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(compile ide fmt catalog)
+[ ${#targets[@]} -gt 0 ] || targets=(compile ide fmt fastparse catalog)
 
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 rustup run nightly rustc --version >/dev/null 2>&1 || {

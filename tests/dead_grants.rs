@@ -195,3 +195,33 @@ fn repeated_statements() {
         &[],
     );
 }
+
+/// A level of thousands of statements: an action granted on `*` (in any case, or by a
+/// pattern) keeps every statement that also names it on a resource alive, and each
+/// repeat is still reported. (The lookup of "granted on `*` elsewhere" scanned every
+/// such statement for every action: quadratic in the level's size.)
+#[test]
+fn a_huge_level_is_judged_per_statement() {
+    let n = 3000;
+    let mut level = String::new();
+    for i in 0..n {
+        level.push_str(&format!(
+            "aws allow \"sqs:listqueues\" on \"arn:aws:sqs:*:*:acme-{i}\"\naws allow \"SQS:ListQueues\"\n"
+        ));
+    }
+    let (codes, text) = dead(&level);
+    assert_eq!(
+        codes,
+        BTreeSet::from(["W0420".to_string()]),
+        "{}",
+        &text[..500]
+    );
+    assert_eq!(text.matches("W0420").count(), n - 1);
+    let (codes, _) = dead(&format!("{level}aws allow \"sqs:List*\""));
+    assert_eq!(codes, BTreeSet::from(["W0420".to_string()]));
+    // Without the grant on `*`, every statement on a resource is dead.
+    let resourced: String = level.lines().step_by(2).map(|l| format!("{l}\n")).collect();
+    let (codes, text) = dead(&resourced);
+    assert_eq!(codes, BTreeSet::from(["W0418".to_string()]));
+    assert_eq!(text.matches("W0418").count(), n);
+}

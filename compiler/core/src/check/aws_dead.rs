@@ -16,7 +16,7 @@
 use crate::catalog::arn;
 use crate::catalog::aws::{self as cat, Action, ActionResource, ResourceType, Service, Str, Table};
 use crate::catalog::aws_keys::{self, Carried, KeyKind};
-use crate::catalog::{glob_match, is_pattern};
+use crate::catalog::is_pattern;
 use crate::diag::{Code, Diagnostic};
 use crate::resolve::decls::Decls;
 use crate::source::Span;
@@ -24,6 +24,9 @@ use crate::syntax::ast::{self, AwsStatement, Condition, Effect};
 use crate::vocab::iam_operators;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+
+mod everywhere;
+use everywhere::Everywhere;
 
 /// The deployment's managed tag key, which a `scoped` level's conditions name.
 fn tag_key<'a>(decls: &Decls<'a>) -> Option<&'a str> {
@@ -96,23 +99,24 @@ fn statements(
 ) {
     // Actions granted on `*` without a condition: never dead, whatever other statements say.
     // As (service, action) patterns; one without `:` other than `*` names nothing.
-    let everywhere: Vec<(&str, &str)> = statements
-        .iter()
-        .filter(|s| {
-            s.effect.node == Effect::Allow
-                && !s.not_action
-                && !s.not_resource
-                && s.conditions.is_empty()
-                && s.resources
-                    .as_ref()
-                    .is_none_or(|r| r.iter().any(|x| arn::covers_star(&x.node)))
-        })
-        .flat_map(|s| s.actions.iter().map(|a| a.node.as_str()))
-        .filter_map(|p| match p.split_once(':') {
-            Some(parts) => Some(parts),
-            None => (p == "*").then_some(("*", "*")),
-        })
-        .collect();
+    let everywhere = Everywhere::new(
+        statements
+            .iter()
+            .filter(|s| {
+                s.effect.node == Effect::Allow
+                    && !s.not_action
+                    && !s.not_resource
+                    && s.conditions.is_empty()
+                    && s.resources
+                        .as_ref()
+                        .is_none_or(|r| r.iter().any(|x| arn::covers_star(&x.node)))
+            })
+            .flat_map(|s| s.actions.iter().map(|a| a.node.as_str()))
+            .filter_map(|p| match p.split_once(':') {
+                Some(parts) => Some(parts),
+                None => (p == "*").then_some(("*", "*")),
+            }),
+    );
     for st in statements {
         if st.not_action {
             continue; // NotAction names what is excluded: nothing here is granted by name
@@ -161,7 +165,7 @@ struct Statement<'a> {
 }
 
 impl<'a> Statement<'a> {
-    fn new(st: &'a AwsStatement, everywhere: &[(&str, &str)]) -> Statement<'a> {
+    fn new(st: &'a AwsStatement, everywhere: &Everywhere) -> Statement<'a> {
         let resources: Vec<&ast::Str> = match &st.resources {
             Some(r) if !st.not_resource && !r.iter().any(|x| arn::covers_star(&x.node)) => {
                 r.iter().collect()
@@ -176,9 +180,6 @@ impl<'a> Statement<'a> {
         // Whether the resources name a type: once per (service, type).
         let mut named: HashMap<(Str, Str), bool, BuildHasherDefault<RangeHasher>> =
             HashMap::default();
-        // The action parts of the `everywhere` patterns whose service part names the
-        // service of the last hit: matches come grouped by service.
-        let mut elsewhere: Option<(&Service, Vec<&str>)> = None;
         let allow = st.effect.node == Effect::Allow;
         let mut written = Vec::new();
         for a in &st.actions {
@@ -211,20 +212,7 @@ impl<'a> Statement<'a> {
                         svc,
                         action,
                         reach,
-                        elsewhere: allow && {
-                            let actions = match &mut elsewhere {
-                                Some((last, actions)) if std::ptr::eq(*last, svc) => actions,
-                                slot => {
-                                    let actions = everywhere
-                                        .iter()
-                                        .filter(|(s, _)| glob_match(s, &svc.prefix))
-                                        .map(|&(_, a)| a)
-                                        .collect();
-                                    &mut slot.insert((svc, actions)).1
-                                }
-                            };
-                            actions.iter().any(|a| glob_match(a, &action.name))
-                        },
+                        elsewhere: allow && everywhere.covers(&svc.prefix, &action.name),
                     }
                 })
                 .collect();

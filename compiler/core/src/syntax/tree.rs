@@ -17,7 +17,6 @@
 
 use super::parser::Rule;
 use super::tokens::{Tok, Tokens};
-use pest::iterators::{Pair, Pairs};
 use std::fmt::Write as _;
 
 /// What a node is: a grammar rule, the file, or text pest could not parse.
@@ -338,6 +337,18 @@ impl<'t> SyntaxToken<'t> {
     }
 }
 
+/// A rule a parser matched (pest's pair, or the fast parser's): its byte range in the
+/// file, where the range ends as pest ends it (after the white space and comments its
+/// skipping took after an optional part that did not match). A declaration's matches
+/// are in pre-order; `after` is the index past those inside this one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Match {
+    pub(crate) rule: Rule,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) after: u32,
+}
+
 /// Builds the tree while the parser goes over the file: the tokens come from the
 /// tokenizer, the nodes from pest's pairs. A token belongs to the innermost pair in
 /// which it starts; white space and comments at a pair's end belong to the pair
@@ -422,51 +433,37 @@ impl<'s> Builder<'s> {
         }
     }
 
-    /// What pest parsed from `base` on (rule `item`): a declaration or the end of the
-    /// input. Returns the item's length and whether it is a declaration.
-    pub(crate) fn item(&mut self, pairs: Pairs<Rule>, base: usize) -> (usize, bool) {
-        let mut pairs = pairs;
-        // (pest's `item` rule always yields one pair.)
-        let Some(item) = pairs.next() else {
-            return (0, false);
-        };
-        let end = item.as_span().end();
-        match item.into_inner().next() {
-            Some(decl) if decl.as_rule() != Rule::EOI => {
-                self.take(base + decl.as_span().start());
-                self.node(decl, base);
-                (end, true)
-            }
-            _ => (end, false),
+    /// A declaration's matches (see [`Match`]); none for the end of the input.
+    pub(crate) fn item(&mut self, matches: &[Match]) {
+        if let Some(decl) = matches.first() {
+            self.take(decl.start);
+            self.node(matches, 0);
         }
     }
 
-    /// The node of pair `p` and those of the pairs inside it; none when it holds no
-    /// token (a pair inside a token).
-    fn node(&mut self, p: Pair<Rule>, base: usize) {
-        let kind = NodeKind::Rule(p.as_rule());
+    /// The node of match `k` and those of the matches inside it; none when it holds
+    /// no token (a match inside a token).
+    fn node(&mut self, m: &[Match], k: usize) {
+        let p = m[k];
         let first = self.i;
         let index = self.nodes.len();
-        let span = p.as_span();
-        let rule_end = base + span.end();
-        let end = self.trimmed(rule_end);
+        let end = self.trimmed(p.end);
         self.nodes.push(Node {
-            kind,
+            kind: NodeKind::Rule(p.rule),
             start: 0,
             end: 0,
-            rule_end,
+            rule_end: p.end,
             first: 0,
             last: 0,
             after: 0,
         });
         // A string's contents are inside its token: no node of their own.
-        if p.as_rule() != Rule::string {
-            for c in p.into_inner() {
-                if c.as_rule() == Rule::EOI {
-                    continue;
-                }
-                self.take(base + c.as_span().start());
-                self.node(c, base);
+        if p.rule != Rule::string {
+            let mut c = k + 1;
+            while c < p.after as usize {
+                self.take(m[c].start);
+                self.node(m, c);
+                c = m[c].after as usize;
             }
         }
         self.take(end);

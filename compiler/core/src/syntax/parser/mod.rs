@@ -12,12 +12,13 @@
 mod access;
 mod decls;
 mod errors;
+mod fast;
 #[cfg(test)]
 mod tests;
 
 use super::ast::*;
 use super::tokens::{Tok, Tokens};
-use super::tree::{Builder, SyntaxNode, SyntaxTree};
+use super::tree::{Builder, Match, SyntaxNode, SyntaxTree};
 use crate::diag::Diagnostic;
 use crate::source::FileId;
 use pest::Parser as _;
@@ -68,16 +69,66 @@ pub struct Parsed {
 
 /// The lossless tree of a file, the typed AST read from it, and the syntax errors.
 pub fn parse_full(file: FileId, text: &str) -> Parsed {
+    parse_with(file, text, true)
+}
+
+/// [`parse_full`], with or without the fast recognizer in front of pest.
+fn parse_with(file: FileId, text: &str, fast: bool) -> Parsed {
     // Bounds pest's work on pathological input.
     pest::set_call_limit(Some(std::num::NonZeroUsize::new(50_000_000).unwrap()));
     let layout = Layout::new(text);
-    let (tree, diags) = parse_each(file, text, |pos| parse_item(text, pos, &layout));
+    let (tree, diags) = parse_each(file, text, |pos| {
+        // pest only where the fast path declines: its errors are the diagnostics.
+        let quick = fast
+            .then(|| fast::item(text, pos, layout.last_close))
+            .flatten();
+        match quick {
+            Some((end, matches)) => Ok(Found { end, matches }),
+            None => parse_item(text, pos, &layout),
+        }
+    });
     let ast = lower(file, &tree);
     Parsed {
         tree: Arc::new(tree),
         ast,
         diags,
     }
+}
+
+/// For the differential tests and the fuzzer: whether the fast recognizer and pest
+/// give the same tree, AST and diagnostics for `text`, and whether the fast one
+/// accepted every declaration. `Err` says what differs.
+#[doc(hidden)]
+pub fn fast_path_agrees(text: &str) -> Result<bool, String> {
+    let file = FileId::default();
+    let (quick, slow) = (parse_with(file, text, true), parse_with(file, text, false));
+    if quick.tree != slow.tree {
+        return Err(format!(
+            "trees differ:\n--- fast\n{}\n--- pest\n{}",
+            quick.tree.debug_dump(),
+            slow.tree.debug_dump()
+        ));
+    }
+    let (a, b) = (format!("{:#?}", quick.ast), format!("{:#?}", slow.ast));
+    if a != b {
+        return Err(format!("ASTs differ:\n{a}\n{b}"));
+    }
+    if format!("{:?}", quick.diags) != format!("{:?}", slow.diags) {
+        return Err(format!(
+            "diagnostics differ: {:?} {:?}",
+            quick.diags, slow.diags
+        ));
+    }
+    let layout = Layout::new(text);
+    let mut pos = 0;
+    while pos < text.len() {
+        match fast::item(text, pos, layout.last_close) {
+            Some((end, m)) if end > 0 && !m.is_empty() => pos += end,
+            Some(_) => return Ok(true),
+            None => return Ok(false),
+        }
+    }
+    Ok(true)
 }
 
 /// The typed AST of a tree: its declarations, in order.
@@ -95,18 +146,19 @@ fn lower(file: FileId, tree: &SyntaxTree) -> File {
 /// The loop over a file's declarations: `next(pos)` parses the declaration at `pos`
 /// (from a window, or from the whole rest in the tests that compare the two), which
 /// goes into the tree.
-fn parse_each<'i>(
+fn parse_each(
     file: FileId,
-    text: &'i str,
-    next: impl Fn(usize) -> Result<pest::iterators::Pairs<'i, Rule>, pest::error::Error<Rule>>,
+    text: &str,
+    next: impl Fn(usize) -> Result<Found, pest::error::Error<Rule>>,
 ) -> (SyntaxTree, Vec<Diagnostic>) {
     let mut tree = Builder::new(text);
     let mut diags = Vec::new();
     let mut pos = 0;
     while pos <= text.len() {
         match next(pos) {
-            Ok(pairs) => {
-                let (end, declaration) = tree.item(pairs, pos);
+            Ok(found) => {
+                tree.item(&found.matches);
+                let (end, declaration) = (found.end, !found.matches.is_empty());
                 // (Defensive: a window holds a declaration's first word, so only the
                 // whole rest can end in EOI.)
                 if !declaration && pos + end >= text.len() {
@@ -132,6 +184,44 @@ fn parse_each<'i>(
     (tree.finish(), diags)
 }
 
+/// What was parsed at a position: the item's length, and the matches of the
+/// declaration (none at the end of the input).
+struct Found {
+    end: usize,
+    matches: Vec<Match>,
+}
+
+/// pest's pairs of rule `item` parsed from `base`, as matches.
+fn found(pairs: pest::iterators::Pairs<Rule>, base: usize) -> Found {
+    fn flatten(p: pest::iterators::Pair<Rule>, base: usize, out: &mut Vec<Match>) {
+        let (k, span) = (out.len(), p.as_span());
+        out.push(Match {
+            rule: p.as_rule(),
+            start: base + span.start(),
+            end: base + span.end(),
+            after: 0,
+        });
+        for c in p.into_inner() {
+            flatten(c, base, out);
+        }
+        out[k].after = out.len() as u32;
+    }
+    let mut matches = Vec::new();
+    let mut end = 0;
+    // (pest's `item` rule always yields one pair.)
+    if let Some(item) = pairs.into_iter().next() {
+        end = item.as_span().end();
+        if let Some(decl) = item
+            .into_inner()
+            .next()
+            .filter(|d| d.as_rule() != Rule::EOI)
+        {
+            flatten(decl, base, &mut matches);
+        }
+    }
+    Found { end, matches }
+}
+
 /// Parses the declaration at `pos` (or the end of the input).
 ///
 /// pest builds each error in time proportional to its whole input (it scans to the end
@@ -154,11 +244,7 @@ fn parse_each<'i>(
 ///
 /// A block comment that no `*/` closes anywhere later fails the same way in the window
 /// and in the whole text, so it does not count as open.
-fn parse_item<'i>(
-    text: &'i str,
-    pos: usize,
-    layout: &Layout,
-) -> Result<pest::iterators::Pairs<'i, Rule>, pest::error::Error<Rule>> {
+fn parse_item(text: &str, pos: usize, layout: &Layout) -> Result<Found, pest::error::Error<Rule>> {
     let b = text.as_bytes();
     let closes = |at: usize| layout.closes(at);
     // The window holds at least the declaration's first word, so that an error there
@@ -172,7 +258,7 @@ fn parse_item<'i>(
             .unwrap_or(text.len());
         let result = EngParser::parse(Rule::item, &text[pos..cut]);
         if cut == text.len() {
-            return result;
+            return result.map(|pairs| found(pairs, pos));
         }
         let settled = match &result {
             Ok(pairs) => {
@@ -185,7 +271,7 @@ fn parse_item<'i>(
             }
         };
         if settled {
-            return result;
+            return result.map(|pairs| found(pairs, pos));
         }
         after = cut.max(pos + 2 * (cut - pos));
     }

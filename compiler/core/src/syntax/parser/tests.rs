@@ -7,7 +7,9 @@ use super::*;
 /// `parse` as it was before windows: every declaration parsed from the whole rest
 /// of the text. Windows must not change any result.
 fn parse_whole_rest(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
-    let (tree, diags) = parse_each(file, text, |pos| EngParser::parse(Rule::item, &text[pos..]));
+    let (tree, diags) = parse_each(file, text, |pos| {
+        EngParser::parse(Rule::item, &text[pos..]).map(|p| found(p, pos))
+    });
     (lower(file, &tree), diags)
 }
 
