@@ -60,6 +60,9 @@ pub struct Options {
     pub outputs: Option<BTreeSet<Target>>,
     /// `--strict`: placeholders left in written documents are errors.
     pub strict: bool,
+    /// `engc check`: the documents of `outputs` are only looked through for
+    /// placeholders (W0117), never returned, so none is kept.
+    pub only_placeholders: bool,
     /// `--root DIR`: the folder `use` may read below; else each input's own folder.
     pub use_root: Option<std::path::PathBuf>,
     /// Parameters left as placeholders whatever their default or `--set` value says: a
@@ -192,6 +195,7 @@ pub(crate) fn options_hash(o: &Options) -> u64 {
         &o.unset,
         o.minimize,
         o.strict,
+        o.only_placeholders,
         &o.use_root,
     )
         .hash(&mut h);
@@ -249,8 +253,13 @@ fn finish(
     let mut outputs = Vec::new();
     if let Some(targets) = targets {
         if !diags.iter().any(Diagnostic::is_error) {
-            outputs = crate::backend::emit(&model, targets);
-            placeholders::check(decls, &outputs, &mut diags);
+            let found = if options.only_placeholders {
+                crate::backend::placeholders(&model, targets)
+            } else {
+                outputs = crate::backend::emit(&model, targets);
+                placeholders::find(&outputs)
+            };
+            placeholders::check(decls, found, &mut diags);
         }
     }
     acks(decls, &mut diags);

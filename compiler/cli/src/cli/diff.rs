@@ -66,6 +66,7 @@ pub fn run(args: &DiffArgs) -> i32 {
         root: args.root.clone(),
         minimize: false,
         catalogs: Vec::new(),
+        only_placeholders: false,
     };
     let (old, new, old_name) = match (&args.git, args.files.as_slice()) {
         (None, [old, new]) => {

@@ -107,6 +107,7 @@ pub fn run(args: &ImportArgs) -> i32 {
         root: None,
         minimize: false,
         catalogs: Vec::new(),
+        only_placeholders: false,
     };
     let counts = output::print_list(&printer, &imported.sources, &imported.diagnostics);
     let Some(text) = imported.text.filter(|_| counts.errors == 0) else {

@@ -135,6 +135,10 @@ pub struct CommonArgs {
     /// or `az provider operation list --output json`) to check names against.
     #[arg(long = "catalog", value_name = "FILE")]
     catalogs: Vec<PathBuf>,
+    /// Set by `check`, which writes nothing: the documents are only looked through for
+    /// placeholders ([`engc_core::pipeline::Options::only_placeholders`]).
+    #[arg(skip)]
+    only_placeholders: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -180,6 +180,7 @@ pub fn compile_loaded(
         minimize: args.minimize,
         outputs: Some(outputs),
         strict: args.strict,
+        only_placeholders: args.only_placeholders,
         use_root: args.root.clone(),
         unset: customers
             .iter()

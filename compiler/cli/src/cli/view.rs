@@ -41,6 +41,7 @@ impl SourceArgs {
             root: self.root.clone(),
             minimize: false,
             catalogs: Vec::new(),
+            only_placeholders: false,
         }
     }
 }

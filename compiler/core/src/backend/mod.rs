@@ -226,30 +226,68 @@ pub const MANIFEST_PATH: &str = "manifest.json";
 pub fn emit(model: &Model, targets: &BTreeSet<Target>) -> Vec<OutputFile> {
     let mut files = Vec::new();
     for &target in targets {
-        if let Some(cloud) = target.cloud() {
-            if !model.deployment.clouds.contains(&cloud) {
-                continue;
-            }
-        }
-        match target {
-            Target::Aws => files.extend(aws::emit(model)),
-            Target::Gcp => files.extend(gcp::emit(model)),
-            Target::Azure => files.extend(azure::emit(model)),
-            Target::K8s => files.extend(k8s::emit(model)),
-            Target::Network => files.extend(network::emit(model)),
-            Target::Terraform => files.extend(terraform::emit(model)),
-            Target::CloudFormation => {
-                if model.deployment.clouds.contains(&Cloud::Aws) {
-                    files.extend(cloudformation::emit(model));
-                }
-            }
-        }
+        files.extend(emit_target(model, target));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest = manifest(model, &files);
     files.push(manifest);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
+}
+
+/// The files of one target, unsorted; none when the deployment lacks its cloud.
+fn emit_target(model: &Model, target: Target) -> Vec<OutputFile> {
+    if let Some(cloud) = target.cloud() {
+        if !model.deployment.clouds.contains(&cloud) {
+            return Vec::new();
+        }
+    }
+    match target {
+        Target::Aws => aws::emit(model),
+        Target::Gcp => gcp::emit(model),
+        Target::Azure => azure::emit(model),
+        Target::K8s => k8s::emit(model),
+        Target::Network => network::emit(model),
+        Target::Terraform => terraform::emit(model),
+        Target::CloudFormation => {
+            if model.deployment.clouds.contains(&Cloud::Aws) {
+                cloudformation::emit(model).into_iter().collect()
+            } else {
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// Whether a target's files take the parameters left unset as variables
+/// ([`OutputFile::inputs`]), so that they hold no placeholder.
+fn takes_variables(target: Target) -> bool {
+    matches!(target, Target::Terraform | Target::CloudFormation)
+}
+
+/// What [`emit`] would give to [`crate::check::placeholders::find`], without keeping
+/// the documents (`engc check` writes nothing): each parameter left as a placeholder,
+/// with the paths of the documents that hold it, sorted. One target's documents are
+/// alive at a time, and the targets that take variables are not built at all.
+pub fn placeholders(model: &Model, targets: &BTreeSet<Target>) -> BTreeMap<String, Vec<String>> {
+    let mut held: Vec<(String, Vec<String>)> = Vec::new();
+    for &target in targets.iter().filter(|t| !takes_variables(**t)) {
+        for f in emit_target(model, target) {
+            let names = f.placeholders();
+            if !names.is_empty() {
+                let names = names.into_iter().map(str::to_string).collect();
+                held.push((f.path, names));
+            }
+        }
+    }
+    held.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (path, names) in held {
+        for n in names {
+            out.entry(n).or_default().push(path.clone());
+        }
+    }
+    out
 }
 
 /// What `manifest.json` says of itself: engc wrote it, in this format. `engc build`

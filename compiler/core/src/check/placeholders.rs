@@ -20,11 +20,12 @@ pub fn find(files: &[OutputFile]) -> BTreeMap<String, Vec<String>> {
 }
 
 /// W0117 for each parameter the written documents still hold.
-pub fn check(decls: &Decls, files: &[OutputFile], diags: &mut Vec<Diagnostic>) {
+/// `found`: what [`find`] (or [`crate::backend::placeholders`]) gives.
+pub fn check(decls: &Decls, found: BTreeMap<String, Vec<String>>, diags: &mut Vec<Diagnostic>) {
     let Some(dep) = decls.deployment else {
         return;
     };
-    for (name, paths) in find(files) {
+    for (name, paths) in found {
         let declared = dep.params.iter().find(|p| p.name.node == name);
         let span = declared.map(|p| p.name.span).unwrap_or(dep.name.span);
         let label = match declared {

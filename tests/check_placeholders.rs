@@ -1,0 +1,92 @@
+//! `engc check` only looks the documents through for placeholders and keeps none
+//! (`Options::only_placeholders`): it must find what building them all finds.
+
+#[path = "common/generate.rs"]
+mod generate;
+
+use engc::backend::{emit, placeholders, Target};
+use engc::{compile, Input, Options};
+use std::collections::BTreeSet;
+
+fn all() -> BTreeSet<Target> {
+    Target::ALL.into_iter().collect()
+}
+
+fn compile_text(
+    name: &str,
+    bytes: Vec<u8>,
+    path: Option<std::path::PathBuf>,
+    o: &Options,
+) -> engc::Compilation {
+    compile(
+        vec![Input {
+            name: name.to_string(),
+            path,
+            bytes,
+        }],
+        &engc::loader::DiskLoader,
+        o,
+    )
+}
+
+/// Every example, every target: the placeholders found without keeping the documents
+/// are those of the built documents, with the same paths in the same order.
+#[test]
+fn placeholders_of_examples_equal_those_of_built_documents() {
+    let mut some = 0;
+    for path in generate::example_paths() {
+        let bytes = std::fs::read(&path).unwrap();
+        let c = compile_text("x.eng", bytes, Some(path.clone()), &Options::default());
+        let model = c
+            .model
+            .unwrap_or_else(|| panic!("{} compiles", path.display()));
+        let built = engc::check::placeholders::find(&emit(&model, &all()));
+        let found = placeholders(&model, &all());
+        assert_eq!(found, built, "{}", path.display());
+        some += usize::from(!found.is_empty());
+    }
+    assert!(some > 0, "some example leaves a parameter unset");
+}
+
+/// The diagnostics of a check (documents looked through) and of a build (documents
+/// kept) are the same, W0117 included, and a check returns no document.
+#[test]
+fn check_reports_what_build_reports() {
+    let header =
+        "deployment big {\n  clouds aws, gcp, azure\n  managed_tag \"big/managed\" = \"true\"\n  \
+                  name_prefix \"big\"\n  param external_id, client_id\n}\n\nstore data: bucket\n\n";
+    let mut texts: Vec<(String, Vec<u8>, Option<std::path::PathBuf>)> = generate::example_paths()
+        .into_iter()
+        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap(), Some(p)))
+        .collect();
+    let levels = format!("{header}{}", generate::access_levels(60));
+    texts.push(("levels.eng".into(), levels.into_bytes(), None));
+    let mut w0117 = 0;
+    for (name, bytes, path) in texts {
+        for strict in [false, true] {
+            let build = Options {
+                outputs: Some(all()),
+                strict,
+                ..Options::default()
+            };
+            let check = Options {
+                only_placeholders: true,
+                ..build.clone()
+            };
+            let b = compile_text(&name, bytes.clone(), path.clone(), &build);
+            let c = compile_text(&name, bytes.clone(), path.clone(), &check);
+            assert_eq!(
+                engc::render::plain(&c.sources, &c.diagnostics),
+                engc::render::plain(&b.sources, &b.diagnostics),
+                "{name}"
+            );
+            assert!(c.outputs.is_empty(), "{name}");
+            w0117 += b
+                .diagnostics
+                .iter()
+                .filter(|d| d.code.as_str() == "W0117")
+                .count();
+        }
+    }
+    assert!(w0117 > 0, "some input leaves a placeholder");
+}
