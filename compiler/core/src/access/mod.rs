@@ -311,11 +311,15 @@ fn aws(
     origin: &dyn Fn(Span) -> Origin,
     p: &mut Principal,
 ) {
+    // The written statement of each span (the first, as a search would find it), found
+    // once: a search per statement made a level of thousands of statements quadratic.
+    let mut by_span = std::collections::HashMap::with_capacity(src.aws.len());
+    for s in &src.aws {
+        by_span.entry(s.span).or_insert(s);
+    }
     for st in &access.aws {
-        let written = src
-            .aws
-            .iter()
-            .find(|s| s.span == st.span)
+        let written = by_span
+            .get(&st.span)
             .map(|s| s.actions.iter().map(|a| (a.node.clone(), a.span)).collect())
             .unwrap_or_default();
         p.aws.push(AwsGrant {

@@ -165,7 +165,7 @@ struct Statement<'a> {
 }
 
 impl<'a> Statement<'a> {
-    fn new(st: &'a AwsStatement, everywhere: &Everywhere) -> Statement<'a> {
+    fn new(st: &'a AwsStatement, everywhere: &'a Everywhere) -> Statement<'a> {
         let resources: Vec<&ast::Str> = match &st.resources {
             Some(r) if !st.not_resource && !r.iter().any(|x| arn::covers_star(&x.node)) => {
                 r.iter().collect()
@@ -180,6 +180,9 @@ impl<'a> Statement<'a> {
         // Whether the resources name a type: once per (service, type).
         let mut named: HashMap<(Str, Str), bool, BuildHasherDefault<RangeHasher>> =
             HashMap::default();
+        // What `everywhere` grants of the service of the last hit: matches come grouped
+        // by service.
+        let mut elsewhere: Option<(&Service, everywhere::Service)> = None;
         let allow = st.effect.node == Effect::Allow;
         let mut written = Vec::new();
         for a in &st.actions {
@@ -212,7 +215,13 @@ impl<'a> Statement<'a> {
                         svc,
                         action,
                         reach,
-                        elsewhere: allow && everywhere.covers(&svc.prefix, &action.name),
+                        elsewhere: allow && {
+                            let granted = match &mut elsewhere {
+                                Some((last, granted)) if std::ptr::eq(*last, svc) => granted,
+                                slot => &mut slot.insert((svc, everywhere.service(&svc.prefix))).1,
+                            };
+                            granted.covers(&action.name)
+                        },
                     }
                 })
                 .collect();
