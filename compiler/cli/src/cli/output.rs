@@ -288,8 +288,9 @@ pub fn print_list(
     };
     match args.format {
         Format::Json => {
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(render::json(sources, diagnostics).as_bytes());
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let _ = render::write_json(&mut out, sources, diagnostics);
+            let _ = out.flush();
         }
         Format::Sarif => {
             let cwd = std::env::current_dir().ok();
