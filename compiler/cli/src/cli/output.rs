@@ -316,16 +316,17 @@ pub fn print_list(
     counts
 }
 
-/// At most `max` diagnostics (0: all), errors before warnings, in source order.
-fn capped(diags: &[Diagnostic], max: usize) -> Vec<Diagnostic> {
+/// At most `max` diagnostics (0: all), errors before warnings, in source order;
+/// borrowed when all are shown.
+fn capped(diags: &[Diagnostic], max: usize) -> std::borrow::Cow<'_, [Diagnostic]> {
     if max == 0 || diags.len() <= max {
-        return diags.to_vec();
+        return std::borrow::Cow::Borrowed(diags);
     }
     let mut picked: Vec<usize> = (0..diags.len()).collect();
     picked.sort_by_key(|&i| (diags[i].severity != Severity::Error, i));
     picked.truncate(max);
     picked.sort_unstable();
-    picked.into_iter().map(|i| diags[i].clone()).collect()
+    std::borrow::Cow::Owned(picked.into_iter().map(|i| diags[i].clone()).collect())
 }
 
 fn color_choice(args: &CommonArgs) -> ColorChoice {
