@@ -294,8 +294,9 @@ pub fn print_list(
         }
         Format::Sarif => {
             let cwd = std::env::current_dir().ok();
-            let text = crate::sarif::sarif(sources, diagnostics, cwd.as_deref());
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let _ = crate::sarif::write_sarif(&mut out, sources, diagnostics, cwd.as_deref());
+            let _ = out.flush();
         }
         Format::Human => {
             let shown = capped(diagnostics, args.max_diagnostics);
