@@ -157,9 +157,9 @@ impl<'d> Fast<'d> {
         out.set_color(&st.gutter)?;
         out.write_all("┌─".as_bytes())?;
         out.reset()?;
-        write!(
+        writeln!(
             out,
-            " {}:{}:{}\n",
+            " {}:{}:{}",
             f.name,
             primary.line + 1,
             primary.start + 1
