@@ -6,6 +6,8 @@
 
 use engc_core::diag::{codes, Diagnostic, Severity};
 use engc_core::source::{SourceMap, Span};
+use serde::ser::{SerializeSeq, Serializer};
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -14,24 +16,60 @@ pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// The whole SARIF log, pretty-printed, with a trailing newline. `cwd` is the folder
 /// relative URIs are taken from.
 pub fn sarif(sources: &SourceMap, diags: &[Diagnostic], cwd: Option<&Path>) -> String {
-    let results: Vec<Value> = diags.iter().map(|d| result(sources, d, cwd)).collect();
-    let log = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
+    let mut buf = Vec::new();
+    write_sarif(&mut buf, sources, diags, cwd).expect("writing to memory");
+    String::from_utf8(buf).expect("SARIF is UTF-8")
+}
+
+/// [`sarif`], streamed: one result is built (a small tree) and written at a time, so
+/// the log is never held whole. The keys are in the order a `json!` tree sorts them.
+pub fn write_sarif(
+    out: &mut dyn std::io::Write,
+    sources: &SourceMap,
+    diags: &[Diagnostic],
+    cwd: Option<&Path>,
+) -> std::io::Result<()> {
+    struct Results<'a>(&'a SourceMap, &'a [Diagnostic], Option<&'a Path>);
+    impl Serialize for Results<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut seq = s.serialize_seq(Some(self.1.len()))?;
+            for d in self.1 {
+                seq.serialize_element(&result(self.0, d, self.2))?;
+            }
+            seq.end()
+        }
+    }
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Run<'a> {
+        column_kind: &'static str,
+        results: Results<'a>,
+        tool: Value,
+    }
+    #[derive(Serialize)]
+    struct Log<'a> {
+        #[serde(rename = "$schema")]
+        schema: &'static str,
+        runs: [Run<'a>; 1],
+        version: &'static str,
+    }
+    let log = Log {
+        schema: SCHEMA,
+        runs: [Run {
+            column_kind: "utf16CodeUnits",
+            results: Results(sources, diags, cwd),
+            tool: json!({ "driver": {
                 "name": "engc",
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "rules": rules(),
-            }},
-            "columnKind": "utf16CodeUnits",
-            "results": results,
+            }}),
         }],
-    });
-    let mut s = serde_json::to_string_pretty(&log).expect("SARIF serializes");
-    s.push('\n');
-    s
+        version: "2.1.0",
+    };
+    log.serialize(&mut serde_json::Serializer::pretty(&mut *out))
+        .map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
 }
 
 /// One rule per code, in the registry's order (a result's `ruleIndex` is its code's

@@ -289,13 +289,15 @@ pub fn print_list(
     };
     match args.format {
         Format::Json => {
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(render::json(sources, diagnostics).as_bytes());
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let _ = render::write_json(&mut out, sources, diagnostics);
+            let _ = out.flush();
         }
         Format::Sarif => {
             let cwd = std::env::current_dir().ok();
-            let text = crate::sarif::sarif(sources, diagnostics, cwd.as_deref());
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let _ = crate::sarif::write_sarif(&mut out, sources, diagnostics, cwd.as_deref());
+            let _ = out.flush();
         }
         Format::Human => {
             let shown = capped(diagnostics, args.max_diagnostics);
@@ -316,16 +318,17 @@ pub fn print_list(
     counts
 }
 
-/// At most `max` diagnostics (0: all), errors before warnings, in source order.
-fn capped(diags: &[Diagnostic], max: usize) -> Vec<Diagnostic> {
+/// At most `max` diagnostics (0: all), errors before warnings, in source order;
+/// borrowed when all are shown.
+fn capped(diags: &[Diagnostic], max: usize) -> std::borrow::Cow<'_, [Diagnostic]> {
     if max == 0 || diags.len() <= max {
-        return diags.to_vec();
+        return std::borrow::Cow::Borrowed(diags);
     }
     let mut picked: Vec<usize> = (0..diags.len()).collect();
     picked.sort_by_key(|&i| (diags[i].severity != Severity::Error, i));
     picked.truncate(max);
     picked.sort_unstable();
-    picked.into_iter().map(|i| diags[i].clone()).collect()
+    std::borrow::Cow::Owned(picked.into_iter().map(|i| diags[i].clone()).collect())
 }
 
 fn color_choice(args: &CommonArgs) -> ColorChoice {
