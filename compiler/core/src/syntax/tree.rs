@@ -20,6 +20,9 @@ use super::tokens::{Tok, Tokens};
 use pest::iterators::{Pair, Pairs};
 use std::fmt::Write as _;
 
+#[path = "tree_splice.rs"]
+mod splice;
+
 /// What a node is: a grammar rule, the file, or text pest could not parse.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NodeKind {
