@@ -29,15 +29,13 @@ pub struct ParseCache {
     /// Parses done and reused, for tests.
     parsed: Cell<usize>,
     reused: Cell<usize>,
+    /// Of `parsed`, those that re-parsed only what an edit changed.
+    reparsed: Cell<usize>,
     memo: Memo,
 }
 
-struct Entry {
-    /// Holds the text too ([`SyntaxTree::source`]).
-    tree: Arc<SyntaxTree>,
-    file: ast::File,
-    diagnostics: Vec<Diagnostic>,
-}
+/// A parse; its tree holds the text too ([`SyntaxTree::source`]).
+struct Entry(syntax::Parsed);
 
 impl ParseCache {
     pub fn new() -> ParseCache {
@@ -53,7 +51,7 @@ impl ParseCache {
         }
         self.entries.get_mut().retain(|id, entries| {
             let texts = keep.get(id).map(Vec::as_slice).unwrap_or_default();
-            entries.retain(|e| texts.contains(&e.tree.source()));
+            entries.retain(|e| texts.contains(&e.0.tree.source()));
             !entries.is_empty()
         });
         self.memo.sweep();
@@ -69,6 +67,11 @@ impl ParseCache {
         (self.parsed.get(), self.reused.get())
     }
 
+    /// Of the files parsed, how many were re-parsed only where an edit changed them.
+    pub fn reparsed(&self) -> usize {
+        self.reparsed.get()
+    }
+
     /// How many trees are kept.
     pub fn len(&self) -> usize {
         self.entries.borrow().values().map(Vec::len).sum()
@@ -81,8 +84,11 @@ impl ParseCache {
     /// The lossless tree of `text` as file `id`, if it was parsed (a clone of the `Arc`).
     pub fn tree(&self, id: FileId, text: &str) -> Option<Arc<SyntaxTree>> {
         let entries = self.entries.borrow();
-        let e = entries.get(&id)?.iter().find(|e| e.tree.source() == text)?;
-        Some(e.tree.clone())
+        let e = entries
+            .get(&id)?
+            .iter()
+            .find(|e| e.0.tree.source() == text)?;
+        Some(e.0.tree.clone())
     }
 }
 
@@ -90,18 +96,20 @@ impl Parses for ParseCache {
     fn parse(&self, id: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
         let mut entries = self.entries.borrow_mut();
         let list = entries.entry(id).or_default();
-        if let Some(e) = list.iter().find(|e| e.tree.source() == text) {
+        if let Some(Entry(e)) = list.iter().find(|e| e.0.tree.source() == text) {
             self.reused.set(self.reused.get() + 1);
-            return (e.file.clone(), e.diagnostics.clone());
+            return (e.ast.clone(), e.diags.clone());
         }
         self.parsed.set(self.parsed.get() + 1);
-        let p = syntax::parse_full(id, text);
-        list.push(Entry {
-            tree: p.tree,
-            file: p.ast.clone(),
-            diagnostics: p.diags.clone(),
-        });
-        (p.ast, p.diags)
+        // An edit: the file's latest parse, parsed again only where the texts differ.
+        let p = list
+            .last()
+            .and_then(|Entry(old)| syntax::reparse::reparse(id, old, text))
+            .inspect(|_| self.reparsed.set(self.reparsed.get() + 1))
+            .unwrap_or_else(|| syntax::parse_full(id, text));
+        let out = (p.ast.clone(), p.diags.clone());
+        list.push(Entry(p));
+        out
     }
 
     fn memo(&self) -> Option<&Memo> {
@@ -128,6 +136,20 @@ mod tests {
         assert!(c.tree(FileId(1), "store s: bucket\n").is_none());
         let t = c.tree(FileId(1), "store t: bucket\n").unwrap();
         assert_eq!(t.source(), "store t: bucket\n");
+    }
+
+    #[test]
+    fn an_edit_is_parsed_again_only_where_it_changed() {
+        let c = ParseCache::new();
+        let text = "store s: bucket\nstore t: bucket\nstore u: bucket\n";
+        c.parse(FileId(1), text);
+        let edited = text.replace("store t", "store tt");
+        let (file, diags) = c.parse(FileId(1), &edited);
+        assert_eq!(c.reparsed(), 1);
+        let fresh = syntax::parse_full(FileId(1), &edited);
+        assert_eq!(format!("{file:?}"), format!("{:?}", fresh.ast));
+        assert_eq!(diags, fresh.diags);
+        assert_eq!(*c.tree(FileId(1), &edited).unwrap(), *fresh.tree);
     }
 
     #[test]

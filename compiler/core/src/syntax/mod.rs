@@ -3,6 +3,8 @@
 pub mod ast;
 pub mod nodes;
 pub mod parser;
+pub mod reparse;
+pub mod shift;
 pub mod tokens;
 pub mod tree;
 #[cfg(test)]

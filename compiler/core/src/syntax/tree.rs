@@ -19,6 +19,9 @@ use super::parser::Rule;
 use super::tokens::{Tok, Tokens};
 use std::fmt::Write as _;
 
+#[path = "tree_splice.rs"]
+mod splice;
+
 /// What a node is: a grammar rule, the file, or text pest could not parse.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NodeKind {

@@ -1,0 +1,136 @@
+//! Re-parsing only the declarations an edit touched gives what a parse from scratch
+//! gives: the same lossless tree, the same AST (spans included) and the same syntax
+//! errors, after any sequence of edits; and it declines (None) when it cannot show that.
+
+#[path = "common/generate.rs"]
+mod generate;
+
+use engc_core::source::FileId;
+use engc_core::syntax::reparse::reparse;
+use engc_core::syntax::{parse_full, Parsed};
+use proptest::prelude::*;
+
+const FILE: FileId = FileId(3);
+
+/// Texts typed: keystrokes, pieces of declarations, and what breaks the syntax.
+const TYPED: &[&str] = &[
+    "",
+    " ",
+    "x",
+    "\n",
+    "}",
+    "{",
+    "\"",
+    "//",
+    "é",
+    "store s9: bucket\n",
+    "read store ",
+    "10.0.0.0/8",
+    "access z for nobody scoped { read store nothing }\n",
+    "principal",
+];
+
+fn floor(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The incremental parse equals a fresh one; returns whether it was incremental.
+fn same_as_fresh(old: &Parsed, text: &str) -> (Parsed, bool) {
+    let fresh = parse_full(FILE, text);
+    let Some(inc) = reparse(FILE, old, text) else {
+        return (fresh, false);
+    };
+    assert_eq!(inc.tree.source(), text);
+    assert!(
+        *inc.tree == *fresh.tree,
+        "tree differs for {text:?}:\n{}\nvs fresh\n{}",
+        inc.tree.debug_dump(),
+        fresh.tree.debug_dump()
+    );
+    assert_eq!(format!("{:?}", inc.ast), format!("{:?}", fresh.ast), "AST");
+    assert_eq!(inc.diags, fresh.diags, "syntax errors");
+    (inc, true)
+}
+
+fn examples() -> Vec<String> {
+    generate::example_paths()
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    #[test]
+    fn edits_reparse_as_from_scratch(
+        example in 0usize..5,
+        edits in prop::collection::vec((0.0f64..1.0, 0usize..40, 0..TYPED.len()), 1..12),
+    ) {
+        let texts = examples();
+        let mut text = texts[example % texts.len()].clone();
+        let mut parsed = parse_full(FILE, &text);
+        for (at, len, typed) in edits {
+            let s = floor(&text, (at * text.len() as f64) as usize);
+            let e = floor(&text, s + len % 6);
+            text.replace_range(s..e, TYPED[typed]);
+            parsed = same_as_fresh(&parsed, &text).0;
+        }
+    }
+}
+
+#[test]
+fn a_keystroke_in_each_declaration_is_incremental() {
+    for text in examples() {
+        let old = parse_full(FILE, &text);
+        let starts: Vec<usize> = old.tree.root().children().map(|n| n.start()).collect();
+        let mut incremental = 0;
+        for &s in &starts {
+            let mut t = text.clone();
+            t.insert(s, ' ');
+            incremental += usize::from(same_as_fresh(&old, &t).1);
+            let mut t = text.clone();
+            t.insert_str(s, "\n// note\n");
+            incremental += usize::from(same_as_fresh(&old, &t).1);
+        }
+        assert_eq!(incremental, 2 * starts.len(), "every declaration");
+    }
+}
+
+#[test]
+fn declines_what_it_cannot_show() {
+    let text = "store a: bucket\nstore b: bucket\nstore c: bucket\n";
+    let old = parse_full(FILE, text);
+    // A syntax error in the region: the whole file is parsed.
+    assert!(reparse(FILE, &old, &text.replace("store b:", "store b")).is_none());
+    // The edit joins a declaration to its guard: not the guard it was.
+    let joined = text.replace("store c", "store b: bucket store c");
+    let _ = same_as_fresh(&old, &joined);
+    // An edit inside a broken declaration, outside it an error remains.
+    let broken = "store a: bucket\nstore b bucket\nstore c: bucket\n";
+    let old = parse_full(FILE, broken);
+    assert!(!old.diags.is_empty());
+    let (p, _) = same_as_fresh(&old, &broken.replace("store a", "store aa"));
+    assert_eq!(p.diags.len(), old.diags.len());
+    // Fixing it: incremental, and the error is gone.
+    let (p, inc) = same_as_fresh(&old, text);
+    assert!(inc && p.diags.is_empty());
+}
+
+#[test]
+fn edits_at_the_ends_of_the_file() {
+    let text = "// head\nstore a: bucket\n\nstore b: bucket\n// tail\n";
+    let old = parse_full(FILE, text);
+    for t in [
+        format!(" {text}"),
+        format!("{text} "),
+        format!("{text}store c: bucket\n"),
+        text.replacen("// head\n", "", 1),
+        String::new(),
+    ] {
+        let _ = same_as_fresh(&old, &t);
+    }
+}
