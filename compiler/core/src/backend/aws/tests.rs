@@ -447,3 +447,49 @@ fn split_sids_stay_unique() {
     assert!(sids.len() > 2);
     assert_eq!(unique.len(), sids.len(), "{sids:?}");
 }
+
+/// The size bound is never below the size, whatever the text: quotes, back-slashes,
+/// control characters, non-ASCII, conditions, NotAction/NotResource.
+#[test]
+fn size_bound_is_at_least_the_size() {
+    let texts = [
+        "", "a", "\"", "\\", "\u{1}", "é", "日本", "${p}", "s3:Get*", "\n\t",
+    ];
+    for (i, a) in texts.iter().enumerate() {
+        for b in &texts {
+            let mut st = statement(Some("Sid1"), &[*a, *b], &[*b]);
+            st.not_action = i % 2 == 0;
+            st.not_resource = i % 3 == 0;
+            st.effect = if i % 2 == 0 {
+                Effect::Deny
+            } else {
+                Effect::Allow
+            };
+            st.conditions
+                .entry(format!("StringEquals{a}"))
+                .or_default()
+                .insert(format!("aws:k{b}"), vec![a.to_string(), b.to_string()]);
+            assert!(
+                split::size_bound(&st) >= split::statement_size(&st),
+                "{a:?} {b:?}"
+            );
+            let empty = statement::<&str, &str>(None, &[], &[]);
+            assert!(split::size_bound(&empty) >= split::statement_size(&empty));
+        }
+    }
+}
+
+/// Counting by the bound gives the count the packer gives, small levels and large.
+#[test]
+fn policy_count_by_bound_equals_the_split() {
+    for n in [0, 1, 5, 40, 150, 160, 170, 180, 190, 400] {
+        let sts: Vec<AwsStatement> = (0..n)
+            .map(|i| statement(None, &[format!("s3:GetObject{i}")], &["*"]))
+            .collect();
+        assert_eq!(
+            policy_count(&sts, MANAGED_POLICY_SIZE_LIMIT),
+            split_policy(&sts, MANAGED_POLICY_SIZE_LIMIT).len(),
+            "{n}"
+        );
+    }
+}
