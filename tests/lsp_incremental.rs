@@ -55,30 +55,7 @@ mod generate;
 
 use generate::example_paths as examples;
 
-/// Texts typed: keystrokes, pieces of declarations, and what breaks the syntax.
-const TYPED: &[&str] = &[
-    "",
-    " ",
-    "x",
-    "\n",
-    "}",
-    "{",
-    "\"",
-    "//",
-    "é",
-    "store s9: bucket\n",
-    "read store ",
-    "10.0.0.0/8",
-    "access z for nobody scoped { read store nothing }\n",
-];
-
-fn floor(text: &str, mut at: usize) -> usize {
-    at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
+use generate::{floor, TYPED};
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]

@@ -53,3 +53,31 @@ pub fn read_lsp_message(r: &mut impl std::io::BufRead) -> serde_json::Value {
     r.read_exact(&mut body).unwrap();
     serde_json::from_slice(&body).unwrap()
 }
+
+/// Texts typed in the editing tests: keystrokes, pieces of declarations, and what
+/// breaks the syntax.
+pub const TYPED: &[&str] = &[
+    "",
+    " ",
+    "x",
+    "\n",
+    "}",
+    "{",
+    "\"",
+    "//",
+    "é",
+    "store s9: bucket\n",
+    "read store ",
+    "10.0.0.0/8",
+    "access z for nobody scoped { read store nothing }\n",
+    "principal",
+];
+
+/// `at`, moved back to a character boundary of `text` (and into it).
+pub fn floor(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}

@@ -60,24 +60,8 @@ pub enum ScopeOwner<'a> {
     Access(&'a ast::Access),
 }
 
-/// The span of a top-level item.
-pub fn item_span(item: &Item) -> Span {
-    match item {
-        Item::Use(s) => s.span,
-        Item::Deployment(d) => d.span,
-        Item::Principal(p) => p.span,
-        Item::Network(n) => n.span,
-        Item::Engine(e) => e.span,
-        Item::Store(s) => s.span,
-        Item::Access(a) => a.span,
-        Item::Grants(g) => g.span,
-        Item::Scp(s) => s.span,
-        Item::Kind(k) => k.span,
-        Item::Component(c) => c.span,
-        Item::Crd(c) => c.span,
-        Item::Ack(a) => a.span,
-    }
-}
+/// The span of a top-level item (one definition, in the core's span mover).
+pub use engc_core::syntax::shift::item_span;
 
 /// The item whose span holds `offset`.
 pub fn item_at(file: &ast::File, offset: usize) -> Option<&Item> {

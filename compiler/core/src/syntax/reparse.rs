@@ -42,6 +42,12 @@ fn tops(p: &Parsed) -> Vec<Top> {
 /// same file) and a parse of only the declarations that changed; None when that cannot
 /// be shown to equal a whole parse.
 pub fn reparse(file: FileId, old: &Parsed, text: &str) -> Option<Parsed> {
+    // A syntax error may be reported past the declaration it belongs to (at the next
+    // token, or at the end of the file), so which old errors an edit leaves standing
+    // cannot be told by position: a file with one is parsed whole.
+    if !old.diags.is_empty() {
+        return None;
+    }
     let old_text = old.tree.source();
     let (old_len, new_len) = (old_text.len(), text.len());
     let mut p = old_text
@@ -127,20 +133,8 @@ pub fn reparse(file: FileId, old: &Parsed, text: &str) -> Option<Parsed> {
         i
     }));
 
-    // Syntax errors: those of the replaced text go (the region has none now).
-    let mut diags = Vec::new();
-    for d in &old.diags {
-        let (s, e) = (d.span.start as usize, d.span.end as usize);
-        if e <= start && s < start {
-            diags.push(d.clone());
-        } else if s >= old_end {
-            let mut d = d.clone();
-            shift(&mut d, delta);
-            diags.push(d);
-        } else if s < start || e > old_end {
-            return None; // across the region's edge
-        }
-    }
+    // No syntax errors: the old parse had none (above), nor has the region.
+    let diags = Vec::new();
     Some(Parsed {
         tree: Arc::new(tree),
         ast: File { items },
