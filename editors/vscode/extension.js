@@ -7,6 +7,7 @@
 //   only transport; older engc refused `--stdio`);
 // - one "engc" output channel for the whole session, shared by every client;
 // - restarts run one at a time, and requests that arrive while one waits join it;
+// - an editor request caught by a restart gets an empty answer, not an error;
 // - a server that cannot start, or exits before it answers `initialize`, is not
 //   restarted: the user gets one message with the command and what to do.
 'use strict';
@@ -112,6 +113,17 @@ class EngcClient extends LanguageClient {
     }
     super.error(message, data, this.starting ? false : showNotification);
   }
+
+  handleFailedRequest(type, token, error, defaultValue, showNotification = true) {
+    // A request that waited for this client's start, which a restart then stopped: the
+    // library rejects it with a plain "Starting server failed" instead of as an inactive
+    // connection. Like a request pending when a connection closes, it gets the default.
+    if (this.retired) {
+      this.info(`${type.method}: answered empty, the server was stopped by a restart`, undefined, false);
+      return defaultValue;
+    }
+    return super.handleFailedRequest(type, token, error, defaultValue, showNotification);
+  }
 }
 
 class Extension {
@@ -165,6 +177,7 @@ class Extension {
     const client = this.client;
     this.client = undefined;
     if (client) {
+      client.retired = true;
       // dispose() stops a running server and frees the client's diagnostics.
       await client.dispose(2000).catch(() => undefined);
     }
@@ -189,6 +202,7 @@ class Extension {
       if (this.client === client) {
         this.client = undefined;
       }
+      client.retired = true;
       await client.dispose(2000).catch(() => undefined);
       await this.reportStartFailure(command, err);
     }
