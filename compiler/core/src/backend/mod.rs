@@ -478,7 +478,14 @@ pub(crate) fn principal_of<'m>(
     model: &'m Model,
     access: &crate::model::Access,
 ) -> Option<&'m crate::model::Principal> {
-    let name = access.principal.as_deref()?;
+    principal_named(model, access.principal.as_deref()?)
+}
+
+/// The principal named `name`, if the model knows it.
+pub(crate) fn principal_named<'m>(
+    model: &'m Model,
+    name: &str,
+) -> Option<&'m crate::model::Principal> {
     // Sorted by name: a binary search (a scan per level is quadratic), and a scan
     // should a model built by hand not be sorted.
     match model
