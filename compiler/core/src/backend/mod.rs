@@ -272,7 +272,14 @@ fn takes_variables(target: Target) -> bool {
 pub fn placeholders(model: &Model, targets: &BTreeSet<Target>) -> BTreeMap<String, Vec<String>> {
     let mut held: Vec<(String, Vec<String>)> = Vec::new();
     for &target in targets.iter().filter(|t| !takes_variables(**t)) {
-        for f in emit_target(model, target) {
+        let files = match target {
+            // The levels whose AWS documents can hold no placeholder are left out.
+            Target::Aws if model.deployment.clouds.contains(&Cloud::Aws) => {
+                aws::emit_for_placeholders(model)
+            }
+            _ => emit_target(model, target),
+        };
+        for f in files {
             let names = f.placeholders();
             if !names.is_empty() {
                 let names = names.into_iter().map(str::to_string).collect();
