@@ -48,6 +48,49 @@ fn placeholders_of_examples_equal_those_of_built_documents() {
     assert!(some > 0, "some example leaves a parameter unset");
 }
 
+/// Every file of `tests/cases` that compiles, and levels whose AWS resources and
+/// conditions hold placeholders beside levels whose hold none (the
+/// check builds only the former's AWS documents): what is found without keeping the
+/// documents is what the built documents hold.
+#[test]
+fn placeholders_of_cases_equal_those_of_built_documents() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eng"))
+        .collect();
+    paths.sort();
+    let mut texts: Vec<(String, Vec<u8>, Option<std::path::PathBuf>)> = paths
+        .into_iter()
+        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap(), Some(p)))
+        .collect();
+    let levels = "deployment d {\n  clouds aws, gcp\n  param bucket, tag\n}\n\
+        principal p {\n  aws role \"arn:aws:iam::111122223333:role/p\"\n}\n\
+        access plain for p {\n  aws allow [\"s3:GetObject\"] on \"arn:aws:s3:::plain/*\"\n}\n\
+        access resource for p {\n  aws allow [\"s3:GetObject\"] on \"arn:aws:s3:::${bucket}/*\"\n}\n\
+        access condition for p {\n  aws allow [\"s3:GetObject\"] on \"arn:aws:s3:::c/*\"\n    \
+        when StringEquals \"aws:ResourceTag/team\" = \"${tag}\"\n}\n";
+    texts.push(("levels.eng".into(), levels.as_bytes().to_vec(), None));
+    let mut compiled = 0;
+    let mut aws = 0;
+    for (name, bytes, path) in texts {
+        let c = compile_text(&name, bytes, path, &Options::default());
+        let Some(model) = c.model else { continue };
+        compiled += 1;
+        let built = engc::check::placeholders::find(&emit(&model, &all()));
+        let found = placeholders(&model, &all());
+        assert_eq!(found, built, "{name}");
+        aws += found
+            .values()
+            .flatten()
+            .filter(|p| p.starts_with("aws/") && p.contains(".policy"))
+            .count();
+    }
+    assert!(compiled > 100, "most cases compile: {compiled}");
+    assert!(aws > 0, "some AWS policy holds a placeholder");
+}
+
 /// The diagnostics of a check (documents looked through) and of a build (documents
 /// kept) are the same, W0117 included, and a check returns no document.
 #[test]

@@ -285,22 +285,65 @@ fn only_the_levels_an_edit_can_change_are_lowered_again() {
     run(&text);
     assert_eq!(cache.levels().counts(), (0, levels));
     assert_eq!(cache.levels().finding_counts(), (0, principals));
+    assert_eq!(cache.levels().limit_counts(), (0, levels));
     // A blank line at the top moves every level.
     let moved = format!("\n{text}");
     run(&moved);
     assert_eq!(cache.levels().counts(), (levels, levels));
     assert_eq!(cache.levels().finding_counts(), (principals, principals));
+    assert_eq!(cache.levels().limit_counts(), (levels, levels));
     // A character typed in the first level's name: that level only.
     let first = moved.find("\naccess ").unwrap() + "\naccess ".len();
     let mut typed = moved.clone();
     typed.insert(first, 'z');
     run(&typed);
     assert_eq!(cache.levels().counts(), (2 * levels - 1, levels + 1));
-    // Its principal's findings only.
+    // Its principal's findings only, and its size limits.
     assert_eq!(
         cache.levels().finding_counts(),
         (2 * principals - 1, principals + 1)
     );
+    assert_eq!(cache.levels().limit_counts(), (2 * levels - 1, levels + 1));
+}
+
+/// The files that trigger the kept checks' findings (too many managed policies, a
+/// statement too large, a risky principal): after a blank line, a name typed, a line
+/// copied and one deleted, each compilation through the cache gives what one from
+/// scratch gives, and the unchanged levels' limits are reused.
+#[test]
+fn kept_limits_and_risks_report_as_a_fresh_compile_does() {
+    let cases = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    for (name, code) in [("E0801", "E0801"), ("E0806", "E0806"), ("W0411", "W0411")] {
+        let path = cases.join(format!("{name}.eng"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let o = Options::default();
+        let fresh = compile(vec![input(&path, &text)], &DiskLoader, &o);
+        assert!(fresh.diagnostics.iter().any(|d| d.code.as_str() == code));
+        let cache = ParseCache::new();
+        let run = |t: &str| same_as_fresh(&path, &cache, t);
+        run(&text);
+        let moved = format!("\n{text}");
+        run(&moved);
+        if code != "W0411" {
+            let (reused, measured) = cache.levels().limit_counts();
+            assert!(
+                reused > 0 && reused == measured,
+                "{name}: {reused}, {measured}"
+            );
+        }
+        let first = moved.find("\naccess ").unwrap() + "\naccess ".len();
+        let mut typed = moved.clone();
+        typed.insert(first, 'z');
+        run(&typed);
+        for edit in [
+            Edit::CopyLine(0.5, 0.6),
+            Edit::DeleteLine(0.4),
+            Edit::Blank(0.9),
+        ] {
+            apply(&mut typed, &edit);
+            run(&typed);
+        }
+    }
 }
 
 /// A store's kind changed: the levels that name it are lowered again, the rest reused.

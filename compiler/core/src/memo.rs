@@ -3,7 +3,8 @@
 //! (its [`model::Access`] and the diagnostics lowering gives it) is kept, keyed by what
 //! it reads, so an edit redoes only the levels it can change; and so are each
 //! principal's risk findings (W0411), keyed by the keys of the levels that give it
-//! grants, and each level's dead-grant findings (`check::aws_dead`).
+//! grants, and each level's dead-grant findings (`check::aws_dead`) and size limits
+//! (`check::limits`: its policy file count and E0806).
 //!
 //! The key of a level is a hash of the options, of every top-level item that has no
 //! name (the deployment, `use`, `crd`, top-level `ack`), and of the source text of the
@@ -32,17 +33,22 @@ pub struct Memo {
     risks: RefCell<HashMap<u64, Kept>>,
     /// A level's dead-grant findings (`check::aws_dead`), by the level's key.
     dead: RefCell<HashMap<u64, Kept>>,
+    /// A level's size limits (`check::limits`): its policy file count and E0806.
+    limits: RefCell<HashMap<u64, Kept>>,
     /// Bumped by [`Memo::sweep`]; each entry remembers the sweep it was last used in.
     epoch: Cell<u64>,
-    /// Reused and computed, for levels \[0\], principals \[1\], dead grants \[2\].
-    hits: [Cell<usize>; 3],
-    misses: [Cell<usize>; 3],
+    /// Reused and computed, for levels \[0\], principals \[1\], dead grants \[2\],
+    /// size limits \[3\].
+    hits: [Cell<usize>; 4],
+    misses: [Cell<usize>; 4],
 }
 
 struct Kept {
     /// None for a principal's findings.
     access: Option<model::Access>,
     diagnostics: Vec<Diagnostic>,
+    /// A level's policy file count, for its size limits.
+    count: usize,
     used: u64,
 }
 
@@ -68,8 +74,16 @@ impl Memo {
         (self.hits[1].get(), self.misses[1].get())
     }
 
+    /// (levels whose size limits were reused, levels measured).
+    pub fn limit_counts(&self) -> (usize, usize) {
+        (self.hits[3].get(), self.misses[3].get())
+    }
+
     pub fn len(&self) -> usize {
-        self.levels.borrow().len() + self.risks.borrow().len() + self.dead.borrow().len()
+        [&self.levels, &self.risks, &self.dead, &self.limits]
+            .iter()
+            .map(|m| m.borrow().len())
+            .sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -84,6 +98,7 @@ impl Memo {
         self.levels.get_mut().retain(keep);
         self.risks.get_mut().retain(keep);
         self.dead.get_mut().retain(keep);
+        self.limits.get_mut().retain(keep);
         self.epoch.set(epoch + 1);
     }
 }
@@ -225,39 +240,55 @@ impl<'a> Context<'a> {
 
     /// The level's lowering kept for `frame`, moved to where its items are now.
     pub fn get(&self, frame: &Frame) -> Option<(model::Access, Vec<Diagnostic>)> {
-        let (access, diagnostics) = self.take(0, frame)?;
+        let (access, _, diagnostics) = self.take(0, frame)?;
         Some((access?, diagnostics))
     }
 
     /// Keeps a level's lowering, unless a span of it lies outside its frame.
     pub fn put(&self, frame: &Frame, access: &model::Access, diagnostics: &[Diagnostic]) {
-        self.keep(&self.memo.levels, frame, Some(access), diagnostics);
+        self.keep(&self.memo.levels, frame, Some(access), 0, diagnostics);
     }
 
     /// A principal's findings kept for `frame` (see [`Context::principal_frame`]).
     pub fn get_findings(&self, frame: &Frame) -> Option<Vec<Diagnostic>> {
-        Some(self.take(1, frame)?.1)
+        Some(self.take(1, frame)?.2)
+    }
+
+    /// Whether a principal's findings are kept for `frame` (not counted as a use).
+    pub fn has_findings(&self, frame: &Frame) -> bool {
+        self.memo.risks.borrow().contains_key(&frame.key)
     }
 
     pub fn put_findings(&self, frame: &Frame, diagnostics: &[Diagnostic]) {
-        self.keep(&self.memo.risks, frame, None, diagnostics);
+        self.keep(&self.memo.risks, frame, None, 0, diagnostics);
     }
 
     /// A level's dead-grant findings kept for its frame.
     pub fn get_dead(&self, frame: &Frame) -> Option<Vec<Diagnostic>> {
-        Some(self.take(2, frame)?.1)
+        Some(self.take(2, frame)?.2)
     }
 
     pub fn put_dead(&self, frame: &Frame, diagnostics: &[Diagnostic]) {
-        self.keep(&self.memo.dead, frame, None, diagnostics);
+        self.keep(&self.memo.dead, frame, None, 0, diagnostics);
+    }
+
+    /// A level's policy file count and size findings kept for its frame.
+    pub fn get_limits(&self, frame: &Frame) -> Option<(usize, Vec<Diagnostic>)> {
+        let (_, count, diagnostics) = self.take(3, frame)?;
+        Some((count, diagnostics))
+    }
+
+    pub fn put_limits(&self, frame: &Frame, count: usize, diagnostics: &[Diagnostic]) {
+        self.keep(&self.memo.limits, frame, None, count, diagnostics);
     }
 
     fn take(
         &self,
         which: usize,
         frame: &Frame,
-    ) -> Option<(Option<model::Access>, Vec<Diagnostic>)> {
-        let mut map = [&self.memo.levels, &self.memo.risks, &self.memo.dead][which].borrow_mut();
+    ) -> Option<(Option<model::Access>, usize, Vec<Diagnostic>)> {
+        let m = &self.memo;
+        let mut map = [&m.levels, &m.risks, &m.dead, &m.limits][which].borrow_mut();
         let (hits, misses) = (&self.memo.hits[which], &self.memo.misses[which]);
         let Some(k) = map.get_mut(&frame.key) else {
             misses.set(misses.get() + 1);
@@ -284,7 +315,7 @@ impl<'a> Context<'a> {
         for d in &mut diagnostics {
             diagnostic_spans(d, &mut place);
         }
-        Some((access, diagnostics))
+        Some((access, k.count, diagnostics))
     }
 
     /// Keeps a result, unless a span of it lies outside its frame's items.
@@ -293,6 +324,7 @@ impl<'a> Context<'a> {
         map: &RefCell<HashMap<u64, Kept>>,
         frame: &Frame,
         access: Option<&model::Access>,
+        count: usize,
         diagnostics: &[Diagnostic],
     ) {
         let mut access = access.cloned();
@@ -330,6 +362,7 @@ impl<'a> Context<'a> {
                 Kept {
                     access,
                     diagnostics,
+                    count,
                     used: self.memo.epoch.get(),
                 },
             );

@@ -171,7 +171,8 @@ pub fn run_batch_with(
         minimize::minimize(&mut model);
     }
     // After minimizing: the limits apply to what is written.
-    limits::check(&decls, &model, &mut diags);
+    let limits_memo = memo.filter(|_| !options.minimize);
+    limits::check_with(&decls, &model, &mut diags, limits_memo);
     resource_policies::sizes(&decls, &model, &mut diags);
     let shared_outputs = options.outputs.as_ref().filter(|_| customers.is_empty());
     let shared = finish(&decls, model, shared_outputs, options, diags, acks::apply);

@@ -255,6 +255,13 @@ impl Principal {
 
 /// The effective access of every principal of the model.
 pub fn effective(decls: &Decls, model: &Model) -> Vec<Principal> {
+    effective_of(decls, model, &|_| true)
+}
+
+/// [`effective`], with the grants of levels `for` a principal `wanted` refuses left
+/// out (bindings still counted): the language server needs only the principals whose
+/// risk findings it did not keep. The wanted principals are as [`effective`] gives.
+pub fn effective_of(decls: &Decls, model: &Model, wanted: &dyn Fn(&str) -> bool) -> Vec<Principal> {
     let mut by_principal: BTreeMap<String, Principal> = BTreeMap::new();
     for access in &model.accesses {
         let Some(src) = decls.accesses.get(access.name.as_str()) else {
@@ -275,6 +282,10 @@ pub fn effective(decls: &Decls, model: &Model) -> Vec<Principal> {
             scoped: matches!(src.scope.node, Scope::Scoped),
             span,
         };
+        if !wanted(&key) {
+            bindings(access, &origin, &mut by_principal, &key);
+            continue;
+        }
         aws(access, src, &origin, p);
         gcp(access, src, &origin, p);
         azure(access, src, &origin, p);

@@ -42,8 +42,36 @@ pub fn policy_document(statements: &[AwsStatement]) -> String {
 /// The files for AWS: `aws/<access>.policy.json` (and `-2`, `-3`... when split),
 /// `aws/<access>.managed.json`, `aws/<principal>.trust.json`, `aws/<scp>.scp.json`.
 pub fn emit(model: &Model) -> Vec<OutputFile> {
+    emit_levels(model, |_| true)
+}
+
+/// [`emit`], less the documents of the levels whose AWS statements and managed
+/// policies hold no `${`: `access_files` reads nothing else of a level, so those
+/// documents hold no placeholder, and [`crate::backend::placeholders`] need not build
+/// them (most levels of a large deployment).
+pub(crate) fn emit_for_placeholders(model: &Model) -> Vec<OutputFile> {
+    emit_levels(model, may_hold_placeholders)
+}
+
+/// Whether any string a level's policy documents are written from holds `${` (a JSON
+/// text has `${` only where one of its strings has it).
+fn may_hold_placeholders(access: &Access) -> bool {
+    let any = |v: &[String]| v.iter().any(|s| s.contains("${"));
+    any(&access.aws_managed)
+        || access.aws.iter().any(|st| {
+            st.sid.as_deref().is_some_and(|s| s.contains("${"))
+                || any(&st.actions)
+                || any(&st.resources)
+                || st.conditions.iter().any(|(op, keys)| {
+                    op.contains("${") || keys.iter().any(|(k, vs)| k.contains("${") || any(vs))
+                })
+        })
+}
+
+/// [`emit`], with the documents of the levels `levels` accepts.
+fn emit_levels(model: &Model, levels: impl Fn(&Access) -> bool) -> Vec<OutputFile> {
     let mut files = Vec::new();
-    for access in &model.accesses {
+    for access in model.accesses.iter().filter(|a| levels(a)) {
         files.extend(access_files(access));
     }
     let boundaries = Boundaries::of(model);

@@ -18,8 +18,11 @@ pub const TOKEN_CREATOR_ROLE: &str = "roles/iam.serviceAccountTokenCreator";
 pub fn emit(model: &Model) -> Vec<OutputFile> {
     let mut files = Vec::new();
     for access in &model.accesses {
-        files.extend(role_file(model, access));
-        files.extend(bindings_file(model, access));
+        // Made once: the bindings script reads it too.
+        let role = role_file(model, access);
+        let bindings = bindings_file(model, access, role.as_ref());
+        files.extend(role);
+        files.extend(bindings);
     }
     files
 }
@@ -101,14 +104,14 @@ fn roles(model: &Model, access: &Access) -> Vec<String> {
     roles
 }
 
-fn bindings_file(model: &Model, access: &Access) -> Vec<OutputFile> {
+fn bindings_file(model: &Model, access: &Access, role: Option<&OutputFile>) -> Vec<OutputFile> {
     let principal = principal_of(model, access);
     let account = principal.and_then(|p| p.gcp_service_account.as_ref());
     let own =
         account.is_some() && !(access.gcp.roles.is_empty() && access.gcp.permissions.is_empty());
     let mut files = Vec::new();
     if own {
-        files = own_bindings(model, access);
+        files = own_bindings(model, access, role);
     }
     if let Some(doc) = super::gcp_bindings::document(access) {
         let file = |suffix: &str, kind: &'static str, contents: String| {
@@ -131,7 +134,7 @@ fn bindings_file(model: &Model, access: &Access) -> Vec<OutputFile> {
     files
 }
 
-fn own_bindings(model: &Model, access: &Access) -> Vec<OutputFile> {
+fn own_bindings(model: &Model, access: &Access, role: Option<&OutputFile>) -> Vec<OutputFile> {
     let Some(principal) = principal_of(model, access) else {
         return Vec::new();
     };
@@ -180,7 +183,7 @@ fn own_bindings(model: &Model, access: &Access) -> Vec<OutputFile> {
     files.push(file(
         "bindings.sh",
         kind::SCRIPT,
-        script(model, access, &member, &email, &impersonators),
+        script(model, access, role, &member, &email, &impersonators),
     ));
     files
 }
@@ -191,13 +194,14 @@ fn own_bindings(model: &Model, access: &Access) -> Vec<OutputFile> {
 fn script(
     model: &Model,
     access: &Access,
+    role: Option<&OutputFile>,
     member: &str,
     email: &str,
     impersonators: &[&str],
 ) -> String {
     let project = &model.deployment.project_id;
     let mut commands = Vec::new();
-    if let Some(role) = role_file(model, access) {
+    if let Some(role) = role {
         let file = if super::template::has_params(&role.contents) {
             format!("--file=/dev/stdin {}", shell::stdin(&role.contents))
         } else {

@@ -272,7 +272,14 @@ fn takes_variables(target: Target) -> bool {
 pub fn placeholders(model: &Model, targets: &BTreeSet<Target>) -> BTreeMap<String, Vec<String>> {
     let mut held: Vec<(String, Vec<String>)> = Vec::new();
     for &target in targets.iter().filter(|t| !takes_variables(**t)) {
-        for f in emit_target(model, target) {
+        let files = match target {
+            // The levels whose AWS documents can hold no placeholder are left out.
+            Target::Aws if model.deployment.clouds.contains(&Cloud::Aws) => {
+                aws::emit_for_placeholders(model)
+            }
+            _ => emit_target(model, target),
+        };
+        for f in files {
             let names = f.placeholders();
             if !names.is_empty() {
                 let names = names.into_iter().map(str::to_string).collect();
@@ -478,7 +485,14 @@ pub(crate) fn principal_of<'m>(
     model: &'m Model,
     access: &crate::model::Access,
 ) -> Option<&'m crate::model::Principal> {
-    let name = access.principal.as_deref()?;
+    principal_named(model, access.principal.as_deref()?)
+}
+
+/// The principal named `name`, if the model knows it.
+pub(crate) fn principal_named<'m>(
+    model: &'m Model,
+    name: &str,
+) -> Option<&'m crate::model::Principal> {
     // Sorted by name: a binary search (a scan per level is quadratic), and a scan
     // should a model built by hand not be sorted.
     match model

@@ -21,6 +21,14 @@ pub enum Part<'a> {
 /// `s` cut into text and placeholders, in order; empty text parts are left out.
 /// Externals are cut out too; renderers that do not take them write them as text.
 pub fn parts(s: &str) -> Vec<Part<'_>> {
+    // Both kinds of reference start `${`: without one, the string is all text.
+    if !s.contains("${") {
+        return if s.is_empty() {
+            Vec::new()
+        } else {
+            vec![Part::Text(s)]
+        };
+    }
     let mut out = Vec::new();
     let mut last = 0;
     let mut refs: Vec<(Part, std::ops::Range<usize>)> = crate::resolve::params::references(s)

@@ -23,7 +23,7 @@ use crate::model::{Access, AwsStatement, Model, Principal};
 use crate::resolve::decls::Decls;
 use crate::source::Span;
 use crate::syntax::ast::Cloud;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// The most characters (white space excluded) of a role trust policy (default quota).
 pub const TRUST_POLICY_SIZE_LIMIT: usize = 2048;
@@ -37,19 +37,40 @@ pub const GCP_TITLE_LIMIT: usize = 100;
 pub const GCP_DESCRIPTION_LIMIT: usize = 300;
 
 pub fn check(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
+    check_with(decls, model, diags, None)
+}
+
+/// [`check`], reusing each level's policy file count and size findings (E0806) that
+/// `memo` kept for its frame: both read only the level's lowering. Not with
+/// `--minimize`, which rewrites the lowered statements.
+pub fn check_with(
+    decls: &Decls,
+    model: &Model,
+    diags: &mut Vec<Diagnostic>,
+    memo: Option<&crate::memo::Context>,
+) {
     let clouds = &model.deployment.clouds;
     if clouds.contains(&Cloud::Aws) {
+        // Per level first (in the model's order), so a level's work is done once.
+        let mut sizes = Vec::new();
+        let counts: Vec<usize> = model
+            .accesses
+            .iter()
+            .map(|a| level_with(decls, a, &mut sizes, memo))
+            .collect();
+        let count_of: HashMap<&str, usize> = model
+            .accesses
+            .iter()
+            .zip(&counts)
+            .map(|(a, &n)| (a.name.as_str(), n))
+            .collect();
         let levels = crate::backend::levels_by_principal(model);
         for p in &model.principals {
             let own = levels.get(p.name.as_str()).map_or(&[][..], Vec::as_slice);
-            managed_policy_count(decls, p, own, diags);
+            managed_policy_count(decls, p, own, &count_of, diags);
             trust_policy(decls, p, diags);
         }
-        for a in model.accesses.iter().filter(|a| !a.aws_inline) {
-            for st in &a.aws {
-                statement_size(decls, a, st, diags);
-            }
-        }
+        diags.append(&mut sizes);
         scps(decls, model, diags);
     }
     if clouds.contains(&Cloud::Gcp) {
@@ -57,6 +78,42 @@ pub fn check(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
             gcp_role(decls, model, a, diags);
         }
     }
+}
+
+/// [`level`], kept in `memo` under the level's frame.
+fn level_with(
+    decls: &Decls,
+    a: &Access,
+    diags: &mut Vec<Diagnostic>,
+    memo: Option<&crate::memo::Context>,
+) -> usize {
+    let frame = memo.and_then(|m| {
+        let span = decls.accesses.get(a.name.as_str())?.span;
+        Some((m, m.frame(span)?))
+    });
+    let Some((memo, frame)) = frame else {
+        return level(decls, a, diags);
+    };
+    if let Some((count, kept)) = memo.get_limits(&frame) {
+        diags.extend(kept);
+        return count;
+    }
+    let first = diags.len();
+    let count = level(decls, a, diags);
+    memo.put_limits(&frame, count, &diags[first..]);
+    count
+}
+
+/// One level's managed policy files (none for an inline policy, which E0429 measures),
+/// and E0806 for each of its statements that cannot fit one.
+fn level(decls: &Decls, a: &Access, diags: &mut Vec<Diagnostic>) -> usize {
+    if a.aws_inline {
+        return 0;
+    }
+    for st in &a.aws {
+        statement_size(decls, a, st, diags);
+    }
+    crate::backend::aws::policy_count(&a.aws, MANAGED_POLICY_SIZE_LIMIT)
 }
 
 /// `6144` -> `6,144`.
@@ -104,6 +161,7 @@ fn managed_policy_count(
     decls: &Decls,
     p: &Principal,
     own: &[&Access],
+    count_of: &HashMap<&str, usize>,
     diags: &mut Vec<Diagnostic>,
 ) {
     if !p.has_aws_role() {
@@ -113,12 +171,7 @@ fn managed_policy_count(
     let mut managed: BTreeSet<&str> = BTreeSet::new();
     let mut files = 0;
     for &a in own {
-        // An inline policy is not a managed one (E0429 counts its size).
-        let n = if a.aws_inline {
-            0
-        } else {
-            crate::backend::aws::policy_count(&a.aws, MANAGED_POLICY_SIZE_LIMIT)
-        };
+        let n = count_of.get(a.name.as_str()).copied().unwrap_or(0);
         if n + a.aws_managed.len() == 0 {
             continue;
         }

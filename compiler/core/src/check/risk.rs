@@ -3,8 +3,11 @@
 //! [`crate::access::capabilities`] for what it looks for.
 
 use crate::diag::Diagnostic;
+use crate::memo::Frame;
 use crate::model::Model;
 use crate::resolve::decls::Decls;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 pub fn check(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
     let principals = crate::access::effective(decls, model);
@@ -22,10 +25,9 @@ pub fn check_with(
     let Some(memo) = memo else {
         return check(decls, model, diags);
     };
-    let principals = crate::access::effective(decls, model);
     // The bindings of a level can give grants to other principals (named as
     // `access::effective` names them): such a level is counted for each of them.
-    let mut bound: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    let mut bound: HashMap<String, Vec<usize>> = Default::default();
     for (i, a) in model.accesses.iter().enumerate() {
         let b = &a.bindings;
         let k8s = b
@@ -42,7 +44,7 @@ pub fn check_with(
             bound.entry(n).or_default().push(i);
         }
     }
-    let mut own: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    let mut own: HashMap<String, Vec<usize>> = Default::default();
     for (i, a) in model.accesses.iter().enumerate() {
         let key = a
             .principal
@@ -50,17 +52,31 @@ pub fn check_with(
             .unwrap_or_else(|| format!("access level `{}`", a.name));
         own.entry(key).or_default().push(i);
     }
-    for p in &principals {
-        let mut levels: Vec<usize> = own.get(&p.name).cloned().unwrap_or_default();
-        levels.extend(bound.get(&p.name).into_iter().flatten());
+    // A principal's frame, found once: which principals need their grants gathered
+    // asks first, then the findings.
+    let frames: RefCell<HashMap<String, Option<Frame>>> = RefCell::default();
+    let frame_of = |name: &str| -> Option<Frame> {
+        if let Some(f) = frames.borrow().get(name) {
+            return f.clone();
+        }
+        let mut levels: Vec<usize> = own.get(name).cloned().unwrap_or_default();
+        levels.extend(bound.get(name).into_iter().flatten());
         levels.sort_unstable();
         levels.dedup();
         let spans: Option<Vec<_>> = levels
             .iter()
             .map(|&i| Some(decls.accesses.get(model.accesses[i].name.as_str())?.span))
             .collect();
-        let decl = decls.principals.get(p.name.as_str()).map(|d| d.span);
-        let frame = spans.and_then(|s| memo.principal_frame(&p.name, &s, decl));
+        let decl = decls.principals.get(name).map(|d| d.span);
+        let f = spans.and_then(|s| memo.principal_frame(name, &s, decl));
+        frames.borrow_mut().insert(name.to_string(), f.clone());
+        f
+    };
+    // Only the principals whose findings are not kept need their grants gathered.
+    let wanted = |name: &str| frame_of(name).is_none_or(|f| !memo.has_findings(&f));
+    let principals = crate::access::effective_of(decls, model, &wanted);
+    for p in &principals {
+        let frame = frame_of(&p.name);
         let one = std::slice::from_ref(p);
         match frame {
             None => diags.extend(crate::access::risk::findings(one)),

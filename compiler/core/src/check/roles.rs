@@ -416,21 +416,17 @@ fn instance_profile(p: &ast::Principal, model: &Model, diags: &mut Vec<Diagnosti
     let Some(ip) = &p.aws_instance_profile else {
         return;
     };
-    let ec2 = model
-        .principals
-        .iter()
-        .find(|m| m.name == p.name.node)
-        .is_some_and(|m| {
-            m.aws_trust.iter().any(|t| {
-                t.principal_key == "Service"
-                    && t.principals
-                        .iter()
-                        .any(|s| s.starts_with("ec2.amazonaws.com"))
-                    && t.actions
-                        .iter()
-                        .any(|a| a.eq_ignore_ascii_case("sts:AssumeRole"))
-            })
-        });
+    let ec2 = crate::backend::principal_named(model, &p.name.node).is_some_and(|m| {
+        m.aws_trust.iter().any(|t| {
+            t.principal_key == "Service"
+                && t.principals
+                    .iter()
+                    .any(|s| s.starts_with("ec2.amazonaws.com"))
+                && t.actions
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case("sts:AssumeRole"))
+        })
+    });
     if !ec2 {
         diags.push(
             Diagnostic::new(
@@ -459,7 +455,7 @@ fn boundaries(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
     }
     for name in refs {
         let (Some(level), Some(src)) = (
-            model.accesses.iter().find(|a| a.name == name.node),
+            crate::backend::access_named(model, &name.node),
             decls.accesses.get(name.node.as_str()),
         ) else {
             continue; // E0101 or E0103
@@ -529,11 +525,17 @@ fn inline(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
             );
         }
     }
+    // Each principal's levels found in one pass (a scan of every level per principal
+    // is quadratic).
+    let by_principal = crate::backend::levels_by_principal(model);
     for p in model.principals.iter().filter(|p| p.has_aws_role()) {
-        let levels: Vec<(&crate::model::Access, usize)> = model
-            .accesses
+        let own = by_principal
+            .get(p.name.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        let levels: Vec<(&crate::model::Access, usize)> = own
             .iter()
-            .filter(|a| a.aws_inline && a.principal.as_deref() == Some(p.name.as_str()))
+            .copied()
+            .filter(|a| a.aws_inline)
             .map(|a| {
                 let size = policy_parts(a)
                     .iter()
