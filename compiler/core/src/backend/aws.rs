@@ -319,7 +319,8 @@ pub fn role_description(model: &Model, principal: &Principal) -> String {
     )
 }
 
-fn trust_file(principal: &Principal) -> Option<OutputFile> {
+/// `aws/<principal>.trust.json`, for a principal with an AWS role.
+pub(crate) fn trust_file(principal: &Principal) -> Option<OutputFile> {
     if !principal.has_aws_role() {
         return None;
     }

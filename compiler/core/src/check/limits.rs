@@ -16,7 +16,7 @@ use crate::backend::aws::{
     policy_document, policy_size, split_policy, MANAGED_POLICIES_PER_ROLE,
     MANAGED_POLICY_SIZE_LIMIT, SCP_SIZE_LIMIT,
 };
-use crate::backend::{description_of, kind, title_of};
+use crate::backend::{description_of, title_of};
 use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::model::{Access, AwsStatement, Model, Principal};
@@ -249,17 +249,8 @@ fn role_span(p: &crate::syntax::ast::Principal) -> Span {
 
 /// The trust policy the backend writes for `p`, if it has an AWS role.
 fn trust_document(p: &Principal) -> Option<String> {
-    if !p.has_aws_role() {
-        return None;
-    }
-    let model = Model {
-        principals: vec![p.clone()],
-        ..Model::default()
-    };
-    crate::backend::aws::emit(&model)
-        .into_iter()
-        .find(|f| f.kind == kind::TRUST_POLICY)
-        .map(|f| f.contents)
+    // The backend's own file, without emitting the rest of a model for it.
+    crate::backend::aws::trust_file(p).map(|f| f.contents)
 }
 
 /// E0802: the trust policy of a principal's AWS role.
