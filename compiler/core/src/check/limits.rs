@@ -16,7 +16,7 @@ use crate::backend::aws::{
     policy_document, policy_size, split_policy, MANAGED_POLICIES_PER_ROLE,
     MANAGED_POLICY_SIZE_LIMIT, SCP_SIZE_LIMIT,
 };
-use crate::backend::{description_of, kind, title_of};
+use crate::backend::{description_of, title_of};
 use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::model::{Access, AwsStatement, Model, Principal};
