@@ -38,7 +38,9 @@ pub use symbols::{Symbol, SymbolKind};
 pub struct Analysis {
     pub comp: Compilation,
     pub options: Options,
-    index: Index,
+    /// Built on the first request that needs it: the language server compiles after
+    /// each keystroke, and its diagnostics need no index.
+    index: std::sync::OnceLock<Index>,
     trees: tree::Trees,
 }
 
@@ -70,18 +72,22 @@ pub struct Highlight {
 
 impl Analysis {
     pub fn new(comp: Compilation, options: Options) -> Analysis {
-        // The index borrows the trees while it is built and keeps none of them.
-        let index = Index::build(&comp.sources, comp.stdlib.iter().chain(&comp.files));
         Analysis {
             comp,
             options,
-            index,
+            index: std::sync::OnceLock::new(),
             trees: Default::default(),
         }
     }
 
     pub fn index(&self) -> &Index {
-        &self.index
+        // The index borrows the trees while it is built and keeps none of them.
+        self.index.get_or_init(|| {
+            Index::build(
+                &self.comp.sources,
+                self.comp.stdlib.iter().chain(&self.comp.files),
+            )
+        })
     }
 
     /// The text of a file of the compilation.
@@ -116,8 +122,8 @@ impl Analysis {
     /// empty span at its start.
     pub fn definition(&self, file: FileId, offset: usize) -> Vec<Span> {
         let offset = clamp(self.text(file), offset);
-        if let Some(occ) = self.index.at(file, offset) {
-            let defs: Vec<Span> = self.index.definitions(&occ.sym).map(|o| o.span).collect();
+        if let Some(occ) = self.index().at(file, offset) {
+            let defs: Vec<Span> = self.index().definitions(&occ.sym).map(|o| o.span).collect();
             return defs;
         }
         if let Some(target) = self.use_target(file, offset) {
@@ -152,10 +158,10 @@ impl Analysis {
     /// Every occurrence of the name at `offset`, across the compilation's files.
     pub fn references(&self, file: FileId, offset: usize, include_declaration: bool) -> Vec<Span> {
         let offset = clamp(self.text(file), offset);
-        let Some(occ) = self.index.at(file, offset) else {
+        let Some(occ) = self.index().at(file, offset) else {
             return Vec::new();
         };
-        self.index
+        self.index()
             .all(&occ.sym)
             .filter(|o| include_declaration || !o.def)
             .map(|o| o.span)
@@ -165,10 +171,10 @@ impl Analysis {
     /// The occurrences of the name at `offset` in the same file.
     pub fn highlights(&self, file: FileId, offset: usize) -> Vec<Highlight> {
         let offset = clamp(self.text(file), offset);
-        let Some(occ) = self.index.at(file, offset) else {
+        let Some(occ) = self.index().at(file, offset) else {
             return Vec::new();
         };
-        self.index
+        self.index()
             .all(&occ.sym)
             .filter(|o| o.span.file == file)
             .map(|o| Highlight {
@@ -183,10 +189,10 @@ impl Analysis {
     pub fn prepare_rename(&self, file: FileId, offset: usize) -> Result<Span, String> {
         let offset = clamp(self.text(file), offset);
         let occ = self
-            .index
+            .index()
             .at(file, offset)
             .ok_or_else(|| "no name here to rename".to_string())?;
-        let defs: Vec<_> = self.index.definitions(&occ.sym).collect();
+        let defs: Vec<_> = self.index().definitions(&occ.sym).collect();
         if defs.is_empty() {
             return Err(format!("`{}` is not declared", occ.sym.name()));
         }
@@ -215,13 +221,13 @@ impl Analysis {
         if is_keyword(new_name) {
             return Err(format!("`{new_name}` is a keyword"));
         }
-        let occ = self.index.at(file, span.start as usize).expect("checked");
+        let occ = self.index().at(file, span.start as usize).expect("checked");
         let renamed = occ.sym.with_name(new_name);
-        if renamed != occ.sym && self.index.definitions(&renamed).next().is_some() {
+        if renamed != occ.sym && self.index().definitions(&renamed).next().is_some() {
             return Err(format!("`{new_name}` is already declared"));
         }
         Ok(self
-            .index
+            .index()
             .all(&occ.sym)
             .map(|o| TextEdit {
                 span: o.span,

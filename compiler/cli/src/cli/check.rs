@@ -10,7 +10,14 @@ pub fn run(args: &CommonArgs) -> i32 {
         ..args.clone()
     };
     match output::compile(args, all) {
-        Ok(c) => output::report(args, &c, "check"),
+        Ok(c) => {
+            let code = output::report(args, &c, "check");
+            // The process exits next (`main`): the system takes the memory back at
+            // once, where freeing it piece by piece costs 4% of a check that reports
+            // 200,000 diagnostics.
+            std::mem::forget(c);
+            code
+        }
         Err(code) => code,
     }
 }

@@ -56,7 +56,7 @@ pub struct LineIndex<'t> {
 
 /// What a [`LineIndex`] finds in its text, kept to be reused: finding it is linear in
 /// the text, too slow to repeat for each of thousands of spans.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Lines {
     starts: Vec<usize>,
     /// Every [`MARK`] bytes (at the next character boundary): the offset, and the
@@ -84,30 +84,52 @@ impl<'t> LineIndex<'t> {
         }
     }
 
+    /// Found after every keystroke, for the whole file: the line ends by a byte search
+    /// (`\r` is rare), the marks a stretch at a time (an ASCII stretch counts its
+    /// length, no character decoded).
     pub fn lines(text: &str) -> Lines {
         let b = text.as_bytes();
         let mut starts = vec![0];
-        let mut i = 0;
-        while i < b.len() {
-            match b[i] {
-                b'\n' => starts.push(i + 1),
-                b'\r' if b.get(i + 1) == Some(&b'\n') => {
-                    starts.push(i + 2);
-                    i += 1;
+        if !b.contains(&b'\r') {
+            starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        } else {
+            let mut i = 0;
+            while i < b.len() {
+                match b[i] {
+                    b'\n' => starts.push(i + 1),
+                    b'\r' if b.get(i + 1) == Some(&b'\n') => {
+                        starts.push(i + 2);
+                        i += 1;
+                    }
+                    b'\r' => starts.push(i + 1),
+                    _ => {}
                 }
-                b'\r' => starts.push(i + 1),
-                _ => {}
+                i += 1;
             }
-            i += 1;
         }
+        // A mark at the first character boundary at least MARK bytes after the last.
         let mut marks = vec![(0, 0, 0)];
-        let (mut utf16, mut chars) = (0, 0);
-        for (i, c) in text.char_indices() {
-            if i >= marks[marks.len() - 1].0 + MARK {
-                marks.push((i, utf16, chars));
+        let (mut at, mut utf16, mut chars) = (0, 0, 0);
+        loop {
+            let mut next = at + MARK;
+            while next < b.len() && !text.is_char_boundary(next) {
+                next += 1;
             }
-            utf16 += c.len_utf16();
-            chars += 1;
+            if next >= b.len() {
+                break;
+            }
+            let stretch = &text[at..next];
+            if stretch.is_ascii() {
+                utf16 += stretch.len();
+                chars += stretch.len();
+            } else {
+                for c in stretch.chars() {
+                    utf16 += c.len_utf16();
+                    chars += 1;
+                }
+            }
+            marks.push((next, utf16, chars));
+            at = next;
         }
         Lines { starts, marks }
     }
@@ -372,6 +394,59 @@ mod tests {
                 let p = li.position(off, enc);
                 assert_eq!((p.line, p.character), (line as u32, naive), "{off}");
                 assert_eq!(li.offset(p, enc), off.min(li.line_end(line)));
+            }
+        }
+    }
+
+    /// The line starts and marks as found one character at a time.
+    fn lines_char_by_char(text: &str) -> Lines {
+        let b = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'\n' => starts.push(i + 1),
+                b'\r' if b.get(i + 1) == Some(&b'\n') => {
+                    starts.push(i + 2);
+                    i += 1;
+                }
+                b'\r' => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        let mut marks = vec![(0, 0, 0)];
+        let (mut utf16, mut chars) = (0, 0);
+        for (i, c) in text.char_indices() {
+            if i >= marks[marks.len() - 1].0 + MARK {
+                marks.push((i, utf16, chars));
+            }
+            utf16 += c.len_utf16();
+            chars += 1;
+        }
+        Lines { starts, marks }
+    }
+
+    #[test]
+    fn lines_equal_a_count_char_by_char() {
+        let pieces = ["a", "\n", "\r\n", "\r", "é", "🦀", "line of text ", "\t"];
+        let mut seed = 7u64;
+        for len in [0, 1, 5, 1023, 1024, 1025, 3000, 9000] {
+            for _ in 0..4 {
+                let mut text = String::new();
+                while text.len() < len {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+                }
+                assert_eq!(
+                    LineIndex::lines(&text),
+                    lines_char_by_char(&text),
+                    "{text:?}"
+                );
+                let ascii = "x".repeat(len) + "\n";
+                assert_eq!(LineIndex::lines(&ascii), lines_char_by_char(&ascii));
             }
         }
     }

@@ -77,7 +77,8 @@ impl FileLoader for Overlay<'_> {
 pub fn has_deployment(text: &str) -> bool {
     let mut depth = 0i32;
     // Tokens, not the tree: it decides how the edited text is compiled, before any parse.
-    for t in lexer::tokenize(text) {
+    // Read one at a time: the deployment is usually at the top of a long file.
+    for t in lexer::Tokens::at(text, 0) {
         match t.kind {
             Tok::Punct('{') => depth += 1,
             Tok::Punct('}') => depth = (depth - 1).max(0),

@@ -75,9 +75,9 @@ impl<'d> Fast<'d> {
     }
 
     /// Writes `d` when it has the common shape; false (nothing written) otherwise.
-    pub fn render(
+    pub fn render<W: WriteColor + ?Sized>(
         &mut self,
-        out: &mut dyn WriteColor,
+        out: &mut W,
         sources: &'d SourceMap,
         d: &'d Diagnostic,
     ) -> Result<bool> {
@@ -128,7 +128,12 @@ impl<'d> Fast<'d> {
         Some(f)
     }
 
-    fn write(&mut self, out: &mut dyn WriteColor, f: &SourceFile, d: &Diagnostic) -> Result<()> {
+    fn write<W: WriteColor + ?Sized>(
+        &mut self,
+        out: &mut W,
+        f: &SourceFile,
+        d: &Diagnostic,
+    ) -> Result<()> {
         let st = &self.styles;
         let sev = rank(d.severity);
         let last_line = self.shown.last().map_or(0, |s| s.line);
@@ -144,7 +149,9 @@ impl<'d> Fast<'d> {
             }
             .as_bytes(),
         )?;
-        write!(out, "[{}]", d.code.as_str())?;
+        out.write_all(b"[")?;
+        out.write_all(d.code.as_str().as_bytes())?;
+        out.write_all(b"]")?;
         out.set_color(&st.header_message)?;
         out.write_all(b": ")?;
         out.write_all(d.message.as_bytes())?;
@@ -157,13 +164,13 @@ impl<'d> Fast<'d> {
         out.set_color(&st.gutter)?;
         out.write_all("┌─".as_bytes())?;
         out.reset()?;
-        writeln!(
-            out,
-            " {}:{}:{}",
-            f.name,
-            primary.line + 1,
-            primary.start + 1
-        )?;
+        out.write_all(b" ")?;
+        out.write_all(f.name.as_bytes())?;
+        out.write_all(b":")?;
+        decimal(out, primary.line + 1)?;
+        out.write_all(b":")?;
+        decimal(out, primary.start + 1)?;
+        out.write_all(b"\n")?;
         gutter(out, pad)?;
         border(out, st, "│")?;
         out.write_all(b"\n")?;
@@ -250,7 +257,12 @@ impl<'d> Fast<'d> {
     }
 
     /// `= first line`, then the other lines indented under it.
-    fn note(&mut self, out: &mut dyn WriteColor, pad: usize, parts: &[&str]) -> Result<()> {
+    fn note<W: WriteColor + ?Sized>(
+        &mut self,
+        out: &mut W,
+        pad: usize,
+        parts: &[&str],
+    ) -> Result<()> {
         self.note.clear();
         for p in parts {
             self.note.push_str(p);
@@ -289,7 +301,7 @@ fn digits(n: usize) -> usize {
     n.checked_ilog10().unwrap_or(0) as usize + 1
 }
 
-fn repeat(out: &mut dyn WriteColor, b: u8, n: usize) -> Result<()> {
+fn repeat<W: WriteColor + ?Sized>(out: &mut W, b: u8, n: usize) -> Result<()> {
     let buf = [b; 64];
     let mut left = n;
     while left > 0 {
@@ -301,21 +313,56 @@ fn repeat(out: &mut dyn WriteColor, b: u8, n: usize) -> Result<()> {
 }
 
 /// The outer gutter without a number: `pad` spaces and one.
-fn gutter(out: &mut dyn WriteColor, pad: usize) -> Result<()> {
+fn gutter<W: WriteColor + ?Sized>(out: &mut W, pad: usize) -> Result<()> {
     repeat(out, b' ', pad + 1)
 }
 
-fn border(out: &mut dyn WriteColor, st: &Styles, ch: &str) -> Result<()> {
+fn border<W: WriteColor + ?Sized>(out: &mut W, st: &Styles, ch: &str) -> Result<()> {
     out.set_color(&st.gutter)?;
     out.write_all(ch.as_bytes())?;
     out.reset()
 }
 
 /// The outer gutter with a line number, and the border.
-fn number(out: &mut dyn WriteColor, st: &Styles, n: usize, pad: usize) -> Result<()> {
+fn number<W: WriteColor + ?Sized>(out: &mut W, st: &Styles, n: usize, pad: usize) -> Result<()> {
     out.set_color(&st.gutter)?;
-    write!(out, "{n: >pad$}")?;
+    repeat(out, b' ', pad.saturating_sub(digits(n)))?;
+    decimal(out, n)?;
     out.reset()?;
     out.write_all(b" ")?;
     border(out, st, "│")
+}
+
+/// `n` in decimal, without `fmt`'s machinery (three numbers a diagnostic).
+fn decimal<W: WriteColor + ?Sized>(out: &mut W, mut n: usize) -> Result<()> {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.write_all(&buf[at..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use codespan_reporting::term::termcolor::NoColor;
+
+    #[test]
+    fn line_numbers_are_padded_as_format_pads_them() {
+        let st = Styles::new();
+        for n in [0, 1, 9, 10, 99, 100, 12_345, 199_999, usize::MAX] {
+            for pad in [1, 2, 3, 6, 25] {
+                let mut out = NoColor::new(Vec::new());
+                number(&mut out, &st, n, pad).unwrap();
+                let expected = format!("{n: >pad$} │");
+                assert_eq!(String::from_utf8(out.into_inner()).unwrap(), expected);
+            }
+        }
+    }
 }

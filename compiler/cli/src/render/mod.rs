@@ -86,8 +86,20 @@ pub fn human(
 ) -> std::io::Result<()> {
     let config = term::Config::default();
     let mut fast = fast::Fast::new();
+    // Without colour, each diagnostic is written to memory and passed on in one write
+    // (the renderer's many small writes are then copies, not calls through `out`).
+    let mut plain = (!out.supports_color()).then(|| term::termcolor::NoColor::new(Vec::new()));
     for d in diags {
-        if !fast.render(out, sources, d)? {
+        let done = match &mut plain {
+            Some(buf) => {
+                buf.get_mut().clear();
+                let done = fast.render(buf, sources, d)?;
+                out.write_all(buf.get_ref())?;
+                done
+            }
+            None => fast.render(out, sources, d)?,
+        };
+        if !done {
             codespan(out, &config, sources, d)?;
         }
     }

@@ -17,6 +17,8 @@ mod parse;
 mod sweep;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod wording_tests;
 
 pub use parse::parse_block;
 

@@ -11,12 +11,12 @@ use std::net::Ipv4Addr;
 
 /// Hands out synthetic, increasing spans so source order follows construction order.
 #[derive(Default)]
-struct Gen {
+pub(super) struct Gen {
     pos: usize,
 }
 
 impl Gen {
-    fn text(&mut self, s: &str) -> CidrText {
+    pub(super) fn text(&mut self, s: &str) -> CidrText {
         let span = Span::new(FileId(0), self.pos, self.pos + s.len());
         self.pos += s.len() + 1;
         Spanned::new(s.to_string(), span)
@@ -27,7 +27,7 @@ impl Gen {
     }
 
     /// `subnets`: (name, private block, public block).
-    fn network(
+    pub(super) fn network(
         &mut self,
         name: &str,
         cidr: Option<&str>,
