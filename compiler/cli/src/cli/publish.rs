@@ -16,7 +16,7 @@
 //! one of them.
 
 use engc_core::backend::{OutputFile, MANIFEST_FORMAT, MANIFEST_GENERATOR, MANIFEST_PATH};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
@@ -123,11 +123,15 @@ pub fn publish(
     }
     let staging = parent.join(format!(".{name}.engc-new-{}", std::process::id()));
     let result = (|| {
+        // Each folder is made once: a build of many files into few folders would
+        // otherwise ask the system twice per file (mkdir, then stat on EEXIST).
+        let mut made: HashSet<PathBuf> = HashSet::new();
         for f in files {
             let path = staging.join(&f.path);
-            if let Some(dir) = path.parent() {
+            if let Some(dir) = path.parent().filter(|d| !made.contains(*d)) {
                 fs.create_dir_all(dir)
                     .map_err(|e| format!("cannot create `{}`: {}", dir.display(), reason(&e)))?;
+                made.insert(dir.to_path_buf());
             }
             fs.write(&path, f.contents.as_bytes())
                 .map_err(|e| format!("cannot write `{}`: {}", path.display(), reason(&e)))?;
@@ -553,6 +557,43 @@ mod tests {
             }
         }
         assert!(checked > 40, "{checked}");
+    }
+
+    /// Folders are made once each, however many files they hold: the output's parent,
+    /// then one call per folder of the staged build.
+    #[test]
+    fn each_folder_is_made_once() {
+        struct Counting(Cell<usize>);
+        impl Fs for Counting {
+            fn create_dir_all(&self, p: &Path) -> io::Result<()> {
+                self.0.set(self.0.get() + 1);
+                RealFs.create_dir_all(p)
+            }
+            fn write(&self, p: &Path, c: &[u8]) -> io::Result<()> {
+                RealFs.write(p, c)
+            }
+            fn rename(&self, a: &Path, b: &Path) -> io::Result<()> {
+                RealFs.rename(a, b)
+            }
+            fn exchange(&self, a: &Path, b: &Path) -> io::Result<()> {
+                RealFs.exchange(a, b)
+            }
+            fn remove_dir_all(&self, p: &Path) -> io::Result<()> {
+                RealFs.remove_dir_all(p)
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let mut files = build("new");
+        files.extend(["aws/c.json", "aws/d.json", "k8s/e.yaml"].map(|p| file(p, "x\n")));
+        let fs = Counting(Cell::new(0));
+        publish(&out, &files, &[], &fs).unwrap();
+        assert_eq!(fs.0.get(), 4); // the parent, aws, k8s, the staging folder itself
+        assert_eq!(contents(&out).len(), 6);
+        assert_eq!(
+            std::fs::read_to_string(out.join("aws/d.json")).unwrap(),
+            "x\n"
+        );
     }
 
     /// The case the exchange was made for: the second of two renames fails and the
