@@ -9,7 +9,10 @@ They come from PyPI, pinned, in a virtual environment of their own
 (~/.cache/engc-bench/venv), and run as separate processes.
 
 Each command runs RUNS times, interleaved; the figure is the median CPU time (user +
-system) of the whole process, read with wait4, and its peak resident set.
+system) of the whole process, read with wait4. The peak resident set is read by GNU
+time (`/usr/bin/time -f %M`, one more run): a process started from Python inherits
+Python's own peak in the rusage that wait4 returns (about 15 MiB), which would hide
+engc's.
 
 Usage: scripts/bench.py [--engc PATH] [--runs N]
 Prints a Markdown table (README's "Speed" section is its output).
@@ -39,14 +42,23 @@ def venv_bin(name):
 
 
 def run(cmd):
-    """CPU seconds and peak RSS (KiB) of one process. Exit status 1 is a finding
-    (parliament reports what it finds that way), not a failure."""
+    """CPU seconds of one process. Exit status 1 is a finding (parliament reports what
+    it finds that way), not a failure."""
     with open(os.devnull, "wb") as null:
         p = subprocess.Popen(cmd, stdout=null, stderr=null)
         _, status, usage = os.wait4(p.pid, 0)
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"failed: {' '.join(cmd)}")
-    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+    return usage.ru_utime + usage.ru_stime
+
+
+def peak_rss(cmd):
+    """Peak resident set (KiB) of one run, by GNU time; None where it is missing."""
+    if not os.access("/usr/bin/time", os.X_OK):
+        return None
+    with tempfile.NamedTemporaryFile("r") as out, open(os.devnull, "wb") as null:
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out.name, *cmd], stdout=null, stderr=null)
+        return int(out.read().split()[-1])
 
 
 def actions(policy_dir):
@@ -85,13 +97,15 @@ def main():
             "policy_sentry write-policy": [sentry, "write-policy", "--input-file", str(template)],
         }
     times = {(n, t): [] for n in work for t in work[n]}
-    rss = {k: 0 for k in times}
     for _ in range(args.runs):  # interleaved: load on the machine hits every command alike
         for n, cmds in work.items():
             for t, cmd in cmds.items():
-                cpu, kib = run(cmd)
-                times[(n, t)].append(cpu)
-                rss[(n, t)] = max(rss[(n, t)], kib)
+                times[(n, t)].append(run(cmd))
+    rss = {(n, t): peak_rss(cmd) for n, cmds in work.items() for t, cmd in cmds.items()}
+
+    def mib(k):
+        return "n/a" if rss[k] is None else f"{rss[k] / 1024:.1f} MiB"
+
     print(f"| example | command | CPU (median of {args.runs}) | peak RSS | × engc |")
     print("|---|---|---|---|---|")
     for n, cmds in work.items():
@@ -99,9 +113,9 @@ def main():
         for t in cmds:
             med = statistics.median(times[(n, t)])
             print(
-                f"| {n} | `{t}` | {med * 1000:.1f} ms | {rss[(n, t)] / 1024:.1f} MiB | {med / base:.0f}× |"
+                f"| {n} | `{t}` | {med * 1000:.1f} ms | {mib((n, t))} | {med / base:.0f}× |"
                 if t != "engc build"
-                else f"| {n} | `{t}` | {med * 1000:.1f} ms | {rss[(n, t)] / 1024:.1f} MiB | 1 |"
+                else f"| {n} | `{t}` | {med * 1000:.1f} ms | {mib((n, t))} | 1 |"
             )
 
 
