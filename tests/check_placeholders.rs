@@ -54,17 +54,11 @@ fn placeholders_of_examples_equal_those_of_built_documents() {
 /// documents is what the built documents hold.
 #[test]
 fn placeholders_of_cases_equal_those_of_built_documents() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
-    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "eng"))
-        .collect();
-    paths.sort();
-    let mut texts: Vec<(String, Vec<u8>, Option<std::path::PathBuf>)> = paths
-        .into_iter()
-        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap(), Some(p)))
-        .collect();
+    let mut texts: Vec<(String, Vec<u8>, Option<std::path::PathBuf>)> =
+        generate::eng_paths("tests/cases")
+            .into_iter()
+            .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap(), Some(p)))
+            .collect();
     let levels = "deployment d {\n  clouds aws, gcp\n  param bucket, tag\n}\n\
         principal p {\n  aws role \"arn:aws:iam::111122223333:role/p\"\n}\n\
         access plain for p {\n  aws allow [\"s3:GetObject\"] on \"arn:aws:s3:::plain/*\"\n}\n\

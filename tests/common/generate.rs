@@ -4,7 +4,12 @@
 
 /// Every `examples/*.eng`, sorted: a new example is covered without listing it.
 pub fn example_paths() -> Vec<std::path::PathBuf> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    eng_paths("examples")
+}
+
+/// Every `*.eng` of the repository's folder `dir`, sorted.
+pub fn eng_paths(dir: &str) -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     let mut v: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
