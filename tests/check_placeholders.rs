@@ -127,3 +127,54 @@ fn check_reports_what_build_reports() {
     }
     assert!(w0117 > 0, "some input leaves a placeholder");
 }
+
+/// The GCP documents and AWS trust policies, whose placeholders are read from the model
+/// without building them: every string they are written from holds a parameter (names
+/// with `-` too, which the scripts write `_`), with and without a service account, an
+/// `@` in it, impersonators, custom and predefined roles, bindings with conditions.
+#[test]
+fn placeholders_of_gcp_documents_and_trust_policies_equal_those_built() {
+    let text = "deployment d {\n  clouds aws, gcp\n  param ext-id, sa, imp, role-x, bucket-n, who, cel, ttl, arn-a, tag\n}\n\
+        principal withsa {\n  aws role \"arn:aws:iam::111122223333:role/${arn-a}\" external_id \"${ext-id}\"\n  \
+        aws trust service \"ec2.amazonaws.com\"\n  \
+        gcp service_account \"${sa}\"\n    impersonated_by \"serviceAccount:${imp}@x.iam.gserviceaccount.com\"\n}\n\
+        principal email {\n  gcp service_account \"svc@${sa}.iam.gserviceaccount.com\"\n}\n\
+        principal nosa {\n  aws role \"arn:aws:iam::111122223333:role/plain\"\n}\n\
+        access custom for withsa unscoped \"r\" {\n  title \"T ${ttl}\"\n  description \"D ${tag}\"\n  \
+        gcp permissions [\"storage.objects.get\"]\n  gcp role \"projects/${role-x}/roles/custom\"\n  \
+        gcp bind \"roles/storage.objectViewer\" on bucket \"${bucket-n}\" to \"user:${who}@example.com\" when \"${cel}\" as \"${ttl}\"\n}\n\
+        access predefined for email unscoped \"r\" {\n  gcp role \"roles/viewer\"\n  \
+        gcp bind \"roles/storage.objectViewer\" on bucket \"bucket-b\"\n}\n\
+        access bindonly for email unscoped \"r\" {\n  gcp bind \"roles/storage.objectViewer\" on bucket \"${bucket-n}\" to \"user:${who}@example.com\"\n}\n\
+        access other for nosa unscoped \"r\" {\n  \
+        gcp bind \"projects/${role-x}/roles/b\" on project \"proj-123\" to \"user:${who}@example.com\"\n}\n";
+    let c = compile_text(
+        "gcp.eng",
+        text.as_bytes().to_vec(),
+        None,
+        &Options::default(),
+    );
+    let model = c.model.unwrap_or_else(|| {
+        panic!(
+            "compiles: {}",
+            engc::render::plain(&c.sources, &c.diagnostics)
+        )
+    });
+    let built = engc::check::placeholders::find(&emit(&model, &all()));
+    let found = placeholders(&model, &all());
+    assert_eq!(found, built);
+    let paths: Vec<&String> = found.values().flatten().collect();
+    for doc in [
+        "aws/withsa.trust.json",
+        "gcp/custom.role.json",
+        "gcp/custom.bindings.json",
+        "gcp/custom.impersonation.json",
+        "gcp/custom.bindings.sh",
+        "gcp/custom.resource-bindings.json",
+        "gcp/bindonly.bindings.sh",
+        "gcp/other.bindings.sh",
+    ] {
+        assert!(paths.iter().any(|p| *p == doc), "{doc} holds a placeholder");
+    }
+    assert!(found.contains_key("ext-id") && found.contains_key("role_x"));
+}

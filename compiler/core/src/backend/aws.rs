@@ -42,15 +42,16 @@ pub fn policy_document(statements: &[AwsStatement]) -> String {
 /// The files for AWS: `aws/<access>.policy.json` (and `-2`, `-3`... when split),
 /// `aws/<access>.managed.json`, `aws/<principal>.trust.json`, `aws/<scp>.scp.json`.
 pub fn emit(model: &Model) -> Vec<OutputFile> {
-    emit_levels(model, |_| true)
+    emit_levels(model, |_| true, true)
 }
 
 /// [`emit`], less the documents of the levels whose AWS statements and managed
 /// policies hold no `${`: `access_files` reads nothing else of a level, so those
 /// documents hold no placeholder, and [`crate::backend::placeholders`] need not build
-/// them (most levels of a large deployment).
+/// them (most levels of a large deployment). Less the trust policies too, whose
+/// placeholders `held::aws_trust` reads from the model.
 pub(crate) fn emit_for_placeholders(model: &Model) -> Vec<OutputFile> {
-    emit_levels(model, may_hold_placeholders)
+    emit_levels(model, may_hold_placeholders, false)
 }
 
 /// Whether any string a level's policy documents are written from holds `${` (a JSON
@@ -68,8 +69,9 @@ fn may_hold_placeholders(access: &Access) -> bool {
         })
 }
 
-/// [`emit`], with the documents of the levels `levels` accepts.
-fn emit_levels(model: &Model, levels: impl Fn(&Access) -> bool) -> Vec<OutputFile> {
+/// [`emit`], with the documents of the levels `levels` accepts, and the trust policies
+/// when `trust`.
+fn emit_levels(model: &Model, levels: impl Fn(&Access) -> bool, trust: bool) -> Vec<OutputFile> {
     let mut files = Vec::new();
     for access in model.accesses.iter().filter(|a| levels(a)) {
         files.extend(access_files(access));
@@ -77,7 +79,9 @@ fn emit_levels(model: &Model, levels: impl Fn(&Access) -> bool) -> Vec<OutputFil
     let boundaries = Boundaries::of(model);
     let levels = super::levels_by_principal(model);
     for principal in &model.principals {
-        files.extend(trust_file(principal));
+        if trust {
+            files.extend(trust_file(principal));
+        }
         let own = levels
             .get(principal.name.as_str())
             .map_or(&[][..], Vec::as_slice);

@@ -10,6 +10,7 @@ pub mod azure;
 pub mod cloudformation;
 pub mod gcp;
 pub mod gcp_bindings;
+mod held;
 pub mod json;
 pub mod k8s;
 pub mod network;
@@ -268,14 +269,24 @@ fn takes_variables(target: Target) -> bool {
 /// What [`emit`] would give to [`crate::check::placeholders::find`], without keeping
 /// the documents (`engc check` writes nothing): each parameter left as a placeholder,
 /// with the paths of the documents that hold it, sorted. One target's documents are
-/// alive at a time, and the targets that take variables are not built at all.
+/// alive at a time, the targets that take variables are not built at all, and the GCP
+/// documents and AWS trust policies not either (`held.rs` reads them from the model).
 pub fn placeholders(model: &Model, targets: &BTreeSet<Target>) -> BTreeMap<String, Vec<String>> {
     let mut held: Vec<(String, Vec<String>)> = Vec::new();
     for &target in targets.iter().filter(|t| !takes_variables(**t)) {
         let files = match target {
-            // The levels whose AWS documents can hold no placeholder are left out.
+            // The levels whose AWS documents can hold no placeholder are left out, and
+            // the trust policies are read from the model.
             Target::Aws if model.deployment.clouds.contains(&Cloud::Aws) => {
+                for p in &model.principals {
+                    held::aws_trust(p, &mut held);
+                }
                 aws::emit_for_placeholders(model)
+            }
+            // Read from the model: no GCP document is built.
+            Target::Gcp if model.deployment.clouds.contains(&Cloud::Gcp) => {
+                held::gcp(model, &mut held);
+                continue;
             }
             _ => emit_target(model, target),
         };
