@@ -10,6 +10,9 @@ pub mod capabilities;
 pub mod diff;
 pub mod risk;
 
+mod action_index;
+use action_index::ActionIndex;
+
 use crate::catalog::{glob_match, glob_match_by, managed};
 use crate::model::{self, Model};
 use crate::resolve::decls::Decls;
@@ -43,48 +46,6 @@ pub struct AwsGrant {
     /// use: a generated statement names hundreds of actions, and the risk model asks
     /// about each capability's actions of every statement.
     index: std::sync::OnceLock<ActionIndex>,
-}
-
-/// A statement's action names: the exact ones lower-cased (IAM compares actions
-/// without case), and the wildcards.
-#[derive(Clone, Debug, Default)]
-struct ActionIndex {
-    exact: std::collections::HashSet<String>,
-    patterns: Vec<String>,
-}
-
-impl ActionIndex {
-    fn new(actions: &[String]) -> ActionIndex {
-        let mut index = ActionIndex::default();
-        for a in actions {
-            if crate::catalog::is_pattern(a) {
-                index.patterns.push(a.clone());
-            } else {
-                index.exact.insert(a.to_ascii_lowercase());
-            }
-        }
-        index
-    }
-
-    fn names(&self, action: &str) -> bool {
-        // Asked about a million times on 10,000 levels: no allocation for a name that
-        // fits the buffer, and no hashing for the few names most statements have.
-        let exact = if self.exact.len() <= 4 {
-            self.exact.iter().any(|e| e.eq_ignore_ascii_case(action))
-        } else if !action.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.exact.contains(action)
-        } else if action.len() <= 128 {
-            let mut buf = [0u8; 128];
-            let lower = &mut buf[..action.len()];
-            lower.copy_from_slice(action.as_bytes());
-            lower.make_ascii_lowercase();
-            // Lower-casing ASCII bytes keeps the text UTF-8.
-            std::str::from_utf8(lower).is_ok_and(|l| self.exact.contains(l))
-        } else {
-            self.exact.contains(&action.to_ascii_lowercase())
-        };
-        exact || self.patterns.iter().any(|p| glob_match(p, action))
-    }
 }
 
 impl std::ops::Deref for AwsGrant {
@@ -574,39 +535,3 @@ fn bindings(
 }
 
 const PUBLIC_MEMBERS: &[&str] = &["allUsers", "allAuthenticatedUsers"];
-
-#[cfg(test)]
-mod tests {
-    use super::ActionIndex;
-
-    /// Names compare without ASCII case on each path of [`ActionIndex::names`]: a short
-    /// list, a hashed one asked in lower case, in mixed case, and with a long name.
-    #[test]
-    fn names_compare_without_case_on_every_path() {
-        let long = format!("s3:{}", "Get".repeat(50));
-        for n in [2usize, 8] {
-            let mut actions: Vec<String> = (0..n).map(|i| format!("s3:Action{i}")).collect();
-            actions.push("iam:PassRole".into());
-            actions.push(long.clone());
-            actions.push("ec2:Describe*".into());
-            let index = ActionIndex::new(&actions);
-            for yes in [
-                "iam:passrole",
-                "IAM:PassRole",
-                "s3:action1",
-                "EC2:DescribeVpcs",
-            ] {
-                assert!(index.names(yes), "{n}: {yes}");
-            }
-            assert!(index.names(&long.to_ascii_uppercase()), "{n}: long");
-            for no in [
-                "iam:PassRoles",
-                "s3:Action",
-                "ec2:RunInstances",
-                "é:PassRole",
-            ] {
-                assert!(!index.names(no), "{n}: {no}");
-            }
-        }
-    }
-}

@@ -43,8 +43,11 @@ fn tokens(pattern: &str) -> Vec<Tok> {
 pub fn meets(a: &str, b: &str) -> bool {
     // Most fields compared are plain text on both sides (`arn`, `ec2`), or a whole
     // variable or run on one side (`${Region}`, `*`): answered without building tokens.
-    let plain = |s: &str| !s.contains(['*', '?', '$']);
-    let any = |s: &str| s == "*" || (s.starts_with("${") && s.find('}') == Some(s.len() - 1));
+    // By bytes: a char searcher per call costs more than these short fields.
+    let plain = |s: &str| !s.bytes().any(|b| matches!(b, b'*' | b'?' | b'$'));
+    let any = |s: &str| {
+        s == "*" || (s.starts_with("${") && s.bytes().position(|b| b == b'}') == Some(s.len() - 1))
+    };
     if plain(a) && plain(b) {
         return a == b;
     }
@@ -128,18 +131,57 @@ fn literal_ends<'a>(a: &'a str, b: &'a str) -> Option<(&'a str, &'a str)> {
     Some((&a[i..a.len() - j], &b[i..b.len() - j]))
 }
 
+/// A pattern split once into the six fields of an ARN (when it writes all six), so
+/// that comparing it with many formats does not split it again each time.
+#[derive(Clone, Copy, Debug)]
+pub struct Split<'a> {
+    pub whole: &'a str,
+    fields: Option<[&'a str; 6]>,
+}
+
+impl<'a> Split<'a> {
+    /// As `splitn(6, ':')` when that gives six fields.
+    pub fn new(whole: &'a str) -> Split<'a> {
+        let mut fields = [""; 6];
+        let (mut start, mut k) = (0, 0);
+        for (i, b) in whole.bytes().enumerate() {
+            if b == b':' {
+                fields[k] = &whole[start..i];
+                start = i + 1;
+                k += 1;
+                if k == 5 {
+                    break;
+                }
+            }
+        }
+        fields[5] = &whole[start..];
+        Split {
+            whole,
+            fields: (k == 5).then_some(fields),
+        }
+    }
+
+    /// The third `:`-separated field as written (the service of an ARN format).
+    pub fn service_field(&self) -> Option<&'a str> {
+        match self.fields {
+            Some(f) => Some(f[2]),
+            None => self.whole.split(':').nth(2),
+        }
+    }
+}
+
 /// Whether a written resource pattern can name a resource of the ARN format `template`.
 /// Field by field when the pattern writes all six (a `*` in the region does not reach
 /// into the resource part), else as whole strings (`arn:aws:ecr:*`, `*`).
 pub fn names_type(written: &str, template: &str) -> bool {
-    let fields = |s: &str| s.bytes().filter(|&b| b == b':').count() >= 5;
-    if fields(written) && fields(template) {
-        written
-            .splitn(6, ':')
-            .zip(template.splitn(6, ':'))
-            .all(|(a, b)| meets(a, b))
-    } else {
-        meets(written, template)
+    names_split(&Split::new(written), &Split::new(template))
+}
+
+/// [`names_type`] on patterns split beforehand.
+pub fn names_split(written: &Split, template: &Split) -> bool {
+    match (written.fields, template.fields) {
+        (Some(w), Some(t)) => w.iter().zip(&t).all(|(a, b)| meets(a, b)),
+        _ => meets(written.whole, template.whole),
     }
 }
 
@@ -227,6 +269,27 @@ mod tests {
         assert!(meets("?", "x"));
         assert!(!meets("??", "x"));
         assert!(meets("${a}${b}", "xyz"));
+    }
+
+    /// Split as `splitn(6, ':')` does, and not at all with fewer than six fields.
+    #[test]
+    fn split_fields() {
+        for s in [
+            "arn:aws:s3:::b/c:d",
+            "a:b:c:d:e",
+            "",
+            "*",
+            ":::::",
+            "arn:aws:ec2:*",
+        ] {
+            let parts: Vec<&str> = s.splitn(6, ':').collect();
+            let split = Split::new(s);
+            assert_eq!(
+                split.fields.map(Vec::from),
+                (parts.len() == 6).then_some(parts)
+            );
+            assert_eq!(split.service_field(), s.split(':').nth(2));
+        }
     }
 
     #[test]

@@ -339,7 +339,7 @@ impl Catalog {
                 out.extend(svc.action(act_pat).map(|a| (svc, a)));
             } else {
                 out.extend(
-                    svc.actions
+                    with_prefix(svc.actions.as_slice(), act_pat)
                         .iter()
                         .filter(|a| glob_match(act_pat, &a.name))
                         .map(|a| (svc, a)),
@@ -511,6 +511,27 @@ fn find_ci<'a, T>(items: &'a [T], key: impl Fn(&T) -> &str, name: &str) -> Optio
         .binary_search_by(|x| cmp_ignore_ascii_case(key(x), name))
         .ok()
         .map(|i| &items[i])
+}
+
+/// The actions (sorted without ASCII case) whose names begin with the literal text
+/// `pattern` begins with, before its first wildcard or non-ASCII character: only they
+/// can match it, and they stand together in that order.
+fn with_prefix<'a>(actions: &'a [Action], pattern: &str) -> &'a [Action] {
+    let end = pattern
+        .bytes()
+        .position(|b| b == b'*' || b == b'?' || !b.is_ascii())
+        .unwrap_or(pattern.len());
+    let prefix = &pattern.as_bytes()[..end];
+    let starts = |a: &Action| {
+        let name = a.name.as_bytes();
+        name.len() >= prefix.len() && name[..prefix.len()].eq_ignore_ascii_case(prefix)
+    };
+    // A name that begins with the prefix sorts at or after it.
+    let lo = actions.partition_point(|a| {
+        cmp_ignore_ascii_case(&a.name, &pattern[..end]) == std::cmp::Ordering::Less
+    });
+    let n = actions[lo..].partition_point(starts);
+    &actions[lo..lo + n]
 }
 
 impl Service {
@@ -723,6 +744,43 @@ mod tests {
         assert!(a.all_condition_keys().contains(&"lambda:Layer"));
         let (_, a) = catalog().action("s3:GetObject").unwrap();
         assert!(a.all_dependent_actions().is_empty());
+    }
+
+    /// Narrowed to the names that share the pattern's literal beginning, matching
+    /// finds what a glob over every action of the service finds, in the same order.
+    #[test]
+    fn prefix_narrowing_finds_every_match() {
+        let c = catalog();
+        for p in [
+            "Describe*",
+            "describe*",
+            "DESCRIBE?pcs",
+            "Get?bject*",
+            "*Object",
+            "?et*",
+            "Zz*",
+            "a*",
+            "Put*Policy",
+            "é*",
+            "List*é",
+            "CreateVpc*",
+        ] {
+            for svc in ["ec2", "s3", "iam", "kms"] {
+                let svc = c.service(svc).unwrap();
+                let narrowed: Vec<&str> = with_prefix(svc.actions.as_slice(), p)
+                    .iter()
+                    .filter(|a| glob_match(p, &a.name))
+                    .map(|a| a.name.as_str())
+                    .collect();
+                let all: Vec<&str> = svc
+                    .actions
+                    .iter()
+                    .filter(|a| glob_match(p, &a.name))
+                    .map(|a| a.name.as_str())
+                    .collect();
+                assert_eq!(narrowed, all, "{p} in {}", svc.prefix);
+            }
+        }
     }
 
     #[test]

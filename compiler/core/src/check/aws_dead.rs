@@ -173,9 +173,9 @@ impl<'a> Statement<'a> {
             _ => Vec::new(),
         };
         // With the service of each ARN, found once.
-        let arns: Vec<(&str, Option<&str>)> = resources
+        let arns: Vec<(arn::Split, Option<&str>)> = resources
             .iter()
-            .map(|w| (w.node.as_str(), arn::service(&w.node)))
+            .map(|w| (arn::Split::new(&w.node), arn::service(&w.node)))
             .collect();
         // Whether the resources name a type: once per (service, type).
         let mut named: HashMap<(Str, Str), bool, BuildHasherDefault<RangeHasher>> =
@@ -388,7 +388,7 @@ impl<'a> Statement<'a> {
         }
         for w in &self.resources {
             let service = arn::service(&w.node);
-            let arns = [(w.node.as_str(), service)];
+            let arns = [(arn::Split::new(&w.node), service)];
             let candidates: Vec<&(&Service, &ActionResource)> = match service {
                 Some(s) => by_service
                     .get(s)
@@ -697,14 +697,16 @@ fn always_present(key: &str) -> bool {
 
 /// Whether one of the written resources (each with its [`arn::service`]) names a
 /// resource of type `t` of `svc`. A type the catalog does not describe counts as named.
-fn names(rt: Option<&ResourceType>, resources: &[(&str, Option<&str>)]) -> bool {
+/// Both sides are split into their fields once here, not per comparison.
+fn names(rt: Option<&ResourceType>, resources: &[(arn::Split, Option<&str>)]) -> bool {
     let Some(rt) = rt else {
         return true;
     };
     rt.arns().any(|template| {
-        let ts = template.split(':').nth(2);
-        resources.iter().any(|&(w, service)| {
-            service.is_none_or(|s| ts.is_none_or(|ts| ts == s)) && arn::names_type(w, template)
+        let template = arn::Split::new(template);
+        let ts = template.service_field();
+        resources.iter().any(|(w, service)| {
+            service.is_none_or(|s| ts.is_none_or(|ts| ts == s)) && arn::names_split(w, &template)
         })
     })
 }
