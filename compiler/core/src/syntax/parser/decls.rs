@@ -573,8 +573,15 @@ pub(super) fn note_repeat(
 /// the first when there is nothing else).
 pub(super) fn trim_trailing_trivia(text: &str) -> &str {
     // Most pairs end at a token: only a last line with a `//` needs the tokens.
+    // (One backward pass over the last line's bytes: called for every span.)
     let t = text.trim_end();
-    if !t[t.rfind('\n').map_or(0, |i| i + 1)..].contains("//") {
+    let mut after = 0u8;
+    let slashes = t.bytes().rev().take_while(|&c| c != b'\n').any(|c| {
+        let pair = c == b'/' && after == b'/';
+        after = c;
+        pair
+    });
+    if !slashes {
         return t;
     }
     let tokens = crate::syntax::tokens::tokenize(text);

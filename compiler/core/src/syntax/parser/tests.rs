@@ -126,6 +126,11 @@ fn trailing_trivia() {
     assert_eq!(trim_trailing_trivia("a \"x//y\" // c\n"), "a \"x//y\"");
     assert_eq!(trim_trailing_trivia("a /* b */ // c"), "a /* b */");
     assert_eq!(trim_trailing_trivia("// a\n// b\n"), "// a");
+    // Only a `//` on the last line counts; single slashes are no comment.
+    assert_eq!(trim_trailing_trivia("a // b\nc \n"), "a // b\nc");
+    assert_eq!(trim_trailing_trivia("10.0.0.0/8 /x/ "), "10.0.0.0/8 /x/");
+    assert_eq!(trim_trailing_trivia("/"), "/");
+    assert_eq!(trim_trailing_trivia(""), "");
 }
 
 /// `scope by`: either order of `tag and name`, in a deployment, a store and a level; a
