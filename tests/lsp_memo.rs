@@ -365,3 +365,27 @@ fn an_edit_to_a_store_lowers_the_levels_that_name_it() {
     run(&changed);
     assert_eq!(cache.levels().counts(), (levels - naming, levels + naming));
 }
+
+/// A kept level whose items did not move is handed to the next compilation as the
+/// same value (not a copy); one that moved is placed afresh, at its new position.
+#[test]
+fn unmoved_levels_are_shared_not_copied() {
+    use engc_core::model::Shared;
+    let (path, text) = example("chalk");
+    let cache = ParseCache::new();
+    let o = Options::default();
+    let compile = |t: &str| compile_with(vec![input(&path, t)], &DiskLoader, &o, &cache);
+    let levels = |c: &Compilation| c.model.as_ref().unwrap().accesses.clone();
+    let first = levels(&compile(&text));
+    // A blank line at the end moves nothing.
+    let end = format!("{text}\n");
+    let same = levels(&compile(&end));
+    assert!(first.len() >= 2);
+    assert!(first.iter().zip(&same).all(|(a, b)| Shared::ptr_eq(a, b)));
+    // A blank line at the top moves every level, one byte down.
+    let moved = levels(&compile(&format!("\n{end}")));
+    for (a, b) in first.iter().zip(&moved) {
+        assert!(!Shared::ptr_eq(a, b));
+        assert_eq!(b.span.start, a.span.start + 1);
+    }
+}

@@ -20,6 +20,7 @@ pub mod memo;
 pub mod model;
 pub mod pipeline;
 pub mod resolve;
+pub mod shared;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;

@@ -7,6 +7,8 @@ use crate::source::Span;
 use crate::syntax::ast::{Cloud, Effect};
 use std::collections::BTreeMap;
 
+pub use crate::shared::Shared;
+
 #[derive(Clone, Debug, Default)]
 pub struct Model {
     pub deployment: DeploymentInfo,
@@ -14,8 +16,8 @@ pub struct Model {
     pub principals: Vec<Principal>,
     /// Sorted by name.
     pub networks: Vec<Network>,
-    /// Sorted by name.
-    pub accesses: Vec<Access>,
+    /// Sorted by name. Shared with the language server's memo (see [`Shared`]).
+    pub accesses: Vec<Shared<Access>>,
     /// Sorted by name.
     pub scps: Vec<Scp>,
     /// The stores' resource policies, sorted by store name.

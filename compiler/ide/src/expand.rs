@@ -37,7 +37,7 @@ pub fn expand_grant(
     d.accesses = BTreeMap::from([(synthetic.name.node.as_str(), &synthetic)]);
     d.scps.clear();
     let m = lower::lower(&d, &params, &mut ignored);
-    m.accesses.into_iter().next()
+    m.accesses.into_iter().next().map(model::Shared::into_inner)
 }
 
 /// The deployment's target clouds, as the checker sees them.

@@ -394,7 +394,7 @@ fn template(model: &Model) -> Option<(String, Vec<String>)> {
     let parts: Vec<Parts> = model
         .accesses
         .iter()
-        .map(|a| (a, super::aws::policy_parts(a)))
+        .map(|a| (&**a, super::aws::policy_parts(a)))
         .collect();
     // Each principal's levels with their parts, in one pass (a scan per principal is
     // quadratic).

@@ -301,12 +301,12 @@ mod tests {
         let mut a = access("plain", None);
         a.gcp.permissions = vec!["storage.objects.get".into()];
         a.description = Some(String::new());
-        model.accesses = vec![a.clone()];
+        model.accesses = vec![a.clone().into()];
         let role: serde_json::Value = serde_json::from_str(&emit(&model)[0].contents).unwrap();
         assert!(role.get("description").is_none(), "{role}");
         assert_eq!(role["title"], "plain");
         a.description = None;
-        model.accesses = vec![a];
+        model.accesses = vec![a.into()];
         let role: serde_json::Value = serde_json::from_str(&emit(&model)[0].contents).unwrap();
         assert!(role["description"].as_str().unwrap().starts_with("engc: "));
     }
@@ -317,7 +317,7 @@ mod tests {
         let mut a = access("plain", None);
         a.gcp.role_id = "plainRole".into();
         a.gcp.permissions = vec!["storage.objects.get".into()];
-        model.accesses = vec![a];
+        model.accesses = vec![a.into()];
         let files = emit(&model);
         assert_eq!(files.len(), 1, "no principal: no bindings");
         insta::assert_snapshot!(files[0].contents);

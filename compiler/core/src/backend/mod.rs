@@ -534,7 +534,7 @@ pub(crate) fn access_named<'m>(model: &'m Model, name: &str) -> Option<&'m crate
         .binary_search_by(|a| a.name.as_str().cmp(name))
     {
         Ok(i) => Some(&model.accesses[i]),
-        Err(_) => model.accesses.iter().find(|a| a.name == name),
+        Err(_) => model.accesses.iter().find(|a| a.name == name).map(|a| &**a),
     }
 }
 

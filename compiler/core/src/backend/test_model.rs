@@ -327,7 +327,7 @@ pub fn sample_model() -> Model {
                 ..Default::default()
             },
         ],
-        accesses: vec![logs, ongoing, setup, workload],
+        accesses: vec![logs.into(), ongoing.into(), setup.into(), workload.into()],
         scps: vec![Scp {
             name: "tag_guard".to_string(),
             ou: "ou-abcd-11111111".to_string(),

@@ -76,14 +76,14 @@ pub fn lower_with(
         .values()
         .map(|a| {
             let Some((memo, frame)) = memo.and_then(|c| Some((c, c.frame(a.span)?))) else {
-                return l.access(a, diags);
+                return l.access(a, diags).into();
             };
             if let Some((access, kept)) = memo.get(&frame) {
                 diags.extend(kept);
                 return access;
             }
             let first = diags.len();
-            let access = l.access(a, diags);
+            let access = model::Shared::new(l.access(a, diags));
             memo.put(&frame, &access, &diags[first..]);
             access
         })

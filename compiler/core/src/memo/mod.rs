@@ -47,8 +47,11 @@ pub struct Memo {
 }
 
 struct Kept {
-    /// None for a principal's findings.
+    /// None for a principal's findings. Its spans are relative to the frame.
     access: Option<model::Access>,
+    /// The level as last handed out, and the frame spans it was placed at: handed out
+    /// again, not copied, while its items stay where they were.
+    placed: Option<(Vec<Span>, model::Shared<model::Access>)>,
     diagnostics: Vec<Diagnostic>,
     /// A level's policy file count, for its size limits.
     count: usize,
@@ -242,13 +245,18 @@ impl<'a> Context<'a> {
     }
 
     /// The level's lowering kept for `frame`, moved to where its items are now.
-    pub fn get(&self, frame: &Frame) -> Option<(model::Access, Vec<Diagnostic>)> {
+    pub fn get(&self, frame: &Frame) -> Option<(model::Shared<model::Access>, Vec<Diagnostic>)> {
         let (access, _, diagnostics) = self.take(0, frame)?;
         Some((access?, diagnostics))
     }
 
     /// Keeps a level's lowering, unless a span of it lies outside its frame.
-    pub fn put(&self, frame: &Frame, access: &model::Access, diagnostics: &[Diagnostic]) {
+    pub fn put(
+        &self,
+        frame: &Frame,
+        access: &model::Shared<model::Access>,
+        diagnostics: &[Diagnostic],
+    ) {
         self.keep(&self.memo.levels, frame, Some(access), 0, diagnostics);
     }
 
@@ -289,7 +297,7 @@ impl<'a> Context<'a> {
         &self,
         which: usize,
         frame: &Frame,
-    ) -> Option<(Option<model::Access>, usize, Vec<Diagnostic>)> {
+    ) -> Option<(Option<model::Shared<model::Access>>, usize, Vec<Diagnostic>)> {
         let m = &self.memo;
         let mut map = [&m.levels, &m.risks, &m.dead, &m.limits][which].borrow_mut();
         let (hits, misses) = (&self.memo.hits[which], &self.memo.misses[which]);
@@ -299,7 +307,6 @@ impl<'a> Context<'a> {
         };
         k.used = self.memo.epoch.get();
         hits.set(hits.get() + 1);
-        let mut access = k.access.clone();
         let mut diagnostics = k.diagnostics.clone();
         let mut place = |s: &mut Span| {
             if s.via & RELATIVE != 0 {
@@ -312,9 +319,17 @@ impl<'a> Context<'a> {
                 };
             }
         };
-        if let Some(a) = &mut access {
-            access_spans(a, &mut place);
-        }
+        let access = match (&k.access, &k.placed) {
+            (Some(_), Some((at, placed))) if *at == frame.spans => Some(placed.clone()),
+            (Some(a), _) => {
+                let mut a = a.clone();
+                access_spans(&mut a, &mut place);
+                let a = model::Shared::new(a);
+                k.placed = Some((frame.spans.clone(), a.clone()));
+                Some(a)
+            }
+            (None, _) => None,
+        };
         for d in &mut diagnostics {
             diagnostic_spans(d, &mut place);
         }
@@ -326,11 +341,12 @@ impl<'a> Context<'a> {
         &self,
         map: &RefCell<HashMap<u64, Kept>>,
         frame: &Frame,
-        access: Option<&model::Access>,
+        access: Option<&model::Shared<model::Access>>,
         count: usize,
         diagnostics: &[Diagnostic],
     ) {
-        let mut access = access.cloned();
+        let placed = access.map(|a| (frame.spans.clone(), a.clone()));
+        let mut access = access.map(|a| (**a).clone());
         let mut diagnostics = diagnostics.to_vec();
         let mut ok = true;
         let mut relative = |s: &mut Span| {
@@ -364,6 +380,7 @@ impl<'a> Context<'a> {
                 frame.key,
                 Kept {
                     access,
+                    placed,
                     diagnostics,
                     count,
                     used: self.memo.epoch.get(),

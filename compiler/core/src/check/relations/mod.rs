@@ -59,7 +59,7 @@ pub fn check(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
     let by_name: BTreeMap<&str, &Access> = model
         .accesses
         .iter()
-        .map(|a| (a.name.as_str(), a))
+        .map(|a| (a.name.as_str(), &**a))
         .collect();
     for (name, ast_inner) in &decls.accesses {
         let mut seen = BTreeSet::new();
