@@ -63,6 +63,9 @@ pub struct Fast<'d> {
     styles: Styles,
     shown: Vec<Shown<'d>>,
     note: String,
+    /// The line of the last label looked up: diagnostics come sorted, so the next one
+    /// is mostly on it or near it.
+    hint: usize,
 }
 
 impl<'d> Fast<'d> {
@@ -71,6 +74,7 @@ impl<'d> Fast<'d> {
             styles: Styles::new(),
             shown: Vec::new(),
             note: String::new(),
+            hint: 0,
         }
     }
 
@@ -103,15 +107,18 @@ impl<'d> Fast<'d> {
             if span.file != file || start > end || end > f.text.len() {
                 return None;
             }
-            let (line, _) = f.line_col(start);
-            if f.line_col(end).0 != line || self.shown.iter().any(|s| s.line == line) {
+            let starts = f.line_starts();
+            let line = line_of(starts, start, self.hint);
+            self.hint = line;
+            let next = starts.get(line + 1).copied().unwrap_or(usize::MAX);
+            if end >= next || self.shown.iter().any(|s| s.line == line) {
                 return None;
             }
             let text = line_text(f, line);
             if !text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
                 return None;
             }
-            let first = f.line_starts()[line];
+            let first = starts[line];
             let (start, end) = (start - first, (end - first).max(start - first + 1));
             if start > text.len() || end > text.len() + 1 {
                 return None;
@@ -290,6 +297,18 @@ impl Default for Fast<'_> {
     }
 }
 
+/// The line (0-based) that holds byte `offset`, as `SourceFile::line_col` finds it:
+/// looked for first at `hint` and the lines after it, then by a binary search.
+fn line_of(starts: &[usize], offset: usize, hint: usize) -> usize {
+    let holds = |l: usize| {
+        starts.get(l).is_some_and(|&s| s <= offset) && starts.get(l + 1).is_none_or(|&n| offset < n)
+    };
+    if let Some(l) = (hint..hint + 4).find(|&l| holds(l)) {
+        return l;
+    }
+    starts.partition_point(|&s| s <= offset) - 1
+}
+
 /// A line's text without its line ending (codespan trims `\n`, `\r` and `\0`).
 fn line_text(f: &SourceFile, line: usize) -> &str {
     let starts = f.line_starts();
@@ -352,6 +371,20 @@ fn decimal<W: WriteColor + ?Sized>(out: &mut W, mut n: usize) -> Result<()> {
 mod tests {
     use super::*;
     use codespan_reporting::term::termcolor::NoColor;
+
+    #[test]
+    fn line_of_finds_the_line_whatever_the_hint() {
+        let starts = [0, 5, 6, 12, 20];
+        for offset in 0..30 {
+            let want = match starts.binary_search(&offset) {
+                Ok(l) => l,
+                Err(l) => l - 1,
+            };
+            for hint in 0..9 {
+                assert_eq!(line_of(&starts, offset, hint), want, "{offset} {hint}");
+            }
+        }
+    }
 
     #[test]
     fn line_numbers_are_padded_as_format_pads_them() {

@@ -88,13 +88,13 @@ pub fn human(
     let mut fast = fast::Fast::new();
     // Without colour, each diagnostic is written to memory and passed on in one write
     // (the renderer's many small writes are then copies, not calls through `out`).
-    let mut plain = (!out.supports_color()).then(|| term::termcolor::NoColor::new(Vec::new()));
+    let mut plain = (!out.supports_color()).then(|| Plain(Vec::new()));
     for d in diags {
         let done = match &mut plain {
             Some(buf) => {
-                buf.get_mut().clear();
+                buf.0.clear();
                 let done = fast.render(buf, sources, d)?;
-                out.write_all(buf.get_ref())?;
+                out.write_all(&buf.0)?;
                 done
             }
             None => fast.render(out, sources, d)?,
@@ -104,6 +104,44 @@ pub fn human(
         }
     }
     Ok(())
+}
+
+/// Text without colour, in memory: unlike `NoColor<Vec<u8>>`, whose `write_all` loops
+/// over `write`, each piece is one inlined copy (a diagnostic is ~60 pieces).
+struct Plain(Vec<u8>);
+
+impl std::io::Write for Plain {
+    #[inline]
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    #[inline]
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.0.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl WriteColor for Plain {
+    fn supports_color(&self) -> bool {
+        false
+    }
+
+    #[inline]
+    fn set_color(&mut self, _: &term::termcolor::ColorSpec) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    #[inline]
+    fn reset(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// One diagnostic rendered by codespan-reporting.
