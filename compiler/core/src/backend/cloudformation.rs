@@ -70,14 +70,29 @@ pub fn external_parameter(path: &str) -> String {
 
 /// `s` for `Fn::Sub`: literal `${` as `${!`, placeholders as variables.
 pub fn sub(s: &str) -> String {
-    parts(s)
-        .into_iter()
-        .map(|p| match p {
-            Part::Text(t) => t.replace("${", "${!"),
-            Part::Param(n) => format!("${{{}}}", variable(n)),
-            Part::External(n) => format!("${{{}}}", external_parameter(n)),
-        })
-        .collect()
+    sub_parts(&parts(s))
+}
+
+/// [`sub`] of a string already cut into parts.
+fn sub_parts(parts: &[Part]) -> String {
+    let mut out = String::new();
+    for p in parts {
+        match *p {
+            Part::Text(t) if t.contains("${") => out.push_str(&t.replace("${", "${!")),
+            Part::Text(t) => out.push_str(t),
+            Part::Param(n) => {
+                out.push_str("${");
+                out.push_str(&variable(n));
+                out.push('}');
+            }
+            Part::External(n) => {
+                out.push_str("${");
+                out.push_str(&external_parameter(n));
+                out.push('}');
+            }
+        }
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -288,16 +303,21 @@ struct Strings {
 }
 
 impl Strings {
+    /// Cuts `s` into parts once: the parameters it uses, then its `Fn::Sub` text.
     fn render(&self, s: &str) -> String {
-        for p in super::template::params(s) {
-            if p != "region" && p != "account_id" {
-                self.used.borrow_mut().insert(p.to_string());
+        let parts = parts(s);
+        for p in &parts {
+            let (set, name) = match *p {
+                Part::Param(n) if n != "region" && n != "account_id" => (&self.used, n),
+                Part::External(e) => (&self.externals, e),
+                _ => continue,
+            };
+            let mut set = set.borrow_mut();
+            if !set.contains(name) {
+                set.insert(name.to_string());
             }
         }
-        for e in super::template::externals(s) {
-            self.externals.borrow_mut().insert(e.to_string());
-        }
-        sub(s)
+        sub_parts(&parts)
     }
 
     fn str(&self, s: &str) -> Str {

@@ -62,7 +62,8 @@ pub fn has_params(s: &str) -> bool {
 /// Whether `s` holds a placeholder or a declared external reference: what Terraform
 /// and CloudFormation substitute.
 pub fn has_substitutions(s: &str) -> bool {
-    parts(s).iter().any(|p| !matches!(p, Part::Text(_)))
+    // Most strings hold no `${`: answered without cutting them into parts.
+    s.contains("${") && parts(s).iter().any(|p| !matches!(p, Part::Text(_)))
 }
 
 /// The declared external references of `s`, in order (repeats kept).

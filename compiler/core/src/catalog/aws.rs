@@ -606,7 +606,13 @@ fn union(first: Table<Str>, rest: impl Iterator<Item = Table<Str>>) -> Vec<&'sta
 impl ResourceType {
     /// The ARN templates (usually one; a few API Gateway, Greengrass and Lex types have two).
     pub fn arns(&self) -> impl Iterator<Item = &str> {
-        self.arn.split(", ").filter(|s| !s.is_empty())
+        // Nearly every type has one format: no substring search for those.
+        let several = self.arn.contains(',');
+        let one = (!several).then_some(self.arn.as_str());
+        let many = several.then(|| self.arn.split(", "));
+        one.into_iter()
+            .chain(many.into_iter().flatten())
+            .filter(|s| !s.is_empty())
     }
 }
 
@@ -744,6 +750,20 @@ mod tests {
         assert!(a.all_condition_keys().contains(&"lambda:Layer"));
         let (_, a) = catalog().action("s3:GetObject").unwrap();
         assert!(a.all_dependent_actions().is_empty());
+    }
+
+    /// Every resource type's formats, read with and without the one-format shortcut.
+    #[test]
+    fn arns_as_split_on_commas() {
+        let mut several = 0;
+        for svc in catalog().services.iter() {
+            for t in svc.resource_types.iter() {
+                let want: Vec<&str> = t.arn.split(", ").filter(|s| !s.is_empty()).collect();
+                several += usize::from(want.len() > 1);
+                assert_eq!(t.arns().collect::<Vec<_>>(), want, "{}", t.arn);
+            }
+        }
+        assert!(several > 0);
     }
 
     /// Narrowed to the names that share the pattern's literal beginning, matching

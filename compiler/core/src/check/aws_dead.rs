@@ -712,7 +712,7 @@ fn names(rt: Option<&ResourceType>, resources: &[(arn::Split, Option<&str>)]) ->
 }
 
 fn template_service(rt: Option<&ResourceType>) -> Option<&str> {
-    rt?.arns().next()?.split(':').nth(2)
+    arn::Split::new(rt?.arns().next()?).service_field()
 }
 
 /// `volume` (`arn:${Partition}:ec2:...:volume/${VolumeId}`), up to four types.

@@ -51,7 +51,21 @@ pub fn template_with(
 
 /// Literal text for a Terraform string: `${` → `$${`, `%{` → `%%{`.
 pub fn escape(text: &str) -> String {
-    text.replace("${", "$${").replace("%{", "%%{")
+    // One pass: each `{` after a `$` or `%` doubles that character (the two
+    // replacements cannot make or break each other's pairs).
+    let mut out = String::with_capacity(text.len() + 2);
+    let mut rest = text;
+    while let Some(i) = rest.find('{') {
+        let before = &rest[..i];
+        out.push_str(before);
+        if let Some(c @ ('$' | '%')) = before.chars().next_back() {
+            out.push(c);
+        }
+        out.push('{');
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A string with no placeholders, escaped.
@@ -65,6 +79,34 @@ mod tests {
 
     fn var(name: &str) -> String {
         format!("var.{name}")
+    }
+
+    /// The one-pass escape writes what the two replacements wrote.
+    #[test]
+    fn escape_as_two_replacements() {
+        for t in [
+            "",
+            "{",
+            "${",
+            "$${",
+            "%{",
+            "%%{",
+            "${{",
+            "%${",
+            "$%{",
+            "{${}%{",
+            "é${é}%{",
+            "a$b%c{d}",
+            "$",
+            "%",
+            "}{",
+        ] {
+            assert_eq!(
+                escape(t),
+                t.replace("${", "$${").replace("%{", "%%{"),
+                "{t:?}"
+            );
+        }
     }
 
     #[test]
