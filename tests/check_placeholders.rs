@@ -128,15 +128,15 @@ fn check_reports_what_build_reports() {
     assert!(w0117 > 0, "some input leaves a placeholder");
 }
 
-/// The GCP documents and AWS trust policies, whose placeholders are read from the model
-/// without building them: every string they are written from holds a parameter (names
+/// The GCP documents, AWS trust policies and role files (built only when one of their
+/// strings holds `$`), whose placeholders are read from the model without building them: every string they are written from holds a parameter (names
 /// with `-` too, which the scripts write `_`), with and without a service account, an
 /// `@` in it, impersonators, custom and predefined roles, bindings with conditions.
 #[test]
 fn placeholders_of_gcp_documents_and_trust_policies_equal_those_built() {
-    let text = "deployment d {\n  clouds aws, gcp\n  param ext-id, sa, imp, role-x, bucket-n, who, cel, ttl, arn-a, tag\n}\n\
+    let text = "deployment d {\n  clouds aws, gcp\n  param ext-id, sa, imp, role-x, bucket-n, who, cel, ttl, arn-a, tag, ip\n}\n\
         principal withsa {\n  aws role \"arn:aws:iam::111122223333:role/${arn-a}\" external_id \"${ext-id}\"\n  \
-        aws trust service \"ec2.amazonaws.com\"\n  \
+        aws trust service \"ec2.amazonaws.com\"\n  aws instance_profile \"${ip}\"\n  \
         gcp service_account \"${sa}\"\n    impersonated_by \"serviceAccount:${imp}@x.iam.gserviceaccount.com\"\n}\n\
         principal email {\n  gcp service_account \"svc@${sa}.iam.gserviceaccount.com\"\n}\n\
         principal nosa {\n  aws role \"arn:aws:iam::111122223333:role/plain\"\n}\n\
@@ -166,6 +166,7 @@ fn placeholders_of_gcp_documents_and_trust_policies_equal_those_built() {
     let paths: Vec<&String> = found.values().flatten().collect();
     for doc in [
         "aws/withsa.trust.json",
+        "aws/withsa.role.json",
         "gcp/custom.role.json",
         "gcp/custom.bindings.json",
         "gcp/custom.impersonation.json",

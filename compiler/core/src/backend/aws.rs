@@ -42,16 +42,41 @@ pub fn policy_document(statements: &[AwsStatement]) -> String {
 /// The files for AWS: `aws/<access>.policy.json` (and `-2`, `-3`... when split),
 /// `aws/<access>.managed.json`, `aws/<principal>.trust.json`, `aws/<scp>.scp.json`.
 pub fn emit(model: &Model) -> Vec<OutputFile> {
-    emit_levels(model, |_| true, true)
+    emit_levels(model, |_| true, None)
 }
 
 /// [`emit`], less the documents of the levels whose AWS statements and managed
 /// policies hold no `${`: `access_files` reads nothing else of a level, so those
 /// documents hold no placeholder, and [`crate::backend::placeholders`] need not build
 /// them (most levels of a large deployment). Less the trust policies too, whose
-/// placeholders `held::aws_trust` reads from the model.
+/// placeholders `held::aws_trust` reads from the model, and the role files that
+/// [`role_may_hold_placeholders`] clears.
 pub(crate) fn emit_for_placeholders(model: &Model) -> Vec<OutputFile> {
-    emit_levels(model, may_hold_placeholders, false)
+    let plain = names_plain(model);
+    emit_levels(model, may_hold_placeholders, Some(plain))
+}
+
+/// Whether no name a role file is written from holds `$`: the deployment's name and
+/// prefix, every principal's and every level's (a role file names its own levels and
+/// its boundary, which may be another principal's).
+fn names_plain(model: &Model) -> bool {
+    let plain = |s: &str| !s.contains('$');
+    let d = &model.deployment;
+    plain(&d.name)
+        && d.name_prefix.as_deref().is_none_or(plain)
+        && model.principals.iter().all(|p| plain(&p.name))
+        && model.accesses.iter().all(|a| plain(&a.name))
+}
+
+/// Whether [`role_file`] of `principal` may hold a placeholder: besides literal text
+/// and the names [`names_plain`] looks at (`plain`: none holds `$`), it is written from
+/// the instance profile's name and the own levels' managed policy ARNs. A text without
+/// `$` holds no `${name}`.
+fn role_may_hold_placeholders(plain: bool, principal: &Principal, own: &[&Access]) -> bool {
+    let dollar = |s: &String| s.contains('$');
+    !plain
+        || principal.aws_instance_profile.as_ref().is_some_and(dollar)
+        || own.iter().any(|a| a.aws_managed.iter().any(dollar))
 }
 
 /// Whether any string a level's policy documents are written from holds `${` (a JSON
@@ -69,9 +94,14 @@ fn may_hold_placeholders(access: &Access) -> bool {
         })
 }
 
-/// [`emit`], with the documents of the levels `levels` accepts, and the trust policies
-/// when `trust`.
-fn emit_levels(model: &Model, levels: impl Fn(&Access) -> bool, trust: bool) -> Vec<OutputFile> {
+/// [`emit`], with the documents of the levels `levels` accepts; for placeholders
+/// (`Some(names_plain)`), without the trust policies and the role files that cannot
+/// hold one.
+fn emit_levels(
+    model: &Model,
+    levels: impl Fn(&Access) -> bool,
+    placeholders: Option<bool>,
+) -> Vec<OutputFile> {
     let mut files = Vec::new();
     for access in model.accesses.iter().filter(|a| levels(a)) {
         files.extend(access_files(access));
@@ -79,12 +109,14 @@ fn emit_levels(model: &Model, levels: impl Fn(&Access) -> bool, trust: bool) -> 
     let boundaries = Boundaries::of(model);
     let levels = super::levels_by_principal(model);
     for principal in &model.principals {
-        if trust {
-            files.extend(trust_file(principal));
-        }
         let own = levels
             .get(principal.name.as_str())
             .map_or(&[][..], Vec::as_slice);
+        match placeholders {
+            None => files.extend(trust_file(principal)),
+            Some(plain) if !role_may_hold_placeholders(plain, principal, own) => continue,
+            Some(_) => {}
+        }
         files.extend(role_file(model, &boundaries, principal, own));
     }
     for scp in &model.scps {

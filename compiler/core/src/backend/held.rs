@@ -37,14 +37,13 @@ fn word<'m>(out: &mut Held<'m>, s: &'m str) {
 }
 
 /// `(path, names)` when the document holds any: the names sorted, each once.
-fn done(out: &mut Vec<(String, Vec<String>)>, path: impl FnOnce() -> String, held: Held) {
+fn done(out: &mut Vec<(String, Vec<String>)>, path: impl FnOnce() -> String, mut held: Held) {
     if held.is_empty() {
         return;
     }
-    let mut names: Vec<String> = held.into_iter().map(Cow::into_owned).collect();
-    names.sort_unstable();
-    names.dedup();
-    out.push((path(), names));
+    held.sort_unstable();
+    held.dedup();
+    out.push((path(), held.into_iter().map(Cow::into_owned).collect()));
 }
 
 /// What [`super::aws::trust_file`] of `principal` holds (none without an AWS role).
