@@ -16,17 +16,19 @@
 //! holds them ([`Frame`]) and moved to where that item is now when reused; a result
 //! with a span in no item of its key (an `include`d grant, for one) is not kept.
 
+mod kept;
 mod spans;
 
 use crate::diag::Diagnostic;
 use crate::model;
 use crate::source::{FileId, Span};
 use crate::syntax::ast;
-use spans::{access_spans, diagnostic_spans, item_kind, span_and_name, words};
+use spans::{item_kind, span_and_name, words};
 use std::cell::{Cell, RefCell};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// Kept lowerings, by key. One per language server session (see `engc_ide::cache`).
 #[derive(Default)]
@@ -38,6 +40,9 @@ pub struct Memo {
     dead: RefCell<HashMap<u64, Kept>>,
     /// A level's size limits (`check::limits`): its policy file count and E0806.
     limits: RefCell<HashMap<u64, Kept>>,
+    /// The distinct words of an item's text that name a declared item, by the item's
+    /// hash and a hash of every declared name: a frame's search looks up only those.
+    names: RefCell<HashMap<(u64, u64), (Names, u64)>>,
     /// Bumped by [`Memo::sweep`]; each entry remembers the sweep it was last used in.
     epoch: Cell<u64>,
     /// Reused and computed, for levels \[0\], principals \[1\], dead grants \[2\],
@@ -46,12 +51,15 @@ pub struct Memo {
     misses: [Cell<usize>; 4],
 }
 
+/// Words that name declared items.
+type Names = Arc<[Box<str>]>;
+
 struct Kept {
     /// None for a principal's findings. Its spans are relative to the frame.
     access: Option<model::Access>,
     /// The level as last handed out, and the frame spans it was placed at: handed out
     /// again, not copied, while its items stay where they were.
-    placed: Option<(Vec<Span>, model::Shared<model::Access>)>,
+    placed: Option<(Arc<[Span]>, model::Shared<model::Access>)>,
     diagnostics: Vec<Diagnostic>,
     /// A level's policy file count, for its size limits.
     count: usize,
@@ -105,6 +113,9 @@ impl Memo {
         self.risks.get_mut().retain(keep);
         self.dead.get_mut().retain(keep);
         self.limits.get_mut().retain(keep);
+        self.names
+            .get_mut()
+            .retain(|_, (_, used)| *used + KEEP_SWEEPS > epoch);
         self.epoch.set(epoch + 1);
     }
 }
@@ -119,6 +130,8 @@ pub struct Context<'a> {
     by_name: HashMap<&'a str, Vec<usize>>,
     /// Options and the unnamed items.
     global: u64,
+    /// Every declared name, in order.
+    names: u64,
     stdlib: HashSet<FileId>,
     /// Frames found, by level span: lowering and the risk findings both ask.
     frames: RefCell<HashMap<Span, Option<Frame>>>,
@@ -135,7 +148,7 @@ struct ItemInfo<'a> {
 #[derive(Clone)]
 pub struct Frame {
     key: u64,
-    spans: Vec<Span>,
+    spans: Arc<[Span]>,
 }
 
 impl<'a> Context<'a> {
@@ -180,9 +193,11 @@ impl<'a> Context<'a> {
             order.iter().map(|&i| slots[i].take().unwrap()).collect()
         };
         let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut all_names = DefaultHasher::new();
         for (pos, &i) in order.iter().enumerate() {
             if let Some(n) = names[i] {
                 by_name.entry(n).or_default().push(pos);
+                n.hash(&mut all_names);
             }
         }
         Context {
@@ -190,6 +205,7 @@ impl<'a> Context<'a> {
             items,
             by_name,
             global: global.finish(),
+            names: all_names.finish(),
             stdlib: stdlib.into_iter().collect(),
             frames: RefCell::default(),
         }
@@ -215,8 +231,8 @@ impl<'a> Context<'a> {
         let mut read: BTreeSet<usize> = BTreeSet::from([at]);
         let mut queue = vec![at];
         while let Some(i) = queue.pop() {
-            for word in words(self.items[i].text) {
-                for &j in self.by_name.get(word).into_iter().flatten() {
+            for word in self.names_in(i).iter() {
+                for &j in self.by_name.get(&**word).into_iter().flatten() {
                     if read.insert(j) {
                         queue.push(j);
                     }
@@ -236,157 +252,34 @@ impl<'a> Context<'a> {
         })
     }
 
+    /// The distinct words of item `i` that name a declared item, kept in the memo
+    /// while the item's text and the declared names stay the same.
+    fn names_in(&self, i: usize) -> Names {
+        let key = (self.items[i].hash, self.names);
+        let epoch = self.memo.epoch.get();
+        if let Some((names, used)) = self.memo.names.borrow_mut().get_mut(&key) {
+            *used = epoch;
+            return names.clone();
+        }
+        let mut found: Vec<&str> = words(self.items[i].text)
+            .filter(|w| self.by_name.contains_key(w))
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        let names: Names = found.into_iter().map(Box::from).collect();
+        self.memo
+            .names
+            .borrow_mut()
+            .insert(key, (names.clone(), epoch));
+        names
+    }
+
     fn item_at(&self, s: Span) -> Option<usize> {
         let i = self
             .items
             .partition_point(|it| (it.span.file, it.span.start) <= (s.file, s.start));
         let i = i.checked_sub(1)?;
         self.items[i].span.contains(s).then_some(i)
-    }
-
-    /// The level's lowering kept for `frame`, moved to where its items are now.
-    pub fn get(&self, frame: &Frame) -> Option<(model::Shared<model::Access>, Vec<Diagnostic>)> {
-        let (access, _, diagnostics) = self.take(0, frame)?;
-        Some((access?, diagnostics))
-    }
-
-    /// Keeps a level's lowering, unless a span of it lies outside its frame.
-    pub fn put(
-        &self,
-        frame: &Frame,
-        access: &model::Shared<model::Access>,
-        diagnostics: &[Diagnostic],
-    ) {
-        self.keep(&self.memo.levels, frame, Some(access), 0, diagnostics);
-    }
-
-    /// A principal's findings kept for `frame` (see [`Context::principal_frame`]).
-    pub fn get_findings(&self, frame: &Frame) -> Option<Vec<Diagnostic>> {
-        Some(self.take(1, frame)?.2)
-    }
-
-    /// Whether a principal's findings are kept for `frame` (not counted as a use).
-    pub fn has_findings(&self, frame: &Frame) -> bool {
-        self.memo.risks.borrow().contains_key(&frame.key)
-    }
-
-    pub fn put_findings(&self, frame: &Frame, diagnostics: &[Diagnostic]) {
-        self.keep(&self.memo.risks, frame, None, 0, diagnostics);
-    }
-
-    /// A level's dead-grant findings kept for its frame.
-    pub fn get_dead(&self, frame: &Frame) -> Option<Vec<Diagnostic>> {
-        Some(self.take(2, frame)?.2)
-    }
-
-    pub fn put_dead(&self, frame: &Frame, diagnostics: &[Diagnostic]) {
-        self.keep(&self.memo.dead, frame, None, 0, diagnostics);
-    }
-
-    /// A level's policy file count and size findings kept for its frame.
-    pub fn get_limits(&self, frame: &Frame) -> Option<(usize, Vec<Diagnostic>)> {
-        let (_, count, diagnostics) = self.take(3, frame)?;
-        Some((count, diagnostics))
-    }
-
-    pub fn put_limits(&self, frame: &Frame, count: usize, diagnostics: &[Diagnostic]) {
-        self.keep(&self.memo.limits, frame, None, count, diagnostics);
-    }
-
-    fn take(
-        &self,
-        which: usize,
-        frame: &Frame,
-    ) -> Option<(Option<model::Shared<model::Access>>, usize, Vec<Diagnostic>)> {
-        let m = &self.memo;
-        let mut map = [&m.levels, &m.risks, &m.dead, &m.limits][which].borrow_mut();
-        let (hits, misses) = (&self.memo.hits[which], &self.memo.misses[which]);
-        let Some(k) = map.get_mut(&frame.key) else {
-            misses.set(misses.get() + 1);
-            return None;
-        };
-        k.used = self.memo.epoch.get();
-        hits.set(hits.get() + 1);
-        let mut diagnostics = k.diagnostics.clone();
-        let mut place = |s: &mut Span| {
-            if s.via & RELATIVE != 0 {
-                let base = frame.spans[(s.via & !RELATIVE) as usize];
-                *s = Span {
-                    file: base.file,
-                    start: base.start + s.start,
-                    end: base.start + s.end,
-                    via: 0,
-                };
-            }
-        };
-        let access = match (&k.access, &k.placed) {
-            (Some(_), Some((at, placed))) if *at == frame.spans => Some(placed.clone()),
-            (Some(a), _) => {
-                let mut a = a.clone();
-                access_spans(&mut a, &mut place);
-                let a = model::Shared::new(a);
-                k.placed = Some((frame.spans.clone(), a.clone()));
-                Some(a)
-            }
-            (None, _) => None,
-        };
-        for d in &mut diagnostics {
-            diagnostic_spans(d, &mut place);
-        }
-        Some((access, k.count, diagnostics))
-    }
-
-    /// Keeps a result, unless a span of it lies outside its frame's items.
-    fn keep(
-        &self,
-        map: &RefCell<HashMap<u64, Kept>>,
-        frame: &Frame,
-        access: Option<&model::Shared<model::Access>>,
-        count: usize,
-        diagnostics: &[Diagnostic],
-    ) {
-        let placed = access.map(|a| (frame.spans.clone(), a.clone()));
-        let mut access = access.map(|a| (**a).clone());
-        let mut diagnostics = diagnostics.to_vec();
-        let mut ok = true;
-        let mut relative = |s: &mut Span| {
-            if self.stdlib.contains(&s.file) {
-                return;
-            }
-            let at = (s.via == 0)
-                .then(|| frame.spans.iter().position(|f| f.contains(*s)))
-                .flatten();
-            match at {
-                Some(i) => {
-                    let base = frame.spans[i];
-                    *s = Span {
-                        file: s.file,
-                        start: s.start - base.start,
-                        end: s.end - base.start,
-                        via: RELATIVE | i as u32,
-                    };
-                }
-                None => ok = false,
-            }
-        };
-        if let Some(a) = &mut access {
-            access_spans(a, &mut relative);
-        }
-        for d in &mut diagnostics {
-            diagnostic_spans(d, &mut relative);
-        }
-        if ok {
-            map.borrow_mut().insert(
-                frame.key,
-                Kept {
-                    access,
-                    placed,
-                    diagnostics,
-                    count,
-                    used: self.memo.epoch.get(),
-                },
-            );
-        }
     }
 
     /// The key and frame of a principal's findings, from the levels that give it
@@ -406,7 +299,7 @@ impl<'a> Context<'a> {
         for &l in levels {
             let f = self.frame(l)?;
             f.key.hash(&mut h);
-            for s in f.spans {
+            for &s in f.spans.iter() {
                 items.insert(self.item_at(s)?);
             }
         }
