@@ -106,8 +106,9 @@ pub struct SourceFile {
     /// Where it was read from, for resolving `use` relative to it.
     pub path: Option<PathBuf>,
     pub text: String,
-    /// Byte offsets of line starts, for line/column look-ups.
-    line_starts: Vec<usize>,
+    /// Byte offsets of line starts, for line/column look-ups: found on first use, as
+    /// most files (the standard library's, in every run) never have a line shown.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
     /// For a file that was not valid UTF-8 (its text decoded lossily): its pieces in
     /// order, so that offsets can be given in the file's bytes. Empty for valid files.
     pieces: Vec<Piece>,
@@ -115,14 +116,11 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(name: String, path: Option<PathBuf>, text: String) -> SourceFile {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         SourceFile {
             name,
             path,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
             pieces: Vec::new(),
         }
     }
@@ -176,11 +174,12 @@ impl SourceFile {
 
     /// Zero-based line and byte column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let line = match self.line_starts.binary_search(&offset) {
+        let starts = self.line_starts();
+        let line = match starts.binary_search(&offset) {
             Ok(l) => l,
             Err(l) => l - 1,
         };
-        (line, offset - self.line_starts[line])
+        (line, offset - starts[line])
     }
 
     /// One-based line and character column (counted in chars), as people read them.
@@ -190,13 +189,17 @@ impl SourceFile {
             offset -= 1;
         }
         let (line, _) = self.line_col(offset);
-        let start = self.line_starts[line];
+        let start = self.line_starts()[line];
         let col = self.text[start..offset].chars().count();
         (line + 1, col + 1)
     }
 
     pub fn line_starts(&self) -> &[usize] {
-        &self.line_starts
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 }
 

@@ -115,17 +115,16 @@ fn reaches(pattern: &str, service: &str, resource: &str) -> bool {
     if pattern == "*" || service == "*" {
         return true;
     }
-    let fields: Vec<&str> = pattern.splitn(6, ':').collect();
-    if fields.first() != Some(&"arn") {
-        return false;
-    }
-    // `arn:aws:*` and the like: a wildcard stands for the fields after it.
-    if fields.len() < 6 {
-        return fields.last().is_some_and(|f| f.ends_with('*'))
-            && glob_match(&fields[2..].join(":"), &format!("{service}:x:x:{resource}"));
-    }
     let exact = |p: char, t: char| p == '?' || p == t;
-    glob_match(fields[2], service) && glob_match_by(fields[5], resource, exact)
+    // Split without allocating when all six fields are written (nearly always).
+    if let Some(f) = crate::catalog::arn::Split::new(pattern).fields() {
+        return f[0] == "arn" && glob_match(f[2], service) && glob_match_by(f[5], resource, exact);
+    }
+    // `arn:aws:*` and the like, with fewer fields: a wildcard stands for those after it.
+    let fields: Vec<&str> = pattern.splitn(6, ':').collect();
+    fields.first() == Some(&"arn")
+        && fields.last().is_some_and(|f| f.ends_with('*'))
+        && glob_match(&fields[2..].join(":"), &format!("{service}:x:x:{resource}"))
 }
 
 /// One GCP permission or predefined role the principal holds.

@@ -161,6 +161,11 @@ impl<'a> Split<'a> {
         }
     }
 
+    /// The six fields, when the pattern writes all six.
+    pub fn fields(&self) -> Option<[&'a str; 6]> {
+        self.fields
+    }
+
     /// The third `:`-separated field as written (the service of an ARN format).
     pub fn service_field(&self) -> Option<&'a str> {
         match self.fields {

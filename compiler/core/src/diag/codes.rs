@@ -21,8 +21,9 @@ pub struct Entry {
 
 macro_rules! codes {
     ($( $code:ident $sev:ident $summary:literal ),* $(,)?) => {
-        /// Every code, in the table's order.
-        pub const ALL: &[Entry] = &[ $( Entry { code: Code::$code, name: stringify!($code), severity: $sev, summary: $summary } ),* ];
+        /// Every code, in the table's order. A static, not a const: a const table is
+        /// copied into each unit that uses it, with a relocation per string at start-up.
+        pub static ALL: &[Entry] = &[ $( Entry { code: Code::$code, name: stringify!($code), severity: $sev, summary: $summary } ),* ];
 
         /// The names alone, for [`index_of`].
         const NAMES: &[&str] = &[ $( stringify!($code) ),* ];
