@@ -67,9 +67,11 @@ pub fn write_sarif(
         }],
         version: "2.1.0",
     };
-    log.serialize(&mut serde_json::Serializer::pretty(&mut *out))
+    let mut chunks = crate::render::Chunked::new(out);
+    log.serialize(&mut serde_json::Serializer::pretty(&mut chunks))
         .map_err(std::io::Error::from)?;
-    out.write_all(b"\n")
+    std::io::Write::write_all(&mut chunks, b"\n")?;
+    chunks.finish()
 }
 
 /// One rule per code, in the registry's order (a result's `ruleIndex` is its code's

@@ -298,12 +298,13 @@ impl Default for Fast<'_> {
 }
 
 /// The line (0-based) that holds byte `offset`, as `SourceFile::line_col` finds it:
-/// looked for first at `hint` and the lines after it, then by a binary search.
-fn line_of(starts: &[usize], offset: usize, hint: usize) -> usize {
+/// looked for first near `hint` (a secondary label is mostly a line or two before its
+/// primary, the next diagnostic a few lines after), then by a binary search.
+pub(super) fn line_of(starts: &[usize], offset: usize, hint: usize) -> usize {
     let holds = |l: usize| {
         starts.get(l).is_some_and(|&s| s <= offset) && starts.get(l + 1).is_none_or(|&n| offset < n)
     };
-    if let Some(l) = (hint..hint + 4).find(|&l| holds(l)) {
+    if let Some(l) = (hint.saturating_sub(3)..hint + 4).find(|&l| holds(l)) {
         return l;
     }
     starts.partition_point(|&s| s <= offset) - 1

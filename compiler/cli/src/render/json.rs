@@ -3,12 +3,14 @@
 //! the document is never held whole (100,000 diagnostics were 459 MiB as a tree).
 
 use engc_core::diag::{Diagnostic, Severity};
-use engc_core::source::{SourceMap, Span};
-use serde::ser::{SerializeSeq, Serializer};
+use engc_core::source::{SourceFile, SourceMap, Span};
+use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 use serde::Serialize;
+use std::cell::Cell;
 use std::io::Write;
 
-#[derive(Serialize)]
+/// A span's position: written as fields of the object it is in (serde's `flatten`
+/// would serialize each object as a map, through a buffer of its own).
 struct JsonPos<'a> {
     file: &'a str,
     line: usize,
@@ -19,27 +21,54 @@ struct JsonPos<'a> {
     end_byte: u32,
 }
 
-#[derive(Serialize)]
+impl JsonPos<'_> {
+    const FIELDS: usize = 7;
+
+    fn fields<S: SerializeStruct>(&self, st: &mut S) -> Result<(), S::Error> {
+        st.serialize_field("file", self.file)?;
+        st.serialize_field("line", &self.line)?;
+        st.serialize_field("column", &self.column)?;
+        st.serialize_field("end_line", &self.end_line)?;
+        st.serialize_field("end_column", &self.end_column)?;
+        st.serialize_field("start_byte", &self.start_byte)?;
+        st.serialize_field("end_byte", &self.end_byte)
+    }
+}
+
 struct JsonLabel<'a> {
-    #[serde(flatten)]
     pos: JsonPos<'a>,
     message: &'a str,
 }
 
-#[derive(Serialize)]
+impl Serialize for JsonLabel<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("JsonLabel", JsonPos::FIELDS + 1)?;
+        self.pos.fields(&mut st)?;
+        st.serialize_field("message", self.message)?;
+        st.end()
+    }
+}
+
 struct JsonSuggestion<'a> {
-    #[serde(flatten)]
     pos: JsonPos<'a>,
     replacement: &'a str,
     message: &'a str,
 }
 
-#[derive(Serialize)]
+impl Serialize for JsonSuggestion<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("JsonSuggestion", JsonPos::FIELDS + 2)?;
+        self.pos.fields(&mut st)?;
+        st.serialize_field("replacement", self.replacement)?;
+        st.serialize_field("message", self.message)?;
+        st.end()
+    }
+}
+
 struct JsonDiagnostic<'a> {
     code: &'static str,
     severity: Severity,
     message: &'a str,
-    #[serde(flatten)]
     pos: JsonPos<'a>,
     label: &'a str,
     labels: Vec<JsonLabel<'a>>,
@@ -48,10 +77,40 @@ struct JsonDiagnostic<'a> {
     suggestion: Option<JsonSuggestion<'a>>,
 }
 
-fn pos(sources: &SourceMap, span: Span) -> JsonPos<'_> {
+impl Serialize for JsonDiagnostic<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("JsonDiagnostic", JsonPos::FIELDS + 8)?;
+        st.serialize_field("code", self.code)?;
+        st.serialize_field("severity", &self.severity)?;
+        st.serialize_field("message", self.message)?;
+        self.pos.fields(&mut st)?;
+        st.serialize_field("label", self.label)?;
+        st.serialize_field("labels", &self.labels)?;
+        st.serialize_field("help", &self.help)?;
+        st.serialize_field("notes", self.notes)?;
+        st.serialize_field("suggestion", &self.suggestion)?;
+        st.end()
+    }
+}
+
+/// A position's line and column, as `SourceFile::human_position` finds them, the line
+/// looked for near the last one found (diagnostics come sorted).
+fn human_position(f: &SourceFile, offset: usize, hint: &Cell<usize>) -> (usize, usize) {
+    let mut offset = offset.min(f.text.len());
+    while !f.text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let line = super::fast::line_of(f.line_starts(), offset, hint.get());
+    hint.set(line);
+    let start = f.line_starts()[line];
+    let col = f.text[start..offset].chars().count();
+    (line + 1, col + 1)
+}
+
+fn pos<'s>(sources: &'s SourceMap, span: Span, hint: &Cell<usize>) -> JsonPos<'s> {
     let f = sources.get(span.file);
-    let (line, column) = f.human_position(span.start as usize);
-    let (end_line, end_column) = f.human_position(span.end as usize);
+    let (line, column) = human_position(f, span.start as usize, hint);
+    let (end_line, end_column) = human_position(f, span.end as usize, hint);
     JsonPos {
         file: &f.name,
         line,
@@ -64,25 +123,29 @@ fn pos(sources: &SourceMap, span: Span) -> JsonPos<'_> {
     }
 }
 
-fn diagnostic<'a>(sources: &'a SourceMap, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+fn diagnostic<'a>(
+    sources: &'a SourceMap,
+    d: &'a Diagnostic,
+    hint: &Cell<usize>,
+) -> JsonDiagnostic<'a> {
     JsonDiagnostic {
         code: d.code.as_str(),
         severity: d.severity,
         message: &d.message,
-        pos: pos(sources, d.span),
+        pos: pos(sources, d.span, hint),
         label: &d.label,
         labels: d
             .secondary
             .iter()
             .map(|l| JsonLabel {
-                pos: pos(sources, l.span),
+                pos: pos(sources, l.span, hint),
                 message: &l.message,
             })
             .collect(),
         help: d.help.as_deref(),
         notes: &d.notes,
         suggestion: d.suggestion.as_ref().map(|s| JsonSuggestion {
-            pos: pos(sources, s.span),
+            pos: pos(sources, s.span, hint),
             replacement: &s.replacement,
             message: &s.message,
         }),
@@ -95,8 +158,9 @@ struct Each<'a>(&'a SourceMap, &'a [Diagnostic]);
 impl Serialize for Each<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.1.len()))?;
+        let hint = Cell::new(0);
         for d in self.1 {
-            seq.serialize_element(&diagnostic(self.0, d))?;
+            seq.serialize_element(&diagnostic(self.0, d, &hint))?;
         }
         seq.end()
     }
@@ -121,9 +185,11 @@ pub fn write_json(
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
     };
-    doc.serialize(&mut serde_json::Serializer::pretty(&mut *out))
+    let mut chunks = super::Chunked::new(out);
+    doc.serialize(&mut serde_json::Serializer::pretty(&mut chunks))
         .map_err(std::io::Error::from)?;
-    out.write_all(b"\n")
+    chunks.write_all(b"\n")?;
+    chunks.finish()
 }
 
 /// [`write_json`] into a string.

@@ -144,6 +144,56 @@ impl WriteColor for Plain {
     }
 }
 
+/// A writer that gathers small writes (serde_json's pretty printer writes a quote, a
+/// key, an indent at a time) in memory and passes them on in 64 KiB pieces: each small
+/// write is then an inlined copy, not a call through `dyn Write`. `finish` writes the
+/// rest.
+pub(crate) struct Chunked<'w> {
+    out: &'w mut dyn std::io::Write,
+    buf: Vec<u8>,
+}
+
+impl<'w> Chunked<'w> {
+    const SIZE: usize = 1 << 16;
+
+    pub(crate) fn new(out: &'w mut dyn std::io::Write) -> Chunked<'w> {
+        Chunked {
+            out,
+            buf: Vec::with_capacity(Self::SIZE),
+        }
+    }
+
+    pub(crate) fn finish(mut self) -> std::io::Result<()> {
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
+        Ok(())
+    }
+}
+
+impl std::io::Write for Chunked<'_> {
+    #[inline]
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    #[inline]
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.buf.extend_from_slice(buf);
+        if self.buf.len() >= Self::SIZE {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
+        self.out.flush()
+    }
+}
+
 /// One diagnostic rendered by codespan-reporting.
 fn codespan(
     out: &mut dyn WriteColor,
