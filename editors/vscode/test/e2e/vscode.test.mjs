@@ -355,8 +355,13 @@ test('restarts reuse one output channel and run one at a time', async () => {
     const link = path.join(scratch, 'engc-link');
     fs.rmSync(link, { force: true });
     fs.symlinkSync(ENGC_BIN, link);
+    // Written whole and renamed into place, as the Settings UI and editors save: a
+    // file truncated by writeFileSync can be read empty, which is a real change of
+    // engc.path back to `engc` (not on this PATH) and shows that message.
+    const tmp = `${machine}.tmp`;
     for (const p of [link, ENGC_BIN, link, ENGC_BIN, link]) {
-      fs.writeFileSync(machine, JSON.stringify({ 'engc.path': p }));
+      fs.writeFileSync(tmp, JSON.stringify({ 'engc.path': p }));
+      fs.renameSync(tmp, machine);
       await moveCursor();
     }
     await page.waitForTimeout(3000);
