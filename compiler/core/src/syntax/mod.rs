@@ -15,6 +15,10 @@ pub use parser::{parse, parse_full, Parsed};
 /// A string literal's text between its quotes with its escapes read: `\n`, `\t`, and
 /// `\` before any other character stands for that character (`\"`, `\\`).
 pub fn unescape(inner: &str) -> String {
+    // Most strings hold no escape: one copy.
+    if !inner.contains('\\') {
+        return inner.to_owned();
+    }
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars();
     while let Some(c) = chars.next() {

@@ -15,6 +15,12 @@ impl Ctx {
     /// The node's span without the white space and line comments that pest's implicit
     /// skipping attaches after an optional part that did not match.
     pub(super) fn span(&self, n: N) -> Span {
+        // Most nodes end at a token: nothing to trim (called for every span).
+        let text = n.text();
+        if n.rule_ends_at_token() && !text.ends_with(char::is_whitespace) {
+            debug_assert_eq!(trim_trailing_trivia(n.rule_text()), text);
+            return Span::new(self.file, n.start(), n.end());
+        }
         let text = trim_trailing_trivia(n.rule_text());
         Span::new(self.file, n.start(), n.start() + text.len())
     }

@@ -289,22 +289,27 @@ struct Layout {
 
 impl Layout {
     fn new(text: &str) -> Layout {
-        let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        let b = text.as_bytes();
+        let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+        // Bytes, not chars: the white space and the word are ASCII (one pass per line).
         let lines = text
             .match_indices('\n')
             .map(|(i, _)| i + 1)
             .filter_map(|start| {
-                let line = text[start..].trim_start_matches([' ', '\t']);
-                let word = &line[..line.find(|c: char| !ident(c)).unwrap_or(line.len())];
-                let at = text.len() - line.len();
+                let at = start
+                    + b[start..]
+                        .iter()
+                        .take_while(|&&c| matches!(c, b' ' | b'\t'))
+                        .count();
+                let len = b[at..].iter().take_while(|&&c| ident(c)).count();
+                let word = &text[at..at + len];
                 // Indented, `ack` and `component` are mostly statements inside a block:
                 // a window ending there would only grow.
                 let statement = at > start && matches!(word, "ack" | "component");
                 (DECLARATION_KEYWORDS.contains(&word) && !statement).then_some(at)
             })
             .collect();
-        let b = text.as_bytes();
-        let last_close = b.windows(2).rposition(|w| w == b"*/");
+        let last_close = text.rfind("*/");
         Layout { lines, last_close }
     }
 
