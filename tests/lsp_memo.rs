@@ -389,3 +389,35 @@ fn unmoved_levels_are_shared_not_copied() {
         assert_eq!(b.span.start, a.span.start + 1);
     }
 }
+
+/// A kept level that moved, once no compilation holds it (the server lets go of the one
+/// it replaces before compiling), is moved in place: the same value, at its new position,
+/// and the compilation equals one from scratch.
+#[test]
+fn moved_levels_no_one_holds_are_moved_in_place() {
+    use engc_core::model::Shared;
+    let (path, text) = example("chalk");
+    let cache = ParseCache::new();
+    let o = Options::default();
+    let compile = |t: &str| compile_with(vec![input(&path, t)], &DiskLoader, &o, &cache);
+    let first = compile(&text).model.unwrap().accesses;
+    let at: Vec<(*const engc_core::model::Access, u32)> = first
+        .iter()
+        .map(|a| (&**a as *const _, a.span.start))
+        .collect();
+    drop(first);
+    let moved_text = format!("\n\n{text}");
+    let moved = compile(&moved_text);
+    let levels = &moved.model.as_ref().unwrap().accesses;
+    assert_eq!(levels.len(), at.len());
+    for (b, (ptr, start)) in levels.iter().zip(&at) {
+        assert_eq!(&**b as *const _, *ptr);
+        assert_eq!(b.span.start, start + 2);
+    }
+    let fresh = engc_core::compile(vec![input(&path, &moved_text)], &DiskLoader, &o);
+    same(&moved, &fresh, "two blank lines at the top");
+    // Still held by `moved`: the next move copies.
+    let again = compile(&format!("\n{moved_text}"));
+    let again = &again.model.as_ref().unwrap().accesses;
+    assert!(levels.iter().zip(again).all(|(a, b)| !Shared::ptr_eq(a, b)));
+}

@@ -27,6 +27,16 @@ impl<T> Shared<T> {
         Arc::unwrap_or_clone(self.0)
     }
 
+    /// The value to write in place, when no other holder shares it.
+    pub fn get_mut(this: &mut Shared<T>) -> Option<&mut T> {
+        Arc::get_mut(&mut this.0)
+    }
+
+    /// Whether no other holder shares the value (then [`Shared::get_mut`] gives it).
+    pub fn is_unique(this: &Shared<T>) -> bool {
+        Arc::strong_count(&this.0) == 1 && Arc::weak_count(&this.0) == 0
+    }
+
     /// Whether both hold the same value (not a copy of it).
     pub fn ptr_eq(a: &Shared<T>, b: &Shared<T>) -> bool {
         Arc::ptr_eq(&a.0, &b.0)

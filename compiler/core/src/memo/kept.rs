@@ -85,8 +85,26 @@ impl Context<'_> {
                 };
             }
         };
-        let access = match (&k.access, &k.placed) {
+        let access = match (&mut k.access, &mut k.placed) {
             (Some(_), Some((at, placed))) if *at == frame.spans => Some(placed.clone()),
+            // Moved, and no compilation holds the level any more (the server lets go of
+            // the one it replaces first): its spans are moved in place, not copied.
+            (Some(rel), Some((at, placed))) if model::Shared::is_unique(placed) => {
+                let mut from = Vec::new();
+                access_spans(rel, &mut |s| from.push(*s));
+                let mut from = from.into_iter();
+                let p = model::Shared::get_mut(placed).expect("checked above");
+                access_spans(p, &mut |s| {
+                    // The same structure: the placed level is a copy of `rel`, never
+                    // written since (a write to a shared level copies it).
+                    if let Some(mut r) = from.next() {
+                        place(&mut r);
+                        *s = r;
+                    }
+                });
+                *at = frame.spans.clone();
+                Some(placed.clone())
+            }
             (Some(a), _) => {
                 let mut a = a.clone();
                 access_spans(&mut a, &mut place);

@@ -62,7 +62,7 @@ impl Server {
             match old.remove(&uri) {
                 Some(r) if !stale(&r) => roots.push(r),
                 r => {
-                    replaced.extend(r);
+                    replaced.extend(r.map(let_go_of_levels));
                     roots.extend(self.compile_doc(&uri));
                 }
             }
@@ -93,7 +93,7 @@ impl Server {
             match old.remove(&id) {
                 Some(r) if !stale(&r) => roots.push(r),
                 r => {
-                    replaced.extend(r);
+                    replaced.extend(r.map(let_go_of_levels));
                     match parent {
                         Some(p) => roots.extend(self.compile_path(&p)),
                         None => roots.extend(self.compile_doc(&uri)),
@@ -332,6 +332,16 @@ impl Server {
             }
         }
     }
+}
+
+/// A compilation about to be replaced, without its access levels: the memo moves a
+/// kept level that no compilation holds in place, where a level still held is copied
+/// (most levels of a large file move at each keystroke above them).
+fn let_go_of_levels(mut r: Root) -> Root {
+    if let Some(m) = &mut r.analysis.comp.model {
+        m.accesses = Vec::new();
+    }
+    r
 }
 
 /// A hash of a diagnostic's range, code and message: equal diagnostics hash equal.
