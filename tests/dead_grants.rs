@@ -225,3 +225,33 @@ fn a_huge_level_is_judged_per_statement() {
     assert_eq!(codes, BTreeSet::from(["W0418".to_string()]));
     assert_eq!(text.matches("W0418").count(), n);
 }
+
+/// `*` under a condition, on `*`: judged over every action of the catalog (made one at a
+/// time, never held), less what another statement grants on `*` unconditioned.
+#[test]
+fn star_under_a_condition_counts_the_whole_catalog() {
+    let every = engc_core::catalog::aws::catalog().matching("*").len();
+    let counts = |level: &str| -> (usize, usize) {
+        let (codes, text) = dead(level);
+        assert!(codes.contains("W0408"), "{text}");
+        let note = text
+            .split(" | ")
+            .find(|n| n.contains("actions this statement grants"))
+            .unwrap_or_else(|| panic!("{text}"));
+        let n: Vec<usize> = note.split(' ').filter_map(|w| w.parse().ok()).collect();
+        (n[0], n[1])
+    };
+    let (dead, total) = counts(r#"aws allow "*" on "*" when tag"#);
+    assert_eq!(total, every);
+    assert!(dead > 0 && dead < total, "{dead} of {total}");
+    let sqs = engc_core::catalog::aws::catalog().matching("sqs:*").len();
+    let (dead_less, total_again) = counts(
+        r#"aws allow "*" on "*" when tag
+           aws allow "sqs:*" on "*""#,
+    );
+    assert_eq!(total_again, every);
+    assert!(
+        dead_less < dead && dead - dead_less <= sqs,
+        "{dead_less} {dead} {sqs}"
+    );
+}

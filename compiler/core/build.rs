@@ -5,6 +5,8 @@
 
 #[path = "build/k8s.rs"]
 mod k8s;
+#[path = "build/managed.rs"]
+mod managed;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -323,4 +325,5 @@ fn main() {
     std::fs::write(Path::new(&out_dir).join("aws_pool.txt"), &t.pool).unwrap();
     std::fs::write(Path::new(&out_dir).join("aws_catalog.rs"), out).unwrap();
     k8s::generate(Path::new(&out_dir));
+    managed::generate(Path::new(&out_dir));
 }

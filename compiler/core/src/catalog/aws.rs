@@ -315,38 +315,51 @@ impl Catalog {
     /// wildcards (`"*:Get*"`, `"s3*:List*"`), which parses every matching service. `"*"`
     /// alone matches everything. A pattern without `:` (other than `"*"`) matches nothing.
     pub fn matching(&self, pattern: &str) -> Vec<(&Service, &Action)> {
+        self.matches(pattern).collect()
+    }
+
+    /// [`Catalog::matching`] as an iterator, for callers that need not hold all the
+    /// matches of a wildcard (`*` stands for over 20,000 actions).
+    pub fn matches<'p>(
+        &self,
+        pattern: &'p str,
+    ) -> impl Iterator<Item = (&'static Service, &'static Action)> + 'p {
         let (svc_pat, act_pat) = if pattern == "*" {
             ("*", "*")
         } else {
-            match pattern.split_once(':') {
-                Some(p) => p,
-                None => return Vec::new(),
-            }
+            // No `:`: nothing (an empty service pattern names no service).
+            pattern.split_once(':').unwrap_or(("", ""))
         };
-        let services: Vec<&Service> = if is_pattern(svc_pat) {
-            self.services
-                .iter()
-                .filter(|e| glob_match(svc_pat, &e.prefix))
-                .collect()
+        let (wild_svc, wild_act) = (is_pattern(svc_pat), is_pattern(act_pat));
+        let named = (!wild_svc && !svc_pat.is_empty())
+            .then(|| self.entry(svc_pat))
+            .flatten();
+        let services: &[Service] = if wild_svc {
+            self.services.as_slice()
         } else {
-            self.entry(svc_pat).into_iter().collect()
+            &[]
         };
-        let mut out = Vec::new();
-        for svc in services {
-            if act_pat == "*" {
-                out.extend(svc.actions.iter().map(|a| (svc, a)));
-            } else if !is_pattern(act_pat) {
-                out.extend(svc.action(act_pat).map(|a| (svc, a)));
-            } else {
-                out.extend(
+        services
+            .iter()
+            .filter(move |e| glob_match(svc_pat, &e.prefix))
+            .chain(named)
+            .flat_map(move |svc| {
+                let one = if wild_act { None } else { svc.action(act_pat) };
+                let all = act_pat == "*";
+                let many: &[Action] = if all {
+                    svc.actions.as_slice()
+                } else if wild_act {
                     with_prefix(svc.actions.as_slice(), act_pat)
-                        .iter()
-                        .filter(|a| glob_match(act_pat, &a.name))
-                        .map(|a| (svc, a)),
-                );
-            }
-        }
-        out
+                } else {
+                    &[]
+                };
+                one.into_iter()
+                    .chain(
+                        many.iter()
+                            .filter(move |a| all || glob_match(act_pat, &a.name)),
+                    )
+                    .map(move |a| (svc, a))
+            })
     }
 
     /// Whether an IAM action pattern matches anything: [`Catalog::matching`] is not

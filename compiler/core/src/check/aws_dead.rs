@@ -139,6 +139,7 @@ fn statements(
 }
 
 /// One action a written name stands for, and how the statement's resources reach it.
+#[derive(Clone, Copy)]
 struct Hit {
     svc: &'static Service,
     action: &'static Action,
@@ -149,23 +150,51 @@ struct Hit {
 }
 
 /// Which rows of an action the statement's resources name.
+#[derive(Clone, Copy)]
 enum Reach {
     /// `*`: every row.
     All,
-    Rows(Vec<&'static ActionResource>),
+    /// Some rows: those [`Statement::named`] says the resources name (found again when
+    /// needed rather than kept per hit, as a wildcard has thousands of hits).
+    Rows,
     /// None: the action never applies here.
     None,
 }
+
+/// Whether the resources name a type, per (service, type).
+type Named = HashMap<(Str, Str), bool, BuildHasherDefault<RangeHasher>>;
 
 struct Statement<'a> {
     st: &'a AwsStatement,
     /// The written resources; empty: `*` (or NotResource, judged as `*`).
     resources: Vec<&'a ast::Str>,
+    /// The hits of each written action, when there are resources; without them, every
+    /// row is reached and [`Statement::hits_on_star`] makes the hits as they are read
+    /// (`*` stands for over 20,000 actions, which are never held).
     written: Vec<(&'a ast::Str, Vec<Hit>)>,
+    /// Every row of every hit, when there are resources.
+    named: Named,
+    everywhere: &'a Everywhere<'a>,
+    allow: bool,
+}
+
+/// Whether another statement of the level grants `action` on `*`. `last` keeps what it
+/// grants of the service of the previous hit: matches come grouped by service.
+fn elsewhere<'e>(
+    everywhere: &'e Everywhere<'e>,
+    last: &mut Option<(&'static Service, everywhere::Service<'e>)>,
+    svc: &'static Service,
+    action: &Action,
+) -> bool {
+    let granted = match last {
+        Some((l, granted)) if std::ptr::eq(*l, svc) => granted,
+        slot => &mut slot.insert((svc, everywhere.service(&svc.prefix))).1,
+    };
+    granted.covers(&action.name)
 }
 
 impl<'a> Statement<'a> {
-    fn new(st: &'a AwsStatement, everywhere: &'a Everywhere) -> Statement<'a> {
+    fn new(st: &'a AwsStatement, everywhere: &'a Everywhere<'a>) -> Statement<'a> {
         let resources: Vec<&ast::Str> = match &st.resources {
             Some(r) if !st.not_resource && !r.iter().any(|x| arn::covers_star(&x.node)) => {
                 r.iter().collect()
@@ -178,50 +207,35 @@ impl<'a> Statement<'a> {
             .map(|w| (arn::Split::new(&w.node), arn::service(&w.node)))
             .collect();
         // Whether the resources name a type: once per (service, type).
-        let mut named: HashMap<(Str, Str), bool, BuildHasherDefault<RangeHasher>> =
-            HashMap::default();
+        let mut named = Named::default();
         // What `everywhere` grants of the service of the last hit: matches come grouped
         // by service.
-        let mut elsewhere: Option<(&Service, everywhere::Service)> = None;
+        let mut last = None;
         let allow = st.effect.node == Effect::Allow;
         let mut written = Vec::new();
         for a in &st.actions {
             if !crate::check::aws_statements::valid_action(&a.node) {
                 continue; // E0403
             }
+            if resources.is_empty() {
+                written.push((a, Vec::new())); // see `hits_on_star`
+                continue;
+            }
             let hits = cat::catalog()
-                .matching(&a.node)
-                .into_iter()
+                .matches(&a.node)
                 .map(|(svc, action)| {
-                    let reach = if resources.is_empty() {
-                        Reach::All
-                    } else {
-                        let rows: Vec<&ActionResource> = action
-                            .resource_types
-                            .iter()
-                            .filter(|r| {
-                                *named
-                                    .entry((svc.prefix, r.name))
-                                    .or_insert_with(|| names(svc.type_of(r), &arns))
-                            })
-                            .collect();
-                        if rows.is_empty() {
-                            Reach::None
-                        } else {
-                            Reach::Rows(rows)
-                        }
-                    };
+                    // Every row is judged, so that `named` holds them all.
+                    let mut any = false;
+                    for r in action.resource_types {
+                        any |= *named
+                            .entry((svc.prefix, r.name))
+                            .or_insert_with(|| names(svc.type_of(r), &arns));
+                    }
                     Hit {
                         svc,
                         action,
-                        reach,
-                        elsewhere: allow && {
-                            let granted = match &mut elsewhere {
-                                Some((last, granted)) if std::ptr::eq(*last, svc) => granted,
-                                slot => &mut slot.insert((svc, everywhere.service(&svc.prefix))).1,
-                            };
-                            granted.covers(&action.name)
-                        },
+                        reach: if any { Reach::Rows } else { Reach::None },
+                        elsewhere: allow && elsewhere(everywhere, &mut last, svc, action),
                     }
                 })
                 .collect();
@@ -231,7 +245,23 @@ impl<'a> Statement<'a> {
             st,
             resources,
             written,
+            named,
+            everywhere,
+            allow,
         }
+    }
+
+    /// The hits of `pattern` when the statement has no resources, made as they are read.
+    fn hits_on_star(&self, pattern: &'a str) -> impl Iterator<Item = Hit> + '_ {
+        let mut last = None;
+        cat::catalog()
+            .matches(pattern)
+            .map(move |(svc, action)| Hit {
+                svc,
+                action,
+                reach: Reach::All,
+                elsewhere: self.allow && elsewhere(self.everywhere, &mut last, svc, action),
+            })
     }
 
     fn deny(&self) -> bool {
@@ -506,15 +536,18 @@ impl<'a> Statement<'a> {
         let mut entries: Vec<String> = Vec::new();
         let mut creates: Vec<String> = Vec::new();
         let (mut dead_total, mut total) = (0, 0);
-        for (src, hits) in &self.written {
+        for (src, stored) in &self.written {
+            let hits: Box<dyn Iterator<Item = Hit> + '_> = if self.resources.is_empty() {
+                Box::new(self.hits_on_star(&src.node))
+            } else {
+                Box::new(stored.iter().copied())
+            };
             let mut dead = 0;
             let mut reached = 0;
             for h in hits {
-                let rows: &[&ActionResource] = match &h.reach {
-                    Reach::None => continue, // W0418's
-                    Reach::Rows(r) => r,
-                    Reach::All => &[],
-                };
+                if matches!(h.reach, Reach::None) {
+                    continue; // W0418's
+                }
                 reached += 1;
                 if h.elsewhere {
                     continue;
@@ -531,7 +564,10 @@ impl<'a> Statement<'a> {
                     _ => aws_keys::carries_by(
                         h.svc,
                         h.action,
-                        rows.iter().copied(),
+                        h.action
+                            .resource_types
+                            .iter()
+                            .filter(|r| self.named.get(&(h.svc.prefix, r.name)) == Some(&true)),
                         kind,
                         &mut by_list,
                     ),
