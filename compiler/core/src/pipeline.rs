@@ -128,13 +128,14 @@ pub fn run_batch_with(
             ast::Item::Deployment(d) => Some(d),
             _ => None,
         });
-    let expanded = include::expand(
+    let expanded = include::expand_lazily(
         user,
         &decls::params(deployment, options),
         &options.unset,
         &mut diags,
     );
-    let mut decls = decls::collect(stdlib, &expanded.files, &mut diags);
+    let files = expanded.files.as_deref().unwrap_or(user);
+    let mut decls = decls::collect(stdlib, files, &mut diags);
     decls.inclusions = expanded.inclusions;
     let params = decls.params(options);
     decls.check_references(&params, &mut diags);

@@ -6,7 +6,7 @@
 
 use super::capabilities::{Capability, K8sScope, Need, CAPABILITIES};
 use super::{Origin, Principal};
-use crate::catalog::glob_match;
+use crate::catalog::{glob_match, is_pattern};
 use crate::diag::{Code, Diagnostic};
 
 /// One grant that meets a need: where it is and what it is, in words.
@@ -33,6 +33,7 @@ pub fn findings(principals: &[Principal]) -> Vec<Diagnostic> {
         })
         .collect();
     for p in principals {
+        let services = Services::of(p);
         let held: Vec<(&Capability, Vec<Vec<Hit>>)> = CAPABILITIES
             .iter()
             .zip(&alternatives)
@@ -40,7 +41,7 @@ pub fn findings(principals: &[Principal]) -> Vec<Diagnostic> {
                 // A capability needs every need met: stop at the first that is not.
                 let mut hits = Vec::with_capacity(c.needs.len());
                 for (n, alts) in c.needs.iter().zip(alts) {
-                    let h = meets(p, n, alts);
+                    let h = meets(p, &services, n, alts);
                     if h.is_empty() {
                         return None;
                     }
@@ -110,12 +111,80 @@ fn subject(p: &Principal) -> String {
     }
 }
 
-/// The grants of `p` that meet `need` (`alternatives`: those of an AWS need's probe).
-fn meets(p: &Principal, need: &Need, alternatives: &[(&'static str, String)]) -> Vec<Hit> {
+/// The services whose actions a principal's Allow statements may name, lower-cased
+/// (`all`: some statement may name any action), found once per principal: most
+/// principals hold none of a capability's actions, and asking each statement about
+/// each action and each of its probe's resources cost most of the analysis.
+struct Services {
+    all: bool,
+    names: Vec<String>,
+}
+
+impl Services {
+    fn of(p: &Principal) -> Services {
+        let mut s = Services {
+            all: false,
+            names: Vec::new(),
+        };
+        for g in p.aws.iter().filter(|g| g.allow) {
+            if g.not_action {
+                s.all = true;
+                return s;
+            }
+            for a in &g.actions {
+                let service = match is_pattern(a) {
+                    // A written ASCII service matches only itself without case, as
+                    // `ActionIndex` reads a wildcard; any other wildcard, anything.
+                    true => match a.split_once(':') {
+                        Some((svc, _)) if svc.is_ascii() && !is_pattern(svc) => svc,
+                        _ => {
+                            s.all = true;
+                            return s;
+                        }
+                    },
+                    // An exact name equals the action without ASCII case, so their
+                    // texts before the first `:` do too.
+                    false => service_of(a),
+                };
+                if !s.names.iter().any(|n| n.eq_ignore_ascii_case(service)) {
+                    s.names.push(service.to_ascii_lowercase());
+                }
+            }
+        }
+        s
+    }
+
+    /// False only when no Allow statement of the principal can name `action`.
+    fn may_name(&self, action: &str) -> bool {
+        let service = service_of(action);
+        self.all || self.names.iter().any(|n| n.eq_ignore_ascii_case(service))
+    }
+}
+
+/// The text of an action name before its first `:` (all of it without one).
+fn service_of(action: &str) -> &str {
+    action.split_once(':').map_or(action, |(s, _)| s)
+}
+
+/// The grants of `p` that meet `need` (`alternatives`: those of an AWS need's probe;
+/// `services`: those `p`'s Allow statements may name).
+fn meets(
+    p: &Principal,
+    services: &Services,
+    need: &Need,
+    alternatives: &[(&'static str, String)],
+) -> Vec<Hit> {
     let mut out = Vec::new();
     match need {
         Need::Aws(actions, probe) => {
             for action in actions.iter() {
+                // `aws_can` finds only Allow statements that name the action: when none
+                // does, no alternative can find one.
+                if !services.may_name(action)
+                    || !p.aws.iter().any(|g| g.allow && g.covers_action(action))
+                {
+                    continue;
+                }
                 for (service, resource) in alternatives {
                     let unbounded = probe.service != "*";
                     for g in p.aws_can(action, service, resource, unbounded) {
@@ -153,7 +222,8 @@ fn meets(p: &Principal, need: &Need, alternatives: &[(&'static str, String)]) ->
                 if !g.origin.scoped {
                     continue; // an unscoped level has no tag boundary to keep
                 }
-                for a in actions.iter().filter(|a| g.covers_action(a)) {
+                let named = |a: &&&str| services.may_name(a) && g.covers_action(a);
+                for a in actions.iter().filter(named) {
                     out.push(Hit {
                         origin: Origin {
                             span: g.span_of(a),
@@ -326,3 +396,7 @@ fn azure_hits(p: &Principal, op: &str, data: bool, scope_ok: fn(&str) -> bool) -
         })
         .collect()
 }
+
+#[cfg(test)]
+#[path = "risk_tests.rs"]
+mod tests;

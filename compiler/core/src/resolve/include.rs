@@ -55,6 +55,31 @@ pub fn expand(
     per_customer: &BTreeSet<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> Expanded {
+    let x = expand_lazily(user, params, per_customer, diags);
+    Expanded {
+        files: x.files.unwrap_or_else(|| user.to_vec()),
+        inclusions: x.inclusions,
+        modes: x.modes,
+    }
+}
+
+/// [`expand`] without a copy of files it leaves as they are: `files` is `None` when
+/// no access level has an `include` or an `if`, and the user's files are then the
+/// expanded ones (a copy of the syntax trees of 10,000 levels was 16 MB).
+pub struct Lazy {
+    pub files: Option<Vec<(FileId, ast::File)>>,
+    pub inclusions: Vec<Inclusion>,
+    pub modes: BTreeMap<String, String>,
+}
+
+/// [`expand`], giving no files when nothing is to expand ([`Lazy`]); the diagnostics
+/// are the same.
+pub fn expand_lazily(
+    user: &[(FileId, ast::File)],
+    params: &Params,
+    per_customer: &BTreeSet<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Lazy {
     let mut groups: BTreeMap<&str, &ast::Grants> = BTreeMap::new();
     for (_, file) in user {
         for item in &file.items {
@@ -112,6 +137,18 @@ pub fn expand(
     }
     cycles(&groups, diags);
 
+    let nothing = |(_, f): &(FileId, ast::File)| {
+        f.items
+            .iter()
+            .all(|i| !matches!(i, Item::Access(a) if !a.pieces.is_empty()))
+    };
+    if user.iter().all(nothing) {
+        return Lazy {
+            files: None,
+            inclusions: x.inclusions,
+            modes: x.modes,
+        };
+    }
     let files = user
         .iter()
         .map(|(id, file)| {
@@ -129,8 +166,8 @@ pub fn expand(
             (*id, ast::File { items })
         })
         .collect();
-    Expanded {
-        files,
+    Lazy {
+        files: Some(files),
         inclusions: x.inclusions,
         modes: x.modes,
     }
@@ -531,3 +568,7 @@ pub fn decorate(inclusions: &[Inclusion], diags: &mut [Diagnostic]) {
         ));
     }
 }
+
+#[cfg(test)]
+#[path = "include_tests.rs"]
+mod tests;
