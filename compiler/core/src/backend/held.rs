@@ -13,7 +13,7 @@
 
 use super::{shell, title_of};
 use crate::model::{Model, Principal};
-use crate::resolve::params::references;
+use crate::resolve::params::each_reference;
 use std::borrow::Cow;
 
 /// The names one document holds, in any order, repeats kept until [`done`].
@@ -21,19 +21,17 @@ type Held<'m> = Vec<Cow<'m, str>>;
 
 /// A string written into a JSON document (or a script's header, as it is).
 fn text<'m>(out: &mut Held<'m>, s: &'m str) {
-    out.extend(references(s).into_iter().map(|(n, _)| Cow::Borrowed(n)));
+    each_reference(s, |n, _| out.push(Cow::Borrowed(n)));
 }
 
 /// A string written as a quoted shell word ([`shell::quote`]).
 fn word<'m>(out: &mut Held<'m>, s: &'m str) {
-    out.extend(
-        references(s)
-            .into_iter()
-            .map(|(n, _)| match n.contains('-') {
-                true => Cow::Owned(shell::variable(n)),
-                false => Cow::Borrowed(n),
-            }),
-    );
+    each_reference(s, |n, _| {
+        out.push(match n.contains('-') {
+            true => Cow::Owned(shell::variable(n)),
+            false => Cow::Borrowed(n),
+        })
+    });
 }
 
 /// `(path, names)` when the document holds any: the names sorted, each once.

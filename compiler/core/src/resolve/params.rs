@@ -181,13 +181,13 @@ impl Params {
     pub fn render(&self, s: &str) -> String {
         let mut out = String::with_capacity(s.len());
         let mut last = 0;
-        for (name, range) in references(s) {
+        each_reference(s, |name, range| {
             if let Some(Some((v, _))) = self.values.get(name) {
                 out.push_str(&s[last..range.start]);
                 out.push_str(v);
                 last = range.end;
             }
-        }
+        });
         out.push_str(&s[last..]);
         out
     }
@@ -267,36 +267,58 @@ pub fn template_in_value(value: &str) -> Option<&'static str> {
 /// `${name}` references (name = identifier) with their byte ranges. Other `${...}`
 /// forms, such as IAM's `${aws:username}`, are left alone.
 pub fn references(s: &str) -> Vec<(&str, std::ops::Range<usize>)> {
-    placeholders(s, |name| {
-        !name.is_empty()
-            && name.chars().enumerate().all(|(i, c)| {
-                c == '_' || c.is_ascii_alphabetic() || (i > 0 && (c.is_ascii_digit() || c == '-'))
-            })
-    })
+    let mut out = Vec::new();
+    each_reference(s, |name, range| out.push((name, range)));
+    out
+}
+
+/// [`references`] one by one, without collecting them: this runs on every string of
+/// the model and of the documents written.
+pub fn each_reference<'s>(s: &'s str, f: impl FnMut(&'s str, std::ops::Range<usize>)) {
+    each_placeholder(s, is_reference, f)
+}
+
+/// A parameter's name: letters and `_`, then also digits and `-`.
+fn is_reference(name: &str) -> bool {
+    !name.is_empty()
+        && name.chars().enumerate().all(|(i, c)| {
+            c == '_' || c.is_ascii_alphabetic() || (i > 0 && (c.is_ascii_digit() || c == '-'))
+        })
 }
 
 /// Every `${...}` of `s` whose inside `keep` accepts: (inside, range of `${...}`).
 fn placeholders(s: &str, keep: impl Fn(&str) -> bool) -> Vec<(&str, std::ops::Range<usize>)> {
     let mut out = Vec::new();
+    each_placeholder(s, keep, |inside, range| out.push((inside, range)));
+    out
+}
+
+/// [`placeholders`], each given to `f`.
+fn each_placeholder<'s>(
+    s: &'s str,
+    keep: impl Fn(&str) -> bool,
+    mut f: impl FnMut(&'s str, std::ops::Range<usize>),
+) {
+    let b = s.as_bytes();
     let mut from = 0;
-    // A search for `$` (memchr), then a look at the next byte: faster than a substring
-    // search, and this runs over every document written.
-    while let Some(i) = s[from..].find('$') {
+    // A byte loop for `$`, then a look at the next byte: the strings are short and
+    // seldom hold a `$`, so a searcher's set-up cost more than the search. `$`, `{`
+    // and `}` are ASCII, so every index found is a character boundary.
+    while let Some(i) = b[from..].iter().position(|&c| c == b'$') {
         let start = from + i;
-        if s.as_bytes().get(start + 1) != Some(&b'{') {
+        if b.get(start + 1) != Some(&b'{') {
             from = start + 1;
             continue;
         }
-        let Some(len) = s[start + 2..].find('}') else {
+        let Some(len) = b[start + 2..].iter().position(|&c| c == b'}') else {
             break;
         };
         let inside = &s[start + 2..start + 2 + len];
         if keep(inside) {
-            out.push((inside, start..start + 3 + len));
+            f(inside, start..start + 3 + len);
         }
         from = start + 2;
     }
-    out
 }
 
 /// `${a.b...}` references to another tool's names (Terraform's `${var.x}`,
@@ -402,3 +424,7 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+#[path = "params_scan_tests.rs"]
+mod scan_tests;
