@@ -211,13 +211,10 @@ impl<'t> SyntaxNode<'t> {
         &self.tree.text[n.start..n.rule_end.max(n.end)]
     }
 
-    /// Whether the rule's text ends with the node's last token and that token is
-    /// neither white space nor a comment: then it has no trailing trivia to trim.
-    pub fn rule_ends_at_token(&self) -> bool {
+    /// Whether the node's last token is neither white space nor a comment.
+    pub fn ends_at_token(&self) -> bool {
         let n = self.data();
-        n.rule_end <= n.end
-            && n.last > n.first
-            && !self.tree.leaves[n.last as usize - 1].kind.is_trivia()
+        n.last > n.first && !self.tree.leaves[n.last as usize - 1].kind.is_trivia()
     }
 
     /// The node's text (its tokens', trivia inside it included).

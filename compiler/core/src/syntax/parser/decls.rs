@@ -15,13 +15,19 @@ impl Ctx {
     /// The node's span without the white space and line comments that pest's implicit
     /// skipping attaches after an optional part that did not match.
     pub(super) fn span(&self, n: N) -> Span {
-        // Most nodes end at a token: nothing to trim (called for every span).
-        let text = n.text();
-        if n.rule_ends_at_token() && !text.ends_with(char::is_whitespace) {
-            debug_assert_eq!(trim_trailing_trivia(n.rule_text()), text);
+        // Most nodes end at a token, followed by no more than white space in pest's
+        // rule: that is what the trim leaves (it is called for every span).
+        let (text, rule) = (n.text(), n.rule_text());
+        if n.ends_at_token()
+            && !text.ends_with(char::is_whitespace)
+            && rule.as_bytes()[text.len()..]
+                .iter()
+                .all(u8::is_ascii_whitespace)
+        {
+            debug_assert_eq!(trim_trailing_trivia(rule), text);
             return Span::new(self.file, n.start(), n.end());
         }
-        let text = trim_trailing_trivia(n.rule_text());
+        let text = trim_trailing_trivia(rule);
         Span::new(self.file, n.start(), n.start() + text.len())
     }
 

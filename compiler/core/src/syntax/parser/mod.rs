@@ -292,9 +292,8 @@ impl Layout {
         let b = text.as_bytes();
         let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
         // Bytes, not chars: the white space and the word are ASCII (one pass per line).
-        let lines = text
-            .match_indices('\n')
-            .map(|(i, _)| i + 1)
+        let lines = memchr::memchr_iter(b'\n', b)
+            .map(|i| i + 1)
             .filter_map(|start| {
                 let at = start
                     + b[start..]
@@ -309,7 +308,7 @@ impl Layout {
                 (DECLARATION_KEYWORDS.contains(&word) && !statement).then_some(at)
             })
             .collect();
-        let last_close = text.rfind("*/");
+        let last_close = memchr::memmem::rfind(b, b"*/");
         Layout { lines, last_close }
     }
 
