@@ -154,3 +154,19 @@ fn a_guard_cannot_depend_on_a_value_set_per_customer() {
         c.diagnostics
     );
 }
+
+/// Where no level includes or tests anything, the expanded files are the parsed files
+/// themselves (not a copy); with an `include`, a copy with the group's lines in place.
+#[test]
+fn a_file_without_include_or_if_is_expanded_without_a_copy() {
+    use std::borrow::Cow;
+    let plain = "deployment d { clouds aws }\nprincipal p { aws role \"arn:aws:iam::111122223333:role/p\" }\nstore s: bucket\naccess a for p scoped { read store s }\n";
+    let c = build(plain, &[]);
+    let x = c.expanded(&Options::default());
+    assert!(matches!(x.files, Cow::Borrowed(_)));
+    assert_eq!(format!("{:?}", x.files), format!("{:?}", c.files));
+    let c = build(FIXTURE, &[]);
+    let x = c.expanded(&Options::default());
+    assert!(matches!(x.files, Cow::Owned(_)));
+    assert_ne!(format!("{:?}", x.files), format!("{:?}", c.files));
+}

@@ -66,7 +66,7 @@ impl Compilation {
     /// read a compilation without errors again (graph, report, diff): nothing is
     /// reported a second time. [`resolve::include::Expanded::decls`] gives the
     /// declarations.
-    pub fn expanded(&self, options: &Options) -> resolve::include::Expanded {
+    pub fn expanded(&self, options: &Options) -> resolve::include::Expanded<'_> {
         let deployment = self
             .files
             .iter()

@@ -128,14 +128,13 @@ pub fn run_batch_with(
             ast::Item::Deployment(d) => Some(d),
             _ => None,
         });
-    let expanded = include::expand_lazily(
+    let expanded = include::expand(
         user,
         &decls::params(deployment, options),
         &options.unset,
         &mut diags,
     );
-    let files = expanded.files.as_deref().unwrap_or(user);
-    let mut decls = decls::collect(stdlib, files, &mut diags);
+    let mut decls = decls::collect(stdlib, &expanded.files, &mut diags);
     decls.inclusions = expanded.inclusions;
     let params = decls.params(options);
     decls.check_references(&params, &mut diags);

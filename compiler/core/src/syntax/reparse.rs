@@ -42,6 +42,13 @@ fn tops(p: &Parsed) -> Vec<Top> {
 /// same file) and a parse of only the declarations that changed; None when that cannot
 /// be shown to equal a whole parse.
 pub fn reparse(file: FileId, old: &Parsed, text: &str) -> Option<Parsed> {
+    reparse_taking(file, &mut old.clone(), text)
+}
+
+/// [`reparse`], moving the kept items out of `old` rather than copying them: on
+/// success `old` is left without its AST's items (the caller drops it); on failure it
+/// is as it was.
+pub fn reparse_taking(file: FileId, old: &mut Parsed, text: &str) -> Option<Parsed> {
     // A syntax error may be reported past the declaration it belongs to (at the next
     // token, or at the end of the file), so which old errors an edit leaves standing
     // cannot be told by position: a file with one is parsed whole.
@@ -121,14 +128,14 @@ pub fn reparse(file: FileId, old: &Parsed, text: &str) -> Option<Parsed> {
     let before = |at: usize| move |i: &super::ast::Item| (item_span(i).start as usize) < at;
     let kept = old.ast.items.partition_point(before(start));
     let after = old.ast.items.partition_point(before(old_end));
-    items.extend_from_slice(&old.ast.items[..kept]);
+    let mut old_items = std::mem::take(&mut old.ast.items).into_iter();
+    items.extend(old_items.by_ref().take(kept));
     let taken = part.ast.items.partition_point(before(part_len));
     items.extend(part.ast.items.into_iter().take(taken).map(|mut i| {
         shift(&mut i, start as isize);
         i
     }));
-    items.extend(old.ast.items[after..].iter().map(|i| {
-        let mut i = i.clone();
+    items.extend(old_items.skip(after - kept).map(|mut i| {
         shift(&mut i, delta);
         i
     }));
