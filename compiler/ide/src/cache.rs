@@ -17,6 +17,7 @@ use engc_core::pipeline::Parses;
 use engc_core::source::FileId;
 use engc_core::syntax::tree::SyntaxTree;
 use engc_core::syntax::{self, ast};
+use engc_core::Compilation;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -35,7 +36,12 @@ pub struct ParseCache {
 }
 
 /// A parse; its tree holds the text too ([`SyntaxTree::source`]).
-struct Entry(syntax::Parsed);
+struct Entry {
+    p: syntax::Parsed,
+    /// Its AST was handed to a compilation rather than copied (an edit's re-parse),
+    /// until [`ParseCache::give_back`] returns it.
+    lent: bool,
+}
 
 impl ParseCache {
     pub fn new() -> ParseCache {
@@ -51,10 +57,30 @@ impl ParseCache {
         }
         self.entries.get_mut().retain(|id, entries| {
             let texts = keep.get(id).map(Vec::as_slice).unwrap_or_default();
-            entries.retain(|e| texts.contains(&e.0.tree.source()));
+            entries.retain(|e| texts.contains(&e.p.tree.source()));
             !entries.is_empty()
         });
         self.memo.sweep();
+    }
+
+    /// Takes back the ASTs a compilation about to be dropped was lent (an edit's
+    /// re-parse hands its AST over rather than copying it), so the next edit re-parses from them; the compilation is left
+    /// without its files.
+    pub fn give_back(&self, comp: &mut Compilation) {
+        let mut entries = self.entries.borrow_mut();
+        for (id, file) in std::mem::take(&mut comp.files) {
+            let text = comp.sources.get(id).text.as_str();
+            let Some(list) = entries.get_mut(&id) else {
+                continue;
+            };
+            if let Some(e) = list
+                .iter_mut()
+                .find(|e| e.lent && e.p.tree.source() == text)
+            {
+                e.p.ast = file;
+                e.lent = false;
+            }
+        }
     }
 
     /// The access levels kept; see [`Memo`].
@@ -87,8 +113,8 @@ impl ParseCache {
         let e = entries
             .get(&id)?
             .iter()
-            .find(|e| e.0.tree.source() == text)?;
-        Some(e.0.tree.clone())
+            .find(|e| e.p.tree.source() == text)?;
+        Some(e.p.tree.clone())
     }
 }
 
@@ -96,27 +122,38 @@ impl Parses for ParseCache {
     fn parse(&self, id: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
         let mut entries = self.entries.borrow_mut();
         let list = entries.entry(id).or_default();
-        if let Some(Entry(e)) = list.iter().find(|e| e.0.tree.source() == text) {
+        let found = list.iter().find(|e| e.p.tree.source() == text);
+        if let Some(Entry { p, lent: false }) = found {
             self.reused.set(self.reused.get() + 1);
-            return (e.ast.clone(), e.diags.clone());
+            return (p.ast.clone(), p.diags.clone());
         }
         self.parsed.set(self.parsed.get() + 1);
+        if found.is_some() {
+            // Lent and not given back (two compilations of one new text): parsed again.
+            let p = syntax::parse_full(id, text);
+            return (p.ast, p.diags);
+        }
         // An edit: the file's latest parse, parsed again only where the texts differ.
         // Its AST's items move into the new parse (copying them, and freeing the
-        // copies later, cost more than the re-parse), so that entry is dropped.
-        let p = match list
-            .last_mut()
-            .and_then(|Entry(old)| syntax::reparse::reparse_taking(id, old, text))
-        {
-            Some(p) => {
-                list.pop();
-                self.reparsed.set(self.reparsed.get() + 1);
-                p
-            }
-            None => syntax::parse_full(id, text),
+        // copies later, cost more than the re-parse), so that entry is dropped; and
+        // the new AST is lent to the compilation, not copied.
+        let reparsed = match list.last_mut() {
+            Some(Entry {
+                p: old,
+                lent: false,
+            }) => syntax::reparse::reparse_taking(id, old, text),
+            _ => None,
         };
+        if let Some(mut p) = reparsed {
+            list.pop();
+            self.reparsed.set(self.reparsed.get() + 1);
+            let out = (std::mem::take(&mut p.ast), p.diags.clone());
+            list.push(Entry { p, lent: true });
+            return out;
+        }
+        let p = syntax::parse_full(id, text);
         let out = (p.ast.clone(), p.diags.clone());
-        list.push(Entry(p));
+        list.push(Entry { p, lent: false });
         out
     }
 

@@ -62,7 +62,7 @@ impl Server {
             match old.remove(&uri) {
                 Some(r) if !stale(&r) => roots.push(r),
                 r => {
-                    replaced.extend(r.map(let_go_of_levels));
+                    replaced.extend(r.map(|r| self.let_go(r)));
                     roots.extend(self.compile_doc(&uri));
                 }
             }
@@ -93,7 +93,7 @@ impl Server {
             match old.remove(&id) {
                 Some(r) if !stale(&r) => roots.push(r),
                 r => {
-                    replaced.extend(r.map(let_go_of_levels));
+                    replaced.extend(r.map(|r| self.let_go(r)));
                     match parent {
                         Some(p) => roots.extend(self.compile_path(&p)),
                         None => roots.extend(self.compile_doc(&uri)),
@@ -119,6 +119,18 @@ impl Server {
         let _ = std::thread::Builder::new()
             .name("engc-free".into())
             .spawn(move || drop(garbage));
+    }
+
+    /// A compilation about to be replaced, without its access levels and files: the
+    /// memo moves a kept level that no compilation holds in place, where a level still
+    /// held is copied (most levels of a large file move at each keystroke above them),
+    /// and the parse cache re-parses the next edit from the files it lent.
+    fn let_go(&self, mut r: Root) -> Root {
+        if let Some(m) = &mut r.analysis.comp.model {
+            m.accesses = Vec::new();
+        }
+        self.parses.give_back(&mut r.analysis.comp);
+        r
     }
 
     fn parent_of(&mut self, fragment: &Path) -> Option<PathBuf> {
@@ -332,16 +344,6 @@ impl Server {
             }
         }
     }
-}
-
-/// A compilation about to be replaced, without its access levels: the memo moves a
-/// kept level that no compilation holds in place, where a level still held is copied
-/// (most levels of a large file move at each keystroke above them).
-fn let_go_of_levels(mut r: Root) -> Root {
-    if let Some(m) = &mut r.analysis.comp.model {
-        m.accesses = Vec::new();
-    }
-    r
 }
 
 /// A hash of a diagnostic's range, code and message: equal diagnostics hash equal.
