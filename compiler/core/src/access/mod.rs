@@ -11,7 +11,9 @@ pub mod diff;
 pub mod risk;
 
 mod action_index;
+mod one_by_one;
 use action_index::ActionIndex;
+pub use one_by_one::each_effective;
 
 use crate::catalog::{glob_match, glob_match_by, managed};
 use crate::model::{self, Model};
@@ -223,14 +225,36 @@ pub fn effective(decls: &Decls, model: &Model) -> Vec<Principal> {
 /// risk findings it did not keep. The wanted principals are as [`effective`] gives.
 pub fn effective_of(decls: &Decls, model: &Model, wanted: &dyn Fn(&str) -> bool) -> Vec<Principal> {
     let mut by_principal: BTreeMap<String, Principal> = BTreeMap::new();
-    for access in &model.accesses {
+    gather(
+        decls,
+        model.accesses.iter().map(|a| &**a),
+        wanted,
+        &mut by_principal,
+    );
+    impersonators(decls, model.principals.iter(), &mut by_principal);
+    by_principal.into_values().collect()
+}
+
+/// The principal (or level) that holds what `access` grants itself.
+fn key_of(access: &model::Access) -> String {
+    access
+        .principal
+        .clone()
+        .unwrap_or_else(|| format!("access level `{}`", access.name))
+}
+
+/// What `accesses` grant, added to `by_principal` in their order.
+fn gather<'m>(
+    decls: &Decls,
+    accesses: impl Iterator<Item = &'m model::Access>,
+    wanted: &dyn Fn(&str) -> bool,
+    by_principal: &mut BTreeMap<String, Principal>,
+) {
+    for access in accesses {
         let Some(src) = decls.accesses.get(access.name.as_str()) else {
             continue;
         };
-        let key = access
-            .principal
-            .clone()
-            .unwrap_or_else(|| format!("access level `{}`", access.name));
+        let key = key_of(access);
         let p = by_principal
             .entry(key.clone())
             .or_insert_with(|| Principal {
@@ -243,7 +267,7 @@ pub fn effective_of(decls: &Decls, model: &Model, wanted: &dyn Fn(&str) -> bool)
             span,
         };
         if !wanted(&key) {
-            bindings(access, &origin, &mut by_principal, &key);
+            bindings(access, &origin, by_principal, &key);
             continue;
         }
         aws(access, src, &origin, p);
@@ -263,9 +287,17 @@ pub fn effective_of(decls: &Decls, model: &Model, wanted: &dyn Fn(&str) -> bool)
                 });
             }
         }
-        bindings(access, &origin, &mut by_principal, &key);
+        bindings(access, &origin, by_principal, &key);
     }
-    for p in model.principals.iter() {
+}
+
+/// The members that may impersonate each of `principals` already in `by_principal`.
+fn impersonators<'m>(
+    decls: &Decls,
+    principals: impl Iterator<Item = &'m model::Principal>,
+    by_principal: &mut BTreeMap<String, Principal>,
+) {
+    for p in principals {
         let Some(entry) = by_principal.get_mut(&p.name) else {
             continue;
         };
@@ -284,7 +316,6 @@ pub fn effective_of(decls: &Decls, model: &Model, wanted: &dyn Fn(&str) -> bool)
             }
         }
     }
-    by_principal.into_values().collect()
 }
 
 fn aws(

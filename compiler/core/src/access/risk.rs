@@ -19,24 +19,48 @@ struct Hit {
 /// Every capability each principal holds, as diagnostics.
 pub fn findings(principals: &[Principal]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    // The probes' alternatives, expanded once rather than per principal.
-    let alternatives: Vec<Vec<Vec<(&'static str, String)>>> = CAPABILITIES
-        .iter()
-        .map(|c| {
-            c.needs
-                .iter()
-                .map(|n| match n {
-                    Need::Aws(_, probe) => probe.alternatives(),
-                    _ => Vec::new(),
-                })
-                .collect()
-        })
-        .collect();
+    let analysis = Analysis::new();
     for p in principals {
+        analysis.findings(p, &mut out);
+    }
+    out
+}
+
+/// The probes' alternatives, expanded once rather than per principal.
+pub struct Analysis {
+    alternatives: Vec<Vec<Vec<(&'static str, String)>>>,
+}
+
+impl Default for Analysis {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Analysis {
+    pub fn new() -> Analysis {
+        let alternatives = CAPABILITIES
+            .iter()
+            .map(|c| {
+                c.needs
+                    .iter()
+                    .map(|n| match n {
+                        Need::Aws(_, probe) => probe.alternatives(),
+                        _ => Vec::new(),
+                    })
+                    .collect()
+            })
+            .collect();
+        Analysis { alternatives }
+    }
+
+    /// Every capability `p` holds, as diagnostics added to `out`.
+    pub fn findings(&self, p: &Principal, out: &mut Vec<Diagnostic>) {
+        let alternatives = &self.alternatives;
         let services = Services::of(p);
         let held: Vec<(&Capability, Vec<Vec<Hit>>)> = CAPABILITIES
             .iter()
-            .zip(&alternatives)
+            .zip(alternatives)
             .filter_map(|(c, alts)| {
                 // A capability needs every need met: stop at the first that is not.
                 let mut hits = Vec::with_capacity(c.needs.len());
@@ -60,7 +84,6 @@ pub fn findings(principals: &[Principal]) -> Vec<Diagnostic> {
             }
         }
     }
-    out
 }
 
 /// `aws.passrole-compute` says all that `aws.passrole-any` would.

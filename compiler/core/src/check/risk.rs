@@ -10,8 +10,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 pub fn check(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
-    let principals = crate::access::effective(decls, model);
-    diags.extend(crate::access::risk::findings(&principals));
+    // One principal at a time: all their grants at once were the peak of memory.
+    let analysis = crate::access::risk::Analysis::new();
+    crate::access::each_effective(decls, model, |p| analysis.findings(&p, diags));
 }
 
 /// [`check`], reusing the findings `memo` kept for a principal whose levels and
