@@ -64,8 +64,8 @@ impl ParseCache {
     }
 
     /// Takes back the ASTs a compilation about to be dropped was lent (an edit's
-    /// re-parse hands its AST over rather than copying it), so the next edit re-parses from them; the compilation is left
-    /// without its files.
+    /// re-parse hands its AST over rather than copying it), so the next edit
+    /// re-parses from them; the compilation is left without its files.
     pub fn give_back(&self, comp: &mut Compilation) {
         let mut entries = self.entries.borrow_mut();
         for (id, file) in std::mem::take(&mut comp.files) {
