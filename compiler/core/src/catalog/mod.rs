@@ -122,6 +122,23 @@ fn osa_distance(a: &[char], b: &[char], max: usize) -> Option<usize> {
 /// Glob match with `*` (any run of characters, also empty) and `?` (exactly one
 /// character), case-insensitive (as IAM matches actions).
 pub fn glob_match(pattern: &str, text: &str) -> bool {
+    // The pattern's ASCII text before its first wildcard first: most comparisons fail
+    // there, and a plain name or a `Prefix*` is decided there. An ASCII pattern
+    // character matches only the same character in either ASCII case, so byte for byte.
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let mut i = 0;
+    while i < p.len() && !matches!(p[i], b'*' | b'?') && p[i].is_ascii() {
+        if !t.get(i).is_some_and(|c| c.eq_ignore_ascii_case(&p[i])) {
+            return false;
+        }
+        i += 1;
+    }
+    if i == p.len() {
+        return t.len() == i;
+    }
+    if i + 1 == p.len() && p[i] == b'*' {
+        return true;
+    }
     glob_match_by(pattern, text, |p, t| {
         p == '?'
             || p.eq_ignore_ascii_case(&t)
@@ -184,6 +201,27 @@ pub(crate) fn cmp_ignore_ascii_case(a: &str, b: &str) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The literal head answers as the glob engine does.
+    #[test]
+    fn glob_head_agrees_with_the_engine() {
+        let texts = [
+            "", "a", "A", "ab", "aB", "abc", "é", "É", "aé", "\u{212a}", "k", "ab*", "a?",
+        ];
+        let patterns = [
+            "", "a", "A", "ab", "a*", "ab*", "a?", "*", "?", "a*c", "é", "é*", "k", "K*", "a*b*",
+        ];
+        for p in patterns {
+            for t in texts {
+                let engine = glob_match_by(p, t, |p, t| {
+                    p == '?'
+                        || p.eq_ignore_ascii_case(&t)
+                        || (!p.is_ascii() && p.to_lowercase().eq(t.to_lowercase()))
+                });
+                assert_eq!(glob_match(p, t), engine, "{p:?} {t:?}");
+            }
+        }
+    }
 
     #[test]
     fn glob_basics() {
