@@ -374,7 +374,8 @@ impl Catalog {
             }
         };
         if act_pat != "*" {
-            return !self.matching(pattern).is_empty();
+            // The first match settles it: no list of them all.
+            return self.matches(pattern).next().is_some();
         }
         if is_pattern(svc_pat) {
             self.services

@@ -57,8 +57,12 @@ pub enum Carried {
 
 /// Whether the key list names `key`, or has a template that matches it.
 pub fn lists(keys: Table<Str>, key: &str) -> bool {
-    keys.strs()
-        .any(|k| k.eq_ignore_ascii_case(key) || key_template_matches(k, key))
+    keys.strs().any(|k| names_key(k, key))
+}
+
+/// Whether one key of a list (a key or a template) names `key`.
+pub fn names_key(listed: &str, key: &str) -> bool {
+    listed.eq_ignore_ascii_case(key) || key_template_matches(listed, key)
 }
 
 fn lists_kind(keys: Table<Str>, kind: KeyKind) -> bool {
@@ -80,14 +84,38 @@ pub fn creates(action: &Action, row: &ActionResource) -> bool {
     if !lists_kind(action.condition_keys, KeyKind::Request) {
         return false;
     }
+    // The type's name in letters and digits, lower-cased: on the stack, as this runs for
+    // every create action a tag condition is judged on.
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    for b in row.name.bytes().filter(u8::is_ascii_alphanumeric) {
+        let Some(slot) = buf.get_mut(n) else {
+            return creates_long(noun, &row.name);
+        };
+        *slot = b.to_ascii_lowercase();
+        n += 1;
+    }
+    let (noun, ty) = (noun.as_bytes(), &buf[..n]);
+    !ty.is_empty() && (contains_ignore_ascii_case(noun, ty) || contains_ignore_ascii_case(ty, noun))
+}
+
+/// [`creates`]' comparison for a type name of more than 64 letters and digits.
+fn creates_long(noun: &str, name: &str) -> bool {
     let noun = noun.to_ascii_lowercase();
-    let ty: String = row
-        .name
+    let ty: String = name
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_lowercase())
         .collect();
     !ty.is_empty() && (noun.contains(&ty) || ty.contains(&noun))
+}
+
+/// Whether `hay` contains `needle`, ASCII letters compared without case.
+fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty()
+        || hay
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Whether the request of `action` on a resource of the type of `row` carries `key`.
@@ -234,6 +262,19 @@ mod tests {
     fn other_keys_from_the_action_or_the_type() {
         assert_eq!(on("s3:ListBucket", &[], "s3:prefix"), Carried::Yes);
         assert_eq!(on("s3:GetObject", &[], "s3:prefix"), Carried::No);
+    }
+
+    #[test]
+    fn contains_without_case() {
+        assert!(contains_ignore_ascii_case(b"NodeGroup", b"group"));
+        assert!(contains_ignore_ascii_case(b"x", b""));
+        assert!(!contains_ignore_ascii_case(b"", b"x"));
+        assert!(!contains_ignore_ascii_case(b"Group", b"groups"));
+        assert!(!contains_ignore_ascii_case("é".as_bytes(), "É".as_bytes()));
+        // The long path compares as the short one.
+        let long = "a".repeat(70);
+        assert!(creates_long("Aaaa", &long));
+        assert!(!creates_long("Bbbb", &long));
     }
 
     #[test]

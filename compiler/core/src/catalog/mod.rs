@@ -122,6 +122,23 @@ fn osa_distance(a: &[char], b: &[char], max: usize) -> Option<usize> {
 /// Glob match with `*` (any run of characters, also empty) and `?` (exactly one
 /// character), case-insensitive (as IAM matches actions).
 pub fn glob_match(pattern: &str, text: &str) -> bool {
+    // The pattern's ASCII text before its first wildcard first: most comparisons fail
+    // there, and a plain name or a `Prefix*` is decided there. An ASCII pattern
+    // character matches only the same character in either ASCII case, so byte for byte.
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let mut i = 0;
+    while i < p.len() && !matches!(p[i], b'*' | b'?') && p[i].is_ascii() {
+        if !t.get(i).is_some_and(|c| c.eq_ignore_ascii_case(&p[i])) {
+            return false;
+        }
+        i += 1;
+    }
+    if i == p.len() {
+        return t.len() == i;
+    }
+    if i + 1 == p.len() && p[i] == b'*' {
+        return true;
+    }
     glob_match_by(pattern, text, |p, t| {
         p == '?'
             || p.eq_ignore_ascii_case(&t)
@@ -167,14 +184,44 @@ fn glob_slices<T: Copy + PartialEq>(p: &[T], t: &[T], any: T, one: impl Fn(T, T)
 
 /// Compares two strings as if both were ASCII-lower-cased, without allocating.
 pub(crate) fn cmp_ignore_ascii_case(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    // Bytes folded only where they differ: the catalog's binary searches run this
+    // on every step, and most compared bytes are equal.
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    for (p, q) in x.iter().zip(y) {
+        if p != q {
+            let (p, q) = (p.to_ascii_lowercase(), q.to_ascii_lowercase());
+            if p != q {
+                return p.cmp(&q);
+            }
+        }
+    }
+    x.len().cmp(&y.len())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The literal head answers as the glob engine does.
+    #[test]
+    fn glob_head_agrees_with_the_engine() {
+        let texts = [
+            "", "a", "A", "ab", "aB", "abc", "é", "É", "aé", "\u{212a}", "k", "ab*", "a?",
+        ];
+        let patterns = [
+            "", "a", "A", "ab", "a*", "ab*", "a?", "*", "?", "a*c", "é", "é*", "k", "K*", "a*b*",
+        ];
+        for p in patterns {
+            for t in texts {
+                let engine = glob_match_by(p, t, |p, t| {
+                    p == '?'
+                        || p.eq_ignore_ascii_case(&t)
+                        || (!p.is_ascii() && p.to_lowercase().eq(t.to_lowercase()))
+                });
+                assert_eq!(glob_match(p, t), engine, "{p:?} {t:?}");
+            }
+        }
+    }
 
     #[test]
     fn glob_basics() {
@@ -236,5 +283,15 @@ mod tests {
         );
         assert_eq!(cmp_ignore_ascii_case("a", "B"), Ordering::Less);
         assert_eq!(cmp_ignore_ascii_case("Get", "GetObject"), Ordering::Less);
+        // As comparing the lower-cased texts, whatever the bytes.
+        let texts = [
+            "", "a", "A", "ab", "aB", "b", "_", "[", "é", "É", "z\u{0}", "Z", "get", "GET*",
+        ];
+        for a in texts {
+            for b in texts {
+                let lower = a.to_ascii_lowercase().cmp(&b.to_ascii_lowercase());
+                assert_eq!(cmp_ignore_ascii_case(a, b), lower, "{a:?} {b:?}");
+            }
+        }
     }
 }

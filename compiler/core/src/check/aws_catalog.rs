@@ -96,16 +96,20 @@ fn scopable_on_star(
     diags: &mut Vec<Diagnostic>,
 ) {
     for (src, hits) in expanded {
-        let scopable: Vec<String> = hits
+        // Names written only for the five shown: a wildcard has hundreds.
+        let scopable: Vec<&(&Service, &Action)> = hits
             .iter()
             .filter(|(_, a)| a.resource_types.iter().any(|r| r.required))
-            .map(|(s, a)| s.full_name(a))
             .collect();
         // A wildcard is worth scoping when most of what it matches could be.
         if scopable.is_empty() || (is_pattern(&src.node) && scopable.len() * 2 <= hits.len()) {
             continue;
         }
-        let shown: Vec<String> = scopable.iter().take(5).map(|n| format!("`{n}`")).collect();
+        let shown: Vec<String> = scopable
+            .iter()
+            .take(5)
+            .map(|(s, a)| format!("`{}`", s.full_name(a)))
+            .collect();
         let more = if scopable.len() > 5 {
             format!(" and {} more", scopable.len() - 5)
         } else {
@@ -146,12 +150,8 @@ fn unscopable_writes(
                         .any(|k| k.starts_with("aws:RequestTag")))
         };
         // A wildcard is reported only when everything it matches is such a write.
-        let bad: Vec<String> = hits
-            .iter()
-            .filter(unscopable)
-            .map(|(s, a)| s.full_name(a))
-            .collect();
-        if bad.is_empty() || (is_pattern(&src.node) && bad.len() < hits.len()) {
+        let bad = hits.iter().filter(unscopable).count();
+        if bad == 0 || (is_pattern(&src.node) && bad < hits.len()) {
             continue;
         }
         diags.push(

@@ -161,8 +161,18 @@ enum Reach {
     None,
 }
 
-/// Whether the resources name a type, per (service, type).
-type Named = HashMap<(Str, Str), bool, BuildHasherDefault<RangeHasher>>;
+/// What the resources make of each (service, type) of the hits.
+type Named = HashMap<(Str, Str), Row, BuildHasherDefault<RangeHasher>>;
+
+/// One (service, type) against the statement's resources.
+#[derive(Clone, Copy)]
+struct Row {
+    /// Whether the resources name it.
+    named: bool,
+    /// The service field of its (first) ARN format, by which W0419 groups the types:
+    /// found with `named`, as both split the formats.
+    service: Option<&'static str>,
+}
 
 struct Statement<'a> {
     st: &'a AwsStatement,
@@ -227,9 +237,10 @@ impl<'a> Statement<'a> {
                     // Every row is judged, so that `named` holds them all.
                     let mut any = false;
                     for r in action.resource_types {
-                        any |= *named
+                        any |= named
                             .entry((svc.prefix, r.name))
-                            .or_insert_with(|| names(svc.type_of(r), &arns));
+                            .or_insert_with(|| row(svc.type_of(r), &arns))
+                            .named;
                     }
                     Hit {
                         svc,
@@ -407,7 +418,11 @@ impl<'a> Statement<'a> {
         // with its own service's types only.
         let of_type: Vec<Option<&str>> = types
             .iter()
-            .map(|&(svc, r)| template_service(svc.type_of(r)))
+            .map(|&(svc, r)| {
+                self.named
+                    .get(&(svc.prefix, r.name))
+                    .and_then(|t| t.service)
+            })
             .collect();
         let mut by_service: HashMap<&str, Vec<(&Service, &ActionResource)>> = HashMap::new();
         for (&(svc, t), ts) in types.iter().zip(&of_type) {
@@ -564,10 +579,11 @@ impl<'a> Statement<'a> {
                     _ => aws_keys::carries_by(
                         h.svc,
                         h.action,
-                        h.action
-                            .resource_types
-                            .iter()
-                            .filter(|r| self.named.get(&(h.svc.prefix, r.name)) == Some(&true)),
+                        h.action.resource_types.iter().filter(|r| {
+                            self.named
+                                .get(&(h.svc.prefix, r.name))
+                                .is_some_and(|t| t.named)
+                        }),
                         kind,
                         &mut by_list,
                     ),
@@ -668,9 +684,13 @@ impl<'a> Statement<'a> {
 /// Whether the catalog's key lists name one condition key, remembered per list: equal
 /// lists are one range of the catalog, so a wildcard's thousands of actions share a few
 /// hundred lists, each matched against the key once.
+/// Within a list, each catalog key is matched once too: the catalog holds each distinct
+/// string once, and the same few keys (`aws:ResourceTag/${TagKey}`) fill most lists.
 struct KeyLists<'k> {
     key: &'k str,
     known: HashMap<(usize, usize), bool, BuildHasherDefault<RangeHasher>>,
+    /// Per catalog key, by its (address, length).
+    keys: HashMap<(usize, usize), bool, BuildHasherDefault<RangeHasher>>,
 }
 
 impl<'k> KeyLists<'k> {
@@ -678,19 +698,26 @@ impl<'k> KeyLists<'k> {
         KeyLists {
             key,
             known: HashMap::default(),
+            keys: HashMap::default(),
         }
     }
 
-    fn get(&mut self, keys: Table<Str>) -> bool {
-        let list = keys.as_slice();
+    fn get(&mut self, list: Table<Str>) -> bool {
+        let list = list.as_slice();
         if list.is_empty() {
             return false;
         }
-        let key = self.key;
-        *self
-            .known
+        let KeyLists { key, known, keys } = self;
+        *known
             .entry((list.as_ptr() as usize, list.len()))
-            .or_insert_with(|| aws_keys::lists(keys, key))
+            .or_insert_with(|| {
+                list.iter().any(|k| {
+                    let k = k.as_str();
+                    *keys
+                        .entry((k.as_ptr() as usize, k.len()))
+                        .or_insert_with(|| aws_keys::names_key(k, key))
+                })
+            })
     }
 }
 
@@ -734,21 +761,33 @@ fn always_present(key: &str) -> bool {
 /// Whether one of the written resources (each with its [`arn::service`]) names a
 /// resource of type `t` of `svc`. A type the catalog does not describe counts as named.
 /// Both sides are split into their fields once here, not per comparison.
-fn names(rt: Option<&ResourceType>, resources: &[(arn::Split, Option<&str>)]) -> bool {
+fn names(rt: Option<&'static ResourceType>, resources: &[(arn::Split, Option<&str>)]) -> bool {
+    row(rt, resources).named
+}
+
+/// [`names`], with the service field of the type's first ARN format.
+fn row(rt: Option<&'static ResourceType>, resources: &[(arn::Split, Option<&str>)]) -> Row {
     let Some(rt) = rt else {
-        return true;
+        return Row {
+            named: true,
+            service: None,
+        };
     };
-    rt.arns().any(|template| {
+    let mut first = None;
+    let named = rt.arns().enumerate().any(|(i, template)| {
         let template = arn::Split::new(template);
         let ts = template.service_field();
+        if i == 0 {
+            first = ts;
+        }
         resources.iter().any(|(w, service)| {
             service.is_none_or(|s| ts.is_none_or(|ts| ts == s)) && arn::names_split(w, &template)
         })
-    })
-}
-
-fn template_service(rt: Option<&ResourceType>) -> Option<&str> {
-    arn::Split::new(rt?.arns().next()?).service_field()
+    });
+    Row {
+        named,
+        service: first,
+    }
 }
 
 /// `volume` (`arn:${Partition}:ec2:...:volume/${VolumeId}`), up to four types.

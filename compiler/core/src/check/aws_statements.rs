@@ -230,6 +230,9 @@ fn actions(list: &[ast::Str], diags: &mut Vec<Diagnostic>) {
         let service = a.node.split(':').next().unwrap_or("").to_ascii_lowercase();
         wildcards.entry(service).or_default().push(a);
     }
+    if wildcards.is_empty() {
+        return; // nothing covers a name
+    }
     for a in list.iter().filter(|a| !is_pattern(&a.node)) {
         let service = a.node.split(':').next().unwrap_or("").to_ascii_lowercase();
         let covering = wildcards
@@ -255,21 +258,24 @@ fn actions(list: &[ast::Str], diags: &mut Vec<Diagnostic>) {
 
 /// Exact duplicates (case-insensitive, as IAM compares actions).
 pub fn duplicates(list: &[ast::Str], what: &str, diags: &mut Vec<Diagnostic>) {
+    use std::collections::btree_map::Entry;
     let mut seen: BTreeMap<String, &ast::Str> = BTreeMap::new();
     for a in list {
-        if let Some(first) = seen.get(&a.node.to_ascii_lowercase()) {
-            diags.push(
+        // Lower-cased once: the entry is both the lookup and the insertion.
+        match seen.entry(a.node.to_ascii_lowercase()) {
+            Entry::Occupied(first) => diags.push(
                 Diagnostic::new(
                     Code::W0402,
                     a.span,
                     format!("duplicate {what} `{}`", a.node),
                 )
                 .label("listed again here")
-                .with_secondary(first.span, "first listed here")
+                .with_secondary(first.get().span, "first listed here")
                 .suggest(a.span, "", "remove the duplicate"),
-            );
-        } else {
-            seen.insert(a.node.to_ascii_lowercase(), a);
+            ),
+            Entry::Vacant(v) => {
+                v.insert(a);
+            }
         }
     }
 }
@@ -281,14 +287,15 @@ pub fn valid_action(s: &str) -> bool {
     let Some((service, action)) = s.split_once(':') else {
         return false;
     };
+    // By bytes: a character outside ASCII fails either way.
     !service.is_empty()
         && !action.is_empty()
         && service
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '*')
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'*')
         && action
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '*' || c == '?' || c == '-' || c == '_')
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'*' | b'?' | b'-' | b'_'))
 }
 
 /// Policies under `/aws-service-role/` are for service-linked roles only.

@@ -918,7 +918,8 @@ fn sorted_unique(mut v: Vec<String>) -> Vec<String> {
 
 /// Sorted; duplicates differing only in case (IAM action names) kept once.
 fn sorted_unique_ci(mut v: Vec<String>) -> Vec<String> {
-    v.sort_by_key(|a| (a.to_ascii_lowercase(), a.clone()));
+    // As by (lower-cased, as written), without making those keys for every comparison.
+    v.sort_by(|a, b| crate::catalog::cmp_ignore_ascii_case(a, b).then_with(|| a.cmp(b)));
     v.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
     v
 }

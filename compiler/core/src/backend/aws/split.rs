@@ -3,8 +3,86 @@
 
 use super::*;
 
-/// The size of one statement as it appears inside a policy.
+/// The size of one statement as it appears inside a policy: the characters other than
+/// white space of its compact JSON (as [`policy_size`] counts), added up from the lengths of its strings as JSON writes them rather
+/// than by writing it (the splitter measures every statement, and every candidate chunk
+/// of a large one). Keys in [`StatementJson`]'s order; `serialized_size` is the check.
 pub(super) fn statement_size(st: &AwsStatement) -> usize {
+    // `"Name":` and the comma before every field but the first.
+    let field = |name: &str| name.len() + 4;
+    // A list of one is written as its string.
+    let list = |l: &[String]| match l {
+        [one] => json_text_size(one),
+        many => {
+            2 + many.len().saturating_sub(1) + many.iter().map(|s| json_text_size(s)).sum::<usize>()
+        }
+    };
+    // The braces, less the comma the first field does not have.
+    let mut n = 1;
+    if let Some(sid) = &st.sid {
+        n += field("Sid") + json_text_size(sid);
+    }
+    n += field("Effect")
+        + match st.effect {
+            Effect::Allow => json_text_size("Allow"),
+            Effect::Deny => json_text_size("Deny"),
+        };
+    n += field(if st.not_action { "NotAction" } else { "Action" }) + list(&st.actions);
+    n += field(if st.not_resource {
+        "NotResource"
+    } else {
+        "Resource"
+    }) + list(&st.resources);
+    if !st.conditions.is_empty() {
+        n += field("Condition") + 2 + (st.conditions.len() - 1);
+        for (op, keys) in &st.conditions {
+            // `"op":{...}` with its keys, each `"key":value`, comma-separated.
+            n += json_text_size(op) + 3 + keys.len().saturating_sub(1);
+            for (key, values) in keys {
+                n += json_text_size(key) + 1 + list(values);
+            }
+        }
+    }
+    n
+}
+
+/// The characters [`statement_size`] counts of `s` written as a JSON string by serde_json:
+/// its quotes, `\"` and `\\` and the short escapes (`\n`...) two each, other control
+/// characters six (`\u00XX`), a space none (white space), any other character one.
+pub(super) fn json_text_size(s: &str) -> usize {
+    const fn widths() -> [u8; 256] {
+        let mut w = [1u8; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            w[b] = 6;
+            b += 1;
+        }
+        w[0x08] = 2;
+        w[0x09] = 2;
+        w[0x0A] = 2;
+        w[0x0C] = 2;
+        w[0x0D] = 2;
+        w[b' ' as usize] = 0;
+        w[b'"' as usize] = 2;
+        w[b'\\' as usize] = 2;
+        // A byte that continues a UTF-8 sequence: its character is counted once.
+        let mut c = 0x80;
+        while c < 0xC0 {
+            w[c] = 0;
+            c += 1;
+        }
+        w
+    }
+    const WIDTHS: [u8; 256] = widths();
+    2 + s
+        .bytes()
+        .map(|b| usize::from(WIDTHS[usize::from(b)]))
+        .sum::<usize>()
+}
+
+/// [`statement_size`] by serializing, as the policy is written.
+#[cfg(test)]
+pub(super) fn serialized_size(st: &AwsStatement) -> usize {
     let mut count = Counter(0);
     serde_json::to_writer(&mut count, &StatementJson::new(st, Dialect::Plain))
         .expect("backend structs always serialize");
@@ -12,10 +90,11 @@ pub(super) fn statement_size(st: &AwsStatement) -> usize {
 }
 
 /// Counts what [`policy_size`] counts (characters other than white space) of the
-/// compact JSON written to it, without keeping the text: the size check and the
-/// splitter measure every statement.
+/// compact JSON written to it, without keeping the text: [`serialized_size`]'s.
+#[cfg(test)]
 pub(super) struct Counter(usize);
 
+#[cfg(test)]
 impl std::io::Write for Counter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         // A character is a byte that does not continue a UTF-8 sequence.

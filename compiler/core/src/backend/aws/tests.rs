@@ -493,3 +493,58 @@ fn policy_count_by_bound_equals_the_split() {
         );
     }
 }
+
+/// The size added up from the strings is the size of the JSON written, whatever the
+/// text: escapes, control characters, spaces, non-ASCII, one or many items, empty
+/// lists, conditions with several operators and keys, NotAction/NotResource, no Sid.
+#[test]
+fn statement_size_is_the_serialized_size() {
+    let texts = [
+        "",
+        "a",
+        " ",
+        "a b",
+        "\"",
+        "\\",
+        "\u{1}",
+        "\u{7f}",
+        "\u{b}",
+        "é",
+        "日本",
+        "😀",
+        "${p}",
+        "s3:Get*",
+        "\n\t\r\u{8}\u{c}",
+        "/",
+    ];
+    for (i, a) in texts.iter().enumerate() {
+        for (j, b) in texts.iter().enumerate() {
+            let sid = (j % 3 != 0).then_some(*a);
+            let actions: Vec<&str> = texts.iter().take(j % 4).copied().chain([*a]).collect();
+            let resources: Vec<&str> = texts.iter().skip(i).take(j % 3).copied().collect();
+            let mut st = statement(sid, &actions, &resources);
+            st.not_action = i % 2 == 0;
+            st.not_resource = j % 2 == 0;
+            st.effect = if (i + j) % 2 == 0 {
+                Effect::Deny
+            } else {
+                Effect::Allow
+            };
+            assert_eq!(split::statement_size(&st), split::serialized_size(&st));
+            for k in 0..(i + j) % 4 {
+                let keys = st
+                    .conditions
+                    .entry(format!("StringEquals{a}{k}"))
+                    .or_default();
+                keys.insert(format!("aws:k{b}"), vec![a.to_string(); k]);
+                keys.insert(format!("aws:x{k}"), vec![b.to_string()]);
+            }
+            st.conditions.entry("Null".into()).or_default();
+            assert_eq!(
+                split::statement_size(&st),
+                split::serialized_size(&st),
+                "{a:?} {b:?}"
+            );
+        }
+    }
+}
