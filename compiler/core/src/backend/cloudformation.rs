@@ -410,7 +410,10 @@ fn template(model: &Model) -> Option<(String, Vec<String>)> {
         .iter()
         .map(super::aws::trust_statements)
         .collect();
-    type Parts<'m> = (&'m crate::model::Access, Vec<Vec<AwsStatement>>);
+    type Parts<'m> = (
+        &'m crate::model::Access,
+        Vec<std::borrow::Cow<'m, [AwsStatement]>>,
+    );
     let parts: Vec<Parts> = model
         .accesses
         .iter()
