@@ -639,7 +639,8 @@ fn template(model: &Model) -> Option<(String, Vec<String>)> {
     }
     // Strings under `Fn::Sub` are rendered as they are serialized: render them once
     // now, so that the parameters they use are known before the template is written.
-    let _ = super::json::to_compact_json(&resources);
+    // Into a sink: only the rendering counts, not the text.
+    serde_json::to_writer(std::io::sink(), &resources).expect("backend structs always serialize");
     let formats = super::terraform::formats(model);
     let used: Vec<String> = s.used.borrow().iter().cloned().collect();
     for p in &used {

@@ -278,6 +278,26 @@ pub fn each_reference<'s>(s: &'s str, f: impl FnMut(&'s str, std::ops::Range<usi
     each_placeholder(s, is_reference, f)
 }
 
+/// [`each_reference`] and [`external_references`] in one scan, in order: (inside,
+/// range, whether it is an external reference). The two never overlap (neither inside
+/// holds `$`), so this is their merge by position.
+pub(crate) fn each_substitution<'s>(
+    s: &'s str,
+    mut f: impl FnMut(&'s str, std::ops::Range<usize>, bool),
+) {
+    each_placeholder(
+        s,
+        |_| true,
+        |inside, range| {
+            if is_reference(inside) {
+                f(inside, range, false)
+            } else if is_external(inside) {
+                f(inside, range, true)
+            }
+        },
+    )
+}
+
 /// A parameter's name: letters and `_`, then also digits and `-`.
 fn is_reference(name: &str) -> bool {
     !name.is_empty()
