@@ -322,9 +322,17 @@ fn each_placeholder<'s>(
     let b = s.as_bytes();
     let mut from = 0;
     // A byte loop for `$`, then a look at the next byte: the strings are short and
-    // seldom hold a `$`, so a searcher's set-up cost more than the search. `$`, `{`
-    // and `}` are ASCII, so every index found is a character boundary.
-    while let Some(i) = b[from..].iter().position(|&c| c == b'$') {
+    // seldom hold a `$`, so a searcher's set-up cost more than the search; but whole
+    // documents (`backend::placeholders_in`) are searched with memchr. `$`, `{` and `}`
+    // are ASCII, so every index found is a character boundary.
+    let dollar = |hay: &[u8]| {
+        if hay.len() >= 64 {
+            memchr::memchr(b'$', hay)
+        } else {
+            hay.iter().position(|&c| c == b'$')
+        }
+    };
+    while let Some(i) = dollar(&b[from..]) {
         let start = from + i;
         if b.get(start + 1) != Some(&b'{') {
             from = start + 1;
