@@ -10,6 +10,7 @@ use crate::model::{
 };
 use crate::syntax::ast::Effect;
 use serde::{Serialize, Serializer};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 mod json;
@@ -418,16 +419,61 @@ pub fn policy_documents(access: &Access) -> Vec<String> {
 }
 
 /// The policies of a level: one inline policy, or managed policies split to fit.
-pub fn policy_parts(access: &Access) -> Vec<Vec<AwsStatement>> {
-    if access.aws_inline {
-        if access.aws.is_empty() {
-            Vec::new()
-        } else {
-            vec![access.aws.clone()]
-        }
+/// Borrowed when the level's statements make one policy as they are: the AWS, Terraform
+/// and CloudFormation backends and the role file each ask, and most levels fit.
+pub fn policy_parts(access: &Access) -> Vec<Cow<'_, [AwsStatement]>> {
+    if access.aws.is_empty() {
+        Vec::new()
+    } else if access.aws_inline || fits_whole(&access.aws) {
+        vec![Cow::Borrowed(&access.aws[..])]
     } else {
         split_policy(&access.aws, MANAGED_POLICY_SIZE_LIMIT)
+            .into_iter()
+            .map(Cow::Owned)
+            .collect()
     }
+}
+
+/// Whether [`split_policy`] would leave `statements` whole, as one policy: it does when
+/// bounds of their sizes fit together (no statement is then cut, none overflows);
+/// measured without serializing.
+fn fits_whole(statements: &[AwsStatement]) -> bool {
+    let mut n = empty_policy_size();
+    for st in statements {
+        n += tight_bound(st) + 1;
+        if n > MANAGED_POLICY_SIZE_LIMIT {
+            return false;
+        }
+    }
+    true
+}
+
+/// At least [`statement_size`]: [`size_bound`]'s count, but a string that needs no
+/// escape counted as its bytes, quotes and comma (`size_bound` allows six characters a
+/// byte for every string, which large levels overrun).
+fn tight_bound(st: &AwsStatement) -> usize {
+    let text = |s: &String| {
+        if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+            6 * s.len() + 3
+        } else {
+            s.len() + 3
+        }
+    };
+    // `{"Sid":,"Effect":"Allow","NotAction":[],"NotResource":[],"Condition":{}}`: 73.
+    let mut n = 80 + st.sid.as_ref().map_or(0, text);
+    n += st
+        .actions
+        .iter()
+        .chain(&st.resources)
+        .map(text)
+        .sum::<usize>();
+    for (op, keys) in &st.conditions {
+        n += text(op) + 3;
+        for (key, values) in keys {
+            n += text(key) + 3 + values.iter().map(text).sum::<usize>();
+        }
+    }
+    n
 }
 
 /// A policy document of `statements`, as compact JSON.

@@ -306,7 +306,32 @@ impl Strings {
     /// Cuts `s` into parts once: the parameters it uses, then its `Fn::Sub` text.
     fn render(&self, s: &str) -> String {
         let parts = parts(s);
-        for p in &parts {
+        self.record(&parts);
+        sub_parts(&parts)
+    }
+
+    /// Records the parameters of the strings that a document in `Dialect::Sub` renders
+    /// only as the template is written, so that they are known before.
+    fn note<'a>(&self, lists: impl IntoIterator<Item = &'a Vec<String>>) {
+        for x in lists.into_iter().flatten() {
+            if super::template::has_substitutions(x) {
+                self.record(&parts(x));
+            }
+        }
+    }
+
+    /// [`Strings::note`] of a policy's statements: their actions, resources and
+    /// condition values (what `OneOrMany` writes through `Txt`).
+    fn note_statements<'a>(&self, statements: impl IntoIterator<Item = &'a AwsStatement>) {
+        for st in statements {
+            self.note([&st.actions, &st.resources]);
+            self.note(st.conditions.values().flat_map(|keys| keys.values()));
+        }
+    }
+
+    /// The parameters and external references of `parts`, recorded.
+    fn record(&self, parts: &[Part]) {
+        for p in parts {
             let (set, name) = match *p {
                 Part::Param(n) if n != "region" && n != "account_id" => (&self.used, n),
                 Part::External(e) => (&self.externals, e),
@@ -317,7 +342,6 @@ impl Strings {
                 set.insert(name.to_string());
             }
         }
-        sub_parts(&parts)
     }
 
     fn str(&self, s: &str) -> Str {
@@ -345,6 +369,10 @@ impl Strings {
             let text = super::json::to_compact_json(&TrustPolicy::with(statements, Dialect::Plain));
             TrustDocument::Text(self.str(&text))
         } else {
+            for st in statements {
+                self.note([&st.principals, &st.actions]);
+                self.note(st.conditions.values().flat_map(|keys| keys.values()));
+            }
             TrustDocument::Object(TrustPolicy::with(statements, d))
         }
     }
@@ -359,6 +387,7 @@ impl Strings {
         if key_has_params {
             Document::Text(self.str(&super::aws::policy_document_compact(statements)))
         } else {
+            self.note_statements(statements);
             Document::Object(PolicyDocument::with(statements, d))
         }
     }
@@ -381,6 +410,10 @@ impl Strings {
         if key_has_params {
             Document::Text(self.str(&super::aws::resource_policy_compact(statements)))
         } else {
+            for st in statements {
+                self.note([&st.principal.aws, &st.principal.service]);
+            }
+            self.note_statements(statements.iter().map(|st| &st.statement));
             Document::Object(PolicyDocument::resource(statements, d))
         }
     }
@@ -410,7 +443,10 @@ fn template(model: &Model) -> Option<(String, Vec<String>)> {
         .iter()
         .map(super::aws::trust_statements)
         .collect();
-    type Parts<'m> = (&'m crate::model::Access, Vec<Vec<AwsStatement>>);
+    type Parts<'m> = (
+        &'m crate::model::Access,
+        Vec<std::borrow::Cow<'m, [AwsStatement]>>,
+    );
     let parts: Vec<Parts> = model
         .accesses
         .iter()
@@ -634,9 +670,17 @@ fn template(model: &Model) -> Option<(String, Vec<String>)> {
     if resources.is_empty() {
         return None;
     }
-    // Strings under `Fn::Sub` are rendered as they are serialized: render them once
-    // now, so that the parameters they use are known before the template is written.
-    let _ = super::json::to_compact_json(&resources);
+    // The documents' strings under `Fn::Sub` are rendered only as they are serialized;
+    // their parameters were noted as the documents were made. Tests check that a
+    // rendering pass finds no other.
+    #[cfg(debug_assertions)]
+    {
+        let noted = (s.used.borrow().clone(), s.externals.borrow().clone());
+        serde_json::to_writer(std::io::sink(), &resources)
+            .expect("backend structs always serialize");
+        let rendered = (s.used.borrow().clone(), s.externals.borrow().clone());
+        assert_eq!(noted, rendered, "a document's parameters were not noted");
+    }
     let formats = super::terraform::formats(model);
     let used: Vec<String> = s.used.borrow().iter().cloned().collect();
     for p in &used {

@@ -1,12 +1,14 @@
 //! Kubernetes: per access level, its ClusterRoles/Roles and their bindings to the
 //! principal's service account, as one multi-document YAML file.
 
-use super::yaml::{multi_doc, to_yaml};
 use super::{kind, principal_of, OutputFile, Target};
 use crate::model::{Access, K8sBinding, K8sRole, K8sRule, K8sServiceAccount, K8sSubject, Model};
 use serde::Serialize;
 use serde_with::skip_serializing_none;
 use std::collections::BTreeMap;
+use write::push_doc;
+
+mod write;
 
 pub const RBAC_API_GROUP: &str = "rbac.authorization.k8s.io";
 const RBAC_API_VERSION: &str = "rbac.authorization.k8s.io/v1";
@@ -127,59 +129,65 @@ fn role_kinds(role: &K8sRole) -> (&'static str, &'static str) {
     }
 }
 
-fn role_doc(role: &K8sRole) -> String {
-    to_yaml(&RoleDoc {
-        api_version: RBAC_API_VERSION,
-        kind: role_kinds(role).0,
-        metadata: Metadata {
-            name: &role.name,
-            namespace: role.namespace.as_deref(),
-            labels: role
-                .labels
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect(),
+fn role_doc(out: &mut String, role: &K8sRole) {
+    push_doc(
+        out,
+        &RoleDoc {
+            api_version: RBAC_API_VERSION,
+            kind: role_kinds(role).0,
+            metadata: Metadata {
+                name: &role.name,
+                namespace: role.namespace.as_deref(),
+                labels: role
+                    .labels
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect(),
+            },
+            aggregation_rule: (!role.aggregate.is_empty()).then(|| AggregationRule {
+                cluster_role_selectors: role
+                    .aggregate
+                    .iter()
+                    .map(|sel| Selector {
+                        match_labels: sel.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+                    })
+                    .collect(),
+            }),
+            rules: role.rules.iter().map(rule_doc).collect(),
         },
-        aggregation_rule: (!role.aggregate.is_empty()).then(|| AggregationRule {
-            cluster_role_selectors: role
-                .aggregate
-                .iter()
-                .map(|sel| Selector {
-                    match_labels: sel.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
-                })
-                .collect(),
-        }),
-        rules: role.rules.iter().map(rule_doc).collect(),
-    })
+    )
 }
 
 /// A binding to a role of the cluster: a RoleBinding when it has a namespace (to a
 /// Role, or to a ClusterRole granted in that namespace only), else a
 /// ClusterRoleBinding. Named `ROLE-ACCESS`, made a valid name.
-fn existing_binding_doc(access: &Access, b: &K8sBinding) -> String {
+fn existing_binding_doc(out: &mut String, access: &Access, b: &K8sBinding) {
     let name = binding_name(&b.role, &access.name);
-    to_yaml(&BindingDoc {
-        api_version: RBAC_API_VERSION,
-        kind: match b.namespace {
-            Some(_) => "RoleBinding",
-            None => "ClusterRoleBinding",
-        },
-        metadata: Metadata {
-            name: &name,
-            namespace: b.namespace.as_deref(),
-            labels: BTreeMap::new(),
-        },
-        role_ref: RoleRef {
-            api_group: RBAC_API_GROUP,
-            kind: if b.cluster_role {
-                "ClusterRole"
-            } else {
-                "Role"
+    push_doc(
+        out,
+        &BindingDoc {
+            api_version: RBAC_API_VERSION,
+            kind: match b.namespace {
+                Some(_) => "RoleBinding",
+                None => "ClusterRoleBinding",
             },
-            name: &b.role,
+            metadata: Metadata {
+                name: &name,
+                namespace: b.namespace.as_deref(),
+                labels: BTreeMap::new(),
+            },
+            role_ref: RoleRef {
+                api_group: RBAC_API_GROUP,
+                kind: if b.cluster_role {
+                    "ClusterRole"
+                } else {
+                    "Role"
+                },
+                name: &b.role,
+            },
+            subjects: b.subjects.iter().map(Subject::of).collect(),
         },
-        subjects: b.subjects.iter().map(Subject::of).collect(),
-    })
+    )
 }
 
 /// `ROLE-ACCESS` in lowercase, with what a Kubernetes name cannot hold turned into `-`.
@@ -197,48 +205,60 @@ pub fn binding_name(role: &str, access: &str) -> String {
         .collect()
 }
 
-fn binding_doc(role: &K8sRole, account: &K8sServiceAccount) -> String {
+fn binding_doc(out: &mut String, role: &K8sRole, account: &K8sServiceAccount) {
     let (role_kind, binding_kind) = role_kinds(role);
-    to_yaml(&BindingDoc {
-        api_version: RBAC_API_VERSION,
-        kind: binding_kind,
-        metadata: Metadata {
-            name: &role.name,
-            namespace: role.namespace.as_deref(),
-            labels: BTreeMap::new(),
+    push_doc(
+        out,
+        &BindingDoc {
+            api_version: RBAC_API_VERSION,
+            kind: binding_kind,
+            metadata: Metadata {
+                name: &role.name,
+                namespace: role.namespace.as_deref(),
+                labels: BTreeMap::new(),
+            },
+            role_ref: RoleRef {
+                api_group: RBAC_API_GROUP,
+                kind: role_kind,
+                name: &role.name,
+            },
+            subjects: vec![Subject {
+                kind: "ServiceAccount",
+                api_group: None,
+                name: &account.name,
+                namespace: Some(&account.namespace),
+            }],
         },
-        role_ref: RoleRef {
-            api_group: RBAC_API_GROUP,
-            kind: role_kind,
-            name: &role.name,
-        },
-        subjects: vec![Subject {
-            kind: "ServiceAccount",
-            api_group: None,
-            name: &account.name,
-            namespace: Some(&account.namespace),
-        }],
-    })
+    )
 }
 
 fn rbac_file(model: &Model, access: &Access) -> OutputFile {
     let account = principal_of(model, access).and_then(|p| p.k8s_service_account.as_ref());
-    let mut docs = Vec::new();
+    // One multi-document stream, `---` between documents.
+    let mut out = String::new();
+    let sep = |out: &mut String| {
+        if !out.is_empty() {
+            out.push_str("---\n");
+        }
+    };
     for role in &access.k8s {
-        docs.push(role_doc(role));
+        sep(&mut out);
+        role_doc(&mut out, role);
         if let Some(account) = account {
-            docs.push(binding_doc(role, account));
+            sep(&mut out);
+            binding_doc(&mut out, role, account);
         }
     }
     for b in &access.bindings.k8s {
-        docs.push(existing_binding_doc(access, b));
+        sep(&mut out);
+        existing_binding_doc(&mut out, access, b);
     }
     OutputFile::of_access(
         Target::K8s,
         format!("k8s/{}.rbac.yaml", access.name),
         kind::RBAC,
         access,
-        multi_doc(&docs),
+        out,
     )
 }
 

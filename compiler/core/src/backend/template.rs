@@ -31,23 +31,17 @@ pub fn parts(s: &str) -> Vec<Part<'_>> {
     }
     let mut out = Vec::new();
     let mut last = 0;
-    let mut refs: Vec<(Part, std::ops::Range<usize>)> = crate::resolve::params::references(s)
-        .into_iter()
-        .map(|(n, r)| (Part::Param(n), r))
-        .chain(
-            crate::resolve::params::external_references(s)
-                .into_iter()
-                .map(|(n, r)| (Part::External(n), r)),
-        )
-        .collect();
-    refs.sort_by_key(|(_, r)| r.start);
-    for (part, range) in refs {
+    crate::resolve::params::each_substitution(s, |inside, range, external| {
         if range.start > last {
             out.push(Part::Text(&s[last..range.start]));
         }
-        out.push(part);
+        out.push(if external {
+            Part::External(inside)
+        } else {
+            Part::Param(inside)
+        });
         last = range.end;
-    }
+    });
     if last < s.len() {
         out.push(Part::Text(&s[last..]));
     }
@@ -63,7 +57,11 @@ pub fn has_params(s: &str) -> bool {
 /// and CloudFormation substitute.
 pub fn has_substitutions(s: &str) -> bool {
     // Most strings hold no `${`: answered without cutting them into parts.
-    s.contains("${") && parts(s).iter().any(|p| !matches!(p, Part::Text(_)))
+    let mut any = false;
+    if s.contains("${") {
+        crate::resolve::params::each_substitution(s, |_, _, _| any = true);
+    }
+    any
 }
 
 /// The declared external references of `s`, in order (repeats kept).
@@ -104,6 +102,43 @@ pub fn render(s: &str, text: impl Fn(&str) -> String, f: impl Fn(&str) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The former cut: each kind of reference found by its own scan, then merged.
+    fn parts_by_two_scans(s: &str) -> Vec<Part<'_>> {
+        let mut refs: Vec<(Part, std::ops::Range<usize>)> = crate::resolve::params::references(s)
+            .into_iter()
+            .map(|(n, r)| (Part::Param(n), r))
+            .chain(
+                crate::resolve::params::external_references(s)
+                    .into_iter()
+                    .map(|(n, r)| (Part::External(n), r)),
+            )
+            .collect();
+        refs.sort_by_key(|(_, r)| r.start);
+        let (mut out, mut last) = (Vec::new(), 0);
+        for (part, range) in refs {
+            if range.start > last {
+                out.push(Part::Text(&s[last..range.start]));
+            }
+            out.push(part);
+            last = range.end;
+        }
+        if last < s.len() {
+            out.push(Part::Text(&s[last..]));
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_scan_cuts_as_two_did(s in "[$${}}a._9:-]{0,16}") {
+            proptest::prop_assert_eq!(parts(&s), parts_by_two_scans(&s));
+            proptest::prop_assert_eq!(
+                has_substitutions(&s),
+                parts(&s).iter().any(|p| !matches!(p, Part::Text(_)))
+            );
+        }
+    }
 
     #[test]
     fn cuts_text_and_placeholders() {

@@ -278,6 +278,26 @@ pub fn each_reference<'s>(s: &'s str, f: impl FnMut(&'s str, std::ops::Range<usi
     each_placeholder(s, is_reference, f)
 }
 
+/// [`each_reference`] and [`external_references`] in one scan, in order: (inside,
+/// range, whether it is an external reference). The two never overlap (neither inside
+/// holds `$`), so this is their merge by position.
+pub(crate) fn each_substitution<'s>(
+    s: &'s str,
+    mut f: impl FnMut(&'s str, std::ops::Range<usize>, bool),
+) {
+    each_placeholder(
+        s,
+        |_| true,
+        |inside, range| {
+            if is_reference(inside) {
+                f(inside, range, false)
+            } else if is_external(inside) {
+                f(inside, range, true)
+            }
+        },
+    )
+}
+
 /// A parameter's name: letters and `_`, then also digits and `-`.
 fn is_reference(name: &str) -> bool {
     !name.is_empty()
@@ -302,9 +322,17 @@ fn each_placeholder<'s>(
     let b = s.as_bytes();
     let mut from = 0;
     // A byte loop for `$`, then a look at the next byte: the strings are short and
-    // seldom hold a `$`, so a searcher's set-up cost more than the search. `$`, `{`
-    // and `}` are ASCII, so every index found is a character boundary.
-    while let Some(i) = b[from..].iter().position(|&c| c == b'$') {
+    // seldom hold a `$`, so a searcher's set-up cost more than the search; but whole
+    // documents (`backend::placeholders_in`) are searched with memchr. `$`, `{` and `}`
+    // are ASCII, so every index found is a character boundary.
+    let dollar = |hay: &[u8]| {
+        if hay.len() >= 64 {
+            memchr::memchr(b'$', hay)
+        } else {
+            hay.iter().position(|&c| c == b'$')
+        }
+    };
+    while let Some(i) = dollar(&b[from..]) {
         let start = from + i;
         if b.get(start + 1) != Some(&b'{') {
             from = start + 1;

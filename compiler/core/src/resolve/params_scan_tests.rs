@@ -39,7 +39,12 @@ fn byte_scan_finds_what_find_found() {
         "$$${b}}",
         "x${a}y${b",
     ];
-    for s in cases {
+    // Also inside long text, where the scan searches with memchr.
+    let long: Vec<String> = cases
+        .iter()
+        .map(|c| format!("{}{c}{}{c}", "é".repeat(40), "a$".repeat(40)))
+        .collect();
+    for s in cases.iter().copied().chain(long.iter().map(String::as_str)) {
         let mut scanned = Vec::new();
         super::each_placeholder(s, |_| true, |n, r| scanned.push((n, r)));
         assert_eq!(scanned, by_find(s), "{s}");

@@ -233,6 +233,45 @@ fn small_policy_is_not_split() {
     assert!(split_policy(&[], MANAGED_POLICY_SIZE_LIMIT).is_empty());
 }
 
+/// `policy_parts` (borrowing the statements when they fit whole) gives what
+/// `split_policy` gives, for levels of every size around the limit, cut or not.
+#[test]
+fn policy_parts_are_split_policy() {
+    let sizes = [1, 3, 10, 40, 90, 150, 400];
+    let mut borrowed = 0;
+    for n in 0..sizes.len() {
+        for repeat in [1, 4, 12] {
+            let mut a = crate::backend::test_model::access("level", None);
+            a.aws = sizes[..=n]
+                .iter()
+                .cycle()
+                .take((n + 1) * repeat)
+                .enumerate()
+                .map(|(i, k)| {
+                    statement(
+                        Some(&format!("S{i}")),
+                        &many_actions(&format!("s{i}"), *k)[..],
+                        &["*"],
+                    )
+                })
+                .collect();
+            let parts = policy_parts(&a);
+            let split = split_policy(&a.aws, MANAGED_POLICY_SIZE_LIMIT);
+            assert_eq!(parts.len(), split.len(), "{n} sizes x {repeat}");
+            for (p, s) in parts.iter().zip(&split) {
+                assert_eq!(
+                    policy_document_compact(p),
+                    policy_document_compact(s),
+                    "{n} sizes x {repeat}"
+                );
+                borrowed += usize::from(matches!(p, Cow::Borrowed(_)));
+            }
+        }
+    }
+    assert!(borrowed > 3 && borrowed < 21, "both ways taken: {borrowed}");
+    assert!(policy_parts(&crate::backend::test_model::access("none", None)).is_empty());
+}
+
 /// `policy_count` (the size check's) agrees with `split_policy` (the writer's), for
 /// statements of every size around the limits, cut or not.
 #[test]
@@ -545,6 +584,49 @@ fn statement_size_is_the_serialized_size() {
                 split::serialized_size(&st),
                 "{a:?} {b:?}"
             );
+        }
+    }
+}
+
+mod bounds {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z:*/-]{0,12}",
+            "\\PC{0,6}",
+            "[\\x00-\\x7f]{0,6}",
+            "[\"\\\\ ]{0,4}"
+        ]
+    }
+
+    proptest! {
+        /// `tight_bound` never falls below the measured size, escapes and non-ASCII
+        /// included: else `policy_parts` could keep whole a level `split_policy` cuts.
+        #[test]
+        fn tight_bound_is_at_least_the_size(
+            sid in prop::option::of(text()),
+            actions in prop::collection::vec(text(), 0..4),
+            resources in prop::collection::vec(text(), 0..4),
+            conditions in prop::collection::btree_map(
+                text(),
+                prop::collection::btree_map(text(), prop::collection::vec(text(), 0..3), 0..3),
+                0..3,
+            ),
+            not in any::<(bool, bool)>(),
+        ) {
+            let st = AwsStatement {
+                sid,
+                effect: Effect::Deny,
+                not_action: not.0,
+                actions,
+                not_resource: not.1,
+                resources,
+                conditions,
+                span: Default::default(),
+            };
+            prop_assert!(tight_bound(&st) >= statement_size(&st));
         }
     }
 }

@@ -19,23 +19,27 @@ pub fn template_with(
     expr: &dyn Fn(&str) -> String,
     external: &dyn Fn(&str) -> String,
 ) -> String {
+    // Without a `{` there is neither a placeholder nor anything to escape.
+    if !s.contains('{') {
+        return s.to_string();
+    }
     let parts = parts(s);
     let mut out = String::with_capacity(s.len() + 8);
     for (i, part) in parts.iter().enumerate() {
         match part {
             Part::Text(t) => {
-                let escaped = escape(t);
+                let start = out.len();
+                escape_into(&mut out, t);
                 // `$` right before an interpolation would make `$${`, an escape: write
                 // the trailing `$`s as an interpolation of their own (`${"$"}`).
                 let next_is_param =
                     matches!(parts.get(i + 1), Some(Part::Param(_) | Part::External(_)));
-                let head = escaped.trim_end_matches('$');
-                let dollars = escaped.len() - head.len();
+                let dollars = out[start..].len() - out[start..].trim_end_matches('$').len();
                 if next_is_param && dollars > 0 {
-                    out.push_str(head);
-                    out.push_str(&format!("${{\"{}\"}}", "$".repeat(dollars)));
-                } else {
-                    out.push_str(&escaped);
+                    out.truncate(out.len() - dollars);
+                    out.push_str("${\"");
+                    out.extend(std::iter::repeat_n('$', dollars));
+                    out.push_str("\"}");
                 }
             }
             Part::Param(name) => {
@@ -51,9 +55,15 @@ pub fn template_with(
 
 /// Literal text for a Terraform string: `${` → `$${`, `%{` → `%%{`.
 pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    escape_into(&mut out, text);
+    out
+}
+
+/// [`escape`], appended to `out`.
+fn escape_into(out: &mut String, text: &str) {
     // One pass: each `{` after a `$` or `%` doubles that character (the two
     // replacements cannot make or break each other's pairs).
-    let mut out = String::with_capacity(text.len() + 2);
     let mut rest = text;
     while let Some(i) = rest.find('{') {
         let before = &rest[..i];
@@ -65,7 +75,6 @@ pub fn escape(text: &str) -> String {
         rest = &rest[i + 1..];
     }
     out.push_str(rest);
-    out
 }
 
 /// A string with no placeholders, escaped.
@@ -129,6 +138,40 @@ mod tests {
             template("${file(\"/etc/passwd\")}", &var),
             "$${file(\"/etc/passwd\")}"
         );
+    }
+
+    /// The former `template_with`: each text part escaped into a string of its own.
+    fn template_by_parts(s: &str) -> String {
+        let parts = parts(s);
+        let mut out = String::new();
+        for (i, part) in parts.iter().enumerate() {
+            match part {
+                Part::Text(t) => {
+                    let escaped = escape(t);
+                    let next_is_param =
+                        matches!(parts.get(i + 1), Some(Part::Param(_) | Part::External(_)));
+                    let head = escaped.trim_end_matches('$');
+                    let dollars = escaped.len() - head.len();
+                    if next_is_param && dollars > 0 {
+                        out.push_str(head);
+                        out.push_str(&format!("${{\"{}\"}}", "$".repeat(dollars)));
+                    } else {
+                        out.push_str(&escaped);
+                    }
+                }
+                Part::Param(name) => out.push_str(&format!("${{{}}}", var(name))),
+                Part::External(path) => out.push_str(&format!("<{path}>")),
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn template_as_by_parts(s in "[$${}}%a._-]{0,16}") {
+            let got = template_with(&s, &var, &|p| format!("<{p}>"));
+            proptest::prop_assert_eq!(got, template_by_parts(&s));
+        }
     }
 
     #[test]
