@@ -435,45 +435,17 @@ pub fn policy_parts(access: &Access) -> Vec<Cow<'_, [AwsStatement]>> {
 }
 
 /// Whether [`split_policy`] would leave `statements` whole, as one policy: it does when
-/// bounds of their sizes fit together (no statement is then cut, none overflows);
-/// measured without serializing.
+/// their sizes fit together (no statement is then cut, none overflows);
+/// [`statement_size`] measures them without serializing.
 fn fits_whole(statements: &[AwsStatement]) -> bool {
     let mut n = empty_policy_size();
     for st in statements {
-        n += tight_bound(st) + 1;
+        n += statement_size(st) + 1;
         if n > MANAGED_POLICY_SIZE_LIMIT {
             return false;
         }
     }
     true
-}
-
-/// At least [`statement_size`]: [`size_bound`]'s count, but a string that needs no
-/// escape counted as its bytes, quotes and comma (`size_bound` allows six characters a
-/// byte for every string, which large levels overrun).
-fn tight_bound(st: &AwsStatement) -> usize {
-    let text = |s: &String| {
-        if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
-            6 * s.len() + 3
-        } else {
-            s.len() + 3
-        }
-    };
-    // `{"Sid":,"Effect":"Allow","NotAction":[],"NotResource":[],"Condition":{}}`: 73.
-    let mut n = 80 + st.sid.as_ref().map_or(0, text);
-    n += st
-        .actions
-        .iter()
-        .chain(&st.resources)
-        .map(text)
-        .sum::<usize>();
-    for (op, keys) in &st.conditions {
-        n += text(op) + 3;
-        for (key, values) in keys {
-            n += text(key) + 3 + values.iter().map(text).sum::<usize>();
-        }
-    }
-    n
 }
 
 /// A policy document of `statements`, as compact JSON.

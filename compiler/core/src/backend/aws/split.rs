@@ -4,9 +4,10 @@
 use super::*;
 
 /// The size of one statement as it appears inside a policy: the characters other than
-/// white space of its compact JSON (as [`policy_size`] counts), added up from the lengths of its strings as JSON writes them rather
-/// than by writing it (the splitter measures every statement, and every candidate chunk
-/// of a large one). Keys in [`StatementJson`]'s order; `serialized_size` is the check.
+/// white space of its compact JSON (as [`policy_size`] counts), added up from the
+/// lengths of its strings as JSON writes them rather than by writing it (the splitter
+/// measures every statement, and every candidate chunk of a large one). Keys in
+/// [`StatementJson`]'s order; `serialized_size` is the check.
 pub(super) fn statement_size(st: &AwsStatement) -> usize {
     // `"Name":` and the comma before every field but the first.
     let field = |name: &str| name.len() + 4;

@@ -2,7 +2,7 @@
 //! `serde_yaml` makes of their `Serialize` structs, which stay the fallback for any
 //! string whose YAML style is not certain (see `tests`).
 
-use super::{BindingDoc, RoleDoc, RuleDoc, Subject};
+use super::{BindingDoc, Metadata, RoleDoc, RuleDoc, Subject};
 use crate::backend::yaml::{to_yaml, Block, Unsure};
 use serde::Serialize;
 
@@ -15,26 +15,28 @@ pub(super) fn push_doc<D: Direct + Serialize>(out: &mut String, doc: &D) {
     }
 }
 
+/// `apiVersion`, `kind` and `metadata`, as every RBAC document begins.
+fn head(b: &mut Block, api_version: &str, kind: &str, m: &Metadata) -> Result<(), Unsure> {
+    b.entry(0, "apiVersion", api_version)?;
+    b.entry(0, "kind", kind)?;
+    b.open(0, "metadata")?;
+    b.entry(2, "name", m.name)?;
+    if let Some(ns) = m.namespace {
+        b.entry(2, "namespace", ns)?;
+    }
+    if !m.labels.is_empty() {
+        b.map(2, "labels", m.labels.iter().map(|(k, v)| (*k, *v)))?;
+    }
+    Ok(())
+}
+
 pub(super) trait Direct {
     fn write(&self, b: &mut Block) -> Result<(), Unsure>;
 }
 
 impl Direct for RoleDoc<'_> {
     fn write(&self, b: &mut Block) -> Result<(), Unsure> {
-        b.entry(0, "apiVersion", self.api_version)?;
-        b.entry(0, "kind", self.kind)?;
-        b.open(0, "metadata")?;
-        b.entry(2, "name", self.metadata.name)?;
-        if let Some(ns) = self.metadata.namespace {
-            b.entry(2, "namespace", ns)?;
-        }
-        if !self.metadata.labels.is_empty() {
-            b.map(
-                2,
-                "labels",
-                self.metadata.labels.iter().map(|(k, v)| (*k, *v)),
-            )?;
-        }
+        head(b, self.api_version, self.kind, &self.metadata)?;
         if let Some(agg) = &self.aggregation_rule {
             b.open(0, "aggregationRule")?;
             if agg.cluster_role_selectors.is_empty() {
@@ -83,20 +85,7 @@ impl RuleDoc<'_> {
 
 impl Direct for BindingDoc<'_> {
     fn write(&self, b: &mut Block) -> Result<(), Unsure> {
-        b.entry(0, "apiVersion", self.api_version)?;
-        b.entry(0, "kind", self.kind)?;
-        b.open(0, "metadata")?;
-        b.entry(2, "name", self.metadata.name)?;
-        if let Some(ns) = self.metadata.namespace {
-            b.entry(2, "namespace", ns)?;
-        }
-        if !self.metadata.labels.is_empty() {
-            b.map(
-                2,
-                "labels",
-                self.metadata.labels.iter().map(|(k, v)| (*k, *v)),
-            )?;
-        }
+        head(b, self.api_version, self.kind, &self.metadata)?;
         b.open(0, "roleRef")?;
         b.entry(2, "apiGroup", self.role_ref.api_group)?;
         b.entry(2, "kind", self.role_ref.kind)?;
