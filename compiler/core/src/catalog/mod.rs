@@ -139,11 +139,15 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     if i + 1 == p.len() && p[i] == b'*' {
         return true;
     }
-    glob_match_by(pattern, text, |p, t| {
-        p == '?'
-            || p.eq_ignore_ascii_case(&t)
-            || (!p.is_ascii() && p.to_lowercase().eq(t.to_lowercase()))
-    })
+    glob_match_by(pattern, text, iam_char_matches)
+}
+
+/// Whether pattern character `p` matches text character `t` as IAM compares them:
+/// `?` any, ASCII without case, other characters by their lower case.
+fn iam_char_matches(p: char, t: char) -> bool {
+    p == '?'
+        || p.eq_ignore_ascii_case(&t)
+        || (!p.is_ascii() && p.to_lowercase().eq(t.to_lowercase()))
 }
 
 /// The glob engine: `*` in `pattern` matches any run of `text`; every other pattern
@@ -213,11 +217,7 @@ mod tests {
         ];
         for p in patterns {
             for t in texts {
-                let engine = glob_match_by(p, t, |p, t| {
-                    p == '?'
-                        || p.eq_ignore_ascii_case(&t)
-                        || (!p.is_ascii() && p.to_lowercase().eq(t.to_lowercase()))
-                });
+                let engine = glob_match_by(p, t, iam_char_matches);
                 assert_eq!(glob_match(p, t), engine, "{p:?} {t:?}");
             }
         }

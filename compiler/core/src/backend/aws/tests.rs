@@ -242,19 +242,7 @@ fn policy_parts_are_split_policy() {
     for n in 0..sizes.len() {
         for repeat in [1, 4, 12] {
             let mut a = crate::backend::test_model::access("level", None);
-            a.aws = sizes[..=n]
-                .iter()
-                .cycle()
-                .take((n + 1) * repeat)
-                .enumerate()
-                .map(|(i, k)| {
-                    statement(
-                        Some(&format!("S{i}")),
-                        &many_actions(&format!("s{i}"), *k)[..],
-                        &["*"],
-                    )
-                })
-                .collect();
+            a.aws = sized(sizes[..=n].iter().cycle().take((n + 1) * repeat));
             let parts = policy_parts(&a);
             let split = split_policy(&a.aws, MANAGED_POLICY_SIZE_LIMIT);
             assert_eq!(parts.len(), split.len(), "{n} sizes x {repeat}");
@@ -272,6 +260,20 @@ fn policy_parts_are_split_policy() {
     assert!(policy_parts(&crate::backend::test_model::access("none", None)).is_empty());
 }
 
+/// Statements `S0`, `S1`... on `*`, the `i`th with as many actions as the `i`th size.
+fn sized<'a>(sizes: impl Iterator<Item = &'a usize>) -> Vec<AwsStatement> {
+    sizes
+        .enumerate()
+        .map(|(i, k)| {
+            statement(
+                Some(&format!("S{i}")),
+                &many_actions(&format!("s{i}"), *k)[..],
+                &["*"],
+            )
+        })
+        .collect()
+}
+
 /// `policy_count` (the size check's) agrees with `split_policy` (the writer's), for
 /// statements of every size around the limits, cut or not.
 #[test]
@@ -279,18 +281,7 @@ fn policy_count_is_the_number_of_parts() {
     let sizes = [1, 3, 10, 40, 90, 150, 400];
     for limit in [300, 1_000, 2_048, MANAGED_POLICY_SIZE_LIMIT] {
         for n in 0..sizes.len() {
-            let input: Vec<AwsStatement> = sizes[..=n]
-                .iter()
-                .chain(sizes[..n].iter().rev())
-                .enumerate()
-                .map(|(i, k)| {
-                    statement(
-                        Some(&format!("S{i}")),
-                        &many_actions(&format!("s{i}"), *k)[..],
-                        &["*"],
-                    )
-                })
-                .collect();
+            let input = sized(sizes[..=n].iter().chain(sizes[..n].iter().rev()));
             assert_eq!(
                 policy_count(&input, limit),
                 split_policy(&input, limit).len(),
