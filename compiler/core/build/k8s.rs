@@ -22,6 +22,8 @@ pub fn generate(out_dir: &Path) {
     }
     let mut source = "";
     let mut rows = Vec::new();
+    // The groups in file order (sorted, the core group `""` first), each once.
+    let mut groups: Vec<String> = Vec::new();
     for line in lines {
         if let Some(rest) = line.strip_prefix("# Source: ") {
             source = rest;
@@ -32,6 +34,9 @@ pub fn generate(out_dir: &Path) {
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() != 6 || !(f[3] == "N" || f[3] == "C") {
             corrupt(line);
+        }
+        if groups.last().is_none_or(|g| g != f[0]) {
+            groups.push(f[0].to_owned());
         }
         let verbs: Vec<&str> = f[4].split(' ').filter(|v| !v.is_empty()).collect();
         rows.push(format!(
@@ -53,5 +58,6 @@ pub fn generate(out_dir: &Path) {
         out.push_str(",\n");
     }
     out.push_str("];\n");
+    writeln!(out, "static GROUPS: [&str; {}] = {groups:?};", groups.len()).unwrap();
     std::fs::write(out_dir.join("k8s_catalog.rs"), out).unwrap();
 }

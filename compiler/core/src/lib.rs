@@ -13,6 +13,7 @@ pub mod backend;
 pub mod catalog;
 pub mod check;
 pub mod diag;
+pub mod fast_hash;
 pub mod import;
 pub mod loader;
 pub mod lower;

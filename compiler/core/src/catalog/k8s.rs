@@ -140,11 +140,15 @@ pub fn resources_in_group(group: &str) -> Vec<&'static Resource> {
     out
 }
 
-/// All API groups, sorted; the core group `""` comes first.
-pub fn groups() -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = builtin().iter().map(|r| r.group).collect();
-    out.dedup();
-    out
+/// All API groups, sorted; the core group `""` comes first. Listed by the build
+/// script, as a rule's check asks for them and the table has hundreds of rows.
+pub fn groups() -> &'static [&'static str] {
+    &GROUPS
+}
+
+/// Whether `group` is a built-in API group (`""` is the core group).
+pub fn is_group(group: &str) -> bool {
+    GROUPS.binary_search(&group).is_ok()
 }
 
 /// The plain (non-sub) resource of a kind in a group, preferred version
@@ -157,10 +161,10 @@ pub fn by_kind(group: &str, kind: &str) -> Option<&'static Resource> {
 
 /// "Did you mean" for an unknown group name.
 pub fn suggest_group(group: &str) -> Option<&'static str> {
-    if groups().contains(&group) {
+    if is_group(group) {
         return None;
     }
-    did_you_mean(group, groups().into_iter().filter(|g| !g.is_empty()))
+    did_you_mean(group, groups().iter().copied().filter(|g| !g.is_empty()))
 }
 
 /// "Did you mean" for an unknown resource of a known group (`"pod"` -> `"pods"`,
@@ -305,7 +309,7 @@ pub fn missing(n: &Name) -> (Missing, Vec<String>) {
     };
     let resource = &n.resource;
     let why = match &n.group {
-        Some(g) if !groups().contains(&g.as_str()) => {
+        Some(g) if !is_group(g) => {
             let suggestion = if !elsewhere.is_empty() {
                 None
             } else if let Some(s) = suggest_group(g) {
@@ -370,6 +374,11 @@ mod tests {
         assert!(g.windows(2).all(|w| w[0] < w[1]));
         assert!(g.contains(&"apps") && g.contains(&"rbac.authorization.k8s.io"));
         assert!(!g.contains(&"extensions"));
+        // The build script's list is the table's groups, each once.
+        let mut from_rows: Vec<&str> = all.iter().map(|r| r.group).collect();
+        from_rows.dedup();
+        assert_eq!(g, from_rows.as_slice());
+        assert!(is_group("") && is_group("apps") && !is_group("extensions") && !is_group("app"));
     }
 
     /// Lookups binary-search the table the build script copies in file order: the

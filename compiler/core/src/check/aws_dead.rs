@@ -18,15 +18,17 @@ use crate::catalog::aws::{self as cat, Action, ActionResource, ResourceType, Ser
 use crate::catalog::aws_keys::{self, Carried, KeyKind};
 use crate::catalog::is_pattern;
 use crate::diag::{Code, Diagnostic};
+use crate::fast_hash::Fast;
 use crate::resolve::decls::Decls;
 use crate::source::Span;
 use crate::syntax::ast::{self, AwsStatement, Condition, Effect};
 use crate::vocab::iam_operators;
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashMap;
 
 mod everywhere;
+mod rows;
 use everywhere::Everywhere;
+use rows::Rows;
 
 /// The deployment's managed tag key, which a `scoped` level's conditions name.
 fn tag_key<'a>(decls: &Decls<'a>) -> Option<&'a str> {
@@ -161,9 +163,6 @@ enum Reach {
     None,
 }
 
-/// What the resources make of each (service, type) of the hits.
-type Named = HashMap<(Str, Str), Row, BuildHasherDefault<RangeHasher>>;
-
 /// One (service, type) against the statement's resources.
 #[derive(Clone, Copy)]
 struct Row {
@@ -183,7 +182,7 @@ struct Statement<'a> {
     /// (`*` stands for over 20,000 actions, which are never held).
     written: Vec<(&'a ast::Str, Vec<Hit>)>,
     /// Every row of every hit, when there are resources.
-    named: Named,
+    named: Rows<'a>,
     everywhere: &'a Everywhere<'a>,
     allow: bool,
 }
@@ -217,7 +216,7 @@ impl<'a> Statement<'a> {
             .map(|w| (arn::Split::new(&w.node), arn::service(&w.node)))
             .collect();
         // Whether the resources name a type: once per (service, type).
-        let mut named = Named::default();
+        let mut named = Rows::new(arns);
         // What `everywhere` grants of the service of the last hit: matches come grouped
         // by service.
         let mut last = None;
@@ -236,11 +235,8 @@ impl<'a> Statement<'a> {
                 .map(|(svc, action)| {
                     // Every row is judged, so that `named` holds them all.
                     let mut any = false;
-                    for r in action.resource_types {
-                        any |= named
-                            .entry((svc.prefix, r.name))
-                            .or_insert_with(|| row(svc.type_of(r), &arns))
-                            .named;
+                    for r in action.resource_types.as_slice() {
+                        any |= named.judge(svc, r);
                     }
                     Hit {
                         svc,
@@ -393,17 +389,7 @@ impl<'a> Statement<'a> {
         if self.resources.is_empty() || self.written.is_empty() {
             return services;
         }
-        let mut seen: HashSet<(Str, Str), BuildHasherDefault<RangeHasher>> = HashSet::default();
-        let mut types: Vec<(&Service, &ActionResource)> = Vec::new();
-        for (_, hits) in &self.written {
-            for h in hits {
-                for r in h.action.resource_types {
-                    if seen.insert((h.svc.prefix, r.name)) {
-                        types.push((h.svc, r));
-                    }
-                }
-            }
-        }
+        let types = self.named.order();
         if types.is_empty() {
             return services; // no action takes a resource: W0418 says so per action
         }
@@ -418,11 +404,7 @@ impl<'a> Statement<'a> {
         // with its own service's types only.
         let of_type: Vec<Option<&str>> = types
             .iter()
-            .map(|&(svc, r)| {
-                self.named
-                    .get(&(svc.prefix, r.name))
-                    .and_then(|t| t.service)
-            })
+            .map(|&(svc, r)| self.named.get(svc, r).and_then(|t| t.service))
             .collect();
         let mut by_service: HashMap<&str, Vec<(&Service, &ActionResource)>> = HashMap::new();
         for (&(svc, t), ts) in types.iter().zip(&of_type) {
@@ -579,11 +561,10 @@ impl<'a> Statement<'a> {
                     _ => aws_keys::carries_by(
                         h.svc,
                         h.action,
-                        h.action.resource_types.iter().filter(|r| {
-                            self.named
-                                .get(&(h.svc.prefix, r.name))
-                                .is_some_and(|t| t.named)
-                        }),
+                        h.action
+                            .resource_types
+                            .iter()
+                            .filter(|r| self.named.get(h.svc, r).is_some_and(|t| t.named)),
                         kind,
                         &mut by_list,
                     ),
@@ -688,9 +669,9 @@ impl<'a> Statement<'a> {
 /// string once, and the same few keys (`aws:ResourceTag/${TagKey}`) fill most lists.
 struct KeyLists<'k> {
     key: &'k str,
-    known: HashMap<(usize, usize), bool, BuildHasherDefault<RangeHasher>>,
+    known: HashMap<(usize, usize), bool, Fast>,
     /// Per catalog key, by its (address, length).
-    keys: HashMap<(usize, usize), bool, BuildHasherDefault<RangeHasher>>,
+    keys: HashMap<(usize, usize), bool, Fast>,
 }
 
 impl<'k> KeyLists<'k> {
@@ -718,35 +699,6 @@ impl<'k> KeyLists<'k> {
                         .or_insert_with(|| aws_keys::names_key(k, key))
                 })
             })
-    }
-}
-
-/// Hashes a list's (address, length): a multiply per word, as the standard hasher's
-/// SipHash would cost more than the lookup it saves.
-#[derive(Default)]
-struct RangeHasher(u64);
-
-impl Hasher for RangeHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
     }
 }
 

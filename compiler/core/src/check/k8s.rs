@@ -2,10 +2,11 @@
 //! Role, unknown verbs, and rules that repeat what the same role already grants.
 
 use crate::diag::{closest, Code, Diagnostic};
+use crate::fast_hash::Fast;
 use crate::resolve::decls::Decls;
 use crate::syntax::ast;
 use crate::vocab::k8s_verbs;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
     for a in decls.accesses.values() {
@@ -16,8 +17,9 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
 }
 
 fn check_role(decls: &Decls, role: &ast::K8sRole, diags: &mut Vec<Diagnostic>) {
-    // (group, resource, verb) -> the rule that first granted it.
-    let mut granted: BTreeMap<(&str, &str, &str), &ast::K8sRule> = BTreeMap::new();
+    // (group, resource, verb) -> the rule that first granted it. Hashed with a word
+    // hasher: a role of many resources and verbs makes hundreds of keys.
+    let mut granted: HashMap<(&str, &str, &str), &ast::K8sRule, Fast> = HashMap::default();
     for rule in &role.rules {
         verbs(rule, diags);
         names(decls, rule, diags);
@@ -154,7 +156,7 @@ fn names(decls: &Decls, rule: &ast::K8sRule, diags: &mut Vec<Diagnostic>) {
     for g in &rule.groups {
         let group = g.node.as_str();
         let custom = decls.custom_resources.keys().any(|(cg, _)| *cg == group);
-        let builtin = builtin_groups.contains(&group);
+        let builtin = k8s::is_group(group);
         if group == "*" || (!builtin && custom) {
             continue;
         }
@@ -245,7 +247,8 @@ fn retired(g: &ast::Str, resources: &[&str], diags: &mut Vec<Diagnostic>) {
         .iter()
         .filter_map(|r| {
             k8s::groups()
-                .into_iter()
+                .iter()
+                .copied()
                 .find(|bg| k8s::lookup(bg, r).is_some())
                 .map(|bg| format!("`{r}` by `{}`", if bg.is_empty() { "core" } else { bg }))
         })

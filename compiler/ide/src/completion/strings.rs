@@ -164,8 +164,8 @@ impl Ctx<'_> {
 
     fn k8s_groups(&mut self) {
         let mut groups: Vec<String> = catalog::k8s::groups()
-            .into_iter()
-            .map(str::to_string)
+            .iter()
+            .map(|g| g.to_string())
             .collect();
         groups.extend(self.custom_resources().into_iter().map(|c| c.0));
         groups.sort();

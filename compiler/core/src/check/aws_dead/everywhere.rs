@@ -5,14 +5,14 @@
 //! are in a set compared without regard to ASCII case, as IAM compares them, and each
 //! distinct pattern is in a list.
 
-use super::RangeHasher;
 use crate::catalog::glob_match;
+use crate::fast_hash::Fast;
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
 /// [`Caseless`] already folds a name into one word: the standard SipHash on top of it
 /// would cost more than the rest of the lookup.
-type Folded = BuildHasherDefault<RangeHasher>;
+type Folded = Fast;
 
 #[derive(Default)]
 pub(super) struct Everywhere<'a> {
