@@ -10,6 +10,7 @@
 pub mod access;
 pub mod acks;
 pub mod backend;
+pub mod byte_search;
 pub mod catalog;
 pub mod check;
 pub mod diag;

@@ -44,7 +44,16 @@ pub fn run(args: &BuildArgs) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let counts = output::print_diagnostics(&args.common, &c);
+    let code = publish_compiled(args, &c);
+    // The process exits next (`main`): the system takes the memory back at once, where
+    // freeing it piece by piece costs 2% of the Chalk example's build (as in `check`).
+    std::mem::forget(c);
+    code
+}
+
+/// Prints the diagnostics of `c` and, when it has no errors, writes its documents.
+fn publish_compiled(args: &BuildArgs, c: &engc_core::Compilation) -> i32 {
+    let counts = output::print_diagnostics(&args.common, c);
     if counts.errors > 0 || c.model.is_none() {
         output::summary(&args.common, "build", counts, None);
         return EXIT_INPUT;

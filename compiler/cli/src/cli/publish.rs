@@ -123,15 +123,15 @@ pub fn publish(
     }
     let staging = parent.join(format!(".{name}.engc-new-{}", std::process::id()));
     let result = (|| {
-        // Each folder is made once: a build of many files into few folders would
-        // otherwise ask the system twice per file (mkdir, then stat on EEXIST).
+        // Each folder is made once, its parents first: a build of many files into few
+        // folders would otherwise ask the system twice per file (mkdir, then stat on
+        // EEXIST), and a folder made before its parent asks three times.
         let mut made: HashSet<PathBuf> = HashSet::new();
+        make_dir(&staging, &parent, &mut made, fs)?;
         for f in files {
             let path = staging.join(&f.path);
-            if let Some(dir) = path.parent().filter(|d| !made.contains(*d)) {
-                fs.create_dir_all(dir)
-                    .map_err(|e| format!("cannot create `{}`: {}", dir.display(), reason(&e)))?;
-                made.insert(dir.to_path_buf());
+            if let Some(dir) = path.parent() {
+                make_dir(dir, &parent, &mut made, fs)?;
             }
             fs.write(&path, f.contents.as_bytes())
                 .map_err(|e| format!("cannot write `{}`: {}", path.display(), reason(&e)))?;
@@ -142,6 +142,25 @@ pub fn publish(
         let _ = fs.remove_dir_all(&staging);
     }
     result
+}
+
+/// Makes `dir` and those of its parents below `base` not yet in `made`, parents first.
+fn make_dir(
+    dir: &Path,
+    base: &Path,
+    made: &mut HashSet<PathBuf>,
+    fs: &dyn Fs,
+) -> Result<(), String> {
+    if dir == base || made.contains(dir) {
+        return Ok(());
+    }
+    if let Some(up) = dir.parent() {
+        make_dir(up, base, made, fs)?;
+    }
+    fs.create_dir_all(dir)
+        .map_err(|e| format!("cannot create `{}`: {}", dir.display(), reason(&e)))?;
+    made.insert(dir.to_path_buf());
+    Ok(())
 }
 
 /// Puts the staged folder in place of `out`. After it, the old folder (if any) is at
@@ -560,13 +579,18 @@ mod tests {
     }
 
     /// Folders are made once each, however many files they hold: the output's parent,
-    /// then one call per folder of the staged build.
+    /// then one call per folder of the staged build, each after its parent (one mkdir).
     #[test]
     fn each_folder_is_made_once() {
         struct Counting(Cell<usize>);
         impl Fs for Counting {
             fn create_dir_all(&self, p: &Path) -> io::Result<()> {
                 self.0.set(self.0.get() + 1);
+                assert!(
+                    p.parent().unwrap().is_dir(),
+                    "{} before its parent",
+                    p.display()
+                );
                 RealFs.create_dir_all(p)
             }
             fn write(&self, p: &Path, c: &[u8]) -> io::Result<()> {
@@ -586,10 +610,12 @@ mod tests {
         let out = dir.path().join("out");
         let mut files = build("new");
         files.extend(["aws/c.json", "aws/d.json", "k8s/e.yaml"].map(|p| file(p, "x\n")));
+        files.push(file("terraform/aws/main.tf.json", "{}\n"));
         let fs = Counting(Cell::new(0));
         publish(&out, &files, &[], &fs).unwrap();
-        assert_eq!(fs.0.get(), 4); // the parent, aws, k8s, the staging folder itself
-        assert_eq!(contents(&out).len(), 6);
+        // The parent, the staging folder, aws, k8s, terraform, terraform/aws.
+        assert_eq!(fs.0.get(), 6);
+        assert_eq!(contents(&out).len(), 7);
         assert_eq!(
             std::fs::read_to_string(out.join("aws/d.json")).unwrap(),
             "x\n"

@@ -323,11 +323,11 @@ fn each_placeholder<'s>(
     let mut from = 0;
     // A byte loop for `$`, then a look at the next byte: the strings are short and
     // seldom hold a `$`, so a searcher's set-up cost more than the search; but whole
-    // documents (`backend::placeholders_in`) are searched with memchr. `$`, `{` and `}`
-    // are ASCII, so every index found is a character boundary.
+    // documents (`backend::placeholders_in`) are searched a word at a time. `$`, `{` and
+    // `}` are ASCII, so every index found is a character boundary.
     let dollar = |hay: &[u8]| {
         if hay.len() >= 64 {
-            memchr::memchr(b'$', hay)
+            crate::byte_search::find(hay, b'$')
         } else {
             hay.iter().position(|&c| c == b'$')
         }

@@ -292,7 +292,7 @@ impl Layout {
         let b = text.as_bytes();
         let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
         // Bytes, not chars: the white space and the word are ASCII (one pass per line).
-        let lines = memchr::memchr_iter(b'\n', b)
+        let lines = crate::byte_search::positions(b, b'\n')
             .map(|i| i + 1)
             .filter_map(|start| {
                 let at = start
@@ -308,7 +308,7 @@ impl Layout {
                 (DECLARATION_KEYWORDS.contains(&word) && !statement).then_some(at)
             })
             .collect();
-        let last_close = memchr::memmem::rfind(b, b"*/");
+        let last_close = text.rfind("*/");
         Layout { lines, last_close }
     }
 
