@@ -70,7 +70,9 @@ fn shared(a: &str, b: &str) -> bool {
     let (a, b) = (tokens(a), tokens(b));
     let (n, m) = (a.len(), b.len());
     let mut seen = vec![false; (n + 1) * (m + 1)];
-    let mut todo = vec![(0usize, 0usize)];
+    // (Room for a typical search without growing: each step pushes at most two.)
+    let mut todo = Vec::with_capacity(2 * (n + m) + 2);
+    todo.push((0usize, 0usize));
     while let Some((i, j)) = todo.pop() {
         if std::mem::replace(&mut seen[i * (m + 1) + j], true) {
             continue;

@@ -210,12 +210,13 @@ impl<'a> Statement<'a> {
             }
             _ => Vec::new(),
         };
-        // With the service of each ARN, found once.
-        let arns: Vec<(arn::Split, Option<&str>)> = resources
+        // With the service of each ARN, found once; by service (see `row`).
+        let mut arns: Vec<(arn::Split, Option<&str>)> = resources
             .iter()
             .map(|w| (arn::Split::new(&w.node), arn::service(&w.node)))
             .collect();
         // Whether the resources name a type: once per (service, type).
+        arns.sort_by_key(|&(_, service)| service);
         let mut named = Rows::new(arns);
         // What `everywhere` grants of the service of the last hit: matches come grouped
         // by service.
@@ -717,7 +718,9 @@ fn names(rt: Option<&'static ResourceType>, resources: &[(arn::Split, Option<&st
     row(rt, resources).named
 }
 
-/// [`names`], with the service field of the type's first ARN format.
+/// [`names`], with the service field of the type's first ARN format. `resources` are
+/// sorted by service (those without one first), so that a format is compared only with
+/// the resources of its own service and those that may be of any.
 fn row(rt: Option<&'static ResourceType>, resources: &[(arn::Split, Option<&str>)]) -> Row {
     let Some(rt) = rt else {
         return Row {
@@ -732,9 +735,19 @@ fn row(rt: Option<&'static ResourceType>, resources: &[(arn::Split, Option<&str>
         if i == 0 {
             first = ts;
         }
-        resources.iter().any(|(w, service)| {
-            service.is_none_or(|s| ts.is_none_or(|ts| ts == s)) && arn::names_split(w, &template)
-        })
+        let (any, own): (&[_], &[_]) = match ts {
+            None => (resources, &[]),
+            Some(ts) => {
+                let (any, rest) =
+                    resources.split_at(resources.partition_point(|(_, s)| s.is_none()));
+                let start = rest.partition_point(|(_, s)| s.is_some_and(|s| s < ts));
+                let len = rest[start..].partition_point(|(_, s)| *s == Some(ts));
+                (any, &rest[start..start + len])
+            }
+        };
+        any.iter()
+            .chain(own)
+            .any(|(w, _)| arn::names_split(w, &template))
     });
     Row {
         named,
@@ -770,4 +783,55 @@ fn no_account_field(types: &[&(&Service, &ActionResource)], written: &str) -> bo
         svc.type_of(r)
             .is_some_and(|rt| rt.arns().any(|a| arn::names_type(&blanked, a)))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `row` compares each format only with the resources of its service and those of
+    /// any: the same answer as comparing it with every resource, on every type of a few
+    /// services and every subset of a pool of ARNs of several services (and none).
+    #[test]
+    fn rows_by_service_agree_with_every_resource() {
+        let pool = [
+            "arn:aws:ec2:*:*:volume/*",
+            "arn:aws:ec2:us-east-1:${account_id}:instance/i-1",
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:logs:*:*:log-group:chalk*",
+            "arn:aws:kms:*:*:key/*",
+            "arn:aws:*:*:*:*",
+            "arn:${partition}:ec2:*:*:*",
+            "*",
+        ];
+        let every = |rt: &'static ResourceType, resources: &[(arn::Split, Option<&str>)]| {
+            rt.arns().any(|template| {
+                let template = arn::Split::new(template);
+                let ts = template.service_field();
+                resources.iter().any(|(w, service)| {
+                    service.is_none_or(|s| ts.is_none_or(|ts| ts == s))
+                        && arn::names_split(w, &template)
+                })
+            })
+        };
+        let services =
+            ["ec2", "s3", "logs", "kms", "iam"].map(|s| cat::catalog().service(s).unwrap());
+        for mask in 0u32..(1 << pool.len()) {
+            let mut arns: Vec<(arn::Split, Option<&str>)> = (0..pool.len())
+                .filter(|i| mask & (1 << i) != 0)
+                .map(|i| (arn::Split::new(pool[i]), arn::service(pool[i])))
+                .collect();
+            arns.sort_by_key(|&(_, s)| s);
+            for svc in services {
+                for rt in svc.resource_types.as_slice() {
+                    assert_eq!(
+                        row(Some(rt), &arns).named,
+                        every(rt, &arns),
+                        "{} {mask:b}",
+                        rt.name
+                    );
+                }
+            }
+        }
+    }
 }
