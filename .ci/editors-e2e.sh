@@ -21,7 +21,7 @@ apt_install --no-install-recommends "${need_apt[@]}"
 
 echo "== engc binary"
 cargo build --release --locked --bin engc
-export ENGC_BIN="${CARGO_TARGET_DIR:-$root/target}/release/engc"
+export ENGC_BIN="$release/engc"
 
 bash editors/test/nvim-headless.sh nvim
 bash editors/test/emacs-batch.sh emacs

@@ -1,10 +1,13 @@
 # Sourced by the CI scripts, from the repository's root (they `cd` there first):
 #   $target                  the cargo target folder (honours CARGO_TARGET_DIR)
+#   $release                 where the release binaries are: .cargo/config.toml builds
+#                            for the host's tuple by name, so target/<host tuple>/release
 #   fail MESSAGE             prints `error: SCRIPT: MESSAGE` and exits 2
 #   apt_install [OPTIONS] PACKAGE...
 #                            installs Debian packages (as root, or through sudo); with
 #                            no package it does nothing
 target="${CARGO_TARGET_DIR:-$PWD/target}"
+release="$target/$(rustc -vV | sed -n 's/^host: //p')/release"
 
 fail() {
   echo "error: $(basename "$0" .sh): $*" >&2

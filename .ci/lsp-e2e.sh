@@ -16,7 +16,7 @@ root=$PWD
 
 echo "== engc binary"
 cargo build --release --locked --bin engc
-export ENGC_BIN="${CARGO_TARGET_DIR:-$root/target}/release/engc"
+export ENGC_BIN="$release/engc"
 
 echo "== Python client (pytest-lsp)"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/engc-lsp-e2e"

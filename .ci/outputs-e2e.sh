@@ -61,7 +61,7 @@ for p in "${pkgs[@]}"; do
 done
 
 cargo build --release --locked --quiet
-engc="$target/release/engc"
+engc="$release/engc"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

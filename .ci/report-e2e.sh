@@ -20,7 +20,7 @@ command -v python3 >/dev/null || fail "needs python3"
 command -v chromium >/dev/null || apt_install chromium
 
 cargo build --release --locked --quiet --bin engc
-engc="$target/release/engc"
+engc="$release/engc"
 check="python3 tests/e2e/report/check_page.py"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

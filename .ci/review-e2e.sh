@@ -26,7 +26,7 @@ if ! "$venv/bin/python" -c 'import jsonschema, schemastore, rfc3986_validator' 2
 fi
 
 cargo build --release --locked --quiet
-engc="$target/release/engc"
+engc="$release/engc"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -31,7 +31,7 @@ node --version
 
 echo "== engc binary and the .vsix"
 cargo build --release --locked --bin engc
-export ENGC_BIN="$target/release/engc"
+export ENGC_BIN="$release/engc"
 (cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

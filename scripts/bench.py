@@ -27,6 +27,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import built
+
 ROOT = Path(__file__).resolve().parent.parent
 PINS = ["parliament==1.6.4", "policy_sentry==0.13.2"]
 VENV = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "engc-bench" / "venv"
@@ -75,7 +77,7 @@ def actions(policy_dir):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--engc", default=str(ROOT / "target" / "release" / "engc"))
+    ap.add_argument("--engc", default=built.engc("release"))
     ap.add_argument("--runs", type=int, default=11)
     args = ap.parse_args()
     parliament, sentry = venv_bin("parliament"), venv_bin("policy_sentry")

@@ -24,9 +24,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+import built
+
 ROOT = Path(__file__).resolve().parent.parent
 PINS = ["parliament==1.6.4", "checkov==3.3.30"]
 VENV = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "engc-risk-compare" / "venv"
+
 
 # Findings that say "this principal can do something dangerous". Other findings
 # (RESOURCE_STAR, malformed or unknown names, style) are not about escalation.
@@ -114,7 +117,7 @@ def acknowledged(src):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--engc", default=str(ROOT / "target/release/engc"))
+    ap.add_argument("--engc", default=built.engc("release"))
     ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args()
     if not Path(a.engc).exists():

@@ -5,11 +5,12 @@
 # installed (Debian 12: apt-get install emacs-nox elpa-eglot).
 #
 # Usage: editors/test/emacs-batch.sh [EMACS]    (default: emacs on PATH)
-# The engc binary: $ENGC_BIN, else $CARGO_TARGET_DIR/release/engc, else target/release/engc.
+# The engc binary: $ENGC_BIN, else the release build's (under $CARGO_TARGET_DIR, else
+# target/, in the host tuple's folder: see .cargo/config.toml).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-engc=${ENGC_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/engc}
+engc=${ENGC_BIN:-${CARGO_TARGET_DIR:-$root/target}/$(rustc -vV | sed -n 's/^host: //p')/release/engc}
 [ -x "$engc" ] || { echo "emacs-batch: no engc binary at $engc (cargo build --release)" >&2; exit 2; }
 emacs=${1:-emacs}
 

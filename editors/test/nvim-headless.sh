@@ -5,12 +5,13 @@
 # that clears the error).
 #
 # Usage: editors/test/nvim-headless.sh [NVIM...]    (default: nvim on PATH)
-# The engc binary: $ENGC_BIN, else $CARGO_TARGET_DIR/release/engc, else target/release/engc.
+# The engc binary: $ENGC_BIN, else the release build's (under $CARGO_TARGET_DIR, else
+# target/, in the host tuple's folder: see .cargo/config.toml).
 # Every Neovim runs the 0.7-0.9 block; 0.10 and later run the 0.10 block too.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-engc=${ENGC_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/engc}
+engc=${ENGC_BIN:-${CARGO_TARGET_DIR:-$root/target}/$(rustc -vV | sed -n 's/^host: //p')/release/engc}
 [ -x "$engc" ] || { echo "nvim-headless: no engc binary at $engc (cargo build --release)" >&2; exit 2; }
 [ $# -gt 0 ] || set -- nvim
 

@@ -1,6 +1,6 @@
 """A real LSP client (pytest-lsp, on pygls) driving the built `engc lsp` binary.
 
-The binary is `$ENGC_BIN`, else `target/debug/engc` of this repository. Each test gets
+The binary is `$ENGC_BIN`, else the debug build of this repository (scripts/built.py). Each test gets
 its own server process and its own folder of `.eng` files.
 """
 
@@ -16,7 +16,10 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-ENGC = os.environ.get("ENGC_BIN") or str(ROOT / "target" / "debug" / "engc")
+sys.path.insert(0, str(ROOT / "scripts"))
+import built  # noqa: E402
+
+ENGC = os.environ.get("ENGC_BIN") or built.engc("debug")
 
 if not pathlib.Path(ENGC).exists():
     sys.exit(f"engc binary not found at {ENGC}: build it (cargo build) or set ENGC_BIN")
