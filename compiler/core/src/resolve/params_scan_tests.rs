@@ -39,7 +39,7 @@ fn byte_scan_finds_what_find_found() {
         "$$${b}}",
         "x${a}y${b",
     ];
-    // Also inside long text, where the scan searches with memchr.
+    // Also inside long text, where the scan searches a word at a time (byte_search).
     let long: Vec<String> = cases
         .iter()
         .map(|c| format!("{}{c}{}{c}", "é".repeat(40), "a$".repeat(40)))
