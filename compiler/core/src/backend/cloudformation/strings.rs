@@ -73,12 +73,10 @@ impl Strings {
         statements: &'a [crate::model::TrustStatement],
         d: Dialect<'a>,
     ) -> TrustDocument<'a> {
-        let key_has_params = statements.iter().any(|st| {
-            st.conditions
-                .values()
-                .flat_map(|keys| keys.keys())
-                .any(|k| crate::backend::template::has_params(k))
-        });
+        let key_has_params = any_key(
+            statements.iter().map(|st| &st.conditions),
+            crate::backend::template::has_params,
+        );
         if key_has_params {
             let text = crate::backend::json::to_compact_json(&TrustPolicy::with(
                 statements,
@@ -99,12 +97,10 @@ impl Strings {
         statements: &'a [AwsStatement],
         d: Dialect<'a>,
     ) -> Document<'a> {
-        let key_has_params = statements.iter().any(|st| {
-            st.conditions
-                .values()
-                .flat_map(|keys| keys.keys())
-                .any(|k| crate::backend::template::has_substitutions(k))
-        });
+        let key_has_params = any_key(
+            statements.iter().map(|st| &st.conditions),
+            crate::backend::template::has_substitutions,
+        );
         if key_has_params {
             Document::Text(self.str(&crate::backend::aws::policy_document_compact(statements)))
         } else {
@@ -138,4 +134,17 @@ impl Strings {
             Document::Object(PolicyDocument::resource(statements, d))
         }
     }
+}
+
+/// Whether a condition key of the blocks passes `test`. A key with a parameter makes
+/// the whole document one `Fn::Sub` text: a JSON object's key cannot hold an `Fn::Sub`.
+fn any_key<'c>(
+    blocks: impl IntoIterator<Item = &'c crate::model::Conditions>,
+    test: fn(&str) -> bool,
+) -> bool {
+    blocks
+        .into_iter()
+        .flat_map(|c| c.values())
+        .flat_map(|keys| keys.keys())
+        .any(|k| test(k))
 }
