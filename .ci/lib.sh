@@ -3,6 +3,8 @@
 #   $release                 where the release binaries are: .cargo/config.toml builds
 #                            for the host's tuple by name, so target/<host tuple>/release
 #   fail MESSAGE             prints `error: SCRIPT: MESSAGE` and exits 2
+#   disk                     prints the free space where the target folder is (a CI run
+#                            that fills the disk fails far from the cause)
 #   apt_install [OPTIONS] PACKAGE...
 #                            installs Debian packages (as root, or through sudo); with
 #                            no package it does nothing
@@ -12,6 +14,12 @@ release="$target/$(rustc -vV | sed -n 's/^host: //p')/release"
 fail() {
   echo "error: $(basename "$0" .sh): $*" >&2
   exit 2
+}
+
+disk() {
+  local at="$target"
+  [ -d "$at" ] || at=.
+  echo "== disk: $(df -Ph "$at" | awk 'NR == 2 { print $4 }') free"
 }
 
 apt_install() {

@@ -3,7 +3,7 @@
 //! symbolic links resolved first, in the command line and the language server alike;
 //! a refused path is never read, so its content can never reach a diagnostic.
 
-mod common;
+use crate::common;
 
 use common::{engc, engc_in, json_codes, stderr, write};
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! concurrent builds, builds killed at any moment, and full or read-only file systems.
 //! (Every failing step of the swap is injected in `cli::publish`'s unit tests.)
 
-mod common;
+use crate::common;
 
 use common::{engc_in, example, stderr, tree};
 use std::path::Path;

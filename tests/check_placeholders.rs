@@ -1,8 +1,7 @@
 //! `engc check` only looks the documents through for placeholders and keeps none
 //! (`Options::only_placeholders`): it must find what building them all finds.
 
-#[path = "common/generate.rs"]
-mod generate;
+use crate::generate;
 
 use engc::backend::{emit, placeholders, Target};
 use engc::{compile, Input, Options};

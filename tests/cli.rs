@@ -1,7 +1,7 @@
 //! The `engc` binary as users and CI run it: exit codes, output formats, what is
 //! (not) written, and hostile input.
 
-mod common;
+use crate::common;
 
 use common::{engc, example, json_codes, stderr, tree, write};
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! values checked where they land and its documents written to DIR/<customer>/. Each
 //! customer's folder is byte for byte what a single build with its values writes.
 
-mod common;
+use crate::common;
 
 use common::{engc, example, stderr, write};
 use std::collections::BTreeMap;

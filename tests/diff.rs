@@ -1,7 +1,7 @@
 //! `engc diff`: the pairs of tests/diff/ in every format, a version against itself,
 //! gains and losses against set difference, `--git`, and hostile input.
 
-mod common;
+use crate::common;
 
 use common::{engc, engc_in, example, stderr, write};
 use engc::access::diff::aws::Act;

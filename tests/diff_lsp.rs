@@ -1,8 +1,7 @@
 //! The language server's reach of `engc diff`: hovering an access level's or a
 //! principal's name shows what the unsaved edits add to it against the saved files.
 
-#[path = "common/lsp_client.rs"]
-mod lsp_client;
+use crate::lsp_client;
 
 use lsp_client::*;
 

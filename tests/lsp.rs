@@ -1,10 +1,8 @@
 //! The language server in process: a client on an in-memory connection drives
 //! `engc::lsp::serve` through each feature, and through input meant to break it.
 
-#[path = "common/generate.rs"]
-mod generate;
-#[path = "common/lsp_client.rs"]
-mod lsp_client;
+use crate::generate;
+use crate::lsp_client;
 
 use lsp_client::*;
 use lsp_types as lt;

@@ -2,8 +2,7 @@
 //! sequence of edits, opens and closes, what it publishes must equal what a server
 //! that compiled the same texts from scratch publishes.
 
-#[path = "common/lsp_client.rs"]
-mod lsp_client;
+use crate::lsp_client;
 
 use lsp_client::*;
 use lsp_types as lt;
@@ -50,8 +49,7 @@ fn fresh(path: &Path, text: &str, others: &[(&Path, &str)]) -> Vec<lt::Diagnosti
     d
 }
 
-#[path = "common/generate.rs"]
-mod generate;
+use crate::generate;
 
 use generate::example_paths as examples;
 

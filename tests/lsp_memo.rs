@@ -8,11 +8,9 @@ use engc_ide::cache::ParseCache;
 use proptest::prelude::*;
 use std::path::Path;
 
-#[path = "common/generate.rs"]
-mod generate;
+use crate::generate;
 
-#[path = "common/compare.rs"]
-mod compare;
+use crate::compare;
 
 use compare::{example, floor, input, same};
 

@@ -6,10 +6,7 @@ use engc_core::loader::DiskLoader;
 use engc_core::{compile_with, Compilation, Options};
 use engc_ide::cache::ParseCache;
 
-// Shared with lsp_memo.rs, which uses all of it.
-#[path = "common/compare.rs"]
-#[allow(dead_code)]
-mod compare;
+use crate::compare;
 
 use compare::{example, input, same};
 

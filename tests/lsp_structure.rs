@@ -1,8 +1,7 @@
 //! The language server's structural features, in process: semantic tokens, document
 //! links, folding ranges, selection ranges, workspace symbols and inlay hints.
 
-#[path = "common/lsp_client.rs"]
-mod lsp_client;
+use crate::lsp_client;
 
 use lsp_client::*;
 use lsp_types as lt;

@@ -1,7 +1,7 @@
 //! `docs/manifest.schema.json` is the JSON Schema of `manifest.json`, derived from the
 //! structs that write it: the committed file must be the generated one, and every
 //! example's manifest must satisfy it. `UPDATE_SCHEMA=1 cargo test --test
-//! manifest_schema` rewrites the committed file.
+//! integration manifest_schema` rewrites the committed file.
 
 use engc::backend::{emit, manifest_schema, Target, MANIFEST_PATH};
 use engc::{compile, Input, Options};
@@ -20,7 +20,7 @@ fn the_committed_schema_is_the_generated_one() {
     let committed = std::fs::read_to_string(SCHEMA).unwrap_or_default();
     assert!(
         committed == generated,
-        "docs/manifest.schema.json is stale: run `UPDATE_SCHEMA=1 cargo test --test manifest_schema`"
+        "docs/manifest.schema.json is stale: run `UPDATE_SCHEMA=1 cargo test --test integration manifest_schema`"
     );
 }
 

@@ -3,7 +3,7 @@
 //! placeholder left in a written document is never silent; `--set`, `--set-file` and
 //! `--strict` behave as README says.
 
-mod common;
+use crate::common;
 
 use common::{engc, exits, stderr};
 use std::path::Path;

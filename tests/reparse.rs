@@ -2,8 +2,7 @@
 //! gives: the same lossless tree, the same AST (spans included) and the same syntax
 //! errors, after any sequence of edits; and it declines (None) when it cannot show that.
 
-#[path = "common/generate.rs"]
-mod generate;
+use crate::generate;
 
 use engc_core::source::FileId;
 use engc_core::syntax::reparse::reparse;

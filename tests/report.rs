@@ -3,7 +3,7 @@
 //! snapshots; escaping of hostile source text; exit codes and nothing written on error.
 //! .ci/report-e2e.sh renders the pages in headless Chromium.
 
-mod common;
+use crate::common;
 
 use common::{engc, engc_in, example, stderr, write};
 use std::path::Path;

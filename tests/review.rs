@@ -3,7 +3,7 @@
 //! install it) and `engc graph` (DOT snapshots, rendered by Graphviz's `dot` where it
 //! is installed; .ci/run installs it).
 
-mod common;
+use crate::common;
 
 use common::{engc, engc_in, example, stderr, write};
 use engc::diag::codes;

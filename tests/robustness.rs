@@ -8,10 +8,9 @@
 //! shortened input that still fails, ready to become a case of `directed_cases`.
 //!
 //! `ENGC_ROBUSTNESS_SCALE=50 ENGC_ROBUSTNESS_SEED=7 cargo test --release --test
-//! robustness` searches longer, with other mutants.
+//! integration robustness` searches longer, with other mutants.
 
-#[path = "common/generate.rs"]
-mod generate;
+use crate::generate;
 
 use engc::backend::{self, Target};
 use engc::ide::Analysis;
