@@ -26,9 +26,19 @@ pub fn findings(principals: &[Principal]) -> Vec<Diagnostic> {
     out
 }
 
-/// The probes' alternatives, expanded once rather than per principal.
+/// The table prepared once rather than per principal: for each need of each
+/// capability, its probe's alternatives and the services its AWS actions belong to.
 pub struct Analysis {
-    alternatives: Vec<Vec<Vec<(&'static str, String)>>>,
+    needs: Vec<Vec<Prepared>>,
+}
+
+/// One need of [`CAPABILITIES`], prepared.
+struct Prepared {
+    /// The probe's (service, resource) alternatives; none but for [`Need::Aws`].
+    alternatives: Vec<(&'static str, String)>,
+    /// The distinct texts before `:` of an AWS need's actions: a principal none of
+    /// whose Allow statements may name one of them cannot meet the need.
+    services: Vec<&'static str>,
 }
 
 impl Default for Analysis {
@@ -39,33 +49,25 @@ impl Default for Analysis {
 
 impl Analysis {
     pub fn new() -> Analysis {
-        let alternatives = CAPABILITIES
+        let needs = CAPABILITIES
             .iter()
-            .map(|c| {
-                c.needs
-                    .iter()
-                    .map(|n| match n {
-                        Need::Aws(_, probe) => probe.alternatives(),
-                        _ => Vec::new(),
-                    })
-                    .collect()
-            })
+            .map(|c| c.needs.iter().map(Prepared::new).collect())
             .collect();
-        Analysis { alternatives }
+        Analysis { needs }
     }
 
     /// Every capability `p` holds, as diagnostics added to `out`.
     pub fn findings(&self, p: &Principal, out: &mut Vec<Diagnostic>) {
-        let alternatives = &self.alternatives;
         let services = Services::of(p);
         let held: Vec<(&Capability, Vec<Vec<Hit>>)> = CAPABILITIES
             .iter()
-            .zip(alternatives)
-            .filter_map(|(c, alts)| {
-                // A capability needs every need met: stop at the first that is not.
-                let mut hits = Vec::with_capacity(c.needs.len());
-                for (n, alts) in c.needs.iter().zip(alts) {
-                    let h = meets(p, &services, n, alts);
+            .zip(&self.needs)
+            .filter_map(|(c, prepared)| {
+                // A capability needs every need met: stop at the first that is not
+                // (most capabilities stop at their first, before allocating).
+                let mut hits = Vec::new();
+                for (n, prepared) in c.needs.iter().zip(prepared) {
+                    let h = meets(p, &services, n, prepared);
                     if h.is_empty() {
                         return None;
                     }
@@ -82,6 +84,23 @@ impl Analysis {
             if !covered {
                 out.push(diagnostic(p, c, hits));
             }
+        }
+    }
+}
+
+impl Prepared {
+    fn new(need: &Need) -> Prepared {
+        let (alternatives, actions) = match need {
+            Need::Aws(actions, probe) => (probe.alternatives(), *actions),
+            Need::AwsUnconditioned(actions) => (Vec::new(), *actions),
+            _ => (Vec::new(), &[][..]),
+        };
+        let mut services: Vec<&'static str> = actions.iter().map(|a| service_of(a)).collect();
+        services.sort_unstable();
+        services.dedup();
+        Prepared {
+            alternatives,
+            services,
         }
     }
 }
@@ -179,7 +198,11 @@ impl Services {
 
     /// False only when no Allow statement of the principal can name `action`.
     fn may_name(&self, action: &str) -> bool {
-        let service = service_of(action);
+        self.may_name_of(service_of(action))
+    }
+
+    /// [`Services::may_name`] of every action whose text before `:` is `service`.
+    fn may_name_of(&self, service: &str) -> bool {
         self.all || self.names.iter().any(|n| n.eq_ignore_ascii_case(service))
     }
 }
@@ -189,15 +212,17 @@ fn service_of(action: &str) -> &str {
     action.split_once(':').map_or(action, |(s, _)| s)
 }
 
-/// The grants of `p` that meet `need` (`alternatives`: those of an AWS need's probe;
-/// `services`: those `p`'s Allow statements may name).
-fn meets(
-    p: &Principal,
-    services: &Services,
-    need: &Need,
-    alternatives: &[(&'static str, String)],
-) -> Vec<Hit> {
+/// The grants of `p` that meet `need` (`prepared`: the need's probe alternatives and
+/// services; `services`: those `p`'s Allow statements may name).
+fn meets(p: &Principal, services: &Services, need: &Need, prepared: &Prepared) -> Vec<Hit> {
     let mut out = Vec::new();
+    // An AWS need whose actions no Allow statement may name: each action below would
+    // be passed over by `may_name`.
+    if matches!(need, Need::Aws(..) | Need::AwsUnconditioned(_))
+        && !prepared.services.iter().any(|s| services.may_name_of(s))
+    {
+        return out;
+    }
     match need {
         Need::Aws(actions, probe) => {
             for action in actions.iter() {
@@ -208,7 +233,7 @@ fn meets(
                 {
                     continue;
                 }
-                for (service, resource) in alternatives {
+                for (service, resource) in &prepared.alternatives {
                     let unbounded = probe.service != "*";
                     for g in p.aws_can(action, service, resource, unbounded) {
                         let on = g

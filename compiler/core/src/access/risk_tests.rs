@@ -1,7 +1,8 @@
-//! [`Services`] only skips work: the grants each need finds are those found without it.
+//! [`Services`] and [`Prepared`]'s services only skip work: the grants each need finds are
+//! those found without them.
 
-use super::{meets, Services};
-use crate::access::capabilities::{Need, CAPABILITIES};
+use super::{meets, Prepared, Services};
+use crate::access::capabilities::CAPABILITIES;
 use crate::access::{AwsGrant, Origin, Principal};
 use crate::catalog::managed::Statement;
 use crate::source::{FileId, Span};
@@ -68,12 +69,9 @@ fn services_change_no_need_s_grants() {
         let services = Services::of(&p);
         for c in CAPABILITIES.iter() {
             for need in c.needs {
-                let alternatives = match need {
-                    Need::Aws(_, probe) => probe.alternatives(),
-                    _ => Vec::new(),
-                };
-                let with = meets(&p, &services, need, &alternatives);
-                let without = meets(&p, &everything, need, &alternatives);
+                let prepared = Prepared::new(need);
+                let with = meets(&p, &services, need, &prepared);
+                let without = meets(&p, &everything, need, &prepared);
                 assert_eq!(format!("{with:?}"), format!("{without:?}"), "{}", c.id);
                 found += with.len();
             }

@@ -14,11 +14,13 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 mod json;
+mod size;
 mod split;
 #[cfg(test)]
 mod tests;
 
 pub(crate) use json::*;
+pub use size::*;
 pub use split::*;
 
 /// The most characters (white space excluded) a customer managed policy may hold.
@@ -369,6 +371,16 @@ pub(crate) fn trust_file(principal: &Principal) -> Option<OutputFile> {
         &principal.name,
         to_json(&TrustPolicy::with(&statements, Dialect::Plain)),
     ))
+}
+
+/// The size of `principal`'s trust policy as IAM counts it, measured without writing
+/// it; none without an AWS role.
+pub fn trust_size(principal: &Principal) -> Option<usize> {
+    if !principal.has_aws_role() {
+        return None;
+    }
+    let vendor = principal.aws_role.as_ref().map(vendor_trust);
+    Some(trust_policy_size(vendor.iter().chain(&principal.aws_trust)))
 }
 
 /// The statements of a principal's trust policy: the vendor's role (`aws role`), then

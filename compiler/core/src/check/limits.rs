@@ -300,18 +300,12 @@ fn role_span(p: &crate::syntax::ast::Principal) -> Span {
         .unwrap_or(p.name.span)
 }
 
-/// The trust policy the backend writes for `p`, if it has an AWS role.
-fn trust_document(p: &Principal) -> Option<String> {
-    // The backend's own file, without emitting the rest of a model for it.
-    crate::backend::aws::trust_file(p).map(|f| f.contents)
-}
-
 /// E0802: the trust policy of a principal's AWS role.
 fn trust_policy(decls: &Decls, p: &Principal, diags: &mut Vec<Diagnostic>) {
-    let Some(doc) = trust_document(p) else {
+    // Counted from the statements the backend writes, without writing them.
+    let Some(size) = crate::backend::aws::trust_size(p) else {
         return;
     };
-    let size = policy_size(&doc);
     if size <= TRUST_POLICY_SIZE_LIMIT {
         return;
     }

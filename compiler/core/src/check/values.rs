@@ -543,7 +543,7 @@ fn ou_id(v: &str) -> Verdict {
 /// Checks every value in its slot, after parameters are filled.
 pub fn check(decls: &Decls, params: &Params, diags: &mut Vec<Diagnostic>) {
     visit(decls, &mut |slot, s| {
-        let value = params.render(&s.node);
+        let value = params.rendered(&s.node);
         if let Err(p) = slot.check(&value) {
             diags.push(diagnostic(s, &value, *p, params));
         }

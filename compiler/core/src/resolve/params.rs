@@ -4,6 +4,7 @@
 use crate::diag::{closest, Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::Str;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Parameters every deployment has without declaring them: the standard library's
@@ -179,17 +180,29 @@ impl Params {
 
     /// The string with set parameters filled in.
     pub fn render(&self, s: &str) -> String {
-        let mut out = String::with_capacity(s.len());
+        self.rendered(s).into_owned()
+    }
+
+    /// [`Params::render`], borrowing `s` when it holds no parameter that is set (the
+    /// checks render every string of the source only to read it).
+    pub fn rendered<'s>(&self, s: &'s str) -> Cow<'s, str> {
+        let mut out: Option<String> = None;
         let mut last = 0;
         each_reference(s, |name, range| {
             if let Some(Some((v, _))) = self.values.get(name) {
+                let out = out.get_or_insert_with(|| String::with_capacity(s.len() + v.len()));
                 out.push_str(&s[last..range.start]);
                 out.push_str(v);
                 last = range.end;
             }
         });
-        out.push_str(&s[last..]);
-        out
+        match out {
+            None => Cow::Borrowed(s),
+            Some(mut out) => {
+                out.push_str(&s[last..]);
+                Cow::Owned(out)
+            }
+        }
     }
 }
 

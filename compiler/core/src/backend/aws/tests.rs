@@ -500,11 +500,11 @@ fn size_bound_is_at_least_the_size() {
                 .or_default()
                 .insert(format!("aws:k{b}"), vec![a.to_string(), b.to_string()]);
             assert!(
-                split::size_bound(&st) >= split::statement_size(&st),
+                size::size_bound(&st) >= size::statement_size(&st),
                 "{a:?} {b:?}"
             );
             let empty = statement::<&str, &str>(None, &[], &[]);
-            assert!(split::size_bound(&empty) >= split::statement_size(&empty));
+            assert!(size::size_bound(&empty) >= size::statement_size(&empty));
         }
     }
 }
@@ -560,7 +560,7 @@ fn statement_size_is_the_serialized_size() {
             } else {
                 Effect::Allow
             };
-            assert_eq!(split::statement_size(&st), split::serialized_size(&st));
+            assert_eq!(size::statement_size(&st), size::serialized_size(&st));
             for k in 0..(i + j) % 4 {
                 let keys = st
                     .conditions
@@ -571,8 +571,8 @@ fn statement_size_is_the_serialized_size() {
             }
             st.conditions.entry("Null".into()).or_default();
             assert_eq!(
-                split::statement_size(&st),
-                split::serialized_size(&st),
+                size::statement_size(&st),
+                size::serialized_size(&st),
                 "{a:?} {b:?}"
             );
         }
@@ -618,7 +618,95 @@ mod bounds {
                 conditions,
                 span: Default::default(),
             };
-            prop_assert_eq!(statement_size(&st), split::serialized_size(&st));
+            prop_assert_eq!(statement_size(&st), size::serialized_size(&st));
+        }
+    }
+}
+
+mod trust_sizes {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z:*/-]{0,12}",
+            "\\PC{0,6}",
+            "[\\x00-\\x7f]{0,6}",
+            "[\"\\\\ ${}]{0,4}"
+        ]
+    }
+
+    fn list() -> impl Strategy<Value = Vec<String>> {
+        prop::collection::vec(text(), 0..3)
+    }
+
+    fn trust() -> impl Strategy<Value = TrustStatement> {
+        (
+            prop::option::of(text()),
+            prop::sample::select(vec!["AWS", "Service", "Federated"]),
+            list(),
+            list(),
+            prop::collection::btree_map(
+                text(),
+                prop::collection::btree_map(text(), list(), 0..3),
+                0..3,
+            ),
+        )
+            .prop_map(|(sid, principal_key, principals, actions, conditions)| {
+                TrustStatement {
+                    sid,
+                    principal_key,
+                    principals,
+                    actions,
+                    conditions,
+                    span: Default::default(),
+                }
+            })
+    }
+
+    /// The size `engc check` gives E0802 and the size of the file `engc build` writes.
+    fn sizes(p: &Principal) -> (Option<usize>, Option<usize>) {
+        let written = trust_file(p).map(|f| policy_size(&f.contents));
+        (trust_size(p), written)
+    }
+
+    #[test]
+    fn trust_size_is_the_written_size() {
+        let mut p = Principal {
+            name: "p".into(),
+            ..Default::default()
+        };
+        assert_eq!(sizes(&p), (None, None), "no role, no trust policy");
+        p.aws_role = Some(AwsRole {
+            arn: "arn:aws:iam::111122223333:role/vendor".into(),
+            external_id: None,
+        });
+        assert_eq!(sizes(&p).0, sizes(&p).1);
+        assert!(sizes(&p).0.is_some());
+        p.aws_role.as_mut().unwrap().external_id = Some("${external_id} \"é\"\n".into());
+        assert_eq!(sizes(&p).0, sizes(&p).1);
+        for principal in &sample_model().principals {
+            assert_eq!(sizes(principal).0, sizes(principal).1, "{}", principal.name);
+        }
+    }
+
+    proptest! {
+        /// The trust policy's size added up from its strings is the size of the file
+        /// written, escapes and non-ASCII included: else E0802 could pass a trust
+        /// policy IAM refuses, or refuse one it takes.
+        #[test]
+        fn trust_size_is_the_written_size_by_proptest(
+            role in prop::option::of((text(), prop::option::of(text()))),
+            aws_trust in prop::collection::vec(trust(), 0..3),
+        ) {
+            let p = Principal {
+                name: "p".into(),
+                aws_role: role.map(|(arn, external_id)| AwsRole { arn, external_id }),
+                aws_trust,
+                ..Default::default()
+            };
+            let (counted, written) = sizes(&p);
+            prop_assert_eq!(counted, written);
         }
     }
 }
