@@ -1,4 +1,4 @@
-//! Where one byte occurs in a text, eight bytes tested at a time. The standard
+//! Where one byte occurs in a text, eight bytes tested at a time (from either end). The standard
 //! library's `match_indices` pays a searcher's set-up for each match (the colons of an
 //! ARN, the line feeds of a file of short lines), and the memchr crate asks the CPU
 //! what it supports on first use, which costs tens of microseconds in a virtual
@@ -26,6 +26,22 @@ pub fn positions(hay: &[u8], needle: u8) -> Positions<'_> {
 /// The first position of `needle` in `hay`.
 pub fn find(hay: &[u8], needle: u8) -> Option<usize> {
     positions(hay, needle).next()
+}
+
+/// The last position of `needle` in `hay`, eight bytes at a time from the end.
+pub fn rfind(hay: &[u8], needle: u8) -> Option<usize> {
+    let pattern = u64::from_le_bytes([needle; 8]);
+    let mut end = hay.len();
+    while let Some(word) = hay[..end].last_chunk::<8>() {
+        let found = zero_bytes(u64::from_le_bytes(*word) ^ pattern);
+        if found != 0 {
+            // Little-endian: the last byte of the word is its most significant.
+            let bit = 63 - found.leading_zeros() as usize;
+            return Some(end - 8 + bit / 8);
+        }
+        end -= 8;
+    }
+    hay[..end].iter().rposition(|&c| c == needle)
 }
 
 pub struct Positions<'a> {
@@ -91,6 +107,10 @@ mod tests {
         assert_eq!(find(b"ab$c", b'$'), Some(2));
         assert_eq!(find(&[0xff; 20], 0x00), None);
         assert_eq!(find(&[0x00; 3], 0xff), None);
+        assert_eq!(rfind(b"a*/b*/c", b'*'), Some(4));
+        assert_eq!(rfind(b"", b'*'), None);
+        assert_eq!(rfind(&[0xff; 20], 0x00), None);
+        assert_eq!(rfind(b"*0123456789abcdef", b'*'), Some(0));
     }
 
     proptest! {
@@ -100,6 +120,14 @@ mod tests {
             needle in prop_oneof![Just(b':'), Just(0u8), Just(0xffu8), any::<u8>()],
         ) {
             prop_assert_eq!(positions(&hay, needle).collect::<Vec<_>>(), naive(&hay, needle));
+        }
+
+        #[test]
+        fn rfind_is_the_last_of_a_byte_loop(
+            hay in proptest::collection::vec(prop_oneof![Just(b'*'), Just(0u8), Just(0xffu8), any::<u8>()], 0..80),
+            needle in prop_oneof![Just(b'*'), Just(0u8), Just(0xffu8), any::<u8>()],
+        ) {
+            prop_assert_eq!(rfind(&hay, needle), naive(&hay, needle).last().copied());
         }
     }
 }

@@ -19,7 +19,7 @@ struct Hit {
 /// Every capability each principal holds, as diagnostics.
 pub fn findings(principals: &[Principal]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let analysis = Analysis::new();
+    let analysis = Analysis::shared();
     for p in principals {
         analysis.findings(p, &mut out);
     }
@@ -48,6 +48,13 @@ impl Default for Analysis {
 }
 
 impl Analysis {
+    /// The one analysis of the process, prepared when first asked for: a file with no
+    /// principal never prepares it, and the language server prepares it once.
+    pub fn shared() -> &'static Analysis {
+        static SHARED: std::sync::OnceLock<Analysis> = std::sync::OnceLock::new();
+        SHARED.get_or_init(Analysis::new)
+    }
+
     pub fn new() -> Analysis {
         let needs = CAPABILITIES
             .iter()

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 pub fn check(decls: &Decls, model: &Model, diags: &mut Vec<Diagnostic>) {
     // One principal at a time: all their grants at once were the peak of memory.
-    let analysis = crate::access::risk::Analysis::new();
-    crate::access::each_effective(decls, model, |p| analysis.findings(&p, diags));
+    let analysis = crate::access::risk::Analysis::shared;
+    crate::access::each_effective(decls, model, |p| analysis().findings(&p, diags));
 }
 
 /// [`check`], reusing the findings `memo` kept for a principal whose levels and

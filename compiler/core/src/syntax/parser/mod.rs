@@ -308,14 +308,29 @@ impl Layout {
                 (DECLARATION_KEYWORDS.contains(&word) && !statement).then_some(at)
             })
             .collect();
-        let last_close = text.rfind("*/");
-        Layout { lines, last_close }
+        Layout {
+            lines,
+            last_close: last_close(b),
+        }
     }
 
     /// Whether a block comment opened at `at` is closed by a `*/` somewhere after it.
     fn closes(&self, at: usize) -> bool {
         self.last_close.is_some_and(|c| c >= at + 2)
     }
+}
+
+/// The position of the last `*/` of `b` (`rfind("*/")`, a byte at a time from the end
+/// instead of a substring searcher over the whole file).
+fn last_close(b: &[u8]) -> Option<usize> {
+    let mut end = b.len();
+    while let Some(i) = crate::byte_search::rfind(&b[..end], b'*') {
+        if b.get(i + 1) == Some(&b'/') {
+            return Some(i);
+        }
+        end = i;
+    }
+    None
 }
 
 /// Where the white space and comments that pest skips from `from` end, looking no

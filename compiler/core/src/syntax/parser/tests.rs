@@ -322,3 +322,32 @@ fn short_keywords_out_of_place_get_no_misleading_suggestion() {
     assert!(e.2.contains("found `as`"), "{e:?}");
     assert_eq!(e.3, None, "{e:?}");
 }
+
+/// The last `*/` found a byte at a time is the substring search's.
+#[test]
+fn last_close_is_rfind() {
+    let texts = [
+        "",
+        "*",
+        "/",
+        "*/",
+        "/*",
+        "**/",
+        "*//",
+        "a */ b */ c",
+        "/* x */ y",
+        "*/*/",
+        "é*/é",
+        "* /",
+        "0123456789*/abcdefgh",
+        "*/0123456789abcdefgh*",
+    ];
+    for t in texts {
+        assert_eq!(last_close(t.as_bytes()), t.rfind("*/"), "{t:?}");
+    }
+    let mut long = String::new();
+    for i in 0..200 {
+        long.push_str(if i % 7 == 0 { "*/" } else { "a*b/" });
+        assert_eq!(last_close(long.as_bytes()), long.rfind("*/"));
+    }
+}
