@@ -320,8 +320,8 @@ impl Layout {
     }
 }
 
-/// The position of the last `*/` of `b` (`rfind("*/")`, a byte at a time from the end
-/// instead of a substring searcher over the whole file).
+/// The position of the last `*/` of `b`: `rfind("*/")`, but searching back for `*`
+/// eight bytes at a time instead of running a substring searcher over the whole file.
 fn last_close(b: &[u8]) -> Option<usize> {
     let mut end = b.len();
     while let Some(i) = crate::byte_search::rfind(&b[..end], b'*') {
