@@ -41,12 +41,6 @@ struct Prepared {
     services: Vec<&'static str>,
 }
 
-impl Default for Analysis {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Analysis {
     /// The one analysis of the process, prepared when first asked for: a file with no
     /// principal never prepares it, and the language server prepares it once.
@@ -55,7 +49,7 @@ impl Analysis {
         SHARED.get_or_init(Analysis::new)
     }
 
-    pub fn new() -> Analysis {
+    fn new() -> Analysis {
         let needs = CAPABILITIES
             .iter()
             .map(|c| c.needs.iter().map(Prepared::new).collect())
