@@ -255,3 +255,29 @@ fn star_under_a_condition_counts_the_whole_catalog() {
         "{dead_less} {dead} {sqs}"
     );
 }
+
+/// An acknowledged W0408 is settled by the first dead action (the warning is removed
+/// whatever it says), but the names written without a wildcard after it are still
+/// judged: a create among them is a W0409, which the ack does not cover.
+#[test]
+fn an_acknowledged_tag_condition_still_finds_creates() {
+    let statement =
+        r#"aws allow ["ec2:*", "ec2:CreateVolume"] on "arn:aws:ec2:*:*:volume/*" when tag"#;
+    // Unacknowledged: `ec2:*` has dead actions, and the create is named on its own.
+    expect(
+        statement,
+        &["W0408", "W0409", "W0418"],
+        &["`ec2:CreateVolume`"],
+    );
+    let src = format!(
+        "{HEADER}\naccess l for vendor unscoped \"test\" {{\nack W0408 \"kept\"\n{statement}\n}}\n"
+    );
+    let c = compile_str("case.eng", &src, &Options::default());
+    let codes: BTreeSet<&str> = c.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert!(codes.contains("W0409"), "{codes:?}");
+    // The ack is used (no W0601) and removes the W0408.
+    assert!(
+        !codes.contains("W0408") && !codes.contains("W0601"),
+        "{codes:?}"
+    );
+}

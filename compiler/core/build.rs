@@ -273,8 +273,23 @@ fn main() {
             .resource_types
             .iter()
             .map(|(name, arn, keys)| {
+                // The fields of a type's one format, found here rather than by every
+                // statement's check that compares resources with it.
+                let several = arn.contains(',');
+                let colons: Vec<usize> = arn.match_indices(':').map(|(i, _)| i).take(5).collect();
+                let colons = match &colons[..] {
+                    [a, b, c, d, e] if !several => format!(
+                        "Some([{}, {}, {}, {}, {}])",
+                        u16::try_from(*a).unwrap(),
+                        u16::try_from(*b).unwrap(),
+                        u16::try_from(*c).unwrap(),
+                        u16::try_from(*d).unwrap(),
+                        u16::try_from(*e).unwrap()
+                    ),
+                    _ => "None".to_string(),
+                };
                 format!(
-                    "ResourceType{{name:{},arn:{},condition_keys:{}}}",
+                    "ResourceType{{name:{},arn:{},condition_keys:{},several:{several},colons:{colons}}}",
                     t.str(name),
                     t.str(arn),
                     t.strs(keys)

@@ -44,6 +44,17 @@ pub fn rfind(hay: &[u8], needle: u8) -> Option<usize> {
     hay[..end].iter().rposition(|&c| c == needle)
 }
 
+/// `text.split_once(needle)` for an ASCII `needle`, by a plain byte loop: action
+/// names and ARN fields are a few dozen bytes, where a char searcher's set-up costs
+/// more than the search. (An ASCII byte never falls inside a character, so both
+/// sides are text.)
+#[inline]
+pub fn split_once(text: &str, needle: u8) -> Option<(&str, &str)> {
+    debug_assert!(needle.is_ascii());
+    let i = text.bytes().position(|b| b == needle)?;
+    Some((&text[..i], &text[i + 1..]))
+}
+
 pub struct Positions<'a> {
     hay: &'a [u8],
     pattern: u64,
@@ -114,6 +125,11 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn split_once_is_str_split_once(text in "[a-z:é*$]{0,12}", needle in prop_oneof![Just(b':'), Just(b'*'), Just(b'$')]) {
+            prop_assert_eq!(split_once(&text, needle), text.split_once(needle as char));
+        }
+
         #[test]
         fn positions_are_those_of_a_byte_loop(
             hay in proptest::collection::vec(prop_oneof![Just(b':'), Just(0u8), Just(0xffu8), any::<u8>()], 0..80),

@@ -28,7 +28,7 @@ impl ActionIndex {
             // A literal ASCII service matches only an action whose text before its
             // first `:` is that service without case (glob_match compares ASCII
             // pattern characters without case, and `:` only with itself).
-            match a.split_once(':') {
+            match crate::byte_search::split_once(a, b':') {
                 Some((svc, rest)) if svc.is_ascii() && !is_pattern(svc) => {
                     split.push((svc.to_ascii_lowercase(), rest.to_string()));
                 }
@@ -69,7 +69,7 @@ impl ActionIndex {
     }
 
     fn names_by_pattern(&self, action: &str) -> bool {
-        let own = action.split_once(':').is_some_and(|(svc, rest)| {
+        let own = crate::byte_search::split_once(action, b':').is_some_and(|(svc, rest)| {
             self.by_service
                 .iter()
                 .filter(|(s, _)| s.eq_ignore_ascii_case(svc))

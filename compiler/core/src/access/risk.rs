@@ -16,6 +16,22 @@ struct Hit {
     what: String,
 }
 
+/// The grant a finding shows for a need: the first in the source (the first offered
+/// of those at the least span). Only that one is described: a wildcard level meets a
+/// need through dozens of grants, and words for each cost most of the analysis.
+#[derive(Default)]
+struct First(Option<Hit>);
+
+impl First {
+    fn offer(&mut self, span: crate::source::Span, hit: impl FnOnce() -> Hit) {
+        if self.0.as_ref().is_none_or(|h| span < h.origin.span) {
+            let hit = hit();
+            debug_assert_eq!(hit.origin.span, span);
+            self.0 = Some(hit);
+        }
+    }
+}
+
 /// Every capability each principal holds, as diagnostics.
 pub fn findings(principals: &[Principal]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -60,7 +76,7 @@ impl Analysis {
     /// Every capability `p` holds, as diagnostics added to `out`.
     pub fn findings(&self, p: &Principal, out: &mut Vec<Diagnostic>) {
         let services = Services::of(p);
-        let held: Vec<(&Capability, Vec<Vec<Hit>>)> = CAPABILITIES
+        let held: Vec<(&Capability, Vec<Hit>)> = CAPABILITIES
             .iter()
             .zip(&self.needs)
             .filter_map(|(c, prepared)| {
@@ -68,11 +84,7 @@ impl Analysis {
                 // (most capabilities stop at their first, before allocating).
                 let mut hits = Vec::new();
                 for (n, prepared) in c.needs.iter().zip(prepared) {
-                    let h = meets(p, &services, n, prepared);
-                    if h.is_empty() {
-                        return None;
-                    }
-                    hits.push(h);
+                    hits.push(meets(p, &services, n, prepared)?);
                 }
                 Some((c, hits))
             })
@@ -114,13 +126,11 @@ fn covers(general: &str, specific: &str) -> bool {
     ) || (general == "k8s.cluster-admin-binding" && specific.starts_with("k8s."))
 }
 
-fn diagnostic(p: &Principal, c: &Capability, hits: &[Vec<Hit>]) -> Diagnostic {
+/// `hits`: the first grant in the source of each need.
+fn diagnostic(p: &Principal, c: &Capability, hits: &[Hit]) -> Diagnostic {
     // The primary grant: the first in the source of the capability's first need (the
     // one that makes the combination dangerous); the finding belongs to its level.
-    let primary = hits[0]
-        .iter()
-        .min_by_key(|h| h.origin.span)
-        .expect("a held capability has grants");
+    let primary = &hits[0];
     let mut d = Diagnostic::new(
         Code::W0411,
         primary.origin.span,
@@ -128,11 +138,8 @@ fn diagnostic(p: &Principal, c: &Capability, hits: &[Vec<Hit>]) -> Diagnostic {
     )
     .label(primary.what.clone());
     let mut seen = vec![primary.origin.span];
-    for need in hits {
+    for h in hits {
         // One grant per need is enough to show; the first in the source.
-        let Some(h) = need.iter().min_by_key(|h| h.origin.span) else {
-            continue;
-        };
         if seen.contains(&h.origin.span) {
             continue;
         }
@@ -178,7 +185,7 @@ impl Services {
                 let service = match is_pattern(a) {
                     // A written ASCII service matches only itself without case, as
                     // `ActionIndex` reads a wildcard; any other wildcard, anything.
-                    true => match a.split_once(':') {
+                    true => match crate::byte_search::split_once(a, b':') {
                         Some((svc, _)) if svc.is_ascii() && !is_pattern(svc) => svc,
                         _ => {
                             s.all = true;
@@ -210,19 +217,20 @@ impl Services {
 
 /// The text of an action name before its first `:` (all of it without one).
 fn service_of(action: &str) -> &str {
-    action.split_once(':').map_or(action, |(s, _)| s)
+    crate::byte_search::split_once(action, b':').map_or(action, |(s, _)| s)
 }
 
-/// The grants of `p` that meet `need` (`prepared`: the need's probe alternatives and
-/// services; `services`: those `p`'s Allow statements may name).
-fn meets(p: &Principal, services: &Services, need: &Need, prepared: &Prepared) -> Vec<Hit> {
-    let mut out = Vec::new();
+/// The first grant in the source of `p` that meets `need`, if one does (`prepared`:
+/// the need's probe alternatives and services; `services`: those `p`'s Allow
+/// statements may name).
+fn meets(p: &Principal, services: &Services, need: &Need, prepared: &Prepared) -> Option<Hit> {
+    let mut out = First::default();
     // An AWS need whose actions no Allow statement may name: each action below would
     // be passed over by `may_name`.
     if matches!(need, Need::Aws(..) | Need::AwsUnconditioned(_))
         && !prepared.services.iter().any(|s| services.may_name_of(s))
     {
-        return out;
+        return None;
     }
     match need {
         Need::Aws(actions, probe) => {
@@ -237,27 +245,30 @@ fn meets(p: &Principal, services: &Services, need: &Need, prepared: &Prepared) -
                 for (service, resource) in &prepared.alternatives {
                     let unbounded = probe.service != "*";
                     for g in p.aws_can(action, service, resource, unbounded) {
-                        let on = g
-                            .resources
-                            .first()
-                            .map(|r| format!(" on `{r}`"))
-                            .unwrap_or_default();
-                        let via = g
-                            .managed
-                            .as_ref()
-                            .map(|m| format!(" (in managed policy `{m}`)"))
-                            .unwrap_or_default();
-                        let not = if g.not_action {
-                            " (through `NotAction`)"
-                        } else {
-                            ""
-                        };
-                        out.push(Hit {
-                            origin: Origin {
-                                span: g.span_of(action),
-                                ..g.origin.clone()
-                            },
-                            what: format!("`{action}`{on}{not}{via}"),
+                        let span = g.span_of(action);
+                        out.offer(span, || {
+                            let on = g
+                                .resources
+                                .first()
+                                .map(|r| format!(" on `{r}`"))
+                                .unwrap_or_default();
+                            let via = g
+                                .managed
+                                .as_ref()
+                                .map(|m| format!(" (in managed policy `{m}`)"))
+                                .unwrap_or_default();
+                            let not = if g.not_action {
+                                " (through `NotAction`)"
+                            } else {
+                                ""
+                            };
+                            Hit {
+                                origin: Origin {
+                                    span,
+                                    ..g.origin.clone()
+                                },
+                                what: format!("`{action}`{on}{not}{via}"),
+                            }
                         });
                     }
                 }
@@ -273,9 +284,10 @@ fn meets(p: &Principal, services: &Services, need: &Need, prepared: &Prepared) -
                 }
                 let named = |a: &&&str| services.may_name(a) && g.covers_action(a);
                 for a in actions.iter().filter(named) {
-                    out.push(Hit {
+                    let span = g.span_of(a);
+                    out.offer(span, || Hit {
                         origin: Origin {
-                            span: g.span_of(a),
+                            span,
                             ..g.origin.clone()
                         },
                         what: format!("`{a}` without a tag condition"),
@@ -291,7 +303,7 @@ fn meets(p: &Principal, services: &Services, need: &Need, prepared: &Prepared) -
                         .as_ref()
                         .map(|r| format!(" (in `{r}`)"))
                         .unwrap_or_default();
-                    out.push(Hit {
+                    out.offer(g.origin.span, || Hit {
                         origin: g.origin.clone(),
                         what: format!("`{}`{via}", g.name),
                     });
@@ -301,7 +313,7 @@ fn meets(p: &Principal, services: &Services, need: &Need, prepared: &Prepared) -
         Need::GcpRole(roles) => {
             for g in p.gcp.iter().filter(|g| g.via_role.is_none()) {
                 if roles.contains(&g.name.as_str()) {
-                    out.push(Hit {
+                    out.offer(g.origin.span, || Hit {
                         origin: g.origin.clone(),
                         what: format!("role `{}`", g.name),
                     });
@@ -311,7 +323,7 @@ fn meets(p: &Principal, services: &Services, need: &Need, prepared: &Prepared) -
         Need::GcpImpersonator(members) => {
             for (m, span) in &p.impersonators {
                 if members.contains(&m.as_str()) {
-                    out.push(Hit {
+                    out.offer(*span, || Hit {
                         origin: Origin {
                             level: String::new(),
                             scoped: false,
@@ -324,12 +336,12 @@ fn meets(p: &Principal, services: &Services, need: &Need, prepared: &Prepared) -
         }
         Need::Azure(ops) => {
             for op in ops.iter() {
-                out.extend(azure_hits(p, op, false, |_| true));
+                azure_hits(p, op, false, |_| true, &mut out);
             }
         }
         Need::AzureDataWide(ops) => {
             for op in ops.iter() {
-                out.extend(azure_hits(p, op, true, wide_scope));
+                azure_hits(p, op, true, wide_scope, &mut out);
             }
         }
         Need::K8s {
@@ -362,7 +374,7 @@ fn meets(p: &Principal, services: &Services, need: &Need, prepared: &Prepared) -
                         None => format!("in ClusterRole `{}`", g.role),
                         Some(ns) => format!("in Role `{}` of `{ns}`", g.role),
                     };
-                    out.push(Hit {
+                    out.offer(g.origin.span, || Hit {
                         origin: g.origin.clone(),
                         what: format!("`{v}` on `{r}` {where_}"),
                     });
@@ -372,7 +384,7 @@ fn meets(p: &Principal, services: &Services, need: &Need, prepared: &Prepared) -
         Need::K8sBound(names) => {
             for (role, origin) in &p.k8s_bound {
                 if names.contains(&role.as_str()) {
-                    out.push(Hit {
+                    out.offer(origin.span, || Hit {
                         origin: origin.clone(),
                         what: format!("a binding to `{role}`"),
                     });
@@ -382,7 +394,7 @@ fn meets(p: &Principal, services: &Services, need: &Need, prepared: &Prepared) -
         Need::GcpMember(members) => {
             for (m, origin) in &p.public_members {
                 if members.contains(&m.as_str()) {
-                    out.push(Hit {
+                    out.offer(origin.span, || Hit {
                         origin: origin.clone(),
                         what: format!("`{m}` is a member of the binding"),
                     });
@@ -391,10 +403,8 @@ fn meets(p: &Principal, services: &Services, need: &Need, prepared: &Prepared) -
         }
         Need::K8sRoleNamed(names) => {
             for g in p.k8s.iter().filter(|g| !g.bound) {
-                if names.contains(&g.role.as_str())
-                    && !out.iter().any(|h: &Hit| h.origin.span == g.origin.span)
-                {
-                    out.push(Hit {
+                if names.contains(&g.role.as_str()) {
+                    out.offer(g.origin.span, || Hit {
                         origin: g.origin.clone(),
                         what: format!("a role named `{}`", g.role),
                     });
@@ -402,7 +412,7 @@ fn meets(p: &Principal, services: &Services, need: &Need, prepared: &Prepared) -
             }
         }
     }
-    out
+    out.0
 }
 
 /// `*` covers every resource, `pods/*` every subresource of pods.
@@ -420,19 +430,21 @@ fn wide_scope(scope: &str) -> bool {
     scope.trim() == "/" || segments.len() <= 2 || segments.first() == Some(&"providers")
 }
 
-fn azure_hits(p: &Principal, op: &str, data: bool, scope_ok: fn(&str) -> bool) -> Vec<Hit> {
+fn azure_hits(p: &Principal, op: &str, data: bool, scope_ok: fn(&str) -> bool, out: &mut First) {
     let excluded = p
         .azure
         .iter()
         .any(|g| g.not && g.data == data && glob_match(&g.operation, op));
     if excluded {
-        return Vec::new();
+        return;
     }
-    p.azure
+    let held = p
+        .azure
         .iter()
         .filter(|g| !g.not && g.data == data && glob_match(&g.operation, op))
-        .filter(|g| g.scopes.is_empty() || g.scopes.iter().any(|s| scope_ok(s)))
-        .map(|g| {
+        .filter(|g| g.scopes.is_empty() || g.scopes.iter().any(|s| scope_ok(s)));
+    for g in held {
+        out.offer(g.origin.span, || {
             let via = match (&g.via_role, g.operation == op) {
                 (Some(role), _) => format!(" (in built-in role `{role}`)"),
                 (None, true) => String::new(),
@@ -442,8 +454,8 @@ fn azure_hits(p: &Principal, op: &str, data: bool, scope_ok: fn(&str) -> bool) -
                 origin: g.origin.clone(),
                 what: format!("`{op}`{via}"),
             }
-        })
-        .collect()
+        });
+    }
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ fn tokens(pattern: &str) -> Vec<Tok> {
     let mut rest = pattern;
     while let Some(c) = rest.chars().next() {
         if let Some(r) = rest.strip_prefix("${") {
-            if let Some(end) = r.find('}') {
+            if let Some(end) = r.bytes().position(|b| b == b'}') {
                 if out.last() != Some(&Tok::Any) {
                     out.push(Tok::Any);
                 }
@@ -44,7 +44,6 @@ pub fn meets(a: &str, b: &str) -> bool {
     // Most fields compared are plain text on both sides (`arn`, `ec2`), or a whole
     // variable or run on one side (`${Region}`, `*`): answered without building tokens.
     // By bytes: a char searcher per call costs more than these short fields.
-    let plain = |s: &str| !s.bytes().any(|b| matches!(b, b'*' | b'?' | b'$'));
     let any = |s: &str| {
         s == "*" || (s.starts_with("${") && s.bytes().position(|b| b == b'}') == Some(s.len() - 1))
     };
@@ -53,15 +52,22 @@ pub fn meets(a: &str, b: &str) -> bool {
     if a == b || any(a) || any(b) {
         return true;
     }
-    if plain(a) && plain(b) {
-        return false; // and they differ
-    }
     // Text before the first and after the last wildcard must agree character for
     // character: most formats are told apart there (`volume/` against `instance/`),
     // before any tokens are built.
     let Some((a, b)) = literal_ends(a, b) else {
         return false;
     };
+    // What is left is often one run or variable on a side (`chalk*` against
+    // `${TableName}`): it takes whatever the other side makes there. Two different
+    // plain texts (they differ, or they would have been equal whole) share nothing.
+    let plain = |s: &str| !s.bytes().any(|b| matches!(b, b'*' | b'?' | b'$'));
+    if any(a) || any(b) {
+        return true;
+    }
+    if plain(a) && plain(b) {
+        return false;
+    }
     shared(a, b)
 }
 
@@ -137,7 +143,7 @@ fn literal_ends<'a>(a: &'a str, b: &'a str) -> Option<(&'a str, &'a str)> {
 
 /// A pattern split once into the six fields of an ARN (when it writes all six), so
 /// that comparing it with many formats does not split it again each time.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Split<'a> {
     pub whole: &'a str,
     fields: Option<[&'a str; 6]>,
@@ -165,6 +171,23 @@ impl<'a> Split<'a> {
         }
     }
 
+    /// [`Split::new`] of a pattern whose first five `:` are at `colons` (as the catalog
+    /// keeps them for its ARN templates).
+    pub fn at(whole: &'a str, colons: [u16; 5]) -> Split<'a> {
+        let c = colons.map(usize::from);
+        Split {
+            whole,
+            fields: Some([
+                &whole[..c[0]],
+                &whole[c[0] + 1..c[1]],
+                &whole[c[1] + 1..c[2]],
+                &whole[c[2] + 1..c[3]],
+                &whole[c[3] + 1..c[4]],
+                &whole[c[4] + 1..],
+            ]),
+        }
+    }
+
     /// The six fields, when the pattern writes all six.
     pub fn fields(&self) -> Option<[&'a str; 6]> {
         self.fields
@@ -189,7 +212,9 @@ pub fn names_type(written: &str, template: &str) -> bool {
 /// [`names_type`] on patterns split beforehand.
 pub fn names_split(written: &Split, template: &Split) -> bool {
     match (written.fields, template.fields) {
-        (Some(w), Some(t)) => w.iter().zip(&t).all(|(a, b)| meets(a, b)),
+        // The resource part first: it tells most formats apart, where the partition,
+        // region and account are nearly always variables on one side.
+        (Some(w), Some(t)) => [5, 2, 0, 1, 3, 4].iter().all(|&i| meets(w[i], t[i])),
         _ => meets(written.whole, template.whole),
     }
 }

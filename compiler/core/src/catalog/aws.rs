@@ -6,7 +6,7 @@
 //! service or an action reads sorted tables in the binary, and nothing is parsed or
 //! allocated at start-up.
 
-use crate::catalog::is_pattern;
+use crate::catalog::{arn, is_pattern};
 use std::fmt;
 
 use super::{cmp_ignore_ascii_case, did_you_mean, glob_match};
@@ -254,6 +254,12 @@ pub struct ResourceType {
     /// resource types have several templates joined by ", "; see [`ResourceType::arns`].
     pub arn: Str,
     pub condition_keys: Table<Str>,
+    /// Whether `arn` joins several templates.
+    pub several: bool,
+    /// Where the first five `:` of `arn` are, when it is one template with six fields:
+    /// found when the catalog is generated, as checks split the templates of every
+    /// type a statement's actions take.
+    pub colons: Option<[u16; 5]>,
 }
 
 /// The embedded catalog: static tables, nothing to load.
@@ -304,7 +310,7 @@ impl Catalog {
 
     /// Looks up `"s3:GetObject"` (case-insensitive).
     pub fn action(&self, full: &str) -> Option<(&Service, &Action)> {
-        let (prefix, name) = full.split_once(':')?;
+        let (prefix, name) = crate::byte_search::split_once(full, b':')?;
         let svc = self.service(prefix)?;
         Some((svc, svc.action(name)?))
     }
@@ -328,7 +334,7 @@ impl Catalog {
             ("*", "*")
         } else {
             // No `:`: nothing (an empty service pattern names no service).
-            pattern.split_once(':').unwrap_or(("", ""))
+            crate::byte_search::split_once(pattern, b':').unwrap_or(("", ""))
         };
         let (wild_svc, wild_act) = (is_pattern(svc_pat), is_pattern(act_pat));
         let named = (!wild_svc && !svc_pat.is_empty())
@@ -368,7 +374,7 @@ impl Catalog {
         let (svc_pat, act_pat) = if pattern == "*" {
             ("*", "*")
         } else {
-            match pattern.split_once(':') {
+            match crate::byte_search::split_once(pattern, b':') {
                 Some(p) => p,
                 None => return false,
             }
@@ -390,7 +396,7 @@ impl Catalog {
     /// service prefix (`"s4:GetObject"` -> `"s3:GetObject"`, `"s4"` -> `"s3"`). Returns
     /// None when `full` is already valid (or a pattern), or when nothing is close.
     pub fn suggest(&self, full: &str) -> Option<String> {
-        let Some((prefix, name)) = full.split_once(':') else {
+        let Some((prefix, name)) = crate::byte_search::split_once(full, b':') else {
             if self.has_service(full) {
                 return None;
             }
@@ -438,7 +444,7 @@ impl Catalog {
         if let Some(t) = find(self.global) {
             return Some(t);
         }
-        let (prefix, _) = key.split_once(':')?;
+        let (prefix, _) = crate::byte_search::split_once(key, b':')?;
         find(self.service(prefix)?.condition_keys)
     }
 }
@@ -619,14 +625,21 @@ fn union(first: Table<Str>, rest: impl Iterator<Item = Table<Str>>) -> Vec<&'sta
 
 impl ResourceType {
     /// The ARN templates (usually one; a few API Gateway, Greengrass and Lex types have two).
-    pub fn arns(&self) -> impl Iterator<Item = &str> {
-        // Nearly every type has one format: no substring search for those.
-        let several = self.arn.contains(',');
-        let one = (!several).then_some(self.arn.as_str());
-        let many = several.then(|| self.arn.split(", "));
+    pub fn arns(&self) -> impl Iterator<Item = &'static str> {
+        let arn: &'static str = self.arn.as_str();
+        let one = (!self.several).then_some(arn);
+        let many = self.several.then(|| arn.split(", "));
         one.into_iter()
             .chain(many.into_iter().flatten())
             .filter(|s| !s.is_empty())
+    }
+
+    /// [`ResourceType::arns`], each split into its fields ([`arn::Split::new`]).
+    pub fn split_arns(&self) -> impl Iterator<Item = arn::Split<'static>> {
+        let arn: &'static str = self.arn.as_str();
+        let one = self.colons.map(|at| arn::Split::at(arn, at));
+        let rest = one.is_none().then(|| self.arns().map(arn::Split::new));
+        one.into_iter().chain(rest.into_iter().flatten())
     }
 }
 
@@ -778,6 +791,20 @@ mod tests {
             }
         }
         assert!(several > 0);
+    }
+
+    /// The fields the catalog keeps for each type's template are those a split finds.
+    #[test]
+    fn kept_fields_are_a_split() {
+        let mut kept = 0;
+        for svc in catalog().services.iter() {
+            for t in svc.resource_types.iter() {
+                kept += usize::from(t.colons.is_some());
+                let want: Vec<arn::Split> = t.arns().map(arn::Split::new).collect();
+                assert_eq!(t.split_arns().collect::<Vec<_>>(), want, "{}", t.arn);
+            }
+        }
+        assert!(kept > 1000, "{kept}");
     }
 
     /// Narrowed to the names that share the pattern's literal beginning, matching

@@ -114,7 +114,7 @@ fn statements(
                         .is_none_or(|r| r.iter().any(|x| arn::covers_star(&x.node)))
             })
             .flat_map(|s| s.actions.iter().map(|a| a.node.as_str()))
-            .filter_map(|p| match p.split_once(':') {
+            .filter_map(|p| match crate::byte_search::split_once(p, b':') {
                 Some(parts) => Some(parts),
                 None => (p == "*").then_some(("*", "*")),
             }),
@@ -147,8 +147,6 @@ struct Hit {
     action: &'static Action,
     /// The rows of the action the statement's resources name.
     reach: Reach,
-    /// Granted on `*` unconditioned by another statement of the level.
-    elsewhere: bool,
 }
 
 /// Which rows of an action the statement's resources name.
@@ -184,22 +182,37 @@ struct Statement<'a> {
     /// Every row of every hit, when there are resources.
     named: Rows<'a>,
     everywhere: &'a Everywhere<'a>,
-    allow: bool,
+    /// Whether a hit may be granted elsewhere: an Allow, in a level that grants
+    /// something on `*`.
+    asks: bool,
 }
 
-/// Whether another statement of the level grants `action` on `*`. `last` keeps what it
-/// grants of the service of the previous hit: matches come grouped by service.
-fn elsewhere<'e>(
+/// Whether another statement of the level grants a hit's action on `*` without a
+/// condition (then it is granted anyway, and never dead), asked only of the hits that
+/// would otherwise be reported.
+struct Elsewhere<'e> {
     everywhere: &'e Everywhere<'e>,
-    last: &mut Option<(&'static Service, everywhere::Service<'e>)>,
-    svc: &'static Service,
-    action: &Action,
-) -> bool {
-    let granted = match last {
-        Some((l, granted)) if std::ptr::eq(*l, svc) => granted,
-        slot => &mut slot.insert((svc, everywhere.service(&svc.prefix))).1,
-    };
-    granted.covers(&action.name)
+    /// Whether to ask at all: an Allow, in a level that grants something on `*`.
+    asks: bool,
+    /// What is granted of the service of the previous hit: hits come grouped by service.
+    last: Option<(&'static Service, everywhere::Service<'e>)>,
+}
+
+impl Elsewhere<'_> {
+    fn covers(&mut self, h: &Hit) -> bool {
+        if !self.asks {
+            return false;
+        }
+        let granted = match &mut self.last {
+            Some((l, granted)) if std::ptr::eq(*l, h.svc) => granted,
+            slot => {
+                &mut slot
+                    .insert((h.svc, self.everywhere.service(&h.svc.prefix)))
+                    .1
+            }
+        };
+        granted.covers(&h.action.name)
+    }
 }
 
 impl<'a> Statement<'a> {
@@ -218,10 +231,9 @@ impl<'a> Statement<'a> {
         // Whether the resources name a type: once per (service, type).
         arns.sort_by_key(|&(_, service)| service);
         let mut named = Rows::new(arns);
-        // What `everywhere` grants of the service of the last hit: matches come grouped
-        // by service.
-        let mut last = None;
-        let allow = st.effect.node == Effect::Allow;
+        // Only an Allow is covered by another statement's grant, and only when the
+        // level has one.
+        let asks = st.effect.node == Effect::Allow && !everywhere.is_empty();
         let mut written = Vec::new();
         for a in &st.actions {
             if !crate::check::aws_statements::valid_action(&a.node) {
@@ -243,7 +255,6 @@ impl<'a> Statement<'a> {
                         svc,
                         action,
                         reach: if any { Reach::Rows } else { Reach::None },
-                        elsewhere: allow && elsewhere(everywhere, &mut last, svc, action),
                     }
                 })
                 .collect();
@@ -255,21 +266,27 @@ impl<'a> Statement<'a> {
             written,
             named,
             everywhere,
-            allow,
+            asks,
         }
     }
 
     /// The hits of `pattern` when the statement has no resources, made as they are read.
     fn hits_on_star(&self, pattern: &'a str) -> impl Iterator<Item = Hit> + '_ {
-        let mut last = None;
         cat::catalog()
             .matches(pattern)
             .map(move |(svc, action)| Hit {
                 svc,
                 action,
                 reach: Reach::All,
-                elsewhere: self.allow && elsewhere(self.everywhere, &mut last, svc, action),
             })
+    }
+
+    fn elsewhere(&self) -> Elsewhere<'a> {
+        Elsewhere {
+            everywhere: self.everywhere,
+            asks: self.asks,
+            last: None,
+        }
     }
 
     fn deny(&self) -> bool {
@@ -284,10 +301,11 @@ impl<'a> Statement<'a> {
         }
         // Wildcards partly dead because some of what they match takes no resource.
         let mut partial: Vec<(&ast::Str, usize, usize, &Hit)> = Vec::new();
+        let mut elsewhere = self.elsewhere();
         for (src, hits) in &self.written {
             let dead: Vec<&Hit> = hits
                 .iter()
-                .filter(|h| matches!(h.reach, Reach::None) && !h.elsewhere)
+                .filter(|h| matches!(h.reach, Reach::None) && !elsewhere.covers(h))
                 .collect();
             let no_resource: Vec<&&Hit> = dead
                 .iter()
@@ -526,15 +544,21 @@ impl<'a> Statement<'a> {
             return;
         }
         let kind = KeyKind::of(&key);
-        // The W0408 at `span` is acknowledged, and no W0409 can arise (only a resource
-        // tag is `Created`): the first dead action decides, as the warning is then
-        // removed whatever it says (a wildcard's thousands are not judged).
-        let first_only = kind != KeyKind::ResourceTag && acked(Code::W0408, span);
+        // The W0408 at `span` is acknowledged: it is removed whatever it says, so the
+        // first dead action decides it (a wildcard's thousands are not judged). Only a
+        // resource tag can also make a W0409, and only for a name written without a
+        // wildcard: after the first dead action, only those are still judged.
+        let acked_dead = acked(Code::W0408, span);
+        let first_only = kind != KeyKind::ResourceTag && acked_dead;
         let mut lists = KeyLists::new(&key);
         let mut entries: Vec<String> = Vec::new();
         let mut creates: Vec<String> = Vec::new();
         let (mut dead_total, mut total) = (0, 0);
+        let mut elsewhere = self.elsewhere();
         for (src, stored) in &self.written {
+            if acked_dead && !entries.is_empty() && is_pattern(&src.node) {
+                continue;
+            }
             let hits: Box<dyn Iterator<Item = Hit> + '_> = if self.resources.is_empty() {
                 Box::new(self.hits_on_star(&src.node))
             } else {
@@ -547,7 +571,7 @@ impl<'a> Statement<'a> {
                     continue; // W0418's
                 }
                 reached += 1;
-                if h.elsewhere {
+                if elsewhere.covers(&h) {
                     continue;
                 }
                 let mut by_list = |t| lists.get(t);
@@ -577,7 +601,7 @@ impl<'a> Statement<'a> {
                     }
                     _ => dead += 1,
                 }
-                if first_only && dead > 0 {
+                if dead > 0 && (first_only || acked_dead && is_pattern(&src.node)) {
                     break;
                 }
             }
@@ -729,8 +753,7 @@ fn row(rt: Option<&'static ResourceType>, resources: &[(arn::Split, Option<&str>
         };
     };
     let mut first = None;
-    let named = rt.arns().enumerate().any(|(i, template)| {
-        let template = arn::Split::new(template);
+    let named = rt.split_arns().enumerate().any(|(i, template)| {
         let ts = template.service_field();
         if i == 0 {
             first = ts;

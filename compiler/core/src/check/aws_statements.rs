@@ -284,7 +284,7 @@ pub fn valid_action(s: &str) -> bool {
     if s == "*" {
         return true;
     }
-    let Some((service, action)) = s.split_once(':') else {
+    let Some((service, action)) = crate::byte_search::split_once(s, b':') else {
         return false;
     };
     // By bytes: a character outside ASCII fails either way.

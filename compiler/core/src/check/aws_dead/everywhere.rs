@@ -64,6 +64,11 @@ impl<'a> Everywhere<'a> {
         e
     }
 
+    /// Whether the level grants nothing on `*` (then no hit needs asking).
+    pub(super) fn is_empty(&self) -> bool {
+        self.services.is_empty() && self.wild.is_empty()
+    }
+
     /// What the level grants on `*` of the service with prefix `service`.
     pub(super) fn service(&self, service: &'a str) -> Service<'_> {
         Service {
