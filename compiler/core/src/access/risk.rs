@@ -18,7 +18,7 @@ struct Hit {
 
 /// The grant a finding shows for a need: the first in the source (the first offered
 /// of those at the least span). Only that one is described: a wildcard level meets a
-/// need through dozens of grants, and words for each cost most of the analysis.
+/// need through dozens of grants, and the words for each were allocated and dropped.
 #[derive(Default)]
 struct First(Option<Hit>);
 
