@@ -6,6 +6,7 @@
 //! `engc_ide`. Output I/O happens here: [`render`] turns diagnostics into text,
 //! [`cli`] writes files, [`lsp`] speaks the protocol.
 
+pub mod alloc;
 pub mod cli;
 pub mod diff;
 pub mod graph;
