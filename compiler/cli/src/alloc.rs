@@ -65,7 +65,26 @@ impl Small {
             .then(|| layout.size().max(1).div_ceil(GRAIN) - 1)
     }
 
+    #[inline]
     fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        if self
+            .lock
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            self.wait();
+        }
+        // SAFETY: the lock is held, so this is the only reference to the state.
+        let r = f(unsafe { &mut *self.state.get() });
+        self.lock.store(false, Ordering::Release);
+        r
+    }
+
+    /// Takes the lock another thread holds, once it lets it go. Out of the way of the
+    /// uncontended path, which then needs no stack frame.
+    #[cold]
+    #[inline(never)]
+    fn wait(&self) {
         let mut spins = 0u32;
         while self
             .lock
@@ -80,10 +99,6 @@ impl Small {
                 std::hint::spin_loop();
             }
         }
-        // SAFETY: the lock is held, so this is the only reference to the state.
-        let r = f(unsafe { &mut *self.state.get() });
-        self.lock.store(false, Ordering::Release);
-        r
     }
 }
 
@@ -100,6 +115,7 @@ impl State {
         self.pop(c)
     }
 
+    #[cold]
     #[inline(never)]
     fn split_or_carve(&mut self, c: usize) -> *mut u8 {
         let larger = self.nonempty & (!0u64 << c << 1);
