@@ -53,13 +53,14 @@ pub fn check(decls: &Decls, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `service.resource.verb`: three or more `.`-separated parts of ASCII letters and
+/// digits, the first starting with a lower-case letter (bytes: no list of parts).
 pub fn valid_gcp_permission(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('.').collect();
-    parts.len() >= 3
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
-        && parts[0].starts_with(|c: char| c.is_ascii_lowercase())
+    let b = s.as_bytes();
+    b.first().is_some_and(u8::is_ascii_lowercase)
+        && b.iter().filter(|&&c| c == b'.').count() >= 2
+        && b.split(|&c| c == b'.')
+            .all(|p| !p.is_empty() && p.iter().all(u8::is_ascii_alphanumeric))
 }
 
 /// E0403 for a GCP role that is not `roles/NAME` or `projects/P/roles/NAME`; the help
@@ -131,5 +132,22 @@ mod tests {
         assert!(valid_role_id("aichorClusterCreator"));
         assert!(!valid_role_id("ab"));
         assert!(valid_gcp_role("projects/p/roles/x"));
+    }
+
+    /// The definition as first written: split into parts, then look at each.
+    fn gcp_permission_by_parts(s: &str) -> bool {
+        let parts: Vec<&str> = s.split('.').collect();
+        parts.len() >= 3
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
+            && parts[0].starts_with(|c: char| c.is_ascii_lowercase())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn gcp_permission_bytes_agree_with_parts(s in "[a-zA-Z0-9.é_]{0,14}") {
+            proptest::prop_assert_eq!(valid_gcp_permission(&s), gcp_permission_by_parts(&s));
+        }
     }
 }

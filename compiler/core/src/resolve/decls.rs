@@ -170,22 +170,28 @@ fn duplicate(name: &ast::Name, first: Span, what: &str) -> Diagnostic {
 
 impl<'a> Decls<'a> {
     fn add_user_item(&mut self, item: &'a Item, diags: &mut Vec<Diagnostic>) {
+        // One search of the symbols for each name (a lookup, then an insert, was two).
         let mut add = |name: &'a ast::Name, kind: DeclKind, diags: &mut Vec<Diagnostic>| {
-            if let Some((first_kind, first)) = self.symbols.get(name.node.as_str()) {
-                let what = if *first_kind == kind {
-                    kind.as_str().to_string()
-                } else {
-                    format!(
-                        "name (already {} {})",
-                        first_kind.article(),
-                        first_kind.as_str()
-                    )
-                };
-                diags.push(duplicate(name, *first, &what));
-                false
-            } else {
-                self.symbols.insert(&name.node, (kind, name.span));
-                true
+            use std::collections::btree_map::Entry;
+            match self.symbols.entry(&name.node) {
+                Entry::Occupied(e) => {
+                    let (first_kind, first) = *e.get();
+                    let what = if first_kind == kind {
+                        kind.as_str().to_string()
+                    } else {
+                        format!(
+                            "name (already {} {})",
+                            first_kind.article(),
+                            first_kind.as_str()
+                        )
+                    };
+                    diags.push(duplicate(name, first, &what));
+                    false
+                }
+                Entry::Vacant(e) => {
+                    e.insert((kind, name.span));
+                    true
+                }
             }
         };
         match item {
