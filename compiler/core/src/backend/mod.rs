@@ -518,13 +518,23 @@ pub(crate) fn principal_named<'m>(
 /// Each principal's access levels, in the model's order, found in one pass (a scan of
 /// every level per principal is quadratic).
 pub(crate) fn levels_by_principal(model: &Model) -> BTreeMap<&str, Vec<&crate::model::Access>> {
-    let mut levels: BTreeMap<&str, Vec<&crate::model::Access>> = BTreeMap::new();
-    for a in &model.accesses {
-        if let Some(p) = a.principal.as_deref() {
-            levels.entry(p).or_default().push(a);
+    // Sorted by principal (stably: each principal's levels in the model's order), then
+    // grouped, and the map built from its sorted keys in one pass: inserting level by
+    // level searched the map each time (the 10,000 levels: 938,000 string comparisons).
+    let mut pairs: Vec<(&str, &crate::model::Access)> = model
+        .accesses
+        .iter()
+        .filter_map(|a| Some((a.principal.as_deref()?, &**a)))
+        .collect();
+    pairs.sort_by(|a, b| a.0.cmp(b.0));
+    let mut grouped: Vec<(&str, Vec<&crate::model::Access>)> = Vec::new();
+    for (p, a) in pairs {
+        match grouped.last_mut() {
+            Some((q, levels)) if *q == p => levels.push(a),
+            _ => grouped.push((p, vec![a])),
         }
     }
-    levels
+    grouped.into_iter().collect()
 }
 
 /// The access level named `name` (binary search: the levels are sorted by name).
@@ -545,6 +555,35 @@ mod tests {
 
     fn all() -> BTreeSet<Target> {
         Target::ALL.into_iter().collect()
+    }
+
+    #[test]
+    fn levels_by_principal_keeps_each_principal_s_levels_in_model_order() {
+        use crate::backend::test_model::access;
+        let mut model = sample_model();
+        model.accesses = [
+            ("a", Some("p2")),
+            ("b", Some("p1")),
+            ("c", None),
+            ("d", Some("p2")),
+            ("e", Some("p1")),
+            ("f", Some("p10")),
+        ]
+        .into_iter()
+        .map(|(name, p)| access(name, p).into())
+        .collect();
+        let got: Vec<(&str, Vec<&str>)> = levels_by_principal(&model)
+            .into_iter()
+            .map(|(p, levels)| (p, levels.iter().map(|a| a.name.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("p1", vec!["b", "e"]),
+                ("p10", vec!["f"]),
+                ("p2", vec!["a", "d"])
+            ]
+        );
     }
 
     #[test]
