@@ -16,17 +16,20 @@ pub fn each_effective(decls: &Decls, model: &Model, mut f: impl FnMut(Principal)
         effective(decls, model).into_iter().for_each(f);
         return;
     }
-    let mut levels: BTreeMap<String, Vec<&Access>> = BTreeMap::new();
-    for access in &model.accesses {
-        levels.entry(key_of(access)).or_default().push(access);
-    }
+    // The levels by principal, in the order of their keys: sorted stably (each
+    // principal's levels in the model's order) and taken in runs, as a map keyed by
+    // name searched itself at each level (the 10,000 levels: 690,000 comparisons).
+    let mut levels: Vec<(String, &Access)> =
+        model.accesses.iter().map(|a| (key_of(a), &**a)).collect();
+    levels.sort_by(|a, b| a.0.cmp(&b.0));
     let mut declared: HashMap<&str, Vec<&crate::model::Principal>> = HashMap::new();
     for p in &model.principals {
         declared.entry(p.name.as_str()).or_default().push(p);
     }
-    for (key, accesses) in levels {
+    for run in levels.chunk_by(|a, b| a.0 == b.0) {
+        let key = &run[0].0;
         let mut one = BTreeMap::new();
-        gather(decls, accesses.into_iter(), &|_| true, &mut one);
+        gather(decls, run.iter().map(|(_, a)| *a), &|_| true, &mut one);
         let named = declared.get(key.as_str()).into_iter().flatten().copied();
         impersonators(decls, named, &mut one);
         // Its own levels give grants to no one else: `one` holds this principal alone
