@@ -17,8 +17,8 @@ pub fn each_effective(decls: &Decls, model: &Model, mut f: impl FnMut(Principal)
         return;
     }
     // The levels by principal, in the order of their keys: sorted stably (each
-    // principal's levels in the model's order) and taken in runs, as a map keyed by
-    // name searched itself at each level (the 10,000 levels: 690,000 comparisons).
+    // principal's levels in the model's order) and taken in runs, where a map keyed
+    // by name was searched at each level (the 10,000 levels: 690,000 comparisons).
     let mut levels: Vec<(String, &Access)> =
         model.accesses.iter().map(|a| (key_of(a), &**a)).collect();
     levels.sort_by(|a, b| a.0.cmp(&b.0));

@@ -58,6 +58,11 @@ pub(super) struct P<'a> {
 #[derive(Clone, Copy)]
 struct Mark(usize, usize);
 
+/// Whether `rest` can start with `w`, by their first bytes (an empty `w` can).
+fn first_byte_matches(rest: &[u8], w: &[u8]) -> bool {
+    w.first().is_none_or(|f| rest.first() == Some(f))
+}
+
 impl P<'_> {
     fn mark(&self) -> Mark {
         Mark(self.pos, self.out.len())
@@ -164,7 +169,7 @@ impl P<'_> {
         let rest = &self.b[self.pos..];
         // The first byte alone first: most words tried are not there, and comparing
         // the slices is a call to `memcmp` (a tenth of the 10,000 levels' calls).
-        let ok = rest.first() == w.first()
+        let ok = first_byte_matches(rest, w)
             && rest.starts_with(w)
             && !self
                 .b
@@ -200,7 +205,7 @@ impl P<'_> {
         let rest = &self.b[self.pos..];
         let Some(w) = words
             .iter()
-            .find(|w| rest.first() == w.first() && rest.starts_with(w))
+            .find(|w| first_byte_matches(rest, w) && rest.starts_with(w))
         else {
             return false;
         };
